@@ -1,0 +1,30 @@
+"""The ``customer-centric`` command line (needs the ``[cli]`` extra).
+
+Each sub-command lives in its own private module and registers itself on
+:data:`main` when imported below.
+
+Examples:
+    >>> from click.testing import CliRunner
+    >>> from customer_centric.cli import main
+    >>> result = CliRunner().invoke(main, ["--help"])
+    >>> result.exit_code
+    0
+"""
+
+from __future__ import annotations
+
+try:
+    import click
+    import rich  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    from customer_centric.exceptions import MissingExtraError
+
+    raise MissingExtraError.for_extra("cli", exc.name) from exc
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="customer-centric")
+def main() -> None:
+    """Know where every customer stands, and why."""
