@@ -14,19 +14,41 @@ Examples:
 from __future__ import annotations
 
 import importlib
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from customer_centric import exceptions
 
+if TYPE_CHECKING:
+    from customer_centric._assumptions import Assumption
+    from customer_centric._severity import Severity
+    from customer_centric._types import (
+        ComplaintId,
+        CustomerId,
+        EventId,
+        Money,
+        Rate,
+    )
+
 # Each private module and the public names it defines. Keep in step with the
 # imports above and ``__all__``; ``tests/test_package.py`` checks all three.
-_EXPORTS: Final[dict[str, tuple[str, ...]]] = {}
+_EXPORTS: Final[dict[str, tuple[str, ...]]] = {
+    "._assumptions": ("Assumption",),
+    "._severity": ("Severity",),
+    "._types": ("ComplaintId", "CustomerId", "EventId", "Money", "Rate"),
+}
 
 _MODULE_OF: Final[dict[str, str]] = {
     name: module for module, names in _EXPORTS.items() for name in names
 }
 
 __all__ = [
+    "Assumption",
+    "ComplaintId",
+    "CustomerId",
+    "EventId",
+    "Money",
+    "Rate",
+    "Severity",
     "exceptions",
 ]
 

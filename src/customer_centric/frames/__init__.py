@@ -1,0 +1,16 @@
+"""Dataframe paths over narwhals (needs the ``[dataframe]`` extra).
+
+Written once against narwhals, so the same functions take pandas, polars,
+pyarrow and DuckDB tables (and Spark through narwhals' lazy API).
+"""
+
+from __future__ import annotations
+
+try:
+    import narwhals  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    from customer_centric.exceptions import MissingExtraError
+
+    raise MissingExtraError.for_extra("dataframe", exc.name) from exc
+
+__all__: list[str] = []
