@@ -9,7 +9,10 @@ its own :class:`pydantic.ValidationError`.
 
 from __future__ import annotations
 
-from typing import final
+from typing import TYPE_CHECKING, final
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 __all__ = [
     "ConvergenceError",
@@ -60,6 +63,88 @@ class InvalidTransitionError(CustomerCentricError, ValueError):
         True
     """
 
+    # Set by ``for_complaint`` (complaint status moves, ISO 10002).
+    complaint_id: str
+    from_status: str
+    to_status: str
+    allowed_statuses: frozenset[str]
+
+    @classmethod
+    def for_complaint(
+        cls,
+        complaint_id: str,
+        from_status: str,
+        to_status: str,
+        allowed_statuses: frozenset[str],
+        *,
+        message: str,
+    ) -> InvalidTransitionError:
+        """Build the error for a complaint status move the process forbids.
+
+        Examples:
+            >>> from customer_centric.exceptions import (
+            ...     InvalidTransitionError)
+            >>> err = InvalidTransitionError.for_complaint(
+            ...     "K-1", "closed", "investigating", frozenset({"reopened"}),
+            ...     message="cannot move complaint 'K-1'; reopen it first")
+            >>> err.allowed_statuses
+            frozenset({'reopened'})
+        """
+        err = cls(message)
+        err.complaint_id = complaint_id
+        err.from_status = from_status
+        err.to_status = to_status
+        err.allowed_statuses = allowed_statuses
+        return err
+
+    # Set by ``_for_event`` (relationship events, ``apply_event``).
+    customer_id: str
+    event_kind: str
+    loyalty: str
+    lifecycle: str
+    allowed: tuple[str, ...]
+
+    @classmethod
+    def _for_event(
+        cls,
+        customer_id: str,
+        event_kind: str,
+        *,
+        loyalty: str,
+        lifecycle: str,
+        allowed: tuple[str, ...],
+    ) -> InvalidTransitionError:
+        """Build the error for a relationship event no rule allows.
+
+        Examples:
+            >>> from customer_centric.exceptions import (
+            ...     InvalidTransitionError)
+            >>> err = InvalidTransitionError._for_event(
+            ...     "C-17", "repeat_purchase", loyalty="client",
+            ...     lifecycle="divorce", allowed=("reactivated",))
+            >>> print(err)
+            cannot apply 'repeat_purchase' to customer 'C-17' in loyalty \
+stage 'client' and lifecycle stage 'divorce': no rule of the policy allows \
+it; allowed from here: 'reactivated'. Apply one of those first, or add a \
+rule to the policy
+            >>> err.allowed
+            ('reactivated',)
+        """
+        listed = ", ".join(repr(kind) for kind in allowed) or "(nothing)"
+        err = cls(
+            f"cannot apply {event_kind!r} to customer {customer_id!r} in "
+            f"loyalty stage {loyalty!r} and lifecycle stage {lifecycle!r}: "
+            "no rule of the policy allows it; allowed from here: "
+            f"{listed}. Apply one of those first, or add a rule to the "
+            "policy"
+        )
+        err.customer_id = customer_id
+        err.event_kind = event_kind
+        err.loyalty = loyalty
+        err.lifecycle = lifecycle
+        err.allowed = allowed
+        return err
+
 
 class OutOfOrderEventError(CustomerCentricError, ValueError):
     """An event older than the last event already applied to the state.
@@ -69,6 +154,47 @@ class OutOfOrderEventError(CustomerCentricError, ValueError):
         >>> issubclass(OutOfOrderEventError, ValueError)
         True
     """
+
+    customer_id: str
+    event_kind: str
+    occurred_at: datetime
+    last_event_at: datetime
+
+    @classmethod
+    def _for_event(
+        cls,
+        customer_id: str,
+        event_kind: str,
+        *,
+        occurred_at: datetime,
+        last_event_at: datetime,
+    ) -> OutOfOrderEventError:
+        """Build the error for an event older than the state's last one.
+
+        Examples:
+            >>> from datetime import datetime, UTC
+            >>> from customer_centric.exceptions import OutOfOrderEventError
+            >>> err = OutOfOrderEventError._for_event(
+            ...     "C-1", "repeat_purchase",
+            ...     occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
+            ...     last_event_at=datetime(2025, 2, 1, tzinfo=UTC))
+            >>> print(err)
+            event 'repeat_purchase' for customer 'C-1' occurred at \
+'2025-01-01T00:00:00+00:00', before the last applied event at \
+'2025-02-01T00:00:00+00:00'; sort the events by occurred_at, or use a policy \
+with allow_out_of_order=True
+        """
+        err = cls(
+            f"event {event_kind!r} for customer {customer_id!r} occurred at "
+            f"{occurred_at.isoformat()!r}, before the last applied event at "
+            f"{last_event_at.isoformat()!r}; sort the events by occurred_at, "
+            "or use a policy with allow_out_of_order=True"
+        )
+        err.customer_id = customer_id
+        err.event_kind = event_kind
+        err.occurred_at = occurred_at
+        err.last_event_at = last_event_at
+        return err
 
 
 class PolicyError(CustomerCentricError, ValueError):

@@ -1,0 +1,375 @@
+"""Hypothesis strategies for the domain objects.
+
+Each engineer appends a section for their own records at the end of this
+file; keep sections independent.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+import customer_centric as cc
+
+# --- customers, stages, events, policies, relationship states (A1) --------
+
+customer_ids = st.sampled_from(["C-1", "C-2", "C-3"])
+
+aware_datetimes = st.datetimes(
+    min_value=datetime(2000, 1, 1),  # noqa: DTZ001 - bounds for aware values
+    max_value=datetime(2100, 1, 1),  # noqa: DTZ001 - same
+    timezones=st.sampled_from([UTC, timezone(timedelta(hours=3, minutes=30))]),
+)
+
+loyalty_stages = st.sampled_from(list(cc.LoyaltyStage))
+lifecycle_stages = st.sampled_from(list(cc.LifecycleStage))
+departure_reasons = st.sampled_from(list(cc.DepartureReason))
+severities = st.sampled_from(list(cc.Severity))
+money = st.decimals(
+    min_value=Decimal(0),
+    max_value=Decimal(10_000),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip() != "")
+
+profiles = st.builds(
+    cc.CustomerProfile,
+    age_band=st.none() | st.sampled_from(["18-24", "25-34", "35-44"]),
+    education=st.none() | _text.map(lambda s: " ".join(s.split())),
+    location=st.none() | st.sampled_from(["Tehran", "Shiraz", "Leeds"]),
+    pays_for=st.lists(st.sampled_from(["speed", "advice", "price"])).map(
+        tuple
+    ),
+)
+
+customers = st.builds(
+    cc.Customer.from_facts,
+    customer_ids,
+    is_employee=st.booleans(),
+    buys_for_resale=st.booleans(),
+    profile=profiles,
+)
+
+
+def _event_fields(kind: str) -> st.SearchStrategy[dict[str, object]]:
+    extra: dict[str, st.SearchStrategy[object]] = {}
+    if kind in {"first_purchase", "repeat_purchase"}:
+        extra["amount"] = st.none() | money
+    elif kind == "complaint_filed":
+        extra["severity"] = severities
+    elif kind == "complaint_resolved":
+        extra["satisfied"] = st.booleans()
+    elif kind == "dissatisfaction_signal":
+        extra["score"] = st.floats(min_value=0, max_value=1)
+        extra["source"] = st.sampled_from(["survey", "usage_drop"])
+    elif kind == "account_closed":
+        extra["reason"] = departure_reasons
+    return st.fixed_dictionaries(
+        {
+            "kind": st.just(kind),
+            "event_id": st.none() | st.uuids().map(str),
+            **extra,
+        }
+    )
+
+
+def events_for(
+    customer_id: str, occurred_at: datetime
+) -> st.SearchStrategy[cc.Event]:
+    """Any kind of event for one customer at one time."""
+
+    def build(fields: dict[str, object]) -> cc.Event:
+        data = {**fields, "customer_id": customer_id}
+        data["occurred_at"] = occurred_at
+        if fields["kind"] == "inactivity_observed":
+            data["as_of"] = occurred_at
+        return cc.parse_event(data)
+
+    return st.sampled_from(cc.EVENT_KINDS).flatmap(_event_fields).map(build)
+
+
+events = st.tuples(customer_ids, aware_datetimes).flatmap(
+    lambda pair: events_for(*pair)
+)
+
+
+@st.composite
+def event_histories(
+    draw: st.DrawFn, customer_id: str = "C-1", max_size: int = 30
+) -> list[cc.Event]:
+    """One customer's events in time order, any kinds, gaps up to 2 years."""
+    start = draw(aware_datetimes.filter(lambda d: d.year < 2090))
+    gaps = draw(
+        st.lists(st.integers(min_value=0, max_value=730), max_size=max_size)
+    )
+    out = []
+    when = start
+    for gap in gaps:
+        when += timedelta(days=gap)
+        out.append(draw(events_for(customer_id, when)))
+    return out
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> cc.Policy:
+    """Default rules with every threshold drawn within the valid region."""
+    client = draw(st.integers(2, 10))
+    advocate = draw(st.integers(1, 5))
+    potential = draw(st.integers(1, 400))
+    return cc.DEFAULT_POLICY.with_thresholds(
+        client_min_purchases=client,
+        supporter_min_purchases=client + draw(st.integers(1, 10)),
+        advocate_min_referrals=advocate,
+        partner_min_referrals=advocate + draw(st.integers(1, 10)),
+        account_management_min_purchases=draw(st.integers(1, 10)),
+        intensive_care_min_severity=draw(severities),
+        intensive_care_open_complaints=draw(st.integers(1, 5)),
+        dissatisfaction_threshold=draw(st.floats(0.01, 1.0)),
+        potential_divorce_inactivity_days=potential,
+        lapse_inactivity_days=draw(st.integers(1, 400)),
+        divorce_inactivity_days=potential + draw(st.integers(1, 400)),
+        win_back_window_days=draw(st.integers(0, 800)),
+        win_back_reentry_stage=draw(
+            st.sampled_from(
+                [
+                    cc.LifecycleStage.WELCOME,
+                    cc.LifecycleStage.GETTING_TO_KNOW,
+                    cc.LifecycleStage.ACCOUNT_MANAGEMENT,
+                ]
+            )
+        ),
+        allow_out_of_order=draw(st.booleans()),
+    )
+
+
+@st.composite
+def relationship_states(draw: st.DrawFn) -> cc.RelationshipState:
+    """States reached by replaying random histories (always consistent)."""
+    history = draw(event_histories(max_size=15))
+    initial = cc.RelationshipState(customer_id="C-1")
+    return cc.replay(history, initial=initial, on_error="collect").state
+
+
+def _build_event(
+    fields: dict[str, object], customer_id: str, when: datetime
+) -> cc.Event:
+    data = {**fields, "customer_id": customer_id, "occurred_at": when}
+    if fields["kind"] == "inactivity_observed":
+        data["as_of"] = when
+    return cc.parse_event(data)
+
+
+@st.composite
+def legal_walks(
+    draw: st.DrawFn,
+    policy: cc.Policy = cc.DEFAULT_POLICY,
+    max_steps: int = 40,
+) -> list[cc.Event]:
+    """Event histories where every event is legal when it arrives.
+
+    Each step picks a kind from ``available_events`` of the state so far, so
+    walks reach deep stages (advocates, intensive care, win-back) that
+    purely random histories rarely reach.
+    """
+    state = cc.RelationshipState(customer_id="C-1")
+    when = draw(aware_datetimes.filter(lambda d: d.year < 2050))
+    out: list[cc.Event] = []
+    for _ in range(draw(st.integers(0, max_steps))):
+        kinds = [a.kind for a in cc.available_events(state, policy=policy)]
+        kind = draw(st.sampled_from(kinds))
+        when += timedelta(days=draw(st.integers(0, 400)))
+        event = _build_event(draw(_event_fields(kind)), "C-1", when)
+        out.append(event)
+        state = cc.apply_event(state, event, policy=policy).state
+    return out
+
+
+# --- complaints, triage, deadlines, recovery, KRIs (E) --------------------
+
+complaint_statuses = st.sampled_from(list(cc.ComplaintStatus))
+complaint_channels = st.sampled_from(list(cc.ComplaintChannel))
+priorities = st.sampled_from(list(cc.Priority))
+recovery_paths = st.sampled_from(list(cc.RecoveryPath))
+problem_sizes = st.sampled_from(list(cc.ProblemSize))
+unit_decimals = st.decimals(min_value=0, max_value=1, places=4)
+
+
+@st.composite
+def complaints(draw: st.DrawFn, max_moves: int = 8) -> cc.Complaint:
+    """Complaints with a legal status history, moves minutes to days apart."""
+    complaint = cc.Complaint(
+        complaint_id=draw(st.sampled_from(["K-1", "K-2", "K-3"])),
+        customer_id=draw(customer_ids),
+        received_at=draw(aware_datetimes.filter(lambda d: d.year < 2090)),
+        severity=draw(severities),
+        channel=draw(complaint_channels),
+        problem_value=draw(st.none() | money),
+        safety_issue=draw(st.booleans()),
+        regulatory_issue=draw(st.booleans()),
+    )
+    for _ in range(draw(st.integers(0, max_moves))):
+        allowed = sorted(cc.COMPLAINT_TRANSITIONS[complaint.status])
+        target = draw(st.sampled_from(allowed))
+        at = complaint.updated_at + timedelta(
+            minutes=draw(st.integers(0, 60 * 24 * 10))
+        )
+        satisfied = (
+            draw(st.none() | st.booleans())
+            if target is cc.ComplaintStatus.CLOSED
+            else None
+        )
+        complaint = cc.advance(
+            complaint, target, at=at, customer_satisfied=satisfied
+        )
+    return complaint
+
+
+@st.composite
+def key_risk_indicators(draw: st.DrawFn) -> cc.KeyRiskIndicator:
+    """KRIs in either direction with correctly ordered thresholds."""
+    low, high = sorted(
+        draw(st.lists(unit_decimals, min_size=2, max_size=2, unique=True))
+    )
+    direction = draw(st.sampled_from(list(cc.RiskDirection)))
+    amber, red = (
+        (low, high)
+        if direction is cc.RiskDirection.HIGHER_IS_WORSE
+        else (high, low)
+    )
+    return cc.KeyRiskIndicator(
+        name="kri",
+        risk="customers leaving",
+        kpi="a customer KPI",
+        direction=direction,
+        amber=amber,
+        red=red,
+        correlation="moves with the risk",
+        measurement="a share per month",
+        data_source="an existing report",
+    )
+
+
+# --- transactions, RFM and deterministic value (B) ------------------------
+
+transaction_days = st.dates(
+    min_value=datetime(2024, 1, 1).date(),  # noqa: DTZ001 - a plain date
+    max_value=datetime(2024, 1, 31).date(),  # noqa: DTZ001 - same
+)
+
+transactions = st.builds(
+    cc.Transaction,
+    customer_id=st.sampled_from(["A", "B", "C", "D"]),
+    occurred_at=st.one_of(transaction_days, aware_datetimes),
+    amount=st.one_of(st.none(), money),
+    quantity=st.one_of(st.none(), st.integers(min_value=0, max_value=20)),
+)
+
+
+@st.composite
+def transaction_logs(draw: st.DrawFn) -> list[cc.Transaction]:
+    """Logs in January 2024 whose transactions all carry an amount."""
+    size = draw(st.integers(min_value=1, max_value=30))
+    return [
+        cc.Transaction(
+            customer_id=draw(st.sampled_from(["A", "B", "C", "D"])),
+            occurred_at=draw(transaction_days),
+            amount=draw(money),
+        )
+        for _ in range(size)
+    ]
+
+
+retention_rates = st.decimals(
+    min_value=0, max_value=1, places=3, allow_nan=False, allow_infinity=False
+)
+discount_rates = st.decimals(
+    min_value=Decimal("0.001"),
+    max_value=1,
+    places=3,
+    allow_nan=False,
+    allow_infinity=False,
+)
+
+
+# --- C1: recency-frequency summaries and purchase-model parameters ---------
+
+
+@st.composite
+def rfm_rows(
+    draw: st.DrawFn, max_size: int = 40
+) -> tuple[list[float], list[float], list[float]]:
+    """Valid (frequency, recency, T) columns on a coarse grid (duplicates)."""
+    n = draw(st.integers(1, max_size))
+    xs, txs, ts = [], [], []
+    for _ in range(n):
+        big_t = draw(st.integers(0, 6)) / 2
+        x = draw(st.integers(0, 3))
+        t_x = 0.0 if x == 0 else draw(st.integers(0, int(big_t * 2))) / 2
+        xs.append(float(x))
+        txs.append(t_x)
+        ts.append(big_t)
+    return xs, txs, ts
+
+
+@st.composite
+def purchase_histories(draw: st.DrawFn) -> tuple[float, float, float]:
+    """One valid (x, t_x, T), heavy buyers included (x to 10,000)."""
+    big_t = draw(st.floats(0, 100_000))
+    x = draw(st.integers(0, 10_000))
+    t_x = 0.0 if x == 0 else draw(st.floats(0, big_t))
+    return float(x), t_x, big_t
+
+
+def model_parameters(*names: str) -> st.SearchStrategy[dict[str, float]]:
+    """Positive model parameters between 0.01 and 100, by name."""
+    return st.fixed_dictionaries(
+        {name: st.floats(0.01, 100) for name in names}
+    )
+
+
+# --- C2: discrete-time histories, cohorts, spend and contract models -------
+
+
+@st.composite
+def discrete_histories(draw: st.DrawFn) -> tuple[int, int, int]:
+    """A valid BG/BB history (x, t_x, n): x <= t_x <= n, t_x 0 iff x 0."""
+    n = draw(st.integers(0, 60))
+    t_x = draw(st.integers(0, n))
+    x = 0 if t_x == 0 else draw(st.integers(1, t_x))
+    return x, t_x, n
+
+
+@st.composite
+def survivor_counts(draw: st.DrawFn) -> list[int]:
+    """A cohort's non-increasing survivor counts, periods 0, 1, 2, ..."""
+    size = draw(st.integers(50, 5000))
+    counts = [size]
+    for _ in range(draw(st.integers(1, 10))):
+        counts.append(draw(st.integers(counts[-1] // 2, counts[-1])))
+    return counts
+
+
+def spend_and_contract_fits() -> st.SearchStrategy[object]:
+    """Gamma-Gamma, BG/BB and sBG records built from known parameters."""
+    from customer_centric import clv  # noqa: PLC0415 - needs [stats]
+
+    return st.one_of(
+        model_parameters("p", "q", "gamma").map(
+            lambda p: clv.GammaGammaFit.from_parameters(**p)
+        ),
+        model_parameters("alpha", "beta", "gamma", "delta").map(
+            lambda p: clv.BetaGeoBetaBinomFit.from_parameters(**p)
+        ),
+        model_parameters("alpha", "beta").map(
+            lambda p: clv.ShiftedBetaGeometricFit.from_parameters(**p)
+        ),
+    )
