@@ -13,4 +13,14 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
     raise MissingExtraError.for_extra("dataframe", exc.name) from exc
 
-__all__: list[str] = []
+from customer_centric.frames._rfm import (
+    compress_rfm,
+    rfm_calibration_holdout,
+    rfm_summary,
+)
+
+__all__: list[str] = [
+    "compress_rfm",
+    "rfm_calibration_holdout",
+    "rfm_summary",
+]

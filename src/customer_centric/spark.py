@@ -1,0 +1,256 @@
+"""Past one machine: RFM on Spark, fit on the driver, score on executors.
+
+Needs the ``[spark]`` extra (pyspark, pandas, pyarrow, narwhals) and, to
+fit, the ``[stats]`` extra. The work splits where the data shrinks:
+
+1. the transaction log stays in Spark, and
+   :func:`customer_centric.frames.rfm_summary` computes the RFM summary
+   there (through narwhals; no Spark-specific code);
+2. :func:`fit_summary` compresses the summary on Spark to its unique
+   (frequency, recency, T) rows with customer counts
+   (:func:`customer_centric.frames.compress_rfm`), collects that small
+   table to the driver and fits a model from ``customer_centric.clv``
+   with ``weights=``;
+3. :func:`score` sends the fitted model (a small record) to the executors
+   and computes each customer's predictions there with ``mapInPandas``,
+   over the same vectorised functions that score on one machine.
+
+No distributed code of our own: Spark does the shuffles.
+
+Examples:
+    The whole path, in local mode (``local[1]`` is enough for a test; a
+    cluster needs no change to the code)::
+
+        from datetime import date
+        from pyspark.sql import SparkSession
+        from customer_centric.clv import fit_bg_nbd
+        from customer_centric.frames import rfm_summary
+        from customer_centric.spark import fit_summary, score
+
+        spark = SparkSession.builder.master("local[1]").getOrCreate()
+        log = spark.read.parquet("transactions.parquet")
+        summary = rfm_summary(
+            log, customer_id_col="customer_id", datetime_col="date",
+            observation_end=date(1997, 9, 30), time_unit="W")
+        fit = fit_summary(summary, fit=fit_bg_nbd)    # on the driver
+        scores = score(summary, fit, horizon=52.0)
+        scores.write.parquet("scores.parquet")
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterator, Sequence
+from typing import Final, Protocol, TypeVar, runtime_checkable
+
+try:
+    import narwhals  # noqa: F401
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+    from pyspark.sql import DataFrame
+    from pyspark.sql.types import DoubleType, StructField, StructType
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    from customer_centric.exceptions import MissingExtraError
+
+    raise MissingExtraError.for_extra("spark", exc.name) from exc
+if importlib.util.find_spec("pyarrow") is None:  # pragma: no cover
+    # mapInPandas moves batches through Arrow.
+    from customer_centric.exceptions import MissingExtraError
+
+    raise MissingExtraError.for_extra("spark", "pyarrow")
+
+from customer_centric.exceptions import DataError
+from customer_centric.frames import compress_rfm
+
+__all__ = ["ModelT", "PurchasePredictor", "fit_summary", "score"]
+
+_RFM: Final = ("frequency", "recency", "T")
+
+ModelT = TypeVar("ModelT")
+"""The model a fit function returns."""
+
+
+@runtime_checkable
+class PurchasePredictor(Protocol):
+    """What :func:`score` needs from a fitted model.
+
+    The purchase models of ``customer_centric.clv`` (BG/NBD, Pareto/NBD)
+    have both methods; inputs are float arrays, times in the model's unit.
+
+    .. versionadded:: 0.1
+    """
+
+    def conditional_expected_purchases(
+        self,
+        t: float,
+        frequency: npt.NDArray[np.float64],
+        recency: npt.NDArray[np.float64],
+        T: npt.NDArray[np.float64],  # noqa: N803 - the papers' name
+        /,
+    ) -> npt.NDArray[np.float64]:
+        """Expected purchases in the next ``t`` time units."""
+        ...
+
+    def probability_alive(
+        self,
+        frequency: npt.NDArray[np.float64],
+        recency: npt.NDArray[np.float64],
+        T: npt.NDArray[np.float64],  # noqa: N803 - the papers' name
+        /,
+    ) -> npt.NDArray[np.float64]:
+        """Probability that the customer is still active."""
+        ...
+
+
+def _check_rfm_columns(summary: DataFrame, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in summary.columns]
+    if missing:
+        msg = (
+            f"missing column(s) {missing!r}; the summary has "
+            f"{summary.columns!r}. Compute it with "
+            "customer_centric.frames.rfm_summary"
+        )
+        raise DataError(msg)
+
+
+def fit_summary(
+    summary: DataFrame,
+    /,
+    *,
+    fit: Callable[..., ModelT],
+) -> ModelT:
+    """Fit a customer-base model to a Spark RFM summary, on the driver.
+
+    The summary is compressed on Spark to unique (frequency, recency, T)
+    rows with customer counts; only that table (usually a few thousand
+    rows, whatever the number of customers) is collected and passed to
+    ``fit`` with ``weights=``. The fit is the same as on the full table.
+
+    Args:
+        summary: A Spark DataFrame with ``frequency``, ``recency`` and
+            ``T`` columns, e.g. from
+            :func:`customer_centric.frames.rfm_summary`.
+        fit: A fit function called as ``fit(frequency, recency, T,
+            weights=weights)`` with lists of floats, such as
+            ``customer_centric.clv.fit_bg_nbd``.
+
+    Returns:
+        The fitted model, as ``fit`` returns it.
+
+    Raises:
+        DataError: Columns missing, or an empty summary.
+        ConvergenceError: The fit did not converge (from ``fit``).
+
+    Examples:
+        See the module documentation; ``tests/test_spark.py`` runs it.
+
+    .. versionadded:: 0.1
+    """
+    _check_rfm_columns(summary, _RFM)
+    rows = compress_rfm(summary, columns=_RFM, weights_col="weights").collect()
+    if not rows:
+        msg = "the RFM summary is empty; there are no customers to fit"
+        raise DataError(msg)
+    columns = {
+        name: [float(row[name]) for row in rows] for name in (*_RFM, "weights")
+    }
+    return fit(
+        columns["frequency"],
+        columns["recency"],
+        columns["T"],
+        weights=columns["weights"],
+    )
+
+
+def score(
+    summary: DataFrame,
+    model: PurchasePredictor,
+    /,
+    *,
+    horizon: float,
+    expected_purchases_col: str = "expected_purchases",
+    probability_alive_col: str = "probability_alive",
+) -> DataFrame:
+    """Score every customer of a Spark RFM summary on the executors.
+
+    Adds the expected number of purchases in the next ``horizon`` time
+    units (``model.conditional_expected_purchases``) and the probability
+    that the customer is still active (``model.probability_alive``),
+    computed batch by batch with ``mapInPandas`` over the model's
+    vectorised methods: the same numbers as scoring on one machine.
+
+    Args:
+        summary: A Spark DataFrame with ``frequency``, ``recency`` and
+            ``T`` (any other columns are kept).
+        model: A fitted purchase model from ``customer_centric.clv``
+            (or from :func:`fit_summary`), in the summary's time unit.
+        horizon: The prediction period, in the summary's time unit.
+        expected_purchases_col: The name of the expected purchases column.
+        probability_alive_col: The name of the probability column.
+
+    Returns:
+        A lazy Spark DataFrame with the summary's columns and the two
+        scores (``double``).
+
+    Raises:
+        DataError: Columns missing, or output names already taken.
+
+    Examples:
+        See the module documentation; ``tests/test_spark.py`` runs it.
+
+    .. versionadded:: 0.1
+    """
+    _check_rfm_columns(summary, _RFM)
+    taken = [
+        c
+        for c in (expected_purchases_col, probability_alive_col)
+        if c in summary.columns
+    ]
+    if taken:
+        msg = (
+            f"the summary already has column(s) {taken!r}; pass other "
+            "names as expected_purchases_col / probability_alive_col"
+        )
+        raise DataError(msg)
+    schema = StructType(
+        [
+            *summary.schema.fields,
+            StructField(expected_purchases_col, DoubleType(), nullable=False),
+            StructField(probability_alive_col, DoubleType(), nullable=False),
+        ]
+    )
+    predict = _batch_scorer(
+        model,
+        horizon=float(horizon),
+        names=(expected_purchases_col, probability_alive_col),
+    )
+    return summary.mapInPandas(predict, schema)
+
+
+def _batch_scorer(
+    model: PurchasePredictor, *, horizon: float, names: tuple[str, str]
+) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """The function Spark ships to the executors (pickled with the model)."""
+    expected_name, alive_name = names
+
+    def predict(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            if batch.empty:  # an empty partition: nothing to score
+                yield batch.assign(**{expected_name: 0.0, alive_name: 0.0})
+                continue
+            x = batch["frequency"].to_numpy(dtype="float64")
+            t_x = batch["recency"].to_numpy(dtype="float64")
+            big_t = batch["T"].to_numpy(dtype="float64")
+            yield batch.assign(
+                **{
+                    expected_name: model.conditional_expected_purchases(
+                        horizon, x, t_x, big_t
+                    ),
+                    alive_name: model.probability_alive(x, t_x, big_t),
+                }
+            )
+
+    return predict
