@@ -15,4 +15,55 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
     raise MissingExtraError.for_extra("stats", exc.name) from exc
 
-__all__: list[str] = []
+# Fitting machinery, BG/NBD, Pareto/NBD and scoring (C1); Gamma-Gamma,
+# BG/BB, sBG and discounted CLV (C2). Kept in isort order.
+from customer_centric.clv._bg_bb import BetaGeoBetaBinomFit, fit_bg_bb
+from customer_centric.clv._bg_nbd import BetaGeoFit, fit_bg_nbd
+from customer_centric.clv._clv import (
+    CustomerLifetimeValue,
+    customer_lifetime_value,
+    monthly_discount_rate,
+)
+from customer_centric.clv._fitting import (
+    CompressedRFM,
+    FittedModel,
+    OptimizerDiagnostics,
+    PurchaseModel,
+    RFMArrays,
+    compress,
+    validate_rfm,
+)
+from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._pareto_nbd import ParetoNBDFit, fit_pareto_nbd
+from customer_centric.clv._sbg import (
+    ShiftedBetaGeometricFit,
+    fit_shifted_beta_geometric,
+)
+from customer_centric.clv._score import CustomerScores, score_customers
+from customer_centric.clv._simulate import simulate_bg_nbd
+
+__all__: list[str] = [
+    "BetaGeoBetaBinomFit",
+    "BetaGeoFit",
+    "CompressedRFM",
+    "CustomerLifetimeValue",
+    "CustomerScores",
+    "FittedModel",
+    "GammaGammaFit",
+    "OptimizerDiagnostics",
+    "ParetoNBDFit",
+    "PurchaseModel",
+    "RFMArrays",
+    "ShiftedBetaGeometricFit",
+    "compress",
+    "customer_lifetime_value",
+    "fit_bg_bb",
+    "fit_bg_nbd",
+    "fit_gamma_gamma",
+    "fit_pareto_nbd",
+    "fit_shifted_beta_geometric",
+    "monthly_discount_rate",
+    "score_customers",
+    "simulate_bg_nbd",
+    "validate_rfm",
+]

@@ -13,4 +13,18 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
     raise MissingExtraError.for_extra("plot", exc.name) from exc
 
-__all__: list[str] = []
+from customer_centric.plot._clv import (
+    plot_cumulative_transactions,
+    plot_frequency_recency_matrix,
+    plot_period_transactions,
+    plot_probability_alive_matrix,
+)
+from customer_centric.plot._kano import plot_better_worse
+
+__all__: list[str] = [
+    "plot_better_worse",
+    "plot_cumulative_transactions",
+    "plot_frequency_recency_matrix",
+    "plot_period_transactions",
+    "plot_probability_alive_matrix",
+]

@@ -1,0 +1,1225 @@
+"""Shared machinery of the probabilistic models.
+
+Fit records, maximum likelihood, input validation and compression to
+unique rows.
+
+Every model in :mod:`customer_centric.clv` is fitted the same way:
+
+1. validate the inputs (:func:`validate_rfm` and the array helpers), which
+   raises :class:`~customer_centric.exceptions.DataError` naming the
+   offending rows;
+2. compress them to unique rows with weights (:func:`compress`), so the
+   likelihood is evaluated once per distinct pattern;
+3. maximise the summed log-likelihood with :func:`maximize_likelihood`,
+   in log-parameter space, from analytic gradients, retrying from other
+   starting values, and raising
+   :class:`~customer_centric.exceptions.ConvergenceError` when no start
+   converges;
+4. return a frozen :class:`FittedModel` record (parameters, standard errors
+   from the inverse Hessian, summed log-likelihood, optimizer diagnostics)
+   that round-trips through JSON.
+
+Models work in ``float`` and numpy arrays, not ``Decimal``.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import (
+    Any,
+    ClassVar,
+    Final,
+    Protocol,
+    Self,
+    TypeAlias,
+    final,
+    runtime_checkable,
+)
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from customer_centric.exceptions import ConvergenceError, DataError
+
+__all__ = [
+    "CompressedRFM",
+    "FittedModel",
+    "FloatArray",
+    "MaximumLikelihood",
+    "Objective",
+    "OptimizerDiagnostics",
+    "PurchaseModel",
+    "RFMArrays",
+    "as_float_array",
+    "as_horizon",
+    "broadcast_rfm",
+    "check_integer",
+    "check_non_negative",
+    "check_weights",
+    "compress",
+    "factorise",
+    "given_parameter_fields",
+    "maximize_likelihood",
+    "validate_rfm",
+]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+"""A numpy array of ``float64``."""
+
+Objective: TypeAlias = Callable[[FloatArray], tuple[float, FloatArray]]
+"""Summed log-likelihood and its gradient at the natural parameters."""
+
+_MAX_SHOWN: Final = 5
+_LOG_BOUND: Final = 30.0
+"""Log-parameters are kept in [-30, 30] (parameters in about 1e-13..1e13)."""
+_GRADIENT_TOLERANCE: Final = 1e-5
+"""Largest accepted gradient norm of the mean log-likelihood per customer,
+with respect to the log-parameters."""
+_HESSIAN_STEP: Final = 1e-5
+_METHOD: Final = "BFGS in log-parameters"
+_BFGS_GRADIENT: Final = 1e-8
+_BFGS_FUNCTION: Final = 1e-15
+_MAX_STEP: Final = 5.0
+"""Longest BFGS step in log-parameters (a factor of e^5 in a parameter)."""
+_MIN_STEP: Final = 1e-12
+_BFGS_STALL: Final = 1e-12
+_STALL_ITERATIONS: Final = 25
+_CURVATURE: Final = 1e-10
+_NEWTON_STEP_TOLERANCE: Final = 1e-2
+_RELATIVE_SE_LIMIT: Final = 10.0
+"""Largest accepted standard error of a parameter relative to its value."""
+"""Largest accepted Newton step in log-parameters at a converged point."""
+
+
+# --------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------
+
+
+class OptimizerDiagnostics(BaseModel):
+    """How the optimizer reached a fit, for audit and troubleshooting.
+
+    Attributes:
+        method: The optimizer, e.g. ``"BFGS"``.
+        converged: Whether the fit met the convergence test (always
+            ``True`` on a returned fit: a failed fit raises).
+        iterations: Optimizer iterations of the successful start.
+        function_evaluations: Log-likelihood evaluations of the successful
+            start.
+        gradient_norm: Euclidean norm of the gradient of the mean
+            log-likelihood per customer with respect to the log-parameters
+            at the optimum.
+        message: The optimizer's own message.
+        starts_tried: How many starting values were tried (1 when the first
+            converged).
+
+    Examples:
+        >>> from customer_centric.clv import OptimizerDiagnostics
+        >>> d = OptimizerDiagnostics(
+        ...     method="BFGS", converged=True, iterations=20,
+        ...     function_evaluations=25, gradient_norm=1e-7,
+        ...     message="CONVERGENCE", starts_tried=1)
+        >>> d.converged
+        True
+
+    .. versionadded:: 0.1
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", ser_json_inf_nan="constants"
+    )
+
+    method: str
+    converged: bool
+    iterations: int
+    function_evaluations: int
+    gradient_norm: float
+    message: str
+    starts_tried: int = 1
+
+
+class FittedModel(BaseModel):
+    """Base record of a fitted model: parameters, their uncertainty, fit.
+
+    Subclasses declare one ``float`` field per parameter, named as in the
+    paper, and list the names in ``parameter_names``. Fits are records:
+    save them with ``model_dump_json()`` and load them with
+    ``model_validate_json()``; no pickles.
+
+    Attributes:
+        standard_errors: Standard error of each parameter, from the inverse
+            of the Hessian of the summed log-likelihood at the optimum.
+        covariance: The asymptotic covariance matrix of the parameters, rows
+            and columns in ``parameter_names`` order.
+        log_likelihood: The summed log-likelihood at the optimum, in the
+            data's own time unit, as the papers report it.
+        n_customers: The number of customers fitted (the sum of weights).
+        diagnostics: How the optimizer got there.
+
+    Examples:
+        A fit round-trips through JSON:
+
+        >>> from customer_centric.clv import BetaGeoFit, fit_bg_nbd
+        >>> fit = fit_bg_nbd(
+        ...     [0, 1, 2, 0, 5, 1, 0, 3],
+        ...     [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0],
+        ...     [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9])
+        >>> BetaGeoFit.model_validate_json(fit.model_dump_json()) == fit
+        True
+        >>> sorted(fit.params) == sorted(fit.parameter_names)
+        True
+
+    .. versionadded:: 0.1
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", ser_json_inf_nan="constants"
+    )
+
+    parameter_names: ClassVar[tuple[str, ...]] = ()
+
+    standard_errors: dict[str, float]
+    covariance: tuple[tuple[float, ...], ...]
+    log_likelihood: float
+    n_customers: float
+    diagnostics: OptimizerDiagnostics
+
+    @model_validator(mode="after")
+    def _check_parameters(self) -> Self:
+        names = self.parameter_names
+        if set(self.standard_errors) != set(names):
+            msg = (
+                f"standard_errors must have exactly the keys {names!r}, got "
+                f"{sorted(self.standard_errors)!r}"
+            )
+            raise DataError(msg)
+        k = len(names)
+        if len(self.covariance) != k or any(
+            len(row) != k for row in self.covariance
+        ):
+            msg = (
+                f"covariance must be a {k}x{k} matrix, got {self.covariance!r}"
+            )
+            raise DataError(msg)
+        for name in names:
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                msg = (
+                    f"parameter {name} must be finite and positive, got "
+                    f"{value!r}"
+                )
+                raise DataError(msg)
+        return self
+
+    @property
+    def params(self) -> dict[str, float]:
+        """The fitted parameters by name, in ``parameter_names`` order."""
+        return {
+            name: float(getattr(self, name)) for name in self.parameter_names
+        }
+
+    def parameter_vector(self) -> FloatArray:
+        """The fitted parameters as an array in ``parameter_names`` order.
+
+        Examples:
+            >>> from customer_centric.clv import BetaGeoFit
+            >>> fit = BetaGeoFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
+            >>> fit.parameter_vector()
+            array([0.2, 4. , 0.8, 2. ])
+        """
+        return np.array(
+            [getattr(self, name) for name in self.parameter_names],
+            dtype=np.float64,
+        )
+
+
+@runtime_checkable
+class PurchaseModel(Protocol):
+    """What a fitted purchase-count model offers to CLV, scoring and plots.
+
+    :class:`~customer_centric.clv.BetaGeoFit` and
+    :class:`~customer_centric.clv.ParetoNBDFit` implement it. All inputs are
+    array-like and broadcast together; times are in the fit's time unit.
+
+    Examples:
+        >>> from customer_centric.clv import BetaGeoFit, PurchaseModel
+        >>> fit = BetaGeoFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
+        >>> isinstance(fit, PurchaseModel)
+        True
+
+    .. versionadded:: 0.1
+    """
+
+    def expected_purchases(self, t: npt.ArrayLike, /) -> FloatArray:
+        """Expected purchases of a new customer in ``(0, t]``."""
+        ...
+
+    def conditional_expected_purchases(
+        self,
+        t: npt.ArrayLike,
+        frequency: npt.ArrayLike,
+        recency: npt.ArrayLike,
+        T: npt.ArrayLike,  # noqa: N803 - the papers' name
+        /,
+    ) -> FloatArray:
+        """Expected purchases in ``(T, T + t]`` given the history."""
+        ...
+
+    def probability_alive(
+        self,
+        frequency: npt.ArrayLike,
+        recency: npt.ArrayLike,
+        T: npt.ArrayLike,  # noqa: N803 - the papers' name
+        /,
+    ) -> FloatArray:
+        """Probability that the customer is still active at ``T``."""
+        ...
+
+
+# --------------------------------------------------------------------------
+# Input validation
+# --------------------------------------------------------------------------
+
+
+def _offenders(mask: npt.NDArray[np.bool_], *columns: tuple[str, Any]) -> str:
+    rows = np.flatnonzero(mask)
+    shown = []
+    for i in rows[:_MAX_SHOWN]:
+        values = ", ".join(
+            f"{name}={np.asarray(col).reshape(-1)[i].item()!r}"
+            for name, col in columns
+        )
+        shown.append(f"row {int(i)} ({values})")
+    more = (
+        f" and {rows.size - _MAX_SHOWN} more" if rows.size > _MAX_SHOWN else ""
+    )
+    return "; ".join(shown) + more
+
+
+def as_float_array(values: npt.ArrayLike, /, *, name: str) -> FloatArray:
+    """Return ``values`` as a 1-D ``float64`` array of finite numbers.
+
+    Args:
+        values: A scalar, sequence or array.
+        name: The column's name, for the error message.
+
+    Raises:
+        DataError: The values are not numbers, not 1-D, empty, or contain
+            NaN or infinity (the message names the rows).
+
+    Examples:
+        >>> from customer_centric.clv._fitting import as_float_array
+        >>> as_float_array([1, 2.5], name="recency")
+        array([1. , 2.5])
+        >>> as_float_array([1, float("nan")], name="recency")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: recency must be finite; \
+offending rows: row 1 (recency=nan); drop or fill those rows
+
+    .. versionadded:: 0.1
+    """
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"{name} must be numbers, got {values!r}: {exc}"
+        raise DataError(msg) from exc
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim != 1:
+        msg = (
+            f"{name} must be one-dimensional, got shape {array.shape!r}; "
+            "pass one value per customer"
+        )
+        raise DataError(msg)
+    if array.size == 0:
+        msg = f"{name} is empty; pass at least one customer"
+        raise DataError(msg)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        msg = (
+            f"{name} must be finite; offending rows: "
+            f"{_offenders(bad, (name, array))}; drop or fill those rows"
+        )
+        raise DataError(msg)
+    return array
+
+
+def check_non_negative(array: FloatArray, /, *, name: str) -> FloatArray:
+    """Return ``array`` if no value is negative; else raise ``DataError``.
+
+    Examples:
+        >>> import numpy as np
+        >>> from customer_centric.clv._fitting import check_non_negative
+        >>> check_non_negative(np.array([0.0, -2.0]), name="frequency")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: frequency must be >= 0; \
+offending rows: row 1 (frequency=-2.0)
+
+    .. versionadded:: 0.1
+    """
+    bad = array < 0
+    if bad.any():
+        msg = (
+            f"{name} must be >= 0; offending rows: "
+            f"{_offenders(bad, (name, array))}"
+        )
+        raise DataError(msg)
+    return array
+
+
+def check_integer(array: FloatArray, /, *, name: str) -> FloatArray:
+    """Return ``array`` if every value is a whole number; else raise.
+
+    Examples:
+        >>> import numpy as np
+        >>> from customer_centric.clv._fitting import check_integer
+        >>> check_integer(np.array([1.0, 1.5]), name="frequency")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: frequency must be whole \
+numbers (counts of repeat purchases); offending rows: row 1 (frequency=1.5)
+
+    .. versionadded:: 0.1
+    """
+    bad = array != np.floor(array)
+    if bad.any():
+        msg = (
+            f"{name} must be whole numbers (counts of repeat purchases); "
+            f"offending rows: {_offenders(bad, (name, array))}"
+        )
+        raise DataError(msg)
+    return array
+
+
+def check_weights(
+    weights: npt.ArrayLike | None, /, *, size: int
+) -> FloatArray:
+    """Return validated weights (ones when ``None``) for ``size`` rows.
+
+    Raises:
+        DataError: Wrong length, non-finite or non-positive weights.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import check_weights
+        >>> check_weights(None, size=2)
+        array([1., 1.])
+        >>> check_weights([1, 0], size=2)
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: weights must be > 0 (the \
+number of customers with each row); offending rows: row 1 (weights=0.0); \
+drop rows with no customers
+
+    .. versionadded:: 0.1
+    """
+    if weights is None:
+        return np.ones(size, dtype=np.float64)
+    array = as_float_array(weights, name="weights")
+    if array.size != size:
+        msg = (
+            f"weights has {array.size} values but there are {size} rows; "
+            "pass one weight per row"
+        )
+        raise DataError(msg)
+    bad = array <= 0
+    if bad.any():
+        msg = (
+            "weights must be > 0 (the number of customers with each row); "
+            f"offending rows: {_offenders(bad, ('weights', array))}; "
+            "drop rows with no customers"
+        )
+        raise DataError(msg)
+    return array
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RFMArrays:
+    """Validated recency-frequency summary columns, as float arrays.
+
+    Attributes:
+        frequency: Repeat purchases ``x`` (whole numbers).
+        recency: Time of the last repeat purchase ``t_x``, from the first.
+        T: Time from the first purchase to the end of observation.
+        weights: Customers per row (ones unless given).
+
+    Examples:
+        >>> from customer_centric.clv import validate_rfm
+        >>> validate_rfm([1, 0], [2.0, 0.0], [5.0, 3.0]).weights
+        array([1., 1.])
+
+    .. versionadded:: 0.1
+    """
+
+    frequency: FloatArray
+    recency: FloatArray
+    T: FloatArray
+    weights: FloatArray
+
+
+def validate_rfm(
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    weights: npt.ArrayLike | None = None,
+) -> RFMArrays:
+    """Check a recency-frequency summary and return it as float arrays.
+
+    The rules: every column finite and one value per customer; frequency a
+    whole number >= 0; recency and T >= 0; recency <= T; recency 0 when
+    frequency is 0 (no repeat purchase, so nothing to be recent); weights
+    > 0.
+
+    Args:
+        frequency: Repeat purchases per customer.
+        recency: Time from first to last purchase.
+        T: Time from first purchase to the end of observation.
+        weights: Customers per row, for compressed data.
+
+    Returns:
+        The validated columns.
+
+    Raises:
+        DataError: A rule is broken; the message names the offending rows
+            and their values.
+
+    Examples:
+        >>> from customer_centric.clv import validate_rfm
+        >>> validate_rfm([1, 2], [3.0, 9.0], [5.0, 8.0])
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: recency must be <= T (the \
+last purchase cannot come after the end of observation); offending rows: \
+row 1 (recency=9.0, T=8.0); check the observation end and the time unit
+
+    .. versionadded:: 0.1
+    """
+    x = check_integer(
+        check_non_negative(
+            as_float_array(frequency, name="frequency"), name="frequency"
+        ),
+        name="frequency",
+    )
+    t_x = check_non_negative(
+        as_float_array(recency, name="recency"), name="recency"
+    )
+    big_t = check_non_negative(as_float_array(T, name="T"), name="T")
+    if not x.size == t_x.size == big_t.size:
+        msg = (
+            f"frequency, recency and T must have the same length, got "
+            f"{x.size}, {t_x.size} and {big_t.size}"
+        )
+        raise DataError(msg)
+    bad = t_x > big_t
+    if bad.any():
+        msg = (
+            "recency must be <= T (the last purchase cannot come after the "
+            "end of observation); offending rows: "
+            f"{_offenders(bad, ('recency', t_x), ('T', big_t))}; check the "
+            "observation end and the time unit"
+        )
+        raise DataError(msg)
+    bad = (x == 0) & (t_x != 0)
+    if bad.any():
+        msg = (
+            "recency must be 0 when frequency is 0 (no repeat purchase); "
+            "offending rows: "
+            f"{_offenders(bad, ('frequency', x), ('recency', t_x))}; check "
+            "that the columns are not swapped"
+        )
+        raise DataError(msg)
+    return RFMArrays(
+        frequency=x,
+        recency=t_x,
+        T=big_t,
+        weights=check_weights(weights, size=x.size),
+    )
+
+
+# --------------------------------------------------------------------------
+# Compression
+# --------------------------------------------------------------------------
+
+
+@final
+@attrs.frozen(kw_only=True)
+class CompressedRFM:
+    """Unique (frequency, recency, T) rows with the customers on each.
+
+    Attributes:
+        frequency: Unique rows' frequency.
+        recency: Unique rows' recency.
+        T: Unique rows' T.
+        weights: Customers (sum of input weights) on each unique row.
+        inverse: For each input row, the index of its unique row, so that
+            ``values[inverse]`` expands per-row results back.
+
+    Examples:
+        >>> from customer_centric.clv import compress
+        >>> c = compress([0, 1, 0], [0.0, 2.0, 0.0], [5.0, 5.0, 5.0])
+        >>> c.frequency, c.weights, c.inverse
+        (array([0., 1.]), array([2., 1.]), array([0, 1, 0]))
+
+    .. versionadded:: 0.1
+    """
+
+    frequency: FloatArray
+    recency: FloatArray
+    T: FloatArray
+    weights: FloatArray
+    inverse: npt.NDArray[np.intp]
+
+
+def compress(
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    weights: npt.ArrayLike | None = None,
+) -> CompressedRFM:
+    """Compress a summary to its unique rows, with customers as weights.
+
+    Fitting on the compressed rows gives the same likelihood as fitting on
+    every customer, at the cost of the distinct patterns only. The inputs
+    are validated like :func:`validate_rfm`.
+
+    Args:
+        frequency: Repeat purchases per customer.
+        recency: Time from first to last purchase.
+        T: Time from first purchase to the end of observation.
+        weights: Customers per input row (ones when not given).
+
+    Returns:
+        The unique rows, sorted by (T, recency, frequency), their weights,
+        and the map from input rows to unique rows.
+
+    Examples:
+        >>> from customer_centric.clv import compress
+        >>> c = compress([2, 2, 0], [5.0, 5.0, 0.0], [9.0, 9.0, 9.0])
+        >>> c.frequency.tolist(), c.weights.tolist()
+        ([0.0, 2.0], [1.0, 2.0])
+
+    .. versionadded:: 0.1
+    """
+    data = validate_rfm(frequency, recency, T, weights=weights)
+    order = np.lexsort((data.frequency, data.recency, data.T))
+    x = data.frequency[order]
+    t_x = data.recency[order]
+    big_t = data.T[order]
+    new = np.empty(x.size, dtype=np.bool_)
+    new[0] = True
+    new[1:] = (
+        (x[1:] != x[:-1]) | (t_x[1:] != t_x[:-1]) | (big_t[1:] != big_t[:-1])
+    )
+    group = np.cumsum(new) - 1
+    inverse = np.empty(x.size, dtype=np.intp)
+    inverse[order] = group
+    summed = np.bincount(group, weights=data.weights[order])
+    return CompressedRFM(
+        frequency=x[new],
+        recency=t_x[new],
+        T=big_t[new],
+        weights=summed.astype(np.float64),
+        inverse=inverse,
+    )
+
+
+# --------------------------------------------------------------------------
+# Maximum likelihood
+# --------------------------------------------------------------------------
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MaximumLikelihood:
+    """The outcome of :func:`maximize_likelihood`, ready to become a record.
+
+    Attributes:
+        parameters: The estimates by name.
+        standard_errors: Their standard errors by name.
+        covariance: The covariance matrix, in ``parameters`` order.
+        log_likelihood: The summed log-likelihood at the optimum.
+        n_customers: The number of customers (sum of weights).
+        diagnostics: How the optimizer got there.
+
+    Examples:
+        >>> import numpy as np
+        >>> from customer_centric.clv._fitting import maximize_likelihood
+        >>> x = np.array([1.0, 3.0, 2.0])  # Poisson counts
+        >>> def loglik(theta):
+        ...     lam = theta[0]
+        ...     return (x * np.log(lam) - lam).sum(), np.array(
+        ...         [(x / lam - 1).sum()])
+        >>> mle = maximize_likelihood(
+        ...     loglik, names=("lam",), starts=[[1.0]], n_customers=3.0,
+        ...     model="Poisson")
+        >>> round(mle.parameters["lam"], 6)
+        2.0
+        >>> mle.record_fields()["n_customers"]
+        3.0
+
+    .. versionadded:: 0.1
+    """
+
+    parameters: dict[str, float]
+    standard_errors: dict[str, float]
+    covariance: tuple[tuple[float, ...], ...]
+    log_likelihood: float
+    n_customers: float
+    diagnostics: OptimizerDiagnostics
+
+    def record_fields(self) -> dict[str, object]:
+        """The fields of a :class:`FittedModel` subclass, for validation.
+
+        Use as ``MyFit.model_validate(mle.record_fields())``.
+        """
+        return {
+            **self.parameters,
+            "standard_errors": self.standard_errors,
+            "covariance": self.covariance,
+            "log_likelihood": self.log_likelihood,
+            "n_customers": self.n_customers,
+            "diagnostics": self.diagnostics,
+        }
+
+
+@final
+@attrs.frozen(kw_only=True)
+class _Attempt:
+    start: tuple[float, ...]
+    log_theta: FloatArray
+    value: float
+    gradient_norm: float
+    at_bound: bool
+    result: _Run
+    problem: str | None = None
+    hessian: FloatArray | None = None
+
+    @property
+    def stationary(self) -> bool:
+        return (
+            math.isfinite(self.value)
+            and self.gradient_norm < _GRADIENT_TOLERANCE
+            and not self.at_bound
+        )
+
+    def describe(self) -> str:
+        start = ", ".join(f"{v:.4g}" for v in self.start)
+        end = ", ".join(f"{v:.4g}" for v in np.exp(self.log_theta))
+        if self.at_bound:
+            why = "a parameter ran to the edge of [1e-13, 1e13]"
+        elif self.problem is not None:
+            why = self.problem
+        else:
+            why = f"gradient norm {self.gradient_norm:.3g}"
+        return (
+            f"start ({start}) -> ({end}), {why}, optimizer said "
+            f"{str(self.result.message)!r}"
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class _Run:
+    """Where one BFGS run ended (mirrors scipy's ``OptimizeResult``)."""
+
+    x: FloatArray
+    fun: float
+    jac: FloatArray
+    nit: int
+    nfev: int
+    message: str
+
+
+def _bfgs(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    x0: FloatArray,
+    max_iterations: int,
+) -> _Run:
+    """Minimise ``fun`` by BFGS with a backtracking (Armijo) line search.
+
+    Written in numpy rather than calling scipy's L-BFGS-B, whose BLAS
+    calls on tiny vectors cost milliseconds when OpenBLAS threads compete
+    for a busy machine; the steps stay within the log-parameter box.
+    """
+    x = np.clip(x0, -_LOG_BOUND, _LOG_BOUND)
+    f, g = fun(x)
+    inverse, evaluations = _initial_inverse(fun, x, g)
+    from_identity = bool((inverse == np.eye(x.size)).all())
+    message = "iteration limit reached"
+    iteration = 0
+    stalled = 0
+    for iteration in range(1, max_iterations + 1):
+        if np.linalg.norm(g) < _BFGS_GRADIENT:
+            message = "gradient norm below 1e-8"
+            break
+        direction = -inverse @ g
+        slope = float(direction @ g)
+        if slope >= 0:
+            inverse = np.eye(x.size)
+            direction = -g
+            slope = float(direction @ g)
+        x_new, f_new, g_new, step, used = _line_search(
+            fun, x, f, direction, slope
+        )
+        evaluations += used
+        if step < _MIN_STEP and f_new > f:
+            message = "line search could not improve (precision limit)"
+            break
+        s = x_new - x
+        y = g_new - g
+        sy = float(s @ y)
+        if sy > _CURVATURE * float(np.linalg.norm(s) * np.linalg.norm(y)):
+            if iteration == 1 and from_identity:
+                inverse = np.eye(x.size) * (sy / float(y @ y))
+            rho = 1 / sy
+            left = np.eye(x.size) - rho * np.outer(s, y)
+            inverse = left @ inverse @ left.T + rho * np.outer(s, s)
+        improvement = f - f_new
+        x, f, g = x_new, f_new, g_new
+        small = improvement <= _BFGS_STALL * max(1.0, abs(f))
+        stalled = stalled + 1 if small else 0
+        stop = _stop_reason(x, f, g, improvement, stalled)
+        if stop is not None:
+            message = stop
+            break
+    return _Run(
+        x=x,
+        fun=float(f),
+        jac=np.asarray(g, dtype=np.float64),
+        nit=iteration,
+        nfev=evaluations,
+        message=message,
+    )
+
+
+def _line_search(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    x: FloatArray,
+    f: float,
+    direction: FloatArray,
+    slope: float,
+) -> tuple[FloatArray, float, FloatArray, float, int]:
+    """Backtrack from a unit step (at most e^5 per parameter) to Armijo.
+
+    Returns the new point, its value and gradient, the step taken and the
+    number of evaluations.
+    """
+    longest = float(np.abs(direction).max())
+    step = min(1.0, _MAX_STEP / longest) if longest > 0 else 1.0
+    used = 0
+    while True:
+        x_new = np.clip(x + step * direction, -_LOG_BOUND, _LOG_BOUND)
+        f_new, g_new = fun(x_new)
+        used += 1
+        if f_new <= f + 1e-4 * step * slope or step < _MIN_STEP:
+            return x_new, f_new, g_new, step, used
+        step /= 2
+
+
+def _stop_reason(
+    x: FloatArray,
+    f: float,
+    g: FloatArray,
+    improvement: float,
+    stalled: int,
+) -> str | None:
+    """Why BFGS should stop after this iteration, or ``None`` to go on."""
+    if 0 <= improvement <= _BFGS_FUNCTION * max(1.0, abs(f)) and (
+        np.linalg.norm(g) < _GRADIENT_TOLERANCE
+    ):
+        return "relative improvement below 1e-15"
+    if (np.abs(x) >= _LOG_BOUND).any():
+        return "a log-parameter reached the edge of [-30, 30]"
+    if stalled >= _STALL_ITERATIONS:
+        return (
+            "less than 1e-12 relative improvement in "
+            f"{_STALL_ITERATIONS} iterations (a flat ridge)"
+        )
+    return None
+
+
+def _initial_inverse(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    x: FloatArray,
+    g: FloatArray,
+) -> tuple[FloatArray, int]:
+    """Inverse Hessian at the start, by forward differences of the gradient.
+
+    Starting BFGS from the true curvature instead of the identity saves
+    more iterations than the ``k`` gradient evaluations cost; where the
+    start is not in a convex region the identity is used. Returns the
+    matrix and the number of evaluations (including the one at ``x``).
+    """
+    k = x.size
+    hessian = np.empty((k, k))
+    for j in range(k):
+        step = np.zeros(k)
+        step[j] = _HESSIAN_STEP
+        hessian[:, j] = (fun(x + step)[1] - g) / _HESSIAN_STEP
+    hessian = (hessian + hessian.T) / 2
+    if not np.isfinite(hessian).all():
+        return np.eye(k), 1 + k
+    values, vectors = np.linalg.eigh(hessian)
+    if values.min() <= _CURVATURE * max(values.max(), 0.0):
+        return np.eye(k), 1 + k
+    return (vectors / values) @ vectors.T, 1 + k
+
+
+def _log_space(
+    objective: Objective, n_customers: float
+) -> Callable[[FloatArray], tuple[float, FloatArray]]:
+    def negative_mean(log_theta: FloatArray) -> tuple[float, FloatArray]:
+        theta = np.exp(log_theta)
+        with np.errstate(all="ignore"):
+            value, gradient = objective(theta)
+        gradient = np.asarray(gradient, dtype=np.float64)
+        if not (math.isfinite(value) and np.isfinite(gradient).all()):
+            # Steer the line search back towards moderate parameters.
+            return 1e10, log_theta.copy()
+        return -value / n_customers, -gradient * theta / n_customers
+
+    return negative_mean
+
+
+def _hessian(
+    objective: Objective, theta: FloatArray, gradient: FloatArray
+) -> FloatArray:
+    """Hessian of the summed log-likelihood in the natural parameters.
+
+    Forward differences of the analytic gradient in log space (well scaled
+    whatever the magnitude of each parameter), mapped back by the chain
+    rule; ``gradient`` is the analytic gradient at ``theta``.
+    """
+    k = theta.size
+    log_theta = np.log(theta)
+    base = gradient * theta
+    h_log = np.empty((k, k))
+    for j in range(k):
+        step = np.zeros(k)
+        step[j] = _HESSIAN_STEP
+        moved = np.exp(log_theta + step)
+        _, g_moved = objective(moved)
+        h_log[:, j] = (np.asarray(g_moved) * moved - base) / _HESSIAN_STEP
+    h_log = (h_log + h_log.T) / 2
+    # d2L/dlog_i dlog_j = theta_i theta_j H_ij + delta_ij theta_i g_i
+    inner = h_log - np.diag(gradient * theta)
+    result: FloatArray = inner / np.outer(theta, theta)
+    return result
+
+
+def maximize_likelihood(
+    objective: Objective,
+    /,
+    *,
+    names: tuple[str, ...],
+    starts: Sequence[Sequence[float]],
+    n_customers: float,
+    model: str,
+    max_iterations: int = 500,
+) -> MaximumLikelihood:
+    """Maximise a log-likelihood over positive parameters.
+
+    The search runs in log-parameter space (so every parameter stays
+    positive) with BFGS on the mean log-likelihood per customer and the
+    analytic gradient, from each start in turn until one converges: the
+    gradient norm of the mean log-likelihood with respect to the
+    log-parameters is below 1e-5, no parameter sits at the edge of
+    [1e-13, 1e13], the Hessian is negative definite, a Newton step
+    would move the log-parameters by less than 0.01 and no standard error
+    exceeds ten times its parameter (so a parameter drifting to 0 or
+    infinity along a flat ridge is caught). One Newton step on the
+    finite-difference Hessian then polishes the optimum. Standard errors
+    are the square roots of the diagonal of the inverse of the negative
+    Hessian (observed information) of the summed log-likelihood.
+
+    Args:
+        objective: Returns the summed log-likelihood and its gradient with
+            respect to the natural parameters.
+        names: The parameter names, in the objective's order.
+        starts: Starting values to try, in order.
+        n_customers: The number of customers (sum of weights), to scale.
+        model: The model's name, for error messages.
+        max_iterations: Iteration limit per start.
+
+    Returns:
+        Estimates, standard errors, covariance, log-likelihood, diagnostics.
+
+    Raises:
+        ConvergenceError: No start converged, or the optimum is not a
+            proper maximum (the Hessian is not negative definite); the
+            message lists every start tried and where it ended.
+
+    Examples:
+        See :class:`MaximumLikelihood`.
+
+    .. versionadded:: 0.1
+    """
+    negative_mean = _log_space(objective, n_customers)
+    attempts: list[_Attempt] = []
+    best: _Attempt | None = None
+    for start in starts:
+        start_array = np.log(np.asarray(start, dtype=np.float64))
+        result = _bfgs(negative_mean, start_array, max_iterations)
+        log_theta = np.asarray(result.x, dtype=np.float64)
+        value = float(result.fun)
+        gradient = np.asarray(result.jac, dtype=np.float64)
+        attempt = _Attempt(
+            start=tuple(float(v) for v in start),
+            log_theta=log_theta,
+            value=value,
+            gradient_norm=float(np.linalg.norm(gradient)),
+            at_bound=bool((np.abs(log_theta) >= _LOG_BOUND - 1e-6).any()),
+            result=result,
+        )
+        if attempt.stationary:
+            attempt = _check_maximum(objective, attempt, n_customers)
+        attempts.append(attempt)
+        if attempt.stationary and attempt.problem is None:
+            best = attempt
+            break
+    tried = "; ".join(a.describe() for a in attempts)
+    if best is None or best.hessian is None:
+        msg = (
+            f"{model} fit did not converge from {len(attempts)} starting "
+            f"value(s) with {_METHOD}: {tried}. The "
+            "data may not identify the model (e.g. no repeat purchases, or "
+            "too few customers); check the summary or use another model"
+        )
+        raise ConvergenceError(msg)
+    theta = np.exp(best.log_theta)
+    log_likelihood = -best.value * n_customers
+    gradient = -np.asarray(best.result.jac, np.float64) * n_customers / theta
+    hessian = best.hessian
+    information = -hessian
+    # The Newton step moves the estimate by far less than its standard
+    # error, so the Hessian at the pre-polish point serves for both.
+    theta, log_likelihood, gradient = _newton_polish(
+        objective, theta, hessian, log_likelihood, gradient
+    )
+    covariance = np.linalg.inv(information)
+    covariance = (covariance + covariance.T) / 2
+    final_gradient = gradient * theta / n_customers
+    se = np.sqrt(np.diag(covariance))
+    diagnostics = OptimizerDiagnostics(
+        method=_METHOD,
+        converged=True,
+        iterations=int(best.result.nit),
+        function_evaluations=int(best.result.nfev),
+        gradient_norm=float(np.linalg.norm(final_gradient)),
+        message=str(best.result.message),
+        starts_tried=len(attempts),
+    )
+    return MaximumLikelihood(
+        parameters={n: float(v) for n, v in zip(names, theta, strict=True)},
+        standard_errors={n: float(v) for n, v in zip(names, se, strict=True)},
+        covariance=tuple(tuple(float(v) for v in row) for row in covariance),
+        log_likelihood=float(log_likelihood),
+        n_customers=float(n_customers),
+        diagnostics=diagnostics,
+    )
+
+
+def _check_maximum(
+    objective: Objective, attempt: _Attempt, n_customers: float
+) -> _Attempt:
+    """Confirm a stationary point is a proper, interior maximum.
+
+    The Hessian must be negative definite and the Newton step (in
+    log-parameters) small: a parameter drifting towards 0 or infinity with
+    a vanishing gradient fails the second test.
+    """
+    theta = np.exp(attempt.log_theta)
+    gradient = (
+        -np.asarray(attempt.result.jac, np.float64) * n_customers / theta
+    )
+    with np.errstate(all="ignore"):
+        hessian = _hessian(objective, theta, gradient)
+    problem = None
+    if not np.isfinite(hessian).all():
+        problem = "the Hessian is not finite there"
+    else:
+        try:
+            np.linalg.cholesky(-hessian)
+        except np.linalg.LinAlgError:
+            problem = (
+                "the Hessian is not negative definite there (parameters "
+                "not identified)"
+            )
+    if problem is None:
+        step = np.linalg.solve(hessian, -gradient) / theta
+        relative_se = np.sqrt(np.diag(np.linalg.inv(-hessian))) / theta
+        if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
+            problem = (
+                "a Newton step would still move the log-parameters by "
+                f"{np.abs(step).max():.3g} (drifting towards 0 or infinity)"
+            )
+        elif relative_se.max() > _RELATIVE_SE_LIMIT:
+            problem = (
+                "a parameter's standard error is "
+                f"{relative_se.max():.3g} times its value (a flat ridge: "
+                "the data do not identify it)"
+            )
+    return attrs.evolve(attempt, problem=problem, hessian=hessian)
+
+
+def _newton_polish(
+    objective: Objective,
+    theta: FloatArray,
+    hessian: FloatArray,
+    value: float,
+    gradient: FloatArray,
+) -> tuple[FloatArray, float, FloatArray]:
+    """One Newton step from ``theta``, kept only if it raises the likelihood.
+
+    Returns the parameters with their log-likelihood and gradient.
+    """
+    try:
+        step = np.linalg.solve(hessian, -gradient)
+    except np.linalg.LinAlgError:
+        return theta, value, gradient
+    candidate = theta + step
+    if not (np.isfinite(candidate).all() and (candidate > 0).all()):
+        return theta, value, gradient
+    with np.errstate(all="ignore"):
+        new_value, new_gradient = objective(candidate)
+    if math.isfinite(new_value) and new_value >= value:
+        return candidate, new_value, np.asarray(new_gradient, np.float64)
+    return theta, value, gradient
+
+
+# --------------------------------------------------------------------------
+# Helpers for the models' likelihoods and predictions
+# --------------------------------------------------------------------------
+
+
+def factorise(
+    values: FloatArray, /
+) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+    """Unique values and, for each input, the index of its unique value.
+
+    Likelihoods evaluate expensive terms (log-gamma of ``r + x``, logs of
+    ``alpha + T``) once per distinct value and gather them back.
+
+    Examples:
+        >>> import numpy as np
+        >>> from customer_centric.clv._fitting import factorise
+        >>> factorise(np.array([3.0, 1.0, 3.0]))
+        (array([1., 3.]), array([1, 0, 1]))
+
+    .. versionadded:: 0.1
+    """
+    uniques, inverse = np.unique(values, return_inverse=True)
+    return uniques, inverse.reshape(-1).astype(np.intp)
+
+
+def broadcast_rfm(
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *extra: tuple[str, npt.ArrayLike],
+) -> tuple[FloatArray, ...]:
+    """Validate and broadcast prediction inputs to one common shape.
+
+    The columns obey the rules of :func:`validate_rfm`; each ``(name,
+    values)`` in ``extra`` (a horizon ``t``, a count ``n``) must be finite
+    and non-negative.
+
+    Returns:
+        ``frequency, recency, T`` and the extras, as float arrays of the
+        broadcast shape.
+
+    Raises:
+        DataError: A value breaks a rule, or the shapes do not broadcast.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import broadcast_rfm
+        >>> x, t_x, T, t = broadcast_rfm([1, 2], 3.0, 5.0, ("t", 10))
+        >>> t_x.tolist(), t.tolist()
+        ([3.0, 3.0], [10.0, 10.0])
+
+    .. versionadded:: 0.1
+    """
+    names = ("frequency", "recency", "T", *(name for name, _ in extra))
+    values = (frequency, recency, T, *(v for _, v in extra))
+    arrays = []
+    for name, value in zip(names, values, strict=True):
+        try:
+            arrays.append(np.asarray(value, dtype=np.float64))
+        except (TypeError, ValueError) as exc:
+            msg = f"{name} must be numbers, got {value!r}: {exc}"
+            raise DataError(msg) from exc
+    try:
+        shaped = np.broadcast_arrays(*arrays)
+    except ValueError as exc:
+        shapes = ", ".join(
+            f"{n} {a.shape!r}" for n, a in zip(names, arrays, strict=True)
+        )
+        msg = f"inputs do not broadcast to one shape: {shapes}"
+        raise DataError(msg) from exc
+    shape = shaped[0].shape
+    flat = [np.ascontiguousarray(a).reshape(-1) for a in shaped]
+    validate_rfm(flat[0], flat[1], flat[2])
+    for name, array in zip(names[3:], flat[3:], strict=True):
+        check_non_negative(as_float_array(array, name=name), name=name)
+    return tuple(a.reshape(shape) for a in flat)
+
+
+def as_horizon(t: npt.ArrayLike, /, *, name: str = "t") -> FloatArray:
+    """Return a finite, non-negative horizon as a float array (any shape).
+
+    Examples:
+        >>> from customer_centric.clv._fitting import as_horizon
+        >>> as_horizon([1, 2]).tolist()
+        [1.0, 2.0]
+
+    .. versionadded:: 0.1
+    """
+    array = np.asarray(t, dtype=np.float64)
+    check_non_negative(as_float_array(array.reshape(-1), name=name), name=name)
+    return array
+
+
+def given_parameter_fields(params: dict[str, float], /) -> dict[str, object]:
+    """Record fields for a model built from known parameters, not fitted.
+
+    Standard errors and the covariance are NaN, the log-likelihood is NaN,
+    ``n_customers`` is 0 and the diagnostics say "parameters given". Use
+    as ``MyFit.model_validate(given_parameter_fields({...}))``.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import given_parameter_fields
+        >>> given_parameter_fields({"p": 1.0})["n_customers"]
+        0.0
+
+    .. versionadded:: 0.1
+    """
+    k = len(params)
+    nan = float("nan")
+    return {
+        **{name: float(v) for name, v in params.items()},
+        "standard_errors": dict.fromkeys(params, nan),
+        "covariance": tuple(tuple([nan] * k) for _ in range(k)),
+        "log_likelihood": nan,
+        "n_customers": 0.0,
+        "diagnostics": {
+            "method": "none",
+            "converged": True,
+            "iterations": 0,
+            "function_evaluations": 0,
+            "gradient_norm": 0.0,
+            "message": "parameters given, not fitted",
+            "starts_tried": 0,
+        },
+    }

@@ -1,0 +1,346 @@
+"""The Gamma-Gamma model of spend per transaction (Fader & Hardie 2013).
+
+A customer's transaction values vary around their own mean: each value is
+gamma distributed with shape ``p`` and rate ``nu``, and ``nu`` is gamma
+distributed across customers with shape ``q`` and rate ``gamma``. The
+customer's average of ``x`` transactions, ``zbar``, then has a closed-form
+distribution, and the posterior mean of their spend per transaction
+shrinks ``zbar`` towards the population mean ``p * gamma / (q - 1)``.
+
+Sources: P. S. Fader and B. G. S. Hardie (2013), "The Gamma-Gamma Model of
+Monetary Value", note 025 at brucehardie.com; P. S. Fader, B. G. S. Hardie
+and K. L. Lee (2005), "RFM and CLV: Using Iso-Value Curves for Customer
+Base Analysis", *Journal of Marketing Research* 42(4), 415-430, equation (4)
+(there with ``p = 6.25, q = 3.74, gamma = 15.44`` on the CDNOW sample).
+
+The model is fitted on **repeat buyers only** (``x > 0``): a customer with
+no repeat transaction has no observed average to model. The model assumes
+spend is independent of the purchase process; check that on your data
+(e.g. the correlation of ``x`` and ``zbar`` among repeat buyers).
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar, Final
+
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from customer_centric.clv._fitting import (
+    FittedModel,
+    FloatArray,
+    _offenders,
+    as_float_array,
+    check_integer,
+    check_non_negative,
+    check_weights,
+    given_parameter_fields,
+    maximize_likelihood,
+)
+from customer_centric.exceptions import DataError
+
+__all__ = ["GammaGammaFit", "fit_gamma_gamma"]
+
+_MODEL: Final = "Gamma-Gamma"
+
+
+class GammaGammaFit(FittedModel):
+    """A fitted Gamma-Gamma spend model: parameters and predictions.
+
+    Attributes:
+        p: Shape of the gamma distribution of one customer's transaction
+            values.
+        q: Shape of the gamma distribution of the rate ``nu`` across
+            customers.
+        gamma: Rate of that distribution, in the currency's units.
+
+    Examples:
+        Fader & Hardie's (2013) CDNOW parameters: a customer with 2 repeat
+        transactions averaging $22.35 is expected to spend $24.65 per
+        transaction; one with no repeat transaction the population mean.
+
+        >>> from customer_centric.clv import GammaGammaFit
+        >>> fit = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
+        >>> fit.conditional_expected_spend([2, 0], [22.35, 0.0]).round(2)
+        array([24.66, 35.22])
+        >>> round(fit.population_mean_spend, 2)
+        35.22
+
+    .. versionadded:: 0.1
+    """
+
+    parameter_names: ClassVar[tuple[str, ...]] = ("p", "q", "gamma")
+
+    p: float
+    q: float
+    gamma: float
+
+    @classmethod
+    def from_parameters(
+        cls, *, p: float, q: float, gamma: float
+    ) -> GammaGammaFit:
+        """Build a model from known parameters (no data, no uncertainty).
+
+        Standard errors and the log-likelihood are NaN and ``n_customers``
+        is 0: use it to predict with published parameters.
+
+        Examples:
+            >>> from customer_centric.clv import GammaGammaFit
+            >>> GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44).q
+            3.74
+
+        .. versionadded:: 0.1
+        """
+        return cls.model_validate(
+            given_parameter_fields({"p": p, "q": q, "gamma": gamma})
+        )
+
+    @property
+    def population_mean_spend(self) -> float:
+        """Mean spend per transaction across customers, ``p*gamma/(q-1)``.
+
+        Infinite when ``q <= 1`` (the mixing distribution has no mean).
+
+        Examples:
+            >>> from customer_centric.clv import GammaGammaFit
+            >>> GammaGammaFit.from_parameters(
+            ...     p=2.0, q=3.0, gamma=10.0).population_mean_spend
+            10.0
+
+        .. versionadded:: 0.1
+        """
+        if self.q <= 1:
+            return math.inf
+        return self.p * self.gamma / (self.q - 1)
+
+    def conditional_expected_spend(
+        self, frequency: npt.ArrayLike, monetary_value: npt.ArrayLike, /
+    ) -> FloatArray:
+        """Expected spend per transaction given ``x`` and the average.
+
+        Fader, Hardie & Lee (2005, JMR), equation (4):
+        ``E(M | x, zbar) = p (gamma + x zbar) / (p x + q - 1)``, a weighted
+        mean of the population mean and ``zbar`` whose weight on ``zbar``
+        grows with ``x``. For ``x = 0`` it is the population mean whatever
+        ``monetary_value`` says. Where ``p x + q - 1 <= 0`` (only possible
+        when ``q <= 1``) the expectation is infinite.
+
+        Args:
+            frequency: Repeat transactions ``x`` (whole numbers >= 0).
+            monetary_value: Average value of those transactions (>= 0;
+                ignored where ``x = 0``).
+
+        Returns:
+            Expected spend per transaction, in the broadcast shape.
+
+        Raises:
+            DataError: Negative, fractional or non-finite values, or shapes
+                that do not broadcast.
+
+        Examples:
+            >>> from customer_centric.clv import GammaGammaFit
+            >>> fit = GammaGammaFit.from_parameters(
+            ...     p=6.25, q=3.74, gamma=15.44)
+            >>> fit.conditional_expected_spend(
+            ...     [1, 10, 1000], 100.0).round(2)
+            array([80.26, 97.28, 99.97])
+
+        .. versionadded:: 0.1
+        """
+        x, m = _broadcast_spend(frequency, monetary_value)
+        denominator = self.p * x + self.q - 1
+        m = np.where(x > 0, m, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            result = self.p * (self.gamma + x * m) / denominator
+        result = np.where(denominator > 0, result, np.inf)
+        out: FloatArray = np.asarray(result, dtype=np.float64)
+        return out
+
+
+def _broadcast_spend(
+    frequency: npt.ArrayLike, monetary_value: npt.ArrayLike
+) -> tuple[FloatArray, FloatArray]:
+    try:
+        x_raw = np.asarray(frequency, dtype=np.float64)
+        m_raw = np.asarray(monetary_value, dtype=np.float64)
+        x_b, m_b = np.broadcast_arrays(x_raw, m_raw)
+    except (TypeError, ValueError) as exc:
+        msg = (
+            "frequency and monetary_value must be numbers of broadcastable "
+            f"shapes, got {frequency!r} and {monetary_value!r}: {exc}"
+        )
+        raise DataError(msg) from exc
+    shape = x_b.shape
+    x = check_integer(
+        check_non_negative(
+            as_float_array(x_b.reshape(-1), name="frequency"),
+            name="frequency",
+        ),
+        name="frequency",
+    )
+    m = check_non_negative(
+        as_float_array(m_b.reshape(-1), name="monetary_value"),
+        name="monetary_value",
+    )
+    return x.reshape(shape), m.reshape(shape)
+
+
+class _Likelihood:
+    """Summed Gamma-Gamma log-likelihood of the averages and its gradient.
+
+    Fader & Hardie (2013), equation (3): the density of ``zbar`` given
+    ``x`` is ``Gamma(px+q) / (Gamma(px) Gamma(q)) gamma^q zbar^(px-1)
+    x^(px) / (gamma + x zbar)^(px+q)``.
+    """
+
+    def __init__(self, x: FloatArray, m: FloatArray, w: FloatArray) -> None:
+        self.x = x
+        self.w = w
+        self.log_m = np.log(m)
+        self.log_x = np.log(x)
+        self.xm = x * m
+        self.total = float(w.sum())
+
+    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        p, q, gamma = (float(v) for v in theta)
+        x, w = self.x, self.w
+        px = p * x
+        log_gxm = np.log(gamma + self.xm)
+        value = float(
+            w
+            @ (
+                special.gammaln(px + q)
+                - special.gammaln(px)
+                + (px - 1) * self.log_m
+                + px * self.log_x
+                - (px + q) * log_gxm
+            )
+            + self.total * (q * math.log(gamma) - special.gammaln(q))
+        )
+        psi_pxq = special.digamma(px + q)
+        gradient = np.array(
+            [
+                w
+                @ (
+                    x
+                    * (
+                        psi_pxq
+                        - special.digamma(px)
+                        + self.log_m
+                        + self.log_x
+                        - log_gxm
+                    )
+                ),
+                w @ (psi_pxq - log_gxm)
+                + self.total * (math.log(gamma) - special.digamma(q)),
+                self.total * q / gamma - w @ ((px + q) / (gamma + self.xm)),
+            ]
+        )
+        return value, gradient
+
+
+def fit_gamma_gamma(
+    frequency: npt.ArrayLike,
+    monetary_value: npt.ArrayLike,
+    /,
+    *,
+    weights: npt.ArrayLike | None = None,
+) -> GammaGammaFit:
+    """Fit the Gamma-Gamma spend model by maximum likelihood.
+
+    Fit on **repeat buyers only**: every ``frequency`` must be at least 1
+    and every ``monetary_value`` (the average value of the repeat
+    transactions) positive. Select them first, e.g. ``x[x > 0]``. The
+    summed log-likelihood of Fader & Hardie (2013), equation (3), is
+    maximised with analytic gradients in log-parameter space.
+
+    Args:
+        frequency: Repeat transactions ``x`` per customer (whole, >= 1).
+        monetary_value: Average value ``zbar`` of those transactions (> 0).
+        weights: Customers per row, for data already compressed.
+
+    Returns:
+        The fit, with standard errors and diagnostics.
+
+    Raises:
+        DataError: A customer without repeat transactions, a non-positive
+            or non-finite average, mismatched lengths, bad weights.
+        ConvergenceError: The likelihood has no proper maximum on these
+            data (e.g. every average identical).
+
+    Examples:
+        Simulated from the model with ``p = 6, q = 4, gamma = 15``, the
+        estimates land within a standard error or so of the truth:
+
+        >>> import numpy as np
+        >>> from customer_centric.clv import fit_gamma_gamma
+        >>> rng = np.random.default_rng(7)
+        >>> x = rng.integers(1, 8, size=5000)
+        >>> nu = rng.gamma(4.0, 1 / 15.0, size=5000)
+        >>> zbar = rng.gamma(6.0 * x, 1 / (nu * x))
+        >>> fit = fit_gamma_gamma(x, zbar)
+        >>> [round(v, 1) for v in fit.params.values()]
+        [5.7, 4.0, 16.0]
+        >>> [round(v, 1) for v in fit.standard_errors.values()]
+        [0.6, 0.1, 2.1]
+        >>> fit_gamma_gamma([0, 2], [0.0, 12.5])
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: the Gamma-Gamma model is \
+fitted on repeat buyers only, but frequency is 0 in row 0 (frequency=0.0, \
+monetary_value=0.0); select the customers with frequency > 0 first
+
+    .. versionadded:: 0.1
+    """
+    x = check_integer(
+        check_non_negative(
+            as_float_array(frequency, name="frequency"), name="frequency"
+        ),
+        name="frequency",
+    )
+    m = as_float_array(monetary_value, name="monetary_value")
+    if x.size != m.size:
+        msg = (
+            "frequency and monetary_value must have the same length, got "
+            f"{x.size} and {m.size}"
+        )
+        raise DataError(msg)
+    bad = x == 0
+    if bad.any():
+        msg = (
+            "the Gamma-Gamma model is fitted on repeat buyers only, but "
+            f"frequency is 0 in {_offenders(bad, ('frequency', x), ('monetary_value', m))}"  # noqa: E501
+            "; select the customers with frequency > 0 first"
+        )
+        raise DataError(msg)
+    bad = m <= 0
+    if bad.any():
+        msg = (
+            "monetary_value (average spend per repeat transaction) must be "
+            f"> 0; offending rows: {_offenders(bad, ('monetary_value', m))}"
+            "; drop customers whose repeat transactions were all free or "
+            "refunded"
+        )
+        raise DataError(msg)
+    w = check_weights(weights, size=x.size)
+    likelihood = _Likelihood(x, m, w)
+    n_customers = float(w.sum())
+    mean_m = float(w @ m) / n_customers
+    starts = [
+        (1.0, 1.0, 1.0),
+        (2.0, 3.0, mean_m),
+        (5.0, 5.0, mean_m),
+        (0.5, 2.0, 0.1 * mean_m),
+    ]
+    mle = maximize_likelihood(
+        likelihood,
+        names=GammaGammaFit.parameter_names,
+        starts=starts,
+        n_customers=n_customers,
+        model=_MODEL,
+    )
+    return GammaGammaFit.model_validate(mle.record_fields())

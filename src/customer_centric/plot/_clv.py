@@ -1,0 +1,425 @@
+"""Figures of the probabilistic customer-base models.
+
+The probability-alive and frequency-recency matrices, the period
+transactions histogram (model versus actual) and the tracking plot of
+cumulative repeat transactions follow Fader, Hardie & Lee (2005),
+"'Counting Your Customers' the Easy Way", *Marketing Science* 24(2),
+275-284 (Figures 1-4), and Fader, Hardie & Shang (2010), *Marketing
+Science* 29(6) for the discrete-time BG/BB versions.
+
+Every function draws on the ``ax`` it is given (or a new figure's axes) and
+returns it; none calls ``plt.show()``. Times are in the model's time unit
+(periods for BG/BB).
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from customer_centric.exceptions import DataError, InvariantError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from numpy.typing import ArrayLike
+
+    # Not imported at run time: ``customer_centric.plot`` must import
+    # without the [stats] extra; the figures need it only once a fitted
+    # model exists.
+    from customer_centric.clv import BetaGeoBetaBinomFit, BetaGeoFit
+    from customer_centric.clv._fitting import FloatArray, PurchaseModel
+
+__all__ = [
+    "plot_cumulative_transactions",
+    "plot_frequency_recency_matrix",
+    "plot_period_transactions",
+    "plot_probability_alive_matrix",
+]
+
+_DEFAULT_MAX_FREQUENCY: Final = 7
+"""FHL (2005), Figure 2 groups 7 or more repeat transactions in one bar."""
+
+
+def _new_axes() -> Axes:
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    _, ax = plt.subplots()
+    return ax
+
+
+def _count(value: int, *, name: str) -> int:
+    msg = f"{name} must be a whole number >= 1, got {value!r}"
+    try:
+        count = operator.index(value)
+    except TypeError as exc:
+        raise InvariantError(msg) from exc
+    if count < 1:
+        raise InvariantError(msg)
+    return count
+
+
+def _grid(
+    model: PurchaseModel,
+    T: float,  # noqa: N803 - the papers' name
+    max_frequency: int,
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Frequency (rows) by recency (columns) histories at time ``T``."""
+    _count(max_frequency, name="max_frequency")
+    if not (np.isfinite(T) and T > 0):
+        msg = f"T must be a finite time > 0, got {T!r}"
+        raise InvariantError(msg)
+    # Imported here: the figures need the [stats] extra only once a model
+    # exists, and ``customer_centric.plot`` must import without it.
+    from customer_centric.clv._bg_bb import (  # noqa: PLC0415
+        BetaGeoBetaBinomFit,
+    )
+
+    discrete = isinstance(model, BetaGeoBetaBinomFit)
+    if discrete and np.floor(T) != T:
+        msg = f"T must be a whole number of periods for BG/BB, got {T!r}"
+        raise InvariantError(msg)
+    frequency = np.arange(max_frequency + 1, dtype=np.float64)
+    recency = np.arange(int(np.floor(T)) + 1, dtype=np.float64)
+    x, t_x = np.meshgrid(frequency, recency, indexing="ij")
+    valid = (x > 0) | (t_x == 0)
+    if discrete:
+        valid &= x <= t_x
+    return x, t_x, valid
+
+
+def _matrix_image(
+    values: FloatArray,
+    valid: npt.NDArray[np.bool_],
+    *,
+    ax: Axes | None,
+    title: str,
+    label: str,
+    cmap: str,
+) -> Axes:
+    if ax is None:
+        ax = _new_axes()
+    matrix = np.ma.masked_array(values, mask=~valid)
+    image = ax.imshow(
+        matrix,
+        origin="lower",
+        aspect="auto",
+        interpolation="nearest",
+        cmap=cmap,
+    )
+    ax.figure.colorbar(image, ax=ax, label=label)
+    ax.set_xlabel("recency (time of last repeat purchase)")
+    ax.set_ylabel("frequency (repeat purchases)")
+    ax.set_title(title)
+    return ax
+
+
+def plot_probability_alive_matrix(
+    model: PurchaseModel,
+    /,
+    *,
+    T: float,  # noqa: N803 - the papers' name
+    max_frequency: int,
+    ax: Axes | None = None,
+    cmap: str = "viridis",
+) -> Axes:
+    """Draw P(alive) for every (frequency, recency) history at time ``T``.
+
+    Rows are frequency ``0..max_frequency``, columns recency ``0..T`` in
+    whole time units; histories that cannot happen (no repeat purchase
+    but positive recency; for BG/BB, more transactions than periods) are
+    masked. High recency with high frequency means alive; high frequency
+    with low recency means probably gone.
+
+    Args:
+        model: A fitted purchase model (BG/NBD, Pareto/NBD or BG/BB).
+        T: Length of observation, in the model's time unit.
+        max_frequency: Largest frequency shown.
+        ax: The axes to draw on; a new figure's axes by default.
+        cmap: A matplotlib colour map name.
+
+    Returns:
+        The axes; the image (``ax.images[0]``) holds the matrix.
+
+    Raises:
+        InvariantError: ``T`` not a time > 0 (whole for BG/BB), or
+            ``max_frequency`` not a whole number >= 1.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from customer_centric.clv import BetaGeoFit
+        >>> from customer_centric.plot import plot_probability_alive_matrix
+        >>> fit = BetaGeoFit.from_parameters(
+        ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> ax = plot_probability_alive_matrix(fit, T=39, max_frequency=10)
+        >>> ax.images[0].get_array().shape
+        (11, 40)
+        >>> plt.close(ax.figure)
+
+    .. versionadded:: 0.1
+    """
+    x, t_x, valid = _grid(model, T, max_frequency)
+    values = np.full(x.shape, np.nan)
+    values[valid] = model.probability_alive(
+        x[valid], t_x[valid], np.full(int(valid.sum()), float(T))
+    )
+    return _matrix_image(
+        values,
+        valid,
+        ax=ax,
+        title=f"Probability alive at T = {T:g}",
+        label="P(alive)",
+        cmap=cmap,
+    )
+
+
+def plot_frequency_recency_matrix(
+    model: PurchaseModel,
+    /,
+    *,
+    t: float,
+    T: float,  # noqa: N803 - the papers' name
+    max_frequency: int,
+    ax: Axes | None = None,
+    cmap: str = "viridis",
+) -> Axes:
+    """Draw expected purchases in the next ``t`` for every history at ``T``.
+
+    The grid and masking are those of
+    :func:`plot_probability_alive_matrix`; each cell is the model's
+    conditional expected purchases in ``(T, T + t]``.
+
+    Args:
+        model: A fitted purchase model (BG/NBD, Pareto/NBD or BG/BB).
+        t: Length of the prediction period, in the model's time unit.
+        T: Length of observation, in the model's time unit.
+        max_frequency: Largest frequency shown.
+        ax: The axes to draw on; a new figure's axes by default.
+        cmap: A matplotlib colour map name.
+
+    Returns:
+        The axes; the image (``ax.images[0]``) holds the matrix.
+
+    Raises:
+        InvariantError: Bad ``T`` or ``max_frequency`` (see above).
+        DataError: ``t`` negative or not finite.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from customer_centric.clv import BetaGeoBetaBinomFit
+        >>> from customer_centric.plot import plot_frequency_recency_matrix
+        >>> fit = BetaGeoBetaBinomFit.from_parameters(
+        ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> ax = plot_frequency_recency_matrix(
+        ...     fit, t=5, T=6, max_frequency=6)
+        >>> round(float(ax.images[0].get_array()[6, 6]), 2)
+        3.75
+        >>> plt.close(ax.figure)
+
+    .. versionadded:: 0.1
+    """
+    x, t_x, valid = _grid(model, T, max_frequency)
+    values = np.full(x.shape, np.nan)
+    values[valid] = model.conditional_expected_purchases(
+        t, x[valid], t_x[valid], np.full(int(valid.sum()), float(T))
+    )
+    return _matrix_image(
+        values,
+        valid,
+        ax=ax,
+        title=f"Expected purchases in the next {t:g}, at T = {T:g}",
+        label="expected purchases",
+        cmap=cmap,
+    )
+
+
+def plot_period_transactions(
+    model: BetaGeoFit | BetaGeoBetaBinomFit,
+    frequency: ArrayLike,
+    T: ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    max_frequency: int = _DEFAULT_MAX_FREQUENCY,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw customers by repeat transactions: actual versus the model.
+
+    The model's count for ``k`` repeat transactions is ``sum_i P(X(T_i) =
+    k)`` over the customers, each with their own observation length; the
+    last bar gathers ``max_frequency`` or more (FHL 2005, Figure 2).
+
+    Args:
+        model: A fitted BG/NBD or BG/BB model (they give the distribution
+            of a new customer's purchases, ``probability_of_purchases``).
+        frequency: Repeat transactions per customer (whole numbers).
+        T: Observation length per customer (or one for all).
+        max_frequency: The first count gathered into the last bar.
+        ax: The axes to draw on; a new figure's axes by default.
+
+    Returns:
+        The axes; ``ax.containers[0]`` holds the actual bars and
+        ``ax.containers[1]`` the model's.
+
+    Raises:
+        DataError: Bad frequencies or observation lengths.
+        InvariantError: ``max_frequency`` not a whole number >= 1.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from customer_centric.clv import BetaGeoBetaBinomFit
+        >>> from customer_centric.plot import plot_period_transactions
+        >>> fit = BetaGeoBetaBinomFit.from_parameters(
+        ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+        >>> ax = plot_period_transactions(
+        ...     fit, [0, 0, 1, 6], 6, max_frequency=6)
+        >>> ax.containers[0].datavalues.tolist()
+        [2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+        >>> plt.close(ax.figure)
+
+    .. versionadded:: 0.1
+    """
+    from customer_centric.clv._fitting import (  # noqa: PLC0415
+        as_float_array,
+        check_integer,
+        check_non_negative,
+    )
+
+    _count(max_frequency, name="max_frequency")
+    x = check_integer(
+        check_non_negative(
+            as_float_array(frequency, name="frequency"), name="frequency"
+        ),
+        name="frequency",
+    )
+    big_t = check_non_negative(
+        as_float_array(np.broadcast_to(T, x.shape), name="T"), name="T"
+    )
+    bins = np.arange(max_frequency + 1)
+    actual = np.bincount(
+        np.minimum(x, max_frequency).astype(np.intp),
+        minlength=max_frequency + 1,
+    ).astype(np.float64)
+    lengths, counts = np.unique(big_t, return_counts=True)
+    probabilities = model.probability_of_purchases(
+        bins[:-1, None].astype(np.float64), lengths[None, :]
+    )
+    expected = np.empty(max_frequency + 1)
+    expected[:-1] = probabilities @ counts
+    expected[-1] = x.size - expected[:-1].sum()
+    if ax is None:
+        ax = _new_axes()
+    width = 0.4
+    ax.bar(bins - width / 2, actual, width=width, label="Actual")
+    ax.bar(bins + width / 2, expected, width=width, label="Model")
+    ax.set_xticks(bins, [*(str(k) for k in bins[:-1]), f"{max_frequency}+"])
+    ax.set_xlabel("repeat transactions")
+    ax.set_ylabel("customers")
+    ax.set_title("Frequency of repeat transactions")
+    ax.legend()
+    return ax
+
+
+def plot_cumulative_transactions(
+    model: PurchaseModel,
+    birth_times: ArrayLike,
+    repeat_transaction_times: ArrayLike,
+    /,
+    *,
+    times: ArrayLike,
+    calibration_end: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Tracking plot: cumulative repeat transactions, actual and model.
+
+    On a common calendar (in the model's time unit, from any origin), each
+    customer is "born" at their first purchase; the model's cumulative
+    repeat transactions at calendar time ``tau`` are ``sum_i E[X(tau -
+    b_i)]`` over the customers born by then, using the model's expected
+    purchases of a new customer (FHL 2005, Figure 3). The actual curve
+    counts the repeat transactions at or before ``tau``.
+
+    Args:
+        model: A fitted purchase model.
+        birth_times: Calendar time of each customer's first purchase.
+        repeat_transaction_times: Calendar time of every repeat
+            transaction (first purchases excluded).
+        times: Calendar times at which to draw the curves (increasing).
+        calibration_end: Where to draw a vertical line marking the end of
+            the calibration period.
+        ax: The axes to draw on; a new figure's axes by default.
+
+    Returns:
+        The axes; ``ax.lines[0]`` is the actual curve and ``ax.lines[1]``
+        the model's (a calibration line, if any, comes after).
+
+    Raises:
+        DataError: Non-finite or empty inputs, or ``times`` not
+            increasing.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from customer_centric.clv import BetaGeoFit
+        >>> from customer_centric.plot import plot_cumulative_transactions
+        >>> fit = BetaGeoFit.from_parameters(
+        ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> ax = plot_cumulative_transactions(
+        ...     fit, [0.0, 2.0], [3.5, 10.0, 11.0], times=[5, 10, 20],
+        ...     calibration_end=12)
+        >>> ax.lines[0].get_ydata().tolist()
+        [1.0, 2.0, 3.0]
+        >>> ax.lines[1].get_ydata().round(3).tolist()
+        [0.39, 0.792, 1.433]
+        >>> plt.close(ax.figure)
+
+    .. versionadded:: 0.1
+    """
+    from customer_centric.clv._fitting import (  # noqa: PLC0415
+        _offenders,
+        as_float_array,
+    )
+
+    births = as_float_array(birth_times, name="birth_times")
+    grid = as_float_array(times, name="times")
+    bad = np.zeros(grid.size, dtype=np.bool_)
+    bad[1:] = grid[1:] <= grid[:-1]
+    if bad.any():
+        msg = (
+            "times must be strictly increasing; offending rows: "
+            f"{_offenders(bad, ('times', grid))}"
+        )
+        raise DataError(msg)
+    repeats = np.sort(
+        np.asarray(repeat_transaction_times, dtype=np.float64).reshape(-1)
+    )
+    if not np.isfinite(repeats).all():
+        msg = "repeat_transaction_times must be finite"
+        raise DataError(msg)
+    actual = np.searchsorted(repeats, grid, side="right").astype(np.float64)
+    born, counts = np.unique(births, return_counts=True)
+    expected = np.empty(grid.size)
+    for k, tau in enumerate(grid):
+        age = np.maximum(tau - born, 0.0)
+        expected[k] = float(counts @ model.expected_purchases(age))
+    if ax is None:
+        ax = _new_axes()
+    ax.plot(grid, actual, label="Actual")
+    ax.plot(grid, expected, linestyle="--", label="Model")
+    if calibration_end is not None:
+        ax.axvline(calibration_end, color="grey", linestyle=":")
+    ax.set_xlabel("time")
+    ax.set_ylabel("cumulative repeat transactions")
+    ax.set_title("Tracking cumulative repeat transactions")
+    ax.legend()
+    return ax

@@ -1,0 +1,281 @@
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import special
+
+from customer_centric.clv import (
+    BetaGeoFit,
+    fit_bg_nbd,
+    simulate_bg_nbd,
+)
+from customer_centric.clv._fitting import FloatArray
+from customer_centric.exceptions import ConvergenceError, DataError
+from strategies import model_parameters, purchase_histories
+
+Columns = tuple[FloatArray, FloatArray, FloatArray]
+
+PUBLISHED = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+
+
+@pytest.fixture(scope="module")
+def cdnow(shared_data: Path) -> Columns:
+    """The CDNOW calibration summary (2,357 customers, weeks)."""
+    with (shared_data / "cdnow_customers_summary.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    return tuple(  # type: ignore[return-value]
+        np.array([float(r[c]) for r in rows])
+        for c in ("frequency", "recency", "T")
+    )
+
+
+@pytest.fixture(scope="module")
+def cdnow_fit(cdnow: Columns) -> BetaGeoFit:
+    """The BG/NBD fit on CDNOW."""
+    return fit_bg_nbd(*cdnow)
+
+
+def _significant(value: float, digits: int = 3) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+@pytest.mark.parametrize(
+    ("name", "published"),
+    [("r", 0.243), ("alpha", 4.414), ("a", 0.793), ("b", 2.426)],
+    ids=["r", "alpha", "a", "b"],
+)
+def test_reproduces_fader_hardie_lee_parameters(
+    cdnow_fit: BetaGeoFit, name: str, published: float
+):
+    """CDNOW gives the published parameters to 3 significant digits."""
+    assert _significant(cdnow_fit.params[name]) == _significant(published)
+
+
+def test_reproduces_published_log_likelihood(cdnow_fit: BetaGeoFit):
+    """CDNOW gives the published summed log-likelihood, -9582.4."""
+    assert round(cdnow_fit.log_likelihood, 1) == -9582.4
+    assert cdnow_fit.n_customers == 2357
+
+
+def test_standard_errors_are_finite_and_positive(cdnow_fit: BetaGeoFit):
+    """Every parameter has a finite, positive standard error."""
+    se = cdnow_fit.standard_errors
+    assert set(se) == {"r", "alpha", "a", "b"}
+    assert all(math.isfinite(v) and v > 0 for v in se.values())
+    cov = np.array(cdnow_fit.covariance)
+    assert np.allclose(np.sqrt(np.diag(cov)), list(se.values()))
+    assert np.all(np.linalg.eigvalsh(cov) > 0)
+
+
+def test_json_round_trip(cdnow_fit: BetaGeoFit):
+    """A fit saved as JSON loads back equal; no pickles."""
+    text = cdnow_fit.model_dump_json()
+    assert BetaGeoFit.model_validate_json(text) == cdnow_fit
+
+
+def test_weights_equal_expanded_rows():
+    """Weighted unique rows fit exactly like the rows repeated."""
+    x = [0, 1, 2, 0, 5, 1, 0, 3, 7, 2]
+    t_x = [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0, 38.0, 5.0]
+    big_t = [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9, 38.9, 38.9]
+    w = [30, 4, 3, 20, 2, 6, 25, 3, 1, 5]
+    weighted = fit_bg_nbd(x, t_x, big_t, weights=w)
+    expanded = fit_bg_nbd(
+        np.repeat(x, w), np.repeat(t_x, w), np.repeat(big_t, w)
+    )
+    for name in BetaGeoFit.parameter_names:
+        assert weighted.params[name] == pytest.approx(
+            expanded.params[name], rel=1e-6
+        )
+    assert weighted.log_likelihood == pytest.approx(expanded.log_likelihood)
+    assert weighted.n_customers == sum(w)
+
+
+def test_nobody_repeating_raises_convergence_error():
+    """Without repeat purchases the rates run to zero: ConvergenceError."""
+    with pytest.raises(ConvergenceError, match="BG/NBD fit did not converge"):
+        fit_bg_nbd([0] * 50, [0.0] * 50, np.linspace(1, 39, 50))
+
+
+def test_bad_input_names_the_rows():
+    """Recency after T is refused with the offending row."""
+    with pytest.raises(DataError, match=r"row 1 \(recency=9.0, T=8.0\)"):
+        fit_bg_nbd([1, 2], [3.0, 9.0], [5.0, 8.0])
+
+
+def test_recovers_simulated_parameters():
+    """A fit on simulated customers recovers the truth within 4 s.e."""
+    truth = {"r": 0.5, "alpha": 5.0, "a": 0.8, "b": 2.5}
+    sim = simulate_bg_nbd(np.full(20_000, 52.0), seed=3, **truth)
+    fit = fit_bg_nbd(sim.frequency, sim.recency, sim.T)
+    for name, value in truth.items():
+        assert abs(fit.params[name] - value) < 4 * fit.standard_errors[name]
+
+
+# --- predictions -----------------------------------------------------------
+
+
+def test_published_conditional_expectation():
+    """FHL (2005): x=2, t_x=30.43, T=38.86 expects 1.226 in 39 weeks."""
+    value = PUBLISHED.conditional_expected_purchases(39, 2, 30.43, 38.86)
+    assert round(float(value), 3) == 1.226
+
+
+def _fhl_equation_10(
+    t: float,
+    x: float,
+    t_x: float,
+    big_t: float,
+    *,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+) -> float:
+    """FHL (2005) equation (10) as printed, for moderate inputs."""
+    z = t / (alpha + big_t + t)
+    numerator = (
+        (a + b + x - 1)
+        / (a - 1)
+        * (
+            1
+            - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x)
+            * special.hyp2f1(r + x, b + x, a + b + x - 1, z)
+        )
+    )
+    denominator = 1 + (x > 0) * a / (b + x - 1) * (
+        (alpha + big_t) / (alpha + t_x)
+    ) ** (r + x)
+    return numerator / denominator
+
+
+@pytest.mark.parametrize(
+    ("t", "x", "t_x", "big_t"),
+    [
+        (39, 0, 0, 38.86),
+        (39, 2, 30.43, 38.86),
+        (10, 5, 20.0, 30.0),
+        (78, 1, 1.0, 39.0),
+        (5, 20, 38.0, 39.0),
+    ],
+    ids=["zero", "paper", "five", "old-one", "twenty"],
+)
+def test_conditional_expectation_matches_printed_formula(
+    t: float, x: int, t_x: float, big_t: float
+):
+    """The Euler-transformed form equals the paper's equation (10)."""
+    expected = _fhl_equation_10(t, x, t_x, big_t, **PUBLISHED.params)
+    got = PUBLISHED.conditional_expected_purchases(t, x, t_x, big_t)
+    assert float(got) == pytest.approx(expected, rel=1e-9)
+
+
+def test_probability_alive_matches_closed_form():
+    """P(alive) is FHL (2008): 1/(1 + a/(b+x-1) ((a+T)/(a+t_x))^(r+x))."""
+    r, alpha, a, b = PUBLISHED.params.values()
+    x, t_x, big_t = 2, 30.43, 38.86
+    expected = 1 / (
+        1 + a / (b + x - 1) * ((alpha + big_t) / (alpha + t_x)) ** (r + x)
+    )
+    assert float(PUBLISHED.probability_alive(x, t_x, big_t)) == pytest.approx(
+        expected
+    )
+    assert float(PUBLISHED.probability_alive(0, 0, 38.86)) == 1.0
+
+
+def test_probability_of_purchases_is_a_distribution_with_the_right_mean():
+    """P(X(t)=n) sums to 1 and its mean is E[X(t)]."""
+    n = np.arange(400)
+    p = PUBLISHED.probability_of_purchases(n, 39)
+    assert p.sum() == pytest.approx(1, abs=1e-9)
+    assert (n * p).sum() == pytest.approx(
+        float(PUBLISHED.expected_purchases(39)), rel=1e-8
+    )
+
+
+def test_probability_of_purchases_rejects_fractional_counts():
+    """The count of purchases must be whole."""
+    with pytest.raises(DataError, match="whole numbers"):
+        PUBLISHED.probability_of_purchases(1.5, 39)
+
+
+HEAVY = [
+    (10_000, 99_999.0, 100_000.0),
+    (10_000, 50_000.0, 100_000.0),
+    (5_000, 100_000.0, 100_000.0),
+    (1_000, 5_000.0, 5_001.0),
+    (10_000, 1.0, 100_000.0),
+]
+
+
+@pytest.mark.parametrize(
+    ("x", "t_x", "big_t"),
+    HEAVY,
+    ids=["recent", "lapsed", "last-day", "medium", "early-burst"],
+)
+def test_heavy_buyers_are_finite(x: int, t_x: float, big_t: float):
+    """Frequencies in the thousands and T to 100,000 give finite answers."""
+    for fit in (
+        PUBLISHED,
+        BetaGeoFit.from_parameters(r=5, alpha=0.1, a=50, b=0.5),
+    ):
+        alive = fit.probability_alive(x, t_x, big_t)
+        expected = fit.conditional_expected_purchases(39, x, t_x, big_t)
+        assert np.isfinite(alive)
+        assert 0 <= alive <= 1
+        assert np.isfinite(expected)
+        assert expected >= 0
+
+
+def test_heavy_recent_buyer_expects_their_rate():
+    """A heavy buyer seen yesterday expects about (r+x)/(alpha+T) * t."""
+    got = float(
+        PUBLISHED.conditional_expected_purchases(39, 10_000, 99_999, 100_000)
+    )
+    assert got == pytest.approx(10_000.243 / 100_004.414 * 39, rel=1e-3)
+
+
+def test_heavy_buyer_fit_is_finite():
+    """Fitting data with a few very heavy buyers converges."""
+    x = [0, 1, 2, 0, 5, 1, 0, 3, 10_000, 4_000]
+    t_x = [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0, 99_000.0, 60_000.0]
+    big_t = [38.9] * 8 + [100_000.0, 100_000.0]
+    fit = fit_bg_nbd(
+        x, t_x, big_t, weights=[300, 40, 30, 200, 20, 60, 250, 30, 1, 1]
+    )
+    assert all(math.isfinite(v) for v in fit.standard_errors.values())
+
+
+params = model_parameters("r", "alpha", "a", "b")
+
+
+@given(params, purchase_histories())
+def test_probability_alive_is_a_probability(
+    p: dict[str, float], history: tuple[float, float, float]
+):
+    """P(alive) lies in [0, 1] for any parameters and history."""
+    alive = BetaGeoFit.from_parameters(**p).probability_alive(*history)
+    assert 0 <= alive <= 1
+
+
+@given(params, purchase_histories(), st.floats(0, 200), st.floats(0, 200))
+def test_expected_purchases_non_negative_and_non_decreasing(
+    p: dict[str, float],
+    history: tuple[float, float, float],
+    t1: float,
+    t2: float,
+):
+    """Expected purchases are >= 0 and do not fall as the horizon grows."""
+    fit = BetaGeoFit.from_parameters(**p)
+    lo, hi = sorted((t1, t2))
+    e_lo = fit.conditional_expected_purchases(lo, *history)
+    e_hi = fit.conditional_expected_purchases(hi, *history)
+    assert np.isfinite(e_hi)
+    assert 0 <= e_lo <= e_hi * (1 + 1e-9) + 1e-12
+    n_lo, n_hi = fit.expected_purchases([lo, hi])
+    assert 0 <= n_lo <= n_hi * (1 + 1e-9) + 1e-12

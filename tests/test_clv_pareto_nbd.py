@@ -1,0 +1,350 @@
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import integrate, special
+
+from customer_centric.clv import (
+    ParetoNBDFit,
+    fit_pareto_nbd,
+    simulate_bg_nbd,
+)
+from customer_centric.clv._fitting import FloatArray
+from customer_centric.clv._pareto_nbd import _Likelihood, _log_integral
+from customer_centric.exceptions import ConvergenceError, DataError
+from strategies import model_parameters, purchase_histories
+
+Columns = tuple[FloatArray, FloatArray, FloatArray]
+
+PUBLISHED = ParetoNBDFit.from_parameters(
+    r=0.553, alpha=10.578, s=0.606, beta=11.669
+)
+
+
+@pytest.fixture(scope="module")
+def cdnow(shared_data: Path) -> Columns:
+    """The CDNOW calibration summary (2,357 customers, weeks)."""
+    with (shared_data / "cdnow_customers_summary.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    return tuple(  # type: ignore[return-value]
+        np.array([float(r[c]) for r in rows])
+        for c in ("frequency", "recency", "T")
+    )
+
+
+@pytest.fixture(scope="module")
+def cdnow_fit(cdnow: Columns) -> ParetoNBDFit:
+    """The Pareto/NBD fit on CDNOW."""
+    return fit_pareto_nbd(*cdnow)
+
+
+@pytest.mark.parametrize(
+    ("name", "published"),
+    [("r", 0.553), ("alpha", 10.578), ("s", 0.606), ("beta", 11.669)],
+    ids=["r", "alpha", "s", "beta"],
+)
+def test_reproduces_published_parameters(
+    cdnow_fit: ParetoNBDFit, name: str, published: float
+):
+    """CDNOW gives the published parameters to 3 significant digits."""
+    assert float(f"{cdnow_fit.params[name]:.3g}") == float(f"{published:.3g}")
+
+
+def test_reproduces_published_log_likelihood(cdnow_fit: ParetoNBDFit):
+    """CDNOW gives the published summed log-likelihood, -9595.0."""
+    assert round(cdnow_fit.log_likelihood, 1) == -9595.0
+
+
+def test_standard_errors_are_finite_and_positive(cdnow_fit: ParetoNBDFit):
+    """Every parameter has a finite, positive standard error."""
+    assert all(
+        math.isfinite(v) and v > 0 for v in cdnow_fit.standard_errors.values()
+    )
+
+
+def test_json_round_trip(cdnow_fit: ParetoNBDFit):
+    """A fit saved as JSON loads back equal."""
+    again = ParetoNBDFit.model_validate_json(cdnow_fit.model_dump_json())
+    assert again == cdnow_fit
+
+
+def _closed_form_log_likelihood(
+    params: FloatArray, x: FloatArray, t_x: FloatArray, big_t: FloatArray
+) -> FloatArray:
+    """The hypergeometric likelihood (Fader & Hardie 2005 note), alpha<beta."""
+    r, alpha, s, beta = params
+    assert alpha < beta
+    k = r + s + x
+
+    def term(y: FloatArray) -> FloatArray:
+        return (
+            special.hyp2f1(k, r + x, k + 1, (beta - alpha) / (beta + y))
+            / (beta + y) ** k
+        )
+
+    a0 = term(t_x) - term(big_t)
+    likelihood = (
+        special.gamma(r + x)
+        * alpha**r
+        * beta**s
+        / special.gamma(r)
+        * (1 / ((alpha + big_t) ** (r + x) * (beta + big_t) ** s) + s / k * a0)
+    )
+    return np.log(likelihood)
+
+
+def test_likelihood_matches_hypergeometric_closed_form(cdnow: Columns):
+    """The quadrature likelihood equals the classical closed form."""
+    params = PUBLISHED.parameter_vector()
+    x, t_x, big_t = cdnow
+    ours, _ = _Likelihood(x, t_x, big_t, np.ones(x.size))(params)
+    reference = _closed_form_log_likelihood(params, x, t_x, big_t).sum()
+    assert ours == pytest.approx(reference, abs=1e-6)
+    assert round(ours, 1) == -9595.0
+
+
+@pytest.mark.parametrize(
+    ("params", "x", "t_x", "big_t"),
+    [
+        ((0.55, 10.6, 0.6, 11.7), 0, 0.0, 38.9),
+        ((0.55, 10.6, 0.6, 11.7), 29, 38.0, 38.9),
+        ((2.0, 0.05, 3.0, 40.0), 3, 1.0, 500.0),
+        ((0.3, 30.0, 1.5, 0.2), 0, 0.0, 1000.0),
+        ((0.5, 20.0, 18.0, 3.0), 10_000, 550.0, 1424.0),
+    ],
+    ids=["cdnow-zero", "cdnow-heavy", "small-alpha", "small-beta", "heavy"],
+)
+def test_integral_matches_adaptive_quadrature(
+    params: tuple[float, float, float, float],
+    x: int,
+    t_x: float,
+    big_t: float,
+):
+    """The hypergeometric term agrees with scipy's adaptive quadrature."""
+    r, alpha, s, beta = params
+
+    def log_f(v: float) -> float:
+        # integrand in v = log(alpha + y), scaled by its value at t_x
+        y = math.exp(v) - alpha
+        return -(r + x) * v - (s + 1) * math.log(beta + y) + v
+
+    v0, v1 = math.log(alpha + t_x), math.log(alpha + big_t)
+    shift = log_f(v0)
+    value, _ = integrate.quad(
+        lambda v: math.exp(log_f(v) - shift),
+        v0,
+        v1,
+        limit=500,
+        epsabs=0,
+        epsrel=1e-12,
+        points=list(np.linspace(v0, min(v1, v0 + 15), 31)[1:-1]),
+    )
+    reference = math.log(s) + math.log(value) + shift
+    ours, _ = _log_integral(
+        np.array(params),
+        np.array([float(x)]),
+        np.array([t_x]),
+        np.array([big_t]),
+        gradient=False,
+    )
+    assert ours[0] == pytest.approx(reference, abs=1e-7)
+
+
+def test_gradient_matches_finite_differences(cdnow: Columns):
+    """The analytic gradient agrees with central differences."""
+    likelihood = _Likelihood(*cdnow, np.ones(cdnow[0].size))
+    theta = np.array([0.5, 10.0, 0.6, 12.0])
+    _, gradient = likelihood(theta)
+    for j in range(4):
+        step = np.zeros(4)
+        step[j] = 1e-6 * theta[j]
+        numeric = (
+            likelihood(theta + step)[0] - likelihood(theta - step)[0]
+        ) / (2 * step[j])
+        assert gradient[j] == pytest.approx(numeric, rel=1e-5)
+
+
+def test_weights_equal_expanded_rows():
+    """Weighted unique rows fit exactly like the rows repeated."""
+    sim = simulate_bg_nbd(
+        np.full(600, 39.0),
+        r=0.3,
+        alpha=4.0,
+        a=0.8,
+        b=2.5,
+        seed=5,
+        resolution=1.0,
+    )
+    weighted = fit_pareto_nbd(sim.frequency, sim.recency, sim.T)
+    from customer_centric.clv import compress  # noqa: PLC0415
+
+    c = compress(sim.frequency, sim.recency, sim.T)
+    compressed = fit_pareto_nbd(c.frequency, c.recency, c.T, weights=c.weights)
+    for name in ParetoNBDFit.parameter_names:
+        assert compressed.params[name] == pytest.approx(
+            weighted.params[name], rel=1e-6
+        )
+
+
+def test_no_heterogeneity_raises_convergence_error():
+    """A tiny base whose rates run to infinity raises ConvergenceError."""
+    with pytest.raises(ConvergenceError, match="Pareto/NBD fit"):
+        fit_pareto_nbd(
+            [0, 1, 2, 0, 5, 1, 0, 3],
+            [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0],
+            [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9],
+        )
+
+
+def test_bad_input_raises_data_error():
+    """A fractional frequency is refused with the row."""
+    with pytest.raises(DataError, match=r"row 0 \(frequency=0.5\)"):
+        fit_pareto_nbd([0.5], [0.1], [1.0])
+
+
+# --- predictions -----------------------------------------------------------
+
+
+def test_conditional_expectation_matches_schmittlein_formula():
+    """E[Y(t)] = (r+x)(beta+T)/((alpha+T)(s-1)) [1-(..)^(s-1)] P(alive)."""
+    r, alpha, s, beta = PUBLISHED.params.values()
+    x, t_x, big_t, t = 2, 30.43, 38.86, 39
+    alive = float(PUBLISHED.probability_alive(x, t_x, big_t))
+    expected = (
+        (r + x)
+        * (beta + big_t)
+        / ((alpha + big_t) * (s - 1))
+        * (1 - ((beta + big_t) / (beta + big_t + t)) ** (s - 1))
+        * alive
+    )
+    got = PUBLISHED.conditional_expected_purchases(t, x, t_x, big_t)
+    assert float(got) == pytest.approx(expected, rel=1e-12)
+
+
+def test_probability_alive_matches_closed_form():
+    """P(alive) equals the classical hypergeometric closed form."""
+    params = PUBLISHED.parameter_vector()
+    r, alpha, s, beta = params
+    x, t_x, big_t = 2.0, 30.43, 38.86
+    k = r + s + x
+
+    def term(y: float) -> float:
+        return (
+            special.hyp2f1(k, r + x, k + 1, (beta - alpha) / (beta + y))
+            / (beta + y) ** k
+        )
+
+    a0 = term(t_x) - term(big_t)
+    expected = 1 / (
+        1 + s / k * (alpha + big_t) ** (r + x) * (beta + big_t) ** s * a0
+    )
+    got = float(PUBLISHED.probability_alive(x, t_x, big_t))
+    assert got == pytest.approx(expected, rel=1e-9)
+
+
+def test_expected_purchases_for_a_new_customer():
+    """E[X(t)] = r beta/(alpha(s-1)) [1 - (beta/(beta+t))^(s-1)]."""
+    r, alpha, s, beta = PUBLISHED.params.values()
+    expected = (
+        r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + 39)) ** (s - 1))
+    )
+    assert float(PUBLISHED.expected_purchases(39)) == pytest.approx(expected)
+
+
+def test_unit_s_limit_is_continuous():
+    """At s = 1 the expectation takes its logarithmic limit smoothly."""
+    near = ParetoNBDFit.from_parameters(r=1, alpha=2, s=1 + 1e-7, beta=3)
+    at = ParetoNBDFit.from_parameters(r=1, alpha=2, s=1, beta=3)
+    assert float(at.expected_purchases(10)) == pytest.approx(
+        float(near.expected_purchases(10)), rel=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    ("x", "t_x", "big_t"),
+    [
+        (10_000, 99_999.0, 100_000.0),
+        (10_000, 50_000.0, 100_000.0),
+        (5_000, 100_000.0, 100_000.0),
+        (1_000, 5_000.0, 5_001.0),
+    ],
+    ids=["recent", "lapsed", "last-day", "medium"],
+)
+def test_heavy_buyers_are_finite(x: int, t_x: float, big_t: float):
+    """Heavy buyers get finite P(alive) in [0, 1] and expectations >= 0."""
+    alive = PUBLISHED.probability_alive(x, t_x, big_t)
+    expected = PUBLISHED.conditional_expected_purchases(39, x, t_x, big_t)
+    assert np.isfinite(alive)
+    assert 0 <= alive <= 1
+    assert np.isfinite(expected)
+    assert expected >= 0
+
+
+params = model_parameters("r", "alpha", "s", "beta")
+
+
+@given(params, purchase_histories())
+def test_probability_alive_is_a_probability(
+    p: dict[str, float], history: tuple[float, float, float]
+):
+    """P(alive) lies in [0, 1] for any parameters and history."""
+    alive = ParetoNBDFit.from_parameters(**p).probability_alive(*history)
+    assert 0 <= alive <= 1
+
+
+@given(params, purchase_histories(), st.floats(0, 200), st.floats(0, 200))
+def test_expected_purchases_non_negative_and_non_decreasing(
+    p: dict[str, float],
+    history: tuple[float, float, float],
+    t1: float,
+    t2: float,
+):
+    """Expected purchases are >= 0 and do not fall as the horizon grows."""
+    fit = ParetoNBDFit.from_parameters(**p)
+    lo, hi = sorted((t1, t2))
+    e_lo = fit.conditional_expected_purchases(lo, *history)
+    e_hi = fit.conditional_expected_purchases(hi, *history)
+    assert np.isfinite(e_hi)
+    assert 0 <= e_lo <= e_hi * (1 + 1e-9) + 1e-12
+    n_lo, n_hi = fit.expected_purchases([lo, hi])
+    assert 0 <= n_lo <= n_hi * (1 + 1e-9) + 1e-12
+
+
+@pytest.mark.parametrize(
+    "t", [1.0, 39.0, 520.0], ids=["one-week", "39-weeks", "ten-years"]
+)
+def test_probability_of_purchases_is_a_distribution_with_the_right_mean(
+    t: float,
+):
+    """P(X(t)=n) sums to 1 and its mean is E[X(t)]."""
+    n = np.arange(3_000)
+    p = PUBLISHED.probability_of_purchases(n, t)
+    assert p.sum() == pytest.approx(1, abs=1e-9)
+    assert (n * p).sum() == pytest.approx(
+        float(PUBLISHED.expected_purchases(t)), rel=1e-8
+    )
+
+
+def test_probability_of_purchases_matches_simulation():
+    """The distribution matches customers simulated from the model."""
+    rng = np.random.default_rng(8)
+    r, alpha, s, beta = PUBLISHED.params.values()
+    size = 200_000
+    rate = rng.gamma(r, 1 / alpha, size)
+    life = rng.exponential(1 / rng.gamma(s, 1 / beta, size))
+    counts = rng.poisson(rate * np.minimum(life, 39.0))
+    observed = np.bincount(counts, minlength=4)[:4] / size
+    expected = PUBLISHED.probability_of_purchases(np.arange(4), 39)
+    np.testing.assert_allclose(observed, expected, atol=4e-3)
+
+
+def test_probability_of_purchases_rejects_fractional_counts():
+    """The count of purchases must be whole."""
+    with pytest.raises(DataError, match="whole numbers"):
+        PUBLISHED.probability_of_purchases(0.5, 39)
