@@ -36,11 +36,22 @@ nitpick_ignore_regex = [
         ),
     ),
     (r"py:class", r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes)"),
+    # Short names of standard and pydantic types in rendered annotations.
+    (r"py:class", r"(Decimal|date|time|datetime|timedelta|AwareDatetime)"),
+    # pydantic's repr of Field() metadata inside Annotated aliases.
+    (r"py:class", r"(FieldInfo|required=True|annotation=NoneType|.*=.*)"),
+    (r"py:class", r"_\w+"),  # private aliases named in public annotations
     (r"py:class", r"customer_centric\._.*"),
     (r"py:obj", r"customer_centric\._.*"),
 ]
 
 autodoc_member_order = "bysource"
+# Pydantic records would otherwise show their generated __init__ signature,
+# full of field metadata; their fields are documented as attributes.
+autodoc_class_signature = "separated"
+# Show defaults as written in the source (``LifecycleStage.WELCOME``), not
+# as their repr (``<LifecycleStage.WELCOME: 'welcome'>``).
+autodoc_preserve_defaults = True
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
 autodoc_default_options = {"members": True, "show-inheritance": True}

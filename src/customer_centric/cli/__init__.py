@@ -28,3 +28,13 @@ __all__ = ["main"]
 @click.version_option(package_name="customer-centric")
 def main() -> None:
     """Know where every customer stands, and why."""
+
+
+# Sub-commands, each in its own private module (after ``main`` exists).
+from customer_centric.cli._demo import demo  # noqa: E402
+from customer_centric.cli._replay import replay  # noqa: E402
+from customer_centric.cli._score import score  # noqa: E402
+
+main.add_command(demo)
+main.add_command(replay)
+main.add_command(score)

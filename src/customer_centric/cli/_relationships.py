@@ -1,0 +1,419 @@
+"""Replaying event files and showing where the customers stand (internal).
+
+Shared by ``customer-centric demo`` and ``customer-centric replay``: read
+JSON Lines events (a bad line is reported with its number and what is
+wrong, the good ones are still used), replay them with
+:func:`customer_centric.replay_many`, and render the loyalty-ladder funnel,
+the lifecycle distribution and the customers at risk with the reason and
+the recommended actions for each.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Final, final
+
+import attrs
+from pydantic import ValidationError
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+import customer_centric as cc
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from customer_centric._customer import Customer, CustomerType
+    from customer_centric._engine import Replay
+    from customer_centric._events import Event
+    from customer_centric._policy import Policy
+    from customer_centric._relationship import RelationshipState
+    from customer_centric._types import CustomerId
+
+_BAR_WIDTH: Final = 20
+_PROGRESS_EVERY: Final = 2_000
+_AT_RISK: Final = ("intensive_care", "potential_divorce")
+
+
+@final
+@attrs.frozen(kw_only=True)
+class BadLine:
+    """A line of an events file that was not accepted, and why."""
+
+    line: int
+    problem: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ParsedEvents:
+    """The events read from a file and the lines that could not be read."""
+
+    events: tuple[Event, ...]
+    lines: tuple[int, ...]
+    bad: tuple[BadLine, ...]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Replayed:
+    """Every customer's replay, and the lines the engine refused."""
+
+    replays: dict[CustomerId, Replay]
+    refused: tuple[BadLine, ...]
+
+
+def describe_validation_error(error: ValidationError, /) -> str:
+    """One line per problem: the field and pydantic's message."""
+    parts = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(p) for p in item["loc"])
+        parts.append(f"{where}: {item['msg']}" if where else item["msg"])
+    return "; ".join(parts)
+
+
+def progress_bar(console: Console) -> Progress:
+    """The progress display used for long work."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+
+
+def parse_lines(
+    lines: Sequence[str | bytes], /, *, console: Console
+) -> ParsedEvents:
+    """Parse JSON Lines events; blank lines are skipped, bad ones kept."""
+    events: list[Event] = []
+    numbers: list[int] = []
+    bad: list[BadLine] = []
+    with progress_bar(console) as progress:
+        task = progress.add_task("reading events", total=len(lines))
+        for number, line in enumerate(lines, start=1):
+            if number % _PROGRESS_EVERY == 0:
+                progress.update(task, completed=number)
+            if not line.strip():
+                continue
+            try:
+                events.append(cc.parse_event(line))
+            except ValidationError as exc:
+                bad.append(
+                    BadLine(
+                        line=number, problem=describe_validation_error(exc)
+                    )
+                )
+                continue
+            numbers.append(number)
+        progress.update(task, completed=len(lines))
+    return ParsedEvents(
+        events=tuple(events), lines=tuple(numbers), bad=tuple(bad)
+    )
+
+
+def _counted(
+    events: Sequence[Event], progress: Progress, description: str
+) -> Iterator[Event]:
+    task = progress.add_task(description, total=len(events))
+    for index, event in enumerate(events):
+        if index % _PROGRESS_EVERY == 0:
+            progress.update(task, completed=index)
+        yield event
+    progress.update(task, completed=len(events))
+
+
+def replay_events(
+    parsed: ParsedEvents,
+    /,
+    *,
+    policy: Policy,
+    console: Console,
+    customers: Iterable[CustomerId] = (),
+) -> Replayed:
+    """Replay the parsed events, collecting refused ones by line number.
+
+    ``customers`` without events start (and stay) suspects in acquisition.
+    """
+    initial = {cid: cc.RelationshipState(customer_id=cid) for cid in customers}
+    with progress_bar(console) as progress:
+        replays = cc.replay_many(
+            _counted(parsed.events, progress, "replaying events"),
+            policy=policy,
+            initial=initial,
+            on_error="collect",
+        )
+    refused = sorted(
+        (
+            BadLine(
+                line=parsed.lines[rejection.index],
+                problem=str(rejection.error),
+            )
+            for replay in replays.values()
+            for rejection in replay.rejected
+        ),
+        key=lambda bad: bad.line,
+    )
+    return Replayed(replays=replays, refused=tuple(refused))
+
+
+def _bar(count: int, most: int) -> str:
+    if most <= 0:
+        return ""
+    return "█" * max(1 if count else 0, round(_BAR_WIDTH * count / most))
+
+
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:5.1f} %" if total else "-"
+
+
+def _as_of(states: Iterable[RelationshipState]) -> datetime | None:
+    moments = [s.last_event_at for s in states if s.last_event_at is not None]
+    return max(moments) if moments else None
+
+
+def funnel_table(
+    states: Sequence[RelationshipState], /, *, policy: Policy
+) -> Table:
+    """The loyalty ladder: who is on each rung now, and who ever got there."""
+    now = Counter(s.loyalty for s in states)
+    total = len(states)
+    table = Table(
+        title="Loyalty ladder (Christopher, Payne & Ballantyne 1991)",
+        title_justify="left",
+    )
+    table.add_column("rung", no_wrap=True)
+    table.add_column("now", justify="right")
+    table.add_column("share", justify="right")
+    table.add_column("reached", justify="right")
+    table.add_column("funnel (reached)")
+    reached = {
+        rung: sum(1 for s in states if s.peak_loyalty.rank >= rung.rank)
+        for rung in policy.ladder
+    }
+    most = max(reached.values(), default=0)
+    for rung in policy.ladder:
+        table.add_row(
+            rung.info.label_en,
+            f"{now[rung]:,}",
+            _share(now[rung], total),
+            f"{reached[rung]:,}",
+            _bar(reached[rung], most),
+        )
+    return table
+
+
+def lifecycle_table(
+    states: Sequence[RelationshipState],
+    /,
+    *,
+    types: Mapping[CustomerId, CustomerType],
+) -> Table:
+    """Customers in each lifecycle stage, split by customer type if known."""
+    total = len(states)
+    table = Table(
+        title="Relationship lifecycle (Stone & Woodcock)",
+        title_justify="left",
+    )
+    table.add_column("stage", no_wrap=True)
+    table.add_column("total", justify="right")
+    table.add_column("share", justify="right", no_wrap=True)
+    kinds = sorted({t.value for t in types.values()})
+    for kind in kinds:
+        table.add_column(kind, justify="right")
+    if not kinds:
+        table.add_column("")
+    by_stage = Counter(s.lifecycle for s in states)
+    by_type = Counter(
+        (s.lifecycle, types[s.customer_id].value)
+        for s in states
+        if s.customer_id in types
+    )
+    most = max(by_stage.values(), default=0)
+    for stage in cc.LifecycleStage:
+        table.add_row(
+            stage.info.label_en,
+            f"{by_stage[stage]:,}",
+            _share(by_stage[stage], total),
+            *(f"{by_type[stage, kind]:,}" for kind in kinds),
+            *([] if kinds else [_bar(by_stage[stage], most)]),
+        )
+    return table
+
+
+def _shown_value(metric: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if metric == "complaint_severity":
+        return list(cc.Severity)[int(value) - 1].value
+    return f"{value:g}"
+
+
+def reason_of(replay: Replay, /) -> str:
+    """Why the customer is in their lifecycle stage, from the last move."""
+    record = replay.last_record("lifecycle")
+    if record is None:
+        return "-"
+    evidence = "; ".join(
+        f"{g.metric} {_shown_value(g.metric, g.observed)} (needs "
+        f"{g.op.replace('_', ' ')} {_shown_value(g.metric, g.required)})"
+        for g in record.guards
+    )
+    when = record.occurred_at.date().isoformat()
+    text = f"{record.reason} on {when}"
+    return f"{text}: {evidence}" if evidence else text
+
+
+def actions_of(state: RelationshipState, /, *, most: int = 2) -> str:
+    """The playbook's first recommended actions for the state."""
+    actions = cc.recommended_actions(state)
+    titles = [action.title for action in actions[:most]]
+    more = len(actions) - len(titles)
+    return "; ".join(titles) + (f" (+{more} more)" if more > 0 else "")
+
+
+def at_risk_tables(
+    replays: Mapping[CustomerId, Replay],
+    /,
+    *,
+    types: Mapping[CustomerId, CustomerType],
+    limit: int,
+) -> tuple[Table, list[Table]]:
+    """Customers in intensive care or potential divorce: reasons and lists.
+
+    Returns a summary by stage and reason, and for each of the two stages
+    the ``limit`` customers on the highest rungs (the most valuable
+    relationships), most recent first among equals.
+    """
+    risky = [
+        replay
+        for replay in replays.values()
+        if replay.state.lifecycle.value in _AT_RISK
+    ]
+    summary = Table(title="Customers at risk, by reason", title_justify="left")
+    summary.add_column("stage")
+    summary.add_column("reason")
+    summary.add_column("customers", justify="right")
+    reasons = Counter(
+        (
+            r.state.lifecycle,
+            record.reason
+            if (record := r.last_record("lifecycle")) is not None
+            else "-",
+        )
+        for r in risky
+    )
+    for (stage, reason), count in sorted(
+        reasons.items(), key=lambda item: (item[0][0].rank, -item[1])
+    ):
+        summary.add_row(stage.info.label_en, reason, f"{count:,}")
+    as_of = _as_of(r.state for r in replays.values())
+    listings: list[Table] = []
+    for value in _AT_RISK:
+        stage = cc.LifecycleStage(value)
+        members = [r for r in risky if r.state.lifecycle is stage]
+        if not members or limit == 0:
+            continue
+        members.sort(
+            key=lambda r: (
+                r.state.loyalty.rank,
+                r.state.lifecycle_since or datetime.min.replace(tzinfo=UTC),
+                r.state.customer_id,
+            ),
+            reverse=True,
+        )
+        shown = members[:limit]
+        listing = Table(
+            title=(
+                f"{stage.info.label_en}: {len(shown)} of {len(members):,} "
+                "(highest rungs first, then the most recent)"
+            ),
+            title_justify="left",
+            show_lines=True,
+        )
+        listing.add_column("customer", no_wrap=True)
+        listing.add_column("type")
+        listing.add_column("loyalty")
+        listing.add_column("days", justify="right")
+        listing.add_column("why")
+        listing.add_column("recommended actions")
+        for replay in shown:
+            state = replay.state
+            days = (
+                state.days_in_stage("lifecycle", as_of=as_of)
+                if as_of is not None
+                else None
+            )
+            kind = types.get(state.customer_id)
+            listing.add_row(
+                state.customer_id,
+                kind.value if kind is not None else "-",
+                state.loyalty.value,
+                "-" if days is None else str(days),
+                reason_of(replay),
+                actions_of(state),
+            )
+        listings.append(listing)
+    return summary, listings
+
+
+def render(
+    console: Console,
+    replayed: Replayed,
+    /,
+    *,
+    policy: Policy,
+    customers: Sequence[Customer] = (),
+    limit: int = 15,
+) -> None:
+    """Print the whole relationship report."""
+    replays = replayed.replays
+    states = [r.state for r in replays.values()]
+    types = {c.customer_id: c.type for c in customers}
+    as_of = _as_of(states)
+    applied = sum(r.applied for r in replays.values())
+    console.print(
+        f"[bold]{len(states):,} customers[/bold], {applied:,} events "
+        f"applied, as of {as_of.date().isoformat() if as_of else '-'} "
+        f"(policy {policy.fingerprint[:12]})"
+    )
+    if types:
+        mix = Counter(t.value for t in types.values())
+        console.print(
+            "customer types: "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(mix.items()))
+        )
+    console.print()
+    console.print(funnel_table(states, policy=policy))
+    console.print()
+    console.print(lifecycle_table(states, types=types))
+    console.print()
+    summary, listings = at_risk_tables(replays, types=types, limit=limit)
+    console.print(summary)
+    for listing in listings:
+        console.print()
+        console.print(listing)
+
+
+def report_bad_lines(
+    console: Console, source: str, bad: Iterable[BadLine], /
+) -> None:
+    """Print each rejected line as ``SOURCE:LINE: problem``, in order."""
+    for item in bad:
+        console.print(
+            f"{source}:{item.line}: {item.problem}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )

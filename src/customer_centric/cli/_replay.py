@@ -1,0 +1,128 @@
+"""``customer-centric replay``: where the customers of an events file stand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+
+import customer_centric as cc
+from customer_centric.cli._relationships import (
+    BadLine,
+    describe_validation_error,
+    parse_lines,
+    render,
+    replay_events,
+    report_bad_lines,
+)
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def load_policy(path: Path | None, /) -> cc.Policy:
+    """The policy in a JSON file, or the default policy."""
+    if path is None:
+        return cc.DEFAULT_POLICY
+    try:
+        return cc.Policy.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        msg = f"{path} is not a valid policy: {describe_validation_error(exc)}"
+        raise click.BadParameter(msg, param_hint="'--policy'") from exc
+
+
+def load_customers(
+    path: Path, /
+) -> tuple[tuple[cc.Customer, ...], tuple[BadLine, ...]]:
+    """The customers in a JSON Lines file, and the lines that are not."""
+    customers: list[cc.Customer] = []
+    bad: list[BadLine] = []
+    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            customers.append(cc.Customer.model_validate_json(line))
+        except ValidationError as exc:
+            bad.append(
+                BadLine(line=number, problem=describe_validation_error(exc))
+            )
+    return tuple(customers), tuple(bad)
+
+
+@click.command()
+@click.argument("events_file", type=_FILE)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=_FILE,
+    help="A Policy as JSON (default: the library's DEFAULT_POLICY).",
+)
+@click.option(
+    "--customers",
+    "customers_file",
+    type=_FILE,
+    help=(
+        "Customer records as JSON Lines: adds the split by customer type, "
+        "and customers without events count as suspects."
+    ),
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=15,
+    show_default=True,
+    help="How many customers at risk to list.",
+)
+def replay(
+    events_file: Path,
+    policy_file: Path | None,
+    customers_file: Path | None,
+    limit: int,
+) -> None:
+    """Replay EVENTS_FILE and show where every customer stands, and why.
+
+    EVENTS_FILE holds one relationship event per line as JSON, with a
+    "kind" such as "first_purchase" (JSON Lines). A line that cannot be
+    read, or whose event the engine refuses (no rule allows it from the
+    customer's stages, or it is older than the customer's last event), is
+    reported on standard error as FILE:LINE: problem; every other line is
+    still applied.
+
+    Exit status: 0 when every line was accepted, 1 when any line was
+    rejected, 2 for a usage error (a missing file or an invalid policy).
+    """
+    console = Console(highlight=False)
+    errors = Console(stderr=True, highlight=False)
+    policy = load_policy(policy_file)
+    customers: tuple[cc.Customer, ...] = ()
+    bad_customers: tuple[BadLine, ...] = ()
+    if customers_file is not None:
+        customers, bad_customers = load_customers(customers_file)
+        report_bad_lines(errors, str(customers_file), bad_customers)
+    parsed = parse_lines(events_file.read_bytes().splitlines(), console=errors)
+    replayed = replay_events(
+        parsed,
+        policy=policy,
+        console=errors,
+        customers=[c.customer_id for c in customers],
+    )
+    rejected = sorted([*parsed.bad, *replayed.refused], key=lambda b: b.line)
+    report_bad_lines(errors, str(events_file), rejected)
+    render(console, replayed, policy=policy, customers=customers, limit=limit)
+    total = len(parsed.events) + len(parsed.bad)
+    console.print()
+    if rejected or bad_customers:
+        console.print(
+            f"[bold red]{len(rejected):,} of {total:,} event lines "
+            f"rejected[/bold red] ({len(parsed.bad):,} unreadable, "
+            f"{len(replayed.refused):,} refused by the policy)"
+            + (
+                f", {len(bad_customers):,} customer lines rejected"
+                if bad_customers
+                else ""
+            )
+            + "; see the messages on standard error."
+        )
+        raise SystemExit(1)
+    console.print(f"all {total:,} event lines accepted.")
