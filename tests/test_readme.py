@@ -1,6 +1,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -21,3 +23,12 @@ def test_ci_runs_the_readme_test_command():
     test_command = _shell_blocks()[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
+
+
+def test_readme_example_runs(capsys: pytest.CaptureFixture[str]):
+    """The README's Python example runs and prints both moves."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)\n```", text, flags=re.DOTALL)
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in printed] == ["loyalty", "lifecycle"]
