@@ -6,7 +6,7 @@ file; keep sections independent.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -288,6 +288,34 @@ def transaction_logs(draw: st.DrawFn) -> list[cc.Transaction]:
     ]
 
 
+@st.composite
+def transaction_columns(draw: st.DrawFn) -> dict[str, list[object]]:
+    """A log as columns for dataframes: ids ``c``, days ``d``, spend ``v``.
+
+    Days run from December 2023 to February 2024; spend is in whole cents.
+    """
+    size = draw(st.integers(min_value=1, max_value=25))
+    return {
+        "c": draw(
+            st.lists(st.sampled_from("ABCD"), min_size=size, max_size=size)
+        ),
+        "d": draw(
+            st.lists(
+                st.dates(date(2023, 12, 1), date(2024, 2, 29)),
+                min_size=size,
+                max_size=size,
+            )
+        ),
+        "v": draw(
+            st.lists(
+                st.integers(0, 50_000).map(lambda cents: cents / 100),
+                min_size=size,
+                max_size=size,
+            )
+        ),
+    }
+
+
 retention_rates = st.decimals(
     min_value=0, max_value=1, places=3, allow_nan=False, allow_infinity=False
 )
@@ -373,3 +401,64 @@ def spend_and_contract_fits() -> st.SearchStrategy[object]:
             lambda p: clv.ShiftedBetaGeometricFit.from_parameters(**p)
         ),
     )
+
+
+# --- Kano answers, counts, responses, coefficients, drift (D) -------------
+
+kano_answers = st.sampled_from(list(cc.KanoAnswer))
+kano_categories = st.sampled_from(list(cc.KanoCategory))
+kano_tables = st.sampled_from([cc.STANDARD_TABLE, cc.POULIOT_TABLE])
+kano_answer_pairs = st.tuples(kano_answers, kano_answers)
+kano_decision_rules: st.SearchStrategy[cc.KanoDecisionRule] = st.sampled_from(
+    ["mode", "m_o_a_i", "total_strength"]
+)
+
+kano_counts = st.builds(
+    cc.KanoCounts,
+    attractive=st.integers(0, 500),
+    one_dimensional=st.integers(0, 500),
+    must_be=st.integers(0, 500),
+    indifferent=st.integers(0, 500),
+    reverse=st.integers(0, 500),
+    questionable=st.integers(0, 500),
+)
+nonempty_kano_counts = kano_counts.filter(lambda c: c.total > 0)
+
+# Defined Better/Worse coefficients, in Berger et al.'s (1993) ranges.
+kano_coefficients = st.builds(
+    cc.KanoCoefficients,
+    better=st.floats(0, 1),
+    worse=st.floats(-1, 0),
+)
+
+kano_responses = st.builds(
+    cc.KanoResponse,
+    respondent_id=st.text(min_size=1).filter(str.strip),
+    feature=st.text(min_size=1).filter(str.strip),
+    functional=kano_answers,
+    dysfunctional=kano_answers,
+    importance=st.none() | st.floats(0, 1e6),
+)
+
+kano_drift_rates = st.builds(
+    cc.KanoDriftRates,
+    indifferent_to_attractive=st.floats(0, 1),
+    attractive_to_one_dimensional=st.floats(0, 1),
+    one_dimensional_to_must_be=st.floats(0, 1),
+)
+
+
+@st.composite
+def kano_needs(draw: st.DrawFn, max_observations: int = 6) -> cc.KanoNeed:
+    """Needs with a history of categories, observations days to years apart."""
+    need = cc.KanoNeed(
+        name=draw(st.sampled_from(["car radio", "wifi", "shampoo"])),
+        description=draw(st.none() | _text),
+    )
+    when = draw(aware_datetimes.filter(lambda d: d.year < 2080))
+    for _ in range(draw(st.integers(0, max_observations))):
+        when += timedelta(days=draw(st.integers(1, 730)))
+        need = need.observe(
+            draw(kano_categories), at=when, note=draw(st.none() | _text)
+        )
+    return need

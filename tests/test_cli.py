@@ -1,7 +1,7 @@
 import csv
 import json
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +13,13 @@ import customer_centric as cc
 import customer_centric.cli
 from customer_centric.cli import main
 from customer_centric.cli._clv_report import loyalty_stage
-from customer_centric.cli._score import RowError, parse_amount, parse_day
+from customer_centric.cli._relationships import reason_of
+from customer_centric.cli._score import (
+    RowError,
+    parse_amount,
+    parse_customer,
+    parse_day,
+)
 
 
 def run(*args: str) -> Result:
@@ -201,6 +207,39 @@ def test_replay_with_customers_counts_suspects(tmp_path: Path):
     assert f"{customers_file}:1: type: Field required" in result.stderr
 
 
+def test_replay_of_an_empty_file_reports_no_customers(tmp_path: Path):
+    """An empty events file gives an empty report and exit status 0."""
+    events = _write(tmp_path / "events.jsonl", [])
+    result = run("replay", str(events))
+    assert result.exit_code == 0, result.output
+    assert "0 customers, 0 events applied, as of -" in result.stdout
+    assert "all 0 event lines accepted" in result.stdout
+
+
+def test_replay_skips_blank_customer_lines(tmp_path: Path):
+    """Blank lines in the customers file are neither customers nor errors."""
+    customer = cc.Customer.from_facts(
+        "Z", is_employee=True, buys_for_resale=False
+    )
+    customers_file = _write(
+        tmp_path / "customers.jsonl", ["", customer.model_dump_json(), "  "]
+    )
+    events = _write(tmp_path / "events.jsonl", GOOD)
+    result = run("replay", str(events), "--customers", str(customers_file))
+    assert result.exit_code == 0, result.output
+    assert "3 customers" in result.stdout
+    assert "customer types: internal 1" in result.stdout
+
+
+def test_reason_of_a_customer_who_never_moved_is_a_dash():
+    """Without a lifecycle move there is no reason to show."""
+    at_risk = cc.RelationshipState(
+        customer_id=cc.CustomerId("A"),
+        lifecycle=cc.LifecycleStage.INTENSIVE_CARE,
+    )
+    assert reason_of(cc.replay([], initial=at_risk)) == "-"
+
+
 def test_replay_of_a_missing_file_is_a_usage_error(tmp_path: Path):
     """A missing events file gives exit status 2."""
     result = run("replay", str(tmp_path / "nope.jsonl"))
@@ -371,24 +410,35 @@ def test_score_cdnow_reproduces_the_published_fit(
 
 
 @pytest.mark.parametrize(
-    ("cell", "problem"),
+    ("row", "problem"),
     [
-        ("1997-13-01", "cannot read the date '1997-13-01'"),
-        ("", "the date is empty"),
+        ("B,1997-13-01,5", "cannot read the date '1997-13-01'"),
+        ("B,,5", "the date is empty"),
+        (" ,2024-01-02,5", "the customer id is empty"),
+        ("B,2024-01-02,ten", "cannot read the amount 'ten'"),
+        ("B,2024-01-02,-5", "amount: Value error, amount must be a finite"),
     ],
-    ids=["bad-date", "empty-date"],
+    ids=["bad-date", "empty-date", "empty-id", "text-amount", "negative"],
 )
 def test_score_reports_bad_rows_with_line_numbers(
-    tmp_path: Path, cell: str, problem: str
+    tmp_path: Path, row: str, problem: str
 ):
     """Unreadable rows are listed by line number and nothing is scored."""
     log = tmp_path / "log.csv"
-    rows = ["customer_id,date,amount", "A,2024-01-01,10", f"B,{cell},5"]
+    rows = ["customer_id,date,amount", "A,2024-01-01,10", row]
     _write(log, rows)
     result = run("score", str(log))
     assert result.exit_code == 1
     assert f"{log}:3: {problem}" in result.stderr
     assert "1 row(s)" in result.stderr
+
+
+def test_score_of_a_header_only_file_fails(tmp_path: Path):
+    """A file with a header and no rows has nothing to score; exit 1."""
+    log = _write(tmp_path / "log.csv", ["customer_id,date,amount"])
+    result = run("score", str(log))
+    assert result.exit_code == 1
+    assert f"{log} has no transactions" in result.stderr
 
 
 def test_score_names_missing_columns(small_csv: Path):
@@ -435,6 +485,132 @@ def test_score_reads_parquet_input(small_csv: Path, tmp_path: Path):
     assert _read_scores(from_csv) == _read_scores(from_parquet)
 
 
+def _parquet_copy(small_csv: Path, target: Path) -> Path:
+    import pyarrow.csv as pacsv  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    pq.write_table(pacsv.read_csv(small_csv), target)
+    return target
+
+
+def test_score_names_missing_parquet_columns(small_csv: Path, tmp_path: Path):
+    """A parquet file without the named columns is a usage error."""
+    source = _parquet_copy(small_csv, tmp_path / "log.parquet")
+    result = run("score", str(source), "--customer-id-column", "cust")
+    assert result.exit_code == 2
+    assert "has no column 'date'" in result.stderr
+    assert "'cust', 'day', 'paid'" in result.stderr
+
+
+def test_score_parquet_without_amount_column_has_no_clv(
+    small_csv: Path, tmp_path: Path
+):
+    """Without --amount-column a parquet log is scored without CLV."""
+    source = _parquet_copy(small_csv, tmp_path / "log.parquet")
+    out = tmp_path / "scores.csv"
+    result = run(
+        "score", str(source), "--customer-id-column", "cust",
+        "--date-column", "day", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "no amounts" in result.stdout
+    assert {row["clv"] for row in _read_scores(out)} == {""}
+
+
+def test_score_parquet_uses_its_amount_column_by_default(
+    small_csv: Path, tmp_path: Path
+):
+    """A parquet log with an 'amount' column gets CLV without the option."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    source = _parquet_copy(small_csv, tmp_path / "log.parquet")
+    table = pq.read_table(source).rename_columns(["cust", "day", "amount"])
+    pq.write_table(table, source)
+    out = tmp_path / "scores.csv"
+    result = run(
+        "score", str(source), "--customer-id-column", "cust",
+        "--date-column", "day", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "" not in {row["clv"] for row in _read_scores(out)}
+
+
+def test_score_with_zero_amounts_uses_own_spend(tmp_path: Path):
+    """No positive spend: no Gamma-Gamma fit, CLV of 0 and no top share."""
+    log = tmp_path / "free.csv"
+    _transactions_csv(tmp_path / "paid.csv")
+    with (tmp_path / "paid.csv").open(newline="", encoding="utf-8") as source:
+        rows = list(csv.reader(source))
+    with log.open("w", newline="", encoding="utf-8") as target:
+        writer = csv.writer(target)
+        writer.writerow(rows[0])
+        writer.writerows([*row[:2], "0.00"] for row in rows[1:])
+    out = tmp_path / "scores.csv"
+    result = run(
+        "score", str(log), "--customer-id-column", "cust",
+        "--date-column", "day", "--amount-column", "paid", "-o", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stdout = " ".join(result.stdout.split())
+    assert "too few repeat buyers for the Gamma-Gamma model" in stdout
+    assert "0 % from the top tenth" in stdout
+    assert {float(row["clv"]) for row in _read_scores(out)} == {0.0}
+
+
+def test_score_top_zero_leaves_out_the_top_list(
+    small_csv: Path, tmp_path: Path
+):
+    """--top 0 prints no table of the most valuable customers."""
+    args = ["score", str(small_csv), "--customer-id-column", "cust"]
+    args += ["--date-column", "day", "--amount-column", "paid"]
+    out = str(tmp_path / "scores.csv")
+    with_top = run(*args, "-o", out, "--top", "3")
+    without = run(*args, "-o", out, "--top", "0")
+    assert with_top.exit_code == without.exit_code == 0
+    assert "Top 3" in with_top.stdout
+    assert "Top" not in without.stdout
+
+
+_STATS = "customer_centric.cli._clv_report"
+
+
+@pytest.mark.parametrize(
+    ("missing", "source_name", "output_name", "hint"),
+    [
+        (_STATS, "log.csv", "out.csv", "install 'customer-centric[stats]'"),
+        ("pyarrow.parquet", "log.parquet", "out.csv", "reading parquet needs"),
+        ("pyarrow.parquet", "log.csv", "out.parquet", "writing parquet needs"),
+    ],
+    ids=["stats", "read-parquet", "write-parquet"],
+)
+def test_score_without_an_extra_says_how_to_install(  # noqa: PLR0917 - fixtures and one column per case
+    monkeypatch: pytest.MonkeyPatch,
+    small_csv: Path,
+    tmp_path: Path,
+    missing: str,
+    source_name: str,
+    output_name: str,
+    hint: str,
+):
+    """A missing optional dependency is an error that says what to install."""
+    source = tmp_path / source_name
+    if source.suffix == ".parquet":
+        _parquet_copy(small_csv, source)
+    else:
+        source.write_bytes(small_csv.read_bytes())
+    if missing == _STATS:
+        monkeypatch.delattr(customer_centric.cli, "_clv_report")
+    monkeypatch.setitem(sys.modules, missing, None)
+    result = run(
+        "score", str(source), "--customer-id-column", "cust",
+        "--date-column", "day", "--amount-column", "paid",
+        "-o", str(tmp_path / output_name),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert hint in " ".join(result.stderr.split())
+    assert not (tmp_path / output_name).exists()
+
+
 @pytest.mark.parametrize(
     ("cell", "date_format", "expected"),
     [
@@ -443,8 +619,16 @@ def test_score_reads_parquet_input(small_csv: Path, tmp_path: Path):
         ("2024-03-05 23:10:00", None, date(2024, 3, 5)),
         ("05/03/2024", "%d/%m/%Y", date(2024, 3, 5)),
         (date(2024, 3, 5), None, date(2024, 3, 5)),
+        (datetime(2024, 3, 5, 23, 10), None, date(2024, 3, 5)),  # noqa: DTZ001
     ],
-    ids=["iso", "basic", "naive-timestamp", "format", "date-object"],
+    ids=[
+        "iso",
+        "basic",
+        "naive-timestamp",
+        "format",
+        "date-object",
+        "naive-datetime-object",
+    ],
 )
 def test_parse_day(cell: object, date_format: str | None, expected: date):
     """Dates are read from ISO text, a given format or a date."""
@@ -455,6 +639,16 @@ def test_parse_day_keeps_aware_timestamps():
     """An aware timestamp stays a timestamp."""
     value = parse_day("2024-03-05T23:10:00+03:30", date_format=None)
     assert value.utcoffset() == timedelta(hours=3, minutes=30)
+    aware = datetime(2024, 3, 5, 23, 10, tzinfo=UTC)
+    assert parse_day(aware, date_format=None) is aware
+
+
+def test_parse_customer():
+    """Customer ids are stripped text; an empty or missing cell is an error."""
+    assert parse_customer(" K001 ") == "K001"
+    for cell in ("", "  ", None):
+        with pytest.raises(RowError, match="the customer id is empty"):
+            parse_customer(cell)
 
 
 def test_parse_amount():

@@ -183,3 +183,21 @@ def test_a_damaged_cdnow_file_is_reported(monkeypatch: pytest.MonkeyPatch):
     )
     with pytest.raises(DataError, match=r"line 1 of CDNOW_sample\.txt has 4"):
         cc.load_cdnow_sample()
+
+
+def test_blank_cdnow_lines_are_skipped(monkeypatch: pytest.MonkeyPatch):
+    """Blank or whitespace-only lines in the CDNOW file are not purchases."""
+    monkeypatch.setattr(
+        _datasets,
+        "_lines",
+        lambda _: [
+            "",
+            " 00004 0001 19970101  2   29.33",
+            "   ",
+            " 00004 0001 19970118  2   29.73",
+        ],
+    )
+    log = cc.load_cdnow_sample()
+    assert [t.day for t in log] == [date(1997, 1, 1), date(1997, 1, 18)]
+    assert [t.amount for t in log] == [Decimal("29.33"), Decimal("29.73")]
+    assert {t.customer_id for t in log} == {"0001"}

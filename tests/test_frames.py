@@ -23,6 +23,7 @@ from customer_centric.frames import (
     rfm_calibration_holdout,
     rfm_summary,
 )
+from strategies import transaction_columns
 
 CALIBRATION_END = date(1997, 9, 30)
 HOLDOUT_END = date(1998, 6, 30)
@@ -390,6 +391,22 @@ def test_holdout_needs_a_later_observation_end():
         )
 
 
+@pytest.mark.parametrize(
+    "not_a_frame",
+    [[{"c": "A", "d": "2024-01-01"}], pd.Series(["A"]), pl.Series(["A"])],
+    ids=["list", "pandas-series", "polars-series"],
+)
+def test_only_dataframes_are_accepted(not_a_frame: object):
+    """Lists and series are refused before any column is read."""
+    with pytest.raises(TypeError):
+        rfm_summary(
+            not_a_frame,
+            customer_id_col="c",
+            datetime_col="d",
+            observation_end=date(2024, 2, 1),
+        )
+
+
 def test_compress_rfm_rejects_bad_columns():
     """Missing pattern columns or a clashing weights name raise."""
     summary = pl.DataFrame({"frequency": [0], "recency": [0.0]})
@@ -399,31 +416,7 @@ def test_compress_rfm_rejects_bad_columns():
         compress_rfm(summary, columns=("frequency",), weights_col="frequency")
 
 
-@st.composite
-def _logs(draw: st.DrawFn) -> Columns:
-    size = draw(st.integers(min_value=1, max_value=25))
-    return {
-        "c": draw(
-            st.lists(st.sampled_from("ABCD"), min_size=size, max_size=size)
-        ),
-        "d": draw(
-            st.lists(
-                st.dates(date(2023, 12, 1), date(2024, 2, 29)),
-                min_size=size,
-                max_size=size,
-            )
-        ),
-        "v": draw(
-            st.lists(
-                st.integers(0, 50_000).map(lambda cents: cents / 100),
-                min_size=size,
-                max_size=size,
-            )
-        ),
-    }
-
-
-@given(data=_logs(), first=st.booleans())
+@given(data=transaction_columns(), first=st.booleans())
 def test_frames_agree_with_the_record_based_summary(
     data: Columns, first: bool
 ):

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from customer_centric import (
@@ -16,6 +15,7 @@ from customer_centric import (
     classify_response,
 )
 from customer_centric.exceptions import InvariantError
+from strategies import kano_answers, kano_tables
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "kano.md"
 
@@ -236,11 +236,7 @@ def test_table_is_immutable():
         STANDARD_TABLE.name = "mine"  # type: ignore[misc]
 
 
-@given(
-    functional=st.sampled_from(KanoAnswer),
-    dysfunctional=st.sampled_from(KanoAnswer),
-    table=st.sampled_from([STANDARD_TABLE, POULIOT_TABLE]),
-)
+@given(functional=kano_answers, dysfunctional=kano_answers, table=kano_tables)
 def test_classification_is_total(
     functional: KanoAnswer, dysfunctional: KanoAnswer, table: KanoTable
 ):

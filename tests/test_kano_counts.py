@@ -2,7 +2,6 @@ import math
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from customer_centric import (
     KanoCategory,
@@ -15,20 +14,7 @@ from customer_centric import (
     total_strength,
 )
 from customer_centric.exceptions import DataError, InvariantError
-
-# --- Kano strategies (engineer D); move to tests/strategies.py -----------
-
-kano_counts = st.builds(
-    KanoCounts,
-    attractive=st.integers(0, 500),
-    one_dimensional=st.integers(0, 500),
-    must_be=st.integers(0, 500),
-    indifferent=st.integers(0, 500),
-    reverse=st.integers(0, 500),
-    questionable=st.integers(0, 500),
-)
-nonempty_kano_counts = kano_counts.filter(lambda c: c.total > 0)
-kano_decision_rules = st.sampled_from(["mode", "m_o_a_i", "total_strength"])
+from strategies import kano_counts, kano_decision_rules, nonempty_kano_counts
 
 # --- Worked example -------------------------------------------------------
 # Published in the README of the stp25kano R package (W. Peter, 2024,

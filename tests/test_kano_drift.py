@@ -16,6 +16,7 @@ from customer_centric import (
     project_drift,
 )
 from customer_centric.exceptions import InvariantError
+from strategies import kano_drift_rates, kano_needs
 
 I = KanoCategory.INDIFFERENT  # noqa: E741 - the literature's letter
 A = KanoCategory.ATTRACTIVE
@@ -220,17 +221,9 @@ def test_project_needs_an_observation_and_a_later_time():
         CAR_RADIO.project(at=year(1990))
 
 
-rates_strategy = st.builds(
-    KanoDriftRates,
-    indifferent_to_attractive=st.floats(0, 1),
-    attractive_to_one_dimensional=st.floats(0, 1),
-    one_dimensional_to_must_be=st.floats(0, 1),
-)
-
-
 @given(
     start=st.sampled_from(DRIFT_ORDER),
-    rates=rates_strategy,
+    rates=kano_drift_rates,
     years=st.floats(0, 200),
 )
 def test_projection_is_a_distribution_along_the_order(
@@ -248,7 +241,7 @@ def test_projection_is_a_distribution_along_the_order(
 
 @given(
     start=st.sampled_from(DRIFT_ORDER),
-    rates=rates_strategy,
+    rates=kano_drift_rates,
     t1=st.floats(0, 50),
     t2=st.floats(0, 50),
 )
@@ -260,3 +253,12 @@ def test_must_be_share_grows_with_time(
     a = project_drift(start, years=early, rates=rates).share(M)
     b = project_drift(start, years=late, rates=rates).share(M)
     assert a <= b + 1e-9
+
+
+@given(kano_needs())
+def test_any_need_round_trips_json(need: KanoNeed):
+    """Any need, with its whole history, survives JSON unchanged."""
+    assert KanoNeed.model_validate_json(need.model_dump_json()) == need
+    assert need.current == (
+        need.history[-1].category if need.history else None
+    )

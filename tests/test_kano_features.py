@@ -12,6 +12,7 @@ from customer_centric import (
     count_responses,
     prioritize_features,
 )
+from strategies import kano_answer_pairs
 
 
 def _answers(
@@ -126,13 +127,10 @@ def test_prioritize_ties_by_name():
     assert [p.feature for p in ranking] == ["a", "b"]
 
 
-pairs = st.tuples(st.sampled_from(KanoAnswer), st.sampled_from(KanoAnswer))
-
-
 @given(
     st.dictionaries(
         st.sampled_from(["radio", "shampoo", "brakes", "gift"]),
-        st.lists(pairs, min_size=1, max_size=20),
+        st.lists(kano_answer_pairs, min_size=1, max_size=20),
         min_size=1,
     )
 )

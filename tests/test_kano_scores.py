@@ -18,6 +18,7 @@ from customer_centric import (
     satisfaction_curve,
 )
 from customer_centric.exceptions import DataError, InvariantError
+from strategies import kano_coefficients
 
 
 @pytest.mark.parametrize(
@@ -211,8 +212,7 @@ def test_curve_needs_defined_coefficients():
 
 
 @given(
-    better=st.floats(0, 1),
-    worse=st.floats(-1, 0),
+    coefficients=kano_coefficients,
     x=st.floats(0, 1),
     y=st.floats(0, 1),
     category=st.sampled_from(
@@ -224,10 +224,12 @@ def test_curve_needs_defined_coefficients():
     ),
 )
 def test_curves_are_monotone_and_bounded(
-    better: float, worse: float, x: float, y: float, category: KanoCategory
+    coefficients: KanoCoefficients, x: float, y: float, category: KanoCategory
 ):
     """Satisfaction never falls as fulfilment rises, within [Worse, Better]."""
-    coefficients = KanoCoefficients(better=better, worse=worse)
+    better, worse = coefficients.better, coefficients.worse
+    assert better is not None
+    assert worse is not None
     low, high = sorted((x, y))
     s_low = satisfaction_curve(category, coefficients, low)
     s_high = satisfaction_curve(category, coefficients, high)

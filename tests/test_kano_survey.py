@@ -15,6 +15,7 @@ from customer_centric import (
     read_kano_responses,
 )
 from customer_centric.exceptions import DataError, InvariantError
+from strategies import kano_responses
 
 CSV = """\
 respondent_id,feature,functional,dysfunctional,importance
@@ -247,16 +248,6 @@ def test_response_record_is_strict():
     )
     with pytest.raises(ValidationError):
         response.feature = "y"  # type: ignore[misc]
-
-
-kano_responses = st.builds(
-    KanoResponse,
-    respondent_id=st.text(min_size=1).filter(str.strip),
-    feature=st.text(min_size=1).filter(str.strip),
-    functional=st.sampled_from(KanoAnswer),
-    dysfunctional=st.sampled_from(KanoAnswer),
-    importance=st.none() | st.floats(0, 1e6),
-)
 
 
 @given(kano_responses)

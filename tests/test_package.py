@@ -67,3 +67,11 @@ def test_import_is_light():
         check=True,
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_dir_lists_every_public_name():
+    """dir() shows the lazy names and __version__ before they are loaded."""
+    names = dir(cc)
+    assert names == sorted(names)
+    assert set(cc.__all__) <= set(names)
+    assert "__version__" in names

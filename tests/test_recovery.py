@@ -39,6 +39,7 @@ from customer_centric import (
     word_of_mouth_reach,
 )
 from customer_centric.exceptions import InvariantError, PolicyError
+from strategies import problem_sizes, recovery_paths
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -267,8 +268,8 @@ def test_complaint_impact_combines_the_rules():
 
 @given(
     complaints=st.integers(0, 10_000),
-    path=st.sampled_from(list(RecoveryPath)),
-    size=st.sampled_from(list(ProblemSize)),
+    path=recovery_paths,
+    size=problem_sizes,
     income=st.decimals(0, 10_000, places=2),
     years=st.integers(0, 30),
 )
@@ -300,8 +301,8 @@ def test_intervals_are_ordered(
 
 
 @given(
-    path=st.sampled_from(list(RecoveryPath)),
-    size=st.sampled_from(list(ProblemSize)),
+    path=recovery_paths,
+    size=problem_sizes,
     baseline=st.decimals(0, 1, places=3),
     uplift=st.none() | st.decimals(0, 1, places=3),
 )

@@ -31,8 +31,8 @@ from customer_centric.spark import (  # noqa: E402
     score,
 )
 
+# Tests that start a Spark session are slow; the batch scorer runs alone.
 pytestmark = [
-    pytest.mark.slow,
     # pyspark 4.x warns on the driver that it does not yet fully support
     # pandas >= 3 whenever it moves data through pandas (mapInPandas). The
     # scoring results are checked below; ignore exactly that warning.
@@ -42,6 +42,7 @@ pytestmark = [
 ]
 
 CALIBRATION_END = date(1997, 9, 30)
+_RFM_COLUMNS = ("frequency", "recency", "T")
 HOLDOUT_END = date(1998, 6, 30)
 
 
@@ -103,6 +104,7 @@ def cdnow_summary(cdnow_log: DataFrame) -> DataFrame:
     return summary.cache()
 
 
+@pytest.mark.slow
 def test_spark_summary_reproduces_cdnow(
     cdnow_summary: DataFrame, cdnow_expected: dict[str, dict[str, str]]
 ):
@@ -120,6 +122,7 @@ def test_spark_summary_reproduces_cdnow(
         )
 
 
+@pytest.mark.slow
 def test_spark_holdout_counts(cdnow_log: DataFrame):
     """The calibration/holdout split runs on Spark and adds up."""
     split = rfm_calibration_holdout(
@@ -142,6 +145,7 @@ def test_spark_holdout_counts(cdnow_log: DataFrame):
     assert totals == holdout_days
 
 
+@pytest.mark.slow
 def test_fit_on_compressed_summary_and_score_on_executors(
     cdnow_summary: DataFrame,
 ):
@@ -174,6 +178,7 @@ def test_fit_on_compressed_summary_and_score_on_executors(
         assert row["monetary_value"] >= 0
 
 
+@pytest.mark.slow
 def test_fit_summary_accepts_another_fit_function(cdnow_summary: DataFrame):
     """Any fit function taking weights= can be passed."""
     calls: list[dict[str, Any]] = []
@@ -195,6 +200,7 @@ def test_fit_summary_accepts_another_fit_function(cdnow_summary: DataFrame):
     assert calls[0]["rows"] < 2357
 
 
+@pytest.mark.slow
 def test_spark_errors_name_the_problem(cdnow_summary: DataFrame):
     """Missing columns, taken names and empty summaries raise DataError."""
     fit = clv.BetaGeoFit.from_parameters(
@@ -214,6 +220,7 @@ def test_spark_errors_name_the_problem(cdnow_summary: DataFrame):
         fit_summary(cdnow_summary.limit(0), fit=clv.fit_bg_nbd)
 
 
+@pytest.mark.slow
 def test_scores_survive_many_partitions(cdnow_summary: DataFrame):
     """Scoring a summary spread over several partitions keeps every row."""
     fit = clv.BetaGeoFit.from_parameters(
@@ -237,3 +244,29 @@ def test_empty_batches_score_to_empty_columns():
     (out,) = list(predict(iter([empty])))
     assert list(out.columns) == ["frequency", "recency", "T", "e", "p"]
     assert out.empty
+
+
+def test_batches_are_scored_with_the_models_methods():
+    """Each batch keeps its columns and gains the model's two scores."""
+    import pandas as pd  # noqa: PLC0415 - only these tests need it
+
+    from customer_centric.spark import _batch_scorer  # noqa: PLC0415
+
+    fit = clv.BetaGeoFit.from_parameters(
+        r=0.243, alpha=4.414, a=0.793, b=2.426
+    )
+    predict = _batch_scorer(fit, horizon=39.0, names=("e", "p"))
+    first = pd.DataFrame(
+        {"id": ["a", "b"], "frequency": [0, 2], "recency": [0.0, 30.5]}
+    ).assign(T=[38.0, 38.0])
+    second = first.iloc[:1].assign(id="c", frequency=5, recency=37.0)
+    out = list(predict(iter([first, second])))
+    assert [list(o["id"]) for o in out] == [["a", "b"], ["c"]]
+    for batch, scored in zip((first, second), out, strict=True):
+        x, t_x, big_t = (batch[c].to_numpy(float) for c in _RFM_COLUMNS)
+        assert list(scored["e"]) == pytest.approx(
+            fit.conditional_expected_purchases(39.0, x, t_x, big_t)
+        )
+        assert list(scored["p"]) == pytest.approx(
+            fit.probability_alive(x, t_x, big_t)
+        )

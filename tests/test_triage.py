@@ -18,6 +18,7 @@ from customer_centric import (
     triage,
 )
 from customer_centric.exceptions import InvariantError
+from strategies import severities
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 VALUED = TriagePolicy(high_value_threshold=Decimal(10_000))
@@ -110,7 +111,7 @@ def test_reasons_explain_each_step():
 
 
 @given(
-    severity=st.sampled_from(list(Severity)),
+    severity=severities,
     safety=st.booleans(),
     regulatory=st.booleans(),
     values=st.lists(

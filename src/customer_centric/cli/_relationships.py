@@ -253,7 +253,9 @@ def lifecycle_table(
 
 
 def _shown_value(metric: str, value: float | None) -> str:
-    if value is None:
+    # A record keeps only guards that passed, and a passed guard observed a
+    # value; None is possible only in the GuardCheck type.
+    if value is None:  # pragma: no cover - see above
         return "-"
     if metric == "complaint_severity":
         return list(cc.Severity)[int(value) - 1].value

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 
 import click
 from pydantic import ValidationError
@@ -103,9 +103,7 @@ def _rows_csv(path: Path) -> Iterator[tuple[int, Mapping[str, object]]]:
             yield reader.line_num, row
 
 
-def _rows_parquet(
-    path: Path, columns: list[str]
-) -> Iterator[tuple[int, Mapping[str, object]]]:
+def _parquet_file(path: Path) -> Any:  # noqa: ANN401 - pyarrow is untyped
     try:
         import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
     except ImportError as exc:
@@ -114,7 +112,13 @@ def _rows_parquet(
             "'customer-centric[all]' (or pip install pyarrow)"
         )
         raise click.ClickException(msg) from exc
-    parquet = pq.ParquetFile(path)
+    return pq.ParquetFile(path)
+
+
+def _rows_parquet(
+    path: Path, columns: list[str]
+) -> Iterator[tuple[int, Mapping[str, object]]]:
+    parquet = _parquet_file(path)
     names = set(parquet.schema_arrow.names)
     missing = [c for c in columns if c not in names]
     if missing:
@@ -137,7 +141,7 @@ def _missing_columns(path: Path, missing: list[str], found: list[str]) -> None:
 
 def _header(path: Path) -> list[str]:
     if path.suffix.lower() == ".parquet":
-        return []
+        return list(_parquet_file(path).schema_arrow.names)
     with path.open(newline="", encoding="utf-8-sig") as handle:
         return next(csv.reader(handle), [])
 

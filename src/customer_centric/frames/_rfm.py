@@ -48,12 +48,8 @@ def _to_lazy(frame: object) -> _Lazy:
     native = _from_native(frame)
     if isinstance(native, nw.DataFrame):
         return native.lazy()
-    if isinstance(native, nw.LazyFrame):
-        return native
-    msg = (  # pragma: no cover - from_native raises first
-        f"expected a dataframe, got {type(frame).__name__}"
-    )
-    raise DataError(msg)
+    # from_native returns a DataFrame or a LazyFrame, or raises TypeError.
+    return cast("_Lazy", native)
 
 
 def _back(result: _Lazy, like: IntoFrameT) -> IntoFrameT:

@@ -1,0 +1,72 @@
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from customer_centric import Assumption
+
+
+def _figure(
+    value: str, *, low: str | None = None, high: str | None = None
+) -> Assumption:
+    return Assumption(
+        name="complaint_rate",
+        value=Decimal(value),
+        low=None if low is None else Decimal(low),
+        high=None if high is None else Decimal(high),
+        unit="share",
+        source="TARP (1986)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high"),
+    [
+        ("0.04", "0.04", "0.1"),
+        ("0.1", "0.04", "0.1"),
+        ("0.05", None, None),
+        ("0.5", "0.04", None),
+        ("0.01", None, "0.1"),
+    ],
+    ids=["at-low-end", "at-high-end", "no-range", "low-only", "high-only"],
+)
+def test_value_within_its_range_is_accepted(
+    value: str, low: str | None, high: str | None
+):
+    """A value inside its published range (ends included) is accepted."""
+    assert _figure(value, low=low, high=high).value == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high"),
+    [
+        ("0.2", "0.04", "0.1"),
+        ("0.01", "0.04", "0.1"),
+        ("0.01", "0.04", None),
+        ("0.5", None, "0.1"),
+    ],
+    ids=["above", "below", "below-low-only", "above-high-only"],
+)
+def test_value_outside_its_range_is_refused(
+    value: str, low: str | None, high: str | None
+):
+    """A value outside its range is refused with the value and the fix."""
+    with pytest.raises(ValidationError, match="outside its range") as info:
+        _figure(value, low=low, high=high)
+    assert f"Decimal('{value}')" in str(info.value)
+    assert "fix the range or the value" in str(info.value)
+
+
+def test_override_drops_the_range_and_names_the_source():
+    """An override may leave the published range and says where it is from."""
+    published = _figure("0.04", low="0.04", high="0.1")
+    ours = published.override(Decimal("0.3"), source="our 2025 survey")
+    assert (ours.value, ours.low, ours.high) == (Decimal("0.3"), None, None)
+    assert ours.source == "our 2025 survey"
+    assert published.value == Decimal("0.04")
+
+
+def test_assumption_round_trips_json():
+    """An assumption survives JSON unchanged."""
+    figure = _figure("0.04", low="0.04", high="0.1")
+    assert Assumption.model_validate_json(figure.model_dump_json()) == figure
