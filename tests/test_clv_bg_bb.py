@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate
 
+from clv_helpers import read_columns
 from customer_centric.clv import (
     BetaGeoBetaBinomFit,
     PurchaseModel,
@@ -24,16 +24,10 @@ PUBLISHED_LL = -33225.6
 DONORS = 11_104
 
 
-def _columns(path: Path, *names: str) -> list[np.ndarray]:
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return [np.array([float(r[name]) for r in rows]) for name in names]
-
-
 @pytest.fixture(scope="module")
 def donations(shared_data: Path) -> list[np.ndarray]:
     """The compressed donations table: x, t_x, n, donors."""
-    return _columns(
+    return read_columns(
         shared_data / "donations.csv",
         "frequency",
         "recency",
@@ -77,7 +71,7 @@ def test_weights_equal_expanded_rows(
     shared_data: Path, fitted: BetaGeoBetaBinomFit
 ) -> None:
     """One row per donor (bgbb_donations.csv) gives the same fit."""
-    x, t_x, n = _columns(
+    x, t_x, n = read_columns(
         shared_data / "pymc-marketing" / "bgbb_donations.csv",
         "frequency",
         "recency",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -10,16 +9,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import special
 
+from clv_helpers import (
+    Columns,
+    assert_count_distribution,
+    assert_expected_purchases_non_decreasing,
+    assert_finite_predictions,
+    assert_probability_alive_is_a_probability,
+    cdnow_summary,
+)
 from customer_centric.clv import (
     BetaGeoFit,
     fit_bg_nbd,
     simulate_bg_nbd,
 )
-from customer_centric.clv._fitting import FloatArray
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import model_parameters, purchase_histories
-
-Columns = tuple[FloatArray, FloatArray, FloatArray]
 
 PUBLISHED = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
 
@@ -27,12 +31,7 @@ PUBLISHED = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
 @pytest.fixture(scope="module")
 def cdnow(shared_data: Path) -> Columns:
     """The CDNOW calibration summary (2,357 customers, weeks)."""
-    with (shared_data / "cdnow_customers_summary.csv").open() as f:
-        rows = list(csv.DictReader(f))
-    return tuple(  # type: ignore[return-value]
-        np.array([float(r[c]) for r in rows])
-        for c in ("frequency", "recency", "T")
-    )
+    return cdnow_summary(shared_data)
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +189,7 @@ def test_probability_alive_matches_closed_form():
 
 def test_probability_of_purchases_is_a_distribution_with_the_right_mean():
     """P(X(t)=n) sums to 1 and its mean is E[X(t)]."""
-    n = np.arange(400)
-    p = PUBLISHED.probability_of_purchases(n, 39)
-    assert p.sum() == pytest.approx(1, abs=1e-9)
-    assert (n * p).sum() == pytest.approx(
-        float(PUBLISHED.expected_purchases(39)), rel=1e-8
-    )
+    assert_count_distribution(PUBLISHED, np.arange(400), 39)
 
 
 def test_probability_of_purchases_rejects_fractional_counts():
@@ -224,12 +218,7 @@ def test_heavy_buyers_are_finite(x: int, t_x: float, big_t: float):
         PUBLISHED,
         BetaGeoFit.from_parameters(r=5, alpha=0.1, a=50, b=0.5),
     ):
-        alive = fit.probability_alive(x, t_x, big_t)
-        expected = fit.conditional_expected_purchases(39, x, t_x, big_t)
-        assert np.isfinite(alive)
-        assert 0 <= alive <= 1
-        assert np.isfinite(expected)
-        assert expected >= 0
+        assert_finite_predictions(fit, x, t_x, big_t)
 
 
 def test_heavy_recent_buyer_expects_their_rate():
@@ -259,8 +248,8 @@ def test_probability_alive_is_a_probability(
     p: dict[str, float], history: tuple[float, float, float]
 ):
     """P(alive) lies in [0, 1] for any parameters and history."""
-    alive = BetaGeoFit.from_parameters(**p).probability_alive(*history)
-    assert 0 <= alive <= 1
+    fit = BetaGeoFit.from_parameters(**p)
+    assert_probability_alive_is_a_probability(fit, history)
 
 
 @given(params, purchase_histories(), st.floats(0, 200), st.floats(0, 200))
@@ -272,10 +261,4 @@ def test_expected_purchases_non_negative_and_non_decreasing(
 ):
     """Expected purchases are >= 0 and do not fall as the horizon grows."""
     fit = BetaGeoFit.from_parameters(**p)
-    lo, hi = sorted((t1, t2))
-    e_lo = fit.conditional_expected_purchases(lo, *history)
-    e_hi = fit.conditional_expected_purchases(hi, *history)
-    assert np.isfinite(e_hi)
-    assert 0 <= e_lo <= e_hi * (1 + 1e-9) + 1e-12
-    n_lo, n_hi = fit.expected_purchases([lo, hi])
-    assert 0 <= n_lo <= n_hi * (1 + 1e-9) + 1e-12
+    assert_expected_purchases_non_decreasing(fit, history, t1, t2)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clv_helpers import read_columns
 from customer_centric.clv import (
     BetaGeoBetaBinomFit,
     GammaGammaFit,
@@ -24,10 +24,7 @@ PUBLISHED = {"p": 6.25, "q": 3.74, "gamma": 15.44}
 
 def _cdnow(shared_data: Path) -> tuple[np.ndarray, np.ndarray]:
     path = shared_data / "cdnow_customers_summary_with_transactions.csv"
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    x = np.array([float(r["x"]) for r in rows])
-    zbar = np.array([float(r["zbar"]) for r in rows])
+    x, zbar = read_columns(path, "x", "zbar")
     return x, zbar
 
 

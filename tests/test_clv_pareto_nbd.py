@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -10,6 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate, special
 
+from clv_helpers import (
+    Columns,
+    assert_count_distribution,
+    assert_expected_purchases_non_decreasing,
+    assert_finite_predictions,
+    assert_probability_alive_is_a_probability,
+    cdnow_summary,
+)
 from customer_centric.clv import (
     ParetoNBDFit,
     fit_pareto_nbd,
@@ -20,8 +27,6 @@ from customer_centric.clv._pareto_nbd import _Likelihood, _log_integral
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import model_parameters, purchase_histories
 
-Columns = tuple[FloatArray, FloatArray, FloatArray]
-
 PUBLISHED = ParetoNBDFit.from_parameters(
     r=0.553, alpha=10.578, s=0.606, beta=11.669
 )
@@ -30,12 +35,7 @@ PUBLISHED = ParetoNBDFit.from_parameters(
 @pytest.fixture(scope="module")
 def cdnow(shared_data: Path) -> Columns:
     """The CDNOW calibration summary (2,357 customers, weeks)."""
-    with (shared_data / "cdnow_customers_summary.csv").open() as f:
-        rows = list(csv.DictReader(f))
-    return tuple(  # type: ignore[return-value]
-        np.array([float(r[c]) for r in rows])
-        for c in ("frequency", "recency", "T")
-    )
+    return cdnow_summary(shared_data)
 
 
 @pytest.fixture(scope="module")
@@ -278,12 +278,7 @@ def test_unit_s_limit_is_continuous():
 )
 def test_heavy_buyers_are_finite(x: int, t_x: float, big_t: float):
     """Heavy buyers get finite P(alive) in [0, 1] and expectations >= 0."""
-    alive = PUBLISHED.probability_alive(x, t_x, big_t)
-    expected = PUBLISHED.conditional_expected_purchases(39, x, t_x, big_t)
-    assert np.isfinite(alive)
-    assert 0 <= alive <= 1
-    assert np.isfinite(expected)
-    assert expected >= 0
+    assert_finite_predictions(PUBLISHED, x, t_x, big_t)
 
 
 params = model_parameters("r", "alpha", "s", "beta")
@@ -294,8 +289,8 @@ def test_probability_alive_is_a_probability(
     p: dict[str, float], history: tuple[float, float, float]
 ):
     """P(alive) lies in [0, 1] for any parameters and history."""
-    alive = ParetoNBDFit.from_parameters(**p).probability_alive(*history)
-    assert 0 <= alive <= 1
+    fit = ParetoNBDFit.from_parameters(**p)
+    assert_probability_alive_is_a_probability(fit, history)
 
 
 @given(params, purchase_histories(), st.floats(0, 200), st.floats(0, 200))
@@ -307,13 +302,7 @@ def test_expected_purchases_non_negative_and_non_decreasing(
 ):
     """Expected purchases are >= 0 and do not fall as the horizon grows."""
     fit = ParetoNBDFit.from_parameters(**p)
-    lo, hi = sorted((t1, t2))
-    e_lo = fit.conditional_expected_purchases(lo, *history)
-    e_hi = fit.conditional_expected_purchases(hi, *history)
-    assert np.isfinite(e_hi)
-    assert 0 <= e_lo <= e_hi * (1 + 1e-9) + 1e-12
-    n_lo, n_hi = fit.expected_purchases([lo, hi])
-    assert 0 <= n_lo <= n_hi * (1 + 1e-9) + 1e-12
+    assert_expected_purchases_non_decreasing(fit, history, t1, t2)
 
 
 @pytest.mark.parametrize(
@@ -323,12 +312,7 @@ def test_probability_of_purchases_is_a_distribution_with_the_right_mean(
     t: float,
 ):
     """P(X(t)=n) sums to 1 and its mean is E[X(t)]."""
-    n = np.arange(3_000)
-    p = PUBLISHED.probability_of_purchases(n, t)
-    assert p.sum() == pytest.approx(1, abs=1e-9)
-    assert (n * p).sum() == pytest.approx(
-        float(PUBLISHED.expected_purchases(t)), rel=1e-8
-    )
+    assert_count_distribution(PUBLISHED, np.arange(3_000), t)
 
 
 def test_probability_of_purchases_matches_simulation():

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import math
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clv_helpers import read_columns
 from customer_centric.clv import (
     BetaGeoBetaBinomFit,
     BetaGeoFit,
@@ -31,12 +31,7 @@ BB = BetaGeoBetaBinomFit.from_parameters(
 def cdnow(shared_data: Path) -> list[np.ndarray]:
     """CDNOW x, t_x, T (weeks) and zbar."""
     path = shared_data / "cdnow_customers_summary_with_transactions.csv"
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return [
-        np.array([float(r[name]) for r in rows])
-        for name in ("x", "t_x", "T", "zbar")
-    ]
+    return read_columns(path, "x", "t_x", "T", "zbar")
 
 
 def _manual_clv(
@@ -167,29 +162,21 @@ def test_bg_bb_long_horizon_equals_dert() -> None:
 
 def test_bg_bb_pays_at_period_ends() -> None:
     """With yearly periods, value arrives at months 12, 24, ... only."""
-    one = customer_lifetime_value(
-        BB,
-        6,
-        6,
-        6,
-        spend=1.0,
-        time_unit="Y",
-        horizon_months=11,
-        discount_rate=0.1,
-        discount_rate_period="Y",
+    one, twelve = (
+        customer_lifetime_value(
+            BB,
+            6,
+            6,
+            6,
+            spend=1.0,
+            time_unit="Y",
+            horizon_months=months,
+            discount_rate=0.1,
+            discount_rate_period="Y",
+        )
+        for months in (11, 12)
     )
     assert float(one.value) == 0.0
-    twelve = customer_lifetime_value(
-        BB,
-        6,
-        6,
-        6,
-        spend=1.0,
-        time_unit="Y",
-        horizon_months=12,
-        discount_rate=0.1,
-        discount_rate_period="Y",
-    )
     first_year = float(BB.conditional_expected_purchases(1, 6, 6, 6))
     assert float(twelve.value) == pytest.approx(first_year / 1.1, rel=1e-12)
 
@@ -222,27 +209,19 @@ def test_annual_rate_converted_to_monthly() -> None:
     """10 % a year equals (1.1)^(1/12) - 1 a month."""
     rate = (1.1) ** (1 / 12) - 1
     assert monthly_discount_rate(0.1, per="Y") == pytest.approx(rate)
-    yearly = customer_lifetime_value(
-        BG,
-        2,
-        30.43,
-        38.86,
-        spend=20.0,
-        time_unit="W",
-        horizon_months=36,
-        discount_rate=0.1,
-        discount_rate_period="Y",
-    )
-    monthly = customer_lifetime_value(
-        BG,
-        2,
-        30.43,
-        38.86,
-        spend=20.0,
-        time_unit="W",
-        horizon_months=36,
-        discount_rate=rate,
-        discount_rate_period="M",
+    yearly, monthly = (
+        customer_lifetime_value(
+            BG,
+            2,
+            30.43,
+            38.86,
+            spend=20.0,
+            time_unit="W",
+            horizon_months=36,
+            discount_rate=discount_rate,
+            discount_rate_period=period,
+        )
+        for discount_rate, period in ((0.1, "Y"), (rate, "M"))
     )
     assert float(yearly.value) == pytest.approx(float(monthly.value))
     assert yearly.monthly_discount_rate == pytest.approx(rate)
@@ -252,30 +231,22 @@ def test_margin_and_broadcasting() -> None:
     """Margin scales value; inputs broadcast to a 2-D grid of customers."""
     x = np.array([[0.0], [2.0]])
     t_x = np.array([[0.0, 0.0], [10.0, 30.0]])
-    full = customer_lifetime_value(
-        BG,
-        x,
-        t_x,
-        38.86,
-        spend=[10.0, 20.0],
-        time_unit="W",
-        horizon_months=12,
-        discount_rate=0.01,
-        discount_rate_period="M",
+    full, half = (
+        customer_lifetime_value(
+            BG,
+            x,
+            t_x,
+            38.86,
+            spend=[10.0, 20.0],
+            time_unit="W",
+            horizon_months=12,
+            discount_rate=0.01,
+            discount_rate_period="M",
+            margin=margin,
+        )
+        for margin in (1.0, 0.5)
     )
     assert full.value.shape == (2, 2)
-    half = customer_lifetime_value(
-        BG,
-        x,
-        t_x,
-        38.86,
-        spend=[10.0, 20.0],
-        time_unit="W",
-        horizon_months=12,
-        discount_rate=0.01,
-        discount_rate_period="M",
-        margin=0.5,
-    )
     np.testing.assert_allclose(half.value, 0.5 * full.value)
     np.testing.assert_allclose(
         full.value, full.expected_spend * full.discounted_purchases

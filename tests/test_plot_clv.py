@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from clv_helpers import read_columns
 from customer_centric.clv import (
     BetaGeoBetaBinomFit,
     BetaGeoFit,
@@ -92,12 +92,8 @@ def test_draws_on_the_given_axes() -> None:
 
 
 def _donations(shared_data: Path) -> tuple[np.ndarray, np.ndarray]:
-    path = shared_data / "donations.csv"
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    x = np.array([float(r["frequency"]) for r in rows])
-    w = np.array([int(r["weights"]) for r in rows])
-    return np.repeat(x, w), np.full(int(w.sum()), 6.0)
+    x, w = read_columns(shared_data / "donations.csv", "frequency", "weights")
+    return np.repeat(x, w.astype(np.intp)), np.full(int(w.sum()), 6.0)
 
 
 def test_period_transactions_bars(shared_data: Path) -> None:

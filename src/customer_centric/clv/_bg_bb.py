@@ -33,15 +33,14 @@ from scipy import special
 from customer_centric.clv._fitting import (
     FittedModel,
     FloatArray,
-    _offenders,
     broadcast_rfm,
     check_integer,
     compress,
+    fit_by_maximum_likelihood,
     given_parameter_fields,
-    maximize_likelihood,
+    reject_rows,
 )
 from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
-from customer_centric.exceptions import DataError
 
 __all__ = ["BetaGeoBetaBinomFit", "fit_bg_bb"]
 
@@ -372,6 +371,11 @@ def _chunks(rows: int, width: int) -> list[slice]:
     return [slice(i, min(i + step, rows)) for i in range(0, rows, step)]
 
 
+def _history_chunks(t_x: FloatArray, n: FloatArray) -> list[slice]:
+    """Chunks of histories for :func:`_terms` (one column per period)."""
+    return _chunks(t_x.size, int((n - t_x).max(initial=0.0)) + 1)
+
+
 def _gamma_bracket(
     g: float, d: float, start: FloatArray, end: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -479,8 +483,7 @@ def _log_likelihood_rows(
     shape = x.shape
     xf, tf, nf = (np.reshape(v, -1) for v in (x, t_x, n))
     out = np.empty(xf.size)
-    width = int((nf - tf).max(initial=0.0)) + 1
-    for rows in _chunks(xf.size, width):
+    for rows in _history_chunks(tf, nf):
         terms = _terms(
             _theta(fit), xf[rows], tf[rows], nf[rows], with_gradient=False
         )
@@ -495,21 +498,15 @@ class _Likelihood:
         self, x: FloatArray, t_x: FloatArray, n: FloatArray, w: FloatArray
     ) -> None:
         self.x, self.t_x, self.n, self.w = x, t_x, n, w
-        width = int((n - t_x).max(initial=0.0)) + 1
-        self.chunks = _chunks(x.size, width)
+        self.chunks = _history_chunks(t_x, n)
 
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
-        params = (
-            float(theta[0]),
-            float(theta[1]),
-            float(theta[2]),
-            float(theta[3]),
-        )
+        a, b, g, d = (float(v) for v in theta)
         value = 0.0
         gradient = np.zeros(4)
         for rows in self.chunks:
             terms = _terms(
-                params,
+                (a, b, g, d),
                 self.x[rows],
                 self.t_x[rows],
                 self.n[rows],
@@ -539,15 +536,14 @@ def _history(
     for name, array in zip(names, arrays, strict=True):
         check_integer(np.reshape(array, -1), name=name)
     x, t_x = np.reshape(arrays[0], -1), np.reshape(arrays[1], -1)
-    bad = x > t_x
-    if bad.any():
-        msg = (
-            "frequency must be <= recency in discrete time (x repeat "
-            "transactions need at least x periods up to the last one); "
-            f"offending rows: {_offenders(bad, ('frequency', x), ('recency', t_x))}"  # noqa: E501
-            "; check that the columns are not swapped"
-        )
-        raise DataError(msg)
+    reject_rows(
+        x > t_x,
+        "frequency must be <= recency in discrete time (x repeat "
+        "transactions need at least x periods up to the last one)",
+        ("frequency", x),
+        ("recency", t_x),
+        fix="check that the columns are not swapped",
+    )
     return arrays
 
 
@@ -607,21 +603,15 @@ def fit_bg_bb(
         np.reshape(n_b, -1),
         weights=weights,
     )
-    likelihood = _Likelihood(
-        data.frequency, data.recency, data.T, data.weights
-    )
-    n_customers = float(data.weights.sum())
-    starts = [
-        (1.0, 1.0, 1.0, 1.0),
-        (0.5, 0.5, 0.5, 2.0),
-        (2.0, 2.0, 1.0, 5.0),
-        (0.2, 1.0, 0.2, 1.0),
-    ]
-    mle = maximize_likelihood(
-        likelihood,
-        names=BetaGeoBetaBinomFit.parameter_names,
-        starts=starts,
-        n_customers=n_customers,
+    return fit_by_maximum_likelihood(
+        BetaGeoBetaBinomFit,
+        _Likelihood(data.frequency, data.recency, data.T, data.weights),
+        starts=[
+            (1.0, 1.0, 1.0, 1.0),
+            (0.5, 0.5, 0.5, 2.0),
+            (2.0, 2.0, 1.0, 5.0),
+            (0.2, 1.0, 0.2, 1.0),
+        ],
+        n_customers=float(data.weights.sum()),
         model=_MODEL,
     )
-    return BetaGeoBetaBinomFit.model_validate(mle.record_fields())

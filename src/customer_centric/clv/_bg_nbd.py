@@ -32,8 +32,10 @@ from customer_centric.clv._fitting import (
     broadcast_rfm,
     compress,
     factorise,
+    fit_by_maximum_likelihood,
     given_parameter_fields,
-    maximize_likelihood,
+    purchase_counts,
+    purchase_scales,
 )
 
 __all__ = ["BetaGeoFit", "fit_bg_nbd"]
@@ -206,13 +208,7 @@ class BetaGeoFit(FittedModel):
 
         .. versionadded:: 0.1
         """
-        _, _, _, count, horizon = broadcast_rfm(0, 0, 0, ("n", n), ("t", t))
-        if (count != np.floor(count)).any():
-            from customer_centric.exceptions import DataError  # noqa: PLC0415
-
-            msg = f"n must be whole numbers of purchases, got {n!r}"
-            raise DataError(msg)
-        return _probability_of_purchases(self.params, count, horizon)
+        return _probability_of_purchases(self.params, *purchase_counts(n, t))
 
 
 def _probability_alive(
@@ -478,24 +474,16 @@ def fit_bg_nbd(
     .. versionadded:: 0.1
     """
     data = compress(frequency, recency, T, weights=weights)
-    likelihood = _Likelihood(
-        data.frequency, data.recency, data.T, data.weights
-    )
-    n_customers = float(data.weights.sum())
-    mean_x = float(data.weights @ data.frequency) / n_customers
-    mean_t = float(data.weights @ data.T) / n_customers
-    rate = max(mean_x / max(mean_t, 1e-9), 1e-3)
-    starts = [
-        (1.0, 1.0 / rate, 1.0, 1.0),
-        (1.0, 1.0, 1.0, 1.0),
-        (0.5, 10.0 / rate, 2.0, 5.0),
-        (0.1, 0.1 / rate, 0.5, 0.5),
-    ]
-    mle = maximize_likelihood(
-        likelihood,
-        names=BetaGeoFit.parameter_names,
-        starts=starts,
-        n_customers=n_customers,
+    rate, _ = purchase_scales(data)
+    return fit_by_maximum_likelihood(
+        BetaGeoFit,
+        _Likelihood(data.frequency, data.recency, data.T, data.weights),
+        starts=[
+            (1.0, 1.0 / rate, 1.0, 1.0),
+            (1.0, 1.0, 1.0, 1.0),
+            (0.5, 10.0 / rate, 2.0, 5.0),
+            (0.1, 0.1 / rate, 0.5, 0.5),
+        ],
+        n_customers=float(data.weights.sum()),
         model=_MODEL,
     )
-    return BetaGeoFit.model_validate(mle.record_fields())

@@ -46,8 +46,7 @@ from customer_centric.clv._bg_bb import BetaGeoBetaBinomFit
 from customer_centric.clv._fitting import (
     FloatArray,
     PurchaseModel,
-    as_float_array,
-    check_non_negative,
+    as_non_negative,
     compress,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit
@@ -194,9 +193,7 @@ def _spend_per_purchase(
     except (TypeError, ValueError) as exc:
         msg = f"spend must be numbers or a GammaGammaFit, got {spend!r}"
         raise DataError(msg) from exc
-    check_non_negative(
-        as_float_array(values.reshape(-1), name="spend"), name="spend"
-    )
+    as_non_negative(values.reshape(-1), name="spend")
     return values
 
 

@@ -35,6 +35,7 @@ from typing import (
     Protocol,
     Self,
     TypeAlias,
+    TypeVar,
     final,
     runtime_checkable,
 )
@@ -55,16 +56,21 @@ __all__ = [
     "OptimizerDiagnostics",
     "PurchaseModel",
     "RFMArrays",
+    "as_counts",
     "as_float_array",
     "as_horizon",
+    "as_non_negative",
     "broadcast_rfm",
     "check_integer",
-    "check_non_negative",
     "check_weights",
     "compress",
     "factorise",
+    "fit_by_maximum_likelihood",
     "given_parameter_fields",
     "maximize_likelihood",
+    "purchase_counts",
+    "purchase_scales",
+    "reject_rows",
     "validate_rfm",
 ]
 
@@ -91,9 +97,9 @@ _BFGS_STALL: Final = 1e-12
 _STALL_ITERATIONS: Final = 25
 _CURVATURE: Final = 1e-10
 _NEWTON_STEP_TOLERANCE: Final = 1e-2
+"""Largest accepted Newton step in log-parameters at a converged point."""
 _RELATIVE_SE_LIMIT: Final = 10.0
 """Largest accepted standard error of a parameter relative to its value."""
-"""Largest accepted Newton step in log-parameters at a converged point."""
 
 
 # --------------------------------------------------------------------------
@@ -301,6 +307,39 @@ def _offenders(mask: npt.NDArray[np.bool_], *columns: tuple[str, Any]) -> str:
     return "; ".join(shown) + more
 
 
+def reject_rows(
+    bad: npt.NDArray[np.bool_],
+    /,
+    rule: str,
+    *columns: tuple[str, Any],
+    fix: str | None = None,
+    offending: str = "rows",
+) -> None:
+    """Raise ``DataError`` naming the rows where ``bad`` holds, if any.
+
+    The message is ``"<rule>; offending <offending>: <rows>[; <fix>]"``,
+    showing each offending row's values in ``columns`` (``(name, values)``
+    pairs).
+
+    Examples:
+        >>> import numpy as np
+        >>> from customer_centric.clv._fitting import reject_rows
+        >>> x = np.array([1.0, -2.0])
+        >>> reject_rows(x < 0, "x must be >= 0", ("x", x), fix="drop it")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: x must be >= 0; offending \
+rows: row 1 (x=-2.0); drop it
+
+    .. versionadded:: 0.1
+    """
+    if bad.any():
+        ending = "" if fix is None else f"; {fix}"
+        shown = _offenders(bad, *columns)
+        msg = f"{rule}; offending {offending}: {shown}{ending}"
+        raise DataError(msg)
+
+
 def as_float_array(values: npt.ArrayLike, /, *, name: str) -> FloatArray:
     """Return ``values`` as a 1-D ``float64`` array of finite numbers.
 
@@ -340,23 +379,21 @@ offending rows: row 1 (recency=nan); drop or fill those rows
     if array.size == 0:
         msg = f"{name} is empty; pass at least one customer"
         raise DataError(msg)
-    bad = ~np.isfinite(array)
-    if bad.any():
-        msg = (
-            f"{name} must be finite; offending rows: "
-            f"{_offenders(bad, (name, array))}; drop or fill those rows"
-        )
-        raise DataError(msg)
+    reject_rows(
+        ~np.isfinite(array),
+        f"{name} must be finite",
+        (name, array),
+        fix="drop or fill those rows",
+    )
     return array
 
 
-def check_non_negative(array: FloatArray, /, *, name: str) -> FloatArray:
-    """Return ``array`` if no value is negative; else raise ``DataError``.
+def as_non_negative(values: npt.ArrayLike, /, *, name: str) -> FloatArray:
+    """:func:`as_float_array`, raising ``DataError`` if a value is negative.
 
     Examples:
-        >>> import numpy as np
-        >>> from customer_centric.clv._fitting import check_non_negative
-        >>> check_non_negative(np.array([0.0, -2.0]), name="frequency")
+        >>> from customer_centric.clv._fitting import as_non_negative
+        >>> as_non_negative([0.0, -2.0], name="frequency")
         Traceback (most recent call last):
         ...
         customer_centric.exceptions.DataError: frequency must be >= 0; \
@@ -364,13 +401,8 @@ offending rows: row 1 (frequency=-2.0)
 
     .. versionadded:: 0.1
     """
-    bad = array < 0
-    if bad.any():
-        msg = (
-            f"{name} must be >= 0; offending rows: "
-            f"{_offenders(bad, (name, array))}"
-        )
-        raise DataError(msg)
+    array = as_float_array(values, name=name)
+    reject_rows(array < 0, f"{name} must be >= 0", (name, array))
     return array
 
 
@@ -388,14 +420,28 @@ numbers (counts of repeat purchases); offending rows: row 1 (frequency=1.5)
 
     .. versionadded:: 0.1
     """
-    bad = array != np.floor(array)
-    if bad.any():
-        msg = (
-            f"{name} must be whole numbers (counts of repeat purchases); "
-            f"offending rows: {_offenders(bad, (name, array))}"
-        )
-        raise DataError(msg)
+    reject_rows(
+        array != np.floor(array),
+        f"{name} must be whole numbers (counts of repeat purchases)",
+        (name, array),
+    )
     return array
+
+
+def as_counts(values: npt.ArrayLike, /, *, name: str) -> FloatArray:
+    """Return ``values`` as a 1-D float array of whole numbers >= 0.
+
+    :func:`as_non_negative` and :func:`check_integer` in turn, for counts
+    (repeat purchases, survivors).
+
+    Examples:
+        >>> from customer_centric.clv._fitting import as_counts
+        >>> as_counts([0, 3], name="frequency")
+        array([0., 3.])
+
+    .. versionadded:: 0.1
+    """
+    return check_integer(as_non_negative(values, name=name), name=name)
 
 
 def check_weights(
@@ -428,14 +474,12 @@ drop rows with no customers
             "pass one weight per row"
         )
         raise DataError(msg)
-    bad = array <= 0
-    if bad.any():
-        msg = (
-            "weights must be > 0 (the number of customers with each row); "
-            f"offending rows: {_offenders(bad, ('weights', array))}; "
-            "drop rows with no customers"
-        )
-        raise DataError(msg)
+    reject_rows(
+        array <= 0,
+        "weights must be > 0 (the number of customers with each row)",
+        ("weights", array),
+        fix="drop rows with no customers",
+    )
     return array
 
 
@@ -503,40 +547,30 @@ row 1 (recency=9.0, T=8.0); check the observation end and the time unit
 
     .. versionadded:: 0.1
     """
-    x = check_integer(
-        check_non_negative(
-            as_float_array(frequency, name="frequency"), name="frequency"
-        ),
-        name="frequency",
-    )
-    t_x = check_non_negative(
-        as_float_array(recency, name="recency"), name="recency"
-    )
-    big_t = check_non_negative(as_float_array(T, name="T"), name="T")
+    x = as_counts(frequency, name="frequency")
+    t_x = as_non_negative(recency, name="recency")
+    big_t = as_non_negative(T, name="T")
     if not x.size == t_x.size == big_t.size:
         msg = (
             f"frequency, recency and T must have the same length, got "
             f"{x.size}, {t_x.size} and {big_t.size}"
         )
         raise DataError(msg)
-    bad = t_x > big_t
-    if bad.any():
-        msg = (
-            "recency must be <= T (the last purchase cannot come after the "
-            "end of observation); offending rows: "
-            f"{_offenders(bad, ('recency', t_x), ('T', big_t))}; check the "
-            "observation end and the time unit"
-        )
-        raise DataError(msg)
-    bad = (x == 0) & (t_x != 0)
-    if bad.any():
-        msg = (
-            "recency must be 0 when frequency is 0 (no repeat purchase); "
-            "offending rows: "
-            f"{_offenders(bad, ('frequency', x), ('recency', t_x))}; check "
-            "that the columns are not swapped"
-        )
-        raise DataError(msg)
+    reject_rows(
+        t_x > big_t,
+        "recency must be <= T (the last purchase cannot come after the end "
+        "of observation)",
+        ("recency", t_x),
+        ("T", big_t),
+        fix="check the observation end and the time unit",
+    )
+    reject_rows(
+        (x == 0) & (t_x != 0),
+        "recency must be 0 when frequency is 0 (no repeat purchase)",
+        ("frequency", x),
+        ("recency", t_x),
+        fix="check that the columns are not swapped",
+    )
     return RFMArrays(
         frequency=x,
         recency=t_x,
@@ -696,26 +730,37 @@ class MaximumLikelihood:
 @final
 @attrs.frozen(kw_only=True)
 class _Attempt:
+    """One start of :func:`maximize_likelihood` and where BFGS took it."""
+
     start: tuple[float, ...]
-    log_theta: FloatArray
-    value: float
-    gradient_norm: float
-    at_bound: bool
     result: _Run
     problem: str | None = None
     hessian: FloatArray | None = None
 
     @property
+    def gradient_norm(self) -> float:
+        return float(np.linalg.norm(self.result.jac))
+
+    @property
+    def at_bound(self) -> bool:
+        return bool((np.abs(self.result.x) >= _LOG_BOUND - 1e-6).any())
+
+    @property
     def stationary(self) -> bool:
         return (
-            math.isfinite(self.value)
+            math.isfinite(self.result.fun)
             and self.gradient_norm < _GRADIENT_TOLERANCE
             and not self.at_bound
         )
 
+    def natural(self, n_customers: float) -> tuple[FloatArray, FloatArray]:
+        """The parameters and the gradient of the summed log-likelihood."""
+        theta = np.exp(self.result.x)
+        return theta, -self.result.jac * n_customers / theta
+
     def describe(self) -> str:
         start = ", ".join(f"{v:.4g}" for v in self.start)
-        end = ", ".join(f"{v:.4g}" for v in np.exp(self.log_theta))
+        end = ", ".join(f"{v:.4g}" for v in np.exp(self.result.x))
         if self.at_bound:
             why = "a parameter ran to the edge of [1e-13, 1e13]"
         elif self.problem is not None:
@@ -754,8 +799,10 @@ def _bfgs(
     """
     x = np.clip(x0, -_LOG_BOUND, _LOG_BOUND)
     f, g = fun(x)
-    inverse, evaluations = _initial_inverse(fun, x, g)
-    from_identity = bool((inverse == np.eye(x.size)).all())
+    start_inverse = _initial_inverse(fun, x, g)
+    from_identity = start_inverse is None
+    inverse = np.eye(x.size) if start_inverse is None else start_inverse
+    evaluations = 1 + x.size
     message = "iteration limit reached"
     iteration = 0
     stalled = 0
@@ -853,27 +900,39 @@ def _initial_inverse(
     fun: Callable[[FloatArray], tuple[float, FloatArray]],
     x: FloatArray,
     g: FloatArray,
-) -> tuple[FloatArray, int]:
+) -> FloatArray | None:
     """Inverse Hessian at the start, by forward differences of the gradient.
 
     Starting BFGS from the true curvature instead of the identity saves
-    more iterations than the ``k`` gradient evaluations cost; where the
-    start is not in a convex region the identity is used. Returns the
-    matrix and the number of evaluations (including the one at ``x``).
+    more iterations than the ``k`` gradient evaluations cost. ``None``
+    where the start is not in a convex region (BFGS then starts from the
+    identity).
+    """
+    hessian = _forward_hessian(lambda u: fun(u)[1], x, g)
+    if not np.isfinite(hessian).all():
+        return None
+    values, vectors = np.linalg.eigh(hessian)
+    if values.min() <= _CURVATURE * max(values.max(), 0.0):
+        return None
+    result: FloatArray = (vectors / values) @ vectors.T
+    return result
+
+
+def _forward_hessian(
+    gradient: Callable[[FloatArray], FloatArray], x: FloatArray, g: FloatArray
+) -> FloatArray:
+    """Hessian by symmetrised forward differences of ``gradient``.
+
+    ``g`` is the gradient at ``x``; each coordinate steps by 1e-5.
     """
     k = x.size
     hessian = np.empty((k, k))
     for j in range(k):
         step = np.zeros(k)
         step[j] = _HESSIAN_STEP
-        hessian[:, j] = (fun(x + step)[1] - g) / _HESSIAN_STEP
-    hessian = (hessian + hessian.T) / 2
-    if not np.isfinite(hessian).all():
-        return np.eye(k), 1 + k
-    values, vectors = np.linalg.eigh(hessian)
-    if values.min() <= _CURVATURE * max(values.max(), 0.0):
-        return np.eye(k), 1 + k
-    return (vectors / values) @ vectors.T, 1 + k
+        hessian[:, j] = (gradient(x + step) - g) / _HESSIAN_STEP
+    result: FloatArray = (hessian + hessian.T) / 2
+    return result
 
 
 def _log_space(
@@ -901,17 +960,12 @@ def _hessian(
     whatever the magnitude of each parameter), mapped back by the chain
     rule; ``gradient`` is the analytic gradient at ``theta``.
     """
-    k = theta.size
-    log_theta = np.log(theta)
-    base = gradient * theta
-    h_log = np.empty((k, k))
-    for j in range(k):
-        step = np.zeros(k)
-        step[j] = _HESSIAN_STEP
-        moved = np.exp(log_theta + step)
-        _, g_moved = objective(moved)
-        h_log[:, j] = (np.asarray(g_moved) * moved - base) / _HESSIAN_STEP
-    h_log = (h_log + h_log.T) / 2
+
+    def log_gradient(log_moved: FloatArray) -> FloatArray:
+        moved = np.exp(log_moved)
+        return np.asarray(objective(moved)[1]) * moved
+
+    h_log = _forward_hessian(log_gradient, np.log(theta), gradient * theta)
     # d2L/dlog_i dlog_j = theta_i theta_j H_ij + delta_ij theta_i g_i
     inner = h_log - np.diag(gradient * theta)
     result: FloatArray = inner / np.outer(theta, theta)
@@ -970,17 +1024,9 @@ def maximize_likelihood(
     best: _Attempt | None = None
     for start in starts:
         start_array = np.log(np.asarray(start, dtype=np.float64))
-        result = _bfgs(negative_mean, start_array, max_iterations)
-        log_theta = np.asarray(result.x, dtype=np.float64)
-        value = float(result.fun)
-        gradient = np.asarray(result.jac, dtype=np.float64)
         attempt = _Attempt(
             start=tuple(float(v) for v in start),
-            log_theta=log_theta,
-            value=value,
-            gradient_norm=float(np.linalg.norm(gradient)),
-            at_bound=bool((np.abs(log_theta) >= _LOG_BOUND - 1e-6).any()),
-            result=result,
+            result=_bfgs(negative_mean, start_array, max_iterations),
         )
         if attempt.stationary:
             attempt = _check_maximum(objective, attempt, n_customers)
@@ -997,17 +1043,15 @@ def maximize_likelihood(
             "too few customers); check the summary or use another model"
         )
         raise ConvergenceError(msg)
-    theta = np.exp(best.log_theta)
-    log_likelihood = -best.value * n_customers
-    gradient = -np.asarray(best.result.jac, np.float64) * n_customers / theta
+    theta, gradient = best.natural(n_customers)
+    log_likelihood = -best.result.fun * n_customers
     hessian = best.hessian
-    information = -hessian
     # The Newton step moves the estimate by far less than its standard
     # error, so the Hessian at the pre-polish point serves for both.
     theta, log_likelihood, gradient = _newton_polish(
         objective, theta, hessian, log_likelihood, gradient
     )
-    covariance = np.linalg.inv(information)
+    covariance = np.linalg.inv(-hessian)
     covariance = (covariance + covariance.T) / 2
     final_gradient = gradient * theta / n_customers
     se = np.sqrt(np.diag(covariance))
@@ -1030,6 +1074,40 @@ def maximize_likelihood(
     )
 
 
+_FitT = TypeVar("_FitT", bound=FittedModel)
+
+
+def fit_by_maximum_likelihood(
+    fit_class: type[_FitT],
+    objective: Objective,
+    /,
+    *,
+    starts: Sequence[Sequence[float]],
+    n_customers: float,
+    model: str,
+) -> _FitT:
+    """Maximise ``objective`` over ``fit_class``'s parameters; the fit record.
+
+    :func:`maximize_likelihood` with ``names=fit_class.parameter_names``,
+    validated into ``fit_class``.
+
+    Examples:
+        Every ``fit_*`` function of the package ends with it; see
+        :func:`~customer_centric.clv.fit_bg_nbd` and
+        :class:`MaximumLikelihood`.
+
+    .. versionadded:: 0.1
+    """
+    mle = maximize_likelihood(
+        objective,
+        names=fit_class.parameter_names,
+        starts=starts,
+        n_customers=n_customers,
+        model=model,
+    )
+    return fit_class.model_validate(mle.record_fields())
+
+
 def _check_maximum(
     objective: Objective, attempt: _Attempt, n_customers: float
 ) -> _Attempt:
@@ -1039,10 +1117,7 @@ def _check_maximum(
     log-parameters) small: a parameter drifting towards 0 or infinity with
     a vanishing gradient fails the second test.
     """
-    theta = np.exp(attempt.log_theta)
-    gradient = (
-        -np.asarray(attempt.result.jac, np.float64) * n_customers / theta
-    )
+    theta, gradient = attempt.natural(n_customers)
     with np.errstate(all="ignore"):
         hessian = _hessian(objective, theta, gradient)
     problem = None
@@ -1172,8 +1247,53 @@ def broadcast_rfm(
     flat = [np.ascontiguousarray(a).reshape(-1) for a in shaped]
     validate_rfm(flat[0], flat[1], flat[2])
     for name, array in zip(names[3:], flat[3:], strict=True):
-        check_non_negative(as_float_array(array, name=name), name=name)
+        as_non_negative(array, name=name)
     return tuple(a.reshape(shape) for a in flat)
+
+
+def purchase_counts(
+    n: npt.ArrayLike, t: npt.ArrayLike, /
+) -> tuple[FloatArray, FloatArray]:
+    """Validate and broadcast ``P(X(t) = n)`` inputs: counts and horizons.
+
+    Raises:
+        DataError: ``n`` is not whole numbers, or either is negative, not
+            finite, or the shapes do not broadcast.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import purchase_counts
+        >>> n, t = purchase_counts([0, 1, 2], 39)
+        >>> t.tolist()
+        [39.0, 39.0, 39.0]
+
+    .. versionadded:: 0.1
+    """
+    _, _, _, count, horizon = broadcast_rfm(0, 0, 0, ("n", n), ("t", t))
+    if (count != np.floor(count)).any():
+        msg = f"n must be whole numbers of purchases, got {n!r}"
+        raise DataError(msg)
+    return count, horizon
+
+
+def purchase_scales(data: CompressedRFM, /) -> tuple[float, float]:
+    """The base's purchase rate and mean observation length, for starts.
+
+    The rate is the mean repeat purchases over the mean observation length
+    (at least 1e-3 per time unit), so that starting values follow the
+    data's time unit.
+
+    Examples:
+        >>> from customer_centric.clv import compress
+        >>> from customer_centric.clv._fitting import purchase_scales
+        >>> purchase_scales(compress([0, 4], [0.0, 8.0], [10.0, 10.0]))
+        (0.2, 10.0)
+
+    .. versionadded:: 0.1
+    """
+    n_customers = float(data.weights.sum())
+    mean_x = float(data.weights @ data.frequency) / n_customers
+    mean_t = float(data.weights @ data.T) / n_customers
+    return max(mean_x / max(mean_t, 1e-9), 1e-3), mean_t
 
 
 def as_horizon(t: npt.ArrayLike, /, *, name: str = "t") -> FloatArray:
@@ -1187,7 +1307,7 @@ def as_horizon(t: npt.ArrayLike, /, *, name: str = "t") -> FloatArray:
     .. versionadded:: 0.1
     """
     array = np.asarray(t, dtype=np.float64)
-    check_non_negative(as_float_array(array.reshape(-1), name=name), name=name)
+    as_non_negative(array.reshape(-1), name=name)
     return array
 
 

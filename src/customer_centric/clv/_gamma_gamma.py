@@ -34,12 +34,13 @@ from customer_centric.clv._fitting import (
     FittedModel,
     FloatArray,
     _offenders,
+    as_counts,
     as_float_array,
-    check_integer,
-    check_non_negative,
+    as_non_negative,
     check_weights,
+    fit_by_maximum_likelihood,
     given_parameter_fields,
-    maximize_likelihood,
+    reject_rows,
 )
 from customer_centric.exceptions import DataError
 
@@ -175,17 +176,8 @@ def _broadcast_spend(
         )
         raise DataError(msg) from exc
     shape = x_b.shape
-    x = check_integer(
-        check_non_negative(
-            as_float_array(x_b.reshape(-1), name="frequency"),
-            name="frequency",
-        ),
-        name="frequency",
-    )
-    m = check_non_negative(
-        as_float_array(m_b.reshape(-1), name="monetary_value"),
-        name="monetary_value",
-    )
+    x = as_counts(x_b.reshape(-1), name="frequency")
+    m = as_non_negative(m_b.reshape(-1), name="monetary_value")
     return x.reshape(shape), m.reshape(shape)
 
 
@@ -296,12 +288,7 @@ monetary_value=0.0); select the customers with frequency > 0 first
 
     .. versionadded:: 0.1
     """
-    x = check_integer(
-        check_non_negative(
-            as_float_array(frequency, name="frequency"), name="frequency"
-        ),
-        name="frequency",
-    )
+    x = as_counts(frequency, name="frequency")
     m = as_float_array(monetary_value, name="monetary_value")
     if x.size != m.size:
         msg = (
@@ -317,30 +304,25 @@ monetary_value=0.0); select the customers with frequency > 0 first
             "; select the customers with frequency > 0 first"
         )
         raise DataError(msg)
-    bad = m <= 0
-    if bad.any():
-        msg = (
-            "monetary_value (average spend per repeat transaction) must be "
-            f"> 0; offending rows: {_offenders(bad, ('monetary_value', m))}"
-            "; drop customers whose repeat transactions were all free or "
-            "refunded"
-        )
-        raise DataError(msg)
+    reject_rows(
+        m <= 0,
+        "monetary_value (average spend per repeat transaction) must be > 0",
+        ("monetary_value", m),
+        fix="drop customers whose repeat transactions were all free or "
+        "refunded",
+    )
     w = check_weights(weights, size=x.size)
-    likelihood = _Likelihood(x, m, w)
     n_customers = float(w.sum())
     mean_m = float(w @ m) / n_customers
-    starts = [
-        (1.0, 1.0, 1.0),
-        (2.0, 3.0, mean_m),
-        (5.0, 5.0, mean_m),
-        (0.5, 2.0, 0.1 * mean_m),
-    ]
-    mle = maximize_likelihood(
-        likelihood,
-        names=GammaGammaFit.parameter_names,
-        starts=starts,
+    return fit_by_maximum_likelihood(
+        GammaGammaFit,
+        _Likelihood(x, m, w),
+        starts=[
+            (1.0, 1.0, 1.0),
+            (2.0, 3.0, mean_m),
+            (5.0, 5.0, mean_m),
+            (0.5, 2.0, 0.1 * mean_m),
+        ],
         n_customers=n_customers,
         model=_MODEL,
     )
-    return GammaGammaFit.model_validate(mle.record_fields())

@@ -38,15 +38,17 @@ from customer_centric.clv._fitting import (
     broadcast_rfm,
     compress,
     factorise,
+    fit_by_maximum_likelihood,
     given_parameter_fields,
-    maximize_likelihood,
+    purchase_counts,
+    purchase_scales,
 )
-from customer_centric.exceptions import DataError
 
 __all__ = ["ParetoNBDFit", "fit_pareto_nbd"]
 
 _MODEL: Final = "Pareto/NBD"
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
+_LOG_WEIGHTS: Final = np.log(_WEIGHTS)
 _PANEL_EDGES: Final = np.concatenate(([0.0], 2.0 ** np.arange(1, 24) - 1))
 """Panel edges of the quadrature, in units of the row's finest scale; the
 integrand decays at least like ``exp(-u)`` past its slow region, so
@@ -57,9 +59,6 @@ _PMF_NODES, _PMF_WEIGHTS = np.polynomial.legendre.leggauss(16)
 _PMF_PANELS: Final = 8
 _TAIL: Final = 40.0
 """``exp(-40)`` is below double precision relative to the integral."""
-
-
-_LOG_WEIGHTS: Final = np.log(_WEIGHTS)
 
 
 def _panels(scale: FloatArray, upper: FloatArray) -> npt.NDArray[np.intp]:
@@ -149,7 +148,8 @@ def _log_integral(
 
     ``I = integral_{t_x}^{T} (alpha+y)^-(r+x) (beta+y)^-(s+1) dy``. Rows
     are grouped by the number of panels they need, so that short
-    integrals do not pay for long ones.
+    integrals do not pay for long ones; rows with ``t_x = T`` (no time to
+    die unseen) get ``-inf``, and a finite gradient that has no weight.
     """
     r, alpha, s, beta = (float(v) for v in params)
     k = r + s + x
@@ -162,10 +162,10 @@ def _log_integral(
     scale = np.minimum(np.minimum(k, 1.0), k * closeness)
     slow = k * np.log(np.maximum(closeness, 1.0))
     upper = np.minimum(span, _TAIL * np.maximum(scale, 1.0) + slow)
-    panels = _panels(scale, upper)
-    log_q = np.empty(x.size)
-    means = np.empty((4, x.size)) if gradient else None
-    for count in np.unique(panels):
+    panels = np.where(big_t > t_x, _panels(scale, upper), 0)
+    log_q = np.full(x.size, -np.inf)
+    means = np.zeros((4, x.size)) if gradient else None
+    for count in np.unique(panels[panels > 0]):
         rows = np.flatnonzero(panels == count)
         part, part_means = _integrate(
             (r, alpha, s, beta),
@@ -205,7 +205,6 @@ class _Likelihood:
             self.x_index, weights=w, minlength=self.x_unique.size
         )
         self.n = float(w.sum())
-        self.open = big_t > t_x
 
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
         r, alpha, s, beta = (float(v) for v in theta)
@@ -214,19 +213,8 @@ class _Likelihood:
         log_at = np.log(alpha + big_t)
         log_bt = np.log(beta + big_t)
         term1 = -(r + x) * log_at - s * log_bt
-        log_si = np.full(x.size, -np.inf)
-        d_si = np.zeros((4, x.size))
-        if self.open.any():
-            part, grads = _log_integral(
-                theta,
-                x[self.open],
-                self.t_x[self.open],
-                big_t[self.open],
-                gradient=True,
-            )
-            log_si[self.open] = part
-            assert grads is not None  # noqa: S101 - asked for above
-            d_si[:, self.open] = grads
+        log_si, d_si = _log_integral(theta, x, self.t_x, big_t, gradient=True)
+        assert d_si is not None  # noqa: S101 - asked for above
         lse = np.logaddexp(term1, log_si)
         p2 = np.exp(log_si - lse)
         p1 = 1 - p2
@@ -321,14 +309,9 @@ class ParetoNBDFit(FittedModel):
 
         .. versionadded:: 0.1
         """
-        x, t_x, big_t = broadcast_rfm(frequency, recency, T)
-        shape = x.shape
         return _probability_alive(
-            self.parameter_vector(),
-            x.reshape(-1),
-            t_x.reshape(-1),
-            big_t.reshape(-1),
-        ).reshape(shape)
+            self.parameter_vector(), *broadcast_rfm(frequency, recency, T)
+        )
 
     def conditional_expected_purchases(
         self,
@@ -355,13 +338,7 @@ class ParetoNBDFit(FittedModel):
         .. versionadded:: 0.1
         """
         x, t_x, big_t, horizon = broadcast_rfm(frequency, recency, T, ("t", t))
-        shape = x.shape
-        alive = _probability_alive(
-            self.parameter_vector(),
-            x.reshape(-1),
-            t_x.reshape(-1),
-            big_t.reshape(-1),
-        ).reshape(shape)
+        alive = _probability_alive(self.parameter_vector(), x, t_x, big_t)
         r, alpha, s, beta = self.r, self.alpha, self.s, self.beta
         rate = (r + x) / (alpha + big_t)
         result: FloatArray = (
@@ -423,12 +400,8 @@ class ParetoNBDFit(FittedModel):
 
         .. versionadded:: 0.1
         """
-        _, _, _, count, horizon = broadcast_rfm(0, 0, 0, ("n", n), ("t", t))
-        if (count != np.floor(count)).any():
-            msg = f"n must be whole numbers of purchases, got {n!r}"
-            raise DataError(msg)
         return _probability_of_purchases(
-            (self.r, self.alpha, self.s, self.beta), count, horizon
+            (self.r, self.alpha, self.s, self.beta), *purchase_counts(n, t)
         )
 
 
@@ -504,15 +477,14 @@ def _lifetime_factor(s: float, b: FloatArray, t: FloatArray) -> FloatArray:
 def _probability_alive(
     params: FloatArray, x: FloatArray, t_x: FloatArray, big_t: FloatArray
 ) -> FloatArray:
+    """P(alive) for histories of one common shape (any)."""
     r, alpha, s, beta = (float(v) for v in params)
     term1 = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
-    log_si = np.full(x.size, -np.inf)
-    open_ = big_t > t_x
-    if open_.any():
-        log_si[open_], _ = _log_integral(
-            params, x[open_], t_x[open_], big_t[open_], gradient=False
-        )
-    result: FloatArray = np.exp(term1 - np.logaddexp(term1, log_si))
+    flat = (v.reshape(-1) for v in (x, t_x, big_t))
+    log_si, _ = _log_integral(params, *flat, gradient=False)
+    result: FloatArray = np.exp(
+        term1 - np.logaddexp(term1, log_si.reshape(x.shape))
+    )
     return result
 
 
@@ -570,25 +542,17 @@ def fit_pareto_nbd(
     .. versionadded:: 0.1
     """
     data = compress(frequency, recency, T, weights=weights)
-    likelihood = _Likelihood(
-        data.frequency, data.recency, data.T, data.weights
-    )
-    n_customers = float(data.weights.sum())
-    mean_x = float(data.weights @ data.frequency) / n_customers
-    mean_t = float(data.weights @ data.T) / n_customers
-    rate = max(mean_x / max(mean_t, 1e-9), 1e-3)
+    rate, mean_t = purchase_scales(data)
     scale = max(mean_t, 1e-3)
-    starts = [
-        (1.0, 1.0 / rate, 1.0, scale),
-        (1.0, 1.0, 1.0, 1.0),
-        (0.5, 10.0 / rate, 0.5, 10.0 * scale),
-        (0.1, 0.1 / rate, 2.0, 0.1 * scale),
-    ]
-    mle = maximize_likelihood(
-        likelihood,
-        names=ParetoNBDFit.parameter_names,
-        starts=starts,
-        n_customers=n_customers,
+    return fit_by_maximum_likelihood(
+        ParetoNBDFit,
+        _Likelihood(data.frequency, data.recency, data.T, data.weights),
+        starts=[
+            (1.0, 1.0 / rate, 1.0, scale),
+            (1.0, 1.0, 1.0, 1.0),
+            (0.5, 10.0 / rate, 0.5, 10.0 * scale),
+            (0.1, 0.1 / rate, 2.0, 0.1 * scale),
+        ],
+        n_customers=float(data.weights.sum()),
         model=_MODEL,
     )
-    return ParetoNBDFit.model_validate(mle.record_fields())

@@ -32,12 +32,10 @@ from scipy import special
 from customer_centric.clv._fitting import (
     FittedModel,
     FloatArray,
-    _offenders,
-    as_float_array,
-    check_integer,
-    check_non_negative,
+    as_counts,
+    fit_by_maximum_likelihood,
     given_parameter_fields,
-    maximize_likelihood,
+    reject_rows,
 )
 from customer_centric.exceptions import DataError, InvariantError
 
@@ -56,19 +54,8 @@ _MAX_SERIES_TERMS: Final = 4_000_000
 
 def _periods(t: npt.ArrayLike, *, name: str, minimum: int) -> FloatArray:
     array = np.asarray(t, dtype=np.float64)
-    flat = check_integer(
-        check_non_negative(
-            as_float_array(array.reshape(-1), name=name), name=name
-        ),
-        name=name,
-    )
-    bad = flat < minimum
-    if bad.any():
-        msg = (
-            f"{name} must be >= {minimum}; offending rows: "
-            f"{_offenders(bad, (name, flat))}"
-        )
-        raise DataError(msg)
+    flat = as_counts(array.reshape(-1), name=name)
+    reject_rows(flat < minimum, f"{name} must be >= {minimum}", (name, flat))
     return array
 
 
@@ -423,12 +410,7 @@ increase (a cohort only loses customers); offending periods: row 2 \
 
     .. versionadded:: 0.1
     """
-    counts = check_integer(
-        check_non_negative(
-            as_float_array(survivors, name="survivors"), name="survivors"
-        ),
-        name="survivors",
-    )
+    counts = as_counts(survivors, name="survivors")
     minimum_periods = 2
     if counts.size < minimum_periods:
         msg = (
@@ -444,21 +426,17 @@ increase (a cohort only loses customers); offending periods: row 2 \
         raise DataError(msg)
     increase = np.zeros(counts.size, dtype=np.bool_)
     increase[1:] = counts[1:] > counts[:-1]
-    if increase.any():
-        msg = (
-            "survivors must never increase (a cohort only loses "
-            f"customers); offending periods: "
-            f"{_offenders(increase, ('survivors', counts))}; pass the count "
-            "still active at each period of one cohort"
-        )
-        raise DataError(msg)
-    likelihood = _Likelihood(counts)
-    starts = [(1.0, 1.0), (0.5, 2.0), (2.0, 0.5), (0.1, 0.1)]
-    mle = maximize_likelihood(
-        likelihood,
-        names=ShiftedBetaGeometricFit.parameter_names,
-        starts=starts,
+    reject_rows(
+        increase,
+        "survivors must never increase (a cohort only loses customers)",
+        ("survivors", counts),
+        fix="pass the count still active at each period of one cohort",
+        offending="periods",
+    )
+    return fit_by_maximum_likelihood(
+        ShiftedBetaGeometricFit,
+        _Likelihood(counts),
+        starts=[(1.0, 1.0), (0.5, 2.0), (2.0, 0.5), (0.1, 0.1)],
         n_customers=float(counts[0]),
         model=_MODEL,
     )
-    return ShiftedBetaGeometricFit.model_validate(mle.record_fields())

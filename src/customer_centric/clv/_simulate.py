@@ -14,8 +14,7 @@ import numpy.typing as npt
 
 from customer_centric.clv._fitting import (
     RFMArrays,
-    as_float_array,
-    check_non_negative,
+    as_non_negative,
 )
 from customer_centric.exceptions import DataError
 
@@ -82,7 +81,7 @@ def simulate_bg_nbd(
     ):
         msg = f"resolution must be > 0 or None, got {resolution!r}"
         raise DataError(msg)
-    big_t = check_non_negative(as_float_array(T, name="T"), name="T")
+    big_t = as_non_negative(T, name="T")
     rng = np.random.default_rng(seed)
     n = big_t.size
     rate = rng.gamma(r, 1 / alpha, size=n)

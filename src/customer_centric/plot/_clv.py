@@ -25,6 +25,8 @@ import numpy.typing as npt
 from customer_centric.exceptions import DataError, InvariantError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from matplotlib.axes import Axes
     from numpy.typing import ArrayLike
 
@@ -93,14 +95,22 @@ def _grid(
 
 
 def _matrix_image(
-    values: FloatArray,
-    valid: npt.NDArray[np.bool_],
+    model: PurchaseModel,
+    T: float,  # noqa: N803 - the papers' name
+    max_frequency: int,
+    predict: Callable[[FloatArray, FloatArray, FloatArray], FloatArray],
     *,
     ax: Axes | None,
     title: str,
     label: str,
     cmap: str,
 ) -> Axes:
+    """Draw ``predict(x, t_x, T)`` over the grid of :func:`_grid`."""
+    x, t_x, valid = _grid(model, T, max_frequency)
+    values = np.full(x.shape, np.nan)
+    values[valid] = predict(
+        x[valid], t_x[valid], np.full(int(valid.sum()), float(T))
+    )
     if ax is None:
         ax = _new_axes()
     matrix = np.ma.masked_array(values, mask=~valid)
@@ -164,14 +174,11 @@ def plot_probability_alive_matrix(
 
     .. versionadded:: 0.1
     """
-    x, t_x, valid = _grid(model, T, max_frequency)
-    values = np.full(x.shape, np.nan)
-    values[valid] = model.probability_alive(
-        x[valid], t_x[valid], np.full(int(valid.sum()), float(T))
-    )
     return _matrix_image(
-        values,
-        valid,
+        model,
+        T,
+        max_frequency,
+        model.probability_alive,
         ax=ax,
         title=f"Probability alive at T = {T:g}",
         label="P(alive)",
@@ -226,14 +233,13 @@ def plot_frequency_recency_matrix(
 
     .. versionadded:: 0.1
     """
-    x, t_x, valid = _grid(model, T, max_frequency)
-    values = np.full(x.shape, np.nan)
-    values[valid] = model.conditional_expected_purchases(
-        t, x[valid], t_x[valid], np.full(int(valid.sum()), float(T))
-    )
     return _matrix_image(
-        values,
-        valid,
+        model,
+        T,
+        max_frequency,
+        lambda x, t_x, big_t: model.conditional_expected_purchases(
+            t, x, t_x, big_t
+        ),
         ax=ax,
         title=f"Expected purchases in the next {t:g}, at T = {T:g}",
         label="expected purchases",
@@ -289,21 +295,13 @@ def plot_period_transactions(
     .. versionadded:: 0.1
     """
     from customer_centric.clv._fitting import (  # noqa: PLC0415
-        as_float_array,
-        check_integer,
-        check_non_negative,
+        as_counts,
+        as_non_negative,
     )
 
     _count(max_frequency, name="max_frequency")
-    x = check_integer(
-        check_non_negative(
-            as_float_array(frequency, name="frequency"), name="frequency"
-        ),
-        name="frequency",
-    )
-    big_t = check_non_negative(
-        as_float_array(np.broadcast_to(T, x.shape), name="T"), name="T"
-    )
+    x = as_counts(frequency, name="frequency")
+    big_t = as_non_negative(np.broadcast_to(T, x.shape), name="T")
     bins = np.arange(max_frequency + 1)
     actual = np.bincount(
         np.minimum(x, max_frequency).astype(np.intp),
@@ -386,20 +384,15 @@ def plot_cumulative_transactions(
     .. versionadded:: 0.1
     """
     from customer_centric.clv._fitting import (  # noqa: PLC0415
-        _offenders,
         as_float_array,
+        reject_rows,
     )
 
     births = as_float_array(birth_times, name="birth_times")
     grid = as_float_array(times, name="times")
     bad = np.zeros(grid.size, dtype=np.bool_)
     bad[1:] = grid[1:] <= grid[:-1]
-    if bad.any():
-        msg = (
-            "times must be strictly increasing; offending rows: "
-            f"{_offenders(bad, ('times', grid))}"
-        )
-        raise DataError(msg)
+    reject_rows(bad, "times must be strictly increasing", ("times", grid))
     repeats = np.sort(
         np.asarray(repeat_transaction_times, dtype=np.float64).reshape(-1)
     )

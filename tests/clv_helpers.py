@@ -1,0 +1,90 @@
+"""Shared data loaders and checks of the probabilistic-model tests.
+
+Used by ``tests/test_clv_*.py``: reading the reference CSV files, and the
+properties every purchase-count model must have (P(alive) a probability,
+expectations non-negative and non-decreasing in the horizon, finite for
+heavy buyers, ``P(X(t) = n)`` a distribution with mean ``E[X(t)]``).
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pytest
+
+from customer_centric.clv._fitting import FloatArray
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from customer_centric.clv import BetaGeoFit, ParetoNBDFit, PurchaseModel
+
+Columns = tuple[FloatArray, FloatArray, FloatArray]
+"""Frequency, recency and T, one value per customer."""
+
+
+def read_columns(path: Path, *names: str) -> list[FloatArray]:
+    """The named columns of a CSV file, as float arrays."""
+    with path.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return [np.array([float(r[name]) for r in rows]) for name in names]
+
+
+def cdnow_summary(shared_data: Path) -> Columns:
+    """The CDNOW calibration summary (2,357 customers, weeks)."""
+    x, t_x, big_t = read_columns(
+        shared_data / "cdnow_customers_summary.csv",
+        "frequency",
+        "recency",
+        "T",
+    )
+    return x, t_x, big_t
+
+
+def assert_probability_alive_is_a_probability(
+    fit: PurchaseModel, history: tuple[float, float, float]
+) -> None:
+    """P(alive) of ``history`` lies in [0, 1]."""
+    alive = fit.probability_alive(*history)
+    assert 0 <= alive <= 1
+
+
+def assert_expected_purchases_non_decreasing(
+    fit: PurchaseModel,
+    history: tuple[float, float, float],
+    t1: float,
+    t2: float,
+) -> None:
+    """Expected purchases are >= 0 and do not fall as the horizon grows."""
+    lo, hi = sorted((t1, t2))
+    e_lo = fit.conditional_expected_purchases(lo, *history)
+    e_hi = fit.conditional_expected_purchases(hi, *history)
+    assert np.isfinite(e_hi)
+    assert 0 <= e_lo <= e_hi * (1 + 1e-9) + 1e-12
+    n_lo, n_hi = fit.expected_purchases([lo, hi])
+    assert 0 <= n_lo <= n_hi * (1 + 1e-9) + 1e-12
+
+
+def assert_finite_predictions(
+    fit: PurchaseModel, x: float, t_x: float, big_t: float
+) -> None:
+    """P(alive) is finite in [0, 1] and the expectation finite and >= 0."""
+    alive = fit.probability_alive(x, t_x, big_t)
+    expected = fit.conditional_expected_purchases(39, x, t_x, big_t)
+    assert np.isfinite(alive)
+    assert 0 <= alive <= 1
+    assert np.isfinite(expected)
+    assert expected >= 0
+
+
+def assert_count_distribution(
+    fit: BetaGeoFit | ParetoNBDFit, n: FloatArray, t: float
+) -> None:
+    """``P(X(t) = n)`` over ``n`` sums to 1 and its mean is ``E[X(t)]``."""
+    p = fit.probability_of_purchases(n, t)
+    assert p.sum() == pytest.approx(1, abs=1e-9)
+    assert (n * p).sum() == pytest.approx(
+        float(fit.expected_purchases(t)), rel=1e-8
+    )
