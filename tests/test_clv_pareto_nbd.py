@@ -332,3 +332,50 @@ def test_probability_of_purchases_rejects_fractional_counts():
     """The count of purchases must be whole."""
     with pytest.raises(DataError, match="whole numbers"):
         PUBLISHED.probability_of_purchases(0.5, 39)
+
+
+@pytest.mark.parametrize(
+    ("x", "t_x", "big_t", "future"),
+    [(0, 0.0, 38.86, 26.0), (2, 30.43, 38.86, 52.0), (7, 35.0, 38.86, 10.0)],
+    ids=["no-repeat", "fhl-example", "frequent"],
+)
+def test_future_probability_alive_matches_the_posterior_integral(
+    x: int, t_x: float, big_t: float, future: float
+):
+    """P(alive at T + t) equals the double integral over (lambda, mu)."""
+    r, alpha, s, beta = 0.553, 10.578, 0.606, 11.669
+    fit = ParetoNBDFit.from_parameters(r=r, alpha=alpha, s=s, beta=beta)
+
+    # Substituting lambda = w**(1/r) and mu = z**(1/s) absorbs the gamma
+    # priors' singular factors lambda**(r-1) and mu**(s-1) into dw and dz,
+    # so the integrands are smooth and quadrature is quick and accurate.
+    def posterior(w: float, z: float, *, future_alive: bool) -> float:
+        lam, mu = w ** (1 / r), z ** (1 / s)
+        prior = math.exp(-alpha * lam - beta * mu)
+        rate = lam + mu
+        alive = math.exp(-rate * big_t)
+        if future_alive:
+            return lam**x * alive * math.exp(-mu * future) * prior
+        gone = mu / rate * (math.exp(-rate * t_x) - alive)
+        return lam**x * (alive + gone) * prior
+
+    def integral(*, future_alive: bool) -> float:
+        value, _ = integrate.dblquad(
+            lambda z, w: posterior(w, z, future_alive=future_alive),
+            0, 6**r, 0, 6**s, epsabs=0, epsrel=1e-10,
+        )  # fmt: skip
+        return float(value)
+
+    expected = integral(future_alive=True) / integral(future_alive=False)
+    got = fit.probability_alive(x, t_x, big_t, future=future)
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+def test_future_probability_alive_falls_with_time():
+    """Asking further ahead never raises P(alive); at 0 it is P(alive at T)."""
+    fit = ParetoNBDFit.from_parameters(
+        r=0.553, alpha=10.578, s=0.606, beta=11.669
+    )
+    ahead = fit.probability_alive(2, 30.43, 38.86, future=[0, 1, 10, 100])
+    assert ahead[0] == float(fit.probability_alive(2, 30.43, 38.86))
+    assert np.all(np.diff(ahead) < 0)

@@ -35,6 +35,7 @@ from customer_centric.clv._fitting import (
     FittedModel,
     FloatArray,
     as_horizon,
+    as_non_negative,
     broadcast_rfm,
     compress,
     factorise,
@@ -294,11 +295,23 @@ class ParetoNBDFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        future: npt.ArrayLike = 0.0,
     ) -> FloatArray:
-        """Probability that a customer with this history is still active.
+        """Probability that a customer with this history is (still) active.
 
-        Schmittlein, Morrison & Colombo (1987), equation (11); the share of
-        the likelihood that comes from "alive at T".
+        At ``T`` (``future=0``) this is Schmittlein, Morrison & Colombo
+        (1987), equation (11): the share of the likelihood that comes from
+        "alive at T". At ``T + future``, with no further information: given
+        alive at ``T`` the dropout rate's posterior is gamma(s, β + T), so
+        the customer survives the next ``future`` periods with probability
+        ((β + T) / (β + T + future))^s.
+
+        Args:
+            frequency: Repeat purchases ``x``.
+            recency: Time of the last purchase ``t_x``.
+            T: Length of observation.
+            future: Periods after ``T`` at which to ask (>= 0).
 
         Examples:
             >>> from customer_centric.clv import ParetoNBDFit
@@ -306,12 +319,20 @@ class ParetoNBDFit(FittedModel):
             ...     r=0.553, alpha=10.578, s=0.606, beta=11.669)
             >>> fit.probability_alive([0, 2], [0, 30.43], 38.86).round(3)
             array([0.295, 0.869])
+            >>> ahead = fit.probability_alive(2, 30.43, 38.86, future=52)
+            >>> round(float(ahead), 3)
+            0.566
 
         .. versionadded:: 0.1
         """
-        return _probability_alive(
-            self.parameter_vector(), *broadcast_rfm(frequency, recency, T)
+        x, t_x, big_t = broadcast_rfm(frequency, recency, T)
+        at_t = _probability_alive(self.parameter_vector(), x, t_x, big_t)
+        ahead = as_non_negative(future, name="future").reshape(
+            np.shape(future)
         )
+        survive = np.exp(-self.s * np.log1p(ahead / (self.beta + big_t)))
+        result: FloatArray = np.asarray(at_t * survive)
+        return result
 
     def conditional_expected_purchases(
         self,
