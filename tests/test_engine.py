@@ -5,12 +5,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import customer_centric as cc
+from customer_centric import _engine
+from customer_centric._relationship import trusted
 from customer_centric.exceptions import (
     InvalidTransitionError,
     InvariantError,
     OutOfOrderEventError,
 )
-from strategies import event_histories, legal_walks, policies
+from strategies import (
+    _build_event,
+    _event_fields,
+    event_histories,
+    legal_walks,
+    policies,
+)
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -628,3 +636,159 @@ def test_records_round_trip_through_json(events: list[cc.Event]) -> None:
     assert cc.RelationshipState.model_validate_json(
         state.model_dump_json()
     ) == (state)
+
+
+# --- the planned fast path --------------------------------------------------
+
+
+def _or_error(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """What a call returns, or the type and message of the error it raises."""
+    try:
+        return call(*args, **kwargs)
+    except (InvalidTransitionError, InvariantError, OutOfOrderEventError) as e:
+        return type(e), str(e)
+
+
+def _searched(state, event, policy):  # noqa: ANN001, ANN202 - test helper
+    """The outcome of the general rule search, bypassing every plan."""
+    new, moves, held = _engine._step(state.__dict__, event, policy)
+    return _engine._outcome(
+        trusted(cc.RelationshipState, new),
+        moves,
+        held,
+        event,
+        policy.fingerprint,
+    )
+
+
+def _unguarded(
+    event: str, sources: tuple[str, ...], target: str, dimension: str
+) -> cc.Rule:
+    """An unguarded rule, which the engine can plan."""
+    return cc.Rule(
+        id=f"{dimension}.test_{event}",
+        event=event,
+        dimension=dimension,
+        sources=sources,
+        target=target,
+        reason=f"test_{event}",
+    )
+
+
+# Unguarded rules, tried first, for every kind of plannable move the
+# default rules only make behind guards: into trouble from a healthy stage
+# or from trouble, out of trouble, one rung down, and into win-back.
+EAGER = cc.DEFAULT_POLICY.with_rules(
+    _unguarded(
+        "complaint_filed",
+        ("welcome", "getting_to_know", "account_management"),
+        "intensive_care",
+        "lifecycle",
+    ),
+    _unguarded(
+        "dissatisfaction_signal",
+        ("intensive_care",),
+        "potential_divorce",
+        "lifecycle",
+    ),
+    _unguarded(
+        "interest_shown", ("potential_divorce",), "welcome", "lifecycle"
+    ),
+    _unguarded(
+        "inactivity_observed",
+        ("client", "advocate"),
+        "one_rung_down",
+        "loyalty",
+    ),
+    _unguarded("win_back_attempted", ("divorce",), "win_back", "lifecycle"),
+    first=True,
+)
+
+
+@pytest.mark.parametrize(
+    "fixed",
+    [cc.DEFAULT_POLICY, EAGER, None],
+    ids=["default", "eager", "random"],
+)
+@given(data=st.data())
+def test_planned_path_equals_the_rule_search(
+    fixed: cc.Policy | None, data: st.DataObject
+) -> None:
+    """Any event on any reachable state: plans decide as the rules do."""
+    policy = fixed or data.draw(policies())
+    state = cc.RelationshipState(customer_id="C-1")
+    for step in data.draw(legal_walks(policy=policy, max_steps=12)):
+        gap = timedelta(days=data.draw(st.integers(0, 400)))
+        for kind in cc.EVENT_KINDS:
+            fields = data.draw(_event_fields(kind))
+            event = _build_event(fields, "C-1", step.occurred_at + gap)
+            _assert_paths_agree(state, event, policy)
+        state = cc.apply_event(state, step, policy=policy).state
+
+
+def _assert_paths_agree(
+    state: cc.RelationshipState, event: cc.Event, policy: cc.Policy
+) -> None:
+    """apply_event, replay and replay_many agree with the rule search."""
+    expected = _or_error(_searched, state, event, policy)
+    # The first call may make the plan, the second reads it.
+    for _ in range(2):
+        got = _or_error(cc.apply_event, state, event, policy=policy)
+        assert got == expected
+    replayed = _or_error(cc.replay, [event], initial=state, policy=policy)
+    many = _or_error(
+        cc.replay_many, [event], initial={"C-1": state}, policy=policy
+    )
+    if isinstance(many, dict):
+        many = many["C-1"]
+    if isinstance(expected, cc.Outcome):
+        assert isinstance(replayed, cc.Replay)
+        assert replayed.state == expected.state
+        assert replayed.history == expected.records
+        assert many == replayed
+    else:
+        assert replayed == many == expected
+
+
+def test_unguarded_moves_are_planned_once():
+    """A newer first purchase from a prospect is decided by a cached plan."""
+    policy = cc.DEFAULT_POLICY.with_thresholds(client_min_purchases=4)
+    state = after(ev("interest_shown", 0))
+    out = cc.apply_event(state, ev("first_purchase", 1), policy=policy)
+    key = (
+        "first_purchase",
+        cc.LoyaltyStage.PROSPECT,
+        cc.LifecycleStage.ACQUISITION,
+        cc.LoyaltyStage.PROSPECT,
+    )
+    plan = policy._compiled.plans[key]
+    assert [move[3] for move in plan.moves] == [
+        "loyalty.first_purchase",
+        "lifecycle.first_purchase",
+    ]
+    again = cc.apply_event(state, ev("first_purchase", 1), policy=policy)
+    assert again == out
+    assert again.state.peak_loyalty is cc.LoyaltyStage.CUSTOMER
+    assert list(policy._compiled.plans) == [key]
+
+
+@pytest.mark.parametrize(
+    ("history", "event"),
+    [
+        (GETTING_TO_KNOW, ev("repeat_purchase", 3)),
+        (CLIENT, ev("account_closed", 10, reason="price")),
+        (CARE, ev("complaint_resolved", 7, satisfied=True)),
+        (DIVORCED, ev("reactivated", 11)),
+    ],
+    ids=["guarded", "into-divorce", "counter-down", "back-from-divorce"],
+)
+def test_state_dependent_moves_are_not_planned(
+    history: tuple[cc.Event, ...], event: cc.Event
+) -> None:
+    """Guards, departures and decrements are left to the rule search."""
+    policy = cc.DEFAULT_POLICY.with_thresholds(client_min_purchases=3)
+    state = after(*history)
+    assert cc.apply_event(state, event, policy=policy) == _searched(
+        state, event, policy
+    )
+    assert list(policy._compiled.plans.values()) == [None]

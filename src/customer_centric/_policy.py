@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Final, Literal, Self, TypeAlias, cast, final
+from typing import Any, Final, Literal, Self, TypeAlias, cast, final
 
 import attrs
 from pydantic import (
@@ -283,6 +283,12 @@ class CompiledRule:
     guards: tuple[CompiledGuard, ...]
     stay: bool
     static_target: Stage | None
+    # The guards as plain (metric, op, required) triples, which the engine
+    # tests without building a GuardCheck per guard (it builds those only
+    # for the rules it reports).
+    tests: tuple[tuple[str, str, float], ...] = attrs.field(
+        default=(), repr=False, eq=False
+    )
 
 
 @final
@@ -290,6 +296,13 @@ class CompiledRule:
 class _Compiled:
     fingerprint: str
     table: dict[tuple[str, Stage], tuple[CompiledRule, ...]]
+    # The engine's decision plans by (event kind, loyalty, lifecycle, peak
+    # rung), made on first use: a plan depends only on the policy and its
+    # key, so the cache never changes an answer, and it only ever holds the
+    # few keys that customers actually reach.
+    plans: dict[tuple[str, Stage, Stage, Stage], Any] = attrs.field(
+        factory=dict
+    )
 
 
 def _canonical_json(data: object) -> str:
@@ -821,24 +834,28 @@ def _reach(start: Stage, moves: list[tuple[Stage, Stage, Rule]]) -> set[Stage]:
 def _compile(p: Policy) -> dict[tuple[str, Stage], tuple[CompiledRule, ...]]:
     table: dict[tuple[str, Stage], list[CompiledRule]] = {}
     for rule in p.rules:
+        guards = tuple(
+            CompiledGuard(
+                guard=g,
+                required=(
+                    _threshold(p, g.threshold)
+                    if isinstance(g.threshold, str)
+                    else g.threshold
+                ),
+            )
+            for g in rule.guards
+        )
         compiled = CompiledRule(
             rule=rule,
-            guards=tuple(
-                CompiledGuard(
-                    guard=g,
-                    required=(
-                        _threshold(p, g.threshold)
-                        if isinstance(g.threshold, str)
-                        else g.threshold
-                    ),
-                )
-                for g in rule.guards
-            ),
+            guards=guards,
             stay=rule.is_stay,
             static_target=(
                 rule.target
                 if isinstance(rule.target, LoyaltyStage | LifecycleStage)
                 else None
+            ),
+            tests=tuple(
+                (cg.guard.metric, cg.guard.op, cg.required) for cg in guards
             ),
         )
         for source in rule.sources:
