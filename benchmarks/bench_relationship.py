@@ -144,8 +144,10 @@ def event_stream(n_events: int, *, seed: int = 7) -> list[Any]:
 # -- peers --------------------------------------------------------------------
 
 
-def transitions_move() -> Callable[[], object] | None:
-    """``transitions``: prospect to customer and back, per move."""
+def _transitions_dimension(
+    source: str, dest: str
+) -> tuple[Callable[[], object], Callable[[], object]] | None:
+    """One ``transitions`` machine: its move ``source -> dest`` and back."""
     try:
         from transitions import Machine  # noqa: PLC0415
     except ImportError:
@@ -157,27 +159,54 @@ def transitions_move() -> Callable[[], object] | None:
     model = Model()
     Machine(
         model=model,
-        states=[PROSPECT_STATE, CUSTOMER_STATE],
+        states=[source, dest],
         transitions=[
-            {
-                "trigger": "first_purchase",
-                "source": PROSPECT_STATE,
-                "dest": CUSTOMER_STATE,
-            },
-            {
-                "trigger": "undo",
-                "source": CUSTOMER_STATE,
-                "dest": PROSPECT_STATE,
-            },
+            {"trigger": "first_purchase", "source": source, "dest": dest},
+            {"trigger": "undo", "source": dest, "dest": source},
         ],
-        initial=PROSPECT_STATE,
+        initial=source,
     )
-    first_purchase = model.first_purchase  # type: ignore[attr-defined]
-    undo = model.undo  # type: ignore[attr-defined]
+    return model.first_purchase, model.undo  # type: ignore[attr-defined]
+
+
+def transitions_move() -> Callable[[], object] | None:
+    """``transitions``: the loyalty move only, prospect to customer and back.
+
+    Flatters the peer: our move also changes the lifecycle dimension.
+    """
+    loyalty = _transitions_dimension(PROSPECT_STATE, CUSTOMER_STATE)
+    if loyalty is None:
+        return None
+    first_purchase, undo = loyalty
 
     def move_and_back() -> object:
         first_purchase()
         return undo()
+
+    return move_and_back
+
+
+def transitions_both_move() -> Callable[[], object] | None:
+    """``transitions``: the whole move, both dimensions, and back.
+
+    A first purchase moves the loyalty ladder (prospect to customer) and the
+    lifecycle (acquisition to welcome), as ``apply_event`` does; with
+    ``transitions`` that is one machine per dimension, each fired once.
+    """
+    loyalty = _transitions_dimension(PROSPECT_STATE, CUSTOMER_STATE)
+    lifecycle = _transitions_dimension("acquisition", "welcome")
+    if loyalty is None or lifecycle is None:
+        return None
+    (buy_loyalty, undo_loyalty), (buy_lifecycle, undo_lifecycle) = (
+        loyalty,
+        lifecycle,
+    )
+
+    def move_and_back() -> object:
+        buy_loyalty()
+        buy_lifecycle()
+        undo_loyalty()
+        return undo_lifecycle()
 
     return move_and_back
 
@@ -254,12 +283,16 @@ def main() -> None:
 
     candidates: dict[str, tuple[Callable[[], object] | None, int]] = {
         "customer_centric apply_event": (ours_move(), 1),
-        "transitions Machine": (transitions_move(), 2),
+        "transitions, loyalty only": (transitions_move(), 2),
+        "transitions, both dimensions": (transitions_both_move(), 2),
         "python-statemachine": (statemachine_move(), 2),
     }
     per_move = time_moves(candidates, repeat=args.repeat)
     ours = per_move["customer_centric apply_event"]
-    print("one move: prospect -> customer on a first purchase")
+    print(
+        "one move: a first purchase (prospect -> customer, "
+        "acquisition -> welcome)"
+    )
     for label, seconds in per_move.items():
         ratio = seconds / ours
         print(f"  {label:32s} {seconds * 1e6:8.2f} µs   {ratio:6.1f}x ours")
@@ -290,13 +323,14 @@ def main() -> None:
         )
     print()
     target = 5.0
-    if "transitions Machine" in per_move:
-        ratio = per_move["transitions Machine"] / ours
-        verdict = "meets" if ratio >= target else "MISSES"
-        print(
-            f"apply_event is {ratio:.1f}x faster than transitions "
-            f"({verdict} the {target:.0f}x target)"
-        )
+    for label in ("transitions, both dimensions", "transitions, loyalty only"):
+        if label in per_move:
+            ratio = per_move[label] / ours
+            verdict = "meets" if ratio >= target else "MISSES"
+            print(
+                f"apply_event is {ratio:.1f}x faster than {label} "
+                f"({verdict} the {target:.0f}x target)"
+            )
     sys.stdout.flush()
 
 
