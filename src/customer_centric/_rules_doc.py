@@ -6,26 +6,23 @@ The project's ``docs/rules.md`` is this rendering of
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, get_args
 
-from customer_centric._policy import Dimension, Guard, Policy, Rule, edges
+from customer_centric._policy import (
+    Dimension,
+    Guard,
+    Policy,
+    Rule,
+    ThresholdName,
+    edges,
+)
 from customer_centric._stages import LifecycleStage, LoyaltyStage
 
 __all__ = ["render_rules"]
 
+# The numeric thresholds guards can name, then the other policy settings.
 _THRESHOLD_FIELDS: Final = (
-    "client_min_purchases",
-    "supporter_min_purchases",
-    "advocate_min_referrals",
-    "partner_min_referrals",
-    "account_management_min_purchases",
-    "intensive_care_min_severity",
-    "intensive_care_open_complaints",
-    "dissatisfaction_threshold",
-    "potential_divorce_inactivity_days",
-    "lapse_inactivity_days",
-    "divorce_inactivity_days",
-    "win_back_window_days",
+    *get_args(ThresholdName),
     "win_back_reentry_stage",
     "allow_out_of_order",
 )
