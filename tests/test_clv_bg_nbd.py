@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import special
+from scipy import integrate, special
 
 from clv_helpers import (
     Columns,
@@ -262,3 +262,135 @@ def test_expected_purchases_non_negative_and_non_decreasing(
     """Expected purchases are >= 0 and do not fall as the horizon grows."""
     fit = BetaGeoFit.from_parameters(**p)
     assert_expected_purchases_non_decreasing(fit, history, t1, t2)
+
+
+# --- numerical fallbacks of the conditional expectation -------------------
+
+
+def _expected_by_integration(
+    t: float,
+    x: float,
+    t_x: float,
+    big_t: float,
+    *,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+) -> float:
+    """FHL (2005) eq. (10) as P(alive) times an integral over p.
+
+    An alive customer's rate is Gamma(r+x, alpha+T) and dropout
+    probability Beta(a, b+x), so the expectation given alive is
+    E_p[(1 - (1 + p t/(alpha+T))^-(r+x)) / p]; integrated by adaptive
+    quadrature in u = p^min(a, 1), which removes the p^(a-1) singularity.
+    """
+    h = t / (alpha + big_t)
+    n = r + x
+    shape_b = b + x
+    k = min(a, 1.0)
+    log_norm = -math.log(k) - special.betaln(a, shape_b)
+
+    def integrand(u: float) -> float:
+        p = u ** (1 / k)
+        if p >= 1:
+            return 0.0
+        if p <= 0:
+            return n * h * math.exp(log_norm) if a == k else 0.0
+        return (
+            -math.expm1(-n * math.log1p(p * h))
+            / p
+            * math.exp(
+                (a - k) * math.log(p)
+                + (shape_b - 1) * math.log1p(-p)
+                + log_norm
+            )
+        )
+
+    mean = a / (a + shape_b)
+    sd = math.sqrt(mean * (1 - mean) / (a + shape_b + 1))
+    points = sorted(
+        {min(0.99, max(1e-12, mean + j * sd)) ** k for j in (-8, -1, 0, 1, 8)}
+        | {min(0.5, c / shape_b) ** k for c in (0.1, 1, 10, 100)}
+    )
+    given_alive, _ = integrate.quad(
+        integrand, 0, 1, points=points, limit=200, epsabs=0, epsrel=1e-10
+    )
+    alive = 1 / (
+        1 + (x > 0) * a / (b + x - 1) * ((alpha + big_t) / (alpha + t_x)) ** n
+    )
+    return given_alive * alive
+
+
+FALLBACKS = [
+    # Large a: Euler's form is implausible, the printed form is used.
+    ((0.05, 0.01, 500.0, 0.5), (1000.0, 0, 0.0, 0.001)),
+    ((0.05, 0.01, 500.0, 5.0), (1e5, 1, 1.0, 2.0)),
+    # Both forms fail: Gauss-Jacobi quadrature (a + b + x < 1000).
+    ((0.5, 0.5, 0.5, 300.0), (52.0, 0, 0.0, 0.0)),
+    ((0.5, 0.5, 0.5, 300.0), (39.0, 1, 1.0, 2.0)),
+    ((2.0, 0.5, 200.0, 300.0), (52.0, 0, 0.0, 0.0)),
+    # Both forms fail: generalised Gauss-Laguerre (a + b + x >= 1000).
+    ((0.5, 0.1, 0.7, 3000.0), (52.0, 0, 0.0, 0.0)),
+    ((5.0, 0.1, 5.0, 1000.0), (100.0, 0, 0.0, 1.0)),
+    ((5.0, 0.01, 50.0, 3000.0), (52.0, 0, 0.0, 0.0)),
+    # a = 1, the removable singularity, bridged by interpolation.
+    ((0.243, 4.414, 1.0, 2.426), (39.0, 2, 30.43, 38.86)),
+    ((0.05, 50.0, 1.0, 900.0), (5.0, 0, 0.0, 1.0)),
+    ((0.05, 5.0, 1.0, 900.0), (39.0, 0, 0.0, 38.86)),
+    ((0.05, 0.01, 1.0, 200.0), (39.0, 10_000, 99_999.0, 100_000.0)),
+]
+
+
+@pytest.mark.parametrize(
+    ("parameters", "history"),
+    FALLBACKS,
+    ids=[
+        "printed-new",
+        "printed-repeat",
+        "jacobi-new",
+        "jacobi-repeat",
+        "jacobi-large-a",
+        "laguerre-small-a",
+        "laguerre-observed",
+        "laguerre-large-a",
+        "a-one-paper",
+        "a-one-large-b",
+        "a-one-observed",
+        "a-one-heavy",
+    ],
+)
+def test_fallbacks_match_integration(
+    parameters: tuple[float, float, float, float],
+    history: tuple[float, float, float, float],
+):
+    """Where the closed forms fail, eq. (10) still matches quadrature."""
+    r, alpha, a, b = parameters
+    fit = BetaGeoFit.from_parameters(r=r, alpha=alpha, a=a, b=b)
+    expected = _expected_by_integration(*history, **fit.params)
+    got = float(fit.conditional_expected_purchases(*history))
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "a",
+    [1 - 1e-3, 1 - 6e-5, 1 - 4e-5, 1 - 1e-9, 1 + 1e-9, 1 + 4e-5, 1 + 6e-5],
+    ids=["-1e-3", "-6e-5", "-4e-5", "-1e-9", "+1e-9", "+4e-5", "+6e-5"],
+)
+def test_expectation_is_continuous_across_a_equals_one(a: float):
+    """Near a = 1, inside and outside the interpolated band, no jump."""
+    parameters = {"r": 0.05, "alpha": 50.0, "a": a, "b": 900.0}
+    fit = BetaGeoFit.from_parameters(**parameters)
+    expected = _expected_by_integration(5.0, 0, 0.0, 1.0, **parameters)
+    got = float(fit.conditional_expected_purchases(5.0, 0, 0.0, 1.0))
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("a", [200.0, 500.0], ids=["a-200", "a-500"])
+def test_laguerre_fallback_with_large_a(a: float):
+    """Past a ~ 170 (scipy's Laguerre weights overflow) it is still right."""
+    parameters = {"r": 20.0, "alpha": 5.0, "a": a, "b": 900.0}
+    fit = BetaGeoFit.from_parameters(**parameters)
+    expected = _expected_by_integration(52.0, 0, 0.0, 0.0, **parameters)
+    got = float(fit.conditional_expected_purchases(52.0, 0, 0.0, 0.0))
+    assert got == pytest.approx(expected, rel=1e-6)

@@ -42,6 +42,8 @@ __all__ = ["BetaGeoFit", "fit_bg_nbd"]
 
 _MODEL: Final = "BG/NBD"
 _NUDGE: Final = 1e-9
+_A_STEP: Final = 1e-4
+"""Near a = 1, interpolate between a = 1 -/+ this (error ~ _A_STEP**2)."""
 _QUADRATURE_NODES: Final = 64
 _JACOBI_LIMIT: Final = 1000.0
 """scipy's Gauss-Jacobi weights overflow when a + b + x passes ~1020."""
@@ -233,9 +235,17 @@ def _conditional_expected(
     big_t: FloatArray,
 ) -> FloatArray:
     r, alpha, a, b = params["r"], params["alpha"], params["a"], params["b"]
-    if abs(a - 1) < _NUDGE:
-        # A removable singularity: the limit is continuous in a.
-        a = 1 + _NUDGE
+    if abs(a - 1) < _A_STEP / 2:
+        # A removable singularity: c / (a - 1) * (1 - ...) cancels
+        # catastrophically near a = 1 (2% off at a = 1, b = 900), and the
+        # result is smooth in a, so interpolate linearly across it.
+        below, above = (
+            _conditional_expected({**params, "a": 1 + step}, t, x, t_x, big_t)
+            for step in (-_A_STEP, _A_STEP)
+        )
+        weight = (a - 1 + _A_STEP) / (2 * _A_STEP)
+        interpolated: FloatArray = below + weight * (above - below)
+        return interpolated
     c = a + b + x - 1
     c = np.where(np.abs(c) < _NUDGE, _NUDGE, c)
     z = t / (alpha + big_t + t)
@@ -316,12 +326,21 @@ def _expected_by_quadrature(
             p = (1 + nodes) / 2
             density = weights
         else:
-            nodes, weights = special.roots_genlaguerre(
-                _QUADRATURE_NODES, a - 1
-            )
+            nodes, _ = special.roots_genlaguerre(_QUADRATURE_NODES, a - 1)
             scaled = nodes / shape_b
             p = -np.expm1(-scaled)
-            density = weights * (p / scaled) ** (a - 1)
+            # scipy's weights overflow for a > ~170: up to a factor that
+            # cancels below they are x_i / L_{n+1}^(a-1)(x_i)^2, so the
+            # density is taken in log space.
+            laguerre = special.eval_genlaguerre(
+                _QUADRATURE_NODES + 1, a - 1, nodes
+            )
+            log_density = (
+                np.log(nodes)
+                - 2 * np.log(np.abs(laguerre))
+                + (a - 1) * np.log(p / scaled)
+            )
+            density = np.exp(log_density - log_density.max())
         f = -np.expm1(-(r + value) * np.log1p(p * horizon[here][:, None]))
         out[here] = (f / p) @ density / density.sum()
     return out
