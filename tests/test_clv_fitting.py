@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -107,6 +108,22 @@ def test_broadcast_rfm_rejects_incompatible_shapes():
     """Shapes that do not broadcast are a DataError, not a numpy error."""
     with pytest.raises(DataError, match="do not broadcast"):
         broadcast_rfm([1, 2], [1.0, 1.0, 1.0], 5.0)
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ((["one"], 1.0, 2.0), "frequency must be numbers, got ['one']"),
+        (([1], 1.0, 2.0, ("t", "soon")), "t must be numbers, got 'soon'"),
+    ],
+    ids=["frequency", "horizon"],
+)
+def test_broadcast_rfm_rejects_non_numbers(
+    columns: tuple[object, ...], message: str
+):
+    """A column that is not numeric is a DataError naming the column."""
+    with pytest.raises(DataError, match=re.escape(message)):
+        broadcast_rfm(*columns)
 
 
 def test_as_horizon_rejects_negative_time():
@@ -227,6 +244,72 @@ def test_maximize_likelihood_explains_a_plateau():
             n_customers=1.0,
             model="Flat",
         )
+
+
+def test_maximize_likelihood_reports_the_iteration_limit():
+    """A start that runs out of iterations is refused and says so."""
+    with pytest.raises(ConvergenceError, match="iteration limit reached"):
+        maximize_likelihood(
+            _poisson(np.array([1.0, 3.0, 2.0, 6.0, 0.0, 4.0])),
+            names=("lam",),
+            starts=[[0.1]],
+            n_customers=6.0,
+            model="Poisson",
+            max_iterations=1,
+        )
+
+
+def _undefined_above(limit: float, counts: FloatArray) -> Objective:
+    """The Poisson log-likelihood, NaN for rates above ``limit``."""
+    poisson = _poisson(counts)
+
+    def loglik(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        if theta[0] > limit:
+            return math.nan, np.array([math.nan])
+        return poisson(theta)
+
+    return loglik
+
+
+def test_maximize_likelihood_steps_back_from_undefined_regions():
+    """Where the objective is NaN the search backs off and still converges."""
+    counts = np.array([1.0, 3.0, 2.0, 6.0, 0.0, 4.0])
+    mle = maximize_likelihood(
+        _undefined_above(4.0, counts),
+        names=("lam",),
+        starts=[[0.01]],
+        n_customers=6.0,
+        model="Poisson",
+    )
+    assert mle.parameters["lam"] == pytest.approx(counts.mean(), rel=1e-8)
+
+
+def test_maximize_likelihood_refuses_an_optimum_on_the_domain_edge():
+    """An optimum where the Hessian cannot be evaluated is not accepted."""
+    counts = np.array([1.0, 3.0, 2.0, 6.0, 0.0, 4.0])
+    with pytest.raises(ConvergenceError, match="Hessian is not finite"):
+        maximize_likelihood(
+            _undefined_above(counts.mean() * (1 + 1e-7), counts),
+            names=("lam",),
+            starts=[[1.0]],
+            n_customers=6.0,
+            model="Poisson",
+        )
+
+
+def test_maximize_likelihood_reports_a_parameter_running_off():
+    """A likelihood rising without bound is refused at the parameter box."""
+    with pytest.raises(ConvergenceError) as info:
+        maximize_likelihood(
+            lambda theta: (float(np.log(theta[0])), 1 / theta),
+            names=("lam",),
+            starts=[[1.0]],
+            n_customers=1.0,
+            model="Unbounded",
+        )
+    message = str(info.value)
+    assert "a parameter ran to the edge of [1e-13, 1e13]" in message
+    assert "a log-parameter reached the edge of [-30, 30]" in message
 
 
 # --- records ---------------------------------------------------------------

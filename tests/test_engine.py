@@ -516,6 +516,80 @@ def test_explain_held_summary_shows_observed_and_required():
     assert "observed 2, required 3" in text
 
 
+def test_explain_summary_marks_passing_rules_behind_the_winner():
+    """A passing rule after the one that fires is shown as not reached."""
+    state = after(*CLIENT, ev("complaint_filed", 6, severity="low"))
+    explanation = cc.explain(state, ev("complaint_filed", 7, severity="high"))
+    lines = explanation.summary().splitlines()
+    assert lines[1:] == [
+        "  lifecycle.serious_complaint fires (intensive_care)",
+        "  lifecycle.complaints_pile_up not reached (intensive_care)",
+    ]
+
+
+def test_departure_guard_holds_a_customer_who_never_left():
+    """A guard on a departure that has not happened holds, never fires."""
+    rule = cc.Rule(
+        id="lifecycle.test_rewelcome",
+        event="interest_shown",
+        dimension="lifecycle",
+        sources=("account_management",),
+        target="welcome",
+        guards=(
+            cc.Guard(metric="departure_winnable", op="equals", threshold=1),
+        ),
+        reason="test_rewelcome",
+    )
+    policy = cc.DEFAULT_POLICY.with_rules(rule, first=True)
+    explanation = cc.explain(
+        after(*CLIENT), ev("interest_shown", 6), policy=policy
+    )
+    assert explanation.outcome is not None
+    assert not explanation.outcome.changed
+    first, stay = explanation.candidates
+    assert (first.rule.id, first.fired, stay.fired) == (
+        "lifecycle.test_rewelcome",
+        False,
+        True,
+    )
+    (check,) = first.checks
+    assert check.observed is None
+    assert not check.passed
+
+
+def test_care_entered_from_win_back_resumes_account_management():
+    """Care entered after a departure resumes account management."""
+    rule = cc.Rule(
+        id="lifecycle.test_win_back_complaint",
+        event="complaint_filed",
+        dimension="lifecycle",
+        sources=("win_back",),
+        target="intensive_care",
+        guards=(
+            cc.Guard(
+                metric="complaint_severity",
+                op="at_least",
+                threshold="intensive_care_min_severity",
+            ),
+        ),
+        reason="test_win_back_complaint",
+    )
+    policy = cc.DEFAULT_POLICY.with_rules(rule, first=True)
+    care = cc.replay(
+        (*WIN_BACK, ev("complaint_filed", 12, severity="high")),
+        initial=cc.RelationshipState(customer_id="C-1"),
+        policy=policy,
+    ).state
+    assert care.lifecycle is cc.LifecycleStage.INTENSIVE_CARE
+    assert care.resume_lifecycle is None
+    assert care.departure_reason is None
+    assert care.win_backs == 1
+    back = cc.apply_event(
+        care, ev("complaint_resolved", 13, satisfied=True), policy=policy
+    )
+    assert back.state.lifecycle is cc.LifecycleStage.ACCOUNT_MANAGEMENT
+
+
 # --- properties -------------------------------------------------------------
 
 

@@ -238,6 +238,22 @@ def test_opt_in_rungs():
     )
 
 
+def test_partner_alone_leaves_out_supporter():
+    """Asking only for partner puts it on top without adding supporter."""
+    policy = cc.Policy.default(partner=True)
+    assert policy.ladder == (
+        cc.LoyaltyStage.SUSPECT,
+        cc.LoyaltyStage.PROSPECT,
+        cc.LoyaltyStage.CUSTOMER,
+        cc.LoyaltyStage.CLIENT,
+        cc.LoyaltyStage.ADVOCATE,
+        cc.LoyaltyStage.PARTNER,
+    )
+    ids = {r.id for r in policy.rules}
+    assert "loyalty.partner" in ids
+    assert "loyalty.supporter" not in ids
+
+
 def test_rules_can_be_added_first_or_last_and_removed():
     """with_rules and without_rules change the rule list as data."""
     loud = _rule(
