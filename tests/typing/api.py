@@ -524,3 +524,14 @@ assert_type(
     cc.exceptions.MissingExtraError.for_extra("stats", None),
     cc.exceptions.MissingExtraError,
 )
+
+
+def _funnel(states: list[cc.RelationshipState]) -> None:
+    funnel: cc.LoyaltyFunnel = cc.loyalty_funnel(
+        states, policy=cc.DEFAULT_POLICY
+    )
+    rung: cc.FunnelRung = funnel.rungs[0]
+    conversion: float | None = funnel.conversion(cc.LoyaltyStage.CLIENT)
+    assert_type(rung.reached, int)
+    assert_type(plot.plot_loyalty_funnel(funnel), Axes)
+    del conversion

@@ -187,8 +187,7 @@ def funnel_table(
     states: Sequence[RelationshipState], /, *, policy: Policy
 ) -> Table:
     """The loyalty ladder: who is on each rung now, and who ever got there."""
-    now = Counter(s.loyalty for s in states)
-    total = len(states)
+    funnel = cc.loyalty_funnel(states, policy=policy)
     table = Table(
         title="Loyalty ladder (Christopher, Payne & Ballantyne 1991)",
         title_justify="left",
@@ -198,18 +197,14 @@ def funnel_table(
     table.add_column("share", justify="right")
     table.add_column("reached", justify="right")
     table.add_column("funnel (reached)")
-    reached = {
-        rung: sum(1 for s in states if s.peak_loyalty.rank >= rung.rank)
-        for rung in policy.ladder
-    }
-    most = max(reached.values(), default=0)
-    for rung in policy.ladder:
+    most = max((rung.reached for rung in funnel.rungs), default=0)
+    for rung in funnel.rungs:
         table.add_row(
-            rung.info.label_en,
-            f"{now[rung]:,}",
-            _share(now[rung], total),
-            f"{reached[rung]:,}",
-            _bar(reached[rung], most),
+            rung.stage.info.label_en,
+            f"{rung.current:,}",
+            _share(rung.current, funnel.customers),
+            f"{rung.reached:,}",
+            _bar(rung.reached, most),
         )
     return table
 

@@ -19,12 +19,14 @@ from customer_centric.plot._clv import (
     plot_period_transactions,
     plot_probability_alive_matrix,
 )
+from customer_centric.plot._funnel import plot_loyalty_funnel
 from customer_centric.plot._kano import plot_better_worse
 
 __all__: list[str] = [
     "plot_better_worse",
     "plot_cumulative_transactions",
     "plot_frequency_recency_matrix",
+    "plot_loyalty_funnel",
     "plot_period_transactions",
     "plot_probability_alive_matrix",
 ]
