@@ -287,6 +287,40 @@ def _per_day(frame: _Lazy, *, customer_id_col: str, has_amount: bool) -> _Lazy:
     return frame.unique(keys)
 
 
+def _checked_days(
+    frame: object,
+    /,
+    *,
+    customer_id_col: str,
+    datetime_col: str,
+    monetary_value_col: str | None,
+    datetime_format: str | None,
+    end: int,
+    on_late: OnLate,
+) -> _Lazy:
+    """Normalise and check every row; keep purchase days up to ``end``."""
+    has_amount = monetary_value_col is not None
+    rows = _normalised(
+        _to_lazy(frame),
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col=monetary_value_col,
+        datetime_format=datetime_format,
+    )
+    _check_rows(
+        rows,
+        customer_id_col=customer_id_col,
+        end=end,
+        on_late=on_late,
+        has_amount=has_amount,
+    )
+    return _per_day(
+        rows.filter(nw.col(_DAY) <= end),
+        customer_id_col=customer_id_col,
+        has_amount=has_amount,
+    )
+
+
 def rfm_summary(
     frame: IntoFrameT,
     /,
@@ -372,24 +406,14 @@ def rfm_summary(
     unit_days = days_per_unit(time_unit)
     end = _day_number(observation_end)
     has_amount = monetary_value_col is not None
-    rows = _normalised(
-        _to_lazy(frame),
+    days = _checked_days(
+        frame,
         customer_id_col=customer_id_col,
         datetime_col=datetime_col,
         monetary_value_col=monetary_value_col,
         datetime_format=datetime_format,
-    )
-    _check_rows(
-        rows,
-        customer_id_col=customer_id_col,
         end=end,
         on_late=on_late,
-        has_amount=has_amount,
-    )
-    days = _per_day(
-        rows.filter(nw.col(_DAY) <= end),
-        customer_id_col=customer_id_col,
-        has_amount=has_amount,
     )
     result = _summary(
         days,
@@ -473,24 +497,14 @@ def rfm_calibration_holdout(
         )
         raise DataError(msg)
     has_amount = monetary_value_col is not None
-    rows = _normalised(
-        _to_lazy(frame),
+    days = _checked_days(
+        frame,
         customer_id_col=customer_id_col,
         datetime_col=datetime_col,
         monetary_value_col=monetary_value_col,
         datetime_format=datetime_format,
-    )
-    _check_rows(
-        rows,
-        customer_id_col=customer_id_col,
         end=end,
         on_late=on_late,
-        has_amount=has_amount,
-    )
-    days = _per_day(
-        rows.filter(nw.col(_DAY) <= end),
-        customer_id_col=customer_id_col,
-        has_amount=has_amount,
     )
     calibration = _summary(
         days.filter(nw.col(_DAY) <= cut),
