@@ -369,15 +369,20 @@ def test_score_without_amounts_gives_no_clv(tmp_path: Path):
     assert {row["clv"] for row in _read_scores(out)} == {""}
 
 
+def _with_amount(source: Path, target: Path, amount: str) -> Path:
+    """A copy of the log ``source`` in which every amount is ``amount``."""
+    with source.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows[0])
+        writer.writerows([*row[:2], amount] for row in rows[1:])
+    return target
+
+
 def test_score_falls_back_to_own_spend(small_csv: Path, tmp_path: Path):
     """Identical amounts defeat Gamma-Gamma: CLV uses each own mean spend."""
-    log = tmp_path / "flat.csv"
-    with small_csv.open(newline="", encoding="utf-8") as source:
-        rows = list(csv.reader(source))
-    with log.open("w", newline="", encoding="utf-8") as target:
-        writer = csv.writer(target)
-        writer.writerow(rows[0])
-        writer.writerows([*row[:2], "10.00"] for row in rows[1:])
+    log = _with_amount(small_csv, tmp_path / "flat.csv", "10.00")
     out = tmp_path / "scores.csv"
     result = run(
         "score", str(log), "--customer-id-column", "cust",
@@ -537,14 +542,8 @@ def test_score_parquet_uses_its_amount_column_by_default(
 
 def test_score_with_zero_amounts_uses_own_spend(tmp_path: Path):
     """No positive spend: no Gamma-Gamma fit, CLV of 0 and no top share."""
-    log = tmp_path / "free.csv"
-    _transactions_csv(tmp_path / "paid.csv")
-    with (tmp_path / "paid.csv").open(newline="", encoding="utf-8") as source:
-        rows = list(csv.reader(source))
-    with log.open("w", newline="", encoding="utf-8") as target:
-        writer = csv.writer(target)
-        writer.writerow(rows[0])
-        writer.writerows([*row[:2], "0.00"] for row in rows[1:])
+    paid = _transactions_csv(tmp_path / "paid.csv")
+    log = _with_amount(paid, tmp_path / "free.csv", "0.00")
     out = tmp_path / "scores.csv"
     result = run(
         "score", str(log), "--customer-id-column", "cust",

@@ -685,10 +685,9 @@ def _static_target(
         return rule.static_target
     if rule.rule.target == "resume":
         return None  # the state's resume_lifecycle
-    try:
-        return _target(rule.rule, stage, {}, policy)
-    except ValueError:  # a rung outside the ladder: _step raises it
-        return None
+    # Policy validation keeps every source rung on the ladder, so a
+    # one-rung-down target always has a rung below to resolve to.
+    return _target(rule.rule, stage, {}, policy)
 
 
 def _move_writes(

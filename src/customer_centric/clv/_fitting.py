@@ -1157,15 +1157,12 @@ def _newton_polish(
 ) -> tuple[FloatArray, float, FloatArray]:
     """One Newton step from ``theta``, kept only if it raises the likelihood.
 
-    Returns the parameters with their log-likelihood and gradient.
+    Returns the parameters with their log-likelihood and gradient. Only
+    called after :func:`_check_maximum` accepted the point: the Hessian is
+    negative definite (so the solve succeeds) and the step moves each
+    parameter by under 1 % (so the candidate stays finite and positive).
     """
-    try:
-        step = np.linalg.solve(hessian, -gradient)
-    except np.linalg.LinAlgError:
-        return theta, value, gradient
-    candidate = theta + step
-    if not (np.isfinite(candidate).all() and (candidate > 0).all()):
-        return theta, value, gradient
+    candidate = theta + np.linalg.solve(hessian, -gradient)
     with np.errstate(all="ignore"):
         new_value, new_gradient = objective(candidate)
     if math.isfinite(new_value) and new_value >= value:
