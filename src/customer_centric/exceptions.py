@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 __all__ = [
+    "ArgumentTypeError",
     "ConvergenceError",
     "CustomerCentricDeprecationWarning",
     "CustomerCentricError",
@@ -49,6 +50,43 @@ class InvariantError(CustomerCentricError, ValueError):
         >>> issubclass(InvariantError, ValueError)
         True
     """
+
+
+@final
+class ArgumentTypeError(CustomerCentricError, TypeError):
+    """An argument of the wrong type, e.g. ``None`` or a ``float`` for money.
+
+    Attributes:
+        name: The argument's name.
+        value: The value given.
+        expected: What the argument accepts, in words.
+
+    Examples:
+        >>> from customer_centric.exceptions import ArgumentTypeError
+        >>> err = ArgumentTypeError.for_argument("margin", 12.5, "a Decimal")
+        >>> print(err)
+        margin must be a Decimal, got 12.5 (float); pass a Decimal
+        >>> issubclass(ArgumentTypeError, TypeError)
+        True
+    """
+
+    name: str
+    value: object
+    expected: str
+
+    @classmethod
+    def for_argument(
+        cls, name: str, value: object, expected: str
+    ) -> ArgumentTypeError:
+        """Build the error for argument ``name`` given ``value``."""
+        err = cls(
+            f"{name} must be {expected}, got {value!r} "
+            f"({type(value).__name__}); pass {expected}"
+        )
+        err.name = name
+        err.value = value
+        err.expected = expected
+        return err
 
 
 class InvalidTransitionError(CustomerCentricError, ValueError):

@@ -1,0 +1,216 @@
+"""Argument checks shared by every area: one copy, one behaviour.
+
+Rules call these where an argument enters, so a wrong type or value raises
+one of our errors whose message names the argument, shows the value and
+says what is allowed, instead of a bare ``TypeError`` or ``AttributeError``
+from deep inside the rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
+
+__all__ = [
+    "check_aware",
+    "check_choice",
+    "check_decimal",
+    "check_finite",
+    "check_instance",
+    "to_utc",
+]
+
+_T = TypeVar("_T")
+_C = TypeVar("_C", bound=str)
+
+
+def check_instance(
+    value: object, expected: type[_T], /, *, name: str, what: str = ""
+) -> _T:
+    """Return ``value`` if it is an instance of ``expected``.
+
+    ``bool`` is refused where a number is expected: ``True`` is not a count.
+
+    Raises:
+        ArgumentTypeError: ``value`` has another type.
+
+    Examples:
+        >>> from customer_centric._checks import check_instance
+        >>> check_instance(3, int, name="horizon")
+        3
+        >>> check_instance(None, int, name="horizon")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: horizon must be an \
+int, got None (NoneType); pass an int
+    """
+    number = expected in {int, float, Decimal}
+    if not isinstance(value, expected) or (number and isinstance(value, bool)):
+        article = "an" if expected.__name__[0] in "aeiouAEIOU" else "a"
+        raise ArgumentTypeError.for_argument(
+            name, value, what or f"{article} {expected.__name__}"
+        )
+    return value
+
+
+def check_choice(
+    value: object, allowed: Collection[_C], /, *, name: str
+) -> _C:
+    """Return ``value`` if it is one of ``allowed`` (a ``Literal`` option).
+
+    Raises:
+        InvariantError: ``value`` is not one of the options.
+
+    Examples:
+        >>> from customer_centric._checks import check_choice
+        >>> check_choice("raise", ("raise", "collect"), name="on_error")
+        'raise'
+        >>> check_choice("bogus", ("raise", "collect"), name="on_error")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: on_error must be one of \
+'raise', 'collect', got 'bogus'
+    """
+    for option in allowed:
+        if isinstance(value, str) and value == option:
+            return option
+    shown = ", ".join(repr(option) for option in allowed)
+    msg = f"{name} must be one of {shown}, got {value!r}"
+    raise InvariantError(msg)
+
+
+def check_decimal(value: object, /, *, name: str) -> Decimal:
+    """Return ``value`` if it is a finite :class:`~decimal.Decimal`.
+
+    ``int`` is accepted and converted exactly; ``float`` is refused because
+    money and the rates that multiply it are exact.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a ``Decimal`` or ``int``.
+        InvariantError: ``value`` is NaN or infinite.
+
+    Examples:
+        >>> from decimal import Decimal
+        >>> from customer_centric._checks import check_decimal
+        >>> check_decimal(Decimal("0.8"), name="retention")
+        Decimal('0.8')
+        >>> check_decimal(0.8, name="retention")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: retention must be a \
+Decimal, e.g. Decimal('0.8'), got 0.8 (float); pass a Decimal, e.g. \
+Decimal('0.8')
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = Decimal(value)
+    if not isinstance(value, Decimal):
+        example = (
+            f"Decimal({str(value)!r})"
+            if isinstance(value, float)
+            else ("Decimal('1.5')")
+        )
+        raise ArgumentTypeError.for_argument(
+            name, value, f"a Decimal, e.g. {example}"
+        )
+    if not value.is_finite():
+        msg = f"{name} must be a finite number, got {value!r}"
+        raise InvariantError(msg)
+    return value
+
+
+def check_finite(value: object, /, *, name: str) -> float:
+    """Return ``value`` as a finite ``float`` (``int`` and ``float`` accepted).
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a real number.
+        InvariantError: ``value`` is NaN, infinite or too large for a float.
+
+    Examples:
+        >>> from customer_centric._checks import check_finite
+        >>> check_finite(2, name="t")
+        2.0
+        >>> check_finite(float("nan"), name="t")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: t must be a finite \
+number, got nan
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ArgumentTypeError.for_argument(name, value, "a real number")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        msg = f"{name} must be a finite number, got {value!r}"
+        raise InvariantError(msg)
+    return number
+
+
+def check_aware(value: object, /, *, name: str) -> datetime:
+    """Return ``value`` if it is a timezone-aware :class:`datetime`.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a ``datetime``.
+        InvariantError: ``value`` is naive.
+
+    Examples:
+        >>> from datetime import datetime
+        >>> from customer_centric._checks import check_aware
+        >>> check_aware(datetime(2026, 1, 5), name="as_of")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: as_of must be \
+timezone-aware, got datetime.datetime(2026, 1, 5, 0, 0); attach a zone, \
+e.g. datetime(2026, 1, 5, tzinfo=UTC)
+    """
+    if not isinstance(value, datetime):
+        kind = (
+            "a datetime, not a date"
+            if isinstance(value, date)
+            else ("a timezone-aware datetime")
+        )
+        raise ArgumentTypeError.for_argument(name, value, kind)
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = (
+            f"{name} must be timezone-aware, got {value!r}; attach a zone, "
+            "e.g. datetime(2026, 1, 5, tzinfo=UTC)"
+        )
+        raise InvariantError(msg)
+    return value
+
+
+def to_utc(value: object, /, *, name: str) -> datetime:
+    """Return ``value`` as the same instant in UTC, checked as aware.
+
+    Comparing aware datetimes that share a ``ZoneInfo`` compares wall
+    clocks, which is wrong across a daylight-saving fold; instants in UTC
+    compare correctly.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a ``datetime``.
+        InvariantError: ``value`` is naive or out of range in UTC.
+
+    Examples:
+        >>> from datetime import datetime
+        >>> from zoneinfo import ZoneInfo
+        >>> from customer_centric._checks import to_utc
+        >>> ny = ZoneInfo("America/New_York")
+        >>> to_utc(datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=ny),
+        ...        name="occurred_at").isoformat()
+        '2026-11-01T06:10:00+00:00'
+    """
+    aware = check_aware(value, name=name)
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:
+        msg = (
+            f"{name} is out of range once converted to UTC, got {aware!r}; "
+            "pass a date between years 1 and 9999 in UTC"
+        )
+        raise InvariantError(msg) from None
