@@ -17,15 +17,32 @@ settings.register_profile(
 )
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+REFERENCE_DATA = Path(__file__).resolve().parent / "data"
+"""Reference data kept in the repository (licences allow it; see its
+README)."""
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+"""Reference data that only ``../shared`` beside the checkout holds (CI has
+it; a user's clone does not)."""
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """The reference data sets in ``../shared/data`` beside the checkout."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(
-            f"reference data not found at {SHARED_DATA}; check out the "
-            "project next to the 'shared' folder"
+    """The reference data sets kept in ``tests/data``."""
+    return REFERENCE_DATA
+
+
+@pytest.fixture(scope="session")
+def clvtools_data() -> Path:
+    """CLVTools' reference data in ``../shared/data/clvtools`` (GPL-3).
+
+    Not redistributable here, so tests that need it skip when the folder
+    is absent.
+    """
+    folder = SHARED_DATA / "clvtools"
+    if not folder.is_dir():
+        pytest.skip(
+            f"needs the CLVTools reference data in {folder} (the folder "
+            "'shared/data/clvtools' beside the checkout), which is not here"
         )
-    return SHARED_DATA
+    return folder
