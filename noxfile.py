@@ -1,4 +1,8 @@
-"""Developer tasks; CI (``.ci/run``) runs the same commands."""
+"""Developer tasks, one session per step of ``.ci/run``.
+
+Each session installs its tools and runs that step; ``.ci/run`` is the one
+definition of the checks, and CI runs all of them.
+"""
 
 import nox
 
@@ -6,40 +10,33 @@ nox.options.sessions = ["tests", "typing", "lint", "docs"]
 nox.options.default_venv_backend = "venv"
 
 
+def _step(session: nox.Session, name: str) -> None:
+    session.run("bash", ".ci/run", name, external=True)
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite, docstring and docs examples included."""
+    """Run the test suite with the coverage gate (docs examples included)."""
     session.install("-e", ".[all]", "--group", "test")
-    session.run("pytest", *session.posargs)
+    _step(session, "tests")
 
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    """Type-check the package and the typing tests with mypy --strict."""
+    """Type-check the package with mypy, the typing tests with pyright."""
     session.install("-e", ".[all]", "--group", "typing")
-    session.run("mypy")
+    _step(session, "types")
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Lint and check formatting."""
+    """Lint, check formatting, spelling and pyproject.toml."""
     session.install("--group", "lint")
-    session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", ".")
-    session.run("codespell", "src", "docs", "tests", "README.md")
+    _step(session, "lint")
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors."""
     session.install("-e", ".[all]", "--group", "docs")
-    session.run(
-        "sphinx-build",
-        "-n",
-        "-W",
-        "--keep-going",
-        "-b",
-        "html",
-        "docs",
-        "docs/_build/html",
-    )
+    _step(session, "docs")

@@ -480,7 +480,8 @@ cumulative_ax: Axes = plot.plot_cumulative_transactions(
 
 # --- Spark and the command line ----------------------------------------------
 session = SparkSession.builder.getOrCreate()
-spark_summary: DataFrame = session.createDataFrame(
+# pyspark's own overloads mention pandas types it leaves unknown.
+spark_summary: DataFrame = session.createDataFrame(  # pyright: ignore[reportUnknownMemberType]
     [(0.0, 0.0, 40.0)], ["frequency", "recency", "T"]
 )
 spark_fit: clv.BetaGeoFit = spark.fit_summary(
@@ -526,7 +527,8 @@ assert_type(
 )
 
 
-def _funnel(states: list[cc.RelationshipState]) -> None:
+def funnel_example(states: list[cc.RelationshipState]) -> None:
+    """The funnel API, typed over a list of states."""
     funnel: cc.LoyaltyFunnel = cc.loyalty_funnel(
         states, policy=cc.DEFAULT_POLICY
     )
