@@ -22,7 +22,7 @@ def test_ci_runs_the_readme_test_command():
     """CI runs the README's test command verbatim."""
     test_command = _shell_blocks()[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert test_command in ci.splitlines()
+    assert test_command in [line.strip() for line in ci.splitlines()]
 
 
 def test_readme_example_runs(capsys: pytest.CaptureFixture[str]):
