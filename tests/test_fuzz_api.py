@@ -1,0 +1,286 @@
+"""Fuzz the whole public API with valid and adversarial arguments.
+
+Every public function, and every public record's constructor, is called
+with arguments drawn per parameter: a valid value for its annotation, or an
+adversarial one (``None``, wrong types, NaN, infinities, huge numbers, naive
+or out-of-range datetimes, unknown options, empty or ill-typed sequences).
+Whatever happens must be one of three things:
+
+- it returns an answer with no NaN in it;
+- it raises one of our errors (:class:`CustomerCentricError`), or pydantic's
+  ``ValidationError`` at a record boundary, with a message;
+- never a bare ``TypeError``, ``AttributeError``, ``OverflowError``, decimal
+  error or warning turned error.
+
+Inputs are never mutated, whatever the outcome. The ``ci`` hypothesis
+profile runs more examples than ``dev``.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import inspect
+import math
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+import customer_centric as cc
+import strategies as domain
+from customer_centric import clv, frames, plot
+from customer_centric.exceptions import CustomerCentricError
+
+_NEW_YORK = ZoneInfo("America/New_York")
+
+ADVERSARIAL: tuple[object, ...] = (
+    None,
+    True,
+    -1,
+    0,
+    10**400,
+    math.nan,
+    math.inf,
+    -math.inf,
+    1e308,
+    -5e-324,
+    Decimal("NaN"),
+    Decimal("Infinity"),
+    Decimal("-Infinity"),
+    Decimal("1e999999"),
+    Decimal(-1),
+    Decimal("1e-999999"),
+    "",
+    "bogus",
+    "[/]:100:",
+    datetime(2026, 1, 5),  # noqa: DTZ001 - a naive datetime is the point
+    datetime(1, 1, 1, tzinfo=UTC),
+    datetime(9999, 12, 31, 23, 59, tzinfo=UTC),
+    datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=_NEW_YORK),
+    date(1, 1, 1),
+    date(9999, 12, 31),
+    timedelta(days=-1),
+    [],
+    [None],
+    [math.nan, 1.0],
+    ["x", -1],
+    (),
+    {},
+    {"bogus": 1},
+    object(),
+)
+"""Values no public function should mishandle."""
+
+_DEPTH = 6
+"""How deep arguments and answers are looked into: enough for any here."""
+
+_finite_floats = st.floats(0.0, 100.0)
+_numbers = st.lists(_finite_floats, min_size=1, max_size=4)
+_VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
+    # Matched against the annotation's text in this order: specific first.
+    ("RelationshipState", domain.relationship_states()),
+    ("Policy", st.just(cc.DEFAULT_POLICY) | domain.policies()),
+    ("Complaint", domain.complaints()),
+    ("KeyRiskIndicator", domain.key_risk_indicators()),
+    ("KanoNeed", domain.kano_needs()),
+    ("Transaction", domain.transaction_logs()),
+    ("Event", domain.events),
+    ("Customer", domain.customers),
+    ("Severity", domain.severities),
+    ("LoyaltyStage", domain.loyalty_stages),
+    ("LifecycleStage", domain.lifecycle_stages),
+    ("Decimal", domain.money),
+    ("datetime", domain.aware_datetimes),
+    ("date", st.dates()),
+    ("timedelta", st.timedeltas(timedelta(0), timedelta(days=400))),
+    ("bool", st.booleans()),
+    ("int", st.integers(0, 50)),
+    ("float", _finite_floats),
+    ("ArrayLike", _numbers),
+    ("Sequence", _numbers),
+    ("str", domain.customer_ids),
+)
+
+
+def _public() -> Iterator[tuple[str, Callable[..., object]]]:
+    for namespace in (cc, clv, frames, plot):
+        for name in namespace.__all__:
+            obj = getattr(namespace, name)
+            if not callable(obj) or _skipped(obj):
+                continue
+            yield f"{namespace.__name__}.{name}", obj
+
+
+def _skipped(obj: object) -> bool:
+    if not isinstance(obj, type):
+        return not inspect.isfunction(obj)
+    return (
+        issubclass(obj, (BaseException, enum.Enum))
+        or attrs.has(obj)  # answers: built by our code, never from outside
+        or not issubclass(obj, BaseModel)
+    )
+
+
+PUBLIC: dict[str, Callable[..., object]] = dict(_public())
+
+
+def _parameters(
+    target: Callable[..., object],
+) -> list[inspect.Parameter]:
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        return [
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, annotation=str(field)
+            )
+            for name, field in target.model_fields.items()
+        ]
+    return [
+        p
+        for p in inspect.signature(target).parameters.values()
+        if p.kind not in {p.VAR_POSITIONAL, p.VAR_KEYWORD}
+    ]
+
+
+def _valid_for(annotation: object) -> st.SearchStrategy[Any] | None:
+    text = str(annotation)
+    for marker, strategy in _VALID:
+        if re.search(rf"\b{marker}\b", text):
+            return strategy
+    return None
+
+
+def _argument(parameter: inspect.Parameter) -> st.SearchStrategy[Any]:
+    bad = st.sampled_from(ADVERSARIAL)
+    valid = _valid_for(parameter.annotation)
+    choices = [bad] if valid is None else [valid, valid, bad]
+    if parameter.default is not parameter.empty:
+        choices.append(st.just(parameter.default))
+    return st.one_of(choices)
+
+
+def _snapshot(value: object, depth: int = 0) -> object:
+    """A comparable picture of ``value``, NaN-safe, arrays included."""
+    if depth > 6:
+        return repr(value)
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, BaseModel):
+        return _snapshot(value.model_dump(), depth + 1)
+    if isinstance(value, dict):
+        return tuple(
+            (repr(k), _snapshot(v, depth + 1)) for k, v in value.items()
+        )
+    if isinstance(value, list | tuple | set | frozenset):
+        return (
+            type(value).__name__,
+            *(_snapshot(v, depth + 1) for v in value),
+        )
+    return repr(value)
+
+
+def _is_nan(value: object) -> bool:
+    if isinstance(value, float | Decimal):
+        return (
+            value.is_nan()
+            if isinstance(value, Decimal)
+            else (math.isnan(value))
+        )
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return bool(np.isnan(value).any())
+    return False
+
+
+def _children(value: object) -> Iterator[object]:
+    if isinstance(value, BaseModel):
+        yield from (getattr(value, n) for n in type(value).model_fields)
+    elif attrs.has(type(value)):
+        yield from attrs.astuple(value, recurse=False)
+    elif isinstance(value, list | tuple):
+        yield from value
+    elif isinstance(value, dict):
+        yield from value.values()
+
+
+def _has_nan(value: object, depth: int = 0) -> bool:
+    """Whether a NaN hides in an answer (floats, Decimals, arrays, fields)."""
+    if _is_nan(value):
+        return True
+    return depth < _DEPTH and any(
+        _has_nan(child, depth + 1) for child in _children(value)
+    )
+
+
+def _call(
+    name: str, target: Callable[..., object], data: st.DataObject
+) -> None:
+    args: list[object] = []
+    kwargs: dict[str, object] = {}
+    for parameter in _parameters(target):
+        if (
+            parameter.default is not parameter.empty
+            and data.draw(st.integers(0, 2), label="omit") == 0
+        ):
+            continue
+        value = data.draw(_argument(parameter), label=parameter.name)
+        if parameter.kind == parameter.POSITIONAL_ONLY:
+            args.append(value)
+        else:
+            kwargs[parameter.name] = value
+    before = _snapshot((args, kwargs))
+    shown = f"{name}(*{args!r}, **{kwargs!r})"
+    try:
+        result = target(*copy.copy(args), **kwargs)
+    except (CustomerCentricError, ValidationError) as error:
+        message = str(error)
+    except Exception as error:  # noqa: BLE001 - this is what we look for
+        pytest.fail(
+            f"{shown} raised a bare {type(error).__name__}: {error}",
+            pytrace=False,
+        )
+    else:
+        message = "answered"
+        assert not _has_nan(result), f"{shown} returned a NaN: {result!r}"
+    finally:
+        plot_close()
+    assert message, f"{shown} raised an error with no message"
+    assert _snapshot((args, kwargs)) == before, f"{shown} mutated its input"
+
+
+def plot_close() -> None:
+    """Close the figures a plot call opened."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - only when plotted
+
+    plt.close("all")
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+@settings(
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(data=st.data())
+def test_public_callable_survives_any_input(
+    name: str, data: st.DataObject
+) -> None:
+    """Any input gives an answer without NaN or one of our errors."""
+    _call(name, PUBLIC[name], data)
+
+
+def test_the_fuzz_covers_the_public_api() -> None:
+    """Every public function and record of the core and extras is fuzzed."""
+    assert len(PUBLIC) > 120
+    assert "customer_centric.apply_event" in PUBLIC
+    assert "customer_centric.clv.fit_bg_nbd" in PUBLIC
