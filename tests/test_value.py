@@ -569,3 +569,54 @@ def test_int_money_is_accepted_exactly():
     """An int amount is money too, converted exactly."""
     assert share_of_wallet(1, category_spend=4) == Decimal("0.25")  # type: ignore[arg-type]
     assert simple_lifetime_value(1200, 2) == Decimal(2400)  # type: ignore[arg-type]
+
+
+def _nearly_one(nines: int) -> Decimal:
+    """A retention of 0.99...9 with ``nines`` nines, exactly."""
+    return Decimal("0." + "9" * nines)
+
+
+@pytest.mark.parametrize(
+    ("retention", "discount"),
+    [
+        (Decimal(1), Decimal("1e-999999")),
+        (_nearly_one(1_000_001), Decimal(0)),
+        (_nearly_one(1_000_040), Decimal(0)),
+    ],
+    ids=["tiny-discount", "overflowing-value", "vanishing-gap"],
+)
+def test_unrepresentable_infinite_values_are_refused(
+    retention: Decimal, discount: Decimal
+):
+    """A value too large for Decimal raises our error, not decimal's."""
+    with pytest.raises(InvariantError, match="cannot be represented"):
+        lifetime_value(
+            Decimal(100),
+            retention=retention,
+            discount_rate=discount,
+            period="Y",
+        )
+
+
+def test_a_tiny_discount_with_full_retention_is_not_lost():
+    """With retention 1, a discount rate of 1e-30 still counts (no 1 + d)."""
+    clv = lifetime_value(
+        Decimal(100),
+        retention=Decimal(1),
+        discount_rate=Decimal("1e-30"),
+        period="Y",
+    )
+    assert clv.value == Decimal("1E+32")
+    assert clv.expected_periods == Decimal("Infinity")
+
+
+def test_unrepresentable_relative_change_is_refused():
+    """A relative change too large for Decimal raises our error."""
+    with pytest.raises(InvariantError, match="relative change"):
+        retention_effect(
+            Decimal(1),
+            retention=Decimal("1e-1000020"),
+            change=Decimal("0.5"),
+            discount_rate=Decimal("0.1"),
+            period="Y",
+        )

@@ -7,7 +7,7 @@ numpy. The probabilistic customer-base models live in
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, DivisionByZero, Overflow
 from typing import Final, final, get_args
 
 import attrs
@@ -323,18 +323,31 @@ def lifetime_value(
                 "or a positive discount_rate"
             )
             raise InvariantError(msg)
-        expected = retention / (_ONE - retention) if retention < _ONE else None
+        try:
+            # 1 - r first: with r = 1 a tiny d must not vanish in 1 + d.
+            value = margin * retention / ((_ONE - retention) + discount_rate)
+            expected = (
+                retention / (_ONE - retention)
+                if retention < _ONE
+                else Decimal("Infinity")
+            )
+        except (Overflow, DivisionByZero):
+            msg = (
+                f"retention {retention!r} is so close to 1 and discount_rate "
+                f"{discount_rate!r} so close to 0 that the infinite-horizon "
+                "value cannot be represented; pass a horizon, a lower "
+                "retention or a larger discount_rate"
+            )
+            raise InvariantError(msg) from None
         return LifetimeValue(
-            value=margin * retention / (_ONE + discount_rate - retention),
+            value=value,
             margin=margin,
             retention=retention,
             discount_rate=discount_rate,
             period=period,
             horizon=None,
             periods=(),
-            expected_periods=(
-                expected if expected is not None else Decimal("Infinity")
-            ),
+            expected_periods=expected,
         )
     check_instance(horizon, int, name="horizon", what="an int or None")
     if not 0 <= horizon <= MAX_HORIZON:
@@ -482,13 +495,23 @@ def retention_effect(
         horizon=horizon,
     )
     difference = after.value - before.value
+    relative: Decimal | None = None
+    if before.value != _ZERO:
+        try:
+            relative = difference / before.value
+        except Overflow:
+            msg = (
+                f"the value before, {before.value!r}, is so small that the "
+                f"relative change ({difference!r} over it) cannot be "
+                "represented; use the absolute change, or pass a larger "
+                "retention or margin"
+            )
+            raise InvariantError(msg) from None
     return RetentionEffect(
         before=before,
         after=after,
         change=difference,
-        relative_change=(
-            difference / before.value if before.value != _ZERO else None
-        ),
+        relative_change=relative,
     )
 
 
