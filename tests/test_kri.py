@@ -557,6 +557,14 @@ KRI_CALLS = {
         lambda: share_unlikely_alive([0.1], threshold="0.5"),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
+    "alive-snan-threshold": (
+        lambda: share_unlikely_alive([0.1], threshold=Decimal("sNaN")),
+        InvariantError,
+    ),
+    "alive-snan-element": (
+        lambda: share_unlikely_alive([Decimal("sNaN")], threshold=0.5),
+        InvariantError,
+    ),
     "alive-nan-threshold": (
         lambda: share_unlikely_alive([0.1], threshold=float("nan")),
         InvariantError,

@@ -791,6 +791,8 @@ def _probability(value: object, /, *, name: str) -> float:
         value, numbers.Real | Decimal
     ):
         raise ArgumentTypeError.for_argument(name, value, "a real number")
+    if isinstance(value, Decimal) and value.is_snan():
+        return math.nan
     try:
         return float(value)
     except OverflowError:
