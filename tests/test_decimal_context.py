@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customer_centric import (
     PRIMARY_STUDIES,
@@ -31,6 +33,7 @@ from customer_centric import (
     simple_lifetime_value,
 )
 from customer_centric._types import DECIMAL_CONTEXT, check_rate
+from strategies import discount_rates, money, retention_rates
 
 CHURN = customer_health_kri(
     CustomerHealthKpi.CHURN_RATE, amber=Decimal("0.10"), red=Decimal("0.15")
@@ -167,3 +170,37 @@ def test_the_rate_hint_does_not_depend_on_the_callers_context():
         pytest.raises(ValueError, match=r"Decimal\('0\.125'\)"),
     ):
         check_rate(Decimal("12.5"), name="retention")
+
+
+@given(
+    margin=money,
+    retention=retention_rates,
+    discount=discount_rates,
+    horizon=st.none() | st.integers(0, 40),
+    prec=st.integers(1, 40),
+    rounding=st.sampled_from(
+        [decimal.ROUND_DOWN, decimal.ROUND_UP, decimal.ROUND_HALF_UP]
+    ),
+)
+def test_lifetime_value_is_the_same_in_any_caller_context(  # noqa: PLR0917 - hypothesis passes them by name
+    margin: Decimal,
+    retention: Decimal,
+    discount: Decimal,
+    horizon: int | None,
+    prec: int,
+    rounding: str,
+):
+    """For any figures, any caller precision and rounding give one answer."""
+
+    def value() -> object:
+        return lifetime_value(
+            margin,
+            retention=retention,
+            discount_rate=discount,
+            period="M",
+            horizon=horizon,
+        )
+
+    expected = value()
+    with decimal.localcontext(prec=prec, rounding=rounding, traps=[]):
+        assert value() == expected
