@@ -201,3 +201,22 @@ def test_blank_cdnow_lines_are_skipped(monkeypatch: pytest.MonkeyPatch):
     assert [t.day for t in log] == [date(1997, 1, 1), date(1997, 1, 18)]
     assert [t.amount for t in log] == [Decimal("29.33"), Decimal("29.73")]
     assert {t.customer_id for t in log} == {"0001"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " 00004 000x 19970101  2   29.33",
+        " 00004 0001 19971301  2   29.33",
+        " 00004 0001 19970101  2   lots",
+        " 00004 0001 19970101  2   -1",
+    ],
+    ids=["bad-id", "bad-month", "bad-amount", "negative-amount"],
+)
+def test_an_unreadable_cdnow_value_is_reported(
+    monkeypatch: pytest.MonkeyPatch, line: str
+):
+    """A value that cannot be read raises DataError naming the line."""
+    monkeypatch.setattr(_datasets, "_lines", lambda _: [line])
+    with pytest.raises(DataError, match=r"line 1 of CDNOW_sample\.txt cannot"):
+        cc.load_cdnow_sample()

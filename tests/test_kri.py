@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -30,7 +30,11 @@ from customer_centric import (
     share_unlikely_alive,
     silent_dissatisfaction_share,
 )
-from customer_centric.exceptions import InvariantError, PolicyError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    InvariantError,
+    PolicyError,
+)
 from strategies import key_risk_indicators, unit_decimals
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -274,7 +278,7 @@ def test_customer_health_kpis(
 @pytest.mark.parametrize(
     ("part", "whole", "error", "message"),
     [
-        (-1, 10, InvariantError, ">= 0"),
+        (-1, 10, InvariantError, "count from 0"),
         (1, 0, InvariantError, "above 0"),
         (11, 10, InvariantError, "cannot exceed"),
         (1.5, 10, TypeError, "whole number"),
@@ -445,3 +449,238 @@ def test_levels_are_monotone_in_the_worse_direction(
     )
     ranks = [kri.level(v).rank for v in worse_last]
     assert ranks == sorted(ranks)
+
+
+KRI_CALLS = {
+    "level-float": (lambda: CHURN.level(0.5), ArgumentTypeError),  # type: ignore[arg-type]
+    "level-huge": (lambda: CHURN.level(Decimal("1e999999")), InvariantError),
+    "assess-none-indicator": (
+        lambda: assess_kri(None, Decimal(0)),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "assess-float": (lambda: assess_kri(CHURN, 0.5), ArgumentTypeError),  # type: ignore[arg-type]
+    "assess-text": (lambda: assess_kri(CHURN, "0.5"), ArgumentTypeError),  # type: ignore[arg-type]
+    "assess-nan": (lambda: assess_kri(CHURN, Decimal("NaN")), InvariantError),
+    "assess-huge": (
+        lambda: assess_kri(CHURN, Decimal("1e999999")),
+        InvariantError,
+    ),
+    "assess-huge-int": (lambda: assess_kri(CHURN, 10**400), InvariantError),  # type: ignore[arg-type]
+    "assess-at-date": (
+        lambda: assess_kri(CHURN, Decimal(0), at="2026-01-01"),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "series-none": (
+        lambda: assess_kri_series(CHURN, None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "series-text": (
+        lambda: assess_kri_series(CHURN, "0.1"),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "series-wrong-element": (
+        lambda: assess_kri_series(CHURN, [*series("0.1"), Decimal(1)]),  # type: ignore[list-item]
+        ArgumentTypeError,
+    ),
+    "series-none-indicator": (
+        lambda: assess_kri_series(None, series("0.1")),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "series-float-band": (
+        lambda: assess_kri_series(CHURN, series("0.1"), stable_band=0.1),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "series-nan-band": (
+        lambda: assess_kri_series(
+            CHURN, series("0.1"), stable_band=Decimal("NaN")
+        ),
+        InvariantError,
+    ),
+    "series-huge-band": (
+        lambda: assess_kri_series(
+            CHURN, series("0.1"), stable_band=Decimal("1e999999")
+        ),
+        InvariantError,
+    ),
+    "rate-huge-count": (
+        lambda: complaint_rate(1, customers=10**400),
+        InvariantError,
+    ),
+    "rate-none": (
+        lambda: churn_rate(None, customers_at_start=3),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "silent-bogus-channel": (
+        lambda: silent_dissatisfaction_share(
+            1,
+            customers=10,
+            assumptions=PRIMARY_STUDIES,
+            channel="bogus",  # type: ignore[arg-type]
+        ),
+        InvariantError,
+    ),
+    "silent-no-assumptions": (
+        lambda: silent_dissatisfaction_share(
+            1,
+            customers=10,
+            assumptions=None,  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+    ),
+    "silent-huge": (
+        lambda: silent_dissatisfaction_share(
+            10**400, customers=10**400, assumptions=PRIMARY_STUDIES
+        ),
+        InvariantError,
+    ),
+    "alive-none": (
+        lambda: share_unlikely_alive(None, threshold=0.5),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "alive-text-element": (
+        lambda: share_unlikely_alive([0.1, "0.2"], threshold=0.5),  # type: ignore[list-item]
+        ArgumentTypeError,
+    ),
+    "alive-none-element": (
+        lambda: share_unlikely_alive([None], threshold=0.5),  # type: ignore[list-item]
+        ArgumentTypeError,
+    ),
+    "alive-inf": (
+        lambda: share_unlikely_alive([float("inf")], threshold=0.5),
+        InvariantError,
+    ),
+    "alive-huge-int": (
+        lambda: share_unlikely_alive([10**400], threshold=0.5),
+        InvariantError,
+    ),
+    "alive-text-threshold": (
+        lambda: share_unlikely_alive([0.1], threshold="0.5"),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "alive-snan-threshold": (
+        lambda: share_unlikely_alive([0.1], threshold=Decimal("sNaN")),
+        InvariantError,
+    ),
+    "alive-snan-element": (
+        lambda: share_unlikely_alive([Decimal("sNaN")], threshold=0.5),
+        InvariantError,
+    ),
+    "alive-nan-threshold": (
+        lambda: share_unlikely_alive([0.1], threshold=float("nan")),
+        InvariantError,
+    ),
+    "signal-none": (
+        lambda: breach_signal(None, customer_id="C-1"),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "signal-no-customer": (
+        lambda: breach_signal(assess_kri(CHURN, Decimal(1)), customer_id=None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+    ),
+    "signal-naive": (
+        lambda: breach_signal(
+            assess_kri(CHURN, Decimal(1)),
+            customer_id="C-1",
+            occurred_at=datetime(2026, 1, 1),  # noqa: DTZ001 - the point
+        ),
+        InvariantError,
+    ),
+    "signal-text-score": (
+        lambda: breach_signal(
+            assess_kri(CHURN, Decimal(1), at=T0),
+            customer_id="C-1",
+            amber_score="0.5",  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+    ),
+    "signal-nan-score": (
+        lambda: breach_signal(
+            assess_kri(CHURN, Decimal(1), at=T0),
+            customer_id="C-1",
+            red_score=float("nan"),
+        ),
+        InvariantError,
+    ),
+    "health-bogus-kpi": (
+        lambda: customer_health_kri(
+            "bogus",  # type: ignore[arg-type]
+            amber=Decimal("0.1"),
+            red=Decimal("0.2"),
+        ),
+        InvariantError,
+    ),
+    "health-huge-red": (
+        lambda: customer_health_kri(
+            CustomerHealthKpi.CHURN_RATE,
+            amber=Decimal("0.1"),
+            red=Decimal("1e999999"),
+        ),
+        ValidationError,
+    ),
+    "observation-huge": (
+        lambda: KpiObservation(at=T0, value=Decimal("1e999999")),
+        ValidationError,
+    ),
+    "observation-far-past-naive": (
+        lambda: KpiObservation(at=datetime(1, 1, 1), value=Decimal(1)),  # noqa: DTZ001
+        ValidationError,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("call", "error"), list(KRI_CALLS.values()), ids=list(KRI_CALLS)
+)
+def test_kri_rules_refuse_bad_input_with_our_error(
+    call: object, error: type[Exception]
+):
+    """Wrong types, non-finite or absurd values raise our error."""
+    with pytest.raises(error):
+        call()  # type: ignore[operator]
+
+
+def test_customer_health_kri_takes_the_kpi_by_value():
+    """A KPI given as its string value selects the same indicator."""
+    by_value = customer_health_kri(
+        "churn_rate",  # type: ignore[arg-type]
+        amber=Decimal("0.10"),
+        red=Decimal("0.15"),
+    )
+    assert by_value == CHURN
+
+
+def test_share_unlikely_alive_takes_decimals_and_generators():
+    """Decimal probabilities and one-pass iterables are counted alike."""
+    got = share_unlikely_alive(
+        (p for p in [Decimal("0.1"), Decimal("0.9")]), threshold=Decimal("0.5")
+    )
+    assert got == Decimal("0.5000")
+
+
+def test_series_across_the_whole_calendar():
+    """Observations from year 1 to year 9999 give a finite slope."""
+    first = KpiObservation(
+        at=datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5))),
+        value=Decimal("0.01"),
+    )
+    last = KpiObservation(
+        at=datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))),
+        value=Decimal("0.2"),
+    )
+    result = assess_kri_series(CHURN, [first, last])
+    assert result.trend is Trend.WORSENING
+    assert result.slope_per_day is not None
+    assert result.slope_per_day.is_finite()
+    assert result.slope_per_day > 0
+
+
+def test_series_with_extreme_values_does_not_overflow():
+    """The largest and smallest accepted values give a finite slope."""
+    values = [Decimal("1e18"), Decimal("-1e18"), Decimal("1e-999999")]
+    observations = [
+        KpiObservation(at=T0 + timedelta(microseconds=i), value=v)
+        for i, v in enumerate(values)
+    ]
+    result = assess_kri_series(CHURN, observations)
+    assert result.slope_per_day is not None
+    assert result.slope_per_day.is_finite()

@@ -18,7 +18,11 @@ from customer_centric import (
     validate_rfm_summary,
 )
 from customer_centric._transactions import TimeUnit
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from strategies import transaction_logs, transactions
 
 CALIBRATION_END = date(1997, 9, 30)
@@ -260,6 +264,14 @@ def test_transaction_round_trips_through_json():
         {"amount": Decimal("-0.01")},
         {"quantity": -1},
         {"extra": 1},
+        {"amount": Decimal("1e999999")},
+        {"amount": Decimal("NaN")},
+        {"amount": float("inf")},
+        {"amount": "lots"},
+        {"amount": 10**400},
+        {"quantity": 10**400},
+        {"customer_id": None},
+        {"occurred_at": None},
     ],
     ids=[
         "naive",
@@ -268,6 +280,14 @@ def test_transaction_round_trips_through_json():
         "negative-amount",
         "negative-quantity",
         "extra",
+        "huge-amount",
+        "nan-amount",
+        "inf-amount",
+        "text-amount",
+        "huge-int-amount",
+        "huge-quantity",
+        "no-customer",
+        "no-time",
     ],
 )
 def test_transaction_rejects_bad_fields(fields: dict[str, object]):
@@ -382,6 +402,9 @@ def test_holdout_excludes_customers_first_seen_in_the_holdout():
         (([1], [float("nan")], [2.0]), "finite"),
         (([1], ["x"], [2.0]), "finite"),
         (([True], [1.0], [2.0]), "finite"),
+        (([10**400], [1.0], [2.0]), "finite"),
+        (([1], [Decimal("1e999999")], [2.0]), "finite"),
+        (([1], [1.0], [float("inf")]), "finite"),
     ],
     ids=[
         "ragged",
@@ -395,6 +418,9 @@ def test_holdout_excludes_customers_first_seen_in_the_holdout():
         "nan",
         "text",
         "bool",
+        "huge-int",
+        "huge-decimal",
+        "infinite",
     ],
 )
 def test_validate_rfm_summary_names_bad_rows(
@@ -457,3 +483,140 @@ def test_summary_invariants_and_order_independence(data: st.DataObject):
         rfm_summary(shuffled, observation_end=date(2024, 2, 1), time_unit="W")
         == summary
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"observation_end": None}, ArgumentTypeError, "observation_end"),
+        ({"observation_end": "2024-01-31"}, ArgumentTypeError, "a date"),
+        (
+            {"observation_end": datetime(2024, 1, 31)},  # noqa: DTZ001
+            InvariantError,
+            "naive",
+        ),
+        ({"time_unit": None}, ArgumentTypeError, "time_unit"),
+        ({"time_unit": ["D"]}, ArgumentTypeError, "time_unit"),
+        ({"on_late": "ignore"}, InvariantError, "on_late"),
+        ({"first_purchase_counts": "yes"}, ArgumentTypeError, "first_"),
+        ({"first_purchase_counts": None}, ArgumentTypeError, "first_"),
+    ],
+    ids=[
+        "no-end",
+        "text-end",
+        "naive-end",
+        "no-unit",
+        "list-unit",
+        "bogus-on-late",
+        "text-flag",
+        "none-flag",
+    ],
+)
+def test_rfm_options_are_checked(
+    kwargs: dict[str, object], error: type[Exception], match: str
+):
+    """Wrong options raise our error naming them, in both summaries."""
+    with pytest.raises(error, match=match):
+        rfm_summary(
+            [_t("A", 1)],
+            **{"observation_end": date(2024, 1, 31), **kwargs},  # type: ignore[arg-type]
+        )
+    holdout_kwargs = {
+        "calibration_end": date(2024, 1, 2),
+        "observation_end": date(2024, 1, 31),
+        **kwargs,
+    }
+    with pytest.raises(error, match=match):
+        rfm_calibration_holdout([_t("A", 1)], **holdout_kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "calibration_end",
+    [None, datetime(2024, 1, 2)],  # noqa: DTZ001 - the point
+    ids=["none", "naive"],
+)
+def test_calibration_end_is_checked(calibration_end: object):
+    """calibration_end must be a date or an aware datetime."""
+    with pytest.raises((ArgumentTypeError, InvariantError), match="calib"):
+        rfm_calibration_holdout(
+            [_t("A", 1)],
+            calibration_end=calibration_end,  # type: ignore[arg-type]
+            observation_end=date(2024, 1, 31),
+        )
+
+
+@pytest.mark.parametrize("log", [None, 42], ids=["none", "number"])
+def test_a_log_that_is_not_iterable_is_refused(log: object):
+    """A log that is not an iterable of records is refused by name."""
+    with pytest.raises(ArgumentTypeError, match="transactions"):
+        rfm_summary(log, observation_end=date(2024, 1, 31))  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="transactions"):
+        rfm_calibration_holdout(
+            log,  # type: ignore[arg-type]
+            calibration_end=date(2024, 1, 2),
+            observation_end=date(2024, 1, 31),
+        )
+
+
+def test_an_aware_observation_end_counts_on_its_date():
+    """An aware datetime as observation_end counts on its calendar date."""
+    summary = rfm_summary(
+        [_t("A", 1)],
+        observation_end=datetime(2024, 1, 31, 23, tzinfo=UTC),
+    )
+    assert summary.observation_end == date(2024, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("first", "end"),
+    [
+        (date(1, 1, 1), date(9999, 12, 31)),
+        (
+            datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5))),
+            datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))),
+        ),
+    ],
+    ids=["dates", "aware-datetimes-at-the-edges"],
+)
+def test_summaries_span_the_whole_calendar(first: date, end: date):
+    """Year 1 to year 9999 summarises without overflowing."""
+    log = [Transaction(customer_id="A", occurred_at=first)]
+    summary = rfm_summary(log, observation_end=end, time_unit="Y")
+    assert summary.T[0] == pytest.approx(9999, abs=1)
+
+
+@pytest.mark.parametrize(
+    ("columns", "kwargs"),
+    [
+        ((None, [0.0], [1.0]), {}),
+        (([0], "0", [1.0]), {}),
+        (([0], [0.0], [1.0]), {"customer_ids": "A"}),
+        (([0], [0.0], [1.0]), {"monetary_value": 3}),
+    ],
+    ids=["none-frequency", "text-recency", "text-ids", "number-money"],
+)
+def test_validate_rfm_summary_needs_sequences(
+    columns: tuple[object, object, object], kwargs: dict[str, object]
+):
+    """Each column must be a sequence, not None, a string or a number."""
+    with pytest.raises(ArgumentTypeError, match="a sequence"):
+        validate_rfm_summary(*columns, **kwargs)  # type: ignore[arg-type]
+
+
+def test_validate_rfm_summary_accepts_arrays():
+    """Arrays from numpy are columns too."""
+    np = pytest.importorskip("numpy")
+    validate_rfm_summary(
+        np.array([1, 0]), np.array([2.0, 0]), np.array([3.0, 3])
+    )
+
+
+def test_validate_rfm_summary_needs_text_ids():
+    """Customer ids that are not strings are named, not a bare TypeError."""
+    with pytest.raises(DataError, match=r"row 1 \(customer_ids=\[2\]\)"):
+        validate_rfm_summary(
+            [0, 0],
+            [0, 0],
+            [1, 1],
+            customer_ids=["A", [2]],  # type: ignore[list-item]
+        )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,9 @@ from customer_centric import (
     share_of_wallet,
     simple_lifetime_value,
 )
-from customer_centric.exceptions import InvariantError
+from customer_centric._types import MAX_MONEY
+from customer_centric._value import MAX_HORIZON
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 from strategies import discount_rates, money, retention_rates
 
 margins = money
@@ -396,3 +399,224 @@ def test_shares_reject_impossible_figures(part: str, whole: str, match: str):
         share_of_wallet(Decimal(part), category_spend=Decimal(whole))
     with pytest.raises(InvariantError, match=match):
         share_of_market(Decimal(part), market_sales=Decimal(whole))
+
+
+def _value_call(name: str, bad: object) -> Callable[[], object]:
+    """A call of a value rule with ``bad`` in argument ``name``."""
+    good: dict[str, object] = {
+        "margin": Decimal(100),
+        "retention": Decimal("0.8"),
+        "discount_rate": Decimal("0.1"),
+        "period": "Y",
+        "horizon": 3,
+    }
+    if name in good:
+        args = {**good, name: bad}
+        margin = args.pop("margin")
+        return lambda: lifetime_value(margin, **args)  # type: ignore[arg-type]
+    calls: dict[str, Callable[[], object]] = {
+        "annual_income": lambda: simple_lifetime_value(bad, 3),  # type: ignore[arg-type]
+        "years": lambda: simple_lifetime_value(Decimal(1), bad),  # type: ignore[arg-type]
+        "change": lambda: retention_effect(
+            Decimal(100),
+            retention=Decimal("0.8"),
+            change=bad,  # type: ignore[arg-type]
+            discount_rate=Decimal("0.1"),
+            period="Y",
+        ),
+        "customers": lambda: retention_vs_acquisition_cost(
+            bad,  # type: ignore[arg-type]
+            retention_cost_per_customer=Decimal(1),
+        ),
+        "retention_cost_per_customer": lambda: retention_vs_acquisition_cost(
+            1,
+            retention_cost_per_customer=bad,  # type: ignore[arg-type]
+        ),
+        "multiple": lambda: retention_vs_acquisition_cost(
+            1,
+            retention_cost_per_customer=Decimal(1),
+            multiple=bad,  # type: ignore[arg-type]
+        ),
+        "spend_with_firm": lambda: share_of_wallet(
+            bad,  # type: ignore[arg-type]
+            category_spend=Decimal(1),
+        ),
+        "category_spend": lambda: share_of_wallet(
+            Decimal(0),
+            category_spend=bad,  # type: ignore[arg-type]
+        ),
+        "market_sales": lambda: share_of_market(
+            Decimal(0),
+            market_sales=bad,  # type: ignore[arg-type]
+        ),
+    }
+    return calls[name]
+
+
+BAD_VALUE_INPUTS = [
+    ("margin", 1.5, ArgumentTypeError),
+    ("margin", "100", ArgumentTypeError),
+    ("margin", None, ArgumentTypeError),
+    ("margin", Decimal("NaN"), InvariantError),
+    ("margin", Decimal("Infinity"), InvariantError),
+    ("margin", Decimal("1e999999"), InvariantError),
+    ("margin", 10**400, InvariantError),
+    ("retention", 0.8, ArgumentTypeError),
+    ("retention", Decimal("sNaN"), InvariantError),
+    ("discount_rate", None, ArgumentTypeError),
+    ("discount_rate", float("inf"), ArgumentTypeError),
+    ("discount_rate", Decimal("-Infinity"), InvariantError),
+    ("discount_rate", Decimal("9E+999999"), InvariantError),
+    ("period", "fortnight", InvariantError),
+    ("period", None, InvariantError),
+    ("horizon", 10**6, InvariantError),
+    ("horizon", 10**400, InvariantError),
+    ("horizon", "3", ArgumentTypeError),
+    ("annual_income", 1200.0, ArgumentTypeError),
+    ("annual_income", Decimal("1e999999"), InvariantError),
+    ("years", Decimal("1e999999"), InvariantError),
+    ("years", 10**400, InvariantError),
+    ("years", float("nan"), ArgumentTypeError),
+    ("change", 0.05, ArgumentTypeError),
+    ("change", Decimal("NaN"), InvariantError),
+    ("change", Decimal("1e999999"), InvariantError),
+    ("customers", Decimal("9E+999999"), ArgumentTypeError),
+    ("customers", 10**400, InvariantError),
+    ("customers", 2.5, ArgumentTypeError),
+    ("customers", True, ArgumentTypeError),
+    ("retention_cost_per_customer", Decimal("9E+999999"), InvariantError),
+    ("retention_cost_per_customer", float("nan"), ArgumentTypeError),
+    ("multiple", Decimal(5), ArgumentTypeError),
+    ("multiple", None, ArgumentTypeError),
+    (
+        "multiple",
+        ACQUISITION_COST_MULTIPLE_PRIMARY.override(Decimal("1e999999")),
+        InvariantError,
+    ),
+    ("spend_with_firm", None, ArgumentTypeError),
+    ("category_spend", Decimal("Infinity"), InvariantError),
+    ("market_sales", Decimal("1e999999"), InvariantError),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "bad", "error"),
+    BAD_VALUE_INPUTS,
+    ids=[f"{name}-{bad!r}"[:40] for name, bad, _ in BAD_VALUE_INPUTS],
+)
+def test_value_rules_refuse_bad_input_with_our_error(
+    name: str, bad: object, error: type[Exception]
+):
+    """Wrong types, non-finite or absurd figures raise our error by name."""
+    call = _value_call(name, bad)
+    with pytest.raises(error) as caught:
+        call()
+    shown = (
+        "assumption"
+        if name == "multiple" and error is InvariantError
+        else name
+    )
+    assert shown in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "horizon", [0, 1, 7, MAX_HORIZON], ids=["zero", "one", "week", "maximum"]
+)
+def test_horizon_up_to_the_maximum_is_summed(horizon: int):
+    """Horizons up to MAX_HORIZON are summed period by period."""
+    clv = lifetime_value(
+        Decimal(10),
+        retention=Decimal("0.99"),
+        discount_rate=Decimal("0.001"),
+        period="D",
+        horizon=horizon,
+    )
+    assert len(clv.periods) == horizon
+    assert clv.value == sum((p.value for p in clv.periods), Decimal(0))
+
+
+def test_horizon_above_the_maximum_is_refused_with_a_fix():
+    """A horizon above MAX_HORIZON is refused, pointing to horizon=None."""
+    with pytest.raises(InvariantError, match="None for no end"):
+        lifetime_value(
+            Decimal(10),
+            retention=Decimal("0.99"),
+            discount_rate=Decimal("0.001"),
+            period="D",
+            horizon=MAX_HORIZON + 1,
+        )
+
+
+@pytest.mark.parametrize(
+    ("amount", "accepted"),
+    [
+        (MAX_MONEY, True),
+        (MAX_MONEY + Decimal("0.01"), False),
+        (Decimal("1e-999999"), True),
+    ],
+    ids=["at-bound", "above-bound", "tiny"],
+)
+def test_money_is_bounded(amount: Decimal, accepted: bool):
+    """Amounts up to MAX_MONEY are accepted; larger ones are refused."""
+    if accepted:
+        assert share_of_wallet(amount, category_spend=MAX_MONEY) >= 0
+    else:
+        with pytest.raises(InvariantError, match="at most 1E"):
+            share_of_wallet(amount, category_spend=amount)
+
+
+def test_int_money_is_accepted_exactly():
+    """An int amount is money too, converted exactly."""
+    assert share_of_wallet(1, category_spend=4) == Decimal("0.25")  # type: ignore[arg-type]
+    assert simple_lifetime_value(1200, 2) == Decimal(2400)  # type: ignore[arg-type]
+
+
+def _nearly_one(nines: int) -> Decimal:
+    """A retention of 0.99...9 with ``nines`` nines, exactly."""
+    return Decimal("0." + "9" * nines)
+
+
+@pytest.mark.parametrize(
+    ("retention", "discount"),
+    [
+        (Decimal(1), Decimal("1e-999999")),
+        (_nearly_one(1_000_001), Decimal(0)),
+        (_nearly_one(1_000_040), Decimal(0)),
+    ],
+    ids=["tiny-discount", "overflowing-value", "vanishing-gap"],
+)
+def test_unrepresentable_infinite_values_are_refused(
+    retention: Decimal, discount: Decimal
+):
+    """A value too large for Decimal raises our error, not decimal's."""
+    with pytest.raises(InvariantError, match="cannot be represented"):
+        lifetime_value(
+            Decimal(100),
+            retention=retention,
+            discount_rate=discount,
+            period="Y",
+        )
+
+
+def test_a_tiny_discount_with_full_retention_is_not_lost():
+    """With retention 1, a discount rate of 1e-30 still counts (no 1 + d)."""
+    clv = lifetime_value(
+        Decimal(100),
+        retention=Decimal(1),
+        discount_rate=Decimal("1e-30"),
+        period="Y",
+    )
+    assert clv.value == Decimal("1E+32")
+    assert clv.expected_periods == Decimal("Infinity")
+
+
+def test_unrepresentable_relative_change_is_refused():
+    """A relative change too large for Decimal raises our error."""
+    with pytest.raises(InvariantError, match="relative change"):
+        retention_effect(
+            Decimal(1),
+            retention=Decimal("1e-1000020"),
+            change=Decimal("0.5"),
+            discount_rate=Decimal("0.1"),
+            period="Y",
+        )

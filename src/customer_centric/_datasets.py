@@ -117,7 +117,7 @@ def load_cdnow_sample() -> tuple[Transaction, ...]:
 
     Raises:
         DataError: The shipped file is damaged (a line that does not have
-            five columns).
+            five columns, or a value that cannot be read).
 
     Examples:
         >>> from datetime import date
@@ -147,12 +147,18 @@ def load_cdnow_sample() -> tuple[Transaction, ...]:
             )
             raise DataError(msg)
         _, sample_id, day, quantity, amount = fields
-        transactions.append(
-            Transaction(
+        try:
+            transaction = Transaction(
                 customer_id=CustomerId(f"{int(sample_id):04d}"),
                 occurred_at=date(int(day[:4]), int(day[4:6]), int(day[6:])),
                 amount=Decimal(amount),
                 quantity=int(quantity),
             )
-        )
+        except (ValueError, ArithmeticError) as error:
+            msg = (
+                f"line {number} of {_CDNOW_SAMPLE} cannot be read: {line!r} "
+                f"({error}); reinstall customer-centric to restore the file"
+            )
+            raise DataError(msg) from None
+        transactions.append(transaction)
     return tuple(transactions)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import enum
 import itertools
 import math
+import numbers
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -40,14 +41,29 @@ from pydantic import (
     model_validator,
 )
 
+from customer_centric._checks import (
+    check_aware,
+    check_choice,
+    check_finite,
+    check_instance,
+)
 from customer_centric._events import DissatisfactionSignal
 from customer_centric._recovery import (
     AssumptionSet,
     RangeEstimate,
     hidden_dissatisfied,
 )
-from customer_centric._types import CustomerId
-from customer_centric.exceptions import InvariantError, PolicyError
+from customer_centric._types import (
+    CustomerId,
+    check_bounded_decimal,
+    check_count,
+    exact,
+)
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    InvariantError,
+    PolicyError,
+)
 
 __all__ = [
     "CustomerHealthKpi",
@@ -139,11 +155,12 @@ class Trend(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-def _check_finite(value: Decimal, /, *, name: str) -> Decimal:
-    if not value.is_finite():
-        msg = f"{name} must be a finite number, got {value!r}"
-        raise InvariantError(msg)
-    return value
+_CHANNELS: Final = ("head_office", "front_line")
+
+
+def _check_finite(value: object, /, *, name: str) -> Decimal:
+    """A KPI value or threshold: a finite Decimal of at most 1E+18."""
+    return check_bounded_decimal(value, name=name)
 
 
 class KeyRiskIndicator(BaseModel):
@@ -243,7 +260,7 @@ lower_is_worse, amber (20) must be above red (30); swap them ...
             >>> kri.level(Decimal("0.12"))
             <RiskLevel.AMBER: 'amber'>
         """
-        _check_finite(value, name=f"value of KRI {self.name!r}")
+        value = _check_finite(value, name=f"value of KRI {self.name!r}")
         if self.direction is RiskDirection.HIGHER_IS_WORSE:
             if value >= self.red:
                 return RiskLevel.RED
@@ -312,6 +329,7 @@ class KriAssessment:
     reason: str
 
 
+@exact
 def assess_kri(
     indicator: KeyRiskIndicator,
     value: Decimal,
@@ -330,7 +348,10 @@ def assess_kri(
         The grade with its reason.
 
     Raises:
-        InvariantError: ``value`` is not finite or ``at`` is naive.
+        InvariantError: ``value`` is not finite or above 1E+18 in size, or
+            ``at`` is naive.
+        ArgumentTypeError: ``indicator`` is not a :class:`KeyRiskIndicator`,
+            ``value`` not a ``Decimal`` or ``at`` not a datetime.
 
     Examples:
         >>> from decimal import Decimal
@@ -345,9 +366,10 @@ higher_is_worse)
 
     .. versionadded:: 0.1
     """
-    if at is not None and (at.tzinfo is None or at.utcoffset() is None):
-        msg = f"at must be timezone-aware, got {at!r}; attach a zone"
-        raise InvariantError(msg)
+    check_instance(indicator, KeyRiskIndicator, name="indicator")
+    if at is not None:
+        check_aware(at, name="at")
+    value = _check_finite(value, name=f"value of KRI {indicator.name!r}")
     level = indicator.level(value)
     return KriAssessment(
         indicator=indicator.name,
@@ -431,6 +453,7 @@ def _slope_per_day(observations: Sequence[KpiObservation]) -> Decimal:
     return sxy / sxx
 
 
+@exact
 def assess_kri_series(
     indicator: KeyRiskIndicator,
     observations: Sequence[KpiObservation],
@@ -451,7 +474,10 @@ def assess_kri_series(
 
     Raises:
         InvariantError: The series is empty or not strictly increasing in
-            time, or ``stable_band`` is negative.
+            time, or ``stable_band`` is negative, not finite or above 1E+18.
+        ArgumentTypeError: ``indicator`` is not a :class:`KeyRiskIndicator`,
+            ``observations`` not a sequence of :class:`KpiObservation` or
+            ``stable_band`` not a ``Decimal``.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -469,10 +495,21 @@ def assess_kri_series(
 
     .. versionadded:: 0.1
     """
+    check_instance(indicator, KeyRiskIndicator, name="indicator")
+    given: object = observations
+    if isinstance(given, str) or not isinstance(given, Sequence):
+        raise ArgumentTypeError.for_argument(
+            "observations", given, "a sequence of KpiObservation"
+        )
+    for index, observation in enumerate(observations):
+        check_instance(
+            observation, KpiObservation, name=f"observations[{index}]"
+        )
     if not observations:
         msg = "observations is empty; pass at least one KPI observation"
         raise InvariantError(msg)
-    if stable_band < _ZERO or not stable_band.is_finite():
+    band = _check_finite(stable_band, name="stable_band")
+    if band < _ZERO:
         msg = f"stable_band must be finite and >= 0, got {stable_band!r}"
         raise InvariantError(msg)
     for earlier, later in itertools.pairwise(observations):
@@ -498,7 +535,7 @@ def assess_kri_series(
             if indicator.direction is RiskDirection.HIGHER_IS_WORSE
             else -slope
         )
-        if abs(worse) <= stable_band:
+        if abs(worse) <= band:
             trend = Trend.STABLE
         else:
             trend = Trend.WORSENING if worse > 0 else Trend.IMPROVING
@@ -553,8 +590,12 @@ def breach_signal(
         ``None`` for green.
 
     Raises:
-        InvariantError: No time is known, or a score is outside [0, 1].
+        InvariantError: No time is known, ``occurred_at`` is naive, or a
+            score is outside [0, 1].
         PolicyError: ``red_score`` is below ``amber_score``.
+        ArgumentTypeError: ``assessment`` is not a :class:`KriAssessment`,
+            ``customer_id`` not a string, ``occurred_at`` not a datetime
+            or a score not a number.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -573,11 +614,15 @@ def breach_signal(
 
     .. versionadded:: 0.1
     """
+    check_instance(assessment, KriAssessment, name="assessment")
+    check_instance(customer_id, str, name="customer_id")
+    if occurred_at is not None:
+        check_aware(occurred_at, name="occurred_at")
     for name, score in (
         ("amber_score", amber_score),
         ("red_score", red_score),
     ):
-        if not (math.isfinite(score) and 0.0 <= score <= 1.0):
+        if not 0.0 <= check_finite(score, name=name) <= 1.0:
             msg = f"{name} must be in [0, 1], got {score!r}"
             raise InvariantError(msg)
     if red_score < amber_score:
@@ -604,19 +649,9 @@ def breach_signal(
     )
 
 
-def _count(value: int, /, *, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = f"{name} must be a whole number, got {value!r}"
-        raise TypeError(msg)
-    if value < 0:
-        msg = f"{name} must be >= 0, got {value!r}; pass a count"
-        raise InvariantError(msg)
-    return value
-
-
 def _ratio(part: int, whole: int, *, names: tuple[str, str]) -> Decimal:
-    _count(part, name=names[0])
-    _count(whole, name=names[1])
+    check_count(part, name=names[0])
+    check_count(whole, name=names[1])
     if whole == 0:
         msg = f"{names[1]} must be above 0 to compute a rate, got 0"
         raise InvariantError(msg)
@@ -631,6 +666,7 @@ def _ratio(part: int, whole: int, *, names: tuple[str, str]) -> Decimal:
     )
 
 
+@exact
 def complaint_rate(complainants: int, /, *, customers: int) -> Decimal:
     """The share of customers who complained in a period (4 decimals).
 
@@ -639,8 +675,9 @@ def complaint_rate(complainants: int, /, *, customers: int) -> Decimal:
         customers: Customers served in the period.
 
     Raises:
-        InvariantError: A negative count, no customers, or more
-            complainants than customers.
+        InvariantError: A negative count, one above 10**15, no customers,
+            or more complainants than customers.
+        ArgumentTypeError: A count is not an ``int``.
 
     Examples:
         >>> from customer_centric import complaint_rate
@@ -652,6 +689,7 @@ def complaint_rate(complainants: int, /, *, customers: int) -> Decimal:
     return _ratio(complainants, customers, names=("complainants", "customers"))
 
 
+@exact
 def churn_rate(lost: int, /, *, customers_at_start: int) -> Decimal:
     """The share of customers at the start of a period who left in it.
 
@@ -660,8 +698,9 @@ def churn_rate(lost: int, /, *, customers_at_start: int) -> Decimal:
         customers_at_start: Customers at the start of the period.
 
     Raises:
-        InvariantError: A negative count, no customers, or more lost than
-            there were.
+        InvariantError: A negative count, one above 10**15, no customers,
+            or more lost than there were.
+        ArgumentTypeError: A count is not an ``int``.
 
     Examples:
         >>> from customer_centric import churn_rate
@@ -675,6 +714,7 @@ def churn_rate(lost: int, /, *, customers_at_start: int) -> Decimal:
     )
 
 
+@exact
 def silent_dissatisfaction_share(
     complaints: int,
     /,
@@ -699,8 +739,10 @@ def silent_dissatisfaction_share(
         The share (unit ``"share"``, 4 decimals) with its interval.
 
     Raises:
-        InvariantError: A negative count, no customers, or more complaints
-            than customers.
+        InvariantError: A negative count, one above 10**15, no customers,
+            more complaints than customers, or an unknown ``channel``.
+        ArgumentTypeError: A count is not an ``int`` or ``assumptions`` not
+            an :class:`~customer_centric.AssumptionSet`.
 
     Examples:
         >>> from customer_centric import (
@@ -713,6 +755,8 @@ def silent_dissatisfaction_share(
     .. versionadded:: 0.1
     """
     _ratio(complaints, customers, names=("complaints", "customers"))
+    check_instance(assumptions, AssumptionSet, name="assumptions")
+    check_choice(channel, _CHANNELS, name="channel")
     hidden = hidden_dissatisfied(
         complaints, assumptions=assumptions, channel=channel
     )
@@ -741,6 +785,21 @@ def silent_dissatisfaction_share(
     )
 
 
+def _probability(value: object, /, *, name: str) -> float:
+    """A real number (float, int, numpy scalar or Decimal) as a float."""
+    if isinstance(value, bool) or not isinstance(
+        value, numbers.Real | Decimal
+    ):
+        raise ArgumentTypeError.for_argument(name, value, "a real number")
+    if isinstance(value, Decimal) and value.is_snan():
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+@exact
 def share_unlikely_alive(
     probabilities: Iterable[float], /, *, threshold: float
 ) -> Decimal:
@@ -760,6 +819,8 @@ def share_unlikely_alive(
     Raises:
         InvariantError: No probabilities, one outside [0, 1] or NaN, or a
             threshold outside (0, 1].
+        ArgumentTypeError: ``probabilities`` is not iterable, or it or
+            ``threshold`` holds something other than a real number.
 
     Examples:
         >>> from customer_centric import share_unlikely_alive
@@ -768,20 +829,26 @@ def share_unlikely_alive(
 
     .. versionadded:: 0.1
     """
-    if not (math.isfinite(threshold) and 0.0 < threshold <= 1.0):
+    cut_off = _probability(threshold, name="threshold")
+    if not (math.isfinite(cut_off) and 0.0 < cut_off <= 1.0):
         msg = f"threshold must be in (0, 1], got {threshold!r}"
         raise InvariantError(msg)
+    if not isinstance(probabilities, Iterable):
+        raise ArgumentTypeError.for_argument(
+            "probabilities", probabilities, "an iterable of probabilities"
+        )
     total = 0
     below = 0
-    for index, p in enumerate(probabilities):
+    for index, value in enumerate(probabilities):
+        p = _probability(value, name=f"probability #{index}")
         if not (math.isfinite(p) and 0.0 <= p <= 1.0):
             msg = (
-                f"probability #{index} is {p!r}, outside [0, 1]; pass "
+                f"probability #{index} is {value!r}, outside [0, 1]; pass "
                 "P(alive) values between 0 and 1"
             )
             raise InvariantError(msg)
         total += 1
-        below += p < threshold
+        below += p < cut_off
     if total == 0:
         msg = "probabilities is empty; pass one P(alive) per customer"
         raise InvariantError(msg)
@@ -877,7 +944,9 @@ def customer_health_kri(
 
     Raises:
         pydantic.ValidationError: The thresholds are in the wrong order
-            (a ``PolicyError`` inside).
+            (a ``PolicyError`` inside), not numbers, not finite or above
+            1E+18.
+        InvariantError: ``kpi`` is not a :class:`CustomerHealthKpi`.
 
     Examples:
         >>> from decimal import Decimal
@@ -891,6 +960,9 @@ def customer_health_kri(
 
     .. versionadded:: 0.1
     """
+    kpi = CustomerHealthKpi(
+        check_choice(kpi, [k.value for k in CustomerHealthKpi], name="kpi")
+    )
     return KeyRiskIndicator(
         name=name or kpi.value,
         unit="share",

@@ -12,13 +12,23 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Final, Literal, TypeAlias, final
+from typing import Final, Literal, TypeAlias, cast, final, get_args
 
 import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from customer_centric._types import CustomerId, check_non_negative_money
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric._checks import check_choice, check_instance
+from customer_centric._types import (
+    MAX_COUNT,
+    CustomerId,
+    check_non_negative_money,
+    exact,
+)
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 __all__ = [
     "DAYS_PER_UNIT",
@@ -70,6 +80,7 @@ def days_per_unit(time_unit: TimeUnit | timedelta, /) -> float:
 
     Raises:
         InvariantError: An unknown unit or a non-positive timedelta.
+        ArgumentTypeError: Neither a unit nor a timedelta.
 
     Examples:
         >>> from datetime import timedelta
@@ -90,14 +101,17 @@ def days_per_unit(time_unit: TimeUnit | timedelta, /) -> float:
             )
             raise InvariantError(msg)
         return days
-    try:
-        return DAYS_PER_UNIT[time_unit]
-    except KeyError:
+    if not isinstance(time_unit, str):
+        raise ArgumentTypeError.for_argument(
+            "time_unit", time_unit, "a TimeUnit such as 'D' or a timedelta"
+        )
+    if time_unit not in DAYS_PER_UNIT:
         msg = (
             f"unknown time_unit {time_unit!r}; use one of "
             f"{sorted(DAYS_PER_UNIT)!r} or a datetime.timedelta"
         )
-        raise InvariantError(msg) from None
+        raise InvariantError(msg)
+    return DAYS_PER_UNIT[time_unit]
 
 
 def _parse_when(value: object) -> object:
@@ -183,8 +197,11 @@ for Transaction
     @field_validator("quantity")
     @classmethod
     def _non_negative_quantity(cls, value: int | None) -> int | None:
-        if value is not None and value < 0:
-            msg = f"quantity must be >= 0, got {value!r}; pass a count"
+        if value is not None and not 0 <= value <= MAX_COUNT:
+            msg = (
+                f"quantity must be from 0 to {MAX_COUNT}, got {value!r}; "
+                "pass a count"
+            )
             raise InvariantError(msg)
         return value
 
@@ -306,8 +323,39 @@ class CalibrationHoldout:
         return len(self.calibration)
 
 
-def _as_day(value: date, /) -> date:
-    return value.date() if isinstance(value, datetime) else value
+def _as_day(value: object, /, *, name: str) -> date:
+    """Return the calendar date of a date or an aware datetime argument."""
+    if not isinstance(value, date):
+        raise ArgumentTypeError.for_argument(
+            name, value, "a date or a timezone-aware datetime"
+        )
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            msg = (
+                f"{name} must be a date or a timezone-aware datetime, got "
+                f"the naive datetime {value!r}; attach a timezone or pass "
+                "value.date()"
+            )
+            raise InvariantError(msg)
+        return value.date()
+    return value
+
+
+def _check_options(
+    *, time_unit: object, first_purchase_counts: object, on_late: object
+) -> float:
+    """Check the summary options; return the unit's length in days."""
+    check_instance(first_purchase_counts, bool, name="first_purchase_counts")
+    check_choice(on_late, get_args(OnLate), name="on_late")
+    return days_per_unit(time_unit)  # type: ignore[arg-type]
+
+
+def _check_log(transactions: object, /) -> Iterable[object]:
+    if isinstance(transactions, Iterable):
+        return transactions
+    raise ArgumentTypeError.for_argument(
+        "transactions", transactions, "an iterable of Transaction records"
+    )
 
 
 def _rows_error(
@@ -349,7 +397,7 @@ def _collect(
     with_amount = _Offenders()
     without_amount = _Offenders()
     count = 0
-    for index, transaction in enumerate(transactions):
+    for index, transaction in enumerate(_check_log(transactions)):
         count += 1
         if not isinstance(transaction, Transaction):
             msg = (
@@ -405,6 +453,7 @@ def _mean(values: Sequence[Decimal | None]) -> Decimal:
     return sum(known, _ZERO) / len(known) if known else _ZERO
 
 
+@exact
 def rfm_summary(
     transactions: Iterable[Transaction],
     /,
@@ -443,7 +492,11 @@ def rfm_summary(
             (with ``on_late="raise"``), some transactions with an amount and
             some without, or a non-:class:`Transaction` item; the message
             names the rows.
-        InvariantError: An unknown ``time_unit``.
+        InvariantError: An unknown ``time_unit`` or ``on_late``, or a
+            naive datetime as ``observation_end``.
+        ArgumentTypeError: ``transactions`` is not iterable, or an option
+            has the wrong type (``observation_end`` not a date,
+            ``first_purchase_counts`` not a bool).
 
     Examples:
         >>> from datetime import date
@@ -467,8 +520,12 @@ them, or use rfm_calibration_holdout() for a holdout period
 
     .. versionadded:: 0.1
     """
-    unit_days = days_per_unit(time_unit)
-    end = _as_day(observation_end)
+    unit_days = _check_options(
+        time_unit=time_unit,
+        first_purchase_counts=first_purchase_counts,
+        on_late=on_late,
+    )
+    end = _as_day(observation_end, name="observation_end")
     customers, has_amounts = _collect(
         transactions, start=None, end=end, on_late=on_late
     )
@@ -505,6 +562,7 @@ them, or use rfm_calibration_holdout() for a holdout period
     )
 
 
+@exact
 def rfm_calibration_holdout(
     transactions: Iterable[Transaction],
     /,
@@ -538,21 +596,28 @@ def rfm_calibration_holdout(
     Raises:
         DataError: As :func:`rfm_summary`; also when ``calibration_end`` is
             not before ``observation_end``.
+        InvariantError: As :func:`rfm_summary`.
+        ArgumentTypeError: As :func:`rfm_summary`.
 
     Examples:
         See :class:`CalibrationHoldout`.
 
     .. versionadded:: 0.1
     """
-    calibration_day = _as_day(calibration_end)
-    end = _as_day(observation_end)
+    unit_days = _check_options(
+        time_unit=time_unit,
+        first_purchase_counts=first_purchase_counts,
+        on_late=on_late,
+    )
+    calibration_day = _as_day(calibration_end, name="calibration_end")
+    end = _as_day(observation_end, name="observation_end")
     if calibration_day >= end:
         msg = (
             f"calibration_end {calibration_day.isoformat()} must come before "
             f"observation_end {end.isoformat()}; swap or correct them"
         )
         raise DataError(msg)
-    log = list(transactions)
+    log = cast("list[Transaction]", list(_check_log(transactions)))
     calibration = rfm_summary(
         log,
         observation_end=calibration_day,
@@ -573,8 +638,7 @@ def rfm_calibration_holdout(
         calibration=calibration,
         frequency_holdout=tuple(counts),
         monetary_value_holdout=tuple(means) if has_amounts else None,
-        duration_holdout=(end - calibration_day).days
-        / days_per_unit(time_unit),
+        duration_holdout=(end - calibration_day).days / unit_days,
         holdout_end=end,
     )
 
@@ -584,7 +648,7 @@ def _finite_number(value: object) -> float | None:
         return None
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
 
@@ -618,6 +682,8 @@ def validate_rfm_summary(  # noqa: C901, PLR0912 - one check per rule
     Raises:
         DataError: A rule is broken; the message names up to five offending
             rows and their values.
+        ArgumentTypeError: A column is not a sequence (``None``, a string,
+            a generator).
 
     Examples:
         >>> from customer_centric import validate_rfm_summary
@@ -633,15 +699,24 @@ the time unit
 
     .. versionadded:: 0.1
     """
-    columns: dict[str, Sequence[object]] = {
+    given: dict[str, object] = {
         "frequency": frequency,
         "recency": recency,
         "T": T,
+        "customer_ids": customer_ids,
+        "monetary_value": monetary_value,
     }
-    if customer_ids is not None:
-        columns["customer_ids"] = customer_ids
-    if monetary_value is not None:
-        columns["monetary_value"] = monetary_value
+    columns: dict[str, Sequence[object]] = {}
+    for name, column in given.items():
+        if column is None and name in {"customer_ids", "monetary_value"}:
+            continue
+        if isinstance(column, str | bytes) or not (
+            isinstance(column, Sequence) or hasattr(column, "__array__")
+        ):
+            raise ArgumentTypeError.for_argument(
+                name, column, "a sequence (list, tuple or array column)"
+            )
+        columns[name] = cast("Sequence[object]", column)
     lengths = {name: len(values) for name, values in columns.items()}
     if len(set(lengths.values())) != 1:
         msg = (
@@ -733,10 +808,22 @@ the time unit
                 ],
                 fix="amounts are money received, never negative",
             )
-    if customer_ids is not None:
+    if "customer_ids" in columns:
+        not_text = [
+            f"row {i} (customer_ids={customer!r})"
+            for i, customer in enumerate(columns["customer_ids"])
+            if not isinstance(customer, str)
+        ]
+        if not_text:
+            raise _rows_error(
+                "customer_ids must be strings",
+                not_text,
+                fix="convert the ids to str first",
+            )
         seen: dict[str, int] = {}
         duplicates: list[str] = []
-        for i, customer in enumerate(customer_ids):
+        ids = cast("Sequence[str]", columns["customer_ids"])
+        for i, customer in enumerate(ids):
             if customer in seen:
                 duplicates.append(
                     f"row {i} (customer {customer!r}, first at row "

@@ -7,19 +7,34 @@ numpy. The probabilistic customer-base models live in
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Final, final
+from decimal import Decimal, DivisionByZero, Overflow
+from typing import Final, final, get_args
 
 import attrs
 
 from customer_centric._assumptions import Assumption
+from customer_centric._checks import (
+    check_choice,
+    check_decimal,
+    check_instance,
+)
 from customer_centric._transactions import TimeUnit
-from customer_centric._types import check_non_negative_money, check_rate
+from customer_centric._types import (
+    check_bounded_decimal,
+    check_count,
+    check_non_negative_money,
+    check_rate,
+    exact,
+)
 from customer_centric.exceptions import InvariantError
 
 __all__ = [
     "ACQUISITION_COST_MULTIPLE_PRIMARY",
     "ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS",
+    "MAX_DISCOUNT_RATE",
+    "MAX_HORIZON",
+    "MAX_MULTIPLE",
+    "MAX_YEARS",
     "CostComparison",
     "LifetimeValue",
     "PeriodValue",
@@ -34,6 +49,25 @@ __all__ = [
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
+
+MAX_HORIZON: Final = 36_525
+"""The most periods :func:`lifetime_value` sums: a hundred years of days.
+
+Each period gets its own :class:`PeriodValue`; for a longer view pass
+``horizon=None``, whose closed form the finite sums converge to.
+"""
+
+MAX_DISCOUNT_RATE: Final = Decimal(1000)
+"""The largest per-period discount rate accepted (100 000 % per period).
+"""
+
+MAX_YEARS: Final = Decimal(1000)
+"""The most years :func:`simple_lifetime_value` multiplies by.
+"""
+
+MAX_MULTIPLE: Final = Decimal(1_000_000)
+"""The largest acquisition-to-retention cost multiple accepted.
+"""
 
 ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS: Final = Assumption(
     name="acquisition_to_retention_cost_multiple",
@@ -82,20 +116,7 @@ ACQUISITION_COST_MULTIPLE_PRIMARY: Final = Assumption(
 """
 
 
-def _check_count(value: int | Decimal, /, *, name: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        msg = (
-            f"{name} must be an int or a Decimal, got {value!r}; write a "
-            f"float as Decimal(str(x))"
-        )
-        raise TypeError(msg)
-    number = Decimal(value)
-    if not number.is_finite() or number < _ZERO:
-        msg = f"{name} must be finite and >= 0, got {value!r}; pass 0 or more"
-        raise InvariantError(msg)
-    return number
-
-
+@exact
 def simple_lifetime_value(
     annual_income: Decimal, /, years: int | Decimal
 ) -> Decimal:
@@ -116,8 +137,10 @@ def simple_lifetime_value(
 
     Raises:
         InvariantError: ``annual_income`` or ``years`` is negative or not
-            finite.
-        TypeError: ``years`` is a float (pass a ``Decimal``).
+            finite, ``annual_income`` is above 1E+18 or ``years`` above
+            1000.
+        ArgumentTypeError: ``annual_income`` or ``years`` is not a
+            ``Decimal`` or ``int`` (a ``float``, say).
 
     Examples:
         >>> from decimal import Decimal
@@ -129,8 +152,25 @@ def simple_lifetime_value(
 
     .. versionadded:: 0.1
     """
-    check_non_negative_money(annual_income, name="annual_income")
-    return annual_income * _check_count(years, name="years")
+    income = check_non_negative_money(annual_income, name="annual_income")
+    number = check_bounded_decimal(years, name="years", bound=MAX_YEARS)
+    if number < _ZERO:
+        msg = f"years must be >= 0, got {years!r}; pass 0 or more"
+        raise InvariantError(msg)
+    return income * number
+
+
+def _check_discount_rate(value: object, /) -> Decimal:
+    rate = check_bounded_decimal(
+        value, name="discount_rate", bound=MAX_DISCOUNT_RATE
+    )
+    if rate < _ZERO:
+        msg = (
+            f"discount_rate must be finite and >= 0, got {rate!r}; "
+            "write 10 % per period as Decimal('0.1')"
+        )
+        raise InvariantError(msg)
+    return rate
 
 
 @final
@@ -206,6 +246,7 @@ class LifetimeValue:
     expected_periods: Decimal
 
 
+@exact
 def lifetime_value(
     margin: Decimal,
     /,
@@ -243,8 +284,13 @@ def lifetime_value(
 
     Raises:
         InvariantError: A negative margin, a retention outside [0, 1], a
-            negative discount rate or horizon, or an infinite horizon with
-            retention 1 and no discounting (the value is unbounded).
+            negative discount rate or horizon, a figure that is NaN,
+            infinite or absurdly large (a margin above 1E+18, a discount
+            rate above 1000, a horizon above 36 525 periods), an unknown
+            ``period``, or an infinite horizon with retention 1 and no
+            discounting (the value is unbounded).
+        ArgumentTypeError: A figure is not a ``Decimal`` (or ``int``), or
+            ``horizon`` is not an ``int`` or ``None``.
 
     Examples:
         >>> from decimal import Decimal
@@ -265,14 +311,10 @@ def lifetime_value(
 
     .. versionadded:: 0.1
     """
-    check_non_negative_money(margin, name="margin")
-    check_rate(retention, name="retention")
-    if not discount_rate.is_finite() or discount_rate < _ZERO:
-        msg = (
-            f"discount_rate must be finite and >= 0, got {discount_rate!r}; "
-            "write 10 % per period as Decimal('0.1')"
-        )
-        raise InvariantError(msg)
+    margin = check_non_negative_money(margin, name="margin")
+    retention = check_rate(retention, name="retention")
+    discount_rate = _check_discount_rate(discount_rate)
+    check_choice(period, get_args(TimeUnit), name="period")
     if horizon is None:
         if retention == _ONE and discount_rate == _ZERO:
             msg = (
@@ -281,24 +323,38 @@ def lifetime_value(
                 "or a positive discount_rate"
             )
             raise InvariantError(msg)
-        expected = retention / (_ONE - retention) if retention < _ONE else None
+        try:
+            # 1 - r first: with r = 1 a tiny d must not vanish in 1 + d.
+            value = margin * retention / ((_ONE - retention) + discount_rate)
+            expected = (
+                retention / (_ONE - retention)
+                if retention < _ONE
+                else Decimal("Infinity")
+            )
+        except (Overflow, DivisionByZero):
+            msg = (
+                f"retention {retention!r} is so close to 1 and discount_rate "
+                f"{discount_rate!r} so close to 0 that the infinite-horizon "
+                "value cannot be represented; pass a horizon, a lower "
+                "retention or a larger discount_rate"
+            )
+            raise InvariantError(msg) from None
         return LifetimeValue(
-            value=margin * retention / (_ONE + discount_rate - retention),
+            value=value,
             margin=margin,
             retention=retention,
             discount_rate=discount_rate,
             period=period,
             horizon=None,
             periods=(),
-            expected_periods=(
-                expected if expected is not None else Decimal("Infinity")
-            ),
+            expected_periods=expected,
         )
-    if isinstance(horizon, bool) or not isinstance(horizon, int):
-        msg = f"horizon must be an int or None, got {horizon!r}"
-        raise TypeError(msg)
-    if horizon < 0:
-        msg = f"horizon must be >= 0 periods, got {horizon!r}; pass 0 or more"
+    check_instance(horizon, int, name="horizon", what="an int or None")
+    if not 0 <= horizon <= MAX_HORIZON:
+        msg = (
+            f"horizon must be from 0 to {MAX_HORIZON} periods, got "
+            f"{horizon!r}; pass 0 or more, or None for no end"
+        )
         raise InvariantError(msg)
     factor = _ONE / (_ONE + discount_rate)
     survival = _ONE
@@ -359,6 +415,7 @@ class RetentionEffect:
     relative_change: Decimal | None
 
 
+@exact
 def retention_effect(
     margin: Decimal,
     /,
@@ -395,6 +452,8 @@ def retention_effect(
     Raises:
         InvariantError: As :func:`lifetime_value`, also when
             ``retention + change`` leaves [0, 1].
+        ArgumentTypeError: As :func:`lifetime_value`, also when ``change``
+            is not a ``Decimal``.
 
     Examples:
         >>> from decimal import Decimal
@@ -411,8 +470,10 @@ def retention_effect(
 
     .. versionadded:: 0.1
     """
+    retention = check_rate(retention, name="retention")
+    change = check_decimal(change, name="change")
     new_retention = retention + change
-    if not new_retention.is_finite() or not _ZERO <= new_retention <= _ONE:
+    if not _ZERO <= new_retention <= _ONE:
         msg = (
             f"retention {retention!r} changed by {change!r} gives "
             f"{new_retention!r}, outside [0, 1]; pass a change that keeps "
@@ -434,13 +495,23 @@ def retention_effect(
         horizon=horizon,
     )
     difference = after.value - before.value
+    relative: Decimal | None = None
+    if before.value != _ZERO:
+        try:
+            relative = difference / before.value
+        except Overflow:
+            msg = (
+                f"the value before, {before.value!r}, is so small that the "
+                f"relative change ({difference!r} over it) cannot be "
+                "represented; use the absolute change, or pass a larger "
+                "retention or margin"
+            )
+            raise InvariantError(msg) from None
     return RetentionEffect(
         before=before,
         after=after,
         change=difference,
-        relative_change=(
-            difference / before.value if before.value != _ZERO else None
-        ),
+        relative_change=relative,
     )
 
 
@@ -481,6 +552,7 @@ class CostComparison:
     multiple: Assumption
 
 
+@exact
 def retention_vs_acquisition_cost(
     customers: int,
     /,
@@ -507,7 +579,12 @@ def retention_vs_acquisition_cost(
         Both costs, the saving, and the costs at the range's ends.
 
     Raises:
-        InvariantError: A negative count, cost or multiple.
+        InvariantError: A negative count, cost or multiple, or one that is
+            NaN, infinite or absurdly large (more than 10**15 customers, a
+            cost above 1E+18, a multiple above 1 000 000).
+        ArgumentTypeError: ``customers`` is not an ``int``, the cost not a
+            ``Decimal`` or ``multiple`` not an
+            :class:`~customer_centric.Assumption`.
 
     Examples:
         >>> from decimal import Decimal
@@ -526,20 +603,25 @@ def retention_vs_acquisition_cost(
 
     .. versionadded:: 0.1
     """
-    count = _check_count(customers, name="customers")
-    check_non_negative_money(
+    count = check_count(customers, name="customers")
+    cost = check_non_negative_money(
         retention_cost_per_customer, name="retention_cost_per_customer"
     )
-    if multiple.value < _ZERO:
-        msg = (
-            f"assumption {multiple.name!r} must be a multiple >= 0, got "
-            f"{multiple.value!r}; override it with a non-negative figure"
-        )
-        raise InvariantError(msg)
-    retention_cost = count * retention_cost_per_customer
+    check_instance(multiple, Assumption, name="multiple")
+    for figure in (multiple.value, multiple.low, multiple.high):
+        if figure is not None and not (
+            figure.is_finite() and _ZERO <= figure <= MAX_MULTIPLE
+        ):
+            msg = (
+                f"assumption {multiple.name!r} must be a multiple from 0 to "
+                f"{MAX_MULTIPLE}, got {figure!r}; override it with a "
+                "figure in that range"
+            )
+            raise InvariantError(msg)
+    retention_cost = count * cost
     acquisition_cost = retention_cost * multiple.value
     return CostComparison(
-        customers=int(count),
+        customers=count,
         retention_cost=retention_cost,
         acquisition_cost=acquisition_cost,
         acquisition_cost_low=(
@@ -557,8 +639,8 @@ def _share(
     part: Decimal, whole: Decimal, *, names: tuple[str, str]
 ) -> Decimal:
     part_name, whole_name = names
-    check_non_negative_money(part, name=part_name)
-    check_non_negative_money(whole, name=whole_name)
+    part = check_non_negative_money(part, name=part_name)
+    whole = check_non_negative_money(whole, name=whole_name)
     if whole == _ZERO:
         msg = (
             f"{whole_name} is 0, so no share can be computed; pass the "
@@ -574,6 +656,7 @@ def _share(
     return part / whole
 
 
+@exact
 def share_of_wallet(
     spend_with_firm: Decimal, /, *, category_spend: Decimal
 ) -> Decimal:
@@ -595,8 +678,10 @@ def share_of_wallet(
         A share in [0, 1].
 
     Raises:
-        InvariantError: Negative amounts, a zero ``category_spend``, or a
-            part larger than the whole.
+        InvariantError: Negative, non-finite or absurdly large amounts
+            (above 1E+18), a zero ``category_spend``, or a part larger than
+            the whole.
+        ArgumentTypeError: An amount is not a ``Decimal`` or ``int``.
 
     Examples:
         >>> from decimal import Decimal
@@ -613,6 +698,7 @@ def share_of_wallet(
     )
 
 
+@exact
 def share_of_market(
     firm_sales: Decimal, /, *, market_sales: Decimal
 ) -> Decimal:
@@ -630,8 +716,10 @@ def share_of_market(
         A share in [0, 1].
 
     Raises:
-        InvariantError: Negative amounts, zero market sales, or firm sales
-            above market sales.
+        InvariantError: Negative, non-finite or absurdly large amounts
+            (above 1E+18), zero market sales, or firm sales above market
+            sales.
+        ArgumentTypeError: An amount is not a ``Decimal`` or ``int``.
 
     Examples:
         >>> from decimal import Decimal
