@@ -41,6 +41,7 @@ from pydantic import (
 )
 
 from customer_centric._complaints import Complaint, ComplaintStatus
+from customer_centric._frozen import FrozenMap
 from customer_centric._triage import Priority
 from customer_centric._types import Rate, check_rate
 from customer_centric.exceptions import InvariantError, PolicyError
@@ -380,7 +381,7 @@ class ServiceLevelProfile(BaseModel):
 
     name: str
     calendar: BusinessCalendar = BusinessCalendar()
-    targets: dict[Priority, tuple[ServiceTarget, ...]]
+    targets: FrozenMap[Priority, tuple[ServiceTarget, ...]]
     pause_statuses: frozenset[ComplaintStatus] = frozenset(
         {ComplaintStatus.AWAITING_CUSTOMER}
     )

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from customer_centric._assumptions import Assumption
 from customer_centric._complaints import Complaint, ComplaintStatus
+from customer_centric._frozen import FrozenMap
 from customer_centric._stages import DepartureReason
 from customer_centric._types import check_non_negative_money, check_rate
 from customer_centric._value import (
@@ -194,7 +195,7 @@ class AssumptionSet(BaseModel):
     unhappy_word_of_mouth: Assumption
     heavy_talker_share: Assumption | None = None
     recovered_word_of_mouth: Assumption | None = None
-    repurchase: dict[RecoveryPath, dict[ProblemSize, Assumption]]
+    repurchase: FrozenMap[RecoveryPath, FrozenMap[ProblemSize, Assumption]]
     small_problem_max: Assumption
     large_problem_min: Assumption
     acquisition_cost_multiple: Assumption
@@ -1471,7 +1472,7 @@ class WinBackRates(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
-    rates: dict[DepartureReason, Decimal]
+    rates: FrozenMap[DepartureReason, Decimal]
     source: str
     enforce_literature_order: bool = True
 

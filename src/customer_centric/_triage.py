@@ -27,6 +27,7 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from customer_centric._complaints import Complaint
+from customer_centric._frozen import FrozenDict, FrozenMap
 from customer_centric._severity import Severity
 from customer_centric._types import (
     ComplaintId,
@@ -119,8 +120,8 @@ class TriagePolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = "severity_first"
-    severity_priority: dict[Severity, Priority] = Field(
-        default_factory=lambda: dict(_SEVERITY_FIRST)
+    severity_priority: FrozenMap[Severity, Priority] = Field(
+        default_factory=lambda: FrozenDict(_SEVERITY_FIRST)
     )
     high_value_threshold: Money | None = None
 
