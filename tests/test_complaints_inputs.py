@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import copy
+import decimal
 import pickle
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
+import attrs
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from customer_centric import (
     DEFAULT_TRIAGE_POLICY,
     PRIMARY_STUDIES,
+    SOURCE_TEXTS,
+    Complaint,
+    ComplaintChannel,
     ComplaintStatus,
     DepartureReason,
     Priority,
@@ -23,10 +30,29 @@ from customer_centric import (
     Severity,
     TriagePolicy,
     WinBackRates,
+    advance,
+    assess_recovery_paradox,
+    assumptions_markdown,
+    check_transition,
+    complaint_filed_event,
+    complaint_impact,
+    complaint_resolved_event,
+    hidden_dissatisfied,
+    problem_size,
     repurchase_probability,
+    retention_after_recovery,
+    revenue_at_risk,
+    win_back_likelihood,
+    word_of_mouth_reach,
 )
 from customer_centric._frozen import FrozenDict
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    InvariantError,
+    PolicyError,
+)
 
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 RESPOND = ServiceTarget(
     milestone=ComplaintStatus.RESPONDED, within=5, unit="business_days"
 )
@@ -137,3 +163,507 @@ def test_frozen_dict_is_read_only_and_compares_as_a_mapping() -> None:
     assert list(frozen) == ["a"]
     with pytest.raises(AttributeError, match="read-only"):
         frozen._data = {}  # type: ignore[misc]
+
+
+def _recovery_rules() -> list[Callable[[], object]]:
+    """Every decimal rule of the recovery module, on ordinary inputs."""
+    return [
+        lambda: hidden_dissatisfied(10, assumptions=SOURCE_TEXTS),
+        lambda: hidden_dissatisfied(
+            7, assumptions=PRIMARY_STUDIES, channel="front_line"
+        ),
+        lambda: word_of_mouth_reach(
+            7, recovered=3, assumptions=PRIMARY_STUDIES
+        ),
+        lambda: repurchase_probability(
+            RecoveryPath.COMPLAINED_RESOLVED,
+            ProblemSize.MEDIUM,
+            assumptions=PRIMARY_STUDIES,
+        ),
+        lambda: revenue_at_risk(
+            Decimal("3.3333"), annual_income=Decimal("1234.56"), years=7
+        ),
+        lambda: complaint_impact(
+            13,
+            path=RecoveryPath.RESOLVED_QUICKLY,
+            size=ProblemSize.MEDIUM,
+            assumptions=PRIMARY_STUDIES,
+            annual_income=Decimal("987.65"),
+            years=Decimal("3.5"),
+        ),
+        lambda: retention_after_recovery(
+            RecoveryPath.RESOLVED_QUICKLY,
+            ProblemSize.MEDIUM,
+            assumptions=PRIMARY_STUDIES,
+            baseline_retention=Decimal("0.80555"),
+            paradox_uplift=Decimal("0.00001"),
+        ),
+        lambda: assumptions_markdown(SOURCE_TEXTS, PRIMARY_STUDIES),
+    ]
+
+
+RULE_IDS = [
+    "hidden-head-office",
+    "hidden-front-line",
+    "word-of-mouth",
+    "repurchase-medium",
+    "revenue",
+    "impact",
+    "retention",
+    "markdown",
+]
+
+CALLER_CONTEXTS = [
+    decimal.Context(prec=3),
+    decimal.Context(prec=1, rounding=decimal.ROUND_FLOOR),
+    decimal.Context(prec=6, Emax=6, Emin=-6),
+    decimal.Context(prec=80, traps=[]),
+]
+
+
+@pytest.mark.parametrize("rule", _recovery_rules(), ids=RULE_IDS)
+def test_recovery_rules_ignore_the_callers_decimal_context(
+    rule: Callable[[], object],
+) -> None:
+    """A rule gives the same answer whatever decimal context the caller has."""
+    expected = rule()
+    for context in CALLER_CONTEXTS:
+        with decimal.localcontext(context):
+            assert rule() == expected
+
+
+def _impact(**change: object) -> object:
+    """complaint_impact on ordinary inputs, with some replaced."""
+    arguments: dict[str, Any] = {
+        "path": RecoveryPath.RESOLVED_QUICKLY,
+        "size": ProblemSize.SMALL,
+        "assumptions": PRIMARY_STUDIES,
+        "annual_income": Decimal(100),
+        "years": 2,
+    }
+    count = change.pop("complaints", 10)
+    return complaint_impact(count, **{**arguments, **change})  # type: ignore[arg-type]
+
+
+TINY_RATE = PRIMARY_STUDIES.with_figure(
+    "complaint_rate",
+    PRIMARY_STUDIES.complaint_rate.override(Decimal("1e-50")),
+)
+NO_FRONT_LINE = PRIMARY_STUDIES.with_figure(
+    "front_line_complaint_rate",
+    PRIMARY_STUDIES.complaint_rate.override(Decimal(0)),
+)
+A_PROBABILITY = repurchase_probability(
+    RecoveryPath.RESOLVED_QUICKLY,
+    ProblemSize.SMALL,
+    assumptions=PRIMARY_STUDIES,
+)
+NAN_ESTIMATE = attrs.evolve(
+    _impact().lost_customers,  # type: ignore[attr-defined]
+    high=Decimal("NaN"),
+)
+
+BAD_RECOVERY_CALLS: list[tuple[Callable[[], object], type[Exception], str]] = [
+    (
+        lambda: hidden_dissatisfied(10**400, assumptions=PRIMARY_STUDIES),
+        InvariantError,
+        r"complaints must be a count of customers from 0 to 10\*\*12",
+    ),
+    (
+        lambda: hidden_dissatisfied(None, assumptions=PRIMARY_STUDIES),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        r"complaints must be a whole number \(int\), got None",
+    ),
+    (
+        lambda: hidden_dissatisfied(
+            Decimal("NaN"), assumptions=PRIMARY_STUDIES
+        ),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "complaints must be a whole number",
+    ),
+    (
+        lambda: hidden_dissatisfied(3, assumptions=None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "assumptions must be an AssumptionSet",
+    ),
+    (
+        lambda: hidden_dissatisfied(
+            3,
+            assumptions=PRIMARY_STUDIES,
+            channel="bogus",  # type: ignore[arg-type]
+        ),
+        InvariantError,
+        "channel must be one of 'head_office', 'front_line', got 'bogus'",
+    ),
+    (
+        lambda: hidden_dissatisfied(10**12, assumptions=TINY_RATE),
+        InvariantError,
+        "too large to give to 0.01",
+    ),
+    (
+        lambda: hidden_dissatisfied(
+            3, assumptions=NO_FRONT_LINE, channel="front_line"
+        ),
+        PolicyError,
+        "front_line complaint rate must be above 0",
+    ),
+    (
+        lambda: word_of_mouth_reach(1, recovered=-1, assumptions=SOURCE_TEXTS),
+        InvariantError,
+        "recovered must be a count",
+    ),
+    (
+        lambda: problem_size(7.5, assumptions=PRIMARY_STUDIES),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        r"value must be a Decimal, e.g. Decimal\('7.5'\)",
+    ),
+    (
+        lambda: problem_size(Decimal("NaN"), assumptions=PRIMARY_STUDIES),
+        InvariantError,
+        "value must be a finite number",
+    ),
+    (
+        lambda: problem_size(Decimal(1), assumptions="primary"),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "assumptions must be an AssumptionSet",
+    ),
+    (
+        lambda: repurchase_probability(
+            "bogus",  # type: ignore[arg-type]
+            ProblemSize.SMALL,
+            assumptions=PRIMARY_STUDIES,
+        ),
+        InvariantError,
+        "path must be one of 'did_not_complain'",
+    ),
+    (
+        lambda: repurchase_probability(
+            RecoveryPath.RESOLVED_QUICKLY,
+            None,  # type: ignore[arg-type]
+            assumptions=PRIMARY_STUDIES,
+        ),
+        InvariantError,
+        "size must be one of 'small', 'medium', 'large', got None",
+    ),
+    (
+        lambda: revenue_at_risk(
+            float("inf"),  # type: ignore[arg-type]
+            annual_income=Decimal(1),
+            years=1,
+        ),
+        ArgumentTypeError,
+        "lost_customers must be a Decimal",
+    ),
+    (
+        lambda: revenue_at_risk(
+            Decimal("Infinity"), annual_income=Decimal(1), years=1
+        ),
+        InvariantError,
+        "lost_customers must be a finite number",
+    ),
+    (
+        lambda: revenue_at_risk(
+            Decimal(-1), annual_income=Decimal(1), years=1
+        ),
+        InvariantError,
+        "lost_customers must be a finite, non-negative amount",
+    ),
+    (
+        lambda: revenue_at_risk(10**400, annual_income=Decimal(1), years=1),
+        InvariantError,
+        "lost_customers must be at most",
+    ),
+    (
+        lambda: revenue_at_risk(3, annual_income=Decimal("1e999999"), years=1),
+        InvariantError,
+        "annual_income must be at most 1e[+]15",
+    ),
+    (
+        lambda: revenue_at_risk(3, annual_income=None, years=1),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "annual_income must be a Decimal",
+    ),
+    (
+        lambda: revenue_at_risk(
+            3, annual_income=Decimal(1), years=Decimal("NaN")
+        ),
+        InvariantError,
+        "years must be a finite number",
+    ),
+    (
+        lambda: revenue_at_risk(3, annual_income=Decimal(1), years=10**400),
+        InvariantError,
+        "years must be at most",
+    ),
+    (
+        lambda: revenue_at_risk(
+            A_PROBABILITY, annual_income=Decimal(1), years=1
+        ),
+        InvariantError,
+        "lost_customers must count customers, got an estimate in unit",
+    ),
+    (
+        lambda: revenue_at_risk(
+            NAN_ESTIMATE, annual_income=Decimal(1), years=1
+        ),
+        InvariantError,
+        "lost_customers.high must be a finite number",
+    ),
+    (
+        lambda: _impact(complaints=-1),
+        InvariantError,
+        "complaints must be a count",
+    ),
+    (
+        lambda: _impact(annual_income=Decimal(-1)),
+        InvariantError,
+        "annual_income must be a finite, non-negative",
+    ),
+    (
+        lambda: _impact(years=2.5),
+        ArgumentTypeError,
+        "years must be a Decimal",
+    ),
+    (
+        lambda: _impact(path="bogus"),
+        InvariantError,
+        "path must be one of",
+    ),
+    (
+        lambda: retention_after_recovery(
+            RecoveryPath.RESOLVED_QUICKLY,
+            ProblemSize.SMALL,
+            assumptions=PRIMARY_STUDIES,
+            baseline_retention=0.8,  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+        "baseline_retention must be a Decimal",
+    ),
+    (
+        lambda: retention_after_recovery(
+            RecoveryPath.RESOLVED_QUICKLY,
+            ProblemSize.SMALL,
+            assumptions=PRIMARY_STUDIES,
+            baseline_retention=Decimal("0.8"),
+            paradox_uplift=Decimal("NaN"),
+        ),
+        InvariantError,
+        "paradox_uplift must be a finite number",
+    ),
+    (
+        lambda: assess_recovery_paradox(
+            minor_failure=True,
+            first_failure=None,  # type: ignore[arg-type]
+            cause_unlikely_to_recur=True,
+            outside_firm_control=True,
+        ),
+        ArgumentTypeError,
+        "first_failure must be True or False, got None",
+    ),
+    (
+        lambda: win_back_likelihood("bogus", rates=RATES),  # type: ignore[arg-type]
+        InvariantError,
+        "reason must be one of",
+    ),
+    (
+        lambda: win_back_likelihood(DepartureReason.MOVED_HOME, rates=None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "rates must be a WinBackRates",
+    ),
+    (
+        assumptions_markdown,
+        InvariantError,
+        "needs at least one AssumptionSet",
+    ),
+    (
+        lambda: assumptions_markdown(PRIMARY_STUDIES, None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        r"sets\[1\] must be an AssumptionSet, got None",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    BAD_RECOVERY_CALLS,
+    ids=[
+        "count-10-to-400",
+        "count-none",
+        "count-nan",
+        "assumptions-none",
+        "channel-bogus",
+        "result-too-large",
+        "zero-front-line-rate",
+        "recovered-negative",
+        "problem-value-float",
+        "problem-value-nan",
+        "problem-size-assumptions-str",
+        "repurchase-path-bogus",
+        "repurchase-size-none",
+        "revenue-float-inf",
+        "revenue-decimal-infinity",
+        "revenue-negative",
+        "revenue-10-to-400",
+        "revenue-huge-income",
+        "revenue-income-none",
+        "revenue-years-nan",
+        "revenue-years-10-to-400",
+        "revenue-probability-estimate",
+        "revenue-nan-estimate",
+        "impact-negative",
+        "impact-negative-income",
+        "impact-float-years",
+        "impact-path-bogus",
+        "retention-float",
+        "retention-nan-uplift",
+        "paradox-none",
+        "win-back-reason-bogus",
+        "win-back-rates-none",
+        "markdown-empty",
+        "markdown-none",
+    ],
+)
+def test_bad_recovery_inputs_raise_our_errors(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    """Each bad input to a recovery rule raises our error naming it."""
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [
+        {DepartureReason.MOVED_HOME: Decimal("NaN")},
+        {DepartureReason.MOVED_HOME: Decimal("1e999999")},
+        {DepartureReason.MOVED_HOME: Decimal("-0.1")},
+    ],
+    ids=["nan", "huge", "negative"],
+)
+def test_win_back_rates_must_be_probabilities(
+    rates: dict[DepartureReason, Decimal],
+) -> None:
+    """A win-back rate outside [0, 1] or not finite is refused."""
+    with pytest.raises(ValidationError):
+        WinBackRates(name="mine", source="data", rates=rates)
+
+
+RECEIVED = Complaint(
+    complaint_id="K-1",
+    customer_id="C-1",
+    received_at=T0,
+    severity=Severity.LOW,
+    channel=ComplaintChannel.PHONE,
+)
+
+BAD_COMPLAINT_CALLS: list[
+    tuple[Callable[[], object], type[Exception], str]
+] = [
+    (
+        lambda: advance(None, ComplaintStatus.RESPONDED, at=T0),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "complaint must be a Complaint, got None",
+    ),
+    (
+        lambda: advance(RECEIVED, "bogus", at=T0),  # type: ignore[arg-type]
+        InvariantError,
+        "new_status must be one of 'received', .* got 'bogus'",
+    ),
+    (
+        lambda: advance(RECEIVED, ComplaintStatus.RESPONDED, at=None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "at must be a timezone-aware datetime, got None",
+    ),
+    (
+        lambda: advance(
+            RECEIVED,
+            ComplaintStatus.RESPONDED,
+            at=datetime(2026, 3, 2, 10),  # noqa: DTZ001
+        ),
+        InvariantError,
+        "at must be timezone-aware",
+    ),
+    (
+        lambda: advance(
+            RECEIVED,
+            ComplaintStatus.RESPONDED,
+            at=T0,
+            note=None,  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+        "note must be a str, got None",
+    ),
+    (
+        lambda: advance(
+            advance(RECEIVED, ComplaintStatus.RESPONDED, at=T0),
+            ComplaintStatus.CLOSED,
+            at=T0,
+            customer_satisfied="yes",  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+        "customer_satisfied must be True, False or None, got 'yes'",
+    ),
+    (
+        lambda: check_transition(RECEIVED, 3),  # type: ignore[arg-type]
+        InvariantError,
+        "new_status must be one of",
+    ),
+    (
+        lambda: check_transition(None, ComplaintStatus.CLOSED),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "complaint must be a Complaint",
+    ),
+    (
+        lambda: complaint_filed_event(None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "complaint must be a Complaint",
+    ),
+    (
+        lambda: complaint_resolved_event("K-1"),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "complaint must be a Complaint, got 'K-1'",
+    ),
+    (
+        lambda: RECEIVED.first_reached({ComplaintStatus.CLOSED}),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "statuses must be a frozenset of ComplaintStatus",
+    ),
+    (
+        lambda: RECEIVED.first_reached(frozenset({"shut"})),  # type: ignore[arg-type]
+        InvariantError,
+        "statuses must be one of",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    BAD_COMPLAINT_CALLS,
+    ids=[
+        "advance-none",
+        "advance-bogus-status",
+        "advance-at-none",
+        "advance-naive",
+        "advance-note-none",
+        "advance-satisfied-str",
+        "check-transition-int",
+        "check-transition-none",
+        "filed-event-none",
+        "resolved-event-str",
+        "first-reached-set",
+        "first-reached-bogus",
+    ],
+)
+def test_bad_complaint_inputs_raise_our_errors(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    """Each bad input to a complaint transition raises our error naming it."""
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_status_given_as_its_value_is_accepted() -> None:
+    """A status may be passed as its serialised string value."""
+    moved = advance(RECEIVED, "responded", at=T0)  # type: ignore[arg-type]
+    assert moved.status is ComplaintStatus.RESPONDED
+    assert RECEIVED.first_reached(frozenset({"received"})) == T0  # type: ignore[arg-type]
