@@ -6,7 +6,7 @@ import copy
 import decimal
 import pickle
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +15,13 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from customer_centric import (
+    CFPB_RESPONSE,
+    CFPB_RULES,
     DEFAULT_TRIAGE_POLICY,
+    FCA_DISP_RULES,
     PRIMARY_STUDIES,
     SOURCE_TEXTS,
+    BusinessCalendar,
     Complaint,
     ComplaintChannel,
     ComplaintStatus,
@@ -39,9 +43,12 @@ from customer_centric import (
     complaint_resolved_event,
     hidden_dissatisfied,
     problem_size,
+    regulatory_deadlines,
     repurchase_probability,
     retention_after_recovery,
     revenue_at_risk,
+    service_deadlines,
+    triage,
     win_back_likelihood,
     word_of_mouth_reach,
 )
@@ -667,3 +674,311 @@ def test_status_given_as_its_value_is_accepted() -> None:
     moved = advance(RECEIVED, "responded", at=T0)  # type: ignore[arg-type]
     assert moved.status is ComplaintStatus.RESPONDED
     assert RECEIVED.first_reached(frozenset({"received"})) == T0  # type: ignore[arg-type]
+
+
+UK = BusinessCalendar.uk()
+HOURS = ServiceTarget(
+    milestone=ComplaintStatus.ACKNOWLEDGED, within=4, unit="hours"
+)
+NEW_YORK = ServiceLevelProfile(
+    name="ny",
+    calendar=BusinessCalendar(timezone="America/New_York"),
+    targets=dict.fromkeys(Priority, (RESPOND, HOURS)),
+)
+LATEST = datetime(9999, 12, 31, 23, tzinfo=UTC)
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+
+
+def _received(at: datetime) -> Complaint:
+    """A complaint received at ``at``."""
+    return Complaint(
+        complaint_id="K-9",
+        customer_id="C-1",
+        received_at=at,
+        severity=Severity.MEDIUM,
+        channel=ComplaintChannel.EMAIL,
+    )
+
+
+BAD_DEADLINE_CALLS: list[tuple[Callable[[], object], type[Exception], str]] = [
+    (
+        lambda: triage(None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "complaint must be a Complaint, got None",
+    ),
+    (
+        lambda: triage(RECEIVED, customer_value=25_000.0),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "customer_value must be a Decimal",
+    ),
+    (
+        lambda: triage(RECEIVED, customer_value=Decimal("NaN")),
+        InvariantError,
+        "customer_value must be a finite number",
+    ),
+    (
+        lambda: triage(RECEIVED, policy=None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "policy must be a TriagePolicy",
+    ),
+    (
+        lambda: UK.add_business_days(date(9999, 12, 30), 3),
+        InvariantError,
+        "adding 3 business days to 9999-12-30 goes past 9999-12-31",
+    ),
+    (
+        lambda: UK.add_business_days(None, 3),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "day must be a date, got None",
+    ),
+    (
+        lambda: UK.add_business_days(date(2026, 3, 2), 1.5),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "days must be an int, got 1.5",
+    ),
+    (
+        lambda: UK.is_business_day("2026-03-02"),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "day must be a date, got '2026-03-02'",
+    ),
+    (
+        lambda: UK.holidays_in(10_000),
+        InvariantError,
+        "year must be from 1 to 9999, got 10000",
+    ),
+    (
+        lambda: UK.holidays_in(None),  # type: ignore[arg-type]
+        ArgumentTypeError,
+        "year must be an int",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            _received(LATEST), rules=FCA_DISP_RULES, calendar=UK, as_of=LATEST
+        ),
+        InvariantError,
+        "goes past 9999-12-31",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            _received(LATEST), rules=CFPB_RULES, calendar=UK, as_of=LATEST
+        ),
+        InvariantError,
+        "received_at '9999-12-31T23:00:00[+]00:00' .* falls outside",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            _received(EARLIEST),
+            rules=CFPB_RULES,
+            calendar=NEW_YORK.calendar,
+            as_of=EARLIEST,
+        ),
+        InvariantError,
+        "falls outside the years 1 to 9999",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            None,  # type: ignore[arg-type]
+            rules=CFPB_RULES,
+            calendar=UK,
+            as_of=T0,
+        ),
+        ArgumentTypeError,
+        "complaint must be a Complaint",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            RECEIVED,
+            rules=CFPB_RULES,
+            calendar=UK,
+            as_of=datetime(2026, 3, 3),  # noqa: DTZ001
+        ),
+        InvariantError,
+        "as_of must be timezone-aware",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            RECEIVED,
+            rules=CFPB_RULES,
+            calendar=None,
+            as_of=T0,  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+        "calendar must be a BusinessCalendar",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            RECEIVED,
+            rules=None,
+            calendar=UK,
+            as_of=T0,  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+        "rules must be a sequence of RegulatoryDeadlineRule",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            RECEIVED,
+            rules=[CFPB_RESPONSE, None],
+            calendar=UK,
+            as_of=T0,  # type: ignore[list-item]
+        ),
+        ArgumentTypeError,
+        r"rules\[1\] must be a RegulatoryDeadlineRule",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            RECEIVED,
+            rules=CFPB_RULES,
+            calendar=UK,
+            as_of=T0,
+            at_risk_share=0.8,  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+        "at_risk_share must be a Decimal",
+    ),
+    (
+        lambda: regulatory_deadlines(
+            RECEIVED,
+            rules=CFPB_RULES,
+            calendar=UK,
+            as_of=T0,
+            at_risk_share=Decimal("Infinity"),
+        ),
+        InvariantError,
+        "at_risk_share must be a finite number",
+    ),
+    (
+        lambda: service_deadlines(
+            _received(LATEST),
+            priority=Priority.LOW,
+            profile=NEW_YORK,
+            as_of=LATEST,
+        ),
+        InvariantError,
+        "falls outside the years 1 to 9999",
+    ),
+    (
+        lambda: service_deadlines(
+            _received(EARLIEST),
+            priority=Priority.LOW,
+            profile=NEW_YORK,
+            as_of=EARLIEST,
+        ),
+        InvariantError,
+        "falls outside the years 1 to 9999",
+    ),
+    (
+        lambda: service_deadlines(
+            RECEIVED, priority=Priority.LOW, profile=NEW_YORK, as_of=LATEST
+        ),
+        InvariantError,
+        "as_of '9999-12-31T23:00:00[+]00:00' is more than 3660 days after",
+    ),
+    (
+        lambda: service_deadlines(
+            RECEIVED,
+            priority="bogus",  # type: ignore[arg-type]
+            profile=NEW_YORK,
+            as_of=T0,
+        ),
+        InvariantError,
+        "priority must be one of 'low', 'normal', 'high', 'urgent'",
+    ),
+    (
+        lambda: service_deadlines(
+            RECEIVED,
+            priority=Priority.LOW,
+            profile=None,  # type: ignore[arg-type]
+            as_of=T0,
+        ),
+        ArgumentTypeError,
+        "profile must be a ServiceLevelProfile",
+    ),
+    (
+        lambda: service_deadlines(
+            RECEIVED,
+            priority=Priority.LOW,
+            profile=NEW_YORK,
+            as_of=None,  # type: ignore[arg-type]
+        ),
+        ArgumentTypeError,
+        "as_of must be a timezone-aware datetime",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    BAD_DEADLINE_CALLS,
+    ids=[
+        "triage-none",
+        "triage-float-value",
+        "triage-nan-value",
+        "triage-policy-none",
+        "add-days-past-9999",
+        "add-days-day-none",
+        "add-days-float",
+        "business-day-str",
+        "holidays-year-10000",
+        "holidays-year-none",
+        "regulatory-fca-year-9999",
+        "regulatory-cfpb-year-9999",
+        "regulatory-year-1-new-york",
+        "regulatory-complaint-none",
+        "regulatory-naive-as-of",
+        "regulatory-calendar-none",
+        "regulatory-rules-none",
+        "regulatory-rule-none",
+        "regulatory-float-share",
+        "regulatory-infinite-share",
+        "service-year-9999",
+        "service-year-1-new-york",
+        "service-as-of-9999",
+        "service-priority-bogus",
+        "service-profile-none",
+        "service-as-of-none",
+    ],
+)
+def test_bad_triage_and_deadline_inputs_raise_our_errors(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    """Each bad input to triage or a deadline rule raises our error."""
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_deadlines_near_the_ends_of_the_calendar_are_computed() -> None:
+    """Dates far from today still get deadlines when they fit in a date."""
+    far = datetime(9999, 11, 1, 9, tzinfo=UTC)
+    (respond,) = regulatory_deadlines(
+        _received(far), rules=(CFPB_RESPONSE,), calendar=UK, as_of=far
+    )
+    assert respond.due_at.date() == date(9999, 11, 16)
+    early = datetime(1, 1, 2, 9, tzinfo=UTC)
+    (first,) = service_deadlines(
+        _received(early), priority=Priority.LOW, profile=PROFILE, as_of=early
+    )
+    assert first.due_at.date() == date(1, 1, 9)
+    assert UK.is_business_day(date(1, 1, 1))
+    assert date(9999, 12, 25) in UK.holidays_in(9999)
+
+
+def test_deadlines_ignore_the_callers_decimal_context() -> None:
+    """Deadline shares are the same whatever decimal context the caller has."""
+    complaint = _received(datetime(2026, 3, 2, 9, 17, tzinfo=UTC))
+    as_of = datetime(2026, 3, 9, 13, 41, tzinfo=UTC)
+
+    def evaluate() -> tuple[object, ...]:
+        return (
+            *regulatory_deadlines(
+                complaint, rules=FCA_DISP_RULES, calendar=UK, as_of=as_of
+            ),
+            *service_deadlines(
+                complaint, priority=Priority.LOW, profile=NEW_YORK, as_of=as_of
+            ),
+        )
+
+    expected = evaluate()
+    for context in CALLER_CONTEXTS:
+        with decimal.localcontext(context):
+            assert evaluate() == expected
