@@ -29,6 +29,7 @@ from customer_centric import (
     Priority,
     ProblemSize,
     RecoveryPath,
+    RegulatoryDeadlineRule,
     ServiceLevelProfile,
     ServiceTarget,
     Severity,
@@ -982,3 +983,57 @@ def test_deadlines_ignore_the_callers_decimal_context() -> None:
     for context in CALLER_CONTEXTS:
         with decimal.localcontext(context):
             assert evaluate() == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        (ServiceTarget, {"unit": "hours"}),
+        (
+            RegulatoryDeadlineRule,
+            {
+                **CFPB_RESPONSE.model_dump(exclude={"within"}),
+            },
+        ),
+    ],
+    ids=["service-target", "regulatory-rule"],
+)
+@pytest.mark.parametrize(
+    "within",
+    [Decimal("1e999999"), Decimal("NaN"), 10**400, 87_841, 0],
+    ids=[
+        "decimal-huge",
+        "decimal-nan",
+        "int-10-to-400",
+        "over-ten-years",
+        "zero",
+    ],
+)
+def test_deadline_lengths_are_bounded(
+    kind: type[BaseModel], fields: dict[str, object], within: object
+) -> None:
+    """A deadline length of zero, or beyond ten years of hours, is refused."""
+    base = {"milestone": ComplaintStatus.RESPONDED, **fields}
+    with pytest.raises(ValidationError, match="within"):
+        kind.model_validate({**base, "within": within})
+    assert kind.model_validate({**base, "within": 87_840}).within == 87_840  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=YEARLY;BYEASTER=258", "FREQ=YEARLY;BYEASTER=400"],
+    ids=["leaves-the-year-in-2038", "leaves-every-year"],
+)
+def test_easter_offsets_leaving_the_year_are_refused(rule: str) -> None:
+    """A BYEASTER offset that leaves some year is refused when built."""
+    with pytest.raises(ValidationError, match="keep BYEASTER offsets inside"):
+        BusinessCalendar(holiday_rules=(rule,))
+
+
+def test_easter_offsets_inside_every_year_are_accepted() -> None:
+    """The largest offsets that stay inside every year are accepted."""
+    calendar = BusinessCalendar(
+        holiday_rules=("FREQ=YEARLY;BYEASTER=257", "FREQ=YEARLY;BYEASTER=-80")
+    )
+    assert calendar.holidays_in(2038) == {date(2038, 2, 4)}
+    assert date(2286, 12, 24) in calendar.holidays_in(2286)

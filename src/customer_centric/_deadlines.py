@@ -26,7 +26,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, localcontext
-from typing import Final, Literal, Self, final
+from typing import Annotated, Final, Literal, Self, final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -34,6 +34,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -112,6 +113,9 @@ _HOUR: Final = timedelta(hours=1)
 _DAY: Final = timedelta(days=1)
 
 
+_EXTREME_EASTERS: Final = (2000, 2038, 2285)
+"""A leap year, and the years of the latest (25 April) and earliest
+(22 March) Easter: a rule valid in all three is valid in every year."""
 _DAILY_OR_SLOWER: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
 _WITHIN_A_DAY: Final = ("BYHOUR", "BYMINUTE", "BYSECOND")
 
@@ -142,10 +146,22 @@ def _check_daily(rule: str) -> None:
 def _rule_dates(rule: str, year: int) -> frozenset[date]:
     start = datetime(year, 1, 1)  # noqa: DTZ001 - calendar dates, no zone
     end = datetime(year, 12, 31, 23, 59, 59)  # noqa: DTZ001
-    recurrence = rrulestr(rule, dtstart=start)
-    return frozenset(
-        moment.date() for moment in recurrence.between(start, end, inc=True)
-    )
+    try:
+        recurrence = rrulestr(rule, dtstart=start)
+        return frozenset(
+            moment.date()
+            for moment in recurrence.between(start, end, inc=True)
+        )
+    except (ValueError, TypeError, IndexError) as exc:
+        # dateutil raises IndexError for a BYEASTER offset that leaves the
+        # year, which depends on the year's Easter date.
+        msg = (
+            f"holiday rule {rule!r} is not a valid RRULE for the year "
+            f"{year} ({type(exc).__name__}: {exc}); write e.g. "
+            "'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25' and keep BYEASTER "
+            "offsets inside the year"
+        )
+        raise PolicyError(msg) from exc
 
 
 class BusinessCalendar(BaseModel):
@@ -224,14 +240,8 @@ class BusinessCalendar(BaseModel):
                 )
                 raise PolicyError(msg)
             _check_daily(rule)
-            try:
-                _rule_dates(rule, 2000)
-            except (ValueError, TypeError) as exc:
-                msg = (
-                    f"holiday rule {rule!r} is not a valid RRULE ({exc}); "
-                    "write e.g. 'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25'"
-                )
-                raise PolicyError(msg) from exc
+            for year in _EXTREME_EASTERS:
+                _rule_dates(rule, year)
         return value
 
     @field_validator("close_of_business")
@@ -367,6 +377,27 @@ class BusinessCalendar(BaseModel):
         raise PolicyError(msg)
 
 
+_MAX_WITHIN: Final = _MAX_DAYS * 24
+
+
+def _not_huge(value: object) -> object:
+    # pydantic's int parsing raises a bare ValueError on Decimal('1e999999')
+    if isinstance(value, Decimal) and not (
+        value.is_finite() and value.copy_abs() <= _MAX_WITHIN
+    ):
+        msg = (
+            f"within must be a whole number from 1 to {_MAX_WITHIN}, got "
+            f"{value!r}"
+        )
+        raise InvariantError(msg)
+    return value
+
+
+_Within = Annotated[
+    int, BeforeValidator(_not_huge), Field(gt=0, le=_MAX_WITHIN)
+]
+
+
 class ServiceTarget(BaseModel):
     """One of a firm's own deadlines: reach a milestone within some time.
 
@@ -391,7 +422,7 @@ class ServiceTarget(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     milestone: ComplaintStatus
-    within: int = Field(gt=0)
+    within: _Within
     unit: Literal["hours", "calendar_days", "business_days"]
 
     @field_validator("milestone")
@@ -513,7 +544,7 @@ class RegulatoryDeadlineRule(BaseModel):
     url: str
     milestone: ComplaintStatus
     requires_acceptance: bool = False
-    within: int = Field(gt=0)
+    within: _Within
     unit: Literal["business_days", "calendar_days", "weeks"]
     ends: Literal["close_of_business", "end_of_day"]
     binding: bool = True
