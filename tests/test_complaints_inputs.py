@@ -1037,3 +1037,16 @@ def test_easter_offsets_inside_every_year_are_accepted() -> None:
     )
     assert calendar.holidays_in(2038) == {date(2038, 2, 4)}
     assert date(2286, 12, 24) in calendar.holidays_in(2286)
+
+
+@pytest.mark.parametrize(
+    "holidays",
+    [None, 5],
+    ids=["none", "int"],
+)
+def test_uk_calendar_needs_an_iterable_of_bank_holidays(
+    holidays: object,
+) -> None:
+    """Bank holidays that are not an iterable of dates raise our error."""
+    with pytest.raises(ArgumentTypeError, match="bank_holidays must be an"):
+        BusinessCalendar.uk(bank_holidays=holidays)  # type: ignore[arg-type]

@@ -277,6 +277,12 @@ class BusinessCalendar(BaseModel):
             >>> BusinessCalendar.uk().is_business_day(date(2026, 12, 25))
             False
         """
+        check_instance(
+            bank_holidays,
+            Iterable,  # type: ignore[type-abstract]
+            name="bank_holidays",
+            what="an iterable of dates",
+        )
         return cls(
             name="fca_business_days",
             timezone=timezone,

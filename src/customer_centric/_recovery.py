@@ -534,7 +534,7 @@ PRIMARY_STUDIES: Final = AssumptionSet(
     ),
     complaint_rate=_share(
         "complaint_rate",
-        str(_ONE / Decimal(27)),
+        "0.03703703703703703703703703704",  # 1 / 27, not the import context's
         source=_TARP_1986,
         note=(
             "1 in 27 dissatisfied customers complains to the firm's head "
