@@ -5,7 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -432,11 +432,17 @@ aware_times = st.datetimes(
 @given(
     first=aware_times, shift=st.timedeltas(timedelta(0), timedelta(days=40))
 )
+@example(
+    first=datetime(2020, 10, 25, 1, fold=1, tzinfo=LONDON),
+    shift=timedelta(0),
+)
 def test_deadlines_move_forward_with_received_time(
     first: datetime, shift: timedelta
 ):
     """A later receipt never gives an earlier deadline."""
-    second = first + shift
+    # Add in UTC: wall-clock addition drops fold=1, which can move the
+    # instant an hour back across a daylight-saving fold.
+    second = (first.astimezone(UTC) + shift).astimezone(first.tzinfo)
     for rule in (*FCA_DISP_RULES, *CFPB_RULES):
         assert due(rule, first, UK) <= due(rule, second, UK)
     for received_a, received_b in ((first, second),):
