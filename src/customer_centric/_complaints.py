@@ -477,6 +477,10 @@ def check_transition(
     Returns:
         The verdict with the allowed statuses and a reason.
 
+    Raises:
+        InvariantError: ``new_status`` is not a status.
+        ArgumentTypeError: ``complaint`` is not a :class:`Complaint`.
+
     Examples:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import (

@@ -1015,7 +1015,11 @@ def service_deadlines(
         One deadline per target of the priority, in the profile's order.
 
     Raises:
-        InvariantError: ``as_of`` is naive or before receipt.
+        InvariantError: ``as_of`` is naive, before receipt or more than ten
+            years after it, ``priority`` is not a priority, or a date falls
+            outside the years 1 to 9999.
+        ArgumentTypeError: ``complaint``, ``profile`` or ``as_of`` has the
+            wrong type.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -1115,8 +1119,12 @@ def regulatory_deadlines(
         One deadline per rule, in order.
 
     Raises:
-        InvariantError: ``as_of`` is naive or before receipt, or
-            ``at_risk_share`` is outside [0, 1].
+        InvariantError: ``as_of`` is naive or before receipt,
+            ``at_risk_share`` is outside [0, 1] or not finite, or a date
+            falls outside the years 1 to 9999.
+        ArgumentTypeError: ``complaint``, ``rules`` (or one rule),
+            ``calendar``, ``as_of`` or ``at_risk_share`` has the wrong
+            type.
 
     Examples:
         >>> from datetime import datetime, UTC

@@ -732,8 +732,11 @@ def hidden_dissatisfied(
         Hidden dissatisfied customers (unit ``"customers"``, 2 decimals).
 
     Raises:
-        InvariantError: ``complaints`` is negative.
-        PolicyError: The set has no rate for the channel.
+        InvariantError: ``complaints`` is negative or above 10**12,
+            ``channel`` is not an option, or the result is too large.
+        ArgumentTypeError: ``complaints`` is not an ``int`` or
+            ``assumptions`` not an :class:`AssumptionSet`.
+        PolicyError: The set has no rate above 0 for the channel.
 
     Examples:
         >>> from customer_centric import (
@@ -824,7 +827,9 @@ def word_of_mouth_reach(
         Negative and positive reach, each with its interval.
 
     Raises:
-        InvariantError: A count is negative.
+        InvariantError: A count is negative or above 10**12.
+        ArgumentTypeError: A count is not an ``int``, or ``assumptions``
+            not an :class:`AssumptionSet`.
         PolicyError: ``recovered`` is positive but the set has no figure for
             recovered customers.
 
@@ -947,6 +952,8 @@ def recovery_path(
 
     Raises:
         InvariantError: ``as_of`` is naive, or ``quick_within`` negative.
+        ArgumentTypeError: ``complaint``, ``quick_within`` or ``as_of`` has
+            the wrong type.
 
     Examples:
         >>> from datetime import datetime, timedelta, UTC
@@ -1011,6 +1018,7 @@ def repurchase_probability(
         The probability (unit ``"probability"``).
 
     Raises:
+        InvariantError: ``path`` or ``size`` is not one of its values.
         PolicyError: The set has no figure for the row and size.
 
     Examples:
@@ -1216,7 +1224,9 @@ def complaint_impact(
         The hidden customers, lost customers and revenue at risk.
 
     Raises:
-        InvariantError: A negative count, income or number of years.
+        InvariantError: A negative, non-finite or too large count, income
+            or number of years, or an option outside its values.
+        ArgumentTypeError: An argument of the wrong type.
         PolicyError: The set lacks a figure the calculation needs.
 
     Examples:
@@ -1713,6 +1723,8 @@ def win_back_likelihood(
         The probability and where it comes from.
 
     Raises:
+        InvariantError: ``reason`` is not a departure reason.
+        ArgumentTypeError: ``rates`` is not a :class:`WinBackRates`.
         PolicyError: ``rates`` has no figure for ``reason``.
 
     Examples:
@@ -1814,6 +1826,10 @@ def assumptions_markdown(*sets: AssumptionSet) -> str:
 
     Returns:
         Two Markdown tables separated by a blank line.
+
+    Raises:
+        InvariantError: No set is given.
+        ArgumentTypeError: An argument is not an :class:`AssumptionSet`.
 
     Examples:
         >>> from customer_centric import (
