@@ -1,3 +1,4 @@
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -132,3 +133,12 @@ def test_override_is_checked_by_unit():
     """A caller's own figure is held to the unit like a published one."""
     with pytest.raises(ValidationError, match="fraction in"):
         _figure("0.04").override(Decimal("-0.5"))
+
+
+def test_percent_hint_ignores_the_callers_decimal_context():
+    """The 'write x % as' hint is exact whatever the caller's precision."""
+    with (
+        decimal.localcontext(decimal.Context(prec=2)),
+        pytest.raises(ValidationError, match=r"Decimal\('0.12345'\)"),
+    ):
+        _figure("12.345")
