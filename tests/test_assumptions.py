@@ -1,3 +1,4 @@
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -70,3 +71,74 @@ def test_assumption_round_trips_json():
     """An assumption survives JSON unchanged."""
     figure = _figure("0.04", low="0.04", high="0.1")
     assert Assumption.model_validate_json(figure.model_dump_json()) == figure
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "message"),
+    [
+        ("share", "-0.5", "must be a fraction in \\[0, 1\\]"),
+        ("share", "80", "write 80 % as Decimal\\('0.8'\\)"),
+        ("probability", "1.01", "must be a fraction in \\[0, 1\\]"),
+        ("multiple", "0", "must be above 0"),
+        ("people", "-1", "must be at least 0"),
+        ("money", "-5", "must be at least 0"),
+        ("days", "-2", "must be at least 0"),
+        ("share", "NaN", "finite number"),
+        ("people", "Infinity", "finite number"),
+        ("people", "1e999999", "must be a number between -10\\*\\*12"),
+    ],
+    ids=[
+        "negative-share",
+        "percent-as-share",
+        "probability-over-one",
+        "zero-multiple",
+        "negative-people",
+        "negative-money",
+        "negative-days",
+        "nan",
+        "infinity",
+        "huge",
+    ],
+)
+def test_figure_outside_its_unit_is_refused(
+    unit: str, value: str, message: str
+):
+    """A figure its unit cannot hold is refused, naming the unit."""
+    with pytest.raises(ValidationError, match=message):
+        Assumption(
+            name="figure", value=Decimal(value), unit=unit, source="test"
+        )
+
+
+def test_range_ends_are_checked_by_unit_too():
+    """The published range obeys the unit as well as the value."""
+    with pytest.raises(ValidationError, match="fraction in"):
+        _figure("0.5", low="0.1", high="1.5")
+
+
+@pytest.mark.parametrize(
+    ("unit", "value"),
+    [("share", "0"), ("share", "1"), ("multiple", "0.5"), ("points", "-3")],
+    ids=["share-zero", "share-one", "small-multiple", "unknown-unit"],
+)
+def test_figure_inside_its_unit_is_accepted(unit: str, value: str):
+    """Edge figures of a unit, and figures of other units, are accepted."""
+    figure = Assumption(
+        name="figure", value=Decimal(value), unit=unit, source="test"
+    )
+    assert figure.value == Decimal(value)
+
+
+def test_override_is_checked_by_unit():
+    """A caller's own figure is held to the unit like a published one."""
+    with pytest.raises(ValidationError, match="fraction in"):
+        _figure("0.04").override(Decimal("-0.5"))
+
+
+def test_percent_hint_ignores_the_callers_decimal_context():
+    """The 'write x % as' hint is exact whatever the caller's precision."""
+    with (
+        decimal.localcontext(decimal.Context(prec=2)),
+        pytest.raises(ValidationError, match=r"Decimal\('0.12345'\)"),
+    ):
+        _figure("12.345")

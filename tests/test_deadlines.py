@@ -5,7 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -432,11 +432,17 @@ aware_times = st.datetimes(
 @given(
     first=aware_times, shift=st.timedeltas(timedelta(0), timedelta(days=40))
 )
+@example(
+    first=datetime(2020, 10, 25, 1, fold=1, tzinfo=LONDON),
+    shift=timedelta(0),
+)
 def test_deadlines_move_forward_with_received_time(
     first: datetime, shift: timedelta
 ):
     """A later receipt never gives an earlier deadline."""
-    second = first + shift
+    # Add in UTC: wall-clock addition drops fold=1, which can move the
+    # instant an hour back across a daylight-saving fold.
+    second = (first.astimezone(UTC) + shift).astimezone(first.tzinfo)
     for rule in (*FCA_DISP_RULES, *CFPB_RULES):
         assert due(rule, first, UK) <= due(rule, second, UK)
     for received_a, received_b in ((first, second),):
@@ -495,7 +501,22 @@ def test_calendar_holidays_and_rules():
         ({"timezone": "Mars/Olympus"}, "unknown time zone"),
         ({"weekend": frozenset(range(7))}, "at least one working day"),
         ({"weekend": frozenset({7})}, "weekday numbers"),
-        ({"holiday_rules": ("FREQ=SOMETIMES",)}, "not a valid RRULE"),
+        ({"holiday_rules": ("FREQ=YEARLY;FOO=1",)}, "not a valid RRULE"),
+        ({"holiday_rules": ("FREQ=SOMETIMES",)}, "recurring at most daily"),
+        ({"holiday_rules": ("FREQ=MINUTELY",)}, "holidays are whole days"),
+        ({"holiday_rules": ("RRULE:FREQ=SECONDLY",)}, "at most daily"),
+        ({"holiday_rules": ("FREQ=HOURLY;INTERVAL=1",)}, "at most daily"),
+        (
+            {"holiday_rules": ("FREQ=DAILY;BYHOUR=0,1,2;BYMINUTE=0,30",)},
+            "without BYHOUR, BYMINUTE, BYSECOND",
+        ),
+        (
+            {"holiday_rules": ("FREQ=YEARLY\nRDATE:20260101",)},
+            "one RRULE line",
+        ),
+        ({"timezone": "America"}, "unknown time zone 'America'"),
+        ({"timezone": "a" * 300}, "unknown time zone 'aaa"),
+        ({"timezone": "UTC\x00"}, "unknown time zone"),
         ({"holiday_rules": ("FREQ=YEARLY;COUNT=2",)}, "DTSTART or COUNT"),
         ({"close_of_business": time(17, tzinfo=UTC)}, "local wall-clock"),
     ],
@@ -504,6 +525,15 @@ def test_calendar_holidays_and_rules():
         "all-weekend",
         "bad-weekday",
         "bad-rule",
+        "unknown-frequency",
+        "minutely",
+        "secondly-with-prefix",
+        "hourly",
+        "daily-by-hour",
+        "two-lines",
+        "zone-directory",
+        "zone-name-too-long",
+        "zone-nul",
         "count-in-rule",
         "aware-close",
     ],

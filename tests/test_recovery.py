@@ -592,7 +592,33 @@ def share(name: str, value: str, unit: str = "share") -> Assumption:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"complaint_rate": share("complaint_rate", "1.5")}, "rate in"),
+        (
+            {
+                "complaint_rate": {
+                    "name": "complaint_rate",
+                    "value": "1.5",
+                    "unit": "share",
+                    "source": "t",
+                }
+            },
+            "must be a fraction in",
+        ),
+        (
+            {"complaint_rate": share("complaint_rate", "50", "people")},
+            "complaint_rate must be in unit 'share'",
+        ),
+        (
+            {"unhappy_word_of_mouth": share("told", "0.5")},
+            "unhappy_word_of_mouth must be in unit 'people'",
+        ),
+        (
+            {
+                "repurchase": {
+                    "resolved_quickly": {"small": share("r", "80", "people")}
+                }
+            },
+            "resolved_quickly.small must be in unit 'share'",
+        ),
         ({"complaint_rate": share("complaint_rate", "0")}, "above 0"),
         (
             {"small_problem_max": share("s", "200", "money")},
@@ -610,6 +636,9 @@ def share(name: str, value: str, unit: str = "share") -> Assumption:
     ],
     ids=[
         "rate-over-one",
+        "rate-in-people",
+        "word-of-mouth-as-share",
+        "repurchase-in-people",
         "zero-rate",
         "size-bounds-reversed",
         "unknown-unsupported",

@@ -8,14 +8,49 @@ in their own.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Self
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import Final, Self
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from customer_centric.exceptions import InvariantError
 
-__all__ = ["Assumption"]
+__all__ = ["RULE_CONTEXT", "SHARE_UNITS", "Assumption"]
+
+RULE_CONTEXT: Final = Context(
+    prec=60,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""The decimal context every complaints-area rule computes in.
+
+Rules enter it with ``decimal.localcontext(RULE_CONTEXT)`` (which copies
+it), so an answer never depends on the caller's precision, rounding or
+traps.
+"""
+
+SHARE_UNITS: Final = frozenset({"share", "probability"})
+"""Units of a fraction in [0, 1]."""
+
+_COUNT_UNITS: Final = frozenset({"people", "customers", "days", "money"})
+_MAX_FIGURE: Final = Decimal("1e12")
 
 
 class Assumption(BaseModel):
@@ -26,8 +61,11 @@ class Assumption(BaseModel):
         value: The figure used by default.
         low: The lower end of the published range, if one is given.
         high: The upper end of the published range, if one is given.
-        unit: What the number counts: ``"share"`` (a fraction in [0, 1]),
-            ``"people"``, ``"multiple"``, ``"days"``, ...
+        unit: What the number counts, which bounds it: ``"share"`` or
+            ``"probability"`` (a fraction in [0, 1]), ``"multiple"``
+            (above 0), ``"people"``, ``"customers"``, ``"days"`` or
+            ``"money"`` (at least 0); any other unit only needs finite
+            figures.
         source: The citation: author, year, and table or page where known.
         note: Caveats on reading or using the figure.
 
@@ -52,16 +90,34 @@ class Assumption(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str
+    name: str = Field(min_length=1)
     value: Decimal
     low: Decimal | None = None
     high: Decimal | None = None
-    unit: str
+    unit: str = Field(min_length=1)
     source: str
     note: str = ""
 
+    @field_validator("value", "low", "high")
+    @classmethod
+    def _finite(
+        cls, value: Decimal | None, info: ValidationInfo
+    ) -> Decimal | None:
+        # pydantic has refused NaN and infinities already
+        if value is not None and value.copy_abs() > _MAX_FIGURE:
+            msg = (
+                f"assumption {info.field_name} must be a number between "
+                f"-10**12 and 10**12, got {value!r}; pass the "
+                "published figure"
+            )
+            raise InvariantError(msg)
+        return value
+
     @model_validator(mode="after")
     def _value_within_range(self) -> Self:
+        for bound in (self.value, self.low, self.high):
+            if bound is not None:
+                _check_unit(self.name, self.unit, bound)
         low = self.low if self.low is not None else self.value
         high = self.high if self.high is not None else self.value
         if not low <= self.value <= high:
@@ -90,3 +146,24 @@ class Assumption(BaseModel):
                 "source": source or f"caller override of {self.source}",
             }
         )
+
+
+def _check_unit(name: str, unit: str, figure: Decimal) -> None:
+    if unit in SHARE_UNITS:
+        allowed, ok = "a fraction in [0, 1]", 0 <= figure <= 1
+    elif unit == "multiple":
+        allowed, ok = "above 0", figure > 0
+    elif unit in _COUNT_UNITS:
+        allowed, ok = "at least 0", figure >= 0
+    else:
+        return
+    if not ok:
+        hint = ""
+        if unit in SHARE_UNITS and 1 < figure <= 100:  # noqa: PLR2004
+            with localcontext(RULE_CONTEXT):
+                hint = f"; write {figure} % as Decimal({str(figure / 100)!r})"
+        msg = (
+            f"assumption {name!r} in unit {unit!r} must be {allowed}, got "
+            f"{figure!r}{hint}"
+        )
+        raise InvariantError(msg)

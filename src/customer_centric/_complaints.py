@@ -18,7 +18,7 @@ import enum
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Final, Self, TypeAlias, final
+from typing import Final, Self, TypeAlias, TypeVar, final
 
 import attrs
 from pydantic import (
@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from customer_centric._checks import check_aware, check_choice, check_instance
 from customer_centric._events import ComplaintFiled, ComplaintResolved
 from customer_centric._severity import Severity
 from customer_centric._types import ComplaintId, CustomerId, Money
@@ -373,12 +374,52 @@ class Complaint(BaseModel):
             >>> complaint.first_reached(frozenset({ComplaintStatus.RESPONDED}))
             datetime.datetime(2026, 3, 2, 9, 20, tzinfo=datetime.timezone.utc)
         """
+        statuses = frozenset(
+            check_member(status, ComplaintStatus, name="statuses")
+            for status in check_instance(
+                statuses,
+                frozenset,
+                name="statuses",
+                what="a frozenset of ComplaintStatus",
+            )
+        )
         if ComplaintStatus.RECEIVED in statuses:
             return self.received_at
         for change in self.history:
             if change.to_status in statuses:
                 return change.at
         return None
+
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def check_member(value: object, kind: type[_E], /, *, name: str) -> _E:
+    """Return ``value`` as a member of the string enum ``kind``.
+
+    The member itself or its string value is accepted.
+
+    Raises:
+        InvariantError: ``value`` is neither; the message lists the values.
+
+    Examples:
+        >>> from customer_centric import ComplaintStatus
+        >>> from customer_centric._complaints import check_member
+        >>> check_member("closed", ComplaintStatus, name="new_status")
+        <ComplaintStatus.CLOSED: 'closed'>
+        >>> check_member("shut", ComplaintStatus, name="new_status")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: new_status must be one \
+of 'received', 'acknowledged', 'assessed', 'investigating', \
+'awaiting_customer', 'responded', 'closed', 'reopened', 'escalated', got \
+'shut'
+    """
+    return kind(check_choice(value, [m.value for m in kind], name=name))
+
+
+def _check_complaint(value: object, /) -> Complaint:
+    return check_instance(value, Complaint, name="complaint")
 
 
 def _names(statuses: frozenset[ComplaintStatus]) -> str:
@@ -436,6 +477,10 @@ def check_transition(
     Returns:
         The verdict with the allowed statuses and a reason.
 
+    Raises:
+        InvariantError: ``new_status`` is not a status.
+        ArgumentTypeError: ``complaint`` is not a :class:`Complaint`.
+
     Examples:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import (
@@ -453,6 +498,8 @@ handling in organizations, clause 8)
 
     .. versionadded:: 0.1
     """
+    complaint = _check_complaint(complaint)
+    new_status = check_member(new_status, ComplaintStatus, name="new_status")
     allowed_statuses = COMPLAINT_TRANSITIONS[complaint.status]
     allowed = new_status in allowed_statuses
     if allowed:
@@ -510,8 +557,11 @@ def advance(
             (attributes ``complaint_id``, ``from_status``, ``to_status``,
             ``allowed_statuses``).
         OutOfOrderEventError: ``at`` is earlier than the last change.
-        InvariantError: ``at`` is naive, or ``customer_satisfied`` is given
-            on a move other than closing.
+        InvariantError: ``at`` is naive, ``new_status`` is not a status,
+            or ``customer_satisfied`` is given on a move other than closing.
+        ArgumentTypeError: ``complaint`` is not a :class:`Complaint`, ``at``
+            not a ``datetime``, ``note`` not a string or
+            ``customer_satisfied`` not a bool.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -538,12 +588,17 @@ complaint 'K-1' from 'acknowledged' to 'closed'; allowed from \
 
     .. versionadded:: 0.1
     """
-    if at.tzinfo is None or at.utcoffset() is None:
-        msg = (
-            f"at must be timezone-aware, got {at!r}; attach a zone, e.g. "
-            "datetime(..., tzinfo=UTC)"
+    complaint = _check_complaint(complaint)
+    new_status = check_member(new_status, ComplaintStatus, name="new_status")
+    check_aware(at, name="at")
+    check_instance(note, str, name="note")
+    if customer_satisfied is not None:
+        check_instance(
+            customer_satisfied,
+            bool,
+            name="customer_satisfied",
+            what="True, False or None",
         )
-        raise InvariantError(msg)
     if (
         customer_satisfied is not None
         and new_status is not ComplaintStatus.CLOSED
@@ -613,6 +668,7 @@ def complaint_filed_event(complaint: Complaint, /) -> ComplaintFiled:
 
     .. versionadded:: 0.1
     """
+    complaint = _check_complaint(complaint)
     return ComplaintFiled(
         customer_id=complaint.customer_id,
         occurred_at=complaint.received_at,
@@ -654,6 +710,7 @@ def complaint_resolved_event(complaint: Complaint, /) -> ComplaintResolved:
 
     .. versionadded:: 0.1
     """
+    complaint = _check_complaint(complaint)
     if complaint.status is not ComplaintStatus.CLOSED:
         msg = (
             f"complaint {complaint.complaint_id!r} is not closed (status "

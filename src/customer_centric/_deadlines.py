@@ -25,8 +25,8 @@ import enum
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from decimal import Decimal
-from typing import Final, Literal, Self, final
+from decimal import Decimal, localcontext
+from typing import Annotated, Final, Literal, Self, final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -34,13 +34,25 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
-from customer_centric._complaints import Complaint, ComplaintStatus
+from customer_centric._assumptions import RULE_CONTEXT
+from customer_centric._checks import (
+    check_aware,
+    check_decimal,
+    check_instance,
+)
+from customer_centric._complaints import (
+    Complaint,
+    ComplaintStatus,
+    check_member,
+)
+from customer_centric._frozen import FrozenMap
 from customer_centric._triage import Priority
 from customer_centric._types import Rate, check_rate
 from customer_centric.exceptions import InvariantError, PolicyError
@@ -94,19 +106,62 @@ been acknowledged.
 """
 
 _DEFAULT_AT_RISK: Final = Decimal("0.8")
+_FIRST_YEAR: Final = 1
+_LAST_YEAR: Final = 9999
 _MAX_DAYS: Final = 3660  # a deadline further than ten years out is an error
 _HOUR: Final = timedelta(hours=1)
 _DAY: Final = timedelta(days=1)
+
+
+_EXTREME_EASTERS: Final = (2000, 2038, 2285)
+"""A leap year, and the years of the latest (25 April) and earliest
+(22 March) Easter: a rule valid in all three is valid in every year."""
+_DAILY_OR_SLOWER: Final = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")
+_WITHIN_A_DAY: Final = ("BYHOUR", "BYMINUTE", "BYSECOND")
+
+
+def _check_daily(rule: str) -> None:
+    """Refuse a rule that recurs more often than daily: holidays are days.
+
+    Expanding a minutely or secondly rule over a year takes seconds to
+    minutes and yields the same days as a daily one.
+    """
+    body = rule.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[len("RRULE:") :]
+    parts = dict(item.partition("=")[::2] for item in body.upper().split(";"))
+    freq = parts.get("FREQ", "").strip()
+    within = [key for key in _WITHIN_A_DAY if key in parts]
+    if "\n" in body or freq not in _DAILY_OR_SLOWER or within:
+        msg = (
+            f"holiday rule {rule!r} must be one RRULE line recurring at "
+            f"most daily (FREQ={', '.join(_DAILY_OR_SLOWER)}) without "
+            f"{', '.join(_WITHIN_A_DAY)}: holidays are whole days; write "
+            "e.g. 'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25'"
+        )
+        raise PolicyError(msg)
 
 
 @functools.lru_cache(maxsize=4096)
 def _rule_dates(rule: str, year: int) -> frozenset[date]:
     start = datetime(year, 1, 1)  # noqa: DTZ001 - calendar dates, no zone
     end = datetime(year, 12, 31, 23, 59, 59)  # noqa: DTZ001
-    recurrence = rrulestr(rule, dtstart=start)
-    return frozenset(
-        moment.date() for moment in recurrence.between(start, end, inc=True)
-    )
+    try:
+        recurrence = rrulestr(rule, dtstart=start)
+        return frozenset(
+            moment.date()
+            for moment in recurrence.between(start, end, inc=True)
+        )
+    except (ValueError, TypeError, IndexError) as exc:
+        # dateutil raises IndexError for a BYEASTER offset that leaves the
+        # year, which depends on the year's Easter date.
+        msg = (
+            f"holiday rule {rule!r} is not a valid RRULE for the year "
+            f"{year} ({type(exc).__name__}: {exc}); write e.g. "
+            "'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25' and keep BYEASTER "
+            "offsets inside the year"
+        )
+        raise PolicyError(msg) from exc
 
 
 class BusinessCalendar(BaseModel):
@@ -154,7 +209,7 @@ class BusinessCalendar(BaseModel):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
             msg = (
                 f"unknown time zone {value!r}; pass an IANA name such as "
                 "'Europe/London' or 'America/New_York'"
@@ -184,14 +239,9 @@ class BusinessCalendar(BaseModel):
                     "the calendar evaluates each rule year by year"
                 )
                 raise PolicyError(msg)
-            try:
-                _rule_dates(rule, 2000)
-            except (ValueError, TypeError) as exc:
-                msg = (
-                    f"holiday rule {rule!r} is not a valid RRULE ({exc}); "
-                    "write e.g. 'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25'"
-                )
-                raise PolicyError(msg) from exc
+            _check_daily(rule)
+            for year in _EXTREME_EASTERS:
+                _rule_dates(rule, year)
         return value
 
     @field_validator("close_of_business")
@@ -227,6 +277,12 @@ class BusinessCalendar(BaseModel):
             >>> BusinessCalendar.uk().is_business_day(date(2026, 12, 25))
             False
         """
+        check_instance(
+            bank_holidays,
+            Iterable,  # type: ignore[type-abstract]
+            name="bank_holidays",
+            what="an iterable of dates",
+        )
         return cls(
             name="fca_business_days",
             timezone=timezone,
@@ -250,6 +306,10 @@ class BusinessCalendar(BaseModel):
             >>> sorted(BusinessCalendar.uk().holidays_in(2026))
             [datetime.date(2026, 4, 3), datetime.date(2026, 12, 25)]
         """
+        year = check_instance(year, int, name="year")
+        if not _FIRST_YEAR <= year <= _LAST_YEAR:
+            msg = f"year must be from 1 to 9999, got {year!r}"
+            raise InvariantError(msg)
         found = {day for day in self.holidays if day.year == year}
         for rule in self.holiday_rules:
             found |= _rule_dates(rule, year)
@@ -264,6 +324,7 @@ class BusinessCalendar(BaseModel):
             >>> BusinessCalendar().is_business_day(date(2026, 3, 7))  # Sat
             False
         """
+        check_instance(day, date, name="day")
         if day.weekday() in self.weekend or day in self.holidays:
             return False
         return not any(
@@ -276,7 +337,9 @@ class BusinessCalendar(BaseModel):
         With 0, ``day`` itself if it is a business day, else the next one.
 
         Raises:
-            InvariantError: ``days`` is negative.
+            InvariantError: ``days`` is negative, or the answer falls after
+                the year 9999.
+            ArgumentTypeError: ``day`` is not a date or ``days`` not an int.
 
         Examples:
             >>> from datetime import date
@@ -284,9 +347,22 @@ class BusinessCalendar(BaseModel):
             >>> BusinessCalendar().add_business_days(date(2026, 3, 6), 3)
             datetime.date(2026, 3, 11)
         """
+        check_instance(day, date, name="day")
+        check_instance(days, int, name="days")
         if days < 0:
             msg = f"days must be >= 0, got {days!r}; count forward only"
             raise InvariantError(msg)
+        try:
+            return self._add_business_days(day, days)
+        except OverflowError:
+            msg = (
+                f"adding {days} business days to {day.isoformat()} goes past "
+                "9999-12-31, the last date Python can represent; pass an "
+                "earlier day"
+            )
+            raise InvariantError(msg) from None
+
+    def _add_business_days(self, day: date, days: int) -> date:
         current = day
         if days == 0:
             while not self.is_business_day(current):
@@ -305,6 +381,27 @@ class BusinessCalendar(BaseModel):
             "and holidays"
         )
         raise PolicyError(msg)
+
+
+_MAX_WITHIN: Final = _MAX_DAYS * 24
+
+
+def _not_huge(value: object) -> object:
+    # pydantic's int parsing raises a bare ValueError on Decimal('1e999999')
+    if isinstance(value, Decimal) and not (
+        value.is_finite() and value.copy_abs() <= _MAX_WITHIN
+    ):
+        msg = (
+            f"within must be a whole number from 1 to {_MAX_WITHIN}, got "
+            f"{value!r}"
+        )
+        raise InvariantError(msg)
+    return value
+
+
+_Within = Annotated[
+    int, BeforeValidator(_not_huge), Field(gt=0, le=_MAX_WITHIN)
+]
 
 
 class ServiceTarget(BaseModel):
@@ -331,7 +428,7 @@ class ServiceTarget(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     milestone: ComplaintStatus
-    within: int = Field(gt=0)
+    within: _Within
     unit: Literal["hours", "calendar_days", "business_days"]
 
     @field_validator("milestone")
@@ -380,7 +477,7 @@ class ServiceLevelProfile(BaseModel):
 
     name: str
     calendar: BusinessCalendar = BusinessCalendar()
-    targets: dict[Priority, tuple[ServiceTarget, ...]]
+    targets: FrozenMap[Priority, tuple[ServiceTarget, ...]]
     pause_statuses: frozenset[ComplaintStatus] = frozenset(
         {ComplaintStatus.AWAITING_CUSTOMER}
     )
@@ -453,7 +550,7 @@ class RegulatoryDeadlineRule(BaseModel):
     url: str
     milestone: ComplaintStatus
     requires_acceptance: bool = False
-    within: int = Field(gt=0)
+    within: _Within
     unit: Literal["business_days", "calendar_days", "weeks"]
     ends: Literal["close_of_business", "end_of_day"]
     binding: bool = True
@@ -672,17 +769,9 @@ class Deadline:
     explanation: str
 
 
-def _check_aware(value: datetime, /, *, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"{name} must be timezone-aware, got {value!r}; attach a zone, "
-            "e.g. datetime(..., tzinfo=UTC)"
-        )
-        raise InvariantError(msg)
-
-
-def _check_as_of(complaint: Complaint, as_of: datetime) -> None:
-    _check_aware(as_of, name="as_of")
+def _check_as_of(complaint: object, as_of: object) -> Complaint:
+    complaint = check_instance(complaint, Complaint, name="complaint")
+    as_of = check_aware(as_of, name="as_of")
     if as_of < complaint.received_at:
         msg = (
             f"as_of {as_of.isoformat()!r} is before complaint "
@@ -690,6 +779,16 @@ def _check_as_of(complaint: Complaint, as_of: datetime) -> None:
             f"({complaint.received_at.isoformat()!r}); pass a later time"
         )
         raise InvariantError(msg)
+    return complaint
+
+
+def _out_of_range(complaint: Complaint, as_of: datetime) -> InvariantError:
+    return InvariantError(
+        f"complaint {complaint.complaint_id!r}: a deadline counted from "
+        f"received_at {complaint.received_at.isoformat()!r} to as_of "
+        f"{as_of.isoformat()!r} falls outside the years 1 to 9999 that "
+        "Python dates cover; check received_at and as_of"
+    )
 
 
 def _reached_at(
@@ -778,7 +877,8 @@ def _share(used: timedelta, allowed: timedelta) -> Decimal:
     # day of receipt.
     micro = Decimal(used // timedelta(microseconds=1))
     total = Decimal(allowed // timedelta(microseconds=1))
-    return (micro / total).quantize(Decimal("0.0001"))
+    with localcontext(RULE_CONTEXT):
+        return (micro / total).quantize(Decimal("0.0001"))
 
 
 def _status(
@@ -815,7 +915,8 @@ def _explain(
         return (
             f"{name}: {status.value}, reached at {when} ({verdict}; due {due})"
         )
-    percent = (used_share * 100).quantize(Decimal("0.1"))
+    with localcontext(RULE_CONTEXT):
+        percent = (used_share * 100).quantize(Decimal("0.1"))
     return f"{name}: {status.value}, due {due}, {percent} % of the time used"
 
 
@@ -914,7 +1015,11 @@ def service_deadlines(
         One deadline per target of the priority, in the profile's order.
 
     Raises:
-        InvariantError: ``as_of`` is naive or before receipt.
+        InvariantError: ``as_of`` is naive, before receipt or more than ten
+            years after it, ``priority`` is not a priority, or a date falls
+            outside the years 1 to 9999.
+        ArgumentTypeError: ``complaint``, ``profile`` or ``as_of`` has the
+            wrong type.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -943,11 +1048,24 @@ def service_deadlines(
 
     .. versionadded:: 0.1
     """
-    _check_as_of(complaint, as_of)
-    return tuple(
-        _service_deadline(complaint, target, profile=profile, as_of=as_of)
-        for target in profile.targets[priority]
-    )
+    complaint = _check_as_of(complaint, as_of)
+    priority = check_member(priority, Priority, name="priority")
+    profile = check_instance(profile, ServiceLevelProfile, name="profile")
+    if as_of - complaint.received_at > _MAX_DAYS * _DAY:
+        msg = (
+            f"as_of {as_of.isoformat()!r} is more than {_MAX_DAYS} days after "
+            f"complaint {complaint.complaint_id!r} was received "
+            f"({complaint.received_at.isoformat()!r}); evaluate service "
+            "deadlines within ten years of receipt"
+        )
+        raise InvariantError(msg)
+    try:
+        return tuple(
+            _service_deadline(complaint, target, profile=profile, as_of=as_of)
+            for target in profile.targets[priority]
+        )
+    except OverflowError:
+        raise _out_of_range(complaint, as_of) from None
 
 
 def _regulatory_due(
@@ -1001,8 +1119,12 @@ def regulatory_deadlines(
         One deadline per rule, in order.
 
     Raises:
-        InvariantError: ``as_of`` is naive or before receipt, or
-            ``at_risk_share`` is outside [0, 1].
+        InvariantError: ``as_of`` is naive or before receipt,
+            ``at_risk_share`` is outside [0, 1] or not finite, or a date
+            falls outside the years 1 to 9999.
+        ArgumentTypeError: ``complaint``, ``rules`` (or one rule),
+            ``calendar``, ``as_of`` or ``at_risk_share`` has the wrong
+            type.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -1024,8 +1146,43 @@ def regulatory_deadlines(
 
     .. versionadded:: 0.1
     """
-    _check_as_of(complaint, as_of)
-    check_rate(at_risk_share, name="at_risk_share")
+    complaint = _check_as_of(complaint, as_of)
+    check_rate(
+        check_decimal(at_risk_share, name="at_risk_share"),
+        name="at_risk_share",
+    )
+    calendar = check_instance(calendar, BusinessCalendar, name="calendar")
+    checked = [
+        check_instance(
+            rule,
+            RegulatoryDeadlineRule,
+            name=f"rules[{index}]",
+            what="a RegulatoryDeadlineRule such as FCA_FINAL_RESPONSE",
+        )
+        for index, rule in enumerate(
+            check_instance(
+                rules,
+                Sequence,  # type: ignore[type-abstract]
+                name="rules",
+                what="a sequence of RegulatoryDeadlineRule",
+            )
+        )
+    ]
+    try:
+        return _regulatory_deadlines(
+            complaint, checked, calendar, as_of, at_risk_share
+        )
+    except OverflowError:
+        raise _out_of_range(complaint, as_of) from None
+
+
+def _regulatory_deadlines(
+    complaint: Complaint,
+    rules: Sequence[RegulatoryDeadlineRule],
+    calendar: BusinessCalendar,
+    as_of: datetime,
+    at_risk_share: Decimal,
+) -> tuple[Deadline, ...]:
     deadlines = []
     for rule in rules:
         due_at = _regulatory_due(rule, complaint.received_at, calendar)

@@ -26,14 +26,30 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import (
+    ROUND_HALF_EVEN,
+    Decimal,
+    DecimalException,
+    localcontext,
+)
 from typing import Final, Literal, Self, final
 
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from customer_centric._assumptions import Assumption
-from customer_centric._complaints import Complaint, ComplaintStatus
+from customer_centric._assumptions import RULE_CONTEXT, SHARE_UNITS, Assumption
+from customer_centric._checks import (
+    check_aware,
+    check_choice,
+    check_decimal,
+    check_instance,
+)
+from customer_centric._complaints import (
+    Complaint,
+    ComplaintStatus,
+    check_member,
+)
+from customer_centric._frozen import FrozenMap
 from customer_centric._stages import DepartureReason
 from customer_centric._types import check_non_negative_money, check_rate
 from customer_centric._value import (
@@ -76,6 +92,11 @@ _TWO: Final = Decimal(2)
 _CENT: Final = Decimal("0.01")
 _PROBABILITY: Final = Decimal("0.0001")
 _TINY: Final = Decimal("1e-9")
+_MAX_COUNT: Final = 10**12
+_MAX_MONEY: Final = Decimal("1e15")
+_MAX_ESTIMATE: Final = Decimal("1e30")
+_MAX_YEARS: Final = Decimal(1000)
+_CHANNELS: Final = ("head_office", "front_line")
 
 
 @enum.unique
@@ -134,12 +155,24 @@ class ProblemSize(enum.StrEnum):
 _TABLE_SIZES: Final = (ProblemSize.SMALL, ProblemSize.LARGE)
 
 
-def _in_unit_range(assumption: Assumption) -> None:
-    if assumption.unit != "share":
-        return
-    for bound in (assumption.value, assumption.low, assumption.high):
-        if bound is not None:
-            check_rate(bound, name=f"assumption {assumption.name!r}")
+def _unit_of(field: str) -> str:
+    return "share" if field.startswith("repurchase.") else _FIELD_UNITS[field]
+
+
+def _check_field_unit(set_name: str, field: str, figure: Assumption) -> None:
+    wanted = _unit_of(field)
+    ok = (
+        figure.unit in SHARE_UNITS
+        if wanted == "share"
+        else (figure.unit == wanted)
+    )
+    if not ok:
+        msg = (
+            f"assumption set {set_name!r}: {field} must be in unit "
+            f"{wanted!r}, got {figure.unit!r} (value {figure.value!r}); the "
+            "rules read it as that unit"
+        )
+        raise PolicyError(msg)
 
 
 class AssumptionSet(BaseModel):
@@ -194,7 +227,7 @@ class AssumptionSet(BaseModel):
     unhappy_word_of_mouth: Assumption
     heavy_talker_share: Assumption | None = None
     recovered_word_of_mouth: Assumption | None = None
-    repurchase: dict[RecoveryPath, dict[ProblemSize, Assumption]]
+    repurchase: FrozenMap[RecoveryPath, FrozenMap[ProblemSize, Assumption]]
     small_problem_max: Assumption
     large_problem_min: Assumption
     acquisition_cost_multiple: Assumption
@@ -204,8 +237,8 @@ class AssumptionSet(BaseModel):
 
     @model_validator(mode="after")
     def _figures_are_usable(self) -> Self:
-        for _, assumption in self.figures():
-            _in_unit_range(assumption)
+        for field, assumption in self.figures():
+            _check_field_unit(self.name, field, assumption)
         rate = self.complaint_rate
         if (rate.low if rate.low is not None else rate.value) <= _ZERO:
             msg = (
@@ -304,6 +337,20 @@ _SCALAR_FIELDS: Final = (
     "annual_customer_loss",
     "staff_indifference_share",
 )
+
+_FIELD_UNITS: Final = {
+    "complaint_rate": "share",
+    "front_line_complaint_rate": "share",
+    "silent_share": "share",
+    "heavy_talker_share": "share",
+    "annual_customer_loss": "share",
+    "staff_indifference_share": "share",
+    "unhappy_word_of_mouth": "people",
+    "recovered_word_of_mouth": "people",
+    "small_problem_max": "money",
+    "large_problem_min": "money",
+    "acquisition_cost_multiple": "multiple",
+}
 
 _FIGURE_ORDER: Final = (
     *_SCALAR_FIELDS[:6],
@@ -487,7 +534,7 @@ PRIMARY_STUDIES: Final = AssumptionSet(
     ),
     complaint_rate=_share(
         "complaint_rate",
-        str(_ONE / Decimal(27)),
+        "0.03703703703703703703703703704",  # 1 / 27, not the import context's
         source=_TARP_1986,
         note=(
             "1 in 27 dissatisfied customers complains to the firm's head "
@@ -605,17 +652,51 @@ def _bounds(assumption: Assumption) -> tuple[Decimal, Decimal, Decimal]:
 
 
 def _q(value: Decimal, quantum: Decimal = _CENT) -> Decimal:
-    return value.quantize(quantum, rounding=ROUND_HALF_EVEN)
+    try:
+        return value.quantize(quantum, rounding=ROUND_HALF_EVEN)
+    except DecimalException:
+        msg = (
+            f"the result {value:.6e} is too large to give to {quantum}; "
+            "check the counts, money and assumption figures passed in (a "
+            "complaint rate near 0 makes the hidden count explode)"
+        )
+        raise InvariantError(msg) from None
 
 
-def _check_count(value: int, /, *, name: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        msg = f"{name} must be a whole number, got {value!r}"
-        raise TypeError(msg)
-    if value < 0:
-        msg = f"{name} must be >= 0, got {value!r}; pass a count of customers"
+def _check_count(value: object, /, *, name: str) -> Decimal:
+    count = check_instance(value, int, name=name, what="a whole number (int)")
+    if not 0 <= count <= _MAX_COUNT:
+        msg = (
+            f"{name} must be a count of customers from 0 to 10**12, got "
+            f"{value!r}; pass a count >= 0"
+        )
         raise InvariantError(msg)
-    return Decimal(value)
+    return Decimal(count)
+
+
+def _check_amount(
+    value: object, /, *, name: str, limit: Decimal = _MAX_MONEY
+) -> Decimal:
+    amount = check_non_negative_money(
+        check_decimal(value, name=name), name=name
+    )
+    if amount > limit:
+        msg = f"{name} must be at most {limit:.0e}, got {value!r}"
+        raise InvariantError(msg)
+    return amount
+
+
+def _check_rate(value: object, /, *, name: str) -> Decimal:
+    return check_rate(check_decimal(value, name=name), name=name)
+
+
+def _check_set(value: object, /) -> AssumptionSet:
+    return check_instance(
+        value,
+        AssumptionSet,
+        name="assumptions",
+        what="an AssumptionSet such as PRIMARY_STUDIES",
+    )
 
 
 def _missing(assumptions: AssumptionSet, what: str) -> PolicyError:
@@ -651,8 +732,11 @@ def hidden_dissatisfied(
         Hidden dissatisfied customers (unit ``"customers"``, 2 decimals).
 
     Raises:
-        InvariantError: ``complaints`` is negative.
-        PolicyError: The set has no rate for the channel.
+        InvariantError: ``complaints`` is negative or above 10**12,
+            ``channel`` is not an option, or the result is too large.
+        ArgumentTypeError: ``complaints`` is not an ``int`` or
+            ``assumptions`` not an :class:`AssumptionSet`.
+        PolicyError: The set has no rate above 0 for the channel.
 
     Examples:
         >>> from customer_centric import (
@@ -666,6 +750,8 @@ def hidden_dissatisfied(
     .. versionadded:: 0.1
     """
     count = _check_count(complaints, name="complaints")
+    assumptions = _check_set(assumptions)
+    channel = check_choice(channel, _CHANNELS, name="channel")
     rate = (
         assumptions.complaint_rate
         if channel == "head_office"
@@ -674,21 +760,29 @@ def hidden_dissatisfied(
     if rate is None:
         raise _missing(assumptions, "front_line_complaint_rate")
     low_rate, rate_value, high_rate = _bounds(rate)
+    if low_rate <= _ZERO:
+        msg = (
+            f"assumption set {assumptions.name!r}: the {channel} complaint "
+            f"rate must be above 0 to estimate hidden customers, got "
+            f"{low_rate!r}; set a rate above 0"
+        )
+        raise PolicyError(msg)
 
     def hidden(share: Decimal) -> Decimal:
         return _q(count / share - count)
 
-    return RangeEstimate(
-        low=hidden(high_rate),
-        expected=hidden(rate_value),
-        high=hidden(low_rate),
-        unit="customers",
-        basis=(rate.source,),
-        explanation=(
-            f"{count} complaints / complaint rate {rate_value:.4f} "
-            f"({channel.replace('_', ' ')}) - {count} complainants"
-        ),
-    )
+    with localcontext(RULE_CONTEXT):
+        return RangeEstimate(
+            low=hidden(high_rate),
+            expected=hidden(rate_value),
+            high=hidden(low_rate),
+            unit="customers",
+            basis=(rate.source,),
+            explanation=(
+                f"{count} complaints / complaint rate {rate_value:.4f} "
+                f"({channel.replace('_', ' ')}) - {count} complainants"
+            ),
+        )
 
 
 @final
@@ -733,7 +827,9 @@ def word_of_mouth_reach(
         Negative and positive reach, each with its interval.
 
     Raises:
-        InvariantError: A count is negative.
+        InvariantError: A count is negative or above 10**12.
+        ArgumentTypeError: A count is not an ``int``, or ``assumptions``
+            not an :class:`AssumptionSet`.
         PolicyError: ``recovered`` is positive but the set has no figure for
             recovered customers.
 
@@ -747,6 +843,16 @@ def word_of_mouth_reach(
     """
     unhappy_count = _check_count(unhappy, name="unhappy")
     recovered_count = _check_count(recovered, name="recovered")
+    assumptions = _check_set(assumptions)
+    with localcontext(RULE_CONTEXT):
+        return _word_of_mouth(unhappy_count, recovered_count, assumptions)
+
+
+def _word_of_mouth(
+    unhappy_count: Decimal,
+    recovered_count: Decimal,
+    assumptions: AssumptionSet,
+) -> WordOfMouth:
     told = assumptions.unhappy_word_of_mouth
     low, value, high = _bounds(told)
     negative = RangeEstimate(
@@ -800,7 +906,8 @@ def problem_size(
         ``large_problem_min``, else (or unknown) ``MEDIUM``.
 
     Raises:
-        InvariantError: ``value`` is negative.
+        InvariantError: ``value`` is negative or not finite.
+        ArgumentTypeError: ``value`` is not a ``Decimal`` (or ``int``).
 
     Examples:
         >>> from decimal import Decimal
@@ -812,12 +919,15 @@ def problem_size(
 
     .. versionadded:: 0.1
     """
+    assumptions = _check_set(assumptions)
     if value is None:
         return ProblemSize.MEDIUM
-    check_non_negative_money(value, name="problem value")
-    if value < assumptions.small_problem_max.value:
+    amount = check_non_negative_money(
+        check_decimal(value, name="value"), name="value"
+    )
+    if amount < assumptions.small_problem_max.value:
         return ProblemSize.SMALL
-    if value > assumptions.large_problem_min.value:
+    if amount > assumptions.large_problem_min.value:
         return ProblemSize.LARGE
     return ProblemSize.MEDIUM
 
@@ -842,6 +952,8 @@ def recovery_path(
 
     Raises:
         InvariantError: ``as_of`` is naive, or ``quick_within`` negative.
+        ArgumentTypeError: ``complaint``, ``quick_within`` or ``as_of`` has
+            the wrong type.
 
     Examples:
         >>> from datetime import datetime, timedelta, UTC
@@ -863,9 +975,9 @@ def recovery_path(
 
     .. versionadded:: 0.1
     """
-    if as_of.tzinfo is None or as_of.utcoffset() is None:
-        msg = f"as_of must be timezone-aware, got {as_of!r}; attach a zone"
-        raise InvariantError(msg)
+    complaint = check_instance(complaint, Complaint, name="complaint")
+    check_aware(as_of, name="as_of")
+    check_instance(quick_within, timedelta, name="quick_within")
     if quick_within < timedelta(0):
         msg = f"quick_within must be >= 0, got {quick_within!r}"
         raise InvariantError(msg)
@@ -906,6 +1018,7 @@ def repurchase_probability(
         The probability (unit ``"probability"``).
 
     Raises:
+        InvariantError: ``path`` or ``size`` is not one of its values.
         PolicyError: The set has no figure for the row and size.
 
     Examples:
@@ -924,6 +1037,16 @@ def repurchase_probability(
 
     .. versionadded:: 0.1
     """
+    path = check_member(path, RecoveryPath, name="path")
+    size = check_member(size, ProblemSize, name="size")
+    assumptions = _check_set(assumptions)
+    with localcontext(RULE_CONTEXT):
+        return _repurchase_probability(path, size, assumptions)
+
+
+def _repurchase_probability(
+    path: RecoveryPath, size: ProblemSize, assumptions: AssumptionSet
+) -> RangeEstimate:
     row = assumptions.repurchase.get(path, {})
     sizes = _TABLE_SIZES if size is ProblemSize.MEDIUM else (size,)
     cells = []
@@ -976,7 +1099,10 @@ def revenue_at_risk(
         The revenue at risk (unit ``"money"``, 2 decimals).
 
     Raises:
-        InvariantError: A negative count, income or number of years.
+        InvariantError: A negative, non-finite or too large count, income or
+            number of years, or an interval not counting customers.
+        ArgumentTypeError: A count, income or number of years that is not
+            an ``int`` or ``Decimal``.
 
     Examples:
         >>> from decimal import Decimal
@@ -987,24 +1113,42 @@ def revenue_at_risk(
 
     .. versionadded:: 0.1
     """
-    value = simple_lifetime_value(annual_income, years)
+    income = _check_amount(annual_income, name="annual_income")
+    span = _check_amount(years, name="years", limit=_MAX_YEARS)
     if isinstance(lost_customers, RangeEstimate):
+        if lost_customers.unit != "customers":
+            msg = (
+                "lost_customers must count customers, got an estimate in "
+                f"unit {lost_customers.unit!r}; pass complaint_impact()'s "
+                "lost_customers or a count"
+            )
+            raise InvariantError(msg)
         low, expected, high = (
-            lost_customers.low,
-            lost_customers.expected,
-            lost_customers.high,
+            _check_amount(
+                getattr(lost_customers, end),
+                name=f"lost_customers.{end}",
+                limit=_MAX_ESTIMATE,
+            )
+            for end in ("low", "expected", "high")
         )
         basis = lost_customers.basis
     else:
-        count = Decimal(lost_customers)
-        if not count.is_finite() or count < _ZERO:
-            msg = (
-                f"lost_customers must be >= 0, got {lost_customers!r}; pass "
-                "a count of customers"
-            )
-            raise InvariantError(msg)
-        low = expected = high = count
+        low = expected = high = _check_amount(
+            lost_customers, name="lost_customers", limit=Decimal(_MAX_COUNT)
+        )
         basis = ()
+    with localcontext(RULE_CONTEXT):
+        return _revenue((low, expected, high), basis, income, span)
+
+
+def _revenue(
+    ends: tuple[Decimal, Decimal, Decimal],
+    basis: tuple[str, ...],
+    annual_income: Decimal,
+    years: Decimal,
+) -> RangeEstimate:
+    low, expected, high = ends
+    value = simple_lifetime_value(annual_income, years)
     return RangeEstimate(
         low=_q(low * value),
         expected=_q(expected * value),
@@ -1080,7 +1224,9 @@ def complaint_impact(
         The hidden customers, lost customers and revenue at risk.
 
     Raises:
-        InvariantError: A negative count, income or number of years.
+        InvariantError: A negative, non-finite or too large count, income
+            or number of years, or an option outside its values.
+        ArgumentTypeError: An argument of the wrong type.
         PolicyError: The set lacks a figure the calculation needs.
 
     Examples:
@@ -1099,6 +1245,8 @@ def complaint_impact(
     .. versionadded:: 0.1
     """
     count = _check_count(complaints, name="complaints")
+    _check_amount(annual_income, name="annual_income")
+    _check_amount(years, name="years", limit=_MAX_YEARS)
     hidden = hidden_dissatisfied(
         complaints, assumptions=assumptions, channel=channel
     )
@@ -1106,7 +1254,24 @@ def complaint_impact(
         RecoveryPath.DID_NOT_COMPLAIN, size, assumptions=assumptions
     )
     handled = repurchase_probability(path, size, assumptions=assumptions)
+    with localcontext(RULE_CONTEXT):
+        lost_customers = _lost(count, hidden, silent, handled)
+    return ComplaintImpact(
+        complaints=complaints,
+        hidden_dissatisfied=hidden,
+        lost_customers=lost_customers,
+        revenue_at_risk=revenue_at_risk(
+            lost_customers, annual_income=annual_income, years=years
+        ),
+    )
 
+
+def _lost(
+    count: Decimal,
+    hidden: RangeEstimate,
+    silent: RangeEstimate,
+    handled: RangeEstimate,
+) -> RangeEstimate:
     def lost(
         hidden_count: Decimal, p_silent: Decimal, p_handled: Decimal
     ) -> Decimal:
@@ -1114,7 +1279,7 @@ def complaint_impact(
             hidden_count * (_ONE - p_silent) + count * (_ONE - p_handled)
         )
 
-    lost_customers = RangeEstimate(
+    return RangeEstimate(
         low=lost(hidden.low, silent.high, handled.high),
         expected=lost(hidden.expected, silent.expected, handled.expected),
         high=lost(hidden.high, silent.low, handled.low),
@@ -1125,14 +1290,6 @@ def complaint_impact(
         explanation=(
             f"{hidden.expected} hidden x (1 - {silent.expected}) + {count} "
             f"complainants x (1 - {handled.expected})"
-        ),
-    )
-    return ComplaintImpact(
-        complaints=complaints,
-        hidden_dissatisfied=hidden,
-        lost_customers=lost_customers,
-        revenue_at_risk=revenue_at_risk(
-            lost_customers, annual_income=annual_income, years=years
         ),
     )
 
@@ -1201,7 +1358,8 @@ def retention_after_recovery(
 
     Raises:
         InvariantError: ``baseline_retention`` or ``paradox_uplift`` is
-            outside [0, 1].
+            outside [0, 1] or not finite.
+        ArgumentTypeError: One of them is not a ``Decimal``.
         PolicyError: The set has no figure for the row.
 
     Examples:
@@ -1219,10 +1377,27 @@ def retention_after_recovery(
 
     .. versionadded:: 0.1
     """
-    check_rate(baseline_retention, name="baseline_retention")
+    _check_rate(baseline_retention, name="baseline_retention")
     if paradox_uplift is not None:
-        check_rate(paradox_uplift, name="paradox_uplift")
+        _check_rate(paradox_uplift, name="paradox_uplift")
     repurchase = repurchase_probability(path, size, assumptions=assumptions)
+    with localcontext(RULE_CONTEXT):
+        return _retention(
+            check_member(path, RecoveryPath, name="path"),
+            check_member(size, ProblemSize, name="size"),
+            repurchase,
+            baseline_retention,
+            paradox_uplift,
+        )
+
+
+def _retention(
+    path: RecoveryPath,
+    size: ProblemSize,
+    repurchase: RangeEstimate,
+    baseline_retention: Decimal,
+    paradox_uplift: Decimal | None,
+) -> RetentionAfterRecovery:
     reasons = [
         (
             f"repurchase after {path.value} ({size.value} problem): "
@@ -1375,6 +1550,13 @@ def assess_recovery_paradox(
 
     .. versionadded:: 0.1
     """
+    for name, flag in (
+        ("minor_failure", minor_failure),
+        ("first_failure", first_failure),
+        ("cause_unlikely_to_recur", cause_unlikely_to_recur),
+        ("outside_firm_control", outside_firm_control),
+    ):
+        check_instance(flag, bool, name=name, what="True or False")
     conditions = (
         ParadoxCondition(
             name="minor_failure",
@@ -1471,7 +1653,7 @@ class WinBackRates(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
-    rates: dict[DepartureReason, Decimal]
+    rates: FrozenMap[DepartureReason, Decimal]
     source: str
     enforce_literature_order: bool = True
 
@@ -1541,6 +1723,8 @@ def win_back_likelihood(
         The probability and where it comes from.
 
     Raises:
+        InvariantError: ``reason`` is not a departure reason.
+        ArgumentTypeError: ``rates`` is not a :class:`WinBackRates`.
         PolicyError: ``rates`` has no figure for ``reason``.
 
     Examples:
@@ -1557,6 +1741,8 @@ def win_back_likelihood(
 
     .. versionadded:: 0.1
     """
+    reason = check_member(reason, DepartureReason, name="reason")
+    rates = check_instance(rates, WinBackRates, name="rates")
     rate = rates.rates.get(reason)
     if rate is None:
         known = ", ".join(sorted(r.value for r in rates.rates)) or "none"
@@ -1641,6 +1827,10 @@ def assumptions_markdown(*sets: AssumptionSet) -> str:
     Returns:
         Two Markdown tables separated by a blank line.
 
+    Raises:
+        InvariantError: No set is given.
+        ArgumentTypeError: An argument is not an :class:`AssumptionSet`.
+
     Examples:
         >>> from customer_centric import (
         ...     PRIMARY_STUDIES, SOURCE_TEXTS, assumptions_markdown)
@@ -1651,6 +1841,24 @@ def assumptions_markdown(*sets: AssumptionSet) -> str:
 
     .. versionadded:: 0.1
     """
+    if not sets:
+        msg = (
+            "assumptions_markdown() needs at least one AssumptionSet, got "
+            "none; pass e.g. SOURCE_TEXTS, PRIMARY_STUDIES"
+        )
+        raise InvariantError(msg)
+    for index, assumption_set in enumerate(sets):
+        check_instance(
+            assumption_set,
+            AssumptionSet,
+            name=f"sets[{index}]",
+            what="an AssumptionSet",
+        )
+    with localcontext(RULE_CONTEXT):
+        return _markdown(sets)
+
+
+def _markdown(sets: tuple[AssumptionSet, ...]) -> str:
     present = {name for s in sets for name, _ in s.figures()}
     names = [name for name in _FIGURE_ORDER if name in present]
     header = "| figure | " + " | ".join(s.name for s in sets) + " |"

@@ -26,7 +26,9 @@ from typing import Final, Self, final
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from customer_centric._checks import check_decimal, check_instance
 from customer_centric._complaints import Complaint
+from customer_centric._frozen import FrozenDict, FrozenMap
 from customer_centric._severity import Severity
 from customer_centric._types import (
     ComplaintId,
@@ -119,8 +121,8 @@ class TriagePolicy(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = "severity_first"
-    severity_priority: dict[Severity, Priority] = Field(
-        default_factory=lambda: dict(_SEVERITY_FIRST)
+    severity_priority: FrozenMap[Severity, Priority] = Field(
+        default_factory=lambda: FrozenDict(_SEVERITY_FIRST)
     )
     high_value_threshold: Money | None = None
 
@@ -226,6 +228,9 @@ def triage(
 
     Raises:
         InvariantError: ``customer_value`` is negative or not finite.
+        ArgumentTypeError: ``complaint`` is not a :class:`Complaint`,
+            ``customer_value`` not a ``Decimal`` or ``policy`` not a
+            :class:`TriagePolicy`.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -249,8 +254,13 @@ def triage(
 
     .. versionadded:: 0.1
     """
+    complaint = check_instance(complaint, Complaint, name="complaint")
+    policy = check_instance(policy, TriagePolicy, name="policy")
     if customer_value is not None:
-        check_non_negative_money(customer_value, name="customer_value")
+        check_non_negative_money(
+            check_decimal(customer_value, name="customer_value"),
+            name="customer_value",
+        )
     base = policy.severity_priority[complaint.severity]
     reasons = [
         (
