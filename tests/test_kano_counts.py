@@ -8,6 +8,7 @@ from customer_centric import (
     KanoCategory,
     KanoCoefficients,
     KanoCounts,
+    KanoDecision,
     KanoDecisionRule,
     category_strength,
     decide_category,
@@ -601,3 +602,12 @@ def test_coefficients_refuse_impossible_values(
     """Better and Worse must be finite and in Berger et al.'s ranges."""
     with pytest.raises(error, match=match):
         KanoCoefficients(better=better, worse=worse)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "category", [None, "must_be", "M"], ids=["none", "value", "letter"]
+)
+def test_decision_holds_a_category(category: object):
+    """A hand-built decision must hold a KanoCategory, which ranking reads."""
+    with pytest.raises(ArgumentTypeError, match="category must be a"):
+        KanoDecision(category=category, rule="mode", reason="x")  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from typing import Final, Literal, TypeAlias, final, get_args
 import attrs
 
 from customer_centric._checks import check_choice, check_finite, check_instance
-from customer_centric._kano import KanoCategory, _category, _items
+from customer_centric._kano import KanoCategory, _category, _is, _items
 from customer_centric.exceptions import (
     DataError,
     InvariantError,
@@ -425,7 +425,7 @@ class KanoDecision:
     .. versionadded:: 0.1
     """
 
-    category: KanoCategory
+    category: KanoCategory = attrs.field(validator=_is(KanoCategory))
     rule: KanoDecisionRule
     reason: str
 
