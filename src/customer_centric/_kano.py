@@ -462,12 +462,10 @@ def _items(
     return items
 
 
-def _is(
-    expected: type[object],
-) -> Callable[[object, object, object], None]:
+def _is(expected: type[_T]) -> Callable[[object, object, _T], None]:
     """An attrs validator: the field holds an ``expected`` instance."""
 
-    def validate(instance: object, attribute: object, value: object) -> None:
+    def validate(instance: object, attribute: object, value: _T) -> None:
         del instance
         check_instance(value, expected, name=getattr(attribute, "name", ""))
 
