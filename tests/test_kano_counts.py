@@ -611,3 +611,31 @@ def test_decision_holds_a_category(category: object):
     """A hand-built decision must hold a KanoCategory, which ranking reads."""
     with pytest.raises(ArgumentTypeError, match="category must be a"):
         KanoDecision(category=category, rule="mode", reason="x")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("rule", "big", "shown"),
+    [
+        ("mode", 10**400, "M=1.000000e+400"),
+        ("m_o_a_i", 10**400, "M (1.000000e+400)"),
+        ("total_strength", 10**400, "A+O+M = 1.500000e+400"),
+        ("mode", 10**5000, "M=1.000000e+5000"),
+        ("total_strength", 10**5000, "A+O+M = 1.500000e+5000"),
+    ],
+    ids=[
+        "mode-400",
+        "moai-400",
+        "strength-400",
+        "mode-5000",
+        "strength-5000",
+    ],
+)
+def test_reasons_show_huge_counts_readably(
+    rule: KanoDecisionRule, big: int, shown: str
+):
+    """Reasons print huge counts in scientific notation, past 4300 digits."""
+    decision = decide_category(
+        KanoCounts(must_be=big, attractive=big // 2), rule=rule
+    )
+    assert decision.category is KanoCategory.MUST_BE
+    assert shown in decision.reason

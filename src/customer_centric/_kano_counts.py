@@ -40,6 +40,8 @@ KanoDecisionRule: TypeAlias = Literal["mode", "m_o_a_i", "total_strength"]
 
 _RULES: Final[tuple[KanoDecisionRule, ...]] = get_args(KanoDecisionRule)
 
+_LONGEST: Final = 10**100
+
 FONG_Z: Final = 1.65
 """The critical value in Fong's (1996) test (one-sided, about 5 %)."""
 
@@ -399,7 +401,8 @@ def fong_test(counts: KanoCounts, /, *, z: float = FONG_Z) -> KanoSignificance:
     if not math.isfinite(threshold):
         msg = (
             f"Fong's threshold for z={z!r} and {Decimal(n):.3e} respondents "
-            f"is {exact:.3e}, too large for a float; use a smaller z"
+            f"is {exact:.3e}, too large for a float; use a smaller z or "
+            "check the counts"
         )
         raise InvariantError(msg)
     difference = abs(a - b)
@@ -430,8 +433,21 @@ class KanoDecision:
     reason: str
 
 
+def _n(count: int) -> str:
+    """A count as text; past 100 digits in scientific notation.
+
+    Python refuses to print an int of more than 4300 digits, and nobody
+    reads one of 100.
+    """
+    return str(count) if count < _LONGEST else f"{Decimal(count):.6e}"
+
+
+def _t(threshold: float) -> str:
+    return f"{threshold:.1f}" if threshold < _LONGEST else f"{threshold:.6e}"
+
+
 def _describe(counts: KanoCounts) -> str:
-    return ", ".join(f"{c.letter}={counts[c]}" for c in _PRIORITY)
+    return ", ".join(f"{c.letter}={_n(counts[c])}" for c in _PRIORITY)
 
 
 def _first_by_priority(
@@ -507,7 +523,7 @@ R=0, Q=0
             if len(tied) == 1
             else (
                 f"{'/'.join(c.letter for c in tied)} tie at "
-                f"{counts[category]}, so {category.letter} is chosen by "
+                f"{_n(counts[category])}, so {category.letter} is chosen by "
                 "M > O > A > I > R > Q"
             )
         )
@@ -523,9 +539,9 @@ R=0, Q=0
                 category=first,
                 rule=rule,
                 reason=(
-                    f"{first.letter} ({a}) is significantly ahead of "
-                    f"{second.letter} ({b}) (Fong: |{a} - {b}| = "
-                    f"{test.difference} >= {test.threshold:.1f}); "
+                    f"{first.letter} ({_n(a)}) is significantly ahead of "
+                    f"{second.letter} ({_n(b)}) (Fong: |{_n(a)} - {_n(b)}| = "
+                    f"{_n(test.difference)} >= {_t(test.threshold)}); "
                     f"counts {described}"
                     if test.significant
                     else f"{first.letter} is the only category chosen; "
@@ -537,9 +553,9 @@ R=0, Q=0
             category=category,
             rule=rule,
             reason=(
-                f"{first.letter} ({a}) and {second.letter} ({b}) are not "
-                f"significantly apart (Fong: |{a} - {b}| = "
-                f"{test.difference} < {test.threshold:.1f}), so "
+                f"{first.letter} ({_n(a)}) and {second.letter} ({_n(b)}) "
+                f"are not significantly apart (Fong: |{_n(a)} - {_n(b)}| = "
+                f"{_n(test.difference)} < {_t(test.threshold)}), so "
                 f"{category.letter} is chosen by M > O > A > I; "
                 f"counts {described}"
             ),
@@ -563,7 +579,7 @@ R=0, Q=0
         category=category,
         rule=rule,
         reason=(
-            f"A+O+M = {aom} {comparison} I+R+Q = {irq}, and "
+            f"A+O+M = {_n(aom)} {comparison} I+R+Q = {_n(irq)}, and "
             f"{category.letter} is the most frequent of "
             f"{', '.join(c.letter for c in group)}; counts {described}"
         ),
