@@ -16,6 +16,7 @@ import enum
 from collections.abc import Callable, Iterable
 from typing import Final, Self, TypeAlias, TypeVar
 
+import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from customer_centric._checks import check_instance
@@ -462,11 +463,15 @@ def _items(
     return items
 
 
-def _is(expected: type[_T]) -> Callable[[object, object, _T], None]:
+def _is(
+    expected: type[_T],
+) -> Callable[[object, attrs.Attribute[_T], _T], None]:
     """An attrs validator: the field holds an ``expected`` instance."""
 
-    def validate(instance: object, attribute: object, value: _T) -> None:
+    def validate(
+        instance: object, attribute: attrs.Attribute[_T], value: _T
+    ) -> None:
         del instance
-        check_instance(value, expected, name=getattr(attribute, "name", ""))
+        check_instance(value, expected, name=attribute.name)
 
     return validate
