@@ -14,7 +14,7 @@ from customer_centric import (
     KanoTable,
     classify_response,
 )
-from customer_centric.exceptions import InvariantError
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 from strategies import kano_answers, kano_tables
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "kano.md"
@@ -126,8 +126,11 @@ def test_answer_parse(value: KanoAnswer | int | str, expected: KanoAnswer):
 
 @pytest.mark.parametrize(
     "value",
-    [0, 6, -1, "7", "love it", "", True, 2.0, None],
+    [0, 6, -1, "7", "love it", "", True, 2.0, None, "²", "9" * 5000, 10**400],
     ids=[
+        "superscript-digit",
+        "5000-digits",
+        "huge-int",
         "zero",
         "six",
         "negative",
@@ -268,3 +271,48 @@ def test_docs_tables_match_the_data():
     tables = _docs_tables()
     assert tables["standard"] == STANDARD_TABLE.to_markdown()
     assert tables["pouliot"] == POULIOT_TABLE.to_markdown()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [True, 1.0, 5.0, "1", None, 10**400],
+    ids=["bool", "float-one", "float-five", "text", "none", "huge"],
+)
+def test_from_code_takes_whole_codes_only(code: object):
+    """from_code refuses a bool or float that would hash like a code."""
+    with pytest.raises(InvariantError, match="unknown Kano answer code"):
+        KanoAnswer.from_code(code)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "letter", [None, 1, b"A", ["A"]], ids=["none", "int", "bytes", "list"]
+)
+def test_from_letter_needs_a_string(letter: object):
+    """A letter that is not a string raises ArgumentTypeError naming it."""
+    with pytest.raises(ArgumentTypeError, match="letter must be a str"):
+        KanoCategory.from_letter(letter)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "letters", [None, 5, ["QAAAO"] * 5], ids=["none", "int", "list"]
+)
+def test_from_letters_needs_a_string(letters: object):
+    """A table's letters that are not a string raise ArgumentTypeError."""
+    with pytest.raises(ArgumentTypeError, match="letters must be a str"):
+        KanoTable.from_letters(letters, name="x", source="y")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [None, "standard", STANDARD_TABLE.rows],
+    ids=["none", "name", "rows"],
+)
+def test_classify_response_needs_a_table(table: object):
+    """classify_response refuses anything but a KanoTable, naming table."""
+    with pytest.raises(ArgumentTypeError, match="table must be a KanoTable"):
+        classify_response(1, 5, table=table)  # type: ignore[arg-type]
+
+
+def test_persian_digits_are_codes():
+    """Decimal digits of any script are read as codes, e.g. Persian 3."""
+    assert KanoAnswer.parse("۳") is KanoAnswer.NEUTRAL

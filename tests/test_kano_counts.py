@@ -1,11 +1,14 @@
 import math
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
 
 from customer_centric import (
     KanoCategory,
+    KanoCoefficients,
     KanoCounts,
+    KanoDecision,
     KanoDecisionRule,
     category_strength,
     decide_category,
@@ -13,7 +16,11 @@ from customer_centric import (
     satisfaction_coefficients,
     total_strength,
 )
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from strategies import kano_counts, kano_decision_rules, nonempty_kano_counts
 
 # --- Worked example -------------------------------------------------------
@@ -179,7 +186,7 @@ def test_fong_custom_z():
 )
 def test_fong_rejects_bad_z(z: float):
     """The critical value must be a positive finite number."""
-    with pytest.raises(InvariantError, match="critical value"):
+    with pytest.raises(InvariantError, match=r"\bz\b.*(> 0|finite)"):
         fong_test(KanoCounts(must_be=1), z=z)
 
 
@@ -250,11 +257,23 @@ def test_coefficient_corners(
     ],
 )
 @pytest.mark.parametrize(
-    "value", [-1, 1.5, "3", True], ids=["negative", "float", "text", "bool"]
+    ("value", "error"),
+    [
+        (-1, InvariantError),
+        (-(10**400), InvariantError),
+        (1.5, ArgumentTypeError),
+        (math.nan, ArgumentTypeError),
+        ("3", ArgumentTypeError),
+        (True, ArgumentTypeError),
+        (None, ArgumentTypeError),
+    ],
+    ids=["negative", "huge-negative", "float", "nan", "text", "bool", "none"],
 )
-def test_bad_counts_are_rejected(field: str, value: object):
-    """Counts must be whole numbers >= 0."""
-    with pytest.raises(InvariantError, match=f"count of {field}"):
+def test_bad_counts_are_rejected(
+    field: str, value: object, error: type[Exception]
+):
+    """Counts must be whole numbers >= 0; the error names the field."""
+    with pytest.raises(error, match=field):
         KanoCounts(**{field: value})
 
 
@@ -383,3 +402,240 @@ def test_fong_orders_the_top_two(counts: KanoCounts):
     assert counts[test.second] == ranked[1]
     assert test.first is not test.second
     assert test.threshold >= 0.0
+
+
+@pytest.mark.parametrize(
+    ("counts", "threshold", "significant"),
+    [
+        (KanoCounts(must_be=10**400, attractive=10**400), 1.65e200, False),
+        (
+            KanoCounts(must_be=10**400),
+            1.65 * math.sqrt(0.5) * 1e200,
+            True,
+        ),
+        (
+            KanoCounts(must_be=10**400, attractive=10**400 - 16 * 10**199),
+            1.65e200,
+            False,
+        ),
+        (
+            KanoCounts(must_be=10**400, attractive=10**400 - 17 * 10**199),
+            1.65e200,
+            True,
+        ),
+    ],
+    ids=["tie", "one-category", "just-below", "just-above"],
+)
+def test_fong_on_counts_beyond_float_range(
+    counts: KanoCounts, threshold: float, significant: bool
+):
+    """Counts past 1e308 give Fong's exact answer, not an OverflowError."""
+    test = fong_test(counts)
+    assert test.threshold == pytest.approx(threshold, rel=1e-12)
+    assert test.significant is significant
+    assert decide_category(counts, rule="m_o_a_i").category in {
+        test.first,
+        test.second,
+    }
+
+
+@pytest.mark.parametrize(
+    ("counts", "z"),
+    [
+        (KanoCounts(must_be=10**700, attractive=1), 1.65),
+        (KanoCounts(must_be=100, attractive=50), 1e308),
+    ],
+    ids=["huge-counts", "huge-z"],
+)
+def test_fong_threshold_beyond_float_is_refused(counts: KanoCounts, z: float):
+    """A threshold too large for a float is refused, never returned as inf."""
+    with pytest.raises(InvariantError, match="too large for a float"):
+        fong_test(counts, z=z)
+
+
+def test_statistics_of_huge_counts_are_exact():
+    """Coefficients and strengths of counts past 1e308 stay correct."""
+    counts = KanoCounts(attractive=3 * 10**400, must_be=10**400)
+    coefficients = satisfaction_coefficients(counts)
+    assert (coefficients.better, coefficients.worse) == (0.75, -0.25)
+    assert total_strength(counts) == 1.0
+    assert category_strength(counts) == 0.5
+    assert counts.share(KanoCategory.MUST_BE) == 0.25
+
+
+@pytest.mark.parametrize(
+    ("z", "error"),
+    [
+        (None, ArgumentTypeError),
+        ("1.65", ArgumentTypeError),
+        (True, ArgumentTypeError),
+        (10**400, InvariantError),
+        (math.nan, InvariantError),
+        (-1.65, InvariantError),
+    ],
+    ids=["none", "text", "bool", "huge-int", "nan", "negative"],
+)
+@pytest.mark.parametrize("rule", ["mode", "m_o_a_i", "total_strength"])
+def test_bad_z_is_refused_by_every_rule(
+    z: object, error: type[Exception], rule: KanoDecisionRule
+):
+    """A bad critical value is refused even by rules that do not use it."""
+    with pytest.raises(error, match=r"\bz\b"):
+        decide_category(KanoCounts(must_be=1), rule=rule, z=z)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        satisfaction_coefficients,
+        total_strength,
+        category_strength,
+        fong_test,
+        decide_category,
+    ],
+    ids=lambda f: f.__name__,
+)
+@pytest.mark.parametrize(
+    "value",
+    [None, {"must_be": 3}, (3, 1, 0, 0, 0, 0)],
+    ids=["none", "dict", "tuple"],
+)
+def test_statistics_need_counts(
+    function: Callable[[KanoCounts], object], value: object
+):
+    """Every statistic refuses anything but KanoCounts, naming counts."""
+    with pytest.raises(ArgumentTypeError, match="counts must be a KanoCounts"):
+        function(value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("rule", "match"),
+    [
+        ("majority", "'majority'"),
+        (None, "None"),
+        (["mode"], r"\['mode'\]"),
+    ],
+    ids=["unknown", "none", "list"],
+)
+def test_bad_rule_is_refused(rule: object, match: str):
+    """A rule outside the Literal raises InvariantError showing the value."""
+    with pytest.raises(InvariantError, match=f"rule must be one of.*{match}"):
+        decide_category(KanoCounts(must_be=1), rule=rule)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("categories", "error", "match"),
+    [
+        (None, ArgumentTypeError, "categories must be an iterable"),
+        (7, ArgumentTypeError, "categories must be an iterable"),
+        ("must_be", ArgumentTypeError, "categories must be an iterable"),
+        ([KanoCategory.MUST_BE, None], InvariantError, r"categories\[1\]"),
+        (["bogus"], InvariantError, r"categories\[0\].*'bogus'"),
+        ([1.5], InvariantError, r"categories\[0\].*1.5"),
+    ],
+    ids=["none", "int", "text", "none-item", "unknown-item", "float-item"],
+)
+def test_from_categories_refuses_bad_input(
+    categories: object, error: type[Exception], match: str
+):
+    """Counting refuses a non-iterable or an item that is no category."""
+    with pytest.raises(error, match=match):
+        KanoCounts.from_categories(categories)  # type: ignore[arg-type]
+
+
+def test_from_categories_accepts_values_and_leaves_input_alone():
+    """Category values count like members; the input list is not changed."""
+    given_list = [KanoCategory.MUST_BE, "must_be", "reverse"]
+    counts = KanoCounts.from_categories(given_list)  # type: ignore[list-item]
+    assert (counts.must_be, counts.reverse, counts.total) == (2, 1, 3)
+    assert given_list == [KanoCategory.MUST_BE, "must_be", "reverse"]
+
+
+@pytest.mark.parametrize(
+    "category",
+    [None, "bogus", 3, "A"],
+    ids=["none", "unknown", "int", "letter"],
+)
+def test_indexing_refuses_unknown_category(category: object):
+    """counts[...] and share() name the bad category and list the values."""
+    counts = KanoCounts(must_be=1)
+    with pytest.raises(
+        InvariantError, match="'attractive', 'one_dimensional'"
+    ):
+        counts[category]  # type: ignore[index]
+    with pytest.raises(
+        InvariantError, match="category must be a KanoCategory"
+    ):
+        counts.share(category)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("better", "worse", "error", "match"),
+    [
+        (math.nan, -0.5, InvariantError, "better must be a finite"),
+        (0.5, -math.inf, InvariantError, "worse must be a finite"),
+        (math.inf, -0.5, InvariantError, "better must be a finite"),
+        (1e308, -0.5, InvariantError, r"better must be in \[0, 1\]"),
+        (0.5, 0.5, InvariantError, r"worse must be in \[-1, 0\]"),
+        (-0.1, -0.5, InvariantError, r"better must be in \[0, 1\]"),
+        ("0.5", -0.5, ArgumentTypeError, "better must be a real number"),
+        (0.5, True, ArgumentTypeError, "worse must be a real number"),
+        (0.5, None, InvariantError, "undefined together"),
+        (None, -0.5, InvariantError, "undefined together"),
+    ],
+    ids=[
+        "nan",
+        "minus-inf",
+        "inf",
+        "huge",
+        "positive-worse",
+        "negative-better",
+        "text",
+        "bool",
+        "worse-missing",
+        "better-missing",
+    ],
+)
+def test_coefficients_refuse_impossible_values(
+    better: object, worse: object, error: type[Exception], match: str
+):
+    """Better and Worse must be finite and in Berger et al.'s ranges."""
+    with pytest.raises(error, match=match):
+        KanoCoefficients(better=better, worse=worse)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "category", [None, "must_be", "M"], ids=["none", "value", "letter"]
+)
+def test_decision_holds_a_category(category: object):
+    """A hand-built decision must hold a KanoCategory, which ranking reads."""
+    with pytest.raises(ArgumentTypeError, match="category must be a"):
+        KanoDecision(category=category, rule="mode", reason="x")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("rule", "big", "shown"),
+    [
+        ("mode", 10**400, "M=1.000000e+400"),
+        ("m_o_a_i", 10**400, "M (1.000000e+400)"),
+        ("total_strength", 10**400, "A+O+M = 1.500000e+400"),
+        ("mode", 10**5000, "M=1.000000e+5000"),
+        ("total_strength", 10**5000, "A+O+M = 1.500000e+5000"),
+    ],
+    ids=[
+        "mode-400",
+        "moai-400",
+        "strength-400",
+        "mode-5000",
+        "strength-5000",
+    ],
+)
+def test_reasons_show_huge_counts_readably(
+    rule: KanoDecisionRule, big: int, shown: str
+):
+    """Reasons print huge counts in scientific notation, past 4300 digits."""
+    decision = decide_category(
+        KanoCounts(must_be=big, attractive=big // 2), rule=rule
+    )
+    assert decision.category is KanoCategory.MUST_BE
+    assert shown in decision.reason

@@ -1,5 +1,7 @@
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -15,7 +17,7 @@ from customer_centric import (
     KanoObservation,
     project_drift,
 )
-from customer_centric.exceptions import InvariantError
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 from strategies import kano_drift_rates, kano_needs
 
 I = KanoCategory.INDIFFERENT  # noqa: E741 - the literature's letter
@@ -126,7 +128,9 @@ def test_percent_rate_hint():
 
 
 @pytest.mark.parametrize(
-    "years", [-1.0, math.nan, math.inf], ids=["negative", "nan", "inf"]
+    "years",
+    [-1.0, math.nan, math.inf, 10**400],
+    ids=["negative", "nan", "inf", "huge-int"],
 )
 def test_bad_years_are_rejected(years: float):
     """Projection runs forward over a finite time."""
@@ -262,3 +266,168 @@ def test_any_need_round_trips_json(need: KanoNeed):
     assert need.current == (
         need.history[-1].category if need.history else None
     )
+
+
+@pytest.mark.parametrize("years", [1e300, 1e308, 1.7976931348623157e308])
+def test_huge_years_end_where_drift_ends(years: float):
+    """Centuries beyond count end in must-be, never in an OverflowError."""
+    rates = KanoDriftRates(
+        indifferent_to_attractive=0.5,
+        attractive_to_one_dimensional=0.5,
+        one_dimensional_to_must_be=0.5,
+    )
+    projection = project_drift(I, years=years, rates=rates)
+    assert projection.most_likely is M
+    assert projection.share(M) == pytest.approx(1.0)
+    assert all(math.isfinite(p) for _, p in projection.shares)
+
+
+def test_a_fast_step_leaves_a_slow_later_step_accurate():
+    """A step 1e12 times faster than the next keeps the next one accurate."""
+    slow = -math.log1p(-1e-12)
+    rates = KanoDriftRates(
+        attractive_to_one_dimensional=0.5, one_dimensional_to_must_be=1e-12
+    )
+    projection = project_drift(A, years=1 / slow, rates=rates)
+    assert projection.share(O) == pytest.approx(math.exp(-1.0), rel=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"years": None}, ArgumentTypeError, "years must be a real number"),
+        ({"years": "1"}, ArgumentTypeError, "years must be a real number"),
+        ({"years": True}, ArgumentTypeError, "years must be a real number"),
+        (
+            {"years": Decimal("Infinity")},
+            ArgumentTypeError,
+            "years must be a real number",
+        ),
+        ({"rates": None}, ArgumentTypeError, "rates must be a KanoDriftRates"),
+        ({"rates": {"x": 1}}, ArgumentTypeError, "rates must be a"),
+    ],
+    ids=[
+        "none-years",
+        "text-years",
+        "bool-years",
+        "decimal-years",
+        "none-rates",
+        "dict-rates",
+    ],
+)
+def test_project_drift_refuses_wrong_types(
+    kwargs: dict[str, object], error: type[Exception], match: str
+):
+    """Wrong-typed years or rates raise our error naming the argument."""
+    arguments: dict[str, object] = {"years": 1.0, **kwargs}
+    with pytest.raises(error, match=match):
+        project_drift(A, **arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "start", [None, "bogus", "A", 3], ids=["none", "unknown", "letter", "int"]
+)
+def test_project_drift_refuses_unknown_start(start: object):
+    """An unknown start names the argument and lists the categories."""
+    with pytest.raises(InvariantError, match="start must be a KanoCategory"):
+        project_drift(start, years=1.0)  # type: ignore[arg-type]
+
+
+def test_projection_share_refuses_unknown_category():
+    """share() names a bad category instead of answering 0."""
+    projection = project_drift(A, years=1.0)
+    assert projection.share(KanoCategory.REVERSE) == 0.0
+    with pytest.raises(InvariantError, match="category must be a"):
+        projection.share(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [True, False], ids=["true", "false"])
+def test_rates_are_not_bools(value: bool):
+    """True is not a yearly probability of 1; the record refuses it."""
+    with pytest.raises(ValidationError, match="drift rate must be a number"):
+        KanoDriftRates(attractive_to_one_dimensional=value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 1.5, 1e18, Decimal(0), True],
+    ids=["int", "float", "huge-float", "decimal", "bool"],
+)
+def test_observed_at_is_not_a_number(value: object):
+    """A number is not read as seconds since 1970; it is refused."""
+    with pytest.raises(
+        ValidationError, match="observed_at must be a datetime"
+    ):
+        KanoObservation(category=A, observed_at=value)  # type: ignore[arg-type]
+
+
+EAST = timezone(timedelta(hours=5))
+WEST = timezone(timedelta(hours=-5))
+
+
+@pytest.mark.parametrize(
+    "when",
+    [datetime(1, 1, 1, tzinfo=EAST), datetime(9999, 12, 31, 23, tzinfo=WEST)],
+    ids=["year-1-east", "year-9999-west"],
+)
+def test_times_outside_utc_range_are_refused(when: datetime):
+    """A time that leaves years 1-9999 in UTC is refused, not overflowed."""
+    with pytest.raises(ValidationError, match="out of range once converted"):
+        KanoObservation(category=A, observed_at=when)
+    with pytest.raises(InvariantError, match="out of range once converted"):
+        CAR_RADIO.category_at(when)
+    with pytest.raises(InvariantError, match="out of range once converted"):
+        CAR_RADIO.project(at=when)
+
+
+def test_first_and_last_utc_years_work():
+    """Year 1 and year 9999 in UTC are usable end to end."""
+    need = KanoNeed(name="x").observe(A, at=datetime(1, 1, 1, tzinfo=UTC))
+    last = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    assert need.category_at(last) is A
+    rates = KanoDriftRates(attractive_to_one_dimensional=0.5)
+    assert need.project(at=last, rates=rates).most_likely is O
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "2020-01-01", date(2020, 1, 1), 1_600_000_000],
+    ids=["none", "text", "date", "timestamp"],
+)
+def test_query_times_must_be_datetimes(value: object):
+    """category_at and project name their argument on a wrong type."""
+    with pytest.raises(ArgumentTypeError, match="when must be"):
+        CAR_RADIO.category_at(value)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="at must be"):
+        CAR_RADIO.project(at=value)  # type: ignore[arg-type]
+
+
+def test_project_refuses_wrong_rates():
+    """A need's projection names rates when they are not KanoDriftRates."""
+    with pytest.raises(ArgumentTypeError, match="rates must be a"):
+        CAR_RADIO.project(at=year(2030), rates=0.5)  # type: ignore[arg-type]
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+# 2026-11-01 01:30 happens twice in New York: first in EDT, then in EST.
+FIRST_0130 = datetime(2026, 11, 1, 1, 30, tzinfo=NEW_YORK)
+SECOND_0130 = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK)
+
+
+def test_observations_across_a_fold_are_ordered_by_instant():
+    """Two readings an hour apart across the fold are in time order."""
+    need = (
+        KanoNeed(name="x").observe(A, at=FIRST_0130).observe(O, at=SECOND_0130)
+    )
+    assert need.category_at(FIRST_0130) is A
+    assert need.category_at(SECOND_0130) is O
+    with pytest.raises(ValidationError, match="strictly increasing"):
+        KanoNeed(name="x").observe(A, at=SECOND_0130).observe(O, at=FIRST_0130)
+
+
+def test_elapsed_time_counts_the_daylight_saving_hour():
+    """A projection across a clock change uses the real elapsed time."""
+    rates = KanoDriftRates(attractive_to_one_dimensional=0.5)
+    need = KanoNeed(name="x").observe(A, at=FIRST_0130)
+    in_new_york = need.project(at=SECOND_0130, rates=rates)
+    assert in_new_york.years == pytest.approx(1 / (365.25 * 24))

@@ -1,3 +1,7 @@
+import math
+from collections.abc import Callable
+
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +16,7 @@ from customer_centric import (
     count_responses,
     prioritize_features,
 )
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 from strategies import kano_answer_pairs
 
 
@@ -158,3 +163,116 @@ def test_analysis_properties(
     ranking = prioritize_features(results)
     assert [p.rank for p in ranking] == list(range(1, len(results) + 1))
     assert sorted(p.feature for p in ranking) == sorted(survey)
+
+
+def test_huge_importance_gives_a_finite_mean_and_ranking():
+    """Importances near the float limit average to a finite mean, not inf."""
+    responses = [
+        *_answers("radio", [(2, 5), (2, 5)], importance=1.5e308),
+        *_answers("horn", [(2, 5)], importance=1e308),
+    ]
+    radio, horn = analyze_kano(responses)
+    assert radio.mean_importance == pytest.approx(1.5e308)
+    assert math.isfinite(radio.mean_importance or math.inf)
+    ranking = prioritize_features((horn, radio))
+    assert [p.feature for p in ranking] == ["radio", "horn"]
+    assert all(math.isfinite(p.weighted_worse or math.inf) for p in ranking)
+
+
+@pytest.mark.parametrize(
+    "function",
+    [analyze_kano, count_responses, prioritize_features],
+    ids=lambda f: f.__name__,
+)
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        (None, r"must be an iterable of Kano"),
+        ("radio", r"must be an iterable of Kano"),
+        (42, r"must be an iterable of Kano"),
+        ([None], r"\[0\] must be a Kano"),
+        ([{"feature": "radio"}], r"\[0\] must be a Kano"),
+    ],
+    ids=["none", "text", "int", "none-item", "dict-item"],
+)
+def test_sequences_of_the_wrong_thing_are_refused(
+    function: Callable[[object], object], value: object, match: str
+):
+    """Each function names its argument or the bad item's index."""
+    with pytest.raises(ArgumentTypeError, match=match):
+        function(value)
+
+
+@pytest.mark.parametrize(
+    "function", [analyze_kano, count_responses], ids=lambda f: f.__name__
+)
+@pytest.mark.parametrize("table", [None, "standard"], ids=["none", "name"])
+def test_table_must_be_a_kano_table(
+    function: Callable[..., object], table: object
+):
+    """A table that is not a KanoTable is refused even with no responses."""
+    with pytest.raises(ArgumentTypeError, match="table must be a KanoTable"):
+        function([], table=table)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"rule": "majority"}, InvariantError, "rule must be one of"),
+        ({"rule": ["mode"]}, InvariantError, "rule must be one of"),
+        ({"z": None}, ArgumentTypeError, "z must be a real number"),
+        ({"z": math.nan}, InvariantError, "z must be a finite number"),
+        ({"z": 0.0}, InvariantError, "critical value z must be > 0"),
+    ],
+    ids=["unknown-rule", "list-rule", "none-z", "nan-z", "zero-z"],
+)
+def test_analyze_refuses_bad_options_before_reading(
+    kwargs: dict[str, object], error: type[Exception], match: str
+):
+    """Bad options are refused even for an empty survey, never ignored."""
+    with pytest.raises(error, match=match):
+        analyze_kano([], **kwargs)  # type: ignore[arg-type]
+
+
+def test_inputs_are_not_changed():
+    """Analysing and ranking leave the caller's lists as they were."""
+    responses = _answers("radio", [(2, 5), (1, 3)], importance=4)
+    kept = list(responses)
+    results = list(analyze_kano(responses))
+    kept_results = list(results)
+    prioritize_features(results)
+    count_responses(responses)
+    assert responses == kept
+    assert results == kept_results
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("mean_importance", math.nan, InvariantError),
+        ("mean_importance", math.inf, InvariantError),
+        ("mean_importance", -1.0, InvariantError),
+        ("mean_importance", "9", ArgumentTypeError),
+        ("feature", None, ArgumentTypeError),
+        ("coefficients", None, ArgumentTypeError),
+        ("decision", None, ArgumentTypeError),
+        ("mean_score", (1.0, 1.0), ArgumentTypeError),
+    ],
+    ids=[
+        "nan-importance",
+        "inf-importance",
+        "negative-importance",
+        "text-importance",
+        "none-feature",
+        "none-coefficients",
+        "none-decision",
+        "tuple-score",
+    ],
+)
+def test_feature_result_refuses_what_ranking_cannot_use(
+    field: str, value: object, error: type[Exception]
+):
+    """A hand-built result with a NaN importance or a wrong part is refused."""
+    (result,) = analyze_kano(_answers("radio", [(2, 5)], importance=4))
+    with pytest.raises(error, match=field):
+        attrs.evolve(result, **{field: value})

@@ -17,7 +17,11 @@ from customer_centric import (
     mean_score,
     satisfaction_curve,
 )
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from strategies import kano_coefficients
 
 
@@ -96,10 +100,14 @@ def test_better_worse_quadrant_undefined():
     )
 
 
-@pytest.mark.parametrize("threshold", [-0.1, 1.1, math.nan])
+@pytest.mark.parametrize(
+    "threshold",
+    [-0.1, 1.1, math.nan, math.inf, 10**400],
+    ids=["below", "above", "nan", "inf", "huge-int"],
+)
 def test_better_worse_quadrant_bad_threshold(threshold: float):
-    """The quadrant threshold must be in [0, 1]."""
-    with pytest.raises(InvariantError, match="threshold must be in"):
+    """The quadrant threshold must be a finite number in [0, 1]."""
+    with pytest.raises(InvariantError, match="threshold must be"):
         better_worse_quadrant(
             KanoCoefficients(better=0.1, worse=-0.1), threshold=threshold
         )
@@ -193,11 +201,13 @@ def test_no_curve_for_reverse_or_questionable(category: KanoCategory):
 
 
 @pytest.mark.parametrize(
-    "fulfilment", [-0.01, 1.01, math.nan], ids=["below", "above", "nan"]
+    "fulfilment",
+    [-0.01, 1.01, math.nan, -math.inf, 10**400],
+    ids=["below", "above", "nan", "minus-inf", "huge-int"],
 )
 def test_curve_rejects_fulfilment_outside_unit(fulfilment: float):
-    """Fulfilment is a share in [0, 1]."""
-    with pytest.raises(InvariantError, match="fulfilment must be in"):
+    """Fulfilment is a finite share in [0, 1]."""
+    with pytest.raises(InvariantError, match="fulfilment must be"):
         satisfaction_curve(KanoCategory.MUST_BE, COEFFICIENTS, fulfilment)
 
 
@@ -235,3 +245,113 @@ def test_curves_are_monotone_and_bounded(
     s_high = satisfaction_curve(category, coefficients, high)
     assert s_low <= s_high + 1e-12
     assert worse - 1e-12 <= s_low <= better + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("functional", "dysfunctional", "error", "match"),
+    [
+        (math.nan, 0.0, InvariantError, "functional must be a finite"),
+        (0.0, math.inf, InvariantError, "dysfunctional must be a finite"),
+        (-math.inf, 0.0, InvariantError, "functional must be a finite"),
+        (1e308, 0.0, InvariantError, r"functional must be in \[-2.0, 4.0\]"),
+        (0.0, -2.5, InvariantError, r"dysfunctional must be in"),
+        (None, 0.0, ArgumentTypeError, "functional must be a real number"),
+        (0.0, "4", ArgumentTypeError, "dysfunctional must be a real number"),
+        (True, 0.0, ArgumentTypeError, "functional must be a real number"),
+    ],
+    ids=[
+        "nan",
+        "inf",
+        "minus-inf",
+        "huge",
+        "below-scale",
+        "none",
+        "text",
+        "bool",
+    ],
+)
+def test_score_refuses_values_off_the_scale(
+    functional: object,
+    dysfunctional: object,
+    error: type[Exception],
+    match: str,
+):
+    """A continuous score is a finite number on DuMouchel's -2 to 4 scale."""
+    with pytest.raises(error, match=match):
+        KanoScore(functional=functional, dysfunctional=dysfunctional)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("scores", "match"),
+    [
+        (None, "scores must be an iterable of KanoScore"),
+        (KanoScore(functional=1.0, dysfunctional=1.0), "scores must be an"),
+        ([KanoScore(functional=1.0, dysfunctional=1.0), None], r"scores\[1\]"),
+        ([(4.0, 4.0)], r"scores\[0\] must be a KanoScore"),
+    ],
+    ids=["none", "single-score", "none-item", "tuple-item"],
+)
+def test_mean_score_refuses_wrong_input(scores: object, match: str):
+    """mean_score names the argument or the offending item."""
+    with pytest.raises(ArgumentTypeError, match=match):
+        mean_score(scores)  # type: ignore[arg-type]
+
+
+def test_mean_score_of_extreme_scores_is_finite():
+    """Averaging many scores at the scale's ends stays on the scale."""
+    scores = [KanoScore(functional=4.0, dysfunctional=-2.0)] * 1000
+    assert mean_score(scores) == KanoScore(functional=4.0, dysfunctional=-2.0)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, (0.5, -0.5), {"better": 0.5, "worse": -0.5}],
+    ids=["none", "tuple", "dict"],
+)
+def test_quadrants_and_curves_need_their_records(value: object):
+    """The quadrant and curve functions refuse anything but their records."""
+    with pytest.raises(ArgumentTypeError, match="score must be a KanoScore"):
+        continuous_quadrant(value)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="coefficients must be a"):
+        better_worse_quadrant(value)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="coefficients must be a"):
+        satisfaction_curve(KanoCategory.MUST_BE, value, 0.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("midpoint", "error"),
+    [
+        (math.nan, InvariantError),
+        (math.inf, InvariantError),
+        (None, ArgumentTypeError),
+        ("2", ArgumentTypeError),
+    ],
+    ids=["nan", "inf", "none", "text"],
+)
+def test_continuous_quadrant_refuses_bad_midpoint(
+    midpoint: object, error: type[Exception]
+):
+    """A NaN midpoint would put every score in one quadrant; it is refused."""
+    with pytest.raises(error, match="midpoint must be"):
+        continuous_quadrant(
+            KanoScore(functional=3.0, dysfunctional=3.0),
+            midpoint=midpoint,  # type: ignore[arg-type]
+        )
+
+
+@pytest.mark.parametrize(
+    "category", [None, "bogus", "M"], ids=["none", "unknown", "letter"]
+)
+def test_curve_refuses_unknown_category(category: object):
+    """An unknown category names the argument and lists the categories."""
+    with pytest.raises(
+        InvariantError, match="category must be a KanoCategory"
+    ):
+        satisfaction_curve(category, COEFFICIENTS, 0.5)  # type: ignore[arg-type]
+
+
+def test_curve_accepts_category_values():
+    """A category's value reads like the member, as elsewhere."""
+    assert satisfaction_curve("must_be", COEFFICIENTS, 0.5) == (  # type: ignore[arg-type]
+        satisfaction_curve(KanoCategory.MUST_BE, COEFFICIENTS, 0.5)
+    )

@@ -14,7 +14,11 @@ from customer_centric import (
     parse_kano_responses,
     read_kano_responses,
 )
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from strategies import kano_responses
 
 CSV = """\
@@ -147,10 +151,23 @@ def test_unusable_json_is_refused(text: str, match: str):
         parse_kano_responses(text, file_format="json")
 
 
-def test_unknown_format_is_refused():
-    """Only csv and json are read."""
-    with pytest.raises(InvariantError, match="unknown survey format"):
-        parse_kano_responses("", file_format="xlsx")  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    "file_format",
+    ["xlsx", "CSV", None, ["csv"]],
+    ids=["xlsx", "upper", "none", "list"],
+)
+def test_unknown_format_is_refused(file_format: object):
+    """Only csv and json are read; the error lists both."""
+    with pytest.raises(
+        InvariantError, match="file_format must be one of 'csv', 'json'"
+    ):
+        parse_kano_responses("", file_format=file_format)  # type: ignore[arg-type]
+
+
+def test_unknown_format_is_refused_when_reading(tmp_path: Path):
+    """read_kano_responses checks an explicit format before reading."""
+    with pytest.raises(InvariantError, match="file_format must be one of"):
+        read_kano_responses(tmp_path / "x.csv", file_format="xls")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("suffix", ["csv", "json"])
@@ -271,3 +288,171 @@ def test_json_survey_round_trip(responses: list[KanoResponse]):
             expected.append(r)
     assert list(survey.responses) == expected
     assert len(survey.errors) == len(responses) - len(expected)
+
+
+HEADER = "respondent_id,feature,functional,dysfunctional,importance\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "value"),
+    [
+        (HEADER + "R1,radio,1,5,3,zzz\n", "(extra fields)", ["zzz"]),
+        (HEADER + "R1,radio\n", "functional", None),
+        (HEADER + "R1,radio,1,5,true\n", "importance", "true"),
+        (HEADER + "R1,radio,1,5,1e999\n", "importance", "1e999"),
+        (HEADER + "R1,radio,1,5,nan\n", "importance", "nan"),
+        (HEADER + "R1,radio,\u00b2,5,1\n", "functional", "\u00b2"),
+    ],
+    ids=["extra-fields", "short-row", "bool-text", "overflow", "nan", "sup-2"],
+)
+def test_bad_csv_rows_are_reported_not_raised(
+    text: str, column: str, value: object
+):
+    """Each bad CSV row becomes a row error; the good rows are kept."""
+    survey = parse_kano_responses(text + "R9,radio,1,5,3\n")
+    assert [r.respondent_id for r in survey.responses] == ["R9"]
+    assert survey.errors[0].row == 1
+    assert survey.errors[0].column == column
+    assert survey.errors[0].value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "value"),
+    [
+        (
+            (
+                '[{"respondent_id": "R1", "feature": "f", "functional": 1, '
+                '"dysfunctional": 1, "importance": true}]'
+            ),
+            "importance",
+            True,
+        ),
+        (
+            (
+                '[{"respondent_id": "R1", "feature": "f", "functional": 1, '
+                '"dysfunctional": 1, "importance": NaN}]'
+            ),
+            "importance",
+            math.nan,
+        ),
+        (
+            (
+                '[{"respondent_id": 5, "feature": "f", "functional": 1, '
+                '"dysfunctional": 1}]'
+            ),
+            "respondent_id",
+            5,
+        ),
+        (
+            (
+                '[{"respondent_id": "R1", "feature": "f", "functional": [1], '
+                '"dysfunctional": 1}]'
+            ),
+            "functional",
+            [1],
+        ),
+        ("[null]", None, None),
+    ],
+    ids=["bool-importance", "nan-importance", "int-id", "list-answer", "null"],
+)
+def test_bad_json_rows_are_reported_not_raised(
+    text: str, column: str | None, value: object
+):
+    """Wrong-typed JSON values are reported per row, never raised."""
+    survey = parse_kano_responses(text, file_format="json")
+    assert survey.responses == ()
+    (error,) = survey.errors
+    assert (error.row, error.column) == (1, column)
+    assert error.value == value or (
+        isinstance(value, float) and math.isnan(error.value)  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "file_format", "match"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "json", "not valid JSON"),
+        ('[{"functional": ' + "1" * 5000 + "}]", "json", "not valid JSON"),
+        (HEADER + "R1," + "x" * 200_000 + ",1,5,3\n", "csv", "at line 1"),
+        (
+            "respondent_id,feature,functional,dysfunctional,functional\n",
+            "csv",
+            "repeated columns",
+        ),
+    ],
+    ids=["deep-json", "5000-digit-number", "huge-field", "repeated-column"],
+)
+def test_unreadable_text_is_a_data_error(
+    text: str, file_format: KanoSurveyFormat, match: str
+):
+    """Text no parser can read raises DataError, not a parser's own error."""
+    with pytest.raises(DataError, match=match):
+        parse_kano_responses(text, file_format=file_format)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [None, b"respondent_id", ["R1,radio,1,5"]],
+    ids=["none", "bytes", "list"],
+)
+def test_text_must_be_a_string(text: object):
+    """parse_kano_responses names text and says to decode bytes."""
+    with pytest.raises(ArgumentTypeError, match="text must be a str"):
+        parse_kano_responses(text)  # type: ignore[arg-type]
+
+
+def test_text_with_a_byte_order_mark_is_read():
+    """A BOM left by a plain UTF-8 decode does not hide the header."""
+    survey = parse_kano_responses("\ufeff" + HEADER + "R1,radio,1,5,3\n")
+    assert survey.errors == ()
+    assert len(survey.responses) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ((HEADER + "R1,caf\u00e9,1,5,3\n").encode("latin-1"), "byte 0xe9"),
+        (bytes(range(128, 256)), "byte 0x80 at offset 0"),
+        (b"\xff\xfe" + HEADER.encode("utf-16-le"), "not UTF-8 text"),
+    ],
+    ids=["latin-1", "random-bytes", "utf-16"],
+)
+def test_file_that_is_not_utf8_is_a_data_error(
+    tmp_path: Path, content: bytes, match: str
+):
+    """A file in another encoding is named and refused, not a decode error."""
+    path = tmp_path / "survey.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=match):
+        read_kano_responses(path)
+
+
+@pytest.mark.parametrize(
+    "name", ["missing.csv", ".", "nul\0.csv"], ids=["missing", "folder", "nul"]
+)
+def test_file_that_cannot_be_read_is_a_data_error(tmp_path: Path, name: str):
+    """A missing path or a folder raises DataError naming the path."""
+    with pytest.raises(DataError, match="cannot read the Kano survey file"):
+        read_kano_responses(tmp_path / name, file_format="csv")
+
+
+@pytest.mark.parametrize(
+    "path", [None, b"survey.csv", 5], ids=["none", "bytes", "int"]
+)
+def test_path_must_be_a_path(path: object):
+    """read_kano_responses names path when given something else."""
+    with pytest.raises(ArgumentTypeError, match="path must be a path"):
+        read_kano_responses(path)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [True, False], ids=["true", "false"])
+def test_importance_is_not_a_bool(value: bool):
+    """True is not a rating of 1; the record refuses it."""
+    with pytest.raises(ValidationError, match="importance must be a number"):
+        KanoResponse(
+            respondent_id="R1",
+            feature="radio",
+            functional=1,
+            dysfunctional=5,
+            importance=value,
+        )

@@ -1,3 +1,5 @@
+import math
+
 import matplotlib as mpl
 
 mpl.use("Agg")
@@ -10,7 +12,7 @@ from customer_centric import (
     KanoResponse,
     analyze_kano,
 )
-from customer_centric.exceptions import InvariantError
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 from customer_centric.plot import plot_better_worse
 
 
@@ -81,3 +83,43 @@ def test_bad_threshold(
     """The quadrant threshold must be strictly inside (0, 1)."""
     with pytest.raises(InvariantError, match="threshold must be in"):
         plot_better_worse(results, threshold=threshold)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "error", "match"),
+    [
+        (math.nan, InvariantError, "threshold must be a finite number"),
+        (math.inf, InvariantError, "threshold must be a finite number"),
+        (None, ArgumentTypeError, "threshold must be a real number"),
+        ("0.5", ArgumentTypeError, "threshold must be a real number"),
+    ],
+    ids=["nan", "inf", "none", "text"],
+)
+def test_non_finite_or_wrong_threshold(
+    results: tuple[KanoFeatureResult, ...],
+    threshold: object,
+    error: type[Exception],
+    match: str,
+):
+    """A NaN or wrong-typed threshold is refused before anything is drawn."""
+    figures = plt.get_fignums()
+    with pytest.raises(error, match=match):
+        plot_better_worse(results, threshold=threshold)  # type: ignore[arg-type]
+    assert plt.get_fignums() == figures
+
+
+@pytest.mark.parametrize(
+    ("results", "match"),
+    [
+        (None, "results must be an iterable of KanoFeatureResult"),
+        ("radio", "results must be an iterable of KanoFeatureResult"),
+        ([None], r"results\[0\] must be a KanoFeatureResult"),
+    ],
+    ids=["none", "text", "none-item"],
+)
+def test_results_must_be_feature_results(results: object, match: str):
+    """Wrong results are refused, naming the argument or the item."""
+    figures = plt.get_fignums()
+    with pytest.raises(ArgumentTypeError, match=match):
+        plot_better_worse(results)  # type: ignore[arg-type]
+    assert plt.get_fignums() == figures

@@ -13,11 +13,14 @@ validated, serialised as JSON and rendered into the docs.
 from __future__ import annotations
 
 import enum
-from typing import Final, Self, TypeAlias
+from collections.abc import Callable, Iterable
+from typing import Final, Self, TypeAlias, TypeVar
 
+import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from customer_centric.exceptions import InvariantError
+from customer_centric._checks import check_instance
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 
 __all__ = [
     "POULIOT_TABLE",
@@ -82,11 +85,13 @@ class KanoAnswer(enum.StrEnum):
             customer_centric.exceptions.InvariantError: unknown Kano answer \
 code 6; use 1 (like), 2 (must_be), 3 (neutral), 4 (live_with) or 5 (dislike)
         """
-        try:
-            return _ANSWER_BY_CODE[code]
-        except (KeyError, TypeError):
-            msg = f"unknown Kano answer code {code!r}; use {_CODES_HINT}"
-            raise InvariantError(msg) from None
+        given: object = code
+        if isinstance(given, int) and not isinstance(given, bool):
+            answer = _ANSWER_BY_CODE.get(given)
+            if answer is not None:
+                return answer
+        msg = f"unknown Kano answer code {code!r}; use {_CODES_HINT}"
+        raise InvariantError(msg)
 
     @classmethod
     def parse(cls, value: KanoAnswer | int | str, /) -> KanoAnswer:
@@ -119,7 +124,9 @@ to 5
             return cls.from_code(value)
         elif isinstance(value, str):
             text = value.strip().lower().replace("-", "_").replace(" ", "_")
-            if text.isdigit():
+            # isdecimal, not isdigit: int() refuses digits such as "²", and
+            # a short length keeps int() under Python's digit limit.
+            if text.isdecimal() and len(text) <= _MAX_CODE_DIGITS:
                 return cls.from_code(int(text))
             for answer in cls:
                 if text == answer.value:
@@ -137,6 +144,7 @@ _ANSWER_CODE: Final[dict[KanoAnswer, int]] = {
 _ANSWER_BY_CODE: Final[dict[int, KanoAnswer]] = {
     code: answer for answer, code in _ANSWER_CODE.items()
 }
+_MAX_CODE_DIGITS: Final = 20
 _CODES_HINT: Final = (
     "1 (like), 2 (must_be), 3 (neutral), 4 (live_with) or 5 (dislike)"
 )
@@ -200,8 +208,10 @@ class KanoCategory(enum.StrEnum):
         """Return the category written as ``letter`` in a table.
 
         Raises:
+            ArgumentTypeError: ``letter`` is not a string.
             InvariantError: ``letter`` is not one of A, O, M, I, R, Q.
         """
+        check_instance(letter, str, name="letter")
         for category, code in _LETTER.items():
             if letter.strip().upper() == code:
                 return category
@@ -293,6 +303,7 @@ class KanoTable(BaseModel):
             source: Where the table comes from.
 
         Raises:
+            ArgumentTypeError: ``letters`` is not a string.
             InvariantError: Not five rows of five known letters.
 
         Examples:
@@ -302,6 +313,7 @@ class KanoTable(BaseModel):
             >>> table.rows[0][4]
             <KanoCategory.ONE_DIMENSIONAL: 'one_dimensional'>
         """
+        check_instance(letters, str, name="letters")
         rows = letters.split()
         if len(rows) != _SIZE or any(len(row) != _SIZE for row in rows):
             msg = (
@@ -399,6 +411,7 @@ def classify_response(
 
     Raises:
         InvariantError: Either answer is unknown.
+        ArgumentTypeError: ``table`` is not a :class:`KanoTable`.
 
     Examples:
         >>> from customer_centric import (
@@ -412,4 +425,53 @@ def classify_response(
 
     .. versionadded:: 0.1
     """
-    return table.classify(functional, dysfunctional)
+    return check_instance(table, KanoTable, name="table").classify(
+        functional, dysfunctional
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _category(value: object, /, *, name: str) -> KanoCategory:
+    """Return ``value`` as a category (a member or its value), or refuse it."""
+    if isinstance(value, str):
+        for category in KanoCategory:
+            if value == category.value:
+                return category
+    allowed = ", ".join(repr(category.value) for category in KanoCategory)
+    msg = f"{name} must be a KanoCategory, one of {allowed}, got {value!r}"
+    raise InvariantError(msg)
+
+
+def _items(
+    values: object, expected: type[_T], /, *, name: str
+) -> tuple[_T, ...]:
+    """Return an iterable's items as a tuple, each checked to be ``expected``.
+
+    A string or a mapping is refused: it is iterable, but never meant as
+    a sequence of records.
+    """
+    what = f"an iterable of {expected.__name__}"
+    if isinstance(values, str | bytes | dict) or not isinstance(
+        values, Iterable
+    ):
+        raise ArgumentTypeError.for_argument(name, values, what)
+    items = tuple(values)
+    for index, item in enumerate(items):
+        check_instance(item, expected, name=f"{name}[{index}]")
+    return items
+
+
+def _is(
+    expected: type[_T],
+) -> Callable[[object, attrs.Attribute[_T], _T], None]:
+    """An attrs validator: the field holds an ``expected`` instance."""
+
+    def validate(
+        instance: object, attribute: attrs.Attribute[_T], value: _T
+    ) -> None:
+        del instance
+        check_instance(value, expected, name=attribute.name)
+
+    return validate

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Final, Literal, TypeAlias, final
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from typing import Final, Literal, TypeAlias, final, get_args
 
 import attrs
 
-from customer_centric._kano import KanoCategory
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric._checks import check_choice, check_finite, check_instance
+from customer_centric._kano import KanoCategory, _category, _is, _items
+from customer_centric.exceptions import (
+    DataError,
+    InvariantError,
+)
 
 __all__ = [
     "FONG_Z",
@@ -33,9 +38,9 @@ __all__ = [
 KanoDecisionRule: TypeAlias = Literal["mode", "m_o_a_i", "total_strength"]
 """How :func:`decide_category` picks a feature's category."""
 
-_RULES: Final[frozenset[str]] = frozenset(
-    {"mode", "m_o_a_i", "total_strength"}
-)
+_RULES: Final[tuple[KanoDecisionRule, ...]] = get_args(KanoDecisionRule)
+
+_LONGEST: Final = 10**100
 
 FONG_Z: Final = 1.65
 """The critical value in Fong's (1996) test (one-sided, about 5 %)."""
@@ -57,7 +62,10 @@ def _non_negative(
     instance: object, attribute: attrs.Attribute[int], value: object
 ) -> None:
     del instance
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    count = check_instance(
+        value, int, name=attribute.name, what="a whole number of respondents"
+    )
+    if count < 0:
         msg = (
             f"the count of {attribute.name} respondents must be a whole "
             f"number >= 0, got {value!r}; count each respondent once"
@@ -74,7 +82,8 @@ class KanoCounts:
     :meth:`from_categories`.
 
     Raises:
-        InvariantError: A count is negative or not a whole number.
+        ArgumentTypeError: A count is not a whole number (``int``).
+        InvariantError: A count is negative.
 
     Examples:
         >>> from customer_centric import KanoCategory, KanoCounts
@@ -106,6 +115,10 @@ respondents must be a whole number >= 0, got -1; count each respondent once
     ) -> KanoCounts:
         """Count classified answers, one per respondent.
 
+        Raises:
+            ArgumentTypeError: ``categories`` is not an iterable.
+            InvariantError: An item is not a :class:`KanoCategory`.
+
         Examples:
             >>> from customer_centric import KanoCategory, KanoCounts
             >>> KanoCounts.from_categories(
@@ -113,13 +126,15 @@ respondents must be a whole number >= 0, got -1; count each respondent once
             2
         """
         tally = dict.fromkeys(KanoCategory, 0)
-        for category in categories:
-            tally[KanoCategory(category)] += 1
+        for index, category in enumerate(
+            _items(categories, object, name="categories")
+        ):
+            tally[_category(category, name=f"categories[{index}]")] += 1
         return cls(**{c.value: n for c, n in tally.items()})
 
     def __getitem__(self, category: KanoCategory, /) -> int:
         """The count for ``category``."""
-        return int(getattr(self, KanoCategory(category).value))
+        return int(getattr(self, _category(category, name="category").value))
 
     @property
     def total(self) -> int:
@@ -155,6 +170,24 @@ respondents must be a whole number >= 0, got -1; count each respondent once
         )
 
 
+def _coefficient(
+    instance: KanoCoefficients,
+    attribute: attrs.Attribute[float | None],
+    value: float | None,
+) -> None:
+    del instance
+    low, high = (0.0, 1.0) if attribute.name == "better" else (-1.0, 0.0)
+    if value is None:
+        return
+    number = check_finite(value, name=attribute.name)
+    if not low <= number <= high:
+        msg = (
+            f"{attribute.name} must be in [{low:g}, {high:g}], got {value!r}; "
+            "compute it with satisfaction_coefficients()"
+        )
+        raise InvariantError(msg)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class KanoCoefficients:
@@ -167,16 +200,34 @@ class KanoCoefficients:
         worse: -(O + M) / (A + O + M + I), in [-1, 0]: how much leaving it
             out lowers satisfaction; None when ``better`` is.
 
+    Raises:
+        ArgumentTypeError: A coefficient is not a number or None.
+        InvariantError: A coefficient is NaN, infinite or out of its range,
+            or only one of them is None.
+
     Examples:
         >>> from customer_centric import KanoCoefficients
         >>> KanoCoefficients(better=0.5, worse=-0.25).worse
         -0.25
+        >>> KanoCoefficients(better=float("nan"), worse=-0.25)
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: better must be a finite \
+number, got nan
 
     .. versionadded:: 0.1
     """
 
-    better: float | None
-    worse: float | None
+    better: float | None = attrs.field(validator=_coefficient)
+    worse: float | None = attrs.field(validator=_coefficient)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.better is None) != (self.worse is None):
+            msg = (
+                "better and worse are undefined together or not at all, got "
+                f"better={self.better!r}, worse={self.worse!r}"
+            )
+            raise InvariantError(msg)
 
 
 def satisfaction_coefficients(counts: KanoCounts, /) -> KanoCoefficients:
@@ -197,6 +248,7 @@ def satisfaction_coefficients(counts: KanoCounts, /) -> KanoCoefficients:
 
     .. versionadded:: 0.1
     """
+    check_instance(counts, KanoCounts, name="counts")
     a, o = counts.attractive, counts.one_dimensional
     m, i = counts.must_be, counts.indifferent
     denominator = a + o + m + i
@@ -222,7 +274,7 @@ def total_strength(counts: KanoCounts, /) -> float | None:
 
     .. versionadded:: 0.1
     """
-    total = counts.total
+    total = check_instance(counts, KanoCounts, name="counts").total
     if total == 0:
         return None
     return (counts.attractive + counts.one_dimensional + counts.must_be) / (
@@ -247,11 +299,19 @@ def category_strength(counts: KanoCounts, /) -> float | None:
 
     .. versionadded:: 0.1
     """
-    total = counts.total
+    total = check_instance(counts, KanoCounts, name="counts").total
     if total == 0:
         return None
     (_, first), (_, second), *_ = counts.ranked()
     return (first - second) / total
+
+
+def _critical_value(z: object) -> float:
+    critical = check_finite(z, name="z")
+    if critical <= 0:
+        msg = f"the critical value z must be > 0, got {z!r}; use e.g. 1.65"
+        raise InvariantError(msg)
+    return critical
 
 
 @final
@@ -296,9 +356,15 @@ def fong_test(counts: KanoCounts, /, *, z: float = FONG_Z) -> KanoSignificance:
         counts: The feature's counts.
         z: The critical value.
 
+    The threshold is computed in exact integer and decimal arithmetic, so
+    counts too large for a float still give the right answer.
+
     Raises:
         DataError: There are no respondents.
-        InvariantError: ``z`` is not a positive number.
+        ArgumentTypeError: ``counts`` is not a :class:`KanoCounts` or ``z``
+            is not a number.
+        InvariantError: ``z`` is not a positive finite number, or the
+            threshold is too large for a float.
 
     Examples:
         >>> from customer_centric import KanoCounts, fong_test
@@ -312,9 +378,8 @@ def fong_test(counts: KanoCounts, /, *, z: float = FONG_Z) -> KanoSignificance:
 
     .. versionadded:: 0.1
     """
-    if not math.isfinite(z) or z <= 0:
-        msg = f"the critical value z must be > 0, got {z!r}; use e.g. 1.65"
-        raise InvariantError(msg)
+    check_instance(counts, KanoCounts, name="counts")
+    critical = _critical_value(z)
     n = counts.total
     if n == 0:
         msg = (
@@ -323,7 +388,23 @@ def fong_test(counts: KanoCounts, /, *, z: float = FONG_Z) -> KanoSignificance:
         )
         raise DataError(msg)
     (first, a), (second, b), *_ = counts.ranked()
-    threshold = z * math.sqrt((a + b) * (2 * n - a - b) / (2 * n))
+    # Decimal keeps (a + b)(2n - a - b) / 2n exact enough for any count;
+    # float arithmetic overflows once counts pass about 1e308.
+    wide = Context(prec=40, Emax=MAX_EMAX, Emin=MIN_EMIN)
+    exact = wide.multiply(
+        Decimal(critical),
+        wide.sqrt(
+            wide.divide(Decimal((a + b) * (2 * n - a - b)), Decimal(2 * n))
+        ),
+    )
+    threshold = float(exact)
+    if not math.isfinite(threshold):
+        msg = (
+            f"Fong's threshold for z={z!r} and {Decimal(n):.3e} respondents "
+            f"is {exact:.3e}, too large for a float; use a smaller z or "
+            "check the counts"
+        )
+        raise InvariantError(msg)
     difference = abs(a - b)
     return KanoSignificance(
         first=first,
@@ -347,13 +428,26 @@ class KanoDecision:
     .. versionadded:: 0.1
     """
 
-    category: KanoCategory
+    category: KanoCategory = attrs.field(validator=_is(KanoCategory))
     rule: KanoDecisionRule
     reason: str
 
 
+def _n(count: int) -> str:
+    """A count as text; past 100 digits in scientific notation.
+
+    Python refuses to print an int of more than 4300 digits, and nobody
+    reads one of 100.
+    """
+    return str(count) if count < _LONGEST else f"{Decimal(count):.6e}"
+
+
+def _t(threshold: float) -> str:
+    return f"{threshold:.1f}" if threshold < _LONGEST else f"{threshold:.6e}"
+
+
 def _describe(counts: KanoCounts) -> str:
-    return ", ".join(f"{c.letter}={counts[c]}" for c in _PRIORITY)
+    return ", ".join(f"{c.letter}={_n(counts[c])}" for c in _PRIORITY)
 
 
 def _first_by_priority(
@@ -391,7 +485,9 @@ def decide_category(
 
     Raises:
         DataError: There are no respondents to decide from.
-        InvariantError: ``rule`` is unknown.
+        ArgumentTypeError: ``counts`` is not a :class:`KanoCounts`.
+        InvariantError: ``rule`` is unknown, or ``z`` is not a positive
+            finite number.
 
     Examples:
         >>> from customer_centric import KanoCounts, decide_category
@@ -409,12 +505,9 @@ R=0, Q=0
 
     .. versionadded:: 0.1
     """
-    if rule not in _RULES:
-        msg = (
-            f"unknown Kano decision rule {rule!r}; use 'mode', 'm_o_a_i' or "
-            "'total_strength'"
-        )
-        raise InvariantError(msg)
+    check_instance(counts, KanoCounts, name="counts")
+    rule = check_choice(rule, _RULES, name="rule")
+    _critical_value(z)
     if counts.total == 0:
         msg = (
             "cannot decide a Kano category without respondents, got all "
@@ -430,7 +523,7 @@ R=0, Q=0
             if len(tied) == 1
             else (
                 f"{'/'.join(c.letter for c in tied)} tie at "
-                f"{counts[category]}, so {category.letter} is chosen by "
+                f"{_n(counts[category])}, so {category.letter} is chosen by "
                 "M > O > A > I > R > Q"
             )
         )
@@ -446,9 +539,9 @@ R=0, Q=0
                 category=first,
                 rule=rule,
                 reason=(
-                    f"{first.letter} ({a}) is significantly ahead of "
-                    f"{second.letter} ({b}) (Fong: |{a} - {b}| = "
-                    f"{test.difference} >= {test.threshold:.1f}); "
+                    f"{first.letter} ({_n(a)}) is significantly ahead of "
+                    f"{second.letter} ({_n(b)}) (Fong: |{_n(a)} - {_n(b)}| = "
+                    f"{_n(test.difference)} >= {_t(test.threshold)}); "
                     f"counts {described}"
                     if test.significant
                     else f"{first.letter} is the only category chosen; "
@@ -460,9 +553,9 @@ R=0, Q=0
             category=category,
             rule=rule,
             reason=(
-                f"{first.letter} ({a}) and {second.letter} ({b}) are not "
-                f"significantly apart (Fong: |{a} - {b}| = "
-                f"{test.difference} < {test.threshold:.1f}), so "
+                f"{first.letter} ({_n(a)}) and {second.letter} ({_n(b)}) "
+                f"are not significantly apart (Fong: |{_n(a)} - {_n(b)}| = "
+                f"{_n(test.difference)} < {_t(test.threshold)}), so "
                 f"{category.letter} is chosen by M > O > A > I; "
                 f"counts {described}"
             ),
@@ -486,7 +579,7 @@ R=0, Q=0
         category=category,
         rule=rule,
         reason=(
-            f"A+O+M = {aom} {comparison} I+R+Q = {irq}, and "
+            f"A+O+M = {_n(aom)} {comparison} I+R+Q = {_n(irq)}, and "
             f"{category.letter} is the most frequent of "
             f"{', '.join(c.letter for c in group)}; counts {described}"
         ),

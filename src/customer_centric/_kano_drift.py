@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from decimal import Decimal
 from typing import Final, final
 
 import attrs
@@ -27,7 +28,8 @@ from pydantic import (
     model_validator,
 )
 
-from customer_centric._kano import KanoCategory
+from customer_centric._checks import check_finite, check_instance, to_utc
+from customer_centric._kano import KanoCategory, _category
 from customer_centric.exceptions import InvariantError
 
 __all__ = [
@@ -49,6 +51,9 @@ DRIFT_ORDER: Final[tuple[KanoCategory, ...]] = (
 """The direction needs drift in over time (Kano 2001): I -> A -> O -> M."""
 
 _SECONDS_PER_YEAR: Final = 365.25 * 24 * 3600
+# exp(-2**60) is 0 in floating point, so a step's hazard times the years is
+# capped there: the answer does not change and huge years cannot overflow.
+_LARGEST_EXPONENT: Final = 2.0**60
 
 
 class KanoDriftRates(BaseModel):
@@ -62,7 +67,8 @@ class KanoDriftRates(BaseModel):
     direction, Kano 2001), so every rate defaults to 0: no drift.
 
     Raises:
-        pydantic.ValidationError: A rate is outside [0, 1].
+        pydantic.ValidationError: A rate is a bool, or NaN, infinite or
+            outside [0, 1].
 
     Examples:
         >>> from customer_centric import KanoDriftRates
@@ -78,6 +84,17 @@ attractive_to_one_dimensional=0.2, one_dimensional_to_must_be=0.0)
     indifferent_to_attractive: float = 0.0
     attractive_to_one_dimensional: float = 0.0
     one_dimensional_to_must_be: float = 0.0
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _rate_not_bool(cls, value: object) -> object:
+        if isinstance(value, bool):
+            msg = (
+                f"a drift rate must be a number, got {value!r}; pass a "
+                "yearly probability between 0 and 1"
+            )
+            raise InvariantError(msg)
+        return value
 
     @field_validator("*")
     @classmethod
@@ -131,8 +148,12 @@ class KanoDriftProjection:
     most_likely: KanoCategory
 
     def share(self, category: KanoCategory, /) -> float:
-        """The probability of ``category`` (0 if not in :attr:`shares`)."""
-        return dict(self.shares).get(category, 0.0)
+        """The probability of ``category`` (0 if not in :attr:`shares`).
+
+        Raises:
+            InvariantError: ``category`` is not a :class:`KanoCategory`.
+        """
+        return dict(self.shares).get(_category(category, name="category"), 0.0)
 
 
 def _expm(matrix: list[list[float]]) -> list[list[float]]:
@@ -187,7 +208,10 @@ def project_drift(
         rates: The caller's yearly drift probabilities.
 
     Raises:
-        InvariantError: ``years`` is negative or not finite.
+        InvariantError: ``years`` is negative or not finite, or ``start``
+            is not a category.
+        ArgumentTypeError: ``years`` is not a number or ``rates`` is not
+            :class:`KanoDriftRates`.
 
     Examples:
         >>> from customer_centric import KanoCategory, KanoDriftRates
@@ -207,21 +231,26 @@ def project_drift(
 
     .. versionadded:: 0.1
     """
-    if not (math.isfinite(years) and years >= 0):
+    start = _category(start, name="start")
+    elapsed = check_finite(years, name="years")
+    if elapsed < 0:
         msg = (
             f"years must be a finite number >= 0, got {years!r}; "
             "project forward in time only"
         )
         raise InvariantError(msg)
-    start = KanoCategory(start)
+    check_instance(rates, KanoDriftRates, name="rates")
     if start not in DRIFT_ORDER:
         return KanoDriftProjection(
-            start=start, years=years, shares=((start, 1.0),), most_likely=start
+            start=start,
+            years=elapsed,
+            shares=((start, 1.0),),
+            most_likely=start,
         )
-    if years == 0:
+    if elapsed == 0:
         return KanoDriftProjection(
             start=start,
-            years=years,
+            years=elapsed,
             shares=tuple((c, float(c is start)) for c in DRIFT_ORDER),
             most_likely=start,
         )
@@ -236,8 +265,9 @@ def project_drift(
     generator = [[0.0] * size for _ in range(size)]
     for i, hazard in enumerate(rest):
         if hazard > 0 and i + 1 < size:
-            generator[i][i] = -hazard * years
-            generator[i][i + 1] = hazard * years
+            exponent = min(hazard * elapsed, _LARGEST_EXPONENT)
+            generator[i][i] = -exponent
+            generator[i][i + 1] = exponent
     first_row = _expm(generator)[0]
     probability = dict.fromkeys(DRIFT_ORDER, 0.0)
     for state, value in zip(states, first_row, strict=True):
@@ -249,7 +279,7 @@ def project_drift(
         c for c, p in reversed(shares) if math.isclose(p, best, abs_tol=1e-12)
     )
     return KanoDriftProjection(
-        start=start, years=years, shares=shares, most_likely=most_likely
+        start=start, years=elapsed, shares=shares, most_likely=most_likely
     )
 
 
@@ -273,18 +303,29 @@ class KanoObservation(BaseModel):
     observed_at: AwareDatetime
     note: str | None = None
 
+    @field_validator("observed_at", mode="before")
+    @classmethod
+    def _datetime_not_number(cls, value: object) -> object:
+        # pydantic would read a number as seconds since 1970.
+        if isinstance(value, int | float | Decimal):
+            msg = (
+                f"observed_at must be a datetime or an ISO 8601 string, got "
+                f"{value!r}; e.g. datetime(2026, 1, 5, tzinfo=UTC)"
+            )
+            raise InvariantError(msg)
+        return value
+
+    @field_validator("observed_at")
+    @classmethod
+    def _in_utc_range(cls, value: datetime) -> datetime:
+        to_utc(value, name="observed_at")
+        return value
+
 
 def _years_between(earlier: datetime, later: datetime) -> float:
-    return (later - earlier).total_seconds() / _SECONDS_PER_YEAR
-
-
-def _check_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"{name} must be timezone-aware, got {value!r}; "
-            "add tzinfo, e.g. datetime(..., tzinfo=timezone.utc)"
-        )
-        raise InvariantError(msg)
+    # In UTC: the difference of two times in one zone ignores the offset.
+    elapsed = to_utc(later, name="at") - to_utc(earlier, name="observed_at")
+    return elapsed.total_seconds() / _SECONDS_PER_YEAR
 
 
 class KanoNeed(BaseModel):
@@ -329,7 +370,11 @@ class KanoNeed(BaseModel):
     @model_validator(mode="after")
     def _in_time_order(self) -> KanoNeed:
         for before, after in zip(self.history, self.history[1:], strict=False):
-            if after.observed_at <= before.observed_at:
+            # In UTC: times sharing a zone compare by wall clock, which is
+            # wrong across a daylight-saving fold.
+            if to_utc(after.observed_at, name="observed_at") <= to_utc(
+                before.observed_at, name="observed_at"
+            ):
                 msg = (
                     f"the observations of need {self.name!r} must be in "
                     f"strictly increasing time order, got "
@@ -375,12 +420,13 @@ class KanoNeed(BaseModel):
         """The category last observed at or before ``when``, if any.
 
         Raises:
-            InvariantError: ``when`` is naive.
+            ArgumentTypeError: ``when`` is not a datetime.
+            InvariantError: ``when`` is naive or out of range in UTC.
         """
-        _check_aware(when, "when")
+        instant = to_utc(when, name="when")
         found = None
         for observation in self.history:
-            if observation.observed_at > when:
+            if to_utc(observation.observed_at, name="observed_at") > instant:
                 break
             found = observation.category
         return found
@@ -393,8 +439,11 @@ class KanoNeed(BaseModel):
         The elapsed time is counted in years of 365.25 days.
 
         Raises:
-            InvariantError: The need was never observed, ``at`` is naive,
-                or ``at`` is before the latest observation.
+            ArgumentTypeError: ``at`` is not a datetime or ``rates`` is not
+                :class:`KanoDriftRates`.
+            InvariantError: The need was never observed, ``at`` is naive
+                or out of range in UTC, or ``at`` is before the latest
+                observation.
 
         Examples:
             >>> from datetime import datetime, timezone
@@ -412,7 +461,8 @@ class KanoNeed(BaseModel):
             ...                 rates=rates).most_likely
             <KanoCategory.MUST_BE: 'must_be'>
         """
-        _check_aware(at, "at")
+        instant = to_utc(at, name="at")
+        check_instance(rates, KanoDriftRates, name="rates")
         if not self.history:
             msg = (
                 f"need {self.name!r} has no observed category to project "
@@ -420,7 +470,7 @@ class KanoNeed(BaseModel):
             )
             raise InvariantError(msg)
         last = self.history[-1]
-        if at < last.observed_at:
+        if instant < to_utc(last.observed_at, name="observed_at"):
             msg = (
                 f"cannot project need {self.name!r} back to "
                 f"{at.isoformat()!r}, before its latest observation "
@@ -430,6 +480,6 @@ class KanoNeed(BaseModel):
             raise InvariantError(msg)
         return project_drift(
             last.category,
-            years=_years_between(last.observed_at, at),
+            years=_years_between(last.observed_at, instant),
             rates=rates,
         )

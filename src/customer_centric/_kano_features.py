@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Final, final
 
 import attrs
 
-from customer_centric._kano import STANDARD_TABLE, KanoCategory, KanoTable
+from customer_centric._checks import check_choice, check_finite, check_instance
+from customer_centric._kano import (
+    STANDARD_TABLE,
+    KanoCategory,
+    KanoTable,
+    _is,
+    _items,
+)
 from customer_centric._kano_counts import (
+    _RULES,
     FONG_Z,
     KanoCoefficients,
     KanoCounts,
     KanoDecision,
     KanoDecisionRule,
     KanoSignificance,
+    _critical_value,
     category_strength,
     decide_category,
     fong_test,
@@ -27,6 +37,7 @@ from customer_centric._kano_scores import (
     mean_score,
 )
 from customer_centric._kano_survey import KanoResponse
+from customer_centric.exceptions import InvariantError
 
 __all__ = [
     "KanoFeatureResult",
@@ -48,6 +59,10 @@ def count_responses(
     Returns:
         Each feature's counts, in order of first appearance.
 
+    Raises:
+        ArgumentTypeError: ``responses`` is not an iterable of
+            :class:`KanoResponse`, or ``table`` is not a :class:`KanoTable`.
+
     Examples:
         >>> from customer_centric import KanoResponse, count_responses
         >>> answers = [
@@ -61,8 +76,9 @@ def count_responses(
 
     .. versionadded:: 0.1
     """
+    check_instance(table, KanoTable, name="table")
     categories: dict[str, list[KanoCategory]] = {}
-    for response in responses:
+    for response in _items(responses, KanoResponse, name="responses"):
         categories.setdefault(response.feature, []).append(
             table.classify(response.functional, response.dysfunctional)
         )
@@ -70,6 +86,23 @@ def count_responses(
         feature: KanoCounts.from_categories(found)
         for feature, found in categories.items()
     }
+
+
+def _importance(
+    instance: object, attribute: attrs.Attribute[float | None], value: object
+) -> None:
+    del instance
+    if value is not None and check_finite(value, name=attribute.name) < 0:
+        msg = f"{attribute.name} must be >= 0, got {value!r}"
+        raise InvariantError(msg)
+
+
+def _mean(values: list[float]) -> float:
+    """The mean of finite numbers, finite even when their sum overflows."""
+    try:
+        return math.fsum(values) / len(values)
+    except OverflowError:
+        return math.fsum(value / len(values) for value in values)
 
 
 @final
@@ -93,15 +126,19 @@ class KanoFeatureResult:
     .. versionadded:: 0.1
     """
 
-    feature: str
-    counts: KanoCounts
-    coefficients: KanoCoefficients
-    decision: KanoDecision
+    feature: str = attrs.field(validator=_is(str))
+    counts: KanoCounts = attrs.field(validator=_is(KanoCounts))
+    coefficients: KanoCoefficients = attrs.field(
+        validator=_is(KanoCoefficients)
+    )
+    decision: KanoDecision = attrs.field(validator=_is(KanoDecision))
     total_strength: float | None
     category_strength: float | None
-    significance: KanoSignificance
-    mean_score: KanoScore
-    mean_importance: float | None
+    significance: KanoSignificance = attrs.field(
+        validator=_is(KanoSignificance)
+    )
+    mean_score: KanoScore = attrs.field(validator=_is(KanoScore))
+    mean_importance: float | None = attrs.field(validator=_importance)
 
     @property
     def category(self) -> KanoCategory:
@@ -126,6 +163,13 @@ def analyze_kano(
             :func:`decide_category`).
         z: The critical value of Fong's test.
 
+    Raises:
+        ArgumentTypeError: ``responses`` is not an iterable of
+            :class:`KanoResponse`, ``table`` is not a :class:`KanoTable`
+            or ``z`` is not a number.
+        InvariantError: ``rule`` is unknown or ``z`` is not a positive
+            finite number.
+
     Examples:
         >>> from customer_centric import KanoResponse, analyze_kano
         >>> answers = [
@@ -140,8 +184,11 @@ def analyze_kano(
 
     .. versionadded:: 0.1
     """
+    check_instance(table, KanoTable, name="table")
+    rule = check_choice(rule, _RULES, name="rule")
+    _critical_value(z)
     grouped: dict[str, list[KanoResponse]] = {}
-    for response in responses:
+    for response in _items(responses, KanoResponse, name="responses"):
         grouped.setdefault(response.feature, []).append(response)
     results = []
     for feature, answers in grouped.items():
@@ -162,7 +209,7 @@ def analyze_kano(
                     continuous_score(r.functional, r.dysfunctional)
                     for r in answers
                 ),
-                mean_importance=sum(rated) / len(rated) if rated else None,
+                mean_importance=_mean(rated) if rated else None,
             )
         )
     return tuple(results)
@@ -231,6 +278,10 @@ def prioritize_features(
     The importance-weighted coefficients (mean importance times Better
     and Worse) are reported for display; they do not change the order.
 
+    Raises:
+        ArgumentTypeError: ``results`` is not an iterable of
+            :class:`KanoFeatureResult`.
+
     Examples:
         >>> from customer_centric import KanoResponse, analyze_kano
         >>> from customer_centric import prioritize_features
@@ -258,7 +309,9 @@ def prioritize_features(
             result.feature,
         )
 
-    ranked = sorted(results, key=key)
+    ranked = sorted(
+        _items(results, KanoFeatureResult, name="results"), key=key
+    )
     priorities = []
     for rank, result in enumerate(ranked, start=1):
         importance = result.mean_importance

@@ -8,13 +8,13 @@ satisfaction curves draw the classic Kano diagram from them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import Final, final
 
 import attrs
 
-from customer_centric._kano import KanoAnswer, KanoCategory
+from customer_centric._checks import check_finite, check_instance
+from customer_centric._kano import KanoAnswer, KanoCategory, _category, _items
 from customer_centric._kano_counts import KanoCoefficients
 from customer_centric.exceptions import DataError, InvariantError
 
@@ -48,6 +48,17 @@ DYSFUNCTIONAL_SCORES: Final[dict[KanoAnswer, float]] = {
 """DuMouchel's scores for dysfunctional answers, mirrored."""
 
 
+_LOWEST: Final = -2.0
+_HIGHEST: Final = 4.0
+
+
+def _on_scale(
+    instance: object, attribute: attrs.Attribute[float], value: float
+) -> None:
+    del instance
+    _check_threshold(value, name=attribute.name, low=_LOWEST, high=_HIGHEST)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class KanoScore:
@@ -58,11 +69,25 @@ class KanoScore:
         dysfunctional: Dissatisfaction when absent, from -2 to 4
             (higher means its absence hurts more).
 
+    Raises:
+        ArgumentTypeError: A score is not a number.
+        InvariantError: A score is NaN, infinite or outside [-2, 4].
+
+    Examples:
+        >>> from customer_centric import KanoScore
+        >>> KanoScore(functional=4.0, dysfunctional=-2.0).functional
+        4.0
+        >>> KanoScore(functional=1e308, dysfunctional=0.0)
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: functional must be in \
+[-2.0, 4.0], got 1e+308
+
     .. versionadded:: 0.1
     """
 
-    functional: float
-    dysfunctional: float
+    functional: float = attrs.field(validator=_on_scale)
+    dysfunctional: float = attrs.field(validator=_on_scale)
 
 
 def continuous_score(
@@ -97,6 +122,8 @@ def mean_score(scores: Iterable[KanoScore], /) -> KanoScore:
 
     Raises:
         DataError: There are no scores.
+        ArgumentTypeError: ``scores`` is not an iterable of
+            :class:`KanoScore`.
 
     Examples:
         >>> from customer_centric import continuous_score, mean_score
@@ -107,7 +134,7 @@ def mean_score(scores: Iterable[KanoScore], /) -> KanoScore:
     """
     count = 0
     total_f = total_d = 0.0
-    for score in scores:
+    for score in _items(scores, KanoScore, name="scores"):
         count += 1
         total_f += score.functional
         total_d += score.dysfunctional
@@ -118,11 +145,13 @@ def mean_score(scores: Iterable[KanoScore], /) -> KanoScore:
 
 
 def _check_threshold(
-    value: float, *, name: str, low: float, high: float
-) -> None:
-    if not (math.isfinite(value) and low <= value <= high):
+    value: object, *, name: str, low: float, high: float
+) -> float:
+    number = check_finite(value, name=name)
+    if not low <= number <= high:
         msg = f"{name} must be in [{low}, {high}], got {value!r}"
         raise InvariantError(msg)
+    return number
 
 
 def continuous_quadrant(
@@ -139,7 +168,9 @@ def continuous_quadrant(
     must-be quadrant.
 
     Raises:
-        InvariantError: ``midpoint`` is outside [-2, 4].
+        ArgumentTypeError: ``score`` is not a :class:`KanoScore` or
+            ``midpoint`` is not a number.
+        InvariantError: ``midpoint`` is NaN, infinite or outside [-2, 4].
 
     Examples:
         >>> from customer_centric import KanoScore, continuous_quadrant
@@ -148,10 +179,13 @@ def continuous_quadrant(
 
     .. versionadded:: 0.1
     """
-    _check_threshold(midpoint, name="midpoint", low=-2.0, high=4.0)
+    check_instance(score, KanoScore, name="score")
+    line = _check_threshold(
+        midpoint, name="midpoint", low=_LOWEST, high=_HIGHEST
+    )
     return _quadrant(
-        satisfies=score.functional > midpoint,
-        hurts=score.dysfunctional > midpoint,
+        satisfies=score.functional > line,
+        hurts=score.dysfunctional > line,
     )
 
 
@@ -177,7 +211,9 @@ def better_worse_quadrant(
     diagram. None when the coefficients are undefined.
 
     Raises:
-        InvariantError: ``threshold`` is outside [0, 1].
+        ArgumentTypeError: ``coefficients`` is not a
+            :class:`KanoCoefficients` or ``threshold`` is not a number.
+        InvariantError: ``threshold`` is NaN, infinite or outside [0, 1].
 
     Examples:
         >>> from customer_centric import (
@@ -187,12 +223,13 @@ def better_worse_quadrant(
 
     .. versionadded:: 0.1
     """
-    _check_threshold(threshold, name="threshold", low=0.0, high=1.0)
+    check_instance(coefficients, KanoCoefficients, name="coefficients")
+    line = _check_threshold(threshold, name="threshold", low=0.0, high=1.0)
     if coefficients.better is None or coefficients.worse is None:
         return None
     return _quadrant(
-        satisfies=coefficients.better > threshold,
-        hurts=-coefficients.worse > threshold,
+        satisfies=coefficients.better > line,
+        hurts=-coefficients.worse > line,
     )
 
 
@@ -229,8 +266,11 @@ def satisfaction_curve(
     al. 1984) but fixes no formula.
 
     Raises:
-        InvariantError: ``fulfilment`` is outside [0, 1], or the category
-            is reverse or questionable (they have no curve).
+        ArgumentTypeError: ``coefficients`` is not a
+            :class:`KanoCoefficients` or ``fulfilment`` is not a number.
+        InvariantError: ``fulfilment`` is NaN, infinite or outside [0, 1],
+            or the category is unknown, reverse or questionable (they have
+            no curve).
         DataError: The coefficients are undefined (no respondents).
 
     Examples:
@@ -244,10 +284,12 @@ def satisfaction_curve(
 
     .. versionadded:: 0.1
     """
-    _check_threshold(fulfilment, name="fulfilment", low=0.0, high=1.0)
+    category = _category(category, name="category")
+    check_instance(coefficients, KanoCoefficients, name="coefficients")
+    x = _check_threshold(fulfilment, name="fulfilment", low=0.0, high=1.0)
     if category not in _CURVED:
         msg = (
-            f"{KanoCategory(category).name} features have no satisfaction "
+            f"{category.name} features have no satisfaction "
             "curve; use attractive, one_dimensional, must_be or indifferent"
         )
         raise InvariantError(msg)
@@ -259,7 +301,6 @@ def satisfaction_curve(
         )
         raise DataError(msg)
     span = better - worse
-    x = fulfilment
     if category is KanoCategory.ATTRACTIVE:
         shape = x * x
     elif category is KanoCategory.MUST_BE:

@@ -13,13 +13,18 @@ import math
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
-from typing import Final, Literal, TypeAlias, final
+from typing import Final, Literal, TypeAlias, final, get_args
 
 import attrs
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from customer_centric._checks import check_choice, check_instance
 from customer_centric._kano import KanoAnswer
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 __all__ = [
     "KanoResponse",
@@ -32,6 +37,9 @@ __all__ = [
 
 KanoSurveyFormat: TypeAlias = Literal["csv", "json"]
 """The file formats :func:`parse_kano_responses` reads."""
+
+_FORMATS: Final[tuple[KanoSurveyFormat, ...]] = get_args(KanoSurveyFormat)
+_EXTRA: Final = "(extra fields)"
 
 _REQUIRED: Final = ("respondent_id", "feature", "functional", "dysfunctional")
 _OPTIONAL: Final = ("importance",)
@@ -85,6 +93,17 @@ class KanoResponse(BaseModel):
             "live_with or dislike, or the codes 1 to 5"
         )
         raise InvariantError(msg)
+
+    @field_validator("importance", mode="before")
+    @classmethod
+    def _importance_not_bool(cls, value: object) -> object:
+        if isinstance(value, bool):
+            msg = (
+                f"importance must be a number, got {value!r}; give the "
+                "rating, e.g. 7, or leave it empty"
+            )
+            raise InvariantError(msg)
+        return value
 
     @field_validator("importance")
     @classmethod
@@ -165,12 +184,15 @@ def _row_errors(
 def _check_columns(columns: list[str], source: str) -> None:
     missing = [c for c in _REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in _COLUMNS]
-    if missing or unknown:
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if missing or unknown or repeated:
         parts = []
         if missing:
             parts.append(f"missing columns {missing!r}")
         if unknown:
             parts.append(f"unknown columns {unknown!r}")
+        if repeated:
+            parts.append(f"repeated columns {repeated!r}")
         msg = (
             f"the Kano survey {source} has {' and '.join(parts)}; use the "
             f"columns {list(_COLUMNS)!r} (importance is optional)"
@@ -180,17 +202,27 @@ def _check_columns(columns: list[str], source: str) -> None:
 
 def _records(text: str, fmt: KanoSurveyFormat) -> list[object]:
     if fmt == "csv":
-        reader = csv.DictReader(io.StringIO(text))
-        _check_columns(list(reader.fieldnames or []), "CSV header")
-        return list(reader)
+        reader = csv.DictReader(io.StringIO(text), restkey=_EXTRA)
+        try:
+            _check_columns(list(reader.fieldnames or []), "CSV header")
+            return list(reader)
+        except csv.Error as exc:
+            msg = (
+                f"the Kano survey CSV cannot be read at line "
+                f"{reader.line_num} ({exc}); fix that line, e.g. close its "
+                "quotes or shorten the field"
+            )
+            raise DataError(msg) from exc
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    # ValueError: also numbers past Python's digit limit; RecursionError:
+    # arrays nested thousands deep.
+    except (ValueError, RecursionError) as exc:
         msg = (
-            f"the Kano survey is not valid JSON ({exc}); write a JSON list "
-            "of objects, one per respondent and feature"
+            f"the Kano survey is not valid JSON ({str(exc)[:200]}); write a "
+            "JSON list of objects, one per respondent and feature"
         )
-        raise DataError(msg) from exc
+        raise DataError(msg) from None
     if not isinstance(data, list):
         msg = (
             f"a JSON Kano survey must be a list of objects, got a "
@@ -220,8 +252,10 @@ def parse_kano_responses(
         The valid responses and one error per problem found.
 
     Raises:
-        DataError: The file as a whole is unusable (wrong or missing
-            columns, not JSON, not a list).
+        DataError: The file as a whole is unusable (wrong, missing or
+            repeated columns, unreadable CSV, not JSON, not a list).
+        ArgumentTypeError: ``text`` is not a string.
+        InvariantError: ``file_format`` is not ``"csv"`` or ``"json"``.
 
     Examples:
         >>> from customer_centric import parse_kano_responses
@@ -238,13 +272,16 @@ to 5
 
     .. versionadded:: 0.1
     """
-    if file_format not in ("csv", "json"):
-        msg = f"unknown survey format {file_format!r}; use 'csv' or 'json'"
-        raise InvariantError(msg)
+    check_instance(
+        text, str, name="text", what="a str (decode bytes first, as UTF-8)"
+    )
+    file_format = check_choice(file_format, _FORMATS, name="file_format")
     responses: list[KanoResponse] = []
     errors: list[KanoRowError] = []
     seen: set[tuple[str, str]] = set()
-    for number, raw in enumerate(_records(text, file_format), start=1):
+    # A byte-order mark left by a reader that decoded as plain UTF-8.
+    rows = _records(text.removeprefix("\ufeff"), file_format)
+    for number, raw in enumerate(rows, start=1):
         if not isinstance(raw, dict):
             errors.append(
                 KanoRowError(
@@ -310,8 +347,12 @@ def read_kano_responses(
             suffix.
 
     Raises:
-        DataError: The format cannot be told from the suffix, or the file
-            as a whole is unusable (see :func:`parse_kano_responses`).
+        DataError: The format cannot be told from the suffix, the file
+            cannot be read or is not UTF-8 text, or the file as a whole is
+            unusable (see :func:`parse_kano_responses`).
+        ArgumentTypeError: ``path`` is not a path.
+        InvariantError: ``file_format`` is not ``"csv"``, ``"json"`` or
+            None.
 
     Examples:
         >>> import pathlib, tempfile
@@ -327,8 +368,15 @@ def read_kano_responses(
 
     .. versionadded:: 0.1
     """
-    file = Path(path)
-    if file_format is None:
+    try:
+        file = Path(path)
+    except TypeError:
+        raise ArgumentTypeError.for_argument(
+            "path", path, "a path, a str or an os.PathLike"
+        ) from None
+    if file_format is not None:
+        file_format = check_choice(file_format, _FORMATS, name="file_format")
+    else:
         suffix = file.suffix.lower().lstrip(".")
         if suffix not in ("csv", "json"):
             msg = (
@@ -337,6 +385,22 @@ def read_kano_responses(
             )
             raise DataError(msg)
         file_format = "csv" if suffix == "csv" else "json"
-    return parse_kano_responses(
-        file.read_text(encoding="utf-8-sig"), file_format=file_format
-    )
+    try:
+        content = file.read_bytes()
+    # ValueError: a path with a NUL character.
+    except (OSError, ValueError) as exc:
+        msg = (
+            f"cannot read the Kano survey file {str(file)!r} ({exc}); check "
+            "the path and that the file is readable"
+        )
+        raise DataError(msg) from exc
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"the Kano survey file {str(file)!r} is not UTF-8 text (byte "
+            f"{content[exc.start]:#04x} at offset {exc.start}); save it as "
+            "UTF-8, e.g. 'CSV UTF-8' in a spreadsheet"
+        )
+        raise DataError(msg) from None
+    return parse_kano_responses(text, file_format=file_format)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from customer_centric._checks import check_finite
+from customer_centric._kano import _items
 from customer_centric._kano_features import KanoFeatureResult
 from customer_centric.exceptions import InvariantError
 
@@ -46,7 +48,10 @@ def plot_better_worse(
         The axes drawn on.
 
     Raises:
-        InvariantError: ``threshold`` is outside (0, 1).
+        ArgumentTypeError: ``results`` is not an iterable of
+            :class:`~customer_centric.KanoFeatureResult`, or ``threshold``
+            is not a number.
+        InvariantError: ``threshold`` is NaN or outside (0, 1).
 
     Examples:
         >>> import matplotlib
@@ -64,9 +69,11 @@ def plot_better_worse(
 
     .. versionadded:: 0.1
     """
-    if not 0.0 < threshold < 1.0:
+    line = check_finite(threshold, name="threshold")
+    if not 0.0 < line < 1.0:
         msg = f"threshold must be in (0, 1), got {threshold!r}; use e.g. 0.5"
         raise InvariantError(msg)
+    checked = _items(results, KanoFeatureResult, name="results")
     if ax is None:
         import matplotlib.pyplot as plt  # noqa: PLC0415
 
@@ -77,7 +84,7 @@ def plot_better_worse(
             -result.coefficients.worse,
             result.coefficients.better,
         )
-        for result in results
+        for result in checked
         if result.coefficients.better is not None
         and result.coefficients.worse is not None
     ]
@@ -90,9 +97,9 @@ def plot_better_worse(
             textcoords="offset points",
             fontsize="small",
         )
-    ax.axvline(threshold, color="grey", linestyle="--", linewidth=0.8)
-    ax.axhline(threshold, color="grey", linestyle="--", linewidth=0.8)
-    low, high = threshold / 2, (1 + threshold) / 2
+    ax.axvline(line, color="grey", linestyle="--", linewidth=0.8)
+    ax.axhline(line, color="grey", linestyle="--", linewidth=0.8)
+    low, high = line / 2, (1 + line) / 2
     for right, top, text in _QUADRANTS:
         ax.text(
             high if right else low,
