@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import weakref
 from collections.abc import Iterable, Mapping
-from functools import cached_property
+from datetime import date
 from typing import Any, Final, Literal, Self, TypeAlias, cast, final
 
 import attrs
@@ -115,6 +117,46 @@ _METRIC_EVENTS: Final[dict[GuardMetric, frozenset[str] | None]] = {
     "departure_winnable": None,
 }
 
+_MAX_COUNT: Final = 1_000_000
+_MAX_DAYS: Final = (date.max - date.min).days
+# The values each metric can take, and whether they are whole numbers: a
+# guard outside them can never pass (or always passes), so a rule that
+# needs it traps or misleads. Counts above a million purchases, referrals
+# or open complaints are refused as out of any real relationship's reach.
+_METRIC_RANGE: Final[dict[str, tuple[float, float, bool]]] = {
+    "purchases": (0, _MAX_COUNT, True),
+    "referrals": (0, _MAX_COUNT, True),
+    "open_complaints": (0, _MAX_COUNT, True),
+    "inactive_days": (-_MAX_DAYS, _MAX_DAYS, True),
+    "complaint_severity": (
+        min(s.rank for s in Severity),
+        max(s.rank for s in Severity),
+        True,
+    ),
+    "dissatisfaction_score": (0.0, 1.0, False),
+    "satisfied": (0, 1, True),
+    "days_since_departure": (-_MAX_DAYS, _MAX_DAYS, True),
+    "departure_winnable": (0, 1, True),
+}
+
+
+def _unmeetable(metric: str, op: str, required: float) -> str | None:
+    """Why a guard can never pass, or None if it can."""
+    low, high, whole = _METRIC_RANGE[metric]
+    if not math.isfinite(required):
+        return "the threshold must be a finite number"
+    if op == "at_least" and required > high:
+        return f"{metric} is never above {high}"
+    if op == "at_most" and required < low:
+        return f"{metric} is never below {low}"
+    if op == "equals" and not (
+        low <= required <= high and (not whole or required == int(required))
+    ):
+        kind = "a whole number" if whole else "a number"
+        return f"{metric} is {kind} between {low} and {high}"
+    return None
+
+
 _DYNAMIC_FOR: Final[dict[str, frozenset[str]]] = {
     "loyalty": frozenset({"stay", "one_rung_down"}),
     "lifecycle": frozenset({"stay", "resume", "win_back_reentry"}),
@@ -161,6 +203,18 @@ class Guard(BaseModel):
     metric: GuardMetric
     op: GuardOp
     threshold: ThresholdName | int | float
+
+    @model_validator(mode="after")
+    def _finite(self) -> Self:
+        threshold = self.threshold
+        if not isinstance(threshold, str) and not math.isfinite(threshold):
+            msg = (
+                f"guard {self.describe()!r}: threshold must be a finite "
+                f"number, got {threshold!r}; pass a number or the name of a "
+                "policy threshold"
+            )
+            raise PolicyError(msg)
+        return self
 
     def describe(self) -> str:
         """The guard as a short phrase, e.g. ``"referrals at least 1"``."""
@@ -257,12 +311,26 @@ class Rule(BaseModel):
                     "events carry; the guard could never pass"
                 )
                 raise PolicyError(msg)
+            if not isinstance(guard.threshold, str):
+                _check_guard(self, guard, guard.threshold)
         return self
 
     @property
     def is_stay(self) -> bool:
         """Whether the rule accepts its event without moving."""
         return self.target == "stay"
+
+
+def _check_guard(rule: Rule, guard: Guard, required: float) -> None:
+    why = _unmeetable(guard.metric, guard.op, required)
+    if why is not None:
+        msg = (
+            f"rule {rule.id!r}: guard {guard.describe()!r} needs "
+            f"{guard.metric} {guard.op.replace('_', ' ')} {required!r}, "
+            f"which can never be met ({why}); pass a threshold the metric "
+            "can reach"
+        )
+        raise PolicyError(msg)
 
 
 @final
@@ -309,6 +377,37 @@ def _canonical_json(data: object) -> str:
     return json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
+
+
+# Compiled forms live beside the policies, never in them: by the id of each
+# live policy (removed when it is collected) for the engine's per-event
+# lookup, and by fingerprint so that equal policies share one table.
+_BY_POLICY: Final[dict[int, _Compiled]] = {}
+_BY_FINGERPRINT: Final[weakref.WeakValueDictionary[str, _Compiled]] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def compiled(policy: Policy, /) -> _Compiled:
+    """The fingerprint and lookup table of a policy, computed from its fields.
+
+    Computed once per fingerprint and kept beside the policy (the policy
+    record holds no cache), so a copy made by any means is compiled from
+    its own fields.
+    """
+    found = _BY_POLICY.get(id(policy))
+    if found is None:
+        fingerprint = hashlib.sha256(
+            _canonical_json(policy.model_dump(mode="json")).encode()
+        ).hexdigest()
+        found = _BY_FINGERPRINT.get(fingerprint)
+        if found is None:
+            found = _Compiled(fingerprint=fingerprint, table=_compile(policy))
+            _BY_FINGERPRINT[fingerprint] = found
+        key = id(policy)
+        _BY_POLICY[key] = found
+        weakref.finalize(policy, _BY_POLICY.pop, key, None)
+    return found
 
 
 class Policy(BaseModel):
@@ -424,19 +523,28 @@ lower potential_divorce_inactivity_days
     def model_post_init(self, context: object, /) -> None:
         """Compute the fingerprint and the engine's lookup table once."""
         del context
-        _ = self._compiled
+        compiled(self)
 
-    # A cached_property keeps the table in the instance ``__dict__``:
-    # pydantic ignores it for dumping and equality, and reading it costs a
-    # dict lookup, where a PrivateAttr goes through ``__getattr__``.
-    @cached_property
-    def _compiled(self) -> _Compiled:
-        return _Compiled(
-            fingerprint=hashlib.sha256(
-                _canonical_json(self.model_dump(mode="json")).encode()
-            ).hexdigest(),
-            table=_compile(self),
-        )
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Self:
+        """A copy with ``update`` applied, validated and compiled again.
+
+        Pydantic's ``model_copy`` would skip validation and keep the old
+        fingerprint; this one is :meth:`with_thresholds` for any field.
+
+        Raises:
+            PolicyError: The result would be invalid.
+
+        Examples:
+            >>> from customer_centric import DEFAULT_POLICY
+            >>> p = DEFAULT_POLICY.model_copy(
+            ...     update={"client_min_purchases": 5})
+            >>> p.fingerprint == DEFAULT_POLICY.fingerprint
+            False
+        """
+        del deep  # a policy is immutable: a shallow copy is a deep one
+        return self._replace(update or {})
 
     def __repr__(self) -> str:
         """Short: the full policy is long; its fingerprint identifies it."""
@@ -459,7 +567,7 @@ lower potential_divorce_inactivity_days
             >>> len(DEFAULT_POLICY.fingerprint)
             64
         """
-        return self._compiled.fingerprint
+        return compiled(self).fingerprint
 
     def rules_for(
         self, event: str, stage: Stage, /
@@ -472,7 +580,7 @@ lower potential_divorce_inactivity_days
             ...     "referral_made", LoyaltyStage.CLIENT)]
             ['loyalty.advocate']
         """
-        return self._compiled.table.get((event, stage), ())
+        return compiled(self).table.get((event, stage), ())
 
     @property
     def thresholds(self) -> dict[str, float]:
@@ -655,6 +763,14 @@ def _check_thresholds(p: Policy) -> None:
                 f"{name} must be at least {low} ({why}), got {value!r}; "
                 f"pass a value >= {low}"
             )
+    for name in _THRESHOLD_NAMES:
+        value = getattr(p, name)
+        high = _MAX_DAYS if name.endswith("_days") else _MAX_COUNT
+        if isinstance(value, int) and value > high:
+            _fail(
+                f"{name} must be at most {high}, got {value!r}: no customer "
+                f"ever reaches it; pass a value <= {high}"
+            )
     if p.supporter_min_purchases <= p.client_min_purchases:
         _fail(
             f"supporter_min_purchases ({p.supporter_min_purchases}) must be "
@@ -714,6 +830,9 @@ def _check_rules(p: Policy) -> None:
                 f"two rules have the id {rule.id!r}; give each rule its own id"
             )
         seen.add(rule.id)
+        for guard in rule.guards:
+            if isinstance(guard.threshold, str):
+                _check_guard(rule, guard, _threshold(p, guard.threshold))
         if rule.dimension == "loyalty":
             used = [*rule.sources]
             if isinstance(rule.target, LoyaltyStage):

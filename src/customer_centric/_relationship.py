@@ -14,14 +14,14 @@ from typing import Annotated, Final, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     model_validator,
 )
 
-from customer_centric._events import EventKind
+from customer_centric._checks import check_aware, check_choice
+from customer_centric._events import Event, EventKind, UtcDatetime
 from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
@@ -86,6 +86,10 @@ class RelationshipState(BaseModel):
             entered.
         lifecycle_since (datetime.datetime | None): When the current lifecycle
             stage was entered.
+        last_events (tuple[Event, ...]): The events with an ``event_id``
+            applied at ``last_event_at``: a redelivery of one of them is
+            recognised as a duplicate (see
+            :func:`~customer_centric.apply_event`).
 
     Examples:
         >>> from customer_centric import RelationshipState
@@ -118,15 +122,30 @@ class RelationshipState(BaseModel):
     peak_loyalty: LoyaltyStage = LoyaltyStage.SUSPECT
     resume_lifecycle: LifecycleStage | None = None
     departure_reason: DepartureReason | None = None
-    departed_at: AwareDatetime | None = None
-    last_event_at: AwareDatetime | None = None
-    last_activity_at: AwareDatetime | None = None
-    loyalty_since: AwareDatetime | None = None
-    lifecycle_since: AwareDatetime | None = None
+    departed_at: UtcDatetime | None = None
+    last_event_at: UtcDatetime | None = None
+    last_activity_at: UtcDatetime | None = None
+    loyalty_since: UtcDatetime | None = None
+    lifecycle_since: UtcDatetime | None = None
+    last_events: tuple[Event, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems: list[str] = []
+        ids = [event.event_id for event in self.last_events]
+        if (
+            None in ids
+            or len(set(ids)) != len(ids)
+            or any(
+                event.customer_id != self.customer_id
+                or event.occurred_at != self.last_event_at
+                for event in self.last_events
+            )
+        ):
+            problems.append(
+                "last_events must hold this customer's events with distinct "
+                "event ids, each at last_event_at"
+            )
         if self.peak_loyalty.rank < self.loyalty.rank:
             problems.append(
                 f"peak_loyalty {self.peak_loyalty.value!r} is below the "
@@ -208,6 +227,8 @@ class RelationshipState(BaseModel):
             ...                 as_of=datetime(2025, 1, 31, tzinfo=UTC))
             30
         """
+        check_choice(dimension, ("loyalty", "lifecycle"), name="dimension")
+        check_aware(as_of, name="as_of")
         since = (
             self.loyalty_since
             if dimension == "loyalty"
@@ -293,7 +314,7 @@ class TransitionRecord(BaseModel):
     policy_fingerprint: str
     event_kind: EventKind
     event_id: EventId | None = None
-    occurred_at: AwareDatetime
+    occurred_at: UtcDatetime
 
 
 _M = TypeVar("_M", bound=BaseModel)
