@@ -36,12 +36,14 @@ from customer_centric._policy import (
     DEFAULT_POLICY,
     Policy,
     Rule,
+    check_policy,
     compiled,
 )
 from customer_centric._relationship import (
     GuardCheck,
     RelationshipState,
     TransitionRecord,
+    check_state,
     trusted,
 )
 from customer_centric._stages import (
@@ -969,16 +971,6 @@ _EVENT_WANTED: Final = (
     "occurred_at=datetime(2025, 1, 2, tzinfo=UTC)); parse mappings and "
     "JSON with parse_event()"
 )
-_STATE_WANTED: Final = (
-    "a RelationshipState, e.g. RelationshipState(customer_id='C-1')"
-)
-_POLICY_WANTED: Final = "a Policy, e.g. DEFAULT_POLICY"
-
-
-def _check_state(state: object, name: str = "state") -> RelationshipState:
-    return check_instance(
-        state, RelationshipState, name=name, what=_STATE_WANTED
-    )
 
 
 def _check_event(event: object, name: str = "event") -> Event:
@@ -986,10 +978,6 @@ def _check_event(event: object, name: str = "event") -> Event:
         "Event",
         check_instance(event, _EventBase, name=name, what=_EVENT_WANTED),
     )
-
-
-def _check_policy(policy: object) -> Policy:
-    return check_instance(policy, Policy, name="policy", what=_POLICY_WANTED)
 
 
 def _conflict(prior: Event, event: Event) -> InvariantError:
@@ -1027,9 +1015,9 @@ def _known(events: tuple[Event, ...], event_id: str) -> bool:
 
 def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
     """Apply an event by any path (the body of :func:`apply_event`)."""
-    _check_state(state)
+    check_state(state)
     _check_event(event)
-    _check_policy(policy)
+    check_policy(policy)
     fingerprint = compiled(policy).fingerprint
     if (
         event.customer_id == state.customer_id
@@ -1295,9 +1283,9 @@ def replay(  # noqa: C901 - the per-event loop stays in one frame
     .. versionadded:: 0.1
     """
     _check_events(events)
-    _check_policy(policy)
+    check_policy(policy)
     collect = check_choice(on_error, _ON_ERROR, name="on_error") == "collect"
-    state = None if initial is None else _check_state(initial, "initial")
+    state = None if initial is None else check_state(initial, name="initial")
     steps: _History = []
     rejected: list[Rejection] = []
     duplicates: list[int] = []
@@ -1409,7 +1397,7 @@ def _initial_states(
         )
     states: dict[CustomerId, dict[str, Any]] = {}
     for cid, state in initial.items():
-        _check_state(state, f"initial[{cid!r}]")
+        check_state(state, name=f"initial[{cid!r}]")
         if cid != state.customer_id:
             msg = (
                 f"initial[{cid!r}] holds the state of customer "
@@ -1463,7 +1451,7 @@ def replay_many(  # noqa: C901 - the per-event loop stays in one frame
     .. versionadded:: 0.1
     """
     _check_events(events)
-    _check_policy(policy)
+    check_policy(policy)
     collect = check_choice(on_error, _ON_ERROR, name="on_error") == "collect"
     states = _initial_states(initial)
     seen: dict[CustomerId, dict[str, Event]] = {
@@ -1566,8 +1554,8 @@ def available_events(
 
     .. versionadded:: 0.1
     """
-    _check_state(state)
-    _check_policy(policy)
+    check_state(state)
+    check_policy(policy)
     out = []
     for kind in _allowed(state, policy):
         rules = (

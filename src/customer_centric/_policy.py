@@ -16,25 +16,36 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import weakref
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Final, Literal, Self, TypeAlias, cast, final
+from typing import (
+    Annotated,
+    Any,
+    Final,
+    Literal,
+    Self,
+    TypeAlias,
+    cast,
+    final,
+)
 
 import attrs
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    FiniteFloat,
     ValidationError,
     model_validator,
 )
 
-from customer_centric._events import EventKind
+from customer_centric._checks import check_choice, check_instance
+from customer_centric._events import EVENT_KINDS, EventKind
 from customer_centric._severity import Severity
 from customer_centric._stages import LifecycleStage, LoyaltyStage
-from customer_centric.exceptions import PolicyError
+from customer_centric.exceptions import ArgumentTypeError, PolicyError
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -143,8 +154,6 @@ _METRIC_RANGE: Final[dict[str, tuple[float, float, bool]]] = {
 def _unmeetable(metric: str, op: str, required: float) -> str | None:
     """Why a guard can never pass, or None if it can."""
     low, high, whole = _METRIC_RANGE[metric]
-    if not math.isfinite(required):
-        return "the threshold must be a finite number"
     if op == "at_least" and required > high:
         return f"{metric} is never above {high}"
     if op == "at_most" and required < low:
@@ -156,6 +165,24 @@ def _unmeetable(metric: str, op: str, required: float) -> str | None:
         return f"{metric} is {kind} between {low} and {high}"
     return None
 
+
+_MAX_NUMBER: Final = 2**63 - 1
+
+
+def _bounded(value: float) -> float:
+    if abs(value) > _MAX_NUMBER:
+        msg = (
+            f"a guard's numbers must be within +-{_MAX_NUMBER} (a 64-bit "
+            f"integer), got {value!r}; pass a number a metric can take"
+        )
+        raise PolicyError(msg)
+    return value
+
+
+FiniteNumber: TypeAlias = Annotated[
+    int | FiniteFloat, AfterValidator(_bounded)
+]
+"""A finite int or float within 64-bit range (pydantic field type)."""
 
 _DYNAMIC_FOR: Final[dict[str, frozenset[str]]] = {
     "loyalty": frozenset({"stay", "one_rung_down"}),
@@ -202,19 +229,7 @@ class Guard(BaseModel):
 
     metric: GuardMetric
     op: GuardOp
-    threshold: ThresholdName | int | float
-
-    @model_validator(mode="after")
-    def _finite(self) -> Self:
-        threshold = self.threshold
-        if not isinstance(threshold, str) and not math.isfinite(threshold):
-            msg = (
-                f"guard {self.describe()!r}: threshold must be a finite "
-                f"number, got {threshold!r}; pass a number or the name of a "
-                "policy threshold"
-            )
-            raise PolicyError(msg)
-        return self
+    threshold: ThresholdName | FiniteNumber
 
     def describe(self) -> str:
         """The guard as a short phrase, e.g. ``"referrals at least 1"``."""
@@ -580,6 +595,11 @@ lower potential_divorce_inactivity_days
             ...     "referral_made", LoyaltyStage.CLIENT)]
             ['loyalty.advocate']
         """
+        check_choice(event, EVENT_KINDS, name="event")
+        if not isinstance(stage, LoyaltyStage | LifecycleStage):
+            raise ArgumentTypeError.for_argument(
+                "stage", stage, "a LoyaltyStage or LifecycleStage"
+            )
         return compiled(self).table.get((event, stage), ())
 
     @property
@@ -616,6 +636,8 @@ lower potential_divorce_inactivity_days
             ['suspect', 'prospect', 'customer', 'client', 'supporter', \
 'advocate', 'partner']
         """
+        check_instance(supporter, bool, name="supporter")
+        check_instance(partner, bool, name="partner")
         ladder = [*_CORE_RUNGS]
         if supporter:
             ladder.insert(4, LoyaltyStage.SUPPORTER)
@@ -659,6 +681,7 @@ lower potential_divorce_inactivity_days
             >>> p.rules[0].id
             'lifecycle.any_complaint'
         """
+        check_instance(first, bool, name="first")
         new = (*rules, *self.rules) if first else (*self.rules, *rules)
         return self._replace({"rules": new})
 
@@ -679,6 +702,8 @@ lower potential_divorce_inactivity_days
 back to an active stage; add a rule leaving them (for example a \
 reactivation or a lapse rule)
         """
+        for index, rule_id in enumerate(rule_ids):
+            check_instance(rule_id, str, name=f"rule_ids[{index}]")
         known = {r.id for r in self.rules}
         unknown = sorted(set(rule_ids) - known)
         if unknown:
@@ -701,6 +726,17 @@ reactivation or a lapse rule)
             return type(self).model_validate(data)
         except ValidationError as exc:
             raise _unwrap(exc) from exc
+
+
+def check_policy(value: object, /) -> Policy:
+    """Return ``value`` if it is a :class:`Policy`.
+
+    Raises:
+        ArgumentTypeError: It is not.
+    """
+    return check_instance(
+        value, Policy, name="policy", what="a Policy, e.g. DEFAULT_POLICY"
+    )
 
 
 def _unwrap(exc: ValidationError) -> PolicyError:

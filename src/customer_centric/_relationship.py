@@ -20,8 +20,9 @@ from pydantic import (
     model_validator,
 )
 
-from customer_centric._checks import check_aware, check_choice
+from customer_centric._checks import check_aware, check_choice, check_instance
 from customer_centric._events import Event, EventKind, UtcDatetime
+from customer_centric._policy import FiniteNumber
 from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
@@ -33,11 +34,20 @@ from customer_centric.exceptions import InvariantError
 __all__ = ["GuardCheck", "RelationshipState", "TransitionRecord"]
 
 
+_MAX_COUNT: Final = 2**63 - 1
+
+
 def _count(value: int) -> int:
     if value < 0:
         msg = (
             f"counts cannot be negative, got {value!r}; counters start at 0 "
             "and only the engine changes them"
+        )
+        raise InvariantError(msg)
+    if value > _MAX_COUNT:
+        msg = (
+            f"counts must be at most {_MAX_COUNT} (a 64-bit integer), got "
+            f"{value!r}; counters start at 0 and only the engine changes them"
         )
         raise InvariantError(msg)
     return value
@@ -255,9 +265,9 @@ class GuardCheck(BaseModel):
 
     metric: str
     op: Literal["at_least", "at_most", "equals"]
-    threshold: str | int | float
-    observed: int | float | None
-    required: int | float
+    threshold: str | FiniteNumber
+    observed: FiniteNumber | None
+    required: FiniteNumber
     passed: bool
 
     def describe(self) -> str:
@@ -315,6 +325,22 @@ class TransitionRecord(BaseModel):
     event_kind: EventKind
     event_id: EventId | None = None
     occurred_at: UtcDatetime
+
+
+_STATE_WANTED: Final = (
+    "a RelationshipState, e.g. RelationshipState(customer_id='C-1')"
+)
+
+
+def check_state(value: object, /, *, name: str = "state") -> RelationshipState:
+    """Return ``value`` if it is a :class:`RelationshipState`.
+
+    Raises:
+        ArgumentTypeError: It is not.
+    """
+    return check_instance(
+        value, RelationshipState, name=name, what=_STATE_WANTED
+    )
 
 
 _M = TypeVar("_M", bound=BaseModel)
