@@ -562,9 +562,8 @@ def _target(
     new: dict[str, object],
     policy: Policy,
 ) -> LoyaltyStage | LifecycleStage:
+    # Static targets never get here: the compiled rule holds them.
     target = rule.target
-    if isinstance(target, LoyaltyStage | LifecycleStage):
-        return target
     if target == "one_rung_down":
         ladder = policy.ladder
         return ladder[ladder.index(cast("LoyaltyStage", current)) - 1]
