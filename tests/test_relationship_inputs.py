@@ -19,6 +19,7 @@ from customer_centric.exceptions import (
     OutOfOrderEventError,
     PolicyError,
 )
+from strategies import policies
 
 NEW_YORK = ZoneInfo("America/New_York")
 # 2026-11-01 in New York: 01:00-02:00 happens twice; fold 0 is EDT (UTC-4),
@@ -91,9 +92,13 @@ _ZONED = st.datetimes(
 )
 
 
-@given(first=_ZONED, gap=st.timedeltas(timedelta(0), timedelta(days=30)))
+@given(
+    first=_ZONED,
+    gap=st.timedeltas(timedelta(0), timedelta(days=30)),
+    policy=policies(),
+)
 def test_every_record_round_trips_through_json(
-    first: datetime, gap: timedelta
+    first: datetime, gap: timedelta, policy: cc.Policy
 ) -> None:
     """Events, states, records and policies load back equal from JSON."""
     second = first + gap
@@ -101,13 +106,8 @@ def test_every_record_round_trips_through_json(
         cc.InterestShown(customer_id="C-1", occurred_at=first, event_id="a"),
         cc.FirstPurchase(customer_id="C-1", occurred_at=second, event_id="b"),
     ]
-    result = cc.replay(events, on_error="collect")
-    records: list[object] = [
-        *events,
-        result.state,
-        *result.history,
-        cc.DEFAULT_POLICY,
-    ]
+    result = cc.replay(events, policy=policy, on_error="collect")
+    records: list[object] = [*events, result.state, *result.history, policy]
     for record in records:
         cls = type(record)
         assert cls.model_validate_json(record.model_dump_json()) == record  # type: ignore[attr-defined]

@@ -1008,6 +1008,9 @@ def _prior(
     return prior
 
 
+_compiled_by_id: Final = _BY_POLICY.get
+
+
 def _known(events: tuple[Event, ...], event_id: str) -> bool:
     return any(event.event_id == event_id for event in events)
 
@@ -1133,6 +1136,12 @@ def apply_event(
     dimension that did not move are returned in :attr:`Outcome.held`.
     Counters and last activity update even when no stage moves.
 
+    An event whose ``event_id`` the state already holds in
+    :attr:`~RelationshipState.last_events` (the identified events at its
+    latest instant) is a redelivery: nothing is applied and the outcome
+    says :attr:`Outcome.duplicate`. Older redeliveries are refused as out
+    of order, unless the policy allows those.
+
     Args:
         state: The customer's current state; not modified.
         event: The event, for the same customer.
@@ -1147,7 +1156,9 @@ def apply_event(
             accepted.
         OutOfOrderEventError: The event is older than the state's last
             event and the policy does not allow that.
-        InvariantError: The event is for another customer.
+        InvariantError: The event is for another customer, or another
+            event under an ``event_id`` the state holds.
+        ArgumentTypeError: The state, event or policy is not one.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -1180,9 +1191,9 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
     # event, whose plan the policy has cached (see _planned); everything
     # else, including the first event of each plan, goes through _apply.
     # The compiled form is found by the policy's identity, so anything but
-    # a Policy, and any state or event whose fields are not a record's,
-    # falls through to _apply, which checks the arguments.
-    compiled_policy = _BY_POLICY.get(id(policy))
+    # a Policy, and any state or event without a record's fields, falls
+    # through to _apply, which checks the arguments.
+    compiled_policy = _compiled_by_id(id(policy))
     try:
         current = state.__dict__
         # Pydantic routes attribute reads through a ``__getattr__`` hook,
@@ -1190,6 +1201,7 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         fields = event.__dict__
         when = fields["occurred_at"]
         last = current["last_event_at"]
+        remembered = current["last_events"]
         plan = (
             compiled_policy.plans.get(
                 (
@@ -1206,14 +1218,10 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         )
     except (AttributeError, KeyError, TypeError):
         plan = None
-    if (
-        plan is None
-        or type(state) is not RelationshipState
-        or (
-            fields["event_id"] is not None
-            and current["last_events"]
-            and _known(current["last_events"], fields["event_id"])
-        )
+    if plan is None or (
+        fields["event_id"] is not None
+        and remembered
+        and _known(remembered, fields["event_id"])
     ):
         return _apply(state, event, policy)
     # _write() on a new dictionary:
@@ -1265,8 +1273,12 @@ def replay(  # noqa: C901 - the per-event loop stays in one frame
         InvalidTransitionError: With ``on_error="raise"``, as
             :func:`apply_event`.
         OutOfOrderEventError: Same.
-        InvariantError: Events for several customers, or neither events nor
-            an initial state.
+        InvariantError: Events for several customers, neither events nor
+            an initial state, an unknown ``on_error``, or (with
+            ``on_error="raise"``) two different events under one
+            ``event_id``. An event repeated under its ``event_id`` is
+            skipped and listed in :attr:`Replay.duplicates`.
+        ArgumentTypeError: An argument or event of the wrong type.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -1436,6 +1448,10 @@ def replay_many(  # noqa: C901 - the per-event loop stays in one frame
         InvalidTransitionError: With ``on_error="raise"``, as
             :func:`apply_event`.
         OutOfOrderEventError: Same.
+        InvariantError: A state in ``initial`` under another customer's
+            id, an unknown ``on_error``, or (with ``on_error="raise"``)
+            two different events of a customer under one ``event_id``.
+        ArgumentTypeError: An argument or event of the wrong type.
 
     Examples:
         >>> from datetime import datetime, UTC
