@@ -265,6 +265,44 @@ def test_a_redelivered_event_is_a_duplicate() -> None:
     assert again.state.purchases == 2
 
 
+def test_a_duplicate_outcome_is_not_an_applied_one() -> None:
+    """A duplicate's outcome differs from a no-move outcome of that event."""
+    buy = _buy(T0 + timedelta(days=1), "E-1")
+    once = cc.apply_event(_customer_at(T0), buy)
+    again = cc.apply_event(once.state, buy)
+    plain = cc.Outcome(
+        state=again.state,
+        held=(),
+        event=buy,
+        policy_fingerprint=again.policy_fingerprint,
+        moves=(),
+    )
+    assert again != plain
+    assert not plain.duplicate
+    assert hash(again) == hash(cc.apply_event(once.state, buy))
+
+
+def test_a_newer_identified_event_applies() -> None:
+    """A newer event applies under a new id and is refused under a used one."""
+    interest = cc.InterestShown(
+        customer_id="C-1", occurred_at=T0, event_id="E-1"
+    )
+    state = cc.apply_event(STATE, interest).state
+    buy = cc.FirstPurchase(
+        customer_id="C-1", occurred_at=T0 + timedelta(days=1), event_id="E-2"
+    )
+    first = cc.apply_event(state, buy)  # makes the plan, if not made yet
+    second = cc.apply_event(state, buy)  # takes it
+    assert first == second
+    assert second.state.last_events == (buy,)
+    assert not second.duplicate
+    reused = cc.FirstPurchase(
+        customer_id="C-1", occurred_at=T0 + timedelta(days=1), event_id="E-1"
+    )
+    with pytest.raises(InvariantError, match="E-1"):
+        cc.apply_event(state, reused)
+
+
 def test_a_reused_event_id_is_refused() -> None:
     """Another event under an applied event_id names both events."""
     applied = _buy(T0 + timedelta(days=1), "E-1")
