@@ -827,16 +827,19 @@ def _plan_key(current: dict[str, Any], event: Event) -> _PlanKey | None:
 
 
 def _planned(
-    current: dict[str, Any], event: Event, policy: Policy
+    current: dict[str, Any],
+    event: Event,
+    policy: Policy,
+    plans: dict[Any, Any],
 ) -> _Plan | None:
     """The policy's plan for this event and state, if the fast path may go.
 
-    Plans are made on first use and kept in the policy's compiled table.
+    Plans are made on first use and kept in the policy's compiled form
+    (``plans``, which the replays look up once).
     """
     key = _plan_key(current, event)
     if key is None:
         return None
-    plans = compiled(policy).plans
     try:
         plan: _Plan | None = plans[key]
     except KeyError:
@@ -844,22 +847,20 @@ def _planned(
     return plan
 
 
-def _write(new: dict[str, Any], plan: _Plan, event: Event) -> None:
+def _write(new: dict[str, Any], plan: _Plan, when: datetime) -> None:
     """Apply a plan to a state's field values, in place.
 
     Plans are taken only for events newer than the state's last one, so
-    the event starts the state's :attr:`~RelationshipState.last_events`
-    (the plan's writes empty it).
+    the plan's writes empty the state's
+    :attr:`~RelationshipState.last_events`; the caller adds the event when
+    it has an ``event_id``.
     """
     counter, writes, stamped, _ = plan
     if counter is not None:
         new[counter] += 1
     new.update(writes)
-    when = event.occurred_at
     for field in stamped:
         new[field] = when
-    if event.event_id is not None:
-        new["last_events"] = (event,)
 
 
 # --- the general path --------------------------------------------------------
@@ -1058,12 +1059,14 @@ def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
     ):
         return _outcome(state, (), (), event, fingerprint, duplicate=True)
     current = state.__dict__
-    plan = _planned(current, event, policy)
+    plan = _planned(current, event, policy, compiled(policy).plans)
     if plan is None:
         new, moves, held = _step(current, event, policy)
     else:
         new = current.copy()
-        _write(new, plan, event)
+        _write(new, plan, event.occurred_at)
+        if event.event_id is not None:
+            new["last_events"] = (event,)
         moves, held = plan.moves, ()
     return _outcome(
         trusted(RelationshipState, new), moves, held, event, fingerprint
@@ -1326,6 +1329,7 @@ def replay(  # noqa: C901 - the per-event loop stays in one frame
     collect = check_choice(on_error, _ON_ERROR, name="on_error") == "collect"
     state = None if initial is None else check_state(initial, name="initial")
     steps: _History = []
+    plans = compiled(policy).plans
     rejected: list[Rejection] = []
     duplicates: list[int] = []
     applied = 0
@@ -1349,9 +1353,11 @@ def replay(  # noqa: C901 - the per-event loop stays in one frame
                 seen, event, index, rejected, duplicates, collect=collect
             )
             continue
-        plan = _planned(current, event, policy)
+        plan = _planned(current, event, policy, plans)
         if plan is not None:
-            _write(current, plan, event)
+            _write(current, plan, event.occurred_at)
+            if event_id is not None:
+                current["last_events"] = (event,)
             moves = plan.moves
         else:
             try:
@@ -1508,6 +1514,7 @@ def replay_many(  # noqa: C901 - the per-event loop stays in one frame
     applied: dict[CustomerId, int] = {}
     planned, write, step = _planned, _write, _step
     fingerprint = policy.fingerprint
+    plans = compiled(policy).plans
     for index, event in enumerate(events):
         item: object = event
         if not isinstance(item, _EventBase):
@@ -1531,9 +1538,11 @@ def replay_many(  # noqa: C901 - the per-event loop stays in one frame
                     collect=collect,
                 )
                 continue
-        plan = planned(current, event, policy)
+        plan = planned(current, event, policy, plans)
         if plan is not None:
-            write(current, plan, event)
+            write(current, plan, event.occurred_at)
+            if event_id is not None:
+                current["last_events"] = (event,)
             moves = plan.moves
         else:
             try:
