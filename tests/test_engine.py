@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 import customer_centric as cc
 from customer_centric import _engine
+from customer_centric._policy import compiled
 from customer_centric._relationship import trusted
 from customer_centric.exceptions import (
     InvalidTransitionError,
@@ -826,7 +827,8 @@ def _assert_paths_agree(
 
 def test_unguarded_moves_are_planned_once():
     """A newer first purchase from a prospect is decided by a cached plan."""
-    policy = cc.DEFAULT_POLICY.with_thresholds(client_min_purchases=4)
+    # A policy no other test uses: equal policies share their plans.
+    policy = cc.DEFAULT_POLICY.with_thresholds(win_back_window_days=4321)
     state = after(ev("interest_shown", 0))
     out = cc.apply_event(state, ev("first_purchase", 1), policy=policy)
     key = (
@@ -835,7 +837,7 @@ def test_unguarded_moves_are_planned_once():
         cc.LifecycleStage.ACQUISITION,
         cc.LoyaltyStage.PROSPECT,
     )
-    plan = policy._compiled.plans[key]
+    plan = compiled(policy).plans[key]
     assert [move[3] for move in plan.moves] == [
         "loyalty.first_purchase",
         "lifecycle.first_purchase",
@@ -843,7 +845,7 @@ def test_unguarded_moves_are_planned_once():
     again = cc.apply_event(state, ev("first_purchase", 1), policy=policy)
     assert again == out
     assert again.state.peak_loyalty is cc.LoyaltyStage.CUSTOMER
-    assert list(policy._compiled.plans) == [key]
+    assert list(compiled(policy).plans) == [key]
 
 
 @pytest.mark.parametrize(
@@ -860,9 +862,10 @@ def test_state_dependent_moves_are_not_planned(
     history: tuple[cc.Event, ...], event: cc.Event
 ) -> None:
     """Guards, departures and decrements are left to the rule search."""
-    policy = cc.DEFAULT_POLICY.with_thresholds(client_min_purchases=3)
+    # A policy no other test uses: equal policies share their plans.
+    policy = cc.DEFAULT_POLICY.with_thresholds(win_back_window_days=4322)
     state = after(*history)
     assert cc.apply_event(state, event, policy=policy) == _searched(
         state, event, policy
     )
-    assert list(policy._compiled.plans.values()) == [None]
+    assert list(compiled(policy).plans.values()) == [None]

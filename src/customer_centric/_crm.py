@@ -32,7 +32,7 @@ from __future__ import annotations
 import enum
 from typing import Final
 
-from customer_centric._relationship import RelationshipState
+from customer_centric._relationship import RelationshipState, check_state
 from customer_centric._stages import LifecycleStage, LoyaltyStage
 
 __all__ = [
@@ -123,6 +123,7 @@ def to_hubspot(state: RelationshipState, /) -> HubSpotLifecycleStage:
 
     .. versionadded:: 0.1
     """
+    check_state(state)
     if state.lifecycle in {LifecycleStage.DIVORCE, LifecycleStage.WIN_BACK}:
         return HubSpotLifecycleStage.OTHER
     return _HUBSPOT_BY_RUNG[state.loyalty]
@@ -142,4 +143,5 @@ def to_arts(state: RelationshipState, /) -> ArtsRelationshipStage:
 
     .. versionadded:: 0.1
     """
+    check_state(state)
     return _ARTS_BY_STAGE[state.lifecycle]

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from customer_centric._checks import check_instance
 from customer_centric._types import CustomerId
 from customer_centric.exceptions import InvariantError
 
@@ -77,6 +78,8 @@ class CustomerType(enum.StrEnum):
 
         .. versionadded:: 0.1
         """
+        check_instance(is_employee, bool, name="is_employee")
+        check_instance(buys_for_resale, bool, name="buys_for_resale")
         if is_employee:
             return cls.INTERNAL
         if buys_for_resale:
@@ -231,6 +234,6 @@ class Customer(BaseModel):
                 ),
                 "is_employee": is_employee,
                 "buys_for_resale": buys_for_resale,
-                "profile": profile or CustomerProfile(),
+                "profile": CustomerProfile() if profile is None else profile,
             }
         )

@@ -18,21 +18,32 @@ from typing import (
     TypeAlias,
     cast,
     final,
+    get_args,
 )
 
 import attrs
 from pydantic import BaseModel
 
+from customer_centric._checks import check_choice, check_instance
 from customer_centric._events import (
     EVENT_KINDS,
     Event,
     EventKind,
+    _EventBase,
 )
-from customer_centric._policy import DEFAULT_POLICY, Policy, Rule
+from customer_centric._policy import (
+    _BY_POLICY,
+    DEFAULT_POLICY,
+    Policy,
+    Rule,
+    check_policy,
+    compiled,
+)
 from customer_centric._relationship import (
     GuardCheck,
     RelationshipState,
     TransitionRecord,
+    check_state,
     trusted,
 )
 from customer_centric._stages import (
@@ -41,6 +52,7 @@ from customer_centric._stages import (
     LoyaltyStage,
 )
 from customer_centric.exceptions import (
+    ArgumentTypeError,
     InvalidTransitionError,
     InvariantError,
     OutOfOrderEventError,
@@ -69,6 +81,9 @@ __all__ = [
 
 OnError: TypeAlias = Literal["raise", "collect"]
 """What replay does with a rejected event: raise, or collect and go on."""
+
+_ON_ERROR: Final[tuple[OnError, ...]] = get_args(OnError)
+_DIMENSIONS: Final[tuple[Dimension, ...]] = ("loyalty", "lifecycle")
 
 RejectionError: TypeAlias = (
     InvalidTransitionError | OutOfOrderEventError | InvariantError
@@ -199,6 +214,15 @@ class Outcome:
         """Whether at least one stage moved."""
         return bool(self._moves)
 
+    @property
+    def duplicate(self) -> bool:
+        """Whether the event was a redelivery the state already holds.
+
+        Same ``event_id``, same event: nothing was applied and ``state`` is
+        the state given.
+        """
+        return self._moves is _REDELIVERED
+
 
 @final
 @attrs.frozen(kw_only=True)
@@ -237,6 +261,9 @@ class Replay:
         rejected (tuple[Rejection, ...]): Events refused (only with
             ``on_error="collect"``).
         applied (int): How many events were applied.
+        duplicates (tuple[int, ...]): The positions in the input of events
+            skipped as redeliveries (an ``event_id`` already applied, with
+            the same event).
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -256,6 +283,7 @@ class Replay:
     state: RelationshipState
     rejected: tuple[Rejection, ...] = ()
     applied: int
+    duplicates: tuple[int, ...] = ()
     _moves: tuple[object, ...] = attrs.field(alias="moves", repr=False)
     _fingerprint: str = attrs.field(alias="fingerprint", repr=False)
 
@@ -272,6 +300,7 @@ class Replay:
 
     def last_record(self, dimension: Dimension, /) -> TransitionRecord | None:
         """The latest move in a dimension, which says why it is where it is."""
+        check_choice(dimension, _DIMENSIONS, name="dimension")
         for record in reversed(self.history):
             if record.dimension == dimension:
                 return record
@@ -538,9 +567,8 @@ def _target(
     new: dict[str, object],
     policy: Policy,
 ) -> LoyaltyStage | LifecycleStage:
+    # Static targets never get here: the compiled rule holds them.
     target = rule.target
-    if isinstance(target, LoyaltyStage | LifecycleStage):
-        return target
     if target == "one_rung_down":
         ladder = policy.ladder
         return ladder[ladder.index(cast("LoyaltyStage", current)) - 1]
@@ -728,13 +756,14 @@ def _plan(
     move's target or writes depend on the state, or when the event lowers
     a counter (which must not fall below zero).
     """
-    table = policy._compiled.table  # noqa: SLF001 - the engine owns it
+    table = compiled(policy).table
     counter, step = _COUNTERS.get(kind, (None, 1))
     if step < 0:
         return None
-    writes: dict[str, Any] = (
-        {"needs_profiled": True} if kind == "needs_profiled" else {}
-    )
+    # An event newer than the state's last one starts its last_events.
+    writes: dict[str, Any] = {"last_events": ()}
+    if kind == "needs_profiled":
+        writes["needs_profiled"] = True
     stamped = ["last_event_at"]
     if kind in _ACTIVITY:
         stamped.append("last_activity_at")
@@ -798,16 +827,19 @@ def _plan_key(current: dict[str, Any], event: Event) -> _PlanKey | None:
 
 
 def _planned(
-    current: dict[str, Any], event: Event, policy: Policy
+    current: dict[str, Any],
+    event: Event,
+    policy: Policy,
+    plans: dict[Any, Any],
 ) -> _Plan | None:
     """The policy's plan for this event and state, if the fast path may go.
 
-    Plans are made on first use and kept in the policy's compiled table.
+    Plans are made on first use and kept in the policy's compiled form
+    (``plans``, which the replays look up once).
     """
     key = _plan_key(current, event)
     if key is None:
         return None
-    plans = policy._compiled.plans  # noqa: SLF001 - the engine owns it
     try:
         plan: _Plan | None = plans[key]
     except KeyError:
@@ -816,7 +848,13 @@ def _planned(
 
 
 def _write(new: dict[str, Any], plan: _Plan, when: datetime) -> None:
-    """Apply a plan to a state's field values, in place."""
+    """Apply a plan to a state's field values, in place.
+
+    Plans are taken only for events newer than the state's last one, so
+    the plan's writes empty the state's
+    :attr:`~RelationshipState.last_events`; the caller adds the event when
+    it has an ``event_id``.
+    """
     counter, writes, stamped, _ = plan
     if counter is not None:
         new[counter] += 1
@@ -872,7 +910,7 @@ def _step(  # noqa: C901, PLR0912 - the general path stays in one frame
         )
     loyalty: LoyaltyStage = current["loyalty"]
     lifecycle: LifecycleStage = current["lifecycle"]
-    table = policy._compiled.table  # noqa: SLF001 - the engine owns it
+    table = compiled(policy).table
     loyalty_rules = table.get((kind, loyalty), ())
     lifecycle_rules = table.get((kind, lifecycle), ())
     if not loyalty_rules and not lifecycle_rules:
@@ -881,6 +919,9 @@ def _step(  # noqa: C901, PLR0912 - the general path stays in one frame
     _count_event(kind, new, event)
     if last is None or when > last:
         new["last_event_at"] = when
+        new["last_events"] = () if event.event_id is None else (event,)
+    elif when == last and event.event_id is not None:
+        new["last_events"] = (*new["last_events"], event)
     moves: list[_Move] = []
     held: list[HeldRule] = []
     for dimension, rules, stage in (
@@ -933,22 +974,102 @@ def _step(  # noqa: C901, PLR0912 - the general path stays in one frame
     return new, tuple(moves), tuple(held)
 
 
+_EVENT_WANTED: Final = (
+    "an event record, e.g. FirstPurchase(customer_id='C-1', "
+    "occurred_at=datetime(2025, 1, 2, tzinfo=UTC)); parse mappings and "
+    "JSON with parse_event()"
+)
+
+
+def _check_event(event: object, name: str = "event") -> Event:
+    return cast(
+        "Event",
+        check_instance(event, _EventBase, name=name, what=_EVENT_WANTED),
+    )
+
+
+def _conflict(prior: Event, event: Event) -> InvariantError:
+    msg = (
+        f"event_id {event.event_id!r} was already applied to customer "
+        f"{event.customer_id!r} as {prior!r}, and now arrives as {event!r}; "
+        "an event id names one event: give a different event a new id"
+    )
+    return InvariantError(msg)
+
+
+def _prior(
+    seen: Iterable[Event] | Mapping[str, Event], event: Event
+) -> Event | None:
+    """The already-applied event with this event's id, if any.
+
+    Raises:
+        InvariantError: That event differs from this one.
+    """
+    event_id = event.event_id
+    if event_id is None:
+        return None
+    if isinstance(seen, Mapping):
+        prior = seen.get(event_id)
+    else:
+        prior = next((e for e in seen if e.event_id == event_id), None)
+    if prior is not None and prior != event:
+        raise _conflict(prior, event)
+    return prior
+
+
+_compiled_by_id: Final = _BY_POLICY.get
+
+
+class _Redelivery(tuple):  # type: ignore[type-arg]
+    """The moves of a duplicate's outcome: none, and equal only to itself.
+
+    Marking a duplicate by its moves costs the per-event fast path nothing,
+    where one more slot to fill would cost some 3 %.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+_REDELIVERED: Final[tuple[_Move, ...]] = _Redelivery()
+
+
+def _known(events: tuple[Event, ...], event_id: str) -> bool:
+    # A loop, not any() over a generator: this is on the fast path.
+    for event in events:  # noqa: SIM110
+        if event.event_id == event_id:
+            return True
+    return False
+
+
 def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
     """Apply an event by any path (the body of :func:`apply_event`)."""
+    check_state(state)
+    _check_event(event)
+    check_policy(policy)
+    fingerprint = compiled(policy).fingerprint
+    if (
+        event.customer_id == state.customer_id
+        and _prior(state.last_events, event) is not None
+    ):
+        return _outcome(state, (), (), event, fingerprint, duplicate=True)
     current = state.__dict__
-    plan = _planned(current, event, policy)
+    plan = _planned(current, event, policy, compiled(policy).plans)
     if plan is None:
         new, moves, held = _step(current, event, policy)
     else:
         new = current.copy()
         _write(new, plan, event.occurred_at)
+        if event.event_id is not None:
+            new["last_events"] = (event,)
         moves, held = plan.moves, ()
     return _outcome(
-        trusted(RelationshipState, new),
-        moves,
-        held,
-        event,
-        policy._compiled.fingerprint,  # noqa: SLF001 - the engine owns it
+        trusted(RelationshipState, new), moves, held, event, fingerprint
     )
 
 
@@ -959,7 +1080,13 @@ def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
 _new = object.__new__
 _OUTCOME_SLOTS: Final = tuple(
     Outcome.__dict__[name].__set__
-    for name in ("state", "_moves", "held", "event", "policy_fingerprint")
+    for name in (
+        "state",
+        "_moves",
+        "held",
+        "event",
+        "policy_fingerprint",
+    )
 )
 _HELD_SLOTS: Final = tuple(
     HeldRule.__dict__[name].__set__
@@ -977,9 +1104,13 @@ _set_state_dict, _set_fields_set, _set_extra, _set_private = (
         "__pydantic_private__",
     )
 )
-_set_out_state, _set_out_moves, _set_out_held, _set_out_event, _set_out_fp = (
-    _OUTCOME_SLOTS
-)
+(
+    _set_out_state,
+    _set_out_moves,
+    _set_out_held,
+    _set_out_event,
+    _set_out_fp,
+) = _OUTCOME_SLOTS
 
 
 def _outcome(
@@ -988,14 +1119,15 @@ def _outcome(
     held: tuple[HeldRule, ...],
     event: Event,
     fingerprint: str,
+    *,
+    duplicate: bool = False,
 ) -> Outcome:
     out: Outcome = _new(Outcome)
-    set_state, set_moves, set_held, set_event, set_fingerprint = _OUTCOME_SLOTS
-    set_state(out, state)
-    set_moves(out, moves)
-    set_held(out, held)
-    set_event(out, event)
-    set_fingerprint(out, fingerprint)
+    _set_out_state(out, state)
+    _set_out_moves(out, _REDELIVERED if duplicate else moves)
+    _set_out_held(out, held)
+    _set_out_event(out, event)
+    _set_out_fp(out, fingerprint)
     return out
 
 
@@ -1035,6 +1167,12 @@ def apply_event(
     dimension that did not move are returned in :attr:`Outcome.held`.
     Counters and last activity update even when no stage moves.
 
+    An event whose ``event_id`` the state already holds in
+    :attr:`~RelationshipState.last_events` (the identified events at its
+    latest instant) is a redelivery: nothing is applied and the outcome
+    says :attr:`Outcome.duplicate`. Older redeliveries are refused as out
+    of order, unless the policy allows those.
+
     Args:
         state: The customer's current state; not modified.
         event: The event, for the same customer.
@@ -1049,7 +1187,9 @@ def apply_event(
             accepted.
         OutOfOrderEventError: The event is older than the state's last
             event and the policy does not allow that.
-        InvariantError: The event is for another customer.
+        InvariantError: The event is for another customer, or another
+            event under an ``event_id`` the state holds.
+        ArgumentTypeError: The state, event or policy is not one.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -1081,27 +1221,39 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
     # takes an event of the state's customer, newer than the state's last
     # event, whose plan the policy has cached (see _planned); everything
     # else, including the first event of each plan, goes through _apply.
-    current = state.__dict__
-    # Pydantic routes attribute reads through a ``__getattr__`` hook, which
-    # makes each slower than a read from the instance dictionary.
-    fields = event.__dict__
-    compiled = policy._compiled  # noqa: SLF001 - the engine owns it
-    when = fields["occurred_at"]
-    last = current["last_event_at"]
-    plan = (
-        compiled.plans.get(
-            (
-                fields["kind"],
-                current["loyalty"],
-                current["lifecycle"],
-                current["peak_loyalty"],
+    # The compiled form is found by the policy's identity, so anything but
+    # a Policy, and any state or event without a record's fields, falls
+    # through to _apply, which checks the arguments.
+    compiled_policy = _compiled_by_id(id(policy))
+    try:
+        current = state.__dict__
+        # Pydantic routes attribute reads through a ``__getattr__`` hook,
+        # which makes each slower than a read from the instance dictionary.
+        fields = event.__dict__
+        when = fields["occurred_at"]
+        last = current["last_event_at"]
+        event_id = fields["event_id"]
+        plan = (
+            compiled_policy.plans.get(
+                (
+                    fields["kind"],
+                    current["loyalty"],
+                    current["lifecycle"],
+                    current["peak_loyalty"],
+                )
             )
+            if compiled_policy is not None
+            and fields["customer_id"] == current["customer_id"]
+            and (last is None or when > last)
+            else None
         )
-        if fields["customer_id"] == current["customer_id"]
-        and (last is None or when > last)
-        else None
-    )
-    if plan is None:
+    except (AttributeError, KeyError, TypeError):
+        plan = None
+    if plan is None or (
+        event_id is not None
+        and current["last_events"]
+        and _known(current["last_events"], event_id)
+    ):
         return _apply(state, event, policy)
     # _write() on a new dictionary:
     counter, writes, stamped, moves = plan
@@ -1110,6 +1262,8 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         new[counter] += 1
     for field in stamped:
         new[field] = when
+    if event_id is not None:
+        new["last_events"] = (event,)
     # trusted(RelationshipState, new) and _outcome():
     after: RelationshipState = _new(RelationshipState)
     _set_state_dict(after, new)
@@ -1121,11 +1275,11 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
     _set_out_moves(out, moves)
     _set_out_held(out, ())
     _set_out_event(out, event)
-    _set_out_fp(out, compiled.fingerprint)
+    _set_out_fp(out, compiled_policy.fingerprint)  # type: ignore[union-attr]
     return out
 
 
-def replay(
+def replay(  # noqa: C901 - the per-event loop stays in one frame
     events: Iterable[Event],
     /,
     *,
@@ -1150,8 +1304,12 @@ def replay(
         InvalidTransitionError: With ``on_error="raise"``, as
             :func:`apply_event`.
         OutOfOrderEventError: Same.
-        InvariantError: Events for several customers, or neither events nor
-            an initial state.
+        InvariantError: Events for several customers, neither events nor
+            an initial state, an unknown ``on_error``, or (with
+            ``on_error="raise"``) two different events under one
+            ``event_id``. An event repeated under its ``event_id`` is
+            skipped and listed in :attr:`Replay.duplicates`.
+        ArgumentTypeError: An argument or event of the wrong type.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -1166,21 +1324,40 @@ def replay(
 
     .. versionadded:: 0.1
     """
-    state = initial
+    _check_events(events)
+    check_policy(policy)
+    collect = check_choice(on_error, _ON_ERROR, name="on_error") == "collect"
+    state = None if initial is None else check_state(initial, name="initial")
     steps: _History = []
+    plans = compiled(policy).plans
     rejected: list[Rejection] = []
+    duplicates: list[int] = []
     applied = 0
     current: dict[str, Any] | None = (
         None if state is None else state.__dict__.copy()
     )
+    seen: dict[str, Event] = (
+        {} if state is None else {e.event_id: e for e in state.last_events}  # type: ignore[misc]
+    )
     for index, event in enumerate(events):
+        item: object = event
+        if not isinstance(item, _EventBase):
+            _check_event(item, f"events[{index}]")
         if current is None:
             current = RelationshipState(
                 customer_id=event.customer_id
             ).__dict__.copy()
-        plan = _planned(current, event, policy)
+        event_id = event.event_id
+        if event_id is not None and event_id in seen:
+            _redelivered(
+                seen, event, index, rejected, duplicates, collect=collect
+            )
+            continue
+        plan = _planned(current, event, policy, plans)
         if plan is not None:
             _write(current, plan, event.occurred_at)
+            if event_id is not None:
+                current["last_events"] = (event,)
             moves = plan.moves
         else:
             try:
@@ -1190,7 +1367,7 @@ def replay(
                 OutOfOrderEventError,
                 InvariantError,
             ) as exc:
-                if on_error == "raise" or (
+                if not collect or (
                     isinstance(exc, InvariantError)
                     and event.customer_id != current["customer_id"]
                 ):
@@ -1198,7 +1375,9 @@ def replay(
                 rejected.append(Rejection(index=index, event=event, error=exc))
                 continue
         if moves:
-            steps.extend((moves, event.event_id, event.occurred_at))
+            steps.extend((moves, event_id, event.occurred_at))
+        if event_id is not None:
+            seen[event_id] = event
         applied += 1
     if current is None:
         msg = (
@@ -1212,10 +1391,70 @@ def replay(
         fingerprint=policy.fingerprint,
         rejected=tuple(rejected),
         applied=applied,
+        duplicates=tuple(duplicates),
     )
 
 
-def replay_many(
+def _redelivered(
+    seen: Mapping[str, Event],
+    event: Event,
+    index: int,
+    rejected: list[Rejection],
+    duplicates: list[int],
+    *,
+    collect: bool,
+) -> None:
+    """Record an event whose id this replay already applied.
+
+    The same event is a duplicate, skipped; another event with that id is
+    refused (raised, or collected with ``collect``).
+    """
+    try:
+        _prior(seen, event)
+    except InvariantError as exc:
+        if not collect:
+            raise
+        rejected.append(Rejection(index=index, event=event, error=exc))
+    else:
+        duplicates.append(index)
+
+
+def _check_events(events: object) -> None:
+    if not isinstance(events, Iterable) or isinstance(
+        events, str | bytes | Mapping | BaseModel
+    ):
+        raise ArgumentTypeError.for_argument(
+            "events", events, "an iterable of event records, oldest first"
+        )
+
+
+def _initial_states(
+    initial: object,
+) -> dict[CustomerId, dict[str, Any]]:
+    """Each starting state's field values, checked against its key."""
+    if initial is None:
+        return {}
+    if not isinstance(initial, Mapping):
+        raise ArgumentTypeError.for_argument(
+            "initial",
+            initial,
+            "a mapping of customer id to RelationshipState, or None",
+        )
+    states: dict[CustomerId, dict[str, Any]] = {}
+    for cid, state in initial.items():
+        check_state(state, name=f"initial[{cid!r}]")
+        if cid != state.customer_id:
+            msg = (
+                f"initial[{cid!r}] holds the state of customer "
+                f"{state.customer_id!r}; key each state by its own "
+                f"customer_id ({state.customer_id!r})"
+            )
+            raise InvariantError(msg)
+        states[cid] = state.__dict__.copy()
+    return states
+
+
+def replay_many(  # noqa: C901 - the per-event loop stays in one frame
     events: Iterable[Event],
     /,
     *,
@@ -1243,6 +1482,10 @@ def replay_many(
         InvalidTransitionError: With ``on_error="raise"``, as
             :func:`apply_event`.
         OutOfOrderEventError: Same.
+        InvariantError: A state in ``initial`` under another customer's
+            id, an unknown ``on_error``, or (with ``on_error="raise"``)
+            two different events of a customer under one ``event_id``.
+        ArgumentTypeError: An argument or event of the wrong type.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -1256,25 +1499,50 @@ def replay_many(
 
     .. versionadded:: 0.1
     """
-    states: dict[CustomerId, dict[str, Any]] = {
-        cid: state.__dict__.copy() for cid, state in (initial or {}).items()
+    _check_events(events)
+    check_policy(policy)
+    collect = check_choice(on_error, _ON_ERROR, name="on_error") == "collect"
+    states = _initial_states(initial)
+    seen: dict[CustomerId, dict[str, Event]] = {
+        cid: {e.event_id: e for e in state.last_events}  # type: ignore[misc]
+        for cid, state in (initial or {}).items()
+        if state.last_events
     }
     histories: dict[CustomerId, _History] = {}
     rejected: dict[CustomerId, list[Rejection]] = {}
+    duplicates: dict[CustomerId, list[int]] = {}
     applied: dict[CustomerId, int] = {}
-    collect = on_error == "collect"
     planned, write, step = _planned, _write, _step
     fingerprint = policy.fingerprint
+    plans = compiled(policy).plans
     for index, event in enumerate(events):
+        item: object = event
+        if not isinstance(item, _EventBase):
+            _check_event(item, f"events[{index}]")
         cid = event.customer_id
         current = states.get(cid)
         if current is None:
             current = states[cid] = RelationshipState(
                 customer_id=cid
             ).__dict__.copy()
-        plan = planned(current, event, policy)
+        event_id = event.event_id
+        if event_id is not None:
+            known = seen.setdefault(cid, {})
+            if event_id in known:
+                _redelivered(
+                    known,
+                    event,
+                    index,
+                    rejected.setdefault(cid, []),
+                    duplicates.setdefault(cid, []),
+                    collect=collect,
+                )
+                continue
+        plan = planned(current, event, policy, plans)
         if plan is not None:
             write(current, plan, event.occurred_at)
+            if event_id is not None:
+                current["last_events"] = (event,)
             moves = plan.moves
         else:
             try:
@@ -1288,8 +1556,10 @@ def replay_many(
                 continue
         if moves:
             histories.setdefault(cid, []).extend(
-                (moves, event.event_id, event.occurred_at)
+                (moves, event_id, event.occurred_at)
             )
+        if event_id is not None:
+            seen[cid][event_id] = event
         applied[cid] = applied.get(cid, 0) + 1
     return {
         cid: Replay(
@@ -1298,6 +1568,7 @@ def replay_many(
             fingerprint=fingerprint,
             rejected=tuple(rejected.get(cid, ())),
             applied=applied.get(cid, 0),
+            duplicates=tuple(duplicates.get(cid, ())),
         )
         for cid, values in states.items()
     }
@@ -1335,6 +1606,8 @@ def available_events(
 
     .. versionadded:: 0.1
     """
+    check_state(state)
+    check_policy(policy)
     out = []
     for kind in _allowed(state, policy):
         rules = (
@@ -1391,12 +1664,12 @@ def explain(
     _count_event(event.kind, new, event)
     for stage in (state.loyalty, state.lifecycle):
         first_passing = outcome is not None
-        for compiled in policy.rules_for(event.kind, stage):
-            checks = _checks(compiled, new, event)
+        for candidate in policy.rules_for(event.kind, stage):
+            checks = _checks(candidate, new, event)
             passed = all(c.passed for c in checks)
             candidates.append(
                 RuleCheck(
-                    rule=compiled.rule,
+                    rule=candidate.rule,
                     checks=checks,
                     fired=passed and first_passing,
                 )

@@ -9,16 +9,20 @@ and :func:`parse_event` uses it to pick the class.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Final, Literal, TypeAlias, get_args
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     TypeAdapter,
+    ValidationInfo,
 )
 
+from customer_centric._checks import to_utc
 from customer_centric._severity import Severity
 from customer_centric._stages import DepartureReason
 from customer_centric._types import ComplaintId, CustomerId, EventId, Money
@@ -44,13 +48,26 @@ __all__ = [
 ]
 
 
+def _utc(value: datetime, info: ValidationInfo) -> datetime:
+    return to_utc(value, name=info.field_name or "datetime")
+
+
+UtcDatetime: TypeAlias = Annotated[AwareDatetime, AfterValidator(_utc)]
+"""An aware datetime stored as the same instant in UTC (pydantic field type).
+
+Two wall times in one ``ZoneInfo`` compare by wall clock, not by instant,
+so across a daylight-saving fold the later event can look earlier; the
+relationship records therefore keep instants in UTC.
+"""
+
+
 class _EventBase(BaseModel):
     """Fields every event has."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     customer_id: CustomerId = Field(min_length=1)
-    occurred_at: AwareDatetime
+    occurred_at: UtcDatetime
     event_id: EventId | None = None
 
 
@@ -219,7 +236,7 @@ class InactivityObserved(_EventBase):
     """
 
     kind: Literal["inactivity_observed"] = "inactivity_observed"
-    as_of: AwareDatetime
+    as_of: UtcDatetime
 
 
 class AccountClosed(_EventBase):

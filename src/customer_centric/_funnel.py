@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import final
 
 import attrs
+from pydantic import BaseModel
 
-from customer_centric._policy import DEFAULT_POLICY, Policy
-from customer_centric._relationship import RelationshipState
+from customer_centric._policy import DEFAULT_POLICY, Policy, check_policy
+from customer_centric._relationship import RelationshipState, check_state
 from customer_centric._stages import LoyaltyStage
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 
 __all__ = ["FunnelRung", "LoyaltyFunnel", "loyalty_funnel"]
 
@@ -69,6 +71,13 @@ class LoyaltyFunnel:
             0.25
         """
         stages = [rung.stage for rung in self.rungs]
+        if stage not in stages:
+            shown = ", ".join(repr(s.value) for s in stages)
+            msg = (
+                f"stage must be a rung of this funnel's ladder ({shown}), "
+                f"got {stage!r}; pass a LoyaltyStage on the ladder"
+            )
+            raise InvariantError(msg)
         index = stages.index(stage)
         if index == 0 or self.rungs[index - 1].reached == 0:
             return None
@@ -107,9 +116,18 @@ def loyalty_funnel(
 
     .. versionadded:: 0.1
     """
+    check_policy(policy)
+    given: object = states
+    if not isinstance(given, Iterable) or isinstance(
+        given, str | bytes | Mapping | BaseModel
+    ):
+        raise ArgumentTypeError.for_argument(
+            "states", states, "an iterable of RelationshipState records"
+        )
     current: Counter[LoyaltyStage] = Counter()
     peaks: Counter[int] = Counter()
-    for state in states:
+    for index, item in enumerate(states):
+        state = check_state(item, name=f"states[{index}]")
         current[state.loyalty] += 1
         peaks[state.peak_loyalty.rank] += 1
     total = sum(current.values())

@@ -14,7 +14,7 @@ from typing import Final, final
 
 import attrs
 
-from customer_centric._relationship import RelationshipState
+from customer_centric._relationship import RelationshipState, check_state
 from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
@@ -301,6 +301,7 @@ def recommended_actions(state: RelationshipState, /) -> tuple[Action, ...]:
 
     .. versionadded:: 0.1
     """
+    check_state(state)
     actions = list(_LIFECYCLE_ACTIONS[state.lifecycle])
     if state.lifecycle is LifecycleStage.WIN_BACK:
         reason = state.departure_reason

@@ -16,23 +16,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Iterable, Mapping
-from functools import cached_property
-from typing import Any, Final, Literal, Self, TypeAlias, cast, final
+from datetime import date
+from typing import (
+    Annotated,
+    Any,
+    Final,
+    Literal,
+    Self,
+    TypeAlias,
+    cast,
+    final,
+)
 
 import attrs
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    FiniteFloat,
     ValidationError,
     model_validator,
 )
 
-from customer_centric._events import EventKind
+from customer_centric._checks import check_choice, check_instance
+from customer_centric._events import EVENT_KINDS, EventKind
 from customer_centric._severity import Severity
 from customer_centric._stages import LifecycleStage, LoyaltyStage
-from customer_centric.exceptions import PolicyError
+from customer_centric.exceptions import ArgumentTypeError, PolicyError
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -115,6 +128,62 @@ _METRIC_EVENTS: Final[dict[GuardMetric, frozenset[str] | None]] = {
     "departure_winnable": None,
 }
 
+_MAX_COUNT: Final = 1_000_000
+_MAX_DAYS: Final = (date.max - date.min).days
+# The values each metric can take, and whether they are whole numbers: a
+# guard outside them can never pass (or always passes), so a rule that
+# needs it traps or misleads. Counts above a million purchases, referrals
+# or open complaints are refused as out of any real relationship's reach.
+_METRIC_RANGE: Final[dict[str, tuple[float, float, bool]]] = {
+    "purchases": (0, _MAX_COUNT, True),
+    "referrals": (0, _MAX_COUNT, True),
+    "open_complaints": (0, _MAX_COUNT, True),
+    "inactive_days": (-_MAX_DAYS, _MAX_DAYS, True),
+    "complaint_severity": (
+        min(s.rank for s in Severity),
+        max(s.rank for s in Severity),
+        True,
+    ),
+    "dissatisfaction_score": (0.0, 1.0, False),
+    "satisfied": (0, 1, True),
+    "days_since_departure": (-_MAX_DAYS, _MAX_DAYS, True),
+    "departure_winnable": (0, 1, True),
+}
+
+
+def _unmeetable(metric: str, op: str, required: float) -> str | None:
+    """Why a guard can never pass, or None if it can."""
+    low, high, whole = _METRIC_RANGE[metric]
+    if op == "at_least" and required > high:
+        return f"{metric} is never above {high}"
+    if op == "at_most" and required < low:
+        return f"{metric} is never below {low}"
+    if op == "equals" and not (
+        low <= required <= high and (not whole or required == int(required))
+    ):
+        kind = "a whole number" if whole else "a number"
+        return f"{metric} is {kind} between {low} and {high}"
+    return None
+
+
+_MAX_NUMBER: Final = 2**63 - 1
+
+
+def _bounded(value: float) -> float:
+    if abs(value) > _MAX_NUMBER:
+        msg = (
+            f"a guard's numbers must be within +-{_MAX_NUMBER} (a 64-bit "
+            f"integer), got {value!r}; pass a number a metric can take"
+        )
+        raise PolicyError(msg)
+    return value
+
+
+FiniteNumber: TypeAlias = Annotated[
+    int | FiniteFloat, AfterValidator(_bounded)
+]
+"""A finite int or float within 64-bit range (pydantic field type)."""
+
 _DYNAMIC_FOR: Final[dict[str, frozenset[str]]] = {
     "loyalty": frozenset({"stay", "one_rung_down"}),
     "lifecycle": frozenset({"stay", "resume", "win_back_reentry"}),
@@ -160,7 +229,7 @@ class Guard(BaseModel):
 
     metric: GuardMetric
     op: GuardOp
-    threshold: ThresholdName | int | float
+    threshold: ThresholdName | FiniteNumber
 
     def describe(self) -> str:
         """The guard as a short phrase, e.g. ``"referrals at least 1"``."""
@@ -257,12 +326,26 @@ class Rule(BaseModel):
                     "events carry; the guard could never pass"
                 )
                 raise PolicyError(msg)
+            if not isinstance(guard.threshold, str):
+                _check_guard(self, guard, guard.threshold)
         return self
 
     @property
     def is_stay(self) -> bool:
         """Whether the rule accepts its event without moving."""
         return self.target == "stay"
+
+
+def _check_guard(rule: Rule, guard: Guard, required: float) -> None:
+    why = _unmeetable(guard.metric, guard.op, required)
+    if why is not None:
+        msg = (
+            f"rule {rule.id!r}: guard {guard.describe()!r} needs "
+            f"{guard.metric} {guard.op.replace('_', ' ')} {required!r}, "
+            f"which can never be met ({why}); pass a threshold the metric "
+            "can reach"
+        )
+        raise PolicyError(msg)
 
 
 @final
@@ -309,6 +392,37 @@ def _canonical_json(data: object) -> str:
     return json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
+
+
+# Compiled forms live beside the policies, never in them: by the id of each
+# live policy (removed when it is collected) for the engine's per-event
+# lookup, and by fingerprint so that equal policies share one table.
+_BY_POLICY: Final[dict[int, _Compiled]] = {}
+_BY_FINGERPRINT: Final[weakref.WeakValueDictionary[str, _Compiled]] = (
+    weakref.WeakValueDictionary()
+)
+
+
+def compiled(policy: Policy, /) -> _Compiled:
+    """The fingerprint and lookup table of a policy, computed from its fields.
+
+    Computed once per fingerprint and kept beside the policy (the policy
+    record holds no cache), so a copy made by any means is compiled from
+    its own fields.
+    """
+    found = _BY_POLICY.get(id(policy))
+    if found is None:
+        fingerprint = hashlib.sha256(
+            _canonical_json(policy.model_dump(mode="json")).encode()
+        ).hexdigest()
+        found = _BY_FINGERPRINT.get(fingerprint)
+        if found is None:
+            found = _Compiled(fingerprint=fingerprint, table=_compile(policy))
+            _BY_FINGERPRINT[fingerprint] = found
+        key = id(policy)
+        _BY_POLICY[key] = found
+        weakref.finalize(policy, _BY_POLICY.pop, key, None)
+    return found
 
 
 class Policy(BaseModel):
@@ -424,19 +538,28 @@ lower potential_divorce_inactivity_days
     def model_post_init(self, context: object, /) -> None:
         """Compute the fingerprint and the engine's lookup table once."""
         del context
-        _ = self._compiled
+        compiled(self)
 
-    # A cached_property keeps the table in the instance ``__dict__``:
-    # pydantic ignores it for dumping and equality, and reading it costs a
-    # dict lookup, where a PrivateAttr goes through ``__getattr__``.
-    @cached_property
-    def _compiled(self) -> _Compiled:
-        return _Compiled(
-            fingerprint=hashlib.sha256(
-                _canonical_json(self.model_dump(mode="json")).encode()
-            ).hexdigest(),
-            table=_compile(self),
-        )
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Self:
+        """A copy with ``update`` applied, validated and compiled again.
+
+        Pydantic's ``model_copy`` would skip validation and keep the old
+        fingerprint; this one is :meth:`with_thresholds` for any field.
+
+        Raises:
+            PolicyError: The result would be invalid.
+
+        Examples:
+            >>> from customer_centric import DEFAULT_POLICY
+            >>> p = DEFAULT_POLICY.model_copy(
+            ...     update={"client_min_purchases": 5})
+            >>> p.fingerprint == DEFAULT_POLICY.fingerprint
+            False
+        """
+        del deep  # a policy is immutable: a shallow copy is a deep one
+        return self._replace(update or {})
 
     def __repr__(self) -> str:
         """Short: the full policy is long; its fingerprint identifies it."""
@@ -459,7 +582,7 @@ lower potential_divorce_inactivity_days
             >>> len(DEFAULT_POLICY.fingerprint)
             64
         """
-        return self._compiled.fingerprint
+        return compiled(self).fingerprint
 
     def rules_for(
         self, event: str, stage: Stage, /
@@ -472,7 +595,12 @@ lower potential_divorce_inactivity_days
             ...     "referral_made", LoyaltyStage.CLIENT)]
             ['loyalty.advocate']
         """
-        return self._compiled.table.get((event, stage), ())
+        check_choice(event, EVENT_KINDS, name="event")
+        if not isinstance(stage, LoyaltyStage | LifecycleStage):
+            raise ArgumentTypeError.for_argument(
+                "stage", stage, "a LoyaltyStage or LifecycleStage"
+            )
+        return compiled(self).table.get((event, stage), ())
 
     @property
     def thresholds(self) -> dict[str, float]:
@@ -508,6 +636,8 @@ lower potential_divorce_inactivity_days
             ['suspect', 'prospect', 'customer', 'client', 'supporter', \
 'advocate', 'partner']
         """
+        check_instance(supporter, bool, name="supporter")
+        check_instance(partner, bool, name="partner")
         ladder = [*_CORE_RUNGS]
         if supporter:
             ladder.insert(4, LoyaltyStage.SUPPORTER)
@@ -551,6 +681,7 @@ lower potential_divorce_inactivity_days
             >>> p.rules[0].id
             'lifecycle.any_complaint'
         """
+        check_instance(first, bool, name="first")
         new = (*rules, *self.rules) if first else (*self.rules, *rules)
         return self._replace({"rules": new})
 
@@ -571,6 +702,8 @@ lower potential_divorce_inactivity_days
 back to an active stage; add a rule leaving them (for example a \
 reactivation or a lapse rule)
         """
+        for index, rule_id in enumerate(rule_ids):
+            check_instance(rule_id, str, name=f"rule_ids[{index}]")
         known = {r.id for r in self.rules}
         unknown = sorted(set(rule_ids) - known)
         if unknown:
@@ -593,6 +726,17 @@ reactivation or a lapse rule)
             return type(self).model_validate(data)
         except ValidationError as exc:
             raise _unwrap(exc) from exc
+
+
+def check_policy(value: object, /) -> Policy:
+    """Return ``value`` if it is a :class:`Policy`.
+
+    Raises:
+        ArgumentTypeError: It is not.
+    """
+    return check_instance(
+        value, Policy, name="policy", what="a Policy, e.g. DEFAULT_POLICY"
+    )
 
 
 def _unwrap(exc: ValidationError) -> PolicyError:
@@ -655,6 +799,14 @@ def _check_thresholds(p: Policy) -> None:
                 f"{name} must be at least {low} ({why}), got {value!r}; "
                 f"pass a value >= {low}"
             )
+    for name in _THRESHOLD_NAMES:
+        value = getattr(p, name)
+        high = _MAX_DAYS if name.endswith("_days") else _MAX_COUNT
+        if isinstance(value, int) and value > high:
+            _fail(
+                f"{name} must be at most {high}, got {value!r}: no customer "
+                f"ever reaches it; pass a value <= {high}"
+            )
     if p.supporter_min_purchases <= p.client_min_purchases:
         _fail(
             f"supporter_min_purchases ({p.supporter_min_purchases}) must be "
@@ -714,6 +866,9 @@ def _check_rules(p: Policy) -> None:
                 f"two rules have the id {rule.id!r}; give each rule its own id"
             )
         seen.add(rule.id)
+        for guard in rule.guards:
+            if isinstance(guard.threshold, str):
+                _check_guard(rule, guard, _threshold(p, guard.threshold))
         if rule.dimension == "loyalty":
             used = [*rule.sources]
             if isinstance(rule.target, LoyaltyStage):

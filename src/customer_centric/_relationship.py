@@ -14,14 +14,15 @@ from typing import Annotated, Final, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     model_validator,
 )
 
-from customer_centric._events import EventKind
+from customer_centric._checks import check_aware, check_choice, check_instance
+from customer_centric._events import Event, EventKind, UtcDatetime
+from customer_centric._policy import FiniteNumber
 from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
@@ -33,11 +34,20 @@ from customer_centric.exceptions import InvariantError
 __all__ = ["GuardCheck", "RelationshipState", "TransitionRecord"]
 
 
+_MAX_COUNT: Final = 2**63 - 1
+
+
 def _count(value: int) -> int:
     if value < 0:
         msg = (
             f"counts cannot be negative, got {value!r}; counters start at 0 "
             "and only the engine changes them"
+        )
+        raise InvariantError(msg)
+    if value > _MAX_COUNT:
+        msg = (
+            f"counts must be at most {_MAX_COUNT} (a 64-bit integer), got "
+            f"{value!r}; counters start at 0 and only the engine changes them"
         )
         raise InvariantError(msg)
     return value
@@ -86,6 +96,10 @@ class RelationshipState(BaseModel):
             entered.
         lifecycle_since (datetime.datetime | None): When the current lifecycle
             stage was entered.
+        last_events (tuple[Event, ...]): The events with an ``event_id``
+            applied at ``last_event_at``: a redelivery of one of them is
+            recognised as a duplicate (see
+            :func:`~customer_centric.apply_event`).
 
     Examples:
         >>> from customer_centric import RelationshipState
@@ -118,15 +132,30 @@ class RelationshipState(BaseModel):
     peak_loyalty: LoyaltyStage = LoyaltyStage.SUSPECT
     resume_lifecycle: LifecycleStage | None = None
     departure_reason: DepartureReason | None = None
-    departed_at: AwareDatetime | None = None
-    last_event_at: AwareDatetime | None = None
-    last_activity_at: AwareDatetime | None = None
-    loyalty_since: AwareDatetime | None = None
-    lifecycle_since: AwareDatetime | None = None
+    departed_at: UtcDatetime | None = None
+    last_event_at: UtcDatetime | None = None
+    last_activity_at: UtcDatetime | None = None
+    loyalty_since: UtcDatetime | None = None
+    lifecycle_since: UtcDatetime | None = None
+    last_events: tuple[Event, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems: list[str] = []
+        ids = [event.event_id for event in self.last_events]
+        if (
+            None in ids
+            or len(set(ids)) != len(ids)
+            or any(
+                event.customer_id != self.customer_id
+                or event.occurred_at != self.last_event_at
+                for event in self.last_events
+            )
+        ):
+            problems.append(
+                "last_events must hold this customer's events with distinct "
+                "event ids, each at last_event_at"
+            )
         if self.peak_loyalty.rank < self.loyalty.rank:
             problems.append(
                 f"peak_loyalty {self.peak_loyalty.value!r} is below the "
@@ -208,6 +237,8 @@ class RelationshipState(BaseModel):
             ...                 as_of=datetime(2025, 1, 31, tzinfo=UTC))
             30
         """
+        check_choice(dimension, ("loyalty", "lifecycle"), name="dimension")
+        check_aware(as_of, name="as_of")
         since = (
             self.loyalty_since
             if dimension == "loyalty"
@@ -234,9 +265,9 @@ class GuardCheck(BaseModel):
 
     metric: str
     op: Literal["at_least", "at_most", "equals"]
-    threshold: str | int | float
-    observed: int | float | None
-    required: int | float
+    threshold: str | FiniteNumber
+    observed: FiniteNumber | None
+    required: FiniteNumber
     passed: bool
 
     def describe(self) -> str:
@@ -293,7 +324,23 @@ class TransitionRecord(BaseModel):
     policy_fingerprint: str
     event_kind: EventKind
     event_id: EventId | None = None
-    occurred_at: AwareDatetime
+    occurred_at: UtcDatetime
+
+
+_STATE_WANTED: Final = (
+    "a RelationshipState, e.g. RelationshipState(customer_id='C-1')"
+)
+
+
+def check_state(value: object, /, *, name: str = "state") -> RelationshipState:
+    """Return ``value`` if it is a :class:`RelationshipState`.
+
+    Raises:
+        ArgumentTypeError: It is not.
+    """
+    return check_instance(
+        value, RelationshipState, name=name, what=_STATE_WANTED
+    )
 
 
 _M = TypeVar("_M", bound=BaseModel)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Final, get_args
 
+from customer_centric._checks import check_instance
 from customer_centric._policy import (
     Dimension,
     Guard,
     Policy,
     Rule,
     ThresholdName,
+    check_policy,
     edges,
 )
 from customer_centric._stages import LifecycleStage, LoyaltyStage
@@ -117,6 +119,8 @@ def render_rules(
 
     .. versionadded:: 0.1
     """
+    check_policy(policy)
+    check_instance(title, str, name="title")
     out = [
         f"# {title}",
         "",
