@@ -26,6 +26,7 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     as_horizon,
@@ -41,6 +42,29 @@ from customer_centric.clv._fitting import (
 __all__ = ["BetaGeoFit", "fit_bg_nbd"]
 
 _MODEL: Final = "BG/NBD"
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 0, -1, 0),
+        parameters="a runs to 0 (dropout probability to 0)",
+        simpler="no dropout (the NBD model)",
+    ),
+    Boundary(
+        direction=(0, 0, 0, 1),
+        parameters="b runs to infinity (dropout probability to 0)",
+        simpler="no dropout (the NBD model)",
+    ),
+    Boundary(
+        direction=(1, 1, 0, 0),
+        parameters="r and alpha run to infinity together (r/alpha fixed)",
+        simpler="no purchase-rate heterogeneity (Poisson purchasing at one "
+        "rate)",
+    ),
+    Boundary(
+        direction=(0, 0, 1, 1),
+        parameters="a and b run to infinity together (a/(a+b) fixed)",
+        simpler="no dropout heterogeneity (one dropout probability)",
+    ),
+)
 _NUDGE: Final = 1e-9
 _A_STEP: Final = 1e-4
 """Near a = 1, interpolate between a = 1 -/+ this (error ~ _A_STEP**2)."""
@@ -474,19 +498,22 @@ def fit_bg_nbd(
         DataError: The summary breaks a rule (see
             :func:`~customer_centric.clv.validate_rfm`).
         ConvergenceError: The likelihood has no proper maximum on these
-            data, e.g. when nobody made a repeat purchase.
+            data, e.g. when nobody made a repeat purchase, or is highest
+            at an edge where the model becomes a simpler one (no
+            heterogeneity in purchase rates or dropout, no dropout); the
+            message names the parameters and the simpler model.
 
     Examples:
-        Five customers observed for 39 weeks (see the CLV guide for the
-        CDNOW reproduction of Fader, Hardie & Lee 2005):
+        A thousand customers simulated with CDNOW-like parameters,
+        observed for 39 weeks (see the CLV guide for the CDNOW
+        reproduction of Fader, Hardie & Lee 2005):
 
-        >>> from customer_centric.clv import fit_bg_nbd
-        >>> fit = fit_bg_nbd(
-        ...     [0, 1, 2, 0, 5, 1, 0, 3],
-        ...     [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0],
-        ...     [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9])
+        >>> from customer_centric.clv import fit_bg_nbd, simulate_bg_nbd
+        >>> sim = simulate_bg_nbd(
+        ...     [39.0] * 1000, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7)
+        >>> fit = fit_bg_nbd(sim.frequency, sim.recency, sim.T)
         >>> fit.diagnostics.converged, fit.n_customers
-        (True, 8.0)
+        (True, 1000.0)
         >>> sorted(fit.standard_errors) == sorted(fit.parameter_names)
         True
 
@@ -505,4 +532,5 @@ def fit_bg_nbd(
         ],
         n_customers=float(data.weights.sum()),
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

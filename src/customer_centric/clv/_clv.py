@@ -48,6 +48,7 @@ from customer_centric.clv._fitting import (
     PurchaseModel,
     as_non_negative,
     compress,
+    read_only,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.exceptions import DataError, InvariantError
@@ -91,10 +92,10 @@ class CustomerLifetimeValue:
     .. versionadded:: 0.1
     """
 
-    value: FloatArray
-    expected_spend: FloatArray
-    discounted_purchases: FloatArray
-    expected_purchases: FloatArray
+    value: FloatArray = attrs.field(converter=read_only)
+    expected_spend: FloatArray = attrs.field(converter=read_only)
+    discounted_purchases: FloatArray = attrs.field(converter=read_only)
+    expected_purchases: FloatArray = attrs.field(converter=read_only)
     horizon_months: int
     monthly_discount_rate: float
     time_units_per_month: float

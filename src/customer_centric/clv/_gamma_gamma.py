@@ -31,6 +31,7 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     _offenders,
@@ -47,6 +48,18 @@ from customer_centric.exceptions import DataError
 __all__ = ["GammaGammaFit", "fit_gamma_gamma"]
 
 _MODEL: Final = "Gamma-Gamma"
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 1, 1),
+        parameters="q and gamma run to infinity together (q/gamma fixed)",
+        simpler="no spend heterogeneity across customers (one mean spend)",
+    ),
+    Boundary(
+        direction=(1, 0, -1),
+        parameters="p runs to infinity and gamma to 0 (p*gamma fixed)",
+        simpler="no variation in a customer's transaction values",
+    ),
+)
 
 
 class GammaGammaFit(FittedModel):
@@ -325,4 +338,5 @@ monetary_value=0.0); select the customers with frequency > 0 first
         ],
         n_customers=n_customers,
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

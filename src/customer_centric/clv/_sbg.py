@@ -30,6 +30,7 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     as_counts,
@@ -47,6 +48,25 @@ __all__ = [
 ]
 
 _MODEL: Final = "shifted-beta-geometric"
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 1),
+        parameters="beta runs to infinity (churn probability to 0)",
+        simpler="no churn",
+    ),
+    Boundary(
+        direction=(-1, 0),
+        parameters="alpha runs to 0 (churn probability to 0)",
+        simpler="no churn",
+    ),
+    Boundary(
+        direction=(1, 1),
+        parameters="alpha and beta run to infinity together "
+        "(alpha/(alpha+beta) fixed)",
+        simpler="no churn heterogeneity (one churn probability, the "
+        "geometric model)",
+    ),
+)
 _SERIES_BLOCK: Final = 4096
 _MAX_SERIES_TERMS: Final = 4_000_000
 """Cap on the terms of the 2F1 series (enough for d >= 1e-5)."""
@@ -439,4 +459,5 @@ increase (a cohort only loses customers); offending periods: row 2 \
         starts=[(1.0, 1.0), (0.5, 2.0), (2.0, 0.5), (0.1, 0.1)],
         n_customers=float(counts[0]),
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

@@ -26,6 +26,7 @@ from customer_centric.clv._fitting import (
     FloatArray,
     PurchaseModel,
     compress,
+    read_only,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.exceptions import DataError
@@ -57,8 +58,8 @@ class CustomerScores:
     .. versionadded:: 0.1
     """
 
-    expected_purchases: FloatArray
-    probability_alive: FloatArray
+    expected_purchases: FloatArray = attrs.field(converter=read_only)
+    probability_alive: FloatArray = attrs.field(converter=read_only)
     lifetime_value: CustomerLifetimeValue | None
     horizon: float
     unique_rows: int
