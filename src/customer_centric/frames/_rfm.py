@@ -64,9 +64,17 @@ def _unit_days(time_unit: object) -> float:
 
 
 def _check_names(**names: object) -> None:
+    """Column names and formats must be ``str``.
+
+    ``None`` passes where a name is optional, which the caller marks with a
+    trailing underscore.
+    """
     for name, value in names.items():
-        if value is not None:
-            check_instance(value, str, name=name, what="a column name (str)")
+        if name.endswith("_") and value is None:
+            continue
+        check_instance(
+            value, str, name=name.rstrip("_"), what="a str (a column name)"
+        )
 
 
 def _to_lazy(frame: object) -> _Lazy:
@@ -328,8 +336,8 @@ def _checked_days(
     _check_names(
         customer_id_col=customer_id_col,
         datetime_col=datetime_col,
-        monetary_value_col=monetary_value_col,
-        datetime_format=datetime_format,
+        monetary_value_col_=monetary_value_col,
+        datetime_format_=datetime_format,
     )
     has_amount = monetary_value_col is not None
     rows = _normalised(
