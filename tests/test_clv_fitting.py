@@ -285,7 +285,7 @@ def test_maximize_likelihood_steps_back_from_undefined_regions():
 
 
 def test_maximize_likelihood_starts_beside_an_undefined_region():
-    """A start whose curvature cannot be measured begins from the identity."""
+    """A start right beside an undefined region still finds the optimum."""
     counts = np.array([1.0, 3.0, 2.0, 6.0, 0.0, 4.0])
     mle = maximize_likelihood(
         _undefined_above(4.0, counts),
@@ -359,7 +359,7 @@ def test_fitted_model_rejects_wrong_standard_error_keys():
 def test_fitted_model_rejects_non_positive_parameters():
     """A parameter must be finite and positive."""
     fields = given_parameter_fields({"r": 1, "alpha": -1, "a": 1, "b": 1})
-    with pytest.raises(ValueError, match="alpha must be finite and positive"):
+    with pytest.raises(ValueError, match="alpha must be finite and between"):
         BetaGeoFit.model_validate(fields)
 
 

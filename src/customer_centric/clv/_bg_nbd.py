@@ -68,6 +68,10 @@ _BOUNDARIES: Final = (
 _NUDGE: Final = 1e-9
 _A_STEP: Final = 1e-4
 """Near a = 1, interpolate between a = 1 -/+ this (error ~ _A_STEP**2)."""
+_FAR_W: Final = 1e-4
+"""Below this ``(alpha+T)/(alpha+T+t)``, the connection formula is used."""
+_FAR_W_SERIES: Final = 1e-2
+_FAR_POLE: Final = 1e-3
 _QUADRATURE_NODES: Final = 64
 _JACOBI_LIMIT: Final = 1000.0
 """scipy's Gauss-Jacobi weights overflow when a + b + x passes ~1020."""
@@ -301,9 +305,72 @@ def _conditional_expected(
             ),
             expected,
         )
+    expected = _far_horizon((r, alpha, a, b), t, x, big_t, expected)
     result: FloatArray = np.clip(expected, 0.0, ceiling) * _probability_alive(
         params, x, t_x, big_t
     )
+    return result
+
+
+def _far_horizon(
+    params: tuple[float, float, float, float],
+    t: FloatArray,
+    x: FloatArray,
+    big_t: FloatArray,
+    expected: FloatArray,
+) -> FloatArray:
+    """Replace ``expected`` where ``z = t/(alpha+T+t)`` is close to 1.
+
+    There ``1 - z`` rounds away in float and the hypergeometric function
+    loses all precision (FHL's 2F1 diverges at z = 1 when a < 1 + r + x).
+    The connection formula (Abramowitz & Stegun 15.3.6) rewrites
+    ``w^A 2F1(A, B; C; 1 - w)``, with ``w = (alpha+T)/(alpha+T+t)``
+    computed directly, as ``G1 w^A 2F1(A, B; 1-s; w) + G2 w^(a-1)
+    2F1(C-A, C-B; 1+s; w)`` with ``s = C - A - B``, two series in the
+    small ``w``; the gamma-function factors are taken in log space with
+    their signs. Used where the series converge fast (``(b+x) w`` small)
+    and ``s`` is not within 1e-3 of an integer (where the formula has a
+    removable pole).
+    """
+    r, alpha, a, b = params
+    w = (alpha + big_t) / (alpha + big_t + t)
+    big_a, big_b = r + x, b + x
+    c = a + b + x - 1
+    s = c - big_a - big_b
+    near = (
+        (w < _FAR_W)
+        & ((big_b + 1) * w < _FAR_W_SERIES)
+        & (np.abs(s - np.round(s)) > _FAR_POLE)
+        & (c > 0)
+    )
+    if not near.any():
+        return expected
+
+    def signed(
+        *terms: tuple[int, FloatArray],
+    ) -> tuple[FloatArray, FloatArray]:
+        log = sum(k * special.gammaln(v) for k, v in terms)
+        sign = np.prod([special.gammasgn(v) for _, v in terms], axis=0)
+        return np.asarray(log, np.float64), np.asarray(sign, np.float64)
+
+    with np.errstate(all="ignore"):
+        log_w = np.log(w)
+        log_g1, sign_g1 = signed(
+            (1, c), (1, s), (-1, c - big_a), (-1, c - big_b)
+        )
+        log_g2, sign_g2 = signed((1, c), (1, -s), (-1, big_a), (-1, big_b))
+        first = (
+            sign_g1
+            * np.exp(log_g1 + big_a * log_w)
+            * special.hyp2f1(big_a, big_b, 1 - s, w)
+        )
+        second = (
+            sign_g2
+            * np.exp(log_g2 + (a - 1) * log_w)
+            * special.hyp2f1(c - big_a, c - big_b, 1 + s, w)
+        )
+        far = c / (a - 1) * (1 - first - second)
+    result: FloatArray = np.where(near & np.isfinite(far), far, expected)
     return result
 
 

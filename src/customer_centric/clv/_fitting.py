@@ -53,9 +53,14 @@ from pydantic import (
     model_validator,
 )
 
-from customer_centric.exceptions import ConvergenceError, DataError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    ConvergenceError,
+    DataError,
+)
 
 __all__ = [
+    "MAX_VALUE",
     "Boundary",
     "CompressedRFM",
     "FittedModel",
@@ -69,10 +74,12 @@ __all__ = [
     "ReadOnlyFloats",
     "as_counts",
     "as_float_array",
+    "as_floats",
     "as_horizon",
     "as_non_negative",
     "broadcast_rfm",
     "check_integer",
+    "check_model",
     "check_weights",
     "compress",
     "factorise",
@@ -83,6 +90,7 @@ __all__ = [
     "purchase_scales",
     "read_only",
     "read_only_indices",
+    "real_number",
     "reject_rows",
     "validate_rfm",
 ]
@@ -94,11 +102,15 @@ Objective: TypeAlias = Callable[[FloatArray], tuple[float, FloatArray]]
 """Summed log-likelihood and its gradient at the natural parameters."""
 
 _MAX_SHOWN: Final = 5
+MAX_VALUE: Final = 1e12
+"""Largest accepted input value (times, counts, money, weights)."""
 _LOG_BOUND: Final = 30.0
 """Log-parameters are kept in [-30, 30] (parameters in about 1e-13..1e13)."""
 _GRADIENT_TOLERANCE: Final = 1e-5
 """Largest accepted gradient norm of the mean log-likelihood per customer,
 with respect to the log-parameters."""
+_MIN_PARAMETER: Final = math.exp(-_LOG_BOUND)
+_MAX_PARAMETER: Final = math.exp(_LOG_BOUND)
 _HESSIAN_STEP: Final = 1e-5
 _METHOD: Final = "BFGS in log-parameters"
 _BFGS_GRADIENT: Final = 1e-8
@@ -342,10 +354,11 @@ class FittedModel(BaseModel):
             raise DataError(msg)
         for name in names:
             value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
+            if not (_MIN_PARAMETER <= value <= _MAX_PARAMETER):
                 msg = (
-                    f"parameter {name} must be finite and positive, got "
-                    f"{value!r}"
+                    f"parameter {name} must be finite and between "
+                    f"{_MIN_PARAMETER:.2g} and {_MAX_PARAMETER:.2g} (the "
+                    f"range fits search), got {value!r}"
                 )
                 raise DataError(msg)
         return self
@@ -491,11 +504,7 @@ offending rows: row 1 (recency=nan); drop or fill those rows
 
     .. versionadded:: 0.1
     """
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        msg = f"{name} must be numbers, got {values!r}: {exc}"
-        raise DataError(msg) from exc
+    array = as_floats(values, name=name)
     if array.ndim == 0:
         array = array.reshape(1)
     if array.ndim != 1:
@@ -513,7 +522,39 @@ offending rows: row 1 (recency=nan); drop or fill those rows
         (name, array),
         fix="drop or fill those rows",
     )
+    reject_rows(
+        np.abs(array) > MAX_VALUE,
+        f"{name} must be at most {MAX_VALUE:g} in size (beyond, the models' "
+        "formulas lose all precision)",
+        (name, array),
+        fix="check the data and the time unit",
+    )
     return array
+
+
+def as_floats(values: object, /, *, name: str) -> FloatArray:
+    """``np.asarray(values, float64)``, raising ``DataError`` if it fails.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import as_floats
+        >>> as_floats("soon", name="t")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: t must be numbers, got \
+'soon': could not convert string to float: ...
+
+    .. versionadded:: 0.2
+    """
+    try:
+        raw = np.asarray(values)
+        if raw.dtype.kind == "b":
+            msg = "booleans are not numbers"
+            raise TypeError(msg)  # noqa: TRY301 - reported with the others
+        with np.errstate(over="ignore", invalid="ignore"):
+            return raw.astype(np.float64)
+    except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+        msg = f"{name} must be numbers, got {values!r}: {exc}"
+        raise DataError(msg) from exc
 
 
 def as_non_negative(values: npt.ArrayLike, /, *, name: str) -> FloatArray:
@@ -1074,10 +1115,9 @@ def _initial_inverse(
     identity).
     """
     hessian = _forward_hessian(lambda u: fun(u)[1], x, g)
-    if not np.isfinite(hessian).all():
-        return None
-    values, vectors = np.linalg.eigh(hessian)
-    if values.min() <= _CURVATURE * max(values.max(), 0.0):
+    finite = bool(np.isfinite(hessian).all())
+    values, vectors = np.linalg.eigh(np.where(finite, hessian, 0.0))
+    if not finite or values.min() <= _CURVATURE * max(values.max(), 0.0):
         return None
     result: FloatArray = (vectors / values) @ vectors.T
     return result
@@ -1525,11 +1565,7 @@ def broadcast_rfm(
     values = (frequency, recency, T, *(v for _, v in extra))
     arrays = []
     for name, value in zip(names, values, strict=True):
-        try:
-            arrays.append(np.asarray(value, dtype=np.float64))
-        except (TypeError, ValueError) as exc:
-            msg = f"{name} must be numbers, got {value!r}: {exc}"
-            raise DataError(msg) from exc
+        arrays.append(as_floats(value, name=name))
     try:
         shaped = np.broadcast_arrays(*arrays)
     except ValueError as exc:
@@ -1601,12 +1637,71 @@ def as_horizon(t: npt.ArrayLike, /, *, name: str = "t") -> FloatArray:
 
     .. versionadded:: 0.1
     """
-    array = np.asarray(t, dtype=np.float64)
+    array = as_floats(t, name=name)
     as_non_negative(array.reshape(-1), name=name)
     return array
 
 
-def given_parameter_fields(params: dict[str, float], /) -> dict[str, object]:
+def real_number(value: object, /, *, name: str) -> float:
+    """``value`` as a ``float`` if it is a real number (maybe NaN or inf).
+
+    Integers too large for a float become infinity, so that the caller's
+    own finiteness check explains them.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not an ``int`` or ``float`` (or is
+            a ``bool``).
+
+    Examples:
+        >>> from customer_centric.clv._fitting import real_number
+        >>> real_number(10**400, name="t")
+        inf
+        >>> real_number("1", name="t")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: t must be a real \
+number, got '1' (str); pass a real number
+
+    .. versionadded:: 0.2
+    """
+    if isinstance(value, bool) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise ArgumentTypeError.for_argument(name, value, "a real number")
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def check_model(model: object, /, *, name: str) -> PurchaseModel:
+    """Return ``model`` if it is a fitted purchase model, else raise.
+
+    Raises:
+        ArgumentTypeError: ``model`` does not implement
+            :class:`PurchaseModel`.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import check_model
+        >>> check_model(None, name="model")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: model must be a \
+fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit), got None \
+(NoneType); pass a fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit)
+
+    .. versionadded:: 0.2
+    """
+    if not isinstance(model, PurchaseModel):
+        raise ArgumentTypeError.for_argument(
+            name,
+            model,
+            "a fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit)",
+        )
+    return model
+
+
+def given_parameter_fields(params: dict[str, object], /) -> dict[str, object]:
     """Record fields for a model built from known parameters, not fitted.
 
     Standard errors and the covariance are NaN, the log-likelihood is NaN,
@@ -1623,7 +1718,7 @@ def given_parameter_fields(params: dict[str, float], /) -> dict[str, object]:
     k = len(params)
     nan = float("nan")
     return {
-        **{name: float(v) for name, v in params.items()},
+        **{name: real_number(v, name=name) for name, v in params.items()},
         "standard_errors": dict.fromkeys(params, nan),
         "covariance": tuple(tuple([nan] * k) for _ in range(k)),
         "log_likelihood": nan,

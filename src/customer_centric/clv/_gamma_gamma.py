@@ -37,6 +37,7 @@ from customer_centric.clv._fitting import (
     _offenders,
     as_counts,
     as_float_array,
+    as_floats,
     as_non_negative,
     check_weights,
     fit_by_maximum_likelihood,
@@ -179,8 +180,8 @@ def _broadcast_spend(
     frequency: npt.ArrayLike, monetary_value: npt.ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
     try:
-        x_raw = np.asarray(frequency, dtype=np.float64)
-        m_raw = np.asarray(monetary_value, dtype=np.float64)
+        x_raw = as_floats(frequency, name="frequency")
+        m_raw = as_floats(monetary_value, name="monetary_value")
         x_b, m_b = np.broadcast_arrays(x_raw, m_raw)
     except (TypeError, ValueError) as exc:
         msg = (
