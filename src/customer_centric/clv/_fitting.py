@@ -136,7 +136,10 @@ _BOUNDARY_TOLERANCE: Final = 1e-5
 """Largest gain in mean log-likelihood per customer of the interior
 optimum over the limit for which the limit counts as just as good."""
 _PROFILE_ITERATIONS: Final = 100
-_PROFILE_EVALUATIONS: Final = 100
+_PROFILE_EVALUATIONS: Final = 20
+_PROFILE_MIN_STEP: Final = 1e-3
+"""A profile only needs to show how close the edge comes: its line
+searches give up early rather than polish."""
 """Budget of one boundary's profile: along a flat edge the target is
 reached in a few dozen evaluations."""
 _UNDEFINED: Final = 1e10
@@ -988,8 +991,10 @@ def _bfgs(
     fun: Callable[[FloatArray], tuple[float, FloatArray]],
     x0: FloatArray,
     max_iterations: int,
+    *,
     target: float = -math.inf,
     max_evaluations: float = math.inf,
+    min_step: float = _MIN_STEP,
 ) -> _Run:
     """Minimise ``fun`` by BFGS with a backtracking (Armijo) line search.
 
@@ -1023,10 +1028,10 @@ def _bfgs(
             direction = -g
             slope = float(direction @ g)
         x_new, f_new, g_new, step, used = _line_search(
-            fun, x, f, direction, slope
+            fun, x, f, direction, slope, min_step=min_step
         )
         evaluations += used
-        if step < _MIN_STEP and f_new > f:
+        if step < min_step and f_new > f:
             message = "line search could not improve (precision limit)"
             break
         s = x_new - x
@@ -1062,6 +1067,8 @@ def _line_search(
     f: float,
     direction: FloatArray,
     slope: float,
+    *,
+    min_step: float,
 ) -> tuple[FloatArray, float, FloatArray, float, int]:
     """Backtrack from a unit step (at most e^5 per parameter) to Armijo.
 
@@ -1075,7 +1082,7 @@ def _line_search(
         x_new = np.clip(x + step * direction, -_LOG_BOUND, _LOG_BOUND)
         f_new, g_new = fun(x_new)
         used += 1
-        if f_new <= f + 1e-4 * step * slope or step < _MIN_STEP:
+        if f_new <= f + 1e-4 * step * slope or step < min_step:
             return x_new, f_new, g_new, step, used
         step /= 2
 
@@ -1427,6 +1434,7 @@ def _check_boundaries(
             _PROFILE_ITERATIONS,
             target=best.result.fun + _BOUNDARY_TOLERANCE,
             max_evaluations=_PROFILE_EVALUATIONS,
+            min_step=_PROFILE_MIN_STEP,
         )
         gain = run.fun - best.result.fun
         if gain <= _BOUNDARY_TOLERANCE:
