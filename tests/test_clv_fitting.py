@@ -284,6 +284,19 @@ def test_maximize_likelihood_steps_back_from_undefined_regions():
     assert mle.parameters["lam"] == pytest.approx(counts.mean(), rel=1e-8)
 
 
+def test_maximize_likelihood_starts_beside_an_undefined_region():
+    """A start right beside an undefined region still finds the optimum."""
+    counts = np.array([1.0, 3.0, 2.0, 6.0, 0.0, 4.0])
+    mle = maximize_likelihood(
+        _undefined_above(4.0, counts),
+        names=("lam",),
+        starts=[[4.0 * math.exp(-5e-6)]],
+        n_customers=6.0,
+        model="Poisson",
+    )
+    assert mle.parameters["lam"] == pytest.approx(counts.mean(), rel=1e-8)
+
+
 def test_maximize_likelihood_refuses_an_optimum_on_the_domain_edge():
     """An optimum where the Hessian cannot be evaluated is not accepted."""
     counts = np.array([1.0, 3.0, 2.0, 6.0, 0.0, 4.0])
@@ -346,7 +359,7 @@ def test_fitted_model_rejects_wrong_standard_error_keys():
 def test_fitted_model_rejects_non_positive_parameters():
     """A parameter must be finite and positive."""
     fields = given_parameter_fields({"r": 1, "alpha": -1, "a": 1, "b": 1})
-    with pytest.raises(ValueError, match="alpha must be finite and positive"):
+    with pytest.raises(ValueError, match="alpha must be finite and between"):
         BetaGeoFit.model_validate(fields)
 
 

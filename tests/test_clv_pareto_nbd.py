@@ -193,13 +193,12 @@ def test_weights_equal_expanded_rows():
 
 
 def test_no_heterogeneity_raises_convergence_error():
-    """A tiny base whose rates run to infinity raises ConvergenceError."""
-    with pytest.raises(ConvergenceError, match="Pareto/NBD fit"):
-        fit_pareto_nbd(
-            [0, 1, 2, 0, 5, 1, 0, 3],
-            [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0],
-            [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9],
-        )
+    """A base of identical customers has its optimum on an edge: refused."""
+    with pytest.raises(
+        ConvergenceError,
+        match="Pareto/NBD fit did not converge to an interior optimum",
+    ):
+        fit_pareto_nbd([2] * 100, [30.0] * 100, [39.0] * 100)
 
 
 def test_bad_input_raises_data_error():

@@ -17,7 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import customer_centric as cc
-from customer_centric.exceptions import DataError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from customer_centric.frames import (
     compress_rfm,
     rfm_calibration_holdout,
@@ -398,13 +402,103 @@ def test_holdout_needs_a_later_observation_end():
 )
 def test_only_dataframes_are_accepted(not_a_frame: object):
     """Lists and series are refused before any column is read."""
-    with pytest.raises(TypeError):
+    with pytest.raises(ArgumentTypeError, match="frame must be a dataframe"):
         rfm_summary(
             not_a_frame,
             customer_id_col="c",
             datetime_col="d",
             observation_end=date(2024, 2, 1),
         )
+
+
+_FRAME = pl.DataFrame({"c": ["A"], "d": [date(2024, 1, 1)]})
+_GOOD: dict[str, Any] = {
+    "customer_id_col": "c",
+    "datetime_col": "d",
+    "observation_end": date(2024, 2, 1),
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        ({"on_late": "bogus"}, InvariantError, "on_late must be one of"),
+        ({"on_late": None}, InvariantError, "on_late must be one of"),
+        (
+            {"observation_end": None},
+            ArgumentTypeError,
+            "observation_end must be a date, got None",
+        ),
+        (
+            {"observation_end": "2024-02-01"},
+            ArgumentTypeError,
+            "observation_end must be a date",
+        ),
+        ({"customer_id_col": 3}, ArgumentTypeError, "customer_id_col must"),
+        ({"datetime_col": None}, ArgumentTypeError, "datetime_col must"),
+        (
+            {"monetary_value_col": ["v"]},
+            ArgumentTypeError,
+            "monetary_value_col must",
+        ),
+        ({"datetime_format": 5}, ArgumentTypeError, "datetime_format must"),
+        ({"time_unit": ["W"]}, ArgumentTypeError, "time_unit must be one"),
+        ({"time_unit": "fortnight"}, InvariantError, "unknown time_unit"),
+    ],
+    ids=[
+        "on-late-bogus",
+        "on-late-none",
+        "end-none",
+        "end-string",
+        "id-col-int",
+        "date-col-none",
+        "amount-col-list",
+        "format-int",
+        "unit-list",
+        "unit-unknown",
+    ],
+)
+def test_bad_arguments_get_our_errors(
+    change: dict[str, Any], error: type[Exception], match: str
+):
+    """Wrong options and argument types name the argument and the value."""
+    with pytest.raises(error, match=match):
+        rfm_summary(_FRAME, **{**_GOOD, **change})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"on_late": "bogus"},
+        {"calibration_end": None},
+        {"observation_end": None},
+    ],
+    ids=["on-late", "calibration-end", "observation-end"],
+)
+def test_holdout_checks_its_arguments(change: dict[str, Any]):
+    """The holdout split refuses the same wrong arguments."""
+    arguments = {**_GOOD, "calibration_end": date(2024, 1, 15), **change}
+    with pytest.raises((InvariantError, ArgumentTypeError)):
+        rfm_calibration_holdout(_FRAME, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"columns": "frequency"}, "columns must be a sequence"),
+        ({"columns": None}, "columns must be a sequence"),
+        ({"columns": ["frequency", 3]}, r"columns\[1\] must be"),
+        ({"weights_col": None}, "weights_col must be"),
+    ],
+    ids=["string", "none", "int-name", "weights-none"],
+)
+def test_compress_rfm_checks_argument_types(
+    kwargs: dict[str, Any], match: str
+):
+    """Column arguments of the wrong type raise ArgumentTypeError."""
+    summary = pl.DataFrame({"frequency": [0], "recency": [0.0], "T": [1.0]})
+    with pytest.raises(ArgumentTypeError, match=match):
+        compress_rfm(summary, **kwargs)
 
 
 def test_compress_rfm_rejects_bad_columns():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +19,11 @@ from customer_centric.clv import (
     BetaGeoFit,
     ParetoNBDFit,
 )
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from customer_centric.plot import (
     plot_cumulative_transactions,
     plot_frequency_recency_matrix,
@@ -192,7 +197,7 @@ def test_matrix_rejects_bad_grid(
 ) -> None:
     """Bad grid arguments raise InvariantError."""
     with pytest.raises(InvariantError, match=match):
-        plot_probability_alive_matrix(BG, **arguments)  # type: ignore[arg-type]
+        plot_probability_alive_matrix(BG, **arguments)
 
 
 def test_bg_bb_matrix_needs_whole_periods() -> None:
@@ -214,3 +219,140 @@ def test_tracking_plot_without_calibration_line() -> None:
     )
     assert len(ax.lines) == 2
     assert ax.lines[0].get_ydata().tolist() == [0.0, 2.0]
+
+
+_MATRIX = {"T": 10, "max_frequency": 5}
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: plot_probability_alive_matrix(None, **_MATRIX),
+            ArgumentTypeError,
+            "model must be a fitted purchase model",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(BG, T="x", max_frequency=5),
+            ArgumentTypeError,
+            "T must be a real number",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(
+                BG,
+                T=10**400,
+                max_frequency=5,
+            ),
+            InvariantError,
+            "T must be a finite time > 0 and at most 10000",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(
+                BG, T=1e308, max_frequency=5
+            ),
+            InvariantError,
+            "T must be a finite time",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(
+                BG, T=10, max_frequency=True
+            ),
+            InvariantError,
+            "max_frequency must be a whole number",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(
+                BG, T=10, max_frequency=10**6
+            ),
+            InvariantError,
+            "at most 10000",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(BG, **_MATRIX, cmap="nope"),
+            InvariantError,
+            "cmap must be the name of a matplotlib colormap, got 'nope'",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(BG, **_MATRIX, cmap=[]),
+            InvariantError,
+            "cmap must be the name",
+        ),
+        (
+            lambda: plot_probability_alive_matrix(BG, **_MATRIX, ax="axes"),
+            ArgumentTypeError,
+            "ax must be a matplotlib Axes or None",
+        ),
+        (
+            lambda: plot_frequency_recency_matrix(
+                BG,
+                t=None,
+                **_MATRIX,
+            ),
+            ArgumentTypeError,
+            "t must be a real number, got None",
+        ),
+        (
+            lambda: plot_frequency_recency_matrix(BG, t=math.nan, **_MATRIX),
+            InvariantError,
+            "t must be a finite time",
+        ),
+        (
+            lambda: plot_period_transactions(None, [1, 2], [5, 5]),
+            ArgumentTypeError,
+            "model must be a BetaGeoFit or a BetaGeoBetaBinomFit",
+        ),
+        (
+            lambda: plot_period_transactions(BG, 3, [5, 5]),
+            DataError,
+            "T has 2 values but there are 1 customers",
+        ),
+        (
+            lambda: plot_cumulative_transactions(
+                "model",
+                [0, 1],
+                [2, 3],
+                times=[1, 2],
+            ),
+            ArgumentTypeError,
+            "model must be a fitted purchase model",
+        ),
+        (
+            lambda: plot_cumulative_transactions(
+                BG, [0, 1], [2, 3], times=[1, 2], calibration_end=[]
+            ),
+            ArgumentTypeError,
+            "calibration_end must be a real number",
+        ),
+        (
+            lambda: plot_cumulative_transactions(
+                BG, [0, 1], ["x"], times=[1, 2]
+            ),
+            DataError,
+            "repeat_transaction_times must be numbers",
+        ),
+    ],
+    ids=[
+        "model-none",
+        "T-string",
+        "T-10**400",
+        "T-1e308",
+        "max-frequency-bool",
+        "max-frequency-huge",
+        "cmap-unknown",
+        "cmap-list",
+        "ax-string",
+        "t-none",
+        "t-nan",
+        "period-model-none",
+        "period-T-length",
+        "tracking-model-string",
+        "tracking-calibration-list",
+        "tracking-repeats-string",
+    ],
+)
+def test_bad_arguments_get_our_errors(
+    call: Callable[[], object], error: type[Exception], match: str
+) -> None:
+    """Wrong arguments name themselves, never a bare AttributeError."""
+    with pytest.raises(error, match=match):
+        call()

@@ -31,6 +31,7 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     broadcast_rfm,
@@ -45,6 +46,31 @@ from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
 __all__ = ["BetaGeoBetaBinomFit", "fit_bg_bb"]
 
 _MODEL: Final = "BG/BB"
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 0, -1, 0),
+        parameters="gamma runs to 0 (dropout probability to 0)",
+        simpler="no dropout (the beta-binomial model)",
+    ),
+    Boundary(
+        direction=(0, 0, 0, 1),
+        parameters="delta runs to infinity (dropout probability to 0)",
+        simpler="no dropout (the beta-binomial model)",
+    ),
+    Boundary(
+        direction=(1, 1, 0, 0),
+        parameters="alpha and beta run to infinity together "
+        "(alpha/(alpha+beta) fixed)",
+        simpler="no heterogeneity in transaction probabilities (one "
+        "probability)",
+    ),
+    Boundary(
+        direction=(0, 0, 1, 1),
+        parameters="gamma and delta run to infinity together "
+        "(gamma/(gamma+delta) fixed)",
+        simpler="no dropout heterogeneity (one dropout probability)",
+    ),
+)
 _CELLS_PER_CHUNK: Final = 2_000_000
 """Bound on the rows x terms evaluated at once, to cap memory."""
 _GAMMA_ONE: Final = 1e-7
@@ -614,4 +640,5 @@ def fit_bg_bb(
         ],
         n_customers=float(data.weights.sum()),
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

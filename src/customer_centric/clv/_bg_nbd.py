@@ -26,6 +26,7 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     as_horizon,
@@ -41,9 +42,36 @@ from customer_centric.clv._fitting import (
 __all__ = ["BetaGeoFit", "fit_bg_nbd"]
 
 _MODEL: Final = "BG/NBD"
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 0, -1, 0),
+        parameters="a runs to 0 (dropout probability to 0)",
+        simpler="no dropout (the NBD model)",
+    ),
+    Boundary(
+        direction=(0, 0, 0, 1),
+        parameters="b runs to infinity (dropout probability to 0)",
+        simpler="no dropout (the NBD model)",
+    ),
+    Boundary(
+        direction=(1, 1, 0, 0),
+        parameters="r and alpha run to infinity together (r/alpha fixed)",
+        simpler="no purchase-rate heterogeneity (Poisson purchasing at one "
+        "rate)",
+    ),
+    Boundary(
+        direction=(0, 0, 1, 1),
+        parameters="a and b run to infinity together (a/(a+b) fixed)",
+        simpler="no dropout heterogeneity (one dropout probability)",
+    ),
+)
 _NUDGE: Final = 1e-9
 _A_STEP: Final = 1e-4
 """Near a = 1, interpolate between a = 1 -/+ this (error ~ _A_STEP**2)."""
+_FAR_W: Final = 1e-4
+"""Below this ``(alpha+T)/(alpha+T+t)``, the connection formula is used."""
+_FAR_W_SERIES: Final = 1e-2
+_FAR_POLE: Final = 1e-3
 _QUADRATURE_NODES: Final = 64
 _JACOBI_LIMIT: Final = 1000.0
 """scipy's Gauss-Jacobi weights overflow when a + b + x passes ~1020."""
@@ -277,9 +305,72 @@ def _conditional_expected(
             ),
             expected,
         )
+    expected = _far_horizon((r, alpha, a, b), t, x, big_t, expected)
     result: FloatArray = np.clip(expected, 0.0, ceiling) * _probability_alive(
         params, x, t_x, big_t
     )
+    return result
+
+
+def _far_horizon(
+    params: tuple[float, float, float, float],
+    t: FloatArray,
+    x: FloatArray,
+    big_t: FloatArray,
+    expected: FloatArray,
+) -> FloatArray:
+    """Replace ``expected`` where ``z = t/(alpha+T+t)`` is close to 1.
+
+    There ``1 - z`` rounds away in float and the hypergeometric function
+    loses all precision (FHL's 2F1 diverges at z = 1 when a < 1 + r + x).
+    The connection formula (Abramowitz & Stegun 15.3.6) rewrites
+    ``w^A 2F1(A, B; C; 1 - w)``, with ``w = (alpha+T)/(alpha+T+t)``
+    computed directly, as ``G1 w^A 2F1(A, B; 1-s; w) + G2 w^(a-1)
+    2F1(C-A, C-B; 1+s; w)`` with ``s = C - A - B``, two series in the
+    small ``w``; the gamma-function factors are taken in log space with
+    their signs. Used where the series converge fast (``(b+x) w`` small)
+    and ``s`` is not within 1e-3 of an integer (where the formula has a
+    removable pole).
+    """
+    r, alpha, a, b = params
+    w = (alpha + big_t) / (alpha + big_t + t)
+    big_a, big_b = r + x, b + x
+    c = a + b + x - 1
+    s = c - big_a - big_b
+    near = (
+        (w < _FAR_W)
+        & ((big_b + 1) * w < _FAR_W_SERIES)
+        & (np.abs(s - np.round(s)) > _FAR_POLE)
+        & (c > 0)
+    )
+    if not near.any():
+        return expected
+
+    def signed(
+        *terms: tuple[int, FloatArray],
+    ) -> tuple[FloatArray, FloatArray]:
+        log = sum(k * special.gammaln(v) for k, v in terms)
+        sign = np.prod([special.gammasgn(v) for _, v in terms], axis=0)
+        return np.asarray(log, np.float64), np.asarray(sign, np.float64)
+
+    with np.errstate(all="ignore"):
+        log_w = np.log(w)
+        log_g1, sign_g1 = signed(
+            (1, c), (1, s), (-1, c - big_a), (-1, c - big_b)
+        )
+        log_g2, sign_g2 = signed((1, c), (1, -s), (-1, big_a), (-1, big_b))
+        first = (
+            sign_g1
+            * np.exp(log_g1 + big_a * log_w)
+            * special.hyp2f1(big_a, big_b, 1 - s, w)
+        )
+        second = (
+            sign_g2
+            * np.exp(log_g2 + (a - 1) * log_w)
+            * special.hyp2f1(c - big_a, c - big_b, 1 + s, w)
+        )
+        far = c / (a - 1) * (1 - first - second)
+    result: FloatArray = np.where(near & np.isfinite(far), far, expected)
     return result
 
 
@@ -474,19 +565,22 @@ def fit_bg_nbd(
         DataError: The summary breaks a rule (see
             :func:`~customer_centric.clv.validate_rfm`).
         ConvergenceError: The likelihood has no proper maximum on these
-            data, e.g. when nobody made a repeat purchase.
+            data, e.g. when nobody made a repeat purchase, or is highest
+            at an edge where the model becomes a simpler one (no
+            heterogeneity in purchase rates or dropout, no dropout); the
+            message names the parameters and the simpler model.
 
     Examples:
-        Five customers observed for 39 weeks (see the CLV guide for the
-        CDNOW reproduction of Fader, Hardie & Lee 2005):
+        A thousand customers simulated with CDNOW-like parameters,
+        observed for 39 weeks (see the CLV guide for the CDNOW
+        reproduction of Fader, Hardie & Lee 2005):
 
-        >>> from customer_centric.clv import fit_bg_nbd
-        >>> fit = fit_bg_nbd(
-        ...     [0, 1, 2, 0, 5, 1, 0, 3],
-        ...     [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0],
-        ...     [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9])
+        >>> from customer_centric.clv import fit_bg_nbd, simulate_bg_nbd
+        >>> sim = simulate_bg_nbd(
+        ...     [39.0] * 1000, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7)
+        >>> fit = fit_bg_nbd(sim.frequency, sim.recency, sim.T)
         >>> fit.diagnostics.converged, fit.n_customers
-        (True, 8.0)
+        (True, 1000.0)
         >>> sorted(fit.standard_errors) == sorted(fit.parameter_names)
         True
 
@@ -505,4 +599,5 @@ def fit_bg_nbd(
         ],
         n_customers=float(data.weights.sum()),
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

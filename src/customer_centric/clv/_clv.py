@@ -44,13 +44,21 @@ from customer_centric._transactions import (
 )
 from customer_centric.clv._bg_bb import BetaGeoBetaBinomFit
 from customer_centric.clv._fitting import (
+    MAX_VALUE,
     FloatArray,
     PurchaseModel,
-    as_non_negative,
+    as_horizon,
+    check_model,
     compress,
+    read_only,
+    real_number,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 __all__ = [
     "CustomerLifetimeValue",
@@ -61,6 +69,11 @@ __all__ = [
 _MONTHS_PER_UNIT: Final[dict[str, int]] = {"M": 1, "Q": 3, "Y": 12}
 """Calendar units counted in months, whatever ``days_per_month`` is."""
 _PERIOD_SLACK: Final = 1e-9
+_MAX_MONTHS: Final = 1000 * 12
+"""Longest horizon summed month by month (a thousand years)."""
+_MAX_RATE: Final = 1e6
+"""Largest discount rate per period accepted (beyond, every future month is
+worth nothing and the powers overflow)."""
 """Tolerance when counting whole periods that end within a month."""
 
 
@@ -91,10 +104,10 @@ class CustomerLifetimeValue:
     .. versionadded:: 0.1
     """
 
-    value: FloatArray
-    expected_spend: FloatArray
-    discounted_purchases: FloatArray
-    expected_purchases: FloatArray
+    value: FloatArray = attrs.field(converter=read_only)
+    expected_spend: FloatArray = attrs.field(converter=read_only)
+    discounted_purchases: FloatArray = attrs.field(converter=read_only)
+    expected_purchases: FloatArray = attrs.field(converter=read_only)
     horizon_months: int
     monthly_discount_rate: float
     time_units_per_month: float
@@ -106,11 +119,18 @@ def _months_per_unit(
 ) -> float:
     if isinstance(time_unit, str) and time_unit in _MONTHS_PER_UNIT:
         return float(_MONTHS_PER_UNIT[time_unit])
+    if not isinstance(time_unit, str | timedelta):
+        raise ArgumentTypeError.for_argument(
+            "time_unit",
+            time_unit,
+            "one of 'D', 'W', 'M', 'Q', 'Y' or a datetime.timedelta",
+        )
     return days_per_unit(time_unit) / days_per_month
 
 
 def _check_days_per_month(days_per_month: float) -> float:
-    if not (math.isfinite(days_per_month) and days_per_month > 0):
+    days_per_month = real_number(days_per_month, name="days_per_month")
+    if not (days_per_month > 0):
         msg = (
             "days_per_month must be a finite number > 0, got "
             f"{days_per_month!r}"
@@ -156,10 +176,11 @@ def monthly_discount_rate(
 
     .. versionadded:: 0.1
     """
-    if not (math.isfinite(rate) and rate >= 0):
+    rate = real_number(rate, name="discount_rate")
+    if not (0 <= rate <= _MAX_RATE):
         msg = (
-            f"discount_rate must be a finite number >= 0, got {rate!r}; "
-            "e.g. 0.1 for 10 % a year"
+            f"discount_rate must be a finite number >= 0 and at most "
+            f"{_MAX_RATE:g}, got {rate!r}; e.g. 0.1 for 10 % a year"
         )
         raise InvariantError(msg)
     months = _months_per_unit(per, _check_days_per_month(days_per_month))
@@ -188,13 +209,7 @@ def _spend_per_purchase(
             "with a given spend per purchase, leave it out"
         )
         raise DataError(msg)
-    try:
-        values = np.asarray(spend, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        msg = f"spend must be numbers or a GammaGammaFit, got {spend!r}"
-        raise DataError(msg) from exc
-    as_non_negative(values.reshape(-1), name="spend")
-    return values
+    return as_horizon(spend, name="spend")
 
 
 def customer_lifetime_value(
@@ -282,13 +297,17 @@ def customer_lifetime_value(
         "horizon_months must be a whole number of months >= 1, got "
         f"{horizon_months!r}"
     )
+    if isinstance(horizon_months, bool):
+        raise InvariantError(msg)
     try:
         n_months = operator.index(horizon_months)
     except TypeError as exc:
         raise InvariantError(msg) from exc
-    if n_months < 1:
-        raise InvariantError(msg)
-    if not (math.isfinite(margin) and margin >= 0):
+    if not (1 <= n_months <= _MAX_MONTHS):
+        raise InvariantError(msg + f" and at most {_MAX_MONTHS}")
+    check_model(model, name="model")
+    margin = real_number(margin, name="margin")
+    if not (0 <= margin <= MAX_VALUE):
         msg = f"margin must be a finite number >= 0, got {margin!r}"
         raise InvariantError(msg)
     month_length = _check_days_per_month(days_per_month)

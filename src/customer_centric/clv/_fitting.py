@@ -29,9 +29,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import (
+    Annotated,
     Any,
     ClassVar,
     Final,
+    NoReturn,
     Protocol,
     Self,
     TypeAlias,
@@ -43,25 +45,41 @@ from typing import (
 import attrs
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    model_validator,
+)
 
-from customer_centric.exceptions import ConvergenceError, DataError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    ConvergenceError,
+    DataError,
+)
 
 __all__ = [
+    "MAX_VALUE",
+    "Boundary",
     "CompressedRFM",
     "FittedModel",
     "FloatArray",
+    "FrozenFloats",
     "MaximumLikelihood",
     "Objective",
     "OptimizerDiagnostics",
     "PurchaseModel",
     "RFMArrays",
+    "ReadOnlyFloats",
     "as_counts",
     "as_float_array",
+    "as_floats",
     "as_horizon",
     "as_non_negative",
     "broadcast_rfm",
     "check_integer",
+    "check_model",
     "check_weights",
     "compress",
     "factorise",
@@ -70,6 +88,9 @@ __all__ = [
     "maximize_likelihood",
     "purchase_counts",
     "purchase_scales",
+    "read_only",
+    "read_only_indices",
+    "real_number",
     "reject_rows",
     "validate_rfm",
 ]
@@ -81,11 +102,15 @@ Objective: TypeAlias = Callable[[FloatArray], tuple[float, FloatArray]]
 """Summed log-likelihood and its gradient at the natural parameters."""
 
 _MAX_SHOWN: Final = 5
+MAX_VALUE: Final = 1e12
+"""Largest accepted input value (times, counts, money, weights)."""
 _LOG_BOUND: Final = 30.0
 """Log-parameters are kept in [-30, 30] (parameters in about 1e-13..1e13)."""
 _GRADIENT_TOLERANCE: Final = 1e-5
 """Largest accepted gradient norm of the mean log-likelihood per customer,
 with respect to the log-parameters."""
+_MIN_PARAMETER: Final = math.exp(-_LOG_BOUND)
+_MAX_PARAMETER: Final = math.exp(_LOG_BOUND)
 _HESSIAN_STEP: Final = 1e-5
 _METHOD: Final = "BFGS in log-parameters"
 _BFGS_GRADIENT: Final = 1e-8
@@ -100,6 +125,124 @@ _NEWTON_STEP_TOLERANCE: Final = 1e-2
 """Largest accepted Newton step in log-parameters at a converged point."""
 _RELATIVE_SE_LIMIT: Final = 10.0
 """Largest accepted standard error of a parameter relative to its value."""
+_FAR_LOG: Final = 18.0
+"""How far out a boundary is probed: the first moved parameter reaches
+e^18 (about 6.6e7) or e^-18, and no parameter goes beyond, where the full
+model is close to its simpler limit and still evaluates accurately."""
+_TRUSTED_LOG: Final = 21.0
+"""Beyond e^21 (about 1.3e9) the likelihoods lose more than 1e-6 per
+customer to rounding, so points there are not compared with the edges."""
+_BOUNDARY_TOLERANCE: Final = 1e-5
+"""Largest gain in mean log-likelihood per customer of the interior
+optimum over the limit for which the limit counts as just as good."""
+_PROFILE_ITERATIONS: Final = 100
+_PROFILE_EVALUATIONS: Final = 20
+_PROFILE_MIN_STEP: Final = 1e-3
+"""A profile only needs to show how close the edge comes: its line
+searches give up early rather than polish."""
+"""Budget of one boundary's profile: along a flat edge the target is
+reached in a few dozen evaluations."""
+_UNDEFINED: Final = 1e10
+"""The objective's value where the likelihood is not finite."""
+
+
+# --------------------------------------------------------------------------
+# Immutable containers
+# --------------------------------------------------------------------------
+
+
+@final
+class FrozenFloats(dict[str, float]):
+    """A ``dict`` of named floats that refuses every change in place.
+
+    Still a ``dict`` (so code typed for one keeps working) and serialised
+    as a plain JSON object, but a record holding one cannot be changed
+    through it: every mutating method raises ``TypeError``, as for a
+    tuple.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import FrozenFloats
+        >>> se = FrozenFloats({"r": 0.1})
+        >>> se["r"] = 0.0
+        Traceback (most recent call last):
+        ...
+        TypeError: this mapping is read-only (it belongs to a frozen \
+record); copy it with dict(...) to change values
+
+    .. versionadded:: 0.2
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[FrozenFloats], tuple[dict[str, float]]]:
+        """Copy and pickle by building a new one from a plain dict."""
+        return (FrozenFloats, (dict(self),))
+
+    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
+        msg = (
+            "this mapping is read-only (it belongs to a frozen record); "
+            "copy it with dict(...) to change values"
+        )
+        raise TypeError(msg)
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    clear = _refuse
+    pop = _refuse
+    popitem = _refuse
+    setdefault = _refuse
+    update = _refuse
+
+
+ReadOnlyFloats: TypeAlias = Annotated[
+    dict[str, float],
+    AfterValidator(FrozenFloats),
+    PlainSerializer(dict, return_type=dict[str, float]),
+]
+"""A record field holding named floats that no caller can change in place.
+
+Validated into a :class:`FrozenFloats` copy, serialised as a plain JSON
+object.
+"""
+
+
+def read_only(values: npt.ArrayLike, /) -> FloatArray:
+    """A read-only ``float64`` copy of ``values``, for answers' arrays.
+
+    Answers are frozen: a caller holding one cannot change the arrays
+    another caller holds, and the inputs are never aliased.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import read_only
+        >>> a = read_only([1, 2])
+        >>> a.flags.writeable
+        False
+        >>> a[0] = 5
+        Traceback (most recent call last):
+        ...
+        ValueError: assignment destination is read-only
+
+    .. versionadded:: 0.2
+    """
+    array = np.array(values, dtype=np.float64)
+    array.flags.writeable = False
+    return array
+
+
+def read_only_indices(values: npt.ArrayLike, /) -> npt.NDArray[np.intp]:
+    """A read-only index array, like :func:`read_only`.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import read_only_indices
+        >>> read_only_indices([0, 1]).flags.writeable
+        False
+
+    .. versionadded:: 0.2
+    """
+    array = np.array(values, dtype=np.intp)
+    array.flags.writeable = False
+    return array
 
 
 # --------------------------------------------------------------------------
@@ -170,11 +313,11 @@ class FittedModel(BaseModel):
     Examples:
         A fit round-trips through JSON:
 
-        >>> from customer_centric.clv import BetaGeoFit, fit_bg_nbd
-        >>> fit = fit_bg_nbd(
-        ...     [0, 1, 2, 0, 5, 1, 0, 3],
-        ...     [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0],
-        ...     [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9])
+        >>> from customer_centric.clv import (
+        ...     BetaGeoFit, fit_bg_nbd, simulate_bg_nbd)
+        >>> sim = simulate_bg_nbd(
+        ...     [39.0] * 500, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7)
+        >>> fit = fit_bg_nbd(sim.frequency, sim.recency, sim.T)
         >>> BetaGeoFit.model_validate_json(fit.model_dump_json()) == fit
         True
         >>> sorted(fit.params) == sorted(fit.parameter_names)
@@ -189,7 +332,7 @@ class FittedModel(BaseModel):
 
     parameter_names: ClassVar[tuple[str, ...]] = ()
 
-    standard_errors: dict[str, float]
+    standard_errors: ReadOnlyFloats
     covariance: tuple[tuple[float, ...], ...]
     log_likelihood: float
     n_customers: float
@@ -214,10 +357,11 @@ class FittedModel(BaseModel):
             raise DataError(msg)
         for name in names:
             value = getattr(self, name)
-            if not (math.isfinite(value) and value > 0):
+            if not (_MIN_PARAMETER <= value <= _MAX_PARAMETER):
                 msg = (
-                    f"parameter {name} must be finite and positive, got "
-                    f"{value!r}"
+                    f"parameter {name} must be finite and between "
+                    f"{_MIN_PARAMETER:.2g} and {_MAX_PARAMETER:.2g} (the "
+                    f"range fits search), got {value!r}"
                 )
                 raise DataError(msg)
         return self
@@ -363,11 +507,7 @@ offending rows: row 1 (recency=nan); drop or fill those rows
 
     .. versionadded:: 0.1
     """
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        msg = f"{name} must be numbers, got {values!r}: {exc}"
-        raise DataError(msg) from exc
+    array = as_floats(values, name=name)
     if array.ndim == 0:
         array = array.reshape(1)
     if array.ndim != 1:
@@ -385,7 +525,39 @@ offending rows: row 1 (recency=nan); drop or fill those rows
         (name, array),
         fix="drop or fill those rows",
     )
+    reject_rows(
+        np.abs(array) > MAX_VALUE,
+        f"{name} must be at most {MAX_VALUE:g} in size (beyond, the models' "
+        "formulas lose all precision)",
+        (name, array),
+        fix="check the data and the time unit",
+    )
     return array
+
+
+def as_floats(values: object, /, *, name: str) -> FloatArray:
+    """``np.asarray(values, float64)``, raising ``DataError`` if it fails.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import as_floats
+        >>> as_floats("soon", name="t")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: t must be numbers, got \
+'soon': could not convert string to float: ...
+
+    .. versionadded:: 0.2
+    """
+    try:
+        raw = np.asarray(values)
+        if raw.dtype.kind == "b":
+            msg = "booleans are not numbers"
+            raise TypeError(msg)  # noqa: TRY301 - reported with the others
+        with np.errstate(over="ignore", invalid="ignore"):
+            return raw.astype(np.float64)
+    except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+        msg = f"{name} must be numbers, got {values!r}: {exc}"
+        raise DataError(msg) from exc
 
 
 def as_non_negative(values: npt.ArrayLike, /, *, name: str) -> FloatArray:
@@ -502,10 +674,10 @@ class RFMArrays:
     .. versionadded:: 0.1
     """
 
-    frequency: FloatArray
-    recency: FloatArray
-    T: FloatArray
-    weights: FloatArray
+    frequency: FloatArray = attrs.field(converter=read_only)
+    recency: FloatArray = attrs.field(converter=read_only)
+    T: FloatArray = attrs.field(converter=read_only)
+    weights: FloatArray = attrs.field(converter=read_only)
 
 
 def validate_rfm(
@@ -606,11 +778,11 @@ class CompressedRFM:
     .. versionadded:: 0.1
     """
 
-    frequency: FloatArray
-    recency: FloatArray
-    T: FloatArray
-    weights: FloatArray
-    inverse: npt.NDArray[np.intp]
+    frequency: FloatArray = attrs.field(converter=read_only)
+    recency: FloatArray = attrs.field(converter=read_only)
+    T: FloatArray = attrs.field(converter=read_only)
+    weights: FloatArray = attrs.field(converter=read_only)
+    inverse: npt.NDArray[np.intp] = attrs.field(converter=read_only_indices)
 
 
 def compress(
@@ -671,6 +843,35 @@ def compress(
 # --------------------------------------------------------------------------
 # Maximum likelihood
 # --------------------------------------------------------------------------
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Boundary:
+    """An edge of the parameter space where a model becomes a simpler one.
+
+    Attributes:
+        direction: For each parameter (in the model's order), +1 if it runs
+            to infinity at this edge, -1 if it runs to 0, 0 if it stays
+            free. Parameters marked together move together, keeping their
+            ratio (e.g. ``r`` and ``alpha`` with the mean rate ``r/alpha``).
+        parameters: The parameters and where they run, for the message,
+            e.g. ``"r and alpha run to infinity together"``.
+        simpler: The simpler model the edge stands for, e.g. ``"no
+            purchase-rate heterogeneity (Poisson purchasing)"``.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import Boundary
+        >>> Boundary(direction=(1, 1), parameters="a and b run to "
+        ...     "infinity together", simpler="one probability").direction
+        (1, 1)
+
+    .. versionadded:: 0.2
+    """
+
+    direction: tuple[int, ...]
+    parameters: str
+    simpler: str
 
 
 @final
@@ -790,6 +991,10 @@ def _bfgs(
     fun: Callable[[FloatArray], tuple[float, FloatArray]],
     x0: FloatArray,
     max_iterations: int,
+    *,
+    target: float = -math.inf,
+    max_evaluations: float = math.inf,
+    min_step: float = _MIN_STEP,
 ) -> _Run:
     """Minimise ``fun`` by BFGS with a backtracking (Armijo) line search.
 
@@ -810,6 +1015,12 @@ def _bfgs(
         if np.linalg.norm(g) < _BFGS_GRADIENT:
             message = "gradient norm below 1e-8"
             break
+        if f <= target:
+            message = "reached the target value"
+            break
+        if evaluations >= max_evaluations:
+            message = "evaluation limit reached"
+            break
         direction = -inverse @ g
         slope = float(direction @ g)
         if slope >= 0:
@@ -817,10 +1028,10 @@ def _bfgs(
             direction = -g
             slope = float(direction @ g)
         x_new, f_new, g_new, step, used = _line_search(
-            fun, x, f, direction, slope
+            fun, x, f, direction, slope, min_step=min_step
         )
         evaluations += used
-        if step < _MIN_STEP and f_new > f:
+        if step < min_step and f_new > f:
             message = "line search could not improve (precision limit)"
             break
         s = x_new - x
@@ -856,6 +1067,8 @@ def _line_search(
     f: float,
     direction: FloatArray,
     slope: float,
+    *,
+    min_step: float,
 ) -> tuple[FloatArray, float, FloatArray, float, int]:
     """Backtrack from a unit step (at most e^5 per parameter) to Armijo.
 
@@ -869,7 +1082,7 @@ def _line_search(
         x_new = np.clip(x + step * direction, -_LOG_BOUND, _LOG_BOUND)
         f_new, g_new = fun(x_new)
         used += 1
-        if f_new <= f + 1e-4 * step * slope or step < _MIN_STEP:
+        if f_new <= f + 1e-4 * step * slope or step < min_step:
             return x_new, f_new, g_new, step, used
         step /= 2
 
@@ -909,10 +1122,9 @@ def _initial_inverse(
     identity).
     """
     hessian = _forward_hessian(lambda u: fun(u)[1], x, g)
-    if not np.isfinite(hessian).all():
-        return None
-    values, vectors = np.linalg.eigh(hessian)
-    if values.min() <= _CURVATURE * max(values.max(), 0.0):
+    finite = bool(np.isfinite(hessian).all())
+    values, vectors = np.linalg.eigh(np.where(finite, hessian, 0.0))
+    if not finite or values.min() <= _CURVATURE * max(values.max(), 0.0):
         return None
     result: FloatArray = (vectors / values) @ vectors.T
     return result
@@ -945,7 +1157,7 @@ def _log_space(
         gradient = np.asarray(gradient, dtype=np.float64)
         if not (math.isfinite(value) and np.isfinite(gradient).all()):
             # Steer the line search back towards moderate parameters.
-            return 1e10, log_theta.copy()
+            return _UNDEFINED, log_theta.copy()
         return -value / n_customers, -gradient * theta / n_customers
 
     return negative_mean
@@ -981,6 +1193,7 @@ def maximize_likelihood(
     n_customers: float,
     model: str,
     max_iterations: int = 500,
+    boundaries: Sequence[Boundary] = (),
 ) -> MaximumLikelihood:
     """Maximise a log-likelihood over positive parameters.
 
@@ -993,7 +1206,16 @@ def maximize_likelihood(
     would move the log-parameters by less than 0.01 and no standard error
     exceeds ten times its parameter (so a parameter drifting to 0 or
     infinity along a flat ridge is caught). One Newton step on the
-    finite-difference Hessian then polishes the optimum. Standard errors
+    finite-difference Hessian then polishes the optimum.
+
+    Then each of the model's ``boundaries`` (edges of the parameter space
+    where it becomes a simpler model) is probed: the log-likelihood is
+    maximised over the other parameters with the edge's parameters moved
+    far out (to e^18 or e^-18) along it, and if that is within 1e-6 per
+    customer of the optimum, the likelihood is flat towards the edge and
+    its supremum lies there, wherever the optimizer stopped. This test
+    does not depend on the optimizer's stopping point: a proper interior
+    maximum is higher than every point far along the edge. Standard errors
     are the square roots of the diagonal of the inverse of the negative
     Hessian (observed information) of the summed log-likelihood.
 
@@ -1005,6 +1227,7 @@ def maximize_likelihood(
         n_customers: The number of customers (sum of weights), to scale.
         model: The model's name, for error messages.
         max_iterations: Iteration limit per start.
+        boundaries: The model's edges to probe.
 
     Returns:
         Estimates, standard errors, covariance, log-likelihood, diagnostics.
@@ -1012,7 +1235,9 @@ def maximize_likelihood(
     Raises:
         ConvergenceError: No start converged, or the optimum is not a
             proper maximum (the Hessian is not negative definite); the
-            message lists every start tried and where it ended.
+            message lists every start tried and where it ended. Or the
+            likelihood is as high at a boundary: the message names its
+            parameters and the simpler model the data support.
 
     Examples:
         See :class:`MaximumLikelihood`.
@@ -1035,10 +1260,18 @@ def maximize_likelihood(
             best = attempt
             break
     tried = "; ".join(a.describe() for a in attempts)
+    _check_boundaries(
+        negative_mean,
+        attempts if best is None else [best],
+        boundaries,
+        names=names,
+        model=model,
+    )
     if best is None or best.hessian is None:
         msg = (
             f"{model} fit did not converge from {len(attempts)} starting "
-            f"value(s) with {_METHOD}: {tried}. The "
+            f"value(s) with {_METHOD}: {tried}."
+            f"{_running_off(attempts, names, boundaries)} The "
             "data may not identify the model (e.g. no repeat purchases, or "
             "too few customers); check the summary or use another model"
         )
@@ -1085,6 +1318,7 @@ def fit_by_maximum_likelihood(
     starts: Sequence[Sequence[float]],
     n_customers: float,
     model: str,
+    boundaries: Sequence[Boundary] = (),
 ) -> _FitT:
     """Maximise ``objective`` over ``fit_class``'s parameters; the fit record.
 
@@ -1104,8 +1338,120 @@ def fit_by_maximum_likelihood(
         starts=starts,
         n_customers=n_customers,
         model=model,
+        boundaries=boundaries,
     )
     return fit_class.model_validate(mle.record_fields())
+
+
+def _running_off(
+    attempts: Sequence[_Attempt],
+    names: tuple[str, ...],
+    boundaries: Sequence[Boundary],
+) -> str:
+    """Name the parameters the best start took beyond e^18 or e^-18.
+
+    And the first of the model's edges that they ran off along, if any.
+    """
+    best = min(attempts, key=lambda a: a.result.fun)
+    log_theta = best.result.x
+    off = [
+        f"{name} to {'infinity' if value > 0 else '0'}"
+        for name, value in zip(names, log_theta, strict=True)
+        if abs(value) > _FAR_LOG
+    ]
+    if not off:
+        return ""
+    along = [
+        b
+        for b in boundaries
+        if all(
+            d * value > _FAR_LOG
+            for d, value in zip(b.direction, log_theta, strict=True)
+            if d != 0
+        )
+    ]
+    edge = (
+        ""
+        if not along
+        else f" where {along[0].parameters}, the simpler model with "
+        f"{along[0].simpler}"
+    )
+    return (
+        " At the best start the parameters ran off the parameter space ("
+        + ", ".join(off)
+        + f"): the likelihood rises towards a degenerate model{edge}."
+    )
+
+
+def _check_boundaries(
+    negative_mean: Callable[[FloatArray], tuple[float, FloatArray]],
+    attempts: Sequence[_Attempt],
+    boundaries: Sequence[Boundary],
+    *,
+    names: tuple[str, ...],
+    model: str,
+) -> None:
+    """Raise ``ConvergenceError`` if the likelihood is as high at an edge.
+
+    Compares the best point the starts reached with the profile
+    likelihood far along each boundary (see :func:`maximize_likelihood`).
+    """
+    finite = [
+        a
+        for a in attempts
+        if a.result.fun < _UNDEFINED
+        and np.abs(a.result.x).max() <= _TRUSTED_LOG
+    ]
+    if not finite:
+        return
+    best = min(finite, key=lambda a: a.result.fun)
+    log_theta = best.result.x
+    # The profile goes no further out than e^18 or its start.
+    box = np.maximum(np.abs(log_theta), _FAR_LOG) + 1e-9
+    for boundary in boundaries:
+        direction = np.asarray(boundary.direction, dtype=np.float64)
+        moved = direction != 0
+        shift = _FAR_LOG - float((direction * log_theta)[moved].max())
+        far = log_theta + shift * direction
+        unit = direction / np.linalg.norm(direction)
+        projector = np.eye(direction.size) - np.outer(unit, unit)
+
+        def profile(
+            v: FloatArray,
+            far: FloatArray = far,
+            projector: FloatArray = projector,
+        ) -> tuple[float, FloatArray]:
+            point = far + projector @ v
+            if (np.abs(point) > box).any():
+                # Beyond e^18 the likelihoods lose precision: stay inside.
+                return _UNDEFINED, projector @ point
+            value, gradient = negative_mean(point)
+            return value, projector @ gradient
+
+        run = _bfgs(
+            profile,
+            np.zeros(direction.size),
+            _PROFILE_ITERATIONS,
+            target=best.result.fun + _BOUNDARY_TOLERANCE,
+            max_evaluations=_PROFILE_EVALUATIONS,
+            min_step=_PROFILE_MIN_STEP,
+        )
+        gain = run.fun - best.result.fun
+        if gain <= _BOUNDARY_TOLERANCE:
+            point = ", ".join(
+                f"{n}={v:.4g}"
+                for n, v in zip(names, np.exp(log_theta), strict=True)
+            )
+            msg = (
+                f"{model} fit did not converge to an interior optimum: the "
+                f"likelihood is as high where {boundary.parameters} (mean "
+                f"log-likelihood per customer {-run.fun:.8g} there, "
+                f"{-best.result.fun:.8g} at the best point found, {point}), "
+                f"so the data support the simpler model with "
+                f"{boundary.simpler}. Fit that model, or use a larger or "
+                "more varied customer base"
+            )
+            raise ConvergenceError(msg)
 
 
 def _check_maximum(
@@ -1227,11 +1573,7 @@ def broadcast_rfm(
     values = (frequency, recency, T, *(v for _, v in extra))
     arrays = []
     for name, value in zip(names, values, strict=True):
-        try:
-            arrays.append(np.asarray(value, dtype=np.float64))
-        except (TypeError, ValueError) as exc:
-            msg = f"{name} must be numbers, got {value!r}: {exc}"
-            raise DataError(msg) from exc
+        arrays.append(as_floats(value, name=name))
     try:
         shaped = np.broadcast_arrays(*arrays)
     except ValueError as exc:
@@ -1303,12 +1645,71 @@ def as_horizon(t: npt.ArrayLike, /, *, name: str = "t") -> FloatArray:
 
     .. versionadded:: 0.1
     """
-    array = np.asarray(t, dtype=np.float64)
+    array = as_floats(t, name=name)
     as_non_negative(array.reshape(-1), name=name)
     return array
 
 
-def given_parameter_fields(params: dict[str, float], /) -> dict[str, object]:
+def real_number(value: object, /, *, name: str) -> float:
+    """``value`` as a ``float`` if it is a real number (maybe NaN or inf).
+
+    Integers too large for a float become infinity, so that the caller's
+    own finiteness check explains them.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not an ``int`` or ``float`` (or is
+            a ``bool``).
+
+    Examples:
+        >>> from customer_centric.clv._fitting import real_number
+        >>> real_number(10**400, name="t")
+        inf
+        >>> real_number("1", name="t")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: t must be a real \
+number, got '1' (str); pass a real number
+
+    .. versionadded:: 0.2
+    """
+    if isinstance(value, bool) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise ArgumentTypeError.for_argument(name, value, "a real number")
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
+
+
+def check_model(model: object, /, *, name: str) -> PurchaseModel:
+    """Return ``model`` if it is a fitted purchase model, else raise.
+
+    Raises:
+        ArgumentTypeError: ``model`` does not implement
+            :class:`PurchaseModel`.
+
+    Examples:
+        >>> from customer_centric.clv._fitting import check_model
+        >>> check_model(None, name="model")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: model must be a \
+fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit), got None \
+(NoneType); pass a fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit)
+
+    .. versionadded:: 0.2
+    """
+    if not isinstance(model, PurchaseModel):
+        raise ArgumentTypeError.for_argument(
+            name,
+            model,
+            "a fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit)",
+        )
+    return model
+
+
+def given_parameter_fields(params: dict[str, object], /) -> dict[str, object]:
     """Record fields for a model built from known parameters, not fitted.
 
     Standard errors and the covariance are NaN, the log-likelihood is NaN,
@@ -1325,7 +1726,7 @@ def given_parameter_fields(params: dict[str, float], /) -> dict[str, object]:
     k = len(params)
     nan = float("nan")
     return {
-        **{name: float(v) for name, v in params.items()},
+        **{name: real_number(v, name=name) for name, v in params.items()},
         "standard_errors": dict.fromkeys(params, nan),
         "covariance": tuple(tuple([nan] * k) for _ in range(k)),
         "log_likelihood": nan,

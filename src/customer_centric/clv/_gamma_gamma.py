@@ -31,11 +31,13 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     _offenders,
     as_counts,
     as_float_array,
+    as_floats,
     as_non_negative,
     check_weights,
     fit_by_maximum_likelihood,
@@ -47,6 +49,18 @@ from customer_centric.exceptions import DataError
 __all__ = ["GammaGammaFit", "fit_gamma_gamma"]
 
 _MODEL: Final = "Gamma-Gamma"
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 1, 1),
+        parameters="q and gamma run to infinity together (q/gamma fixed)",
+        simpler="no spend heterogeneity across customers (one mean spend)",
+    ),
+    Boundary(
+        direction=(1, 0, -1),
+        parameters="p runs to infinity and gamma to 0 (p*gamma fixed)",
+        simpler="no variation in a customer's transaction values",
+    ),
+)
 
 
 class GammaGammaFit(FittedModel):
@@ -166,8 +180,8 @@ def _broadcast_spend(
     frequency: npt.ArrayLike, monetary_value: npt.ArrayLike
 ) -> tuple[FloatArray, FloatArray]:
     try:
-        x_raw = np.asarray(frequency, dtype=np.float64)
-        m_raw = np.asarray(monetary_value, dtype=np.float64)
+        x_raw = as_floats(frequency, name="frequency")
+        m_raw = as_floats(monetary_value, name="monetary_value")
         x_b, m_b = np.broadcast_arrays(x_raw, m_raw)
     except (TypeError, ValueError) as exc:
         msg = (
@@ -325,4 +339,5 @@ monetary_value=0.0); select the customers with frequency > 0 first
         ],
         n_customers=n_customers,
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

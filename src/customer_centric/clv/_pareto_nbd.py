@@ -32,6 +32,7 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     as_horizon,
@@ -48,6 +49,29 @@ from customer_centric.clv._fitting import (
 __all__ = ["ParetoNBDFit", "fit_pareto_nbd"]
 
 _MODEL: Final = "Pareto/NBD"
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 0, 0, 1),
+        parameters="beta runs to infinity (dropout rate to 0)",
+        simpler="no dropout (the NBD model)",
+    ),
+    Boundary(
+        direction=(0, 0, -1, 0),
+        parameters="s runs to 0 (dropout rates to 0)",
+        simpler="no dropout (the NBD model)",
+    ),
+    Boundary(
+        direction=(1, 1, 0, 0),
+        parameters="r and alpha run to infinity together (r/alpha fixed)",
+        simpler="no purchase-rate heterogeneity (Poisson purchasing at one "
+        "rate)",
+    ),
+    Boundary(
+        direction=(0, 0, 1, 1),
+        parameters="s and beta run to infinity together (s/beta fixed)",
+        simpler="no dropout heterogeneity (one dropout rate)",
+    ),
+)
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(8)
 _LOG_WEIGHTS: Final = np.log(_WEIGHTS)
 _PANEL_EDGES: Final = np.concatenate(([0.0], 2.0 ** np.arange(1, 24) - 1))
@@ -536,7 +560,10 @@ def fit_pareto_nbd(
         DataError: The summary breaks a rule (see
             :func:`~customer_centric.clv.validate_rfm`).
         ConvergenceError: The likelihood has no proper maximum on these
-            data.
+            data, or is highest at an edge where the model becomes a
+            simpler one (no heterogeneity in purchase rates or dropout, no
+            dropout); the message names the parameters and the simpler
+            model.
 
     Examples:
         Two thousand customers simulated from the BG/NBD process (a close
@@ -549,16 +576,16 @@ def fit_pareto_nbd(
         >>> fit.diagnostics.converged, fit.n_customers
         (True, 2000.0)
 
-    A small base without purchase-rate heterogeneity has no finite
-    optimum, and says so:
+    A base of identical customers shows no heterogeneity at all: the
+    likelihood is highest at an edge of the parameter space, and the error
+    says which simpler model the data support:
 
-        >>> fit_pareto_nbd(
-        ...     [0, 1, 2, 0, 5, 1, 0, 3],
-        ...     [0, 10.0, 30.4, 0, 35.0, 2.0, 0, 12.0],
-        ...     [38.9, 38.9, 38.9, 30.0, 38.9, 38.9, 20.0, 38.9])
+        >>> fit_pareto_nbd([2] * 100, [30.0] * 100, [39.0] * 100)
         Traceback (most recent call last):
         ...
-        customer_centric.exceptions.ConvergenceError: Pareto/NBD fit ...
+        customer_centric.exceptions.ConvergenceError: Pareto/NBD fit did \
+not converge to an interior optimum: ... so the data support the simpler \
+model with no ...
 
     .. versionadded:: 0.1
     """
@@ -576,4 +603,5 @@ def fit_pareto_nbd(
         ],
         n_customers=float(data.weights.sum()),
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

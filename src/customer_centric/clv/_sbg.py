@@ -30,11 +30,14 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric.clv._fitting import (
+    Boundary,
     FittedModel,
     FloatArray,
     as_counts,
+    as_floats,
     fit_by_maximum_likelihood,
     given_parameter_fields,
+    real_number,
     reject_rows,
 )
 from customer_centric.exceptions import DataError, InvariantError
@@ -47,13 +50,33 @@ __all__ = [
 ]
 
 _MODEL: Final = "shifted-beta-geometric"
+_MAX_DISCOUNT_RATE: Final = 1e6
+_BOUNDARIES: Final = (
+    Boundary(
+        direction=(0, 1),
+        parameters="beta runs to infinity (churn probability to 0)",
+        simpler="no churn",
+    ),
+    Boundary(
+        direction=(-1, 0),
+        parameters="alpha runs to 0 (churn probability to 0)",
+        simpler="no churn",
+    ),
+    Boundary(
+        direction=(1, 1),
+        parameters="alpha and beta run to infinity together "
+        "(alpha/(alpha+beta) fixed)",
+        simpler="no churn heterogeneity (one churn probability, the "
+        "geometric model)",
+    ),
+)
 _SERIES_BLOCK: Final = 4096
 _MAX_SERIES_TERMS: Final = 4_000_000
 """Cap on the terms of the 2F1 series (enough for d >= 1e-5)."""
 
 
 def _periods(t: npt.ArrayLike, *, name: str, minimum: int) -> FloatArray:
-    array = np.asarray(t, dtype=np.float64)
+    array = as_floats(t, name=name)
     flat = as_counts(array.reshape(-1), name=name)
     reject_rows(flat < minimum, f"{name} must be >= {minimum}", (name, flat))
     return array
@@ -323,13 +346,16 @@ def check_discount_rate(discount_rate: float, /, *, per: str) -> float:
         Traceback (most recent call last):
         ...
         customer_centric.exceptions.InvariantError: discount_rate must be \
-a finite number > 0 per period, got -0.1; e.g. 0.1 for 10 %
+a finite number > 0 and at most 1e+06 per period, got -0.1; e.g. 0.1 for \
+10 %
 
     .. versionadded:: 0.1
     """
-    if not (np.isfinite(discount_rate) and discount_rate > 0):
+    discount_rate = real_number(discount_rate, name="discount_rate")
+    if not (0 < discount_rate <= _MAX_DISCOUNT_RATE):
         msg = (
-            f"discount_rate must be a finite number > 0 per {per}, got "
+            "discount_rate must be a finite number > 0 and at most "
+            f"{_MAX_DISCOUNT_RATE:g} per {per}, got "
             f"{discount_rate!r}; e.g. 0.1 for 10 %"
         )
         raise InvariantError(msg)
@@ -439,4 +465,5 @@ increase (a cohort only loses customers); offending periods: row 2 \
         starts=[(1.0, 1.0), (0.5, 2.0), (2.0, 0.5), (0.1, 0.1)],
         n_customers=float(counts[0]),
         model=_MODEL,
+        boundaries=_BOUNDARIES,
     )

@@ -10,7 +10,6 @@ as their distinct purchase histories.
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 from typing import final
 
@@ -23,9 +22,13 @@ from customer_centric.clv._clv import (
     customer_lifetime_value,
 )
 from customer_centric.clv._fitting import (
+    MAX_VALUE,
     FloatArray,
     PurchaseModel,
+    check_model,
     compress,
+    read_only,
+    real_number,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.exceptions import DataError
@@ -57,8 +60,8 @@ class CustomerScores:
     .. versionadded:: 0.1
     """
 
-    expected_purchases: FloatArray
-    probability_alive: FloatArray
+    expected_purchases: FloatArray = attrs.field(converter=read_only)
+    probability_alive: FloatArray = attrs.field(converter=read_only)
     lifetime_value: CustomerLifetimeValue | None
     horizon: float
     unique_rows: int
@@ -140,8 +143,13 @@ def score_customers(
 
     .. versionadded:: 0.1
     """
-    if not (math.isfinite(horizon) and horizon > 0):
-        msg = f"horizon must be finite and > 0, got {horizon!r}"
+    check_model(model, name="model")
+    horizon = real_number(horizon, name="horizon")
+    if not (0 < horizon <= MAX_VALUE):
+        msg = (
+            f"horizon must be finite and > 0 (at most {MAX_VALUE:g}), got "
+            f"{horizon!r}"
+        )
         raise DataError(msg)
     rows = compress(frequency, recency, T)
     x, t_x, big_t = rows.frequency, rows.recency, rows.T

@@ -13,10 +13,12 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_centric.clv._fitting import (
+    MAX_VALUE,
     RFMArrays,
     as_non_negative,
+    real_number,
 )
-from customer_centric.exceptions import DataError
+from customer_centric.exceptions import ArgumentTypeError, DataError
 
 __all__ = ["simulate_bg_nbd"]
 
@@ -73,14 +75,21 @@ def simulate_bg_nbd(
     .. versionadded:: 0.1
     """
     for name, value in (("r", r), ("alpha", alpha), ("a", a), ("b", b)):
-        if not (np.isfinite(value) and value > 0):
+        if not (0 < real_number(value, name=name) <= MAX_VALUE):
             msg = f"{name} must be finite and > 0, got {value!r}"
             raise DataError(msg)
     if resolution is not None and not (
-        np.isfinite(resolution) and resolution > 0
+        0 < real_number(resolution, name="resolution") <= MAX_VALUE
     ):
         msg = f"resolution must be > 0 or None, got {resolution!r}"
         raise DataError(msg)
+    seed_given: object = seed
+    if not isinstance(seed_given, int | np.random.Generator) or isinstance(
+        seed_given, bool
+    ):
+        raise ArgumentTypeError.for_argument(
+            "seed", seed, "an int or a numpy.random.Generator"
+        )
     big_t = as_non_negative(T, name="T")
     rng = np.random.default_rng(seed)
     n = big_t.size

@@ -15,14 +15,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Final, TypeAlias, cast
+from typing import Any, Final, TypeAlias, cast, get_args
 
 import narwhals as nw
 from narwhals.dependencies import is_pandas_like_dataframe
 from narwhals.typing import IntoFrameT
 
+from customer_centric._checks import check_choice, check_instance
 from customer_centric._transactions import OnLate, TimeUnit, days_per_unit
-from customer_centric.exceptions import DataError
+from customer_centric.exceptions import ArgumentTypeError, DataError
 
 __all__ = ["compress_rfm", "rfm_calibration_holdout", "rfm_summary"]
 
@@ -35,13 +36,45 @@ _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _LEAP_DAYS_BEFORE_1970: Final = 1969 // 4 - 1969 // 100 + 1969 // 400
 
 
-def _day_number(value: date, /) -> int:
-    day = value.date() if isinstance(value, datetime) else value
+def _day_number(value: object, /, *, name: str) -> int:
+    checked = check_instance(value, date, name=name, what="a date")
+    day = checked.date() if isinstance(checked, datetime) else checked
     return day.toordinal() - _EPOCH_ORDINAL
 
 
 def _from_native(frame: object) -> object:
-    return nw.from_native(frame)  # type: ignore[call-overload]
+    try:
+        return nw.from_native(frame)  # type: ignore[call-overload]
+    except TypeError:
+        raise ArgumentTypeError.for_argument(
+            "frame",
+            frame,
+            "a dataframe (pandas, polars, pyarrow, DuckDB, Spark, ...)",
+        ) from None
+
+
+def _unit_days(time_unit: object) -> float:
+    if not isinstance(time_unit, str | timedelta):
+        raise ArgumentTypeError.for_argument(
+            "time_unit",
+            time_unit,
+            "one of 'D', 'W', 'M', 'Q', 'Y' or a datetime.timedelta",
+        )
+    return days_per_unit(cast("TimeUnit | timedelta", time_unit))
+
+
+def _check_names(**names: object) -> None:
+    """Column names and formats must be ``str``.
+
+    ``None`` passes where a name is optional, which the caller marks with a
+    trailing underscore.
+    """
+    for name, value in names.items():
+        if name.endswith("_") and value is None:
+            continue
+        check_instance(
+            value, str, name=name.rstrip("_"), what="a str (a column name)"
+        )
 
 
 def _to_lazy(frame: object) -> _Lazy:
@@ -299,6 +332,13 @@ def _checked_days(
     on_late: OnLate,
 ) -> _Lazy:
     """Normalise and check every row; keep purchase days up to ``end``."""
+    on_late = check_choice(on_late, get_args(OnLate), name="on_late")
+    _check_names(
+        customer_id_col=customer_id_col,
+        datetime_col=datetime_col,
+        monetary_value_col_=monetary_value_col,
+        datetime_format_=datetime_format,
+    )
     has_amount = monetary_value_col is not None
     rows = _normalised(
         _to_lazy(frame),
@@ -403,8 +443,8 @@ def rfm_summary(
 
     .. versionadded:: 0.1
     """
-    unit_days = days_per_unit(time_unit)
-    end = _day_number(observation_end)
+    unit_days = _unit_days(time_unit)
+    end = _day_number(observation_end, name="observation_end")
     has_amount = monetary_value_col is not None
     days = _checked_days(
         frame,
@@ -486,9 +526,9 @@ def rfm_calibration_holdout(
 
     .. versionadded:: 0.1
     """
-    unit_days = days_per_unit(time_unit)
-    cut = _day_number(calibration_end)
-    end = _day_number(observation_end)
+    unit_days = _unit_days(time_unit)
+    cut = _day_number(calibration_end, name="calibration_end")
+    end = _day_number(observation_end, name="observation_end")
     if cut >= end:
         msg = (
             f"calibration_end {calibration_end.isoformat()} must come "
@@ -589,7 +629,15 @@ def compress_rfm(
 
     .. versionadded:: 0.1
     """
+    if isinstance(columns, str) or not isinstance(columns, Sequence):
+        raise ArgumentTypeError.for_argument(
+            "columns", columns, "a sequence of column names"
+        )
     keys = list(columns)
+    _check_names(
+        weights_col=weights_col,
+        **{f"columns[{i}]": key for i, key in enumerate(keys)},
+    )
     if weights_col in keys:
         msg = (
             f"weights_col {weights_col!r} is one of the columns {keys!r}; "

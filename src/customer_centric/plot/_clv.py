@@ -22,7 +22,11 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import numpy.typing as npt
 
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,6 +47,9 @@ __all__ = [
     "plot_probability_alive_matrix",
 ]
 
+_MAX_GRID: Final = 10_000
+"""Largest number of rows or columns of a matrix figure."""
+_MAX_TIME: Final = 1e12
 _DEFAULT_MAX_FREQUENCY: Final = 7
 """FHL (2005), Figure 2 groups 7 or more repeat transactions in one bar."""
 
@@ -55,14 +62,67 @@ def _new_axes() -> Axes:
 
 
 def _count(value: int, *, name: str) -> int:
-    msg = f"{name} must be a whole number >= 1, got {value!r}"
+    msg = (
+        f"{name} must be a whole number >= 1 and at most {_MAX_GRID}, got "
+        f"{value!r}"
+    )
+    if isinstance(value, bool):
+        raise InvariantError(msg)
     try:
         count = operator.index(value)
     except TypeError as exc:
         raise InvariantError(msg) from exc
-    if count < 1:
+    if not 1 <= count <= _MAX_GRID:
         raise InvariantError(msg)
     return count
+
+
+def _time(value: object, *, name: str, limit: float) -> float:
+    """A finite time > 0 and at most ``limit``, as a float."""
+    if isinstance(value, bool) or not isinstance(
+        value, int | float | np.integer | np.floating
+    ):
+        raise ArgumentTypeError.for_argument(name, value, "a real number")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = np.inf
+    if not (np.isfinite(number) and 0 < number <= limit):
+        msg = f"{name} must be a finite time > 0 and at most {limit:g}, got "
+        msg += f"{value!r}"
+        raise InvariantError(msg)
+    return number
+
+
+def _checked_model(model: object) -> PurchaseModel:
+    from customer_centric.clv._fitting import check_model  # noqa: PLC0415
+
+    return check_model(model, name="model")
+
+
+def _axes(ax: object) -> Axes:
+    """The given axes, or a new figure's."""
+    if ax is None:
+        return _new_axes()
+    from matplotlib.axes import Axes  # noqa: PLC0415
+
+    if not isinstance(ax, Axes):
+        raise ArgumentTypeError.for_argument(
+            "ax", ax, "a matplotlib Axes or None"
+        )
+    return ax
+
+
+def _colormap(cmap: object) -> str:
+    import matplotlib as mpl  # noqa: PLC0415
+
+    if not isinstance(cmap, str) or cmap not in mpl.colormaps:
+        msg = (
+            f"cmap must be the name of a matplotlib colormap, got {cmap!r}; "
+            "e.g. 'viridis'"
+        )
+        raise InvariantError(msg)
+    return cmap
 
 
 def _grid(
@@ -72,9 +132,7 @@ def _grid(
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     """Frequency (rows) by recency (columns) histories at time ``T``."""
     _count(max_frequency, name="max_frequency")
-    if not (np.isfinite(T) and T > 0):
-        msg = f"T must be a finite time > 0, got {T!r}"
-        raise InvariantError(msg)
+    T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     # Imported here: the figures need the [stats] extra only once a model
     # exists, and ``customer_centric.plot`` must import without it.
     from customer_centric.clv._bg_bb import (  # noqa: PLC0415
@@ -106,13 +164,14 @@ def _matrix_image(
     cmap: str,
 ) -> Axes:
     """Draw ``predict(x, t_x, T)`` over the grid of :func:`_grid`."""
+    model = _checked_model(model)
+    cmap = _colormap(cmap)
     x, t_x, valid = _grid(model, T, max_frequency)
     values = np.full(x.shape, np.nan)
     values[valid] = predict(
         x[valid], t_x[valid], np.full(int(valid.sum()), float(T))
     )
-    if ax is None:
-        ax = _new_axes()
+    ax = _axes(ax)
     matrix = np.ma.masked_array(values, mask=~valid)
     image = ax.imshow(
         matrix,
@@ -174,6 +233,8 @@ def plot_probability_alive_matrix(
 
     .. versionadded:: 0.1
     """
+    model = _checked_model(model)
+    T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     return _matrix_image(
         model,
         T,
@@ -233,15 +294,18 @@ def plot_frequency_recency_matrix(
 
     .. versionadded:: 0.1
     """
+    model = _checked_model(model)
+    T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
+    horizon = _time(t, name="t", limit=_MAX_TIME)
     return _matrix_image(
         model,
         T,
         max_frequency,
         lambda x, t_x, big_t: model.conditional_expected_purchases(
-            t, x, t_x, big_t
+            horizon, x, t_x, big_t
         ),
         ax=ax,
-        title=f"Expected purchases in the next {t:g}, at T = {T:g}",
+        title=f"Expected purchases in the next {horizon:g}, at T = {T:g}",
         label="expected purchases",
         cmap=cmap,
     )
@@ -294,14 +358,29 @@ def plot_period_transactions(
 
     .. versionadded:: 0.1
     """
+    from customer_centric.clv import (  # noqa: PLC0415
+        BetaGeoBetaBinomFit,
+        BetaGeoFit,
+    )
     from customer_centric.clv._fitting import (  # noqa: PLC0415
         as_counts,
         as_non_negative,
     )
 
+    if not isinstance(model, BetaGeoFit | BetaGeoBetaBinomFit):
+        raise ArgumentTypeError.for_argument(
+            "model", model, "a BetaGeoFit or a BetaGeoBetaBinomFit"
+        )
     _count(max_frequency, name="max_frequency")
     x = as_counts(frequency, name="frequency")
-    big_t = as_non_negative(np.broadcast_to(T, x.shape), name="T")
+    big_t = as_non_negative(T, name="T")
+    if big_t.size not in {1, x.size}:
+        msg = (
+            f"T has {big_t.size} values but there are {x.size} customers; "
+            "pass one T per customer or one for all"
+        )
+        raise DataError(msg)
+    big_t = np.broadcast_to(big_t, x.shape)
     bins = np.arange(max_frequency + 1)
     actual = np.bincount(
         np.minimum(x, max_frequency).astype(np.intp),
@@ -314,8 +393,7 @@ def plot_period_transactions(
     expected = np.empty(max_frequency + 1)
     expected[:-1] = probabilities @ counts
     expected[-1] = x.size - expected[:-1].sum()
-    if ax is None:
-        ax = _new_axes()
+    ax = _axes(ax)
     width = 0.4
     ax.bar(bins - width / 2, actual, width=width, label="Actual")
     ax.bar(bins + width / 2, expected, width=width, label="Model")
@@ -385,16 +463,25 @@ def plot_cumulative_transactions(
     """
     from customer_centric.clv._fitting import (  # noqa: PLC0415
         as_float_array,
+        as_floats,
         reject_rows,
     )
 
+    model = _checked_model(model)
+    end = (
+        None
+        if calibration_end is None
+        else _time(calibration_end, name="calibration_end", limit=_MAX_TIME)
+    )
     births = as_float_array(birth_times, name="birth_times")
     grid = as_float_array(times, name="times")
     bad = np.zeros(grid.size, dtype=np.bool_)
     bad[1:] = grid[1:] <= grid[:-1]
     reject_rows(bad, "times must be strictly increasing", ("times", grid))
     repeats = np.sort(
-        np.asarray(repeat_transaction_times, dtype=np.float64).reshape(-1)
+        as_floats(
+            repeat_transaction_times, name="repeat_transaction_times"
+        ).reshape(-1)
     )
     if not np.isfinite(repeats).all():
         msg = "repeat_transaction_times must be finite"
@@ -405,12 +492,11 @@ def plot_cumulative_transactions(
     for k, tau in enumerate(grid):
         age = np.maximum(tau - born, 0.0)
         expected[k] = float(counts @ model.expected_purchases(age))
-    if ax is None:
-        ax = _new_axes()
+    ax = _axes(ax)
     ax.plot(grid, actual, label="Actual")
     ax.plot(grid, expected, linestyle="--", label="Model")
-    if calibration_end is not None:
-        ax.axvline(calibration_end, color="grey", linestyle=":")
+    if end is not None:
+        ax.axvline(end, color="grey", linestyle=":")
     ax.set_xlabel("time")
     ax.set_ylabel("cumulative repeat transactions")
     ax.set_title("Tracking cumulative repeat transactions")

@@ -1,0 +1,199 @@
+"""Fits whose likelihood is highest at an edge of the parameter space.
+
+Every base here has its supremum on a boundary by construction: a base of
+identical customers is fitted best by a point mass (no heterogeneity), and
+customers who buy right up to the end of observation, or a cohort that
+never churns, show no dropout. The error must name the edge and the
+simpler model, whichever start the optimizer takes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pytest
+from scipy import special
+
+from customer_centric.clv import (
+    ParetoNBDFit,
+    compress,
+    fit_bg_bb,
+    fit_bg_nbd,
+    fit_pareto_nbd,
+    fit_shifted_beta_geometric,
+)
+from customer_centric.clv._bg_nbd import _BOUNDARIES as BG_NBD_EDGES
+from customer_centric.clv._bg_nbd import _Likelihood as BgNbdLikelihood
+from customer_centric.clv._fitting import (
+    Boundary,
+    FloatArray,
+    Objective,
+    maximize_likelihood,
+)
+from customer_centric.clv._pareto_nbd import _BOUNDARIES as PARETO_EDGES
+from customer_centric.clv._pareto_nbd import _Likelihood as ParetoLikelihood
+from customer_centric.exceptions import ConvergenceError
+
+_SAME = ([2] * 200, [30.0] * 200, [39.0] * 200)
+
+
+@pytest.mark.parametrize(
+    ("fit", "args", "model", "simpler"),
+    [
+        (fit_bg_nbd, _SAME, "BG/NBD", "no dropout|no .*heterogeneity"),
+        (fit_pareto_nbd, _SAME, "Pareto/NBD", "no dropout|no .*heterogeneity"),
+        (
+            fit_bg_nbd,
+            ([10] * 50, [39.0] * 50, [39.0] * 50),
+            "BG/NBD",
+            "no dropout|no .*heterogeneity",
+        ),
+        (
+            fit_bg_bb,
+            ([3] * 50, [5] * 50, [6] * 50),
+            "BG/BB",
+            "no dropout|no .*heterogeneity",
+        ),
+        (
+            fit_shifted_beta_geometric,
+            ([100, 100, 100, 100],),
+            "shifted-beta-geometric",
+            "no churn",
+        ),
+    ],
+    ids=[
+        "bg-nbd-identical",
+        "pareto-identical",
+        "bg-nbd-buys-to-the-end",
+        "bg-bb-identical",
+        "sbg-no-churn",
+    ],
+)
+def test_boundary_optimum_names_the_simpler_model(
+    fit: Callable[..., object],
+    args: tuple[list[float], ...],
+    model: str,
+    simpler: str,
+) -> None:
+    """An optimum on an edge raises ConvergenceError naming the edge."""
+    with pytest.raises(ConvergenceError) as info:
+        fit(*args)
+    message = str(info.value)
+    assert message.startswith(
+        f"{model} fit did not converge to an interior optimum"
+    )
+    assert re.search(f"simpler model with ({simpler})", message), message
+
+
+def _likelihood(kind: str) -> tuple[Objective, Sequence[Boundary]]:
+    data = compress(*_SAME)
+    columns = (data.frequency, data.recency, data.T, data.weights)
+    if kind == "bg-nbd":
+        return BgNbdLikelihood(*columns), BG_NBD_EDGES
+    return ParetoLikelihood(*columns), PARETO_EDGES
+
+
+@pytest.mark.parametrize("kind", ["bg-nbd", "pareto"])
+@pytest.mark.parametrize(
+    "start",
+    [
+        (1.0, 1.0, 1.0, 1.0),
+        (0.1, 2.0, 0.5, 5.0),
+        (5.0, 100.0, 2.0, 0.5),
+        (50.0, 1000.0, 1.0, 30.0),
+    ],
+    ids=["unit", "small-r", "large-r", "far-out"],
+)
+def test_boundary_is_found_from_every_start(
+    kind: str, start: tuple[float, ...]
+) -> None:
+    """Wherever the optimizer stops, the edge is recognised the same way."""
+    objective, boundaries = _likelihood(kind)
+    names = (
+        ("r", "alpha", "a", "b")
+        if kind == "bg-nbd"
+        else ParetoNBDFit.parameter_names
+    )
+    with pytest.raises(
+        ConvergenceError,
+        match=r"(interior optimum|degenerate model where).* the simpler "
+        "model with no",
+    ):
+        maximize_likelihood(
+            objective,
+            names=names,
+            starts=[start],
+            n_customers=200.0,
+            model=kind,
+            boundaries=boundaries,
+        )
+
+
+def _nbd(counts: FloatArray) -> Objective:
+    """The NBD (gamma-Poisson) log-likelihood of counts in unit time."""
+
+    def loglik(theta: FloatArray) -> tuple[float, FloatArray]:
+        r, alpha = theta
+        log_p = np.log(alpha / (alpha + 1))
+        value = (
+            special.gammaln(r + counts)
+            - special.gammaln(r)
+            + r * log_p
+            - counts * np.log(alpha + 1)
+        ).sum()
+        gradient = np.array(
+            [
+                (
+                    special.digamma(r + counts) - special.digamma(r) + log_p
+                ).sum(),
+                (r / alpha - (r + counts) / (alpha + 1)).sum(),
+            ]
+        )
+        return float(value), gradient
+
+    return loglik
+
+
+_RATE_EDGE = Boundary(
+    direction=(1, 1), parameters="r and alpha run off", simpler="Poisson"
+)
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[2.0] * 40, [1.0, 2.0, 3.0] * 20],
+    ids=["equal-counts", "under-dispersed"],
+)
+def test_poisson_counts_put_the_nbd_on_its_edge(counts: list[float]) -> None:
+    """Counts no more spread than Poisson have no gamma heterogeneity."""
+    with pytest.raises(
+        ConvergenceError,
+        match=r"as high where r and alpha run off .* model with Poisson",
+    ):
+        maximize_likelihood(
+            _nbd(np.array(counts)),
+            names=("r", "alpha"),
+            starts=[(1.0, 1.0), (10.0, 5.0)],
+            n_customers=float(len(counts)),
+            model="NBD",
+            boundaries=[_RATE_EDGE],
+        )
+
+
+def test_overdispersed_counts_fit_the_nbd_inside() -> None:
+    """Counts more spread than Poisson give an interior NBD optimum."""
+    counts = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 2.0, 4.0, 8.0] * 10)
+    mle = maximize_likelihood(
+        _nbd(counts),
+        names=("r", "alpha"),
+        starts=[(1.0, 1.0)],
+        n_customers=float(counts.size),
+        model="NBD",
+        boundaries=[_RATE_EDGE],
+    )
+    # The mean of the NBD, r / alpha, is the sample mean at the optimum.
+    assert mle.parameters["r"] / mle.parameters["alpha"] == pytest.approx(
+        counts.mean(), rel=1e-5
+    )

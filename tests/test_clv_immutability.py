@@ -1,0 +1,157 @@
+"""Fits and answers are frozen all the way down.
+
+A fit's standard errors and a scoring result's arrays are shared by every
+caller holding them: none of them may change what another sees.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from customer_centric.clv import (
+    BetaGeoFit,
+    GammaGammaFit,
+    compress,
+    customer_lifetime_value,
+    fit_bg_nbd,
+    score_customers,
+    simulate_bg_nbd,
+    validate_rfm,
+)
+from customer_centric.clv._fitting import FrozenFloats
+
+BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+GG = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
+
+
+def _fit() -> BetaGeoFit:
+    sim = simulate_bg_nbd(
+        [39.0] * 300, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=3
+    )
+    return fit_bg_nbd(sim.frequency, sim.recency, sim.T)
+
+
+@pytest.fixture(scope="module")
+def fit() -> BetaGeoFit:
+    """A BG/NBD fit on a simulated base."""
+    return _fit()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda se: se.__setitem__("r", 0.0),
+        lambda se: se.__delitem__("r"),
+        lambda se: se.update(r=0.0),
+        lambda se: se.pop("r"),
+        lambda se: se.popitem(),
+        lambda se: se.setdefault("x", 1.0),
+        lambda se: se.clear(),
+        lambda se: se.__ior__({"r": 0.0}),
+    ],
+    ids=[
+        "set",
+        "delete",
+        "update",
+        "pop",
+        "popitem",
+        "setdefault",
+        "clear",
+        "in-place-or",
+    ],
+)
+def test_standard_errors_cannot_be_changed_in_place(
+    fit: BetaGeoFit, change: Callable[[dict[str, float]], object]
+) -> None:
+    """Every way of changing a fit's standard errors in place is refused."""
+    before = dict(fit.standard_errors)
+    with pytest.raises(TypeError, match="read-only"):
+        change(fit.standard_errors)
+    assert fit.standard_errors == before
+
+
+def test_frozen_fit_round_trips_copies_and_pickles(fit: BetaGeoFit) -> None:
+    """JSON, copies and pickles keep the values and stay read-only."""
+    again = BetaGeoFit.model_validate_json(fit.model_dump_json())
+    assert again == fit
+    assert isinstance(again.standard_errors, FrozenFloats)
+    for other in (copy.deepcopy(fit), pickle.loads(pickle.dumps(fit))):  # noqa: S301
+        assert other == fit
+        assert isinstance(other.standard_errors, FrozenFloats)
+    assert type(fit.model_dump()["standard_errors"]) is dict
+
+
+def test_record_validation_copies_the_callers_dict(fit: BetaGeoFit) -> None:
+    """A record built from a caller's dict does not see later changes."""
+    fields = fit.model_dump()
+    errors = dict(fit.standard_errors)
+    fields["standard_errors"] = errors
+    rebuilt = BetaGeoFit.model_validate(fields)
+    errors["r"] = -1.0
+    assert rebuilt.standard_errors["r"] == fit.standard_errors["r"]
+
+
+def _arrays() -> dict[str, np.ndarray]:
+    x, t_x, big_t = [2.0, 0.0, 5.0], [30.0, 0.0, 35.0], [39.0, 39.0, 39.0]
+    scores = score_customers(
+        BG,
+        x,
+        t_x,
+        big_t,
+        horizon=52,
+        time_unit="W",
+        spend=GG,
+        monetary_value=[20.0, 0.0, 35.0],
+        discount_rate=0.01,
+    )
+    value = customer_lifetime_value(
+        BG,
+        x,
+        t_x,
+        big_t,
+        spend=GG,
+        monetary_value=[20.0, 0.0, 35.0],
+        time_unit="W",
+        horizon_months=12,
+        discount_rate=0.01,
+        discount_rate_period="M",
+    )
+    data = validate_rfm(x, t_x, big_t)
+    compressed = compress(x, t_x, big_t)
+    assert scores.lifetime_value is not None
+    return {
+        "scores.expected_purchases": scores.expected_purchases,
+        "scores.probability_alive": scores.probability_alive,
+        "scores.lifetime_value.value": scores.lifetime_value.value,
+        "clv.value": value.value,
+        "clv.expected_spend": value.expected_spend,
+        "clv.discounted_purchases": value.discounted_purchases,
+        "clv.expected_purchases": value.expected_purchases,
+        "rfm.frequency": data.frequency,
+        "rfm.weights": data.weights,
+        "compressed.T": compressed.T,
+        "compressed.inverse": compressed.inverse,
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_arrays()))
+def test_answer_arrays_are_read_only(name: str) -> None:
+    """No caller can write into an array an answer holds."""
+    array = _arrays()[name]
+    assert not array.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        array[0] = 0
+
+
+def test_answers_do_not_alias_the_inputs() -> None:
+    """Validating a summary copies it: the caller's array stays writable."""
+    x = np.array([1.0, 0.0])
+    data = validate_rfm(x, [2.0, 0.0], [5.0, 3.0])
+    x[0] = 7.0
+    assert data.frequency.tolist() == [1.0, 0.0]
+    assert x.flags.writeable
