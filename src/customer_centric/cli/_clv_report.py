@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 import customer_centric as cc
 from customer_centric import clv
@@ -276,8 +277,8 @@ def top_table(result: ClvResult, /, *, limit: int) -> Table:
         table.add_column("CLV", justify="right")
     summary = result.summary
     for i in (int(j) for j in order):
-        row = [
-            summary.customer_ids[i],
+        row: list[str | Text] = [
+            Text(summary.customer_ids[i]),
             str(summary.frequency[i]),
             f"{summary.recency[i]:.2f}",
             f"{summary.T[i]:.2f}",

@@ -25,8 +25,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 import customer_centric as cc
+from customer_centric.cli._files import NotUtf8Error, decode
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 _BAR_WIDTH: Final = 20
 _PROGRESS_EVERY: Final = 2_000
 _AT_RISK: Final = ("intensive_care", "potential_divorce")
+_SHOWN_INPUT: Final = 60
 
 
 @final
@@ -71,12 +74,25 @@ class Replayed:
     refused: tuple[BadLine, ...]
 
 
+def _shown_input(value: object, /) -> str:
+    """`` (got VALUE)`` for a scalar input; nothing for objects and lists."""
+    if isinstance(value, Mapping | list | tuple):
+        return ""
+    text = repr(value)
+    if len(text) > _SHOWN_INPUT:
+        text = text[: _SHOWN_INPUT - 3] + "..."
+    return f" (got {text})"
+
+
 def describe_validation_error(error: ValidationError, /) -> str:
-    """One line per problem: the field and pydantic's message."""
+    """One part per problem: the field, pydantic's message and the value."""
     parts = []
     for item in error.errors(include_url=False):
         where = ".".join(str(p) for p in item["loc"])
-        parts.append(f"{where}: {item['msg']}" if where else item["msg"])
+        problem = item["msg"]
+        if item["type"] != "json_invalid":
+            problem += _shown_input(item["input"])
+        parts.append(f"{where}: {problem}" if where else problem)
     return "; ".join(parts)
 
 
@@ -96,7 +112,10 @@ def progress_bar(console: Console) -> Progress:
 def parse_lines(
     lines: Sequence[str | bytes], /, *, console: Console
 ) -> ParsedEvents:
-    """Parse JSON Lines events; blank lines are skipped, bad ones kept."""
+    """Parse JSON Lines events; blank lines are skipped, bad ones kept.
+
+    Lines are numbered from 1 in the order given; bytes must be UTF-8.
+    """
     events: list[Event] = []
     numbers: list[int] = []
     bad: list[BadLine] = []
@@ -108,7 +127,11 @@ def parse_lines(
             if not line.strip():
                 continue
             try:
-                events.append(cc.parse_event(line))
+                text = decode(line) if isinstance(line, bytes) else line
+                events.append(cc.parse_event(text))
+            except NotUtf8Error as exc:
+                bad.append(BadLine(line=number, problem=str(exc)))
+                continue
             except ValidationError as exc:
                 bad.append(
                     BadLine(
@@ -314,7 +337,7 @@ def at_risk_tables(
     for (stage, reason), count in sorted(
         reasons.items(), key=lambda item: (item[0][0].rank, -item[1])
     ):
-        summary.add_row(stage.info.label_en, reason, f"{count:,}")
+        summary.add_row(stage.info.label_en, Text(reason), f"{count:,}")
     as_of = _as_of(r.state for r in replays.values())
     listings: list[Table] = []
     for value in _AT_RISK:
@@ -354,12 +377,12 @@ def at_risk_tables(
             )
             kind = types.get(state.customer_id)
             listing.add_row(
-                state.customer_id,
+                Text(state.customer_id),
                 kind.value if kind is not None else "-",
                 state.loyalty.value,
                 "-" if days is None else str(days),
-                reason_of(replay),
-                actions_of(state),
+                Text(reason_of(replay)),
+                Text(actions_of(state)),
             )
         listings.append(listing)
     return summary, listings
@@ -411,6 +434,7 @@ def report_bad_lines(
         console.print(
             f"{source}:{item.line}: {item.problem}",
             markup=False,
+            emoji=False,
             highlight=False,
             soft_wrap=True,
         )

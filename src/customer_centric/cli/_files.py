@@ -1,0 +1,85 @@
+"""Reading users' files and writing to their terminal safely (internal).
+
+Shared by every command: the consoles print user text as it is (no rich
+markup, no ``:emoji:`` codes), a file is split into the lines an editor or
+``grep -n`` numbers (at line feeds only; a carriage return before one is
+dropped, a UTF-8 byte-order mark at the start is dropped), and a line that
+is not UTF-8 becomes a problem to report with its number, not a crash.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import click
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+BOM: Final = b"\xef\xbb\xbf"
+
+
+class NotUtf8Error(ValueError):
+    """A line or cell that is not UTF-8 text (internal; reported by line)."""
+
+    @classmethod
+    def for_bytes(
+        cls, data: bytes, error: UnicodeDecodeError, /
+    ) -> NotUtf8Error:
+        """The message for ``data``, which ``error`` could not decode."""
+        byte = data[error.start]
+        shown = data[max(0, error.start - 20) : error.start + 20]
+        return cls(
+            f"not UTF-8 text: byte 0x{byte:02x} at column {error.start + 1} "
+            f"in {shown!r}; save the file as UTF-8 (for example re-encode it "
+            "from Latin-1 or Windows-1252)"
+        )
+
+
+def consoles() -> tuple[Console, Console]:
+    """Standard output and standard error, without emoji codes.
+
+    Markup stays on for the commands' own emphasis; user text is passed as
+    :class:`rich.text.Text` or escaped, so it is shown as written.
+    """
+    return (
+        Console(highlight=False, emoji=False),
+        Console(stderr=True, highlight=False, emoji=False),
+    )
+
+
+def read_bytes(path: Path, /) -> bytes:
+    """The contents of ``path``, or a clear error if it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read {path}: {exc.strerror or exc}"
+        raise click.ClickException(msg) from exc
+
+
+def split_lines(data: bytes, /) -> list[bytes]:
+    r"""The lines of a file as ``grep -n`` numbers them (the first is 1).
+
+    Lines end at a line feed; a carriage return just before it is part of
+    the line ending, any other carriage return is part of the line. A
+    UTF-8 byte-order mark at the start of the file is dropped.
+
+    Examples:
+        >>> from customer_centric.cli._files import split_lines
+        >>> split_lines(b"\xef\xbb\xbfa\r\nb\rc\n\nd")
+        [b'a', b'b\rc', b'', b'd']
+    """
+    data = data.removeprefix(BOM)
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    return [line.removesuffix(b"\r") for line in lines]
+
+
+def decode(line: bytes, /) -> str:
+    """A line as text; :class:`NotUtf8Error` says where it is not UTF-8."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotUtf8Error.for_bytes(line, exc) from None
