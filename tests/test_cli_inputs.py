@@ -789,3 +789,24 @@ def test_score_reads_dates_in_the_given_format(
     result = score(tmp_path, lines, *PAID, "--date-format", date_format)
     assert result.exit_code == 0, result.output
     assert len(read_scores(tmp_path / "scores.csv")) == 300
+
+
+# -- terminals ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "charset", ["ascii", "latin-1", "cp1252"], ids=lambda c: c
+)
+def test_output_to_a_terminal_without_utf8(tmp_path: Path, charset: str):
+    """Characters the output encoding lacks become '?', not a crash."""
+    events = write_lines(
+        tmp_path / "events.jsonl",
+        [FIRST, event("first_purchase", "Zoë→☃", "2025-01-02T09:00:00Z")],
+    )
+    result = CliRunner(charset=charset).invoke(
+        main, ["replay", str(events)], env={"COLUMNS": "200"}
+    )
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert "all 2 event lines accepted" in result.stdout
+    assert "?" in result.stdout

@@ -9,6 +9,9 @@ is not UTF-8 becomes a problem to report with its number, not a crash.
 
 from __future__ import annotations
 
+import codecs
+import io
+import sys
 from typing import TYPE_CHECKING, Final
 
 import click
@@ -35,6 +38,21 @@ class NotUtf8Error(ValueError):
             f"in {shown!r}; save the file as UTF-8 (for example re-encode it "
             "from Latin-1 or Windows-1252)"
         )
+
+
+def tolerate_narrow_terminals() -> None:
+    """Let standard output and error replace what their encoding lacks.
+
+    A terminal or redirect in ASCII, Latin-1 or a Windows code page cannot
+    encode the report's bars or every customer id; such characters are
+    shown as ``?`` instead of ending the command with an error.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if (
+            isinstance(stream, io.TextIOWrapper)
+            and codecs.lookup(stream.encoding).name != "utf-8"
+        ):
+            stream.reconfigure(errors="replace")
 
 
 def consoles() -> tuple[Console, Console]:
