@@ -798,10 +798,18 @@ def test_score_reads_dates_in_the_given_format(
     "charset", ["ascii", "latin-1", "cp1252"], ids=lambda c: c
 )
 def test_output_to_a_terminal_without_utf8(tmp_path: Path, charset: str):
-    """Characters the output encoding lacks become '?', not a crash."""
+    """Bars the output encoding lacks are '#', other characters '?'."""
     events = write_lines(
         tmp_path / "events.jsonl",
-        [FIRST, event("first_purchase", "Zoë→☃", "2025-01-02T09:00:00Z")],
+        [
+            event("first_purchase", "Zoë→☃", "2025-01-02T09:00:00Z"),
+            event(
+                "complaint_filed",
+                "Zoë→☃",
+                "2025-01-09T09:00:00Z",
+                severity="critical",
+            ),
+        ],
     )
     result = CliRunner(charset=charset).invoke(
         main, ["replay", str(events)], env={"COLUMNS": "200"}
@@ -809,4 +817,6 @@ def test_output_to_a_terminal_without_utf8(tmp_path: Path, charset: str):
     no_traceback(result)
     assert result.exit_code == 0, result.output
     assert "all 2 event lines accepted" in result.stdout
-    assert "?" in result.stdout
+    assert "| ####################" in result.stdout
+    assert "| Zo" in result.stdout
+    assert "\u2603" not in result.stdout

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import sys
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import click
 from rich.console import Console
@@ -21,6 +21,21 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 BOM: Final = b"\xef\xbb\xbf"
+_ERRORS: Final = "customer_centric.cli.replace"
+
+
+def _replace(error: UnicodeError, /) -> tuple[str, int]:
+    """A bar block becomes ``#``, any other character ``?``.
+
+    Registered for the output streams only, so ``error`` is always a
+    :class:`UnicodeEncodeError`.
+    """
+    encoding = cast("UnicodeEncodeError", error)
+    lacking = encoding.object[encoding.start : encoding.end]
+    return "".join("#" if c == "█" else "?" for c in lacking), encoding.end
+
+
+codecs.register_error(_ERRORS, _replace)
 
 
 class NotUtf8Error(ValueError):
@@ -44,15 +59,16 @@ def tolerate_narrow_terminals() -> None:
     """Let standard output and error replace what their encoding lacks.
 
     A terminal or redirect in ASCII, Latin-1 or a Windows code page cannot
-    encode the report's bars or every customer id; such characters are
-    shown as ``?`` instead of ending the command with an error.
+    encode the report's bars or every customer id; bars are drawn with
+    ``#`` and other such characters shown as ``?`` instead of ending the
+    command with an error.
     """
     for stream in (sys.stdout, sys.stderr):
         if (
             isinstance(stream, io.TextIOWrapper)
             and codecs.lookup(stream.encoding).name != "utf-8"
         ):
-            stream.reconfigure(errors="replace")
+            stream.reconfigure(errors=_ERRORS)
 
 
 def consoles() -> tuple[Console, Console]:
