@@ -479,6 +479,16 @@ def test_score_numbers_lines_as_the_file_does(
     assert "K\n999" in read_scores(tmp_path / "scores.csv")
 
 
+def test_score_accepts_blank_cells_beyond_the_header(
+    tmp_path: Path, log_lines: list[str]
+):
+    """Trailing commas (blank extra cells) are not a problem."""
+    lines = [log_lines[0], *(f"{line},, " for line in log_lines[1:])]
+    result = score(tmp_path, lines, *PAID)
+    assert result.exit_code == 0, result.output
+    assert len(read_scores(tmp_path / "scores.csv")) == 300
+
+
 def test_score_reports_a_huge_cell_and_goes_on(
     tmp_path: Path, log_lines: list[str]
 ):

@@ -193,8 +193,11 @@ def _csv_header(
 def _csv_row(
     cells: list[str], header: list[str], columns: list[str]
 ) -> Row | str:
-    """The cells of ``columns`` in one record, or why they cannot be had."""
-    if len(cells) > len(header):
+    """The cells of ``columns`` in one record, or why they cannot be had.
+
+    Cells beyond the header are an error unless blank (trailing commas).
+    """
+    if any(cell.strip() for cell in cells[len(header) :]):
         return (
             f"the row has {len(cells)} cells but the header names "
             f"{len(header)} columns (extra cells {cells[len(header) :]!r}); "
