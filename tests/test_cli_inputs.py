@@ -209,6 +209,27 @@ def test_replay_shows_customer_ids_as_written(tmp_path: Path, customer: str):
     assert f"customer {customer!r}" in errors_by_line(result, events)[3]
 
 
+def test_replay_shows_control_characters_as_escapes(tmp_path: Path):
+    """An escape sequence in a customer id is shown, not sent to the tty."""
+    customer = "evil\x1b[2J\x07\nid"
+    events = write_lines(
+        tmp_path / "events.jsonl",
+        [
+            event("first_purchase", customer, "2025-01-02T09:00:00Z"),
+            event(
+                "complaint_filed",
+                customer,
+                "2025-01-09T09:00:00Z",
+                severity="critical",
+            ),
+        ],
+    )
+    result = run("replay", str(events))
+    assert result.exit_code == 0, result.output
+    assert "│ evil\\x1b[2J\\x07\\nid " in result.stdout
+    assert "\x1b" not in result.stdout
+
+
 @pytest.mark.parametrize(
     ("line", "shown"),
     [
@@ -651,10 +672,17 @@ def test_score_reports_an_output_that_cannot_be_written(
 
 
 @pytest.mark.parametrize(
-    "customer", ["x[/]y", ":100:", "[bold]z"], ids=["tag", "emoji", "style"]
+    ("customer", "expected"),
+    [
+        ("x[/]y", "x[/]y"),
+        (":100:", ":100:"),
+        ("[bold]z", "[bold]z"),
+        ("\x1b[31mred", "\\x1b[31mred"),
+    ],
+    ids=["tag", "emoji", "style", "escape-sequence"],
 )
 def test_score_shows_customer_ids_and_paths_as_written(
-    tmp_path: Path, log_lines: list[str], customer: str
+    tmp_path: Path, log_lines: list[str], customer: str, expected: str
 ):
     """Customer ids and file names are text, never markup or emoji codes."""
     best = [f"{customer},2024-{month:02d}-20,1000" for month in range(1, 13)]
@@ -664,8 +692,9 @@ def test_score_shows_customer_ids_and_paths_as_written(
     result = score(folder, lines, *PAID, "--top", "1")
     no_traceback(result)
     assert result.exit_code == 0, result.output
-    assert f"│ {customer} " in result.stdout
+    assert f"│ {expected} " in result.stdout
     assert f"to {folder / 'scores.csv'}" in result.stdout
+    assert "\x1b" not in result.stdout
 
 
 # -- score: parquet -------------------------------------------------------

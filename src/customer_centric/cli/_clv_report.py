@@ -17,14 +17,15 @@ import attrs
 import numpy as np
 from rich.markup import escape
 from rich.table import Table
-from rich.text import Text
 
 import customer_centric as cc
 from customer_centric import clv
+from customer_centric.cli._files import shown
 from customer_centric.exceptions import ConvergenceError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from customer_centric._policy import Policy
     from customer_centric._transactions import RFMSummary
@@ -278,7 +279,7 @@ def top_table(result: ClvResult, /, *, limit: int) -> Table:
     summary = result.summary
     for i in (int(j) for j in order):
         row: list[str | Text] = [
-            Text(summary.customer_ids[i]),
+            shown(summary.customer_ids[i]),
             str(summary.frequency[i]),
             f"{summary.recency[i]:.2f}",
             f"{summary.T[i]:.2f}",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final, cast
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -69,6 +70,27 @@ def tolerate_narrow_terminals() -> None:
             and codecs.lookup(stream.encoding).name != "utf-8"
         ):
             stream.reconfigure(errors=_ERRORS)
+
+
+def printable(text: str, /) -> str:
+    r"""``text`` with control characters written as escapes.
+
+    Terminal control sequences (an escape character, a carriage return, a
+    line feed) in a customer id or a file name are shown, not obeyed.
+
+    Examples:
+        >>> from customer_centric.cli._files import printable
+        >>> print(printable("K1\x1b[2J\nZoë"))
+        K1\x1b[2J\nZoë
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def shown(text: str, /) -> Text:
+    """User text for a table cell: printable, never markup or emoji."""
+    return Text(printable(text))
 
 
 def consoles() -> tuple[Console, Console]:

@@ -25,10 +25,14 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
-from rich.text import Text
 
 import customer_centric as cc
-from customer_centric.cli._files import NotUtf8Error, decode
+from customer_centric.cli._files import (
+    NotUtf8Error,
+    decode,
+    printable,
+    shown,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -337,7 +341,7 @@ def at_risk_tables(
     for (stage, reason), count in sorted(
         reasons.items(), key=lambda item: (item[0][0].rank, -item[1])
     ):
-        summary.add_row(stage.info.label_en, Text(reason), f"{count:,}")
+        summary.add_row(stage.info.label_en, shown(reason), f"{count:,}")
     as_of = _as_of(r.state for r in replays.values())
     listings: list[Table] = []
     for value in _AT_RISK:
@@ -353,10 +357,10 @@ def at_risk_tables(
             ),
             reverse=True,
         )
-        shown = members[:limit]
+        listed = members[:limit]
         listing = Table(
             title=(
-                f"{stage.info.label_en}: {len(shown)} of {len(members):,} "
+                f"{stage.info.label_en}: {len(listed)} of {len(members):,} "
                 "(highest rungs first, then the most recent)"
             ),
             title_justify="left",
@@ -368,7 +372,7 @@ def at_risk_tables(
         listing.add_column("days", justify="right")
         listing.add_column("why")
         listing.add_column("recommended actions")
-        for replay in shown:
+        for replay in listed:
             state = replay.state
             days = (
                 state.days_in_stage("lifecycle", as_of=as_of)
@@ -377,12 +381,12 @@ def at_risk_tables(
             )
             kind = types.get(state.customer_id)
             listing.add_row(
-                Text(state.customer_id),
+                shown(state.customer_id),
                 kind.value if kind is not None else "-",
                 state.loyalty.value,
                 "-" if days is None else str(days),
-                Text(reason_of(replay)),
-                Text(actions_of(state)),
+                shown(reason_of(replay)),
+                shown(actions_of(state)),
             )
         listings.append(listing)
     return summary, listings
@@ -432,7 +436,7 @@ def report_bad_lines(
     """Print each rejected line as ``SOURCE:LINE: problem``, in order."""
     for item in bad:
         console.print(
-            f"{source}:{item.line}: {item.problem}",
+            printable(f"{source}:{item.line}: {item.problem}"),
             markup=False,
             emoji=False,
             highlight=False,

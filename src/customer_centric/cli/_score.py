@@ -15,7 +15,7 @@ import click
 from pydantic import ValidationError
 
 import customer_centric as cc
-from customer_centric.cli._files import consoles
+from customer_centric.cli._files import consoles, printable
 from customer_centric.cli._relationships import (
     BadLine,
     describe_validation_error,
@@ -665,7 +665,8 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
     write_scores(target, list(_clv_report.score_rows(result)))
     console.print()
     console.print(
-        f"wrote {len(summary):,} customer scores to {target}", markup=False
+        printable(f"wrote {len(summary):,} customer scores to {target}"),
+        markup=False,
     )
     if bad:
         console.print(
