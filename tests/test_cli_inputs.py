@@ -298,6 +298,22 @@ def test_replay_of_only_bad_lines_reports_them_and_no_customers(
     assert "2 of 2 event lines rejected" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-be", "utf-32"], ids=lambda e: e
+)
+def test_replay_of_a_utf16_file_says_so(tmp_path: Path, encoding: str):
+    """A UTF-16 or UTF-32 file is named as such, not read line by line."""
+    events = tmp_path / "events.jsonl"
+    bom = "\ufeff" if encoding == "utf-16-be" else ""
+    events.write_bytes((bom + FIRST.decode() + "\n").encode(encoding))
+    result = run("replay", str(events))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {events} is UTF-16 text (it starts with a UTF-16 byte-order "
+        "mark); save it as UTF-8\n"
+    )
+
+
 def test_replay_with_an_empty_customers_file_is_an_error(tmp_path: Path):
     """A --customers file without customers says so, with exit status 1."""
     customers = write_lines(tmp_path / "customers.jsonl", [b" "])
@@ -570,6 +586,16 @@ def test_score_of_a_file_without_a_readable_header(
     assert result.stderr.startswith(f"Error: {log}")
     assert message in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_score_of_a_utf16_file_says_so(tmp_path: Path, log_lines: list[str]):
+    """A CSV saved as UTF-16 (Excel's "Unicode text") is named as such."""
+    result = score(tmp_path, log_lines, *PAID, encoding="utf-16")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'log.csv'} is UTF-16 text (it starts with a "
+        "UTF-16 byte-order mark); save it as UTF-8\n"
+    )
 
 
 def test_score_of_rows_that_are_all_bad(tmp_path: Path):

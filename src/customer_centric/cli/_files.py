@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 BOM: Final = b"\xef\xbb\xbf"
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _ERRORS: Final = "customer_centric.cli.replace"
 
 
@@ -105,13 +106,25 @@ def consoles() -> tuple[Console, Console]:
     )
 
 
+def check_not_utf16(path: Path, head: bytes, /) -> None:
+    """Refuse a file that starts with a UTF-16 (or UTF-32) byte-order mark."""
+    if head.startswith(_UTF16_BOMS):
+        msg = (
+            f"{path} is UTF-16 text (it starts with a UTF-16 byte-order "
+            "mark); save it as UTF-8"
+        )
+        raise click.ClickException(msg)
+
+
 def read_bytes(path: Path, /) -> bytes:
     """The contents of ``path``, or a clear error if it cannot be read."""
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         msg = f"cannot read {path}: {exc.strerror or exc}"
         raise click.ClickException(msg) from exc
+    check_not_utf16(path, data)
+    return data
 
 
 def split_lines(data: bytes, /) -> list[bytes]:

@@ -15,7 +15,11 @@ import click
 from pydantic import ValidationError
 
 import customer_centric as cc
-from customer_centric.cli._files import consoles, printable
+from customer_centric.cli._files import (
+    check_not_utf16,
+    consoles,
+    printable,
+)
 from customer_centric.cli._relationships import (
     BadLine,
     describe_validation_error,
@@ -153,6 +157,8 @@ def _csv_records(handle: TextIO) -> Iterator[tuple[int, list[str] | str]]:
 def _csv_file(path: Path) -> Generator[tuple[int, list[str] | str]]:
     """The records of a CSV file, split at line feeds as grep -n counts."""
     try:
+        with path.open("rb") as raw:
+            check_not_utf16(path, raw.read(2))
         handle = path.open(
             encoding="utf-8-sig", errors="surrogateescape", newline="\n"
         )
