@@ -207,15 +207,6 @@ def test_replay_with_customers_counts_suspects(tmp_path: Path):
     assert f"{customers_file}:1: type: Field required" in result.stderr
 
 
-def test_replay_of_an_empty_file_reports_no_customers(tmp_path: Path):
-    """An empty events file gives an empty report and exit status 0."""
-    events = _write(tmp_path / "events.jsonl", [])
-    result = run("replay", str(events))
-    assert result.exit_code == 0, result.output
-    assert "0 customers, 0 events applied, as of -" in result.stdout
-    assert "all 0 event lines accepted" in result.stdout
-
-
 def test_replay_skips_blank_customer_lines(tmp_path: Path):
     """Blank lines in the customers file are neither customers nor errors."""
     customer = cc.Customer.from_facts(
@@ -428,14 +419,13 @@ def test_score_cdnow_reproduces_the_published_fit(
 def test_score_reports_bad_rows_with_line_numbers(
     tmp_path: Path, row: str, problem: str
 ):
-    """Unreadable rows are listed by line number and nothing is scored."""
+    """Unreadable rows are listed by line number with the bad value."""
     log = tmp_path / "log.csv"
     rows = ["customer_id,date,amount", "A,2024-01-01,10", row]
     _write(log, rows)
     result = run("score", str(log))
     assert result.exit_code == 1
     assert f"{log}:3: {problem}" in result.stderr
-    assert "1 row(s)" in result.stderr
 
 
 def test_score_of_a_header_only_file_fails(tmp_path: Path):

@@ -21,6 +21,8 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
     raise MissingExtraError.for_extra("cli", exc.name) from exc
 
+from customer_centric.cli._files import tolerate_narrow_terminals
+
 __all__ = ["main"]
 
 
@@ -28,6 +30,7 @@ __all__ = ["main"]
 @click.version_option(package_name="customer-centric")
 def main() -> None:
     """Know where every customer stands, and why."""
+    tolerate_narrow_terminals()
 
 
 # Sub-commands, each in its own private module (after ``main`` exists).

@@ -20,10 +20,12 @@ from rich.table import Table
 
 import customer_centric as cc
 from customer_centric import clv
+from customer_centric.cli._files import shown
 from customer_centric.exceptions import ConvergenceError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from customer_centric._policy import Policy
     from customer_centric._transactions import RFMSummary
@@ -276,8 +278,8 @@ def top_table(result: ClvResult, /, *, limit: int) -> Table:
         table.add_column("CLV", justify="right")
     summary = result.summary
     for i in (int(j) for j in order):
-        row = [
-            summary.customer_ids[i],
+        row: list[str | Text] = [
+            shown(summary.customer_ids[i]),
             str(summary.frequency[i]),
             f"{summary.recency[i]:.2f}",
             f"{summary.T[i]:.2f}",

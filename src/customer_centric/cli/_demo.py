@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import click
-from rich.console import Console
 from rich.rule import Rule
 
 import customer_centric as cc
+from customer_centric.cli._files import consoles
 from customer_centric.cli._relationships import (
     ParsedEvents,
     render,
     replay_events,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 CALIBRATION_END: Final = date(1997, 9, 30)
 HOLDOUT_END: Final = date(1998, 6, 30)
@@ -126,8 +129,7 @@ def demo(limit: int, clv: bool) -> None:  # noqa: FBT001 - a click flag
     shows expected purchases, the distribution of the probability of being
     alive and the lifetime value by loyalty stage.
     """
-    console = Console(highlight=False)
-    errors = Console(stderr=True, highlight=False)
+    console, errors = consoles()
     console.print(Rule("Where the customers stand (synthetic demo base)"))
     relationship_section(console, errors, limit)
     if clv:

@@ -27,6 +27,12 @@ from rich.progress import (
 from rich.table import Table
 
 import customer_centric as cc
+from customer_centric.cli._files import (
+    NotUtf8Error,
+    decode,
+    printable,
+    shown,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,6 +47,7 @@ if TYPE_CHECKING:
 _BAR_WIDTH: Final = 20
 _PROGRESS_EVERY: Final = 2_000
 _AT_RISK: Final = ("intensive_care", "potential_divorce")
+_SHOWN_INPUT: Final = 60
 
 
 @final
@@ -71,12 +78,25 @@ class Replayed:
     refused: tuple[BadLine, ...]
 
 
+def _shown_input(value: object, /) -> str:
+    """`` (got VALUE)`` for a scalar input; nothing for objects and lists."""
+    if isinstance(value, Mapping | list | tuple):
+        return ""
+    text = repr(value)
+    if len(text) > _SHOWN_INPUT:
+        text = text[: _SHOWN_INPUT - 3] + "..."
+    return f" (got {text})"
+
+
 def describe_validation_error(error: ValidationError, /) -> str:
-    """One line per problem: the field and pydantic's message."""
+    """One part per problem: the field, pydantic's message and the value."""
     parts = []
     for item in error.errors(include_url=False):
         where = ".".join(str(p) for p in item["loc"])
-        parts.append(f"{where}: {item['msg']}" if where else item["msg"])
+        problem = item["msg"]
+        if item["type"] != "json_invalid":
+            problem += _shown_input(item["input"])
+        parts.append(f"{where}: {problem}" if where else problem)
     return "; ".join(parts)
 
 
@@ -96,7 +116,10 @@ def progress_bar(console: Console) -> Progress:
 def parse_lines(
     lines: Sequence[str | bytes], /, *, console: Console
 ) -> ParsedEvents:
-    """Parse JSON Lines events; blank lines are skipped, bad ones kept."""
+    """Parse JSON Lines events; blank lines are skipped, bad ones kept.
+
+    Lines are numbered from 1 in the order given; bytes must be UTF-8.
+    """
     events: list[Event] = []
     numbers: list[int] = []
     bad: list[BadLine] = []
@@ -108,7 +131,11 @@ def parse_lines(
             if not line.strip():
                 continue
             try:
-                events.append(cc.parse_event(line))
+                text = decode(line) if isinstance(line, bytes) else line
+                events.append(cc.parse_event(text))
+            except NotUtf8Error as exc:
+                bad.append(BadLine(line=number, problem=str(exc)))
+                continue
             except ValidationError as exc:
                 bad.append(
                     BadLine(
@@ -314,7 +341,7 @@ def at_risk_tables(
     for (stage, reason), count in sorted(
         reasons.items(), key=lambda item: (item[0][0].rank, -item[1])
     ):
-        summary.add_row(stage.info.label_en, reason, f"{count:,}")
+        summary.add_row(stage.info.label_en, shown(reason), f"{count:,}")
     as_of = _as_of(r.state for r in replays.values())
     listings: list[Table] = []
     for value in _AT_RISK:
@@ -330,10 +357,10 @@ def at_risk_tables(
             ),
             reverse=True,
         )
-        shown = members[:limit]
+        listed = members[:limit]
         listing = Table(
             title=(
-                f"{stage.info.label_en}: {len(shown)} of {len(members):,} "
+                f"{stage.info.label_en}: {len(listed)} of {len(members):,} "
                 "(highest rungs first, then the most recent)"
             ),
             title_justify="left",
@@ -345,7 +372,7 @@ def at_risk_tables(
         listing.add_column("days", justify="right")
         listing.add_column("why")
         listing.add_column("recommended actions")
-        for replay in shown:
+        for replay in listed:
             state = replay.state
             days = (
                 state.days_in_stage("lifecycle", as_of=as_of)
@@ -354,12 +381,12 @@ def at_risk_tables(
             )
             kind = types.get(state.customer_id)
             listing.add_row(
-                state.customer_id,
+                shown(state.customer_id),
                 kind.value if kind is not None else "-",
                 state.loyalty.value,
                 "-" if days is None else str(days),
-                reason_of(replay),
-                actions_of(state),
+                shown(reason_of(replay)),
+                shown(actions_of(state)),
             )
         listings.append(listing)
     return summary, listings
@@ -409,8 +436,9 @@ def report_bad_lines(
     """Print each rejected line as ``SOURCE:LINE: problem``, in order."""
     for item in bad:
         console.print(
-            f"{source}:{item.line}: {item.problem}",
+            printable(f"{source}:{item.line}: {item.problem}"),
             markup=False,
+            emoji=False,
             highlight=False,
             soft_wrap=True,
         )

@@ -6,9 +6,16 @@ from pathlib import Path
 
 import click
 from pydantic import ValidationError
-from rich.console import Console
 
 import customer_centric as cc
+from customer_centric.cli._files import (
+    BOM,
+    NotUtf8Error,
+    consoles,
+    decode,
+    read_bytes,
+    split_lines,
+)
 from customer_centric.cli._relationships import (
     BadLine,
     describe_validation_error,
@@ -26,7 +33,9 @@ def load_policy(path: Path | None, /) -> cc.Policy:
     if path is None:
         return cc.DEFAULT_POLICY
     try:
-        return cc.Policy.model_validate_json(path.read_bytes())
+        return cc.Policy.model_validate_json(
+            read_bytes(path).removeprefix(BOM)
+        )
     except ValidationError as exc:
         msg = f"{path} is not a valid policy: {describe_validation_error(exc)}"
         raise click.BadParameter(msg, param_hint="'--policy'") from exc
@@ -38,15 +47,23 @@ def load_customers(
     """The customers in a JSON Lines file, and the lines that are not."""
     customers: list[cc.Customer] = []
     bad: list[BadLine] = []
-    for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+    for number, line in enumerate(split_lines(read_bytes(path)), start=1):
         if not line.strip():
             continue
         try:
-            customers.append(cc.Customer.model_validate_json(line))
+            customers.append(cc.Customer.model_validate_json(decode(line)))
+        except NotUtf8Error as exc:
+            bad.append(BadLine(line=number, problem=str(exc)))
         except ValidationError as exc:
             bad.append(
                 BadLine(line=number, problem=describe_validation_error(exc))
             )
+    if not customers and not bad:
+        msg = (
+            f"{path} has no customers: it is empty or holds only blank "
+            "lines; write one Customer as JSON per line"
+        )
+        raise click.ClickException(msg)
     return tuple(customers), tuple(bad)
 
 
@@ -87,20 +104,28 @@ def replay(
     read, or whose event the engine refuses (no rule allows it from the
     customer's stages, or it is older than the customer's last event), is
     reported on standard error as FILE:LINE: problem; every other line is
-    still applied.
+    still applied. Lines are numbered as editors and grep -n number them,
+    and must be UTF-8 text (a byte-order mark at the start is allowed).
 
     Exit status: 0 when every line was accepted, 1 when any line was
-    rejected, 2 for a usage error (a missing file or an invalid policy).
+    rejected or a file has no events (or customers) at all, 2 for a usage
+    error (a missing file or an invalid policy).
     """
-    console = Console(highlight=False)
-    errors = Console(stderr=True, highlight=False)
+    console, errors = consoles()
     policy = load_policy(policy_file)
     customers: tuple[cc.Customer, ...] = ()
     bad_customers: tuple[BadLine, ...] = ()
     if customers_file is not None:
         customers, bad_customers = load_customers(customers_file)
         report_bad_lines(errors, str(customers_file), bad_customers)
-    parsed = parse_lines(events_file.read_bytes().splitlines(), console=errors)
+    parsed = parse_lines(split_lines(read_bytes(events_file)), console=errors)
+    total = len(parsed.events) + len(parsed.bad)
+    if total == 0:
+        msg = (
+            f"{events_file} has no events: it is empty or holds only blank "
+            "lines; write one event as JSON per line"
+        )
+        raise click.ClickException(msg)
     replayed = replay_events(
         parsed,
         policy=policy,
@@ -110,7 +135,6 @@ def replay(
     rejected = sorted([*parsed.bad, *replayed.refused], key=lambda b: b.line)
     report_bad_lines(errors, str(events_file), rejected)
     render(console, replayed, policy=policy, customers=customers, limit=limit)
-    total = len(parsed.events) + len(parsed.bad)
     console.print()
     if rejected or bad_customers:
         console.print(
