@@ -275,7 +275,7 @@ BAD_RECOVERY_CALLS: list[tuple[Callable[[], object], type[Exception], str]] = [
     (
         lambda: hidden_dissatisfied(10**400, assumptions=PRIMARY_STUDIES),
         InvariantError,
-        r"complaints must be a count of customers from 0 to 10\*\*12",
+        r"complaints must be a count of customers from 0 to 1000000000000000",
     ),
     (
         lambda: hidden_dissatisfied(None, assumptions=PRIMARY_STUDIES),  # type: ignore[arg-type]
@@ -374,7 +374,7 @@ BAD_RECOVERY_CALLS: list[tuple[Callable[[], object], type[Exception], str]] = [
             Decimal(-1), annual_income=Decimal(1), years=1
         ),
         InvariantError,
-        "lost_customers must be a finite, non-negative amount",
+        "lost_customers must be >= 0",
     ),
     (
         lambda: revenue_at_risk(10**400, annual_income=Decimal(1), years=1),
@@ -384,7 +384,7 @@ BAD_RECOVERY_CALLS: list[tuple[Callable[[], object], type[Exception], str]] = [
     (
         lambda: revenue_at_risk(3, annual_income=Decimal("1e999999"), years=1),
         InvariantError,
-        "annual_income must be at most 1e[+]15",
+        "annual_income must be at most 1E[+]18",
     ),
     (
         lambda: revenue_at_risk(3, annual_income=None, years=1),  # type: ignore[arg-type]
@@ -425,7 +425,7 @@ BAD_RECOVERY_CALLS: list[tuple[Callable[[], object], type[Exception], str]] = [
     (
         lambda: _impact(annual_income=Decimal(-1)),
         InvariantError,
-        "annual_income must be a finite, non-negative",
+        "annual_income must be >= 0",
     ),
     (
         lambda: _impact(years=2.5),

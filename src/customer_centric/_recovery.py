@@ -51,10 +51,17 @@ from customer_centric._complaints import (
 )
 from customer_centric._frozen import FrozenMap
 from customer_centric._stages import DepartureReason
-from customer_centric._types import check_non_negative_money, check_rate
+from customer_centric._types import (
+    MAX_COUNT,
+    MAX_MONEY,
+    check_bounded_decimal,
+    check_non_negative_money,
+    check_rate,
+)
 from customer_centric._value import (
     ACQUISITION_COST_MULTIPLE_PRIMARY,
     ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS,
+    MAX_YEARS,
     simple_lifetime_value,
 )
 from customer_centric.exceptions import InvariantError, PolicyError
@@ -92,10 +99,7 @@ _TWO: Final = Decimal(2)
 _CENT: Final = Decimal("0.01")
 _PROBABILITY: Final = Decimal("0.0001")
 _TINY: Final = Decimal("1e-9")
-_MAX_COUNT: Final = 10**12
-_MAX_MONEY: Final = Decimal("1e15")
 _MAX_ESTIMATE: Final = Decimal("1e30")
-_MAX_YEARS: Final = Decimal(1000)
 _CHANNELS: Final = ("head_office", "front_line")
 
 
@@ -665,9 +669,9 @@ def _q(value: Decimal, quantum: Decimal = _CENT) -> Decimal:
 
 def _check_count(value: object, /, *, name: str) -> Decimal:
     count = check_instance(value, int, name=name, what="a whole number (int)")
-    if not 0 <= count <= _MAX_COUNT:
+    if not 0 <= count <= MAX_COUNT:
         msg = (
-            f"{name} must be a count of customers from 0 to 10**12, got "
+            f"{name} must be a count of customers from 0 to {MAX_COUNT}, got "
             f"{value!r}; pass a count >= 0"
         )
         raise InvariantError(msg)
@@ -675,13 +679,11 @@ def _check_count(value: object, /, *, name: str) -> Decimal:
 
 
 def _check_amount(
-    value: object, /, *, name: str, limit: Decimal = _MAX_MONEY
+    value: object, /, *, name: str, limit: Decimal = MAX_MONEY
 ) -> Decimal:
-    amount = check_non_negative_money(
-        check_decimal(value, name=name), name=name
-    )
-    if amount > limit:
-        msg = f"{name} must be at most {limit:.0e}, got {value!r}"
+    amount = check_bounded_decimal(value, name=name, bound=limit)
+    if amount < _ZERO:
+        msg = f"{name} must be >= 0, got {value!r}; pass 0 or more"
         raise InvariantError(msg)
     return amount
 
@@ -1114,7 +1116,7 @@ def revenue_at_risk(
     .. versionadded:: 0.1
     """
     income = _check_amount(annual_income, name="annual_income")
-    span = _check_amount(years, name="years", limit=_MAX_YEARS)
+    span = _check_amount(years, name="years", limit=MAX_YEARS)
     if isinstance(lost_customers, RangeEstimate):
         if lost_customers.unit != "customers":
             msg = (
@@ -1134,7 +1136,7 @@ def revenue_at_risk(
         basis = lost_customers.basis
     else:
         low = expected = high = _check_amount(
-            lost_customers, name="lost_customers", limit=Decimal(_MAX_COUNT)
+            lost_customers, name="lost_customers", limit=Decimal(MAX_COUNT)
         )
         basis = ()
     with localcontext(RULE_CONTEXT):
@@ -1246,7 +1248,7 @@ def complaint_impact(
     """
     count = _check_count(complaints, name="complaints")
     _check_amount(annual_income, name="annual_income")
-    _check_amount(years, name="years", limit=_MAX_YEARS)
+    _check_amount(years, name="years", limit=MAX_YEARS)
     hidden = hidden_dissatisfied(
         complaints, assumptions=assumptions, channel=channel
     )
