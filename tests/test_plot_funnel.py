@@ -3,8 +3,10 @@ import matplotlib as mpl
 mpl.use("Agg")
 
 import matplotlib.pyplot as plt
+import pytest
 
 import customer_centric as cc
+from customer_centric.exceptions import ArgumentTypeError
 from customer_centric.plot import plot_loyalty_funnel
 
 
@@ -35,3 +37,20 @@ def test_draws_on_the_given_axes():
     _, given = plt.subplots()
     assert plot_loyalty_funnel(cc.loyalty_funnel([]), ax=given) is given
     plt.close(given.figure)
+
+
+@pytest.mark.parametrize(
+    ("funnel", "ax", "match"),
+    [
+        (None, None, "funnel must be a LoyaltyFunnel"),
+        ([], None, "funnel must be a LoyaltyFunnel"),
+        (cc.loyalty_funnel([]), True, "ax must be a matplotlib Axes"),
+    ],
+    ids=["none", "list", "bool-axes"],
+)
+def test_wrong_arguments_raise_our_error(
+    funnel: object, ax: object, match: str
+):
+    """A funnel that is not one, or axes that are not, is refused by name."""
+    with pytest.raises(ArgumentTypeError, match=match):
+        plot_loyalty_funnel(funnel, ax=ax)  # type: ignore[arg-type]

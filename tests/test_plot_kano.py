@@ -123,3 +123,9 @@ def test_results_must_be_feature_results(results: object, match: str):
     with pytest.raises(ArgumentTypeError, match=match):
         plot_better_worse(results)  # type: ignore[arg-type]
     assert plt.get_fignums() == figures
+
+
+def test_axes_must_be_axes(results: tuple[KanoFeatureResult, ...]):
+    """Axes that are not matplotlib axes are refused by name."""
+    with pytest.raises(ArgumentTypeError, match="ax must be a matplotlib"):
+        plot_better_worse(results, ax="axes")  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ from customer_centric.exceptions import (
     DataError,
     InvariantError,
 )
+from customer_centric.plot._axes import axes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -52,13 +53,6 @@ _MAX_GRID: Final = 10_000
 _MAX_TIME: Final = 1e12
 _DEFAULT_MAX_FREQUENCY: Final = 7
 """FHL (2005), Figure 2 groups 7 or more repeat transactions in one bar."""
-
-
-def _new_axes() -> Axes:
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
-    _, ax = plt.subplots()
-    return ax
 
 
 def _count(value: int, *, name: str) -> int:
@@ -98,19 +92,6 @@ def _checked_model(model: object) -> PurchaseModel:
     from customer_centric.clv._fitting import check_model  # noqa: PLC0415
 
     return check_model(model, name="model")
-
-
-def _axes(ax: object) -> Axes:
-    """The given axes, or a new figure's."""
-    if ax is None:
-        return _new_axes()
-    from matplotlib.axes import Axes  # noqa: PLC0415
-
-    if not isinstance(ax, Axes):
-        raise ArgumentTypeError.for_argument(
-            "ax", ax, "a matplotlib Axes or None"
-        )
-    return ax
 
 
 def _colormap(cmap: object) -> str:
@@ -171,7 +152,7 @@ def _matrix_image(
     values[valid] = predict(
         x[valid], t_x[valid], np.full(int(valid.sum()), float(T))
     )
-    ax = _axes(ax)
+    ax = axes(ax)
     matrix = np.ma.masked_array(values, mask=~valid)
     image = ax.imshow(
         matrix,
@@ -393,7 +374,7 @@ def plot_period_transactions(
     expected = np.empty(max_frequency + 1)
     expected[:-1] = probabilities @ counts
     expected[-1] = x.size - expected[:-1].sum()
-    ax = _axes(ax)
+    ax = axes(ax)
     width = 0.4
     ax.bar(bins - width / 2, actual, width=width, label="Actual")
     ax.bar(bins + width / 2, expected, width=width, label="Model")
@@ -492,7 +473,7 @@ def plot_cumulative_transactions(
     for k, tau in enumerate(grid):
         age = np.maximum(tau - born, 0.0)
         expected[k] = float(counts @ model.expected_purchases(age))
-    ax = _axes(ax)
+    ax = axes(ax)
     ax.plot(grid, actual, label="Actual")
     ax.plot(grid, expected, linestyle="--", label="Model")
     if end is not None:

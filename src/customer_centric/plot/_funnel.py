@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from customer_centric._checks import check_instance
 from customer_centric._funnel import LoyaltyFunnel
+from customer_centric.plot._axes import axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,19 +49,17 @@ def plot_loyalty_funnel(
 
     .. versionadded:: 0.1
     """
-    if ax is None:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
-
-        _, ax = plt.subplots(figsize=(7, 4))
-    labels = [rung.stage.info.label_en for rung in funnel.rungs]
+    checked = check_instance(funnel, LoyaltyFunnel, name="funnel")
+    ax = axes(ax, size=(7, 4))
+    labels = [rung.stage.info.label_en for rung in checked.rungs]
     positions = range(len(labels))
-    reached = [rung.reached for rung in funnel.rungs]
-    current = [rung.current for rung in funnel.rungs]
+    reached = [rung.reached for rung in checked.rungs]
+    current = [rung.current for rung in checked.rungs]
     ax.barh(positions, reached, color="#c6dbef", label="reached (peak rung)")
     ax.barh(positions, current, height=0.5, color="#2171b5", label="now")
     ax.set_yticks(list(positions), labels)
     ax.invert_yaxis()
     ax.set_xlabel("customers")
-    ax.set_title(f"Loyalty ladder, {funnel.customers:,} customers")
+    ax.set_title(f"Loyalty ladder, {checked.customers:,} customers")
     ax.legend(loc="lower right")
     return ax

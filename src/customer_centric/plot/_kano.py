@@ -9,6 +9,7 @@ from customer_centric._checks import check_finite
 from customer_centric._kano import _items
 from customer_centric._kano_features import KanoFeatureResult
 from customer_centric.exceptions import InvariantError
+from customer_centric.plot._axes import axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -74,10 +75,7 @@ def plot_better_worse(
         msg = f"threshold must be in (0, 1), got {threshold!r}; use e.g. 0.5"
         raise InvariantError(msg)
     checked = _items(results, KanoFeatureResult, name="results")
-    if ax is None:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
-
-        _, ax = plt.subplots(figsize=(6, 6))
+    ax = axes(ax, size=(6, 6))
     points = [
         (
             result.feature,
