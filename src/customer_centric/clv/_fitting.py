@@ -142,6 +142,11 @@ _PROFILE_MIN_STEP: Final = 1e-3
 searches give up early rather than polish."""
 """Budget of one boundary's profile: along a flat edge the target is
 reached in a few dozen evaluations."""
+_CLEARLY_INSIDE: Final = 0.1
+"""Predicted fall in mean log-likelihood per customer from an accepted
+maximum to an edge beyond which the edge is not profiled: 10^4 times
+:data:`_BOUNDARY_TOLERANCE`, and 100 times the largest prediction (1e-3)
+seen for a base whose supremum is on the edge by construction."""
 _UNDEFINED: Final = 1e10
 """The objective's value where the likelihood is not finite."""
 
@@ -1266,6 +1271,7 @@ def maximize_likelihood(
         boundaries,
         names=names,
         model=model,
+        n_customers=n_customers,
     )
     if best is None or best.hessian is None:
         msg = (
@@ -1390,11 +1396,14 @@ def _check_boundaries(
     *,
     names: tuple[str, ...],
     model: str,
+    n_customers: float,
 ) -> None:
     """Raise ``ConvergenceError`` if the likelihood is as high at an edge.
 
     Compares the best point the starts reached with the profile
-    likelihood far along each boundary (see :func:`maximize_likelihood`).
+    likelihood far along each boundary (see :func:`maximize_likelihood`),
+    except along an edge that a proper maximum's curvature puts clearly
+    out of reach (:func:`_clearly_inside`).
     """
     finite = [
         a
@@ -1412,6 +1421,8 @@ def _check_boundaries(
         direction = np.asarray(boundary.direction, dtype=np.float64)
         moved = direction != 0
         shift = _FAR_LOG - float((direction * log_theta)[moved].max())
+        if _clearly_inside(best, shift * direction, n_customers):
+            continue
         far = log_theta + shift * direction
         unit = direction / np.linalg.norm(direction)
         projector = np.eye(direction.size) - np.outer(unit, unit)
@@ -1452,6 +1463,26 @@ def _check_boundaries(
                 "more varied customer base"
             )
             raise ConvergenceError(msg)
+
+
+def _clearly_inside(
+    best: _Attempt, step: FloatArray, n_customers: float
+) -> bool:
+    """Whether a proper maximum's curvature rules out the edge ``step`` away.
+
+    The quadratic model of the mean log-likelihood at an accepted maximum
+    predicts the profile ``step`` away (in log-parameters) lower by
+    ``step**2 / (2 var)``, ``var`` the variance of the log-parameters
+    along ``step``. Along a flat edge the curvature vanishes and the
+    prediction is small; where it exceeds :data:`_CLEARLY_INSIDE` the edge
+    is out of reach and its costly profile is skipped.
+    """
+    if best.problem is not None or best.hessian is None:
+        return False
+    theta = np.exp(best.result.x)
+    log_information = -(theta[:, None] * best.hessian * theta) / n_customers
+    variance = step @ np.linalg.solve(log_information, step) / (step @ step)
+    return bool(step @ step / (2 * variance) > _CLEARLY_INSIDE)
 
 
 def _check_maximum(
