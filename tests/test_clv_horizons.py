@@ -48,6 +48,25 @@ def test_bg_nbd_matches_50_digit_reference(t: float) -> None:
     assert got == pytest.approx(conditional, rel=1e-12)
 
 
+# E[X(t)] of a new customer with a large a (computed with mpmath at 40
+# digits, same formula): the connection formula's series then have a
+# negative third parameter, where scipy's hyp2f1 is wrong (it gave 1.559
+# at t = 172, below the 1.620 at t = 150).
+_LARGE_A = BetaGeoFit.from_parameters(r=1.0, alpha=0.015625, a=40.5, b=24.5)
+_LARGE_A_REFERENCE = {
+    171.0: 1.6200109384165849299,
+    172.0: 1.6200123464966145517,
+    1000.0: 1.6202117386996268303,
+}
+
+
+@pytest.mark.parametrize("t", list(_LARGE_A_REFERENCE))
+def test_bg_nbd_far_horizon_with_a_large_a(t: float) -> None:
+    """The far-horizon series are summed accurately for any sign of c."""
+    got = float(_LARGE_A.expected_purchases(t))
+    assert got == pytest.approx(_LARGE_A_REFERENCE[t], rel=1e-12)
+
+
 @pytest.mark.parametrize("model", [BG, PNBD], ids=["bg-nbd", "pareto-nbd"])
 @pytest.mark.parametrize(
     "t", [1e17, 10**400, MAX_VALUE * 1.5], ids=["1e17", "10**400", "cap"]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,11 @@ from pyspark.sql.types import (  # noqa: E402
     StructType,
 )
 
-from customer_centric.exceptions import DataError  # noqa: E402
+from customer_centric.exceptions import (  # noqa: E402
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from customer_centric.frames import (  # noqa: E402
     rfm_calibration_holdout,
     rfm_summary,
@@ -270,3 +274,86 @@ def test_batches_are_scored_with_the_models_methods():
         assert list(scored["p"]) == pytest.approx(
             fit.probability_alive(x, t_x, big_t)
         )
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: fit_summary(None, fit=clv.fit_bg_nbd),
+            ArgumentTypeError,
+            "summary must be a Spark DataFrame",
+        ),  # type: ignore[arg-type]
+        (
+            lambda: score([], None, horizon=1.0),
+            ArgumentTypeError,
+            "summary must be a Spark DataFrame",
+        ),  # type: ignore[arg-type]
+    ],
+    ids=["fit-none", "score-list"],
+)
+def test_a_summary_that_is_not_a_spark_frame_is_refused(
+    call: Callable[[], object], error: type[Exception], match: str
+):
+    """Without a Spark session: a non-frame summary is refused by name."""
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("arguments", "error", "match"),
+    [
+        ({"model": None}, ArgumentTypeError, "model must be a fitted"),
+        ({"horizon": "52"}, ArgumentTypeError, "horizon must be a real"),
+        ({"horizon": -1.0}, InvariantError, "horizon must be >= 0"),
+        ({"horizon": float("nan")}, InvariantError, "horizon must be"),
+        (
+            {"expected_purchases_col": 3},
+            ArgumentTypeError,
+            "expected_purchases_col must be a column name",
+        ),
+        (
+            {"probability_alive_col": ""},
+            InvariantError,
+            "probability_alive_col must be a non-empty",
+        ),
+        (
+            {"expected_purchases_col": "x", "probability_alive_col": "x"},
+            InvariantError,
+            "both 'x'",
+        ),
+        ({"fit": None}, ArgumentTypeError, "fit must be a fit function"),
+    ],
+    ids=[
+        "model-none",
+        "horizon-text",
+        "horizon-negative",
+        "horizon-nan",
+        "column-int",
+        "column-empty",
+        "columns-same",
+        "fit-none",
+    ],
+)
+def test_wrong_arguments_raise_our_errors(
+    cdnow_summary: DataFrame,
+    arguments: dict[str, Any],
+    error: type[Exception],
+    match: str,
+):
+    """Wrong models, horizons, column names and fit functions, by name."""
+    if "fit" in arguments:
+        call = lambda: fit_summary(cdnow_summary, **arguments)  # noqa: E731
+    else:
+        options = {
+            "model": clv.BetaGeoFit.from_parameters(
+                r=0.243, alpha=4.414, a=0.793, b=2.426
+            ),
+            "horizon": 1.0,
+            **arguments,
+        }
+        model = options.pop("model")
+        call = lambda: score(cdnow_summary, model, **options)  # noqa: E731
+    with pytest.raises(error, match=match):
+        call()

@@ -62,7 +62,12 @@ if importlib.util.find_spec("pyarrow") is None:  # pragma: no cover
 
     raise MissingExtraError.for_extra("spark", "pyarrow")
 
-from customer_centric.exceptions import DataError
+from customer_centric._checks import check_finite, check_instance
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from customer_centric.frames import compress_rfm
 
 __all__ = ["ModelT", "PurchasePredictor", "fit_summary", "score"]
@@ -105,7 +110,10 @@ class PurchasePredictor(Protocol):
         ...
 
 
-def _check_rfm_columns(summary: DataFrame, columns: Sequence[str]) -> None:
+def _check_rfm_columns(summary: object, columns: Sequence[str]) -> DataFrame:
+    summary = check_instance(
+        summary, DataFrame, name="summary", what="a Spark DataFrame"
+    )
     missing = [c for c in columns if c not in summary.columns]
     if missing:
         msg = (
@@ -114,6 +122,26 @@ def _check_rfm_columns(summary: DataFrame, columns: Sequence[str]) -> None:
             "customer_centric.frames.rfm_summary"
         )
         raise DataError(msg)
+    return summary
+
+
+def _check_horizon(horizon: object) -> float:
+    value = check_finite(horizon, name="horizon")
+    if value < 0:
+        msg = (
+            f"horizon must be >= 0 time units, got {horizon!r}; pass the "
+            "prediction period in the summary's time unit"
+        )
+        raise InvariantError(msg)
+    return value
+
+
+def _check_column_name(name: object, *, argument: str) -> str:
+    column = check_instance(name, str, name=argument, what="a column name")
+    if not column:
+        msg = f"{argument} must be a non-empty column name, got ''"
+        raise InvariantError(msg)
+    return column
 
 
 def fit_summary(
@@ -141,6 +169,8 @@ def fit_summary(
         The fitted model, as ``fit`` returns it.
 
     Raises:
+        ArgumentTypeError: ``summary`` is not a Spark DataFrame or ``fit``
+            is not callable.
         DataError: Columns missing, or an empty summary.
         ConvergenceError: The fit did not converge (from ``fit``).
 
@@ -149,7 +179,13 @@ def fit_summary(
 
     .. versionadded:: 0.1
     """
-    _check_rfm_columns(summary, _RFM)
+    summary = _check_rfm_columns(summary, _RFM)
+    if not callable(fit):
+        raise ArgumentTypeError.for_argument(
+            "fit",
+            fit,
+            "a fit function such as customer_centric.clv.fit_bg_nbd",
+        )
     rows = compress_rfm(summary, columns=_RFM, weights_col="weights").collect()
     if not rows:
         msg = "the RFM summary is empty; there are no customers to fit"
@@ -196,6 +232,11 @@ def score(
         scores (``double``).
 
     Raises:
+        ArgumentTypeError: ``summary`` is not a Spark DataFrame, ``model``
+            not a fitted purchase model, ``horizon`` not a number or a
+            column name not a string.
+        InvariantError: ``horizon`` negative or not finite, a column name
+            empty, or both column names the same.
         DataError: Columns missing, or output names already taken.
 
     Examples:
@@ -203,12 +244,26 @@ def score(
 
     .. versionadded:: 0.1
     """
-    _check_rfm_columns(summary, _RFM)
-    taken = [
-        c
-        for c in (expected_purchases_col, probability_alive_col)
-        if c in summary.columns
-    ]
+    summary = _check_rfm_columns(summary, _RFM)
+    if not isinstance(model, PurchasePredictor):
+        raise ArgumentTypeError.for_argument(
+            "model", model, "a fitted purchase model (e.g. BetaGeoFit)"
+        )
+    names = (
+        _check_column_name(
+            expected_purchases_col, argument="expected_purchases_col"
+        ),
+        _check_column_name(
+            probability_alive_col, argument="probability_alive_col"
+        ),
+    )
+    if names[0] == names[1]:
+        msg = (
+            f"expected_purchases_col and probability_alive_col are both "
+            f"{names[0]!r}; pass two different names"
+        )
+        raise InvariantError(msg)
+    taken = [c for c in names if c in summary.columns]
     if taken:
         msg = (
             f"the summary already has column(s) {taken!r}; pass other "
@@ -218,14 +273,13 @@ def score(
     schema = StructType(
         [
             *summary.schema.fields,
-            StructField(expected_purchases_col, DoubleType(), nullable=False),
-            StructField(probability_alive_col, DoubleType(), nullable=False),
+            *(StructField(n, DoubleType(), nullable=False) for n in names),
         ]
     )
     predict = _batch_scorer(
         model,
-        horizon=float(horizon),
-        names=(expected_purchases_col, probability_alive_col),
+        horizon=_check_horizon(horizon),
+        names=names,
     )
     return summary.mapInPandas(predict, schema)
 

@@ -72,6 +72,9 @@ _FAR_W: Final = 1e-4
 """Below this ``(alpha+T)/(alpha+T+t)``, the connection formula is used."""
 _FAR_W_SERIES: Final = 1e-2
 _FAR_POLE: Final = 1e-3
+_SERIES_TERMS: Final = 200
+_ROUNDING: Final = 1e-17
+_CANCELLATION: Final = 1e4
 _QUADRATURE_NODES: Final = 64
 _JACOBI_LIMIT: Final = 1000.0
 """scipy's Gauss-Jacobi weights overflow when a + b + x passes ~1020."""
@@ -359,19 +362,42 @@ def _far_horizon(
             (1, c), (1, s), (-1, c - big_a), (-1, c - big_b)
         )
         log_g2, sign_g2 = signed((1, c), (1, -s), (-1, big_a), (-1, big_b))
-        first = (
-            sign_g1
-            * np.exp(log_g1 + big_a * log_w)
-            * special.hyp2f1(big_a, big_b, 1 - s, w)
-        )
-        second = (
-            sign_g2
-            * np.exp(log_g2 + (a - 1) * log_w)
-            * special.hyp2f1(c - big_a, c - big_b, 1 + s, w)
-        )
+        series_1, sure_1 = _small_w_hyp2f1(big_a, big_b, 1 - s, w)
+        series_2, sure_2 = _small_w_hyp2f1(c - big_a, c - big_b, 1 + s, w)
+        first = sign_g1 * np.exp(log_g1 + big_a * log_w) * series_1
+        second = sign_g2 * np.exp(log_g2 + (a - 1) * log_w) * series_2
         far = c / (a - 1) * (1 - first - second)
-    result: FloatArray = np.where(near & np.isfinite(far), far, expected)
+    use = near & sure_1 & sure_2 & np.isfinite(far)
+    result: FloatArray = np.where(use, far, expected)
     return result
+
+
+def _small_w_hyp2f1(
+    a: FloatArray, b: FloatArray, c: FloatArray, w: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """Gauss's series for ``2F1(a, b; c; w)`` at small ``w``, summed here.
+
+    scipy's ``hyp2f1`` is wrong for a negative non-integer ``c`` (at
+    ``2F1(1, 24.5; -37.5; 9e-5)`` it returns 253 for 0.99994), which the
+    connection formula produces whenever ``a`` or ``x`` is large. Returns
+    the sums and where they are sure: converged to rounding within
+    :data:`_SERIES_TERMS` terms, with no term above 1e4 times the sum (at
+    most four digits lost to cancellation).
+    """
+    a, b, c, w = np.broadcast_arrays(a, b, c, w)
+    term = np.ones(w.shape)
+    total = np.ones(w.shape)
+    largest = np.ones(w.shape)
+    converged = np.zeros(w.shape, dtype=bool)
+    for k in range(_SERIES_TERMS):
+        term = term * (a + k) * (b + k) / ((c + k) * (k + 1)) * w
+        total = total + term
+        largest = np.maximum(largest, np.abs(term))
+        converged = np.abs(term) <= _ROUNDING * np.abs(total)
+        if converged.all():
+            break
+    sure = converged & (largest <= _CANCELLATION * np.abs(total))
+    return total, sure
 
 
 def _plausible(
