@@ -15,7 +15,17 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.register_profile(
+    "fuzz",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# HYPOTHESIS_PROFILE=fuzz runs tests/test_fuzz_api.py at length by hand.
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI") else "dev")
+)
 
 REFERENCE_DATA = Path(__file__).resolve().parent / "data"
 """Reference data kept in the repository (licences allow it; see its

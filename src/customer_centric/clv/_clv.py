@@ -72,6 +72,8 @@ _PERIOD_SLACK: Final = 1e-9
 _MAX_MONTHS: Final = 1000 * 12
 """Longest horizon summed month by month (a thousand years)."""
 _MAX_RATE: Final = 1e6
+_SHORTEST_MONTH: Final = 28.0
+_LONGEST_MONTH: Final = 31.0
 """Largest discount rate per period accepted (beyond, every future month is
 worth nothing and the powers overflow)."""
 """Tolerance when counting whole periods that end within a month."""
@@ -129,14 +131,15 @@ def _months_per_unit(
 
 
 def _check_days_per_month(days_per_month: float) -> float:
-    days_per_month = real_number(days_per_month, name="days_per_month")
-    if not (days_per_month > 0):
+    days = real_number(days_per_month, name="days_per_month")
+    if not (_SHORTEST_MONTH <= days <= _LONGEST_MONTH):
         msg = (
-            "days_per_month must be a finite number > 0, got "
-            f"{days_per_month!r}"
+            f"days_per_month must be a month's length in days, from "
+            f"{_SHORTEST_MONTH:g} to {_LONGEST_MONTH:g}, got "
+            f"{days_per_month!r}; e.g. 30.4375, the mean Gregorian month"
         )
         raise InvariantError(msg)
-    return float(days_per_month)
+    return days
 
 
 def monthly_discount_rate(
@@ -157,7 +160,7 @@ def monthly_discount_rate(
     Args:
         rate: The discount rate (finite, >= 0).
         per: The period the rate is quoted for.
-        days_per_month: Length of a month in days (the default is
+        days_per_month: Length of a month in days, 28 to 31 (the default is
             ``DAYS_PER_UNIT["M"]``, 365.25 / 12 = 30.4375).
 
     Returns:
@@ -186,7 +189,15 @@ def monthly_discount_rate(
     months = _months_per_unit(per, _check_days_per_month(days_per_month))
     if months == 1:
         return float(rate)
-    return float((1 + rate) ** (1 / months) - 1)
+    # In logs: a rate over a very short period compounds past float range.
+    log_growth = math.log1p(rate) / months
+    if log_growth > math.log1p(_MAX_RATE):
+        msg = (
+            f"a discount rate of {rate:g} per {per!r} is more than "
+            f"{_MAX_RATE:g} a month; quote the rate per a longer period"
+        )
+        raise InvariantError(msg)
+    return math.expm1(log_growth)
 
 
 def _spend_per_purchase(
@@ -258,7 +269,7 @@ def customer_lifetime_value(
             ``"Y"`` or ``"M"``; converted with :func:`monthly_discount_rate`.
         monetary_value: Average spend per repeat purchase per customer, for
             a Gamma-Gamma ``spend`` (ignored where frequency is 0).
-        days_per_month: Length of a month in days (the default is
+        days_per_month: Length of a month in days, 28 to 31 (the default is
             ``DAYS_PER_UNIT["M"]``, 365.25 / 12 = 30.4375; ``lifetimes``
             uses 30).
         margin: Share of spend that counts as value; 1 values revenue.
