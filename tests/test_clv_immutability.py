@@ -7,12 +7,15 @@ caller holding them: none of them may change what another sees.
 from __future__ import annotations
 
 import copy
+import operator
 import pickle
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
 
+from customer_centric._frozen import FrozenDict
 from customer_centric.clv import (
     BetaGeoFit,
     GammaGammaFit,
@@ -23,7 +26,6 @@ from customer_centric.clv import (
     simulate_bg_nbd,
     validate_rfm,
 )
-from customer_centric.clv._fitting import FrozenFloats
 
 BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
 GG = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
@@ -45,44 +47,32 @@ def fit() -> BetaGeoFit:
 @pytest.mark.parametrize(
     "change",
     [
-        lambda se: se.__setitem__("r", 0.0),
-        lambda se: se.__delitem__("r"),
-        lambda se: se.update(r=0.0),
-        lambda se: se.pop("r"),
-        lambda se: se.popitem(),
-        lambda se: se.setdefault("x", 1.0),
-        lambda se: se.clear(),
-        lambda se: se.__ior__({"r": 0.0}),
+        lambda se: operator.setitem(se, "r", 0.0),
+        lambda se: operator.delitem(se, "r"),
+        lambda se: operator.ior(se, {"r": 0.0}),
     ],
-    ids=[
-        "set",
-        "delete",
-        "update",
-        "pop",
-        "popitem",
-        "setdefault",
-        "clear",
-        "in-place-or",
-    ],
+    ids=["set", "delete", "in-place-or"],
 )
 def test_standard_errors_cannot_be_changed_in_place(
-    fit: BetaGeoFit, change: Callable[[dict[str, float]], object]
+    fit: BetaGeoFit, change: Callable[[Any], object]
 ) -> None:
     """Every way of changing a fit's standard errors in place is refused."""
     before = dict(fit.standard_errors)
-    with pytest.raises(TypeError, match="read-only"):
+    with pytest.raises(TypeError, match="FrozenDict"):
         change(fit.standard_errors)
     assert fit.standard_errors == before
+    for method in ("update", "pop", "popitem", "setdefault", "clear"):
+        assert not hasattr(fit.standard_errors, method)
 
 
 def test_frozen_fit_round_trips_copies_and_pickles(fit: BetaGeoFit) -> None:
     """JSON, copies and pickles keep the values and stay read-only."""
     again = BetaGeoFit.model_validate_json(fit.model_dump_json())
     assert again == fit
-    assert isinstance(again.standard_errors, FrozenFloats)
+    assert isinstance(again.standard_errors, FrozenDict)
     for other in (copy.deepcopy(fit), pickle.loads(pickle.dumps(fit))):  # noqa: S301
         assert other == fit
-        assert isinstance(other.standard_errors, FrozenFloats)
+        assert isinstance(other.standard_errors, FrozenDict)
     assert type(fit.model_dump()["standard_errors"]) is dict
 
 

@@ -9,12 +9,7 @@ in their own.
 from __future__ import annotations
 
 from decimal import (
-    ROUND_HALF_EVEN,
-    Context,
     Decimal,
-    DivisionByZero,
-    InvalidOperation,
-    Overflow,
     localcontext,
 )
 from typing import Final, Self
@@ -28,23 +23,11 @@ from pydantic import (
     model_validator,
 )
 
+from customer_centric._types import DECIMAL_CONTEXT
 from customer_centric.exceptions import InvariantError
 
-__all__ = ["RULE_CONTEXT", "SHARE_UNITS", "Assumption"]
+__all__ = ["SHARE_UNITS", "Assumption"]
 
-RULE_CONTEXT: Final = Context(
-    prec=60,
-    rounding=ROUND_HALF_EVEN,
-    Emin=-999_999,
-    Emax=999_999,
-    traps=[InvalidOperation, DivisionByZero, Overflow],
-)
-"""The decimal context every complaints-area rule computes in.
-
-Rules enter it with ``decimal.localcontext(RULE_CONTEXT)`` (which copies
-it), so an answer never depends on the caller's precision, rounding or
-traps.
-"""
 
 SHARE_UNITS: Final = frozenset({"share", "probability"})
 """Units of a fraction in [0, 1]."""
@@ -160,7 +143,7 @@ def _check_unit(name: str, unit: str, figure: Decimal) -> None:
     if not ok:
         hint = ""
         if unit in SHARE_UNITS and 1 < figure <= 100:  # noqa: PLR2004
-            with localcontext(RULE_CONTEXT):
+            with localcontext(DECIMAL_CONTEXT):
                 hint = f"; write {figure} % as Decimal({str(figure / 100)!r})"
         msg = (
             f"assumption {name!r} in unit {unit!r} must be {allowed}, got "

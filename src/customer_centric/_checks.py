@@ -8,6 +8,7 @@ from deep inside the rule.
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Collection
 from datetime import UTC, date, datetime
@@ -22,11 +23,13 @@ __all__ = [
     "check_decimal",
     "check_finite",
     "check_instance",
+    "check_member",
     "to_utc",
 ]
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound=str)
+_E = TypeVar("_E", bound=enum.StrEnum)
 
 
 def check_instance(
@@ -82,6 +85,30 @@ def check_choice(
     shown = ", ".join(repr(option) for option in allowed)
     msg = f"{name} must be one of {shown}, got {value!r}"
     raise InvariantError(msg)
+
+
+def check_member(value: object, kind: type[_E], /, *, name: str) -> _E:
+    """Return ``value`` as a member of the string enum ``kind``.
+
+    The member itself or its string value is accepted.
+
+    Raises:
+        InvariantError: ``value`` is neither; the message lists the values.
+
+    Examples:
+        >>> from customer_centric import ComplaintStatus
+        >>> from customer_centric._checks import check_member
+        >>> check_member("closed", ComplaintStatus, name="new_status")
+        <ComplaintStatus.CLOSED: 'closed'>
+        >>> check_member("shut", ComplaintStatus, name="new_status")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: new_status must be one \
+of 'received', 'acknowledged', 'assessed', 'investigating', \
+'awaiting_customer', 'responded', 'closed', 'reopened', 'escalated', got \
+'shut'
+    """
+    return kind(check_choice(value, [m.value for m in kind], name=name))
 
 
 def check_decimal(value: object, /, *, name: str) -> Decimal:

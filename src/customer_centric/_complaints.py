@@ -18,7 +18,7 @@ import enum
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import Final, Self, TypeAlias, TypeVar, final
+from typing import Final, Self, TypeAlias, final
 
 import attrs
 from pydantic import (
@@ -29,7 +29,11 @@ from pydantic import (
     model_validator,
 )
 
-from customer_centric._checks import check_aware, check_choice, check_instance
+from customer_centric._checks import (
+    check_aware,
+    check_instance,
+    check_member,
+)
 from customer_centric._events import ComplaintFiled, ComplaintResolved
 from customer_centric._severity import Severity
 from customer_centric._types import ComplaintId, CustomerId, Money
@@ -389,33 +393,6 @@ class Complaint(BaseModel):
             if change.to_status in statuses:
                 return change.at
         return None
-
-
-_E = TypeVar("_E", bound=enum.StrEnum)
-
-
-def check_member(value: object, kind: type[_E], /, *, name: str) -> _E:
-    """Return ``value`` as a member of the string enum ``kind``.
-
-    The member itself or its string value is accepted.
-
-    Raises:
-        InvariantError: ``value`` is neither; the message lists the values.
-
-    Examples:
-        >>> from customer_centric import ComplaintStatus
-        >>> from customer_centric._complaints import check_member
-        >>> check_member("closed", ComplaintStatus, name="new_status")
-        <ComplaintStatus.CLOSED: 'closed'>
-        >>> check_member("shut", ComplaintStatus, name="new_status")
-        Traceback (most recent call last):
-        ...
-        customer_centric.exceptions.InvariantError: new_status must be one \
-of 'received', 'acknowledged', 'assessed', 'investigating', \
-'awaiting_customer', 'responded', 'closed', 'reopened', 'escalated', got \
-'shut'
-    """
-    return kind(check_choice(value, [m.value for m in kind], name=name))
 
 
 def _check_complaint(value: object, /) -> Complaint:

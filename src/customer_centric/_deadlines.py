@@ -41,20 +41,19 @@ from pydantic import (
     model_validator,
 )
 
-from customer_centric._assumptions import RULE_CONTEXT
 from customer_centric._checks import (
     check_aware,
     check_decimal,
     check_instance,
+    check_member,
 )
 from customer_centric._complaints import (
     Complaint,
     ComplaintStatus,
-    check_member,
 )
 from customer_centric._frozen import FrozenMap
 from customer_centric._triage import Priority
-from customer_centric._types import Rate, check_rate
+from customer_centric._types import DECIMAL_CONTEXT, Rate, check_rate
 from customer_centric.exceptions import InvariantError, PolicyError
 
 __all__ = [
@@ -877,7 +876,7 @@ def _share(used: timedelta, allowed: timedelta) -> Decimal:
     # day of receipt.
     micro = Decimal(used // timedelta(microseconds=1))
     total = Decimal(allowed // timedelta(microseconds=1))
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         return (micro / total).quantize(Decimal("0.0001"))
 
 
@@ -915,7 +914,7 @@ def _explain(
         return (
             f"{name}: {status.value}, reached at {when} ({verdict}; due {due})"
         )
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         percent = (used_share * 100).quantize(Decimal("0.1"))
     return f"{name}: {status.value}, due {due}, {percent} % of the time used"
 

@@ -46,6 +46,7 @@ from customer_centric._checks import (
     check_choice,
     check_finite,
     check_instance,
+    check_member,
 )
 from customer_centric._events import DissatisfactionSignal
 from customer_centric._recovery import (
@@ -960,9 +961,7 @@ def customer_health_kri(
 
     .. versionadded:: 0.1
     """
-    kpi = CustomerHealthKpi(
-        check_choice(kpi, [k.value for k in CustomerHealthKpi], name="kpi")
-    )
+    kpi = check_member(kpi, CustomerHealthKpi, name="kpi")
     return KeyRiskIndicator(
         name=name or kpi.value,
         unit="share",

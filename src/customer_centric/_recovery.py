@@ -37,21 +37,22 @@ from typing import Final, Literal, Self, final
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from customer_centric._assumptions import RULE_CONTEXT, SHARE_UNITS, Assumption
+from customer_centric._assumptions import SHARE_UNITS, Assumption
 from customer_centric._checks import (
     check_aware,
     check_choice,
     check_decimal,
     check_instance,
+    check_member,
 )
 from customer_centric._complaints import (
     Complaint,
     ComplaintStatus,
-    check_member,
 )
 from customer_centric._frozen import FrozenMap
 from customer_centric._stages import DepartureReason
 from customer_centric._types import (
+    DECIMAL_CONTEXT,
     MAX_COUNT,
     MAX_MONEY,
     check_bounded_decimal,
@@ -773,7 +774,7 @@ def hidden_dissatisfied(
     def hidden(share: Decimal) -> Decimal:
         return _q(count / share - count)
 
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         return RangeEstimate(
             low=hidden(high_rate),
             expected=hidden(rate_value),
@@ -846,7 +847,7 @@ def word_of_mouth_reach(
     unhappy_count = _check_count(unhappy, name="unhappy")
     recovered_count = _check_count(recovered, name="recovered")
     assumptions = _check_set(assumptions)
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         return _word_of_mouth(unhappy_count, recovered_count, assumptions)
 
 
@@ -1042,7 +1043,7 @@ def repurchase_probability(
     path = check_member(path, RecoveryPath, name="path")
     size = check_member(size, ProblemSize, name="size")
     assumptions = _check_set(assumptions)
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         return _repurchase_probability(path, size, assumptions)
 
 
@@ -1139,7 +1140,7 @@ def revenue_at_risk(
             lost_customers, name="lost_customers", limit=Decimal(MAX_COUNT)
         )
         basis = ()
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         return _revenue((low, expected, high), basis, income, span)
 
 
@@ -1256,7 +1257,7 @@ def complaint_impact(
         RecoveryPath.DID_NOT_COMPLAIN, size, assumptions=assumptions
     )
     handled = repurchase_probability(path, size, assumptions=assumptions)
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         lost_customers = _lost(count, hidden, silent, handled)
     return ComplaintImpact(
         complaints=complaints,
@@ -1383,7 +1384,7 @@ def retention_after_recovery(
     if paradox_uplift is not None:
         _check_rate(paradox_uplift, name="paradox_uplift")
     repurchase = repurchase_probability(path, size, assumptions=assumptions)
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         return _retention(
             check_member(path, RecoveryPath, name="path"),
             check_member(size, ProblemSize, name="size"),
@@ -1856,7 +1857,7 @@ def assumptions_markdown(*sets: AssumptionSet) -> str:
             name=f"sets[{index}]",
             what="an AssumptionSet",
         )
-    with localcontext(RULE_CONTEXT):
+    with localcontext(DECIMAL_CONTEXT):
         return _markdown(sets)
 
 

@@ -29,11 +29,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from typing import (
-    Annotated,
     Any,
     ClassVar,
     Final,
-    NoReturn,
     Protocol,
     Self,
     TypeAlias,
@@ -46,13 +44,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
-    PlainSerializer,
     model_validator,
 )
 
+from customer_centric._frozen import FrozenMap
 from customer_centric.exceptions import (
     ArgumentTypeError,
     ConvergenceError,
@@ -65,13 +62,11 @@ __all__ = [
     "CompressedRFM",
     "FittedModel",
     "FloatArray",
-    "FrozenFloats",
     "MaximumLikelihood",
     "Objective",
     "OptimizerDiagnostics",
     "PurchaseModel",
     "RFMArrays",
-    "ReadOnlyFloats",
     "as_counts",
     "as_float_array",
     "as_floats",
@@ -154,62 +149,6 @@ _UNDEFINED: Final = 1e10
 # --------------------------------------------------------------------------
 # Immutable containers
 # --------------------------------------------------------------------------
-
-
-@final
-class FrozenFloats(dict[str, float]):
-    """A ``dict`` of named floats that refuses every change in place.
-
-    Still a ``dict`` (so code typed for one keeps working) and serialised
-    as a plain JSON object, but a record holding one cannot be changed
-    through it: every mutating method raises ``TypeError``, as for a
-    tuple.
-
-    Examples:
-        >>> from customer_centric.clv._fitting import FrozenFloats
-        >>> se = FrozenFloats({"r": 0.1})
-        >>> se["r"] = 0.0
-        Traceback (most recent call last):
-        ...
-        TypeError: this mapping is read-only (it belongs to a frozen \
-record); copy it with dict(...) to change values
-
-    .. versionadded:: 0.2
-    """
-
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[type[FrozenFloats], tuple[dict[str, float]]]:
-        """Copy and pickle by building a new one from a plain dict."""
-        return (FrozenFloats, (dict(self),))
-
-    def _refuse(self, *_args: object, **_kwargs: object) -> NoReturn:
-        msg = (
-            "this mapping is read-only (it belongs to a frozen record); "
-            "copy it with dict(...) to change values"
-        )
-        raise TypeError(msg)
-
-    __setitem__ = _refuse
-    __delitem__ = _refuse
-    __ior__ = _refuse
-    clear = _refuse
-    pop = _refuse
-    popitem = _refuse
-    setdefault = _refuse
-    update = _refuse
-
-
-ReadOnlyFloats: TypeAlias = Annotated[
-    dict[str, float],
-    AfterValidator(FrozenFloats),
-    PlainSerializer(dict, return_type=dict[str, float]),
-]
-"""A record field holding named floats that no caller can change in place.
-
-Validated into a :class:`FrozenFloats` copy, serialised as a plain JSON
-object.
-"""
 
 
 def read_only(values: npt.ArrayLike, /) -> FloatArray:
@@ -337,7 +276,7 @@ class FittedModel(BaseModel):
 
     parameter_names: ClassVar[tuple[str, ...]] = ()
 
-    standard_errors: ReadOnlyFloats
+    standard_errors: FrozenMap[str, float]
     covariance: tuple[tuple[float, ...], ...]
     log_likelihood: float
     n_customers: float
