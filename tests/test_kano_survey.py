@@ -411,7 +411,7 @@ def test_text_with_a_byte_order_mark_is_read():
 @pytest.mark.parametrize(
     ("content", "match"),
     [
-        ((HEADER + "R1,caf\u00e9,1,5,3\n").encode("latin-1"), "byte 0xe9"),
+        ((HEADER + "R1,\u00e9t\u00e9,1,5,3\n").encode("latin-1"), "byte 0xe9"),
         (bytes(range(128, 256)), "byte 0x80 at offset 0"),
         (b"\xff\xfe" + HEADER.encode("utf-16-le"), "not UTF-8 text"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import assert_type
@@ -381,7 +382,7 @@ population: NDArray[np.float64] = bg.expected_purchases([1.0, 2.0])
 p_n: NDArray[np.float64] = bg.probability_of_purchases(2, 10.0)
 params: dict[str, float] = bg.params
 vector: NDArray[np.float64] = bg.parameter_vector()
-errors: dict[str, float] = bg.standard_errors
+errors: Mapping[str, float] = bg.standard_errors
 diagnostics: clv.OptimizerDiagnostics = bg.diagnostics
 converged: bool = diagnostics.converged
 known: clv.BetaGeoFit = clv.BetaGeoFit.from_parameters(
