@@ -35,7 +35,7 @@ nitpick_ignore_regex = [
             r"dateutil|types|builtins|os|io|click|rich)(\..*)?"
         ),
     ),
-    (r"py:class", r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes)"),
+    (r"py:class", r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes|FrozenMap)"),
     # Short names of standard and pydantic types in rendered annotations.
     (r"py:class", r"(Decimal|date|time|datetime|timedelta|AwareDatetime)"),
     # pydantic's repr of Field() metadata inside Annotated aliases.
