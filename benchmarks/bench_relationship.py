@@ -64,12 +64,12 @@ def ours_move() -> Callable[[], object]:
     """One ``apply_event``: a prospect's first purchase (both dimensions)."""
     moment = datetime(2025, 1, 1, 9, tzinfo=UTC)
     prospect = cc.replay(
-        [cc.InterestShown(customer_id="C-1", occurred_at=moment)]
+        [cc.relationship.InterestShown(customer_id="C-1", occurred_at=moment)]
     ).state
     if prospect.loyalty is not cc.LoyaltyStage.PROSPECT:
         msg = f"expected a prospect, got {prospect.loyalty!r}"
         raise RuntimeError(msg)
-    event = cc.FirstPurchase(
+    event = cc.relationship.FirstPurchase(
         customer_id="C-1",
         occurred_at=moment + timedelta(days=3),
         amount=Decimal("40.00"),
@@ -97,26 +97,30 @@ def event_stream(n_events: int, *, seed: int = 7) -> list[Any]:
         customer = f"C{c:07d}"
         t = start + timedelta(minutes=rng.randrange(60 * 24 * 30))
         story: list[Any] = [
-            cc.InterestShown(customer_id=customer, occurred_at=t),
+            cc.relationship.InterestShown(customer_id=customer, occurred_at=t),
         ]
         t += timedelta(days=1)
         story.append(
-            cc.FirstPurchase(
+            cc.relationship.FirstPurchase(
                 customer_id=customer, occurred_at=t, amount=Decimal("25.00")
             )
         )
         t += timedelta(days=2)
-        story.append(cc.NeedsProfiled(customer_id=customer, occurred_at=t))
+        story.append(
+            cc.relationship.NeedsProfiled(customer_id=customer, occurred_at=t)
+        )
         while len(story) < per_customer:
             t += timedelta(days=rng.randrange(1, 40))
             roll = rng.random()
             if roll < 0.05:
                 story.append(
-                    cc.ReferralMade(customer_id=customer, occurred_at=t)
+                    cc.relationship.ReferralMade(
+                        customer_id=customer, occurred_at=t
+                    )
                 )
             elif roll < 0.08:
                 story.append(
-                    cc.ComplaintFiled(
+                    cc.relationship.ComplaintFiled(
                         customer_id=customer,
                         occurred_at=t,
                         severity=cc.Severity.HIGH,
@@ -124,13 +128,13 @@ def event_stream(n_events: int, *, seed: int = 7) -> list[Any]:
                 )
                 t += timedelta(days=2)
                 story.append(
-                    cc.ComplaintResolved(
+                    cc.relationship.ComplaintResolved(
                         customer_id=customer, occurred_at=t, satisfied=True
                     )
                 )
             else:
                 story.append(
-                    cc.RepeatPurchase(
+                    cc.relationship.RepeatPurchase(
                         customer_id=customer,
                         occurred_at=t,
                         amount=Decimal("25.00"),
@@ -309,7 +313,7 @@ def main() -> None:
             if frozen:
                 gc.disable()
             started = time.perf_counter()
-            result = cc.replay_many(events)
+            result = cc.relationship.replay_many(events)
             best = min(best, time.perf_counter() - started)
             gc.enable()
             del result

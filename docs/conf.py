@@ -35,14 +35,17 @@ nitpick_ignore_regex = [
             r"dateutil|types|builtins|os|io|click|rich)(\..*)?"
         ),
     ),
-    (r"py:class", r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes|FrozenMap)"),
+    (
+        r"py:class",
+        r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes|FrozenMap)",
+    ),
     # Short names of standard and pydantic types in rendered annotations.
     (r"py:class", r"(Decimal|date|time|datetime|timedelta|AwareDatetime)"),
     # pydantic's repr of Field() metadata inside Annotated aliases.
     (r"py:class", r"(FieldInfo|required=True|annotation=NoneType|.*=.*)"),
     (r"py:class", r"_\w+"),  # private aliases named in public annotations
-    (r"py:class", r"customer_centric\._.*"),
-    (r"py:obj", r"customer_centric\._.*"),
+    (r"py:class", r"customer_centric\.(\w+\.)?_.*"),
+    (r"py:obj", r"customer_centric\.(\w+\.)?_.*"),
 ]
 
 autodoc_member_order = "bysource"

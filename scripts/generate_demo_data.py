@@ -36,7 +36,7 @@ from typing import Final
 import numpy as np
 
 from customer_centric._customer import Customer
-from customer_centric._events import parse_event
+from customer_centric.relationship._events import parse_event
 
 SEED: Final = 20_251_231
 """The seed of the shipped files."""

@@ -25,7 +25,7 @@ aware_datetimes = st.datetimes(
 
 loyalty_stages = st.sampled_from(list(cc.LoyaltyStage))
 lifecycle_stages = st.sampled_from(list(cc.LifecycleStage))
-departure_reasons = st.sampled_from(list(cc.DepartureReason))
+departure_reasons = st.sampled_from(list(cc.relationship.DepartureReason))
 severities = st.sampled_from(list(cc.Severity))
 money = st.decimals(
     min_value=Decimal(0),
@@ -92,9 +92,13 @@ def events_for(
         data["occurred_at"] = occurred_at
         if fields["kind"] == "inactivity_observed":
             data["as_of"] = occurred_at
-        return cc.parse_event(data)
+        return cc.relationship.parse_event(data)
 
-    return st.sampled_from(cc.EVENT_KINDS).flatmap(_event_fields).map(build)
+    return (
+        st.sampled_from(cc.relationship.EVENT_KINDS)
+        .flatmap(_event_fields)
+        .map(build)
+    )
 
 
 events = st.tuples(customer_ids, aware_datetimes).flatmap(
@@ -120,12 +124,12 @@ def event_histories(
 
 
 @st.composite
-def policies(draw: st.DrawFn) -> cc.Policy:
+def policies(draw: st.DrawFn) -> cc.relationship.Policy:
     """Default rules with every threshold drawn within the valid region."""
     client = draw(st.integers(2, 10))
     advocate = draw(st.integers(1, 5))
     potential = draw(st.integers(1, 400))
-    return cc.DEFAULT_POLICY.with_thresholds(
+    return cc.relationship.DEFAULT_POLICY.with_thresholds(
         client_min_purchases=client,
         supporter_min_purchases=client + draw(st.integers(1, 10)),
         advocate_min_referrals=advocate,
@@ -165,13 +169,13 @@ def _build_event(
     data = {**fields, "customer_id": customer_id, "occurred_at": when}
     if fields["kind"] == "inactivity_observed":
         data["as_of"] = when
-    return cc.parse_event(data)
+    return cc.relationship.parse_event(data)
 
 
 @st.composite
 def legal_walks(
     draw: st.DrawFn,
-    policy: cc.Policy = cc.DEFAULT_POLICY,
+    policy: cc.relationship.Policy = cc.relationship.DEFAULT_POLICY,
     max_steps: int = 40,
 ) -> list[cc.Event]:
     """Event histories where every event is legal when it arrives.
@@ -184,7 +188,10 @@ def legal_walks(
     when = draw(aware_datetimes.filter(lambda d: d.year < 2050))
     out: list[cc.Event] = []
     for _ in range(draw(st.integers(0, max_steps))):
-        kinds = [a.kind for a in cc.available_events(state, policy=policy)]
+        kinds = [
+            a.kind
+            for a in cc.relationship.available_events(state, policy=policy)
+        ]
         kind = draw(st.sampled_from(kinds))
         when += timedelta(days=draw(st.integers(0, 400)))
         event = _build_event(draw(_event_fields(kind)), "C-1", when)
@@ -195,11 +202,11 @@ def legal_walks(
 
 # --- complaints, triage, deadlines, recovery, KRIs (E) --------------------
 
-complaint_statuses = st.sampled_from(list(cc.ComplaintStatus))
-complaint_channels = st.sampled_from(list(cc.ComplaintChannel))
-priorities = st.sampled_from(list(cc.Priority))
-recovery_paths = st.sampled_from(list(cc.RecoveryPath))
-problem_sizes = st.sampled_from(list(cc.ProblemSize))
+complaint_statuses = st.sampled_from(list(cc.complaints.ComplaintStatus))
+complaint_channels = st.sampled_from(list(cc.complaints.ComplaintChannel))
+priorities = st.sampled_from(list(cc.complaints.Priority))
+recovery_paths = st.sampled_from(list(cc.complaints.RecoveryPath))
+problem_sizes = st.sampled_from(list(cc.complaints.ProblemSize))
 unit_decimals = st.decimals(min_value=0, max_value=1, places=4)
 
 
@@ -217,35 +224,35 @@ def complaints(draw: st.DrawFn, max_moves: int = 8) -> cc.Complaint:
         regulatory_issue=draw(st.booleans()),
     )
     for _ in range(draw(st.integers(0, max_moves))):
-        allowed = sorted(cc.COMPLAINT_TRANSITIONS[complaint.status])
+        allowed = sorted(cc.complaints.COMPLAINT_TRANSITIONS[complaint.status])
         target = draw(st.sampled_from(allowed))
         at = complaint.updated_at + timedelta(
             minutes=draw(st.integers(0, 60 * 24 * 10))
         )
         satisfied = (
             draw(st.none() | st.booleans())
-            if target is cc.ComplaintStatus.CLOSED
+            if target is cc.complaints.ComplaintStatus.CLOSED
             else None
         )
-        complaint = cc.advance(
+        complaint = cc.complaints.advance(
             complaint, target, at=at, customer_satisfied=satisfied
         )
     return complaint
 
 
 @st.composite
-def key_risk_indicators(draw: st.DrawFn) -> cc.KeyRiskIndicator:
+def key_risk_indicators(draw: st.DrawFn) -> cc.risk.KeyRiskIndicator:
     """KRIs in either direction with correctly ordered thresholds."""
     low, high = sorted(
         draw(st.lists(unit_decimals, min_size=2, max_size=2, unique=True))
     )
-    direction = draw(st.sampled_from(list(cc.RiskDirection)))
+    direction = draw(st.sampled_from(list(cc.risk.RiskDirection)))
     amber, red = (
         (low, high)
-        if direction is cc.RiskDirection.HIGHER_IS_WORSE
+        if direction is cc.risk.RiskDirection.HIGHER_IS_WORSE
         else (high, low)
     )
-    return cc.KeyRiskIndicator(
+    return cc.risk.KeyRiskIndicator(
         name="kri",
         risk="customers leaving",
         kpi="a customer KPI",
@@ -405,16 +412,16 @@ def spend_and_contract_fits() -> st.SearchStrategy[object]:
 
 # --- Kano answers, counts, responses, coefficients, drift (D) -------------
 
-kano_answers = st.sampled_from(list(cc.KanoAnswer))
-kano_categories = st.sampled_from(list(cc.KanoCategory))
-kano_tables = st.sampled_from([cc.STANDARD_TABLE, cc.POULIOT_TABLE])
+kano_answers = st.sampled_from(list(cc.kano.KanoAnswer))
+kano_categories = st.sampled_from(list(cc.kano.KanoCategory))
+kano_tables = st.sampled_from([cc.kano.STANDARD_TABLE, cc.kano.POULIOT_TABLE])
 kano_answer_pairs = st.tuples(kano_answers, kano_answers)
-kano_decision_rules: st.SearchStrategy[cc.KanoDecisionRule] = st.sampled_from(
-    ["mode", "m_o_a_i", "total_strength"]
+kano_decision_rules: st.SearchStrategy[cc.kano.KanoDecisionRule] = (
+    st.sampled_from(["mode", "m_o_a_i", "total_strength"])
 )
 
 kano_counts = st.builds(
-    cc.KanoCounts,
+    cc.kano.KanoCounts,
     attractive=st.integers(0, 500),
     one_dimensional=st.integers(0, 500),
     must_be=st.integers(0, 500),
@@ -426,13 +433,13 @@ nonempty_kano_counts = kano_counts.filter(lambda c: c.total > 0)
 
 # Defined Better/Worse coefficients, in Berger et al.'s (1993) ranges.
 kano_coefficients = st.builds(
-    cc.KanoCoefficients,
+    cc.kano.KanoCoefficients,
     better=st.floats(0, 1),
     worse=st.floats(-1, 0),
 )
 
 kano_responses = st.builds(
-    cc.KanoResponse,
+    cc.kano.KanoResponse,
     respondent_id=st.text(min_size=1).filter(str.strip),
     feature=st.text(min_size=1).filter(str.strip),
     functional=kano_answers,
@@ -441,7 +448,7 @@ kano_responses = st.builds(
 )
 
 kano_drift_rates = st.builds(
-    cc.KanoDriftRates,
+    cc.kano.KanoDriftRates,
     indifferent_to_attractive=st.floats(0, 1),
     attractive_to_one_dimensional=st.floats(0, 1),
     one_dimensional_to_must_be=st.floats(0, 1),

@@ -7,25 +7,25 @@ from pathlib import Path
 import pytest
 
 import customer_centric as cc
-from customer_centric import _datasets
+from customer_centric import datasets
 from customer_centric.exceptions import DataError
 
 
 @pytest.fixture(scope="module")
-def demo_replays() -> dict[str, cc.Replay]:
+def demo_replays() -> dict[str, cc.relationship.Replay]:
     """The demo events replayed under the default policy."""
     initial = {
         c.customer_id: cc.RelationshipState(customer_id=c.customer_id)
-        for c in cc.load_demo_customers()
+        for c in cc.datasets.load_demo_customers()
     }
-    return cc.replay_many(
-        cc.load_demo_events(), initial=initial, on_error="collect"
+    return cc.relationship.replay_many(
+        cc.datasets.load_demo_events(), initial=initial, on_error="collect"
     )
 
 
 def test_demo_customers_cover_every_type():
     """The demo base has a few thousand customers of all three types."""
-    customers = cc.load_demo_customers()
+    customers = cc.datasets.load_demo_customers()
     assert 2_000 <= len(customers) <= 5_000
     kinds = Counter(c.type for c in customers)
     assert set(kinds) == set(cc.CustomerType)
@@ -34,13 +34,13 @@ def test_demo_customers_cover_every_type():
 
 def test_demo_customer_ids_are_unique_and_sorted():
     """Customer ids are unique and in order."""
-    ids = [c.customer_id for c in cc.load_demo_customers()]
+    ids = [c.customer_id for c in cc.datasets.load_demo_customers()]
     assert ids == sorted(set(ids))
 
 
 def test_demo_types_follow_the_facts():
     """Every demo customer's type agrees with its facts."""
-    for customer in cc.load_demo_customers():
+    for customer in cc.datasets.load_demo_customers():
         assert customer.is_employee is not None
         assert customer.buys_for_resale is not None
         assert customer.type is cc.CustomerType.from_facts(
@@ -51,8 +51,8 @@ def test_demo_types_follow_the_facts():
 
 def test_demo_events_belong_to_demo_customers():
     """Every event is for a known customer and has a unique id."""
-    ids = {c.customer_id for c in cc.load_demo_customers()}
-    events = cc.load_demo_events()
+    ids = {c.customer_id for c in cc.datasets.load_demo_customers()}
+    events = cc.datasets.load_demo_events()
     assert {e.customer_id for e in events} <= ids
     event_ids = [e.event_id for e in events]
     assert len(set(event_ids)) == len(event_ids)
@@ -60,18 +60,20 @@ def test_demo_events_belong_to_demo_customers():
 
 def test_demo_events_use_every_kind():
     """The history uses every event kind."""
-    kinds = {e.kind for e in cc.load_demo_events()}
-    assert kinds == set(cc.EVENT_KINDS)
+    kinds = {e.kind for e in cc.datasets.load_demo_events()}
+    assert kinds == set(cc.relationship.EVENT_KINDS)
 
 
-def test_demo_replay_refuses_nothing(demo_replays: dict[str, cc.Replay]):
+def test_demo_replay_refuses_nothing(
+    demo_replays: dict[str, cc.relationship.Replay],
+):
     """Under the default policy every demo event is accepted."""
     refused = [r for replay in demo_replays.values() for r in replay.rejected]
     assert refused == []
 
 
 def test_demo_ends_in_every_lifecycle_stage(
-    demo_replays: dict[str, cc.Replay],
+    demo_replays: dict[str, cc.relationship.Replay],
 ):
     """At the end, some customers are in each of the eight stages."""
     final = Counter(r.state.lifecycle for r in demo_replays.values())
@@ -79,10 +81,12 @@ def test_demo_ends_in_every_lifecycle_stage(
     assert min(final.values()) >= 10
 
 
-def test_demo_reaches_every_default_rung(demo_replays: dict[str, cc.Replay]):
+def test_demo_reaches_every_default_rung(
+    demo_replays: dict[str, cc.relationship.Replay],
+):
     """Every rung of the default ladder is occupied at the end."""
     final = Counter(r.state.loyalty for r in demo_replays.values())
-    assert set(final) == set(cc.DEFAULT_POLICY.ladder)
+    assert set(final) == set(cc.relationship.DEFAULT_POLICY.ladder)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +107,7 @@ def test_demo_reaches_every_default_rung(demo_replays: dict[str, cc.Replay]):
     ids=lambda reason: reason,
 )
 def test_demo_history_shows_the_lifecycle_moves(
-    demo_replays: dict[str, cc.Replay], reason: str
+    demo_replays: dict[str, cc.relationship.Replay], reason: str
 ):
     """The demo history contains each kind of lifecycle move."""
     reasons = {
@@ -115,7 +119,7 @@ def test_demo_history_shows_the_lifecycle_moves(
 
 
 def test_demo_departures_have_several_reasons(
-    demo_replays: dict[str, cc.Replay],
+    demo_replays: dict[str, cc.relationship.Replay],
 ):
     """Divorced customers left for situational and other reasons."""
     reasons = {
@@ -129,14 +133,17 @@ def test_demo_departures_have_several_reasons(
 
 def test_loaders_return_equal_new_tuples():
     """Each call parses the file again into an equal tuple."""
-    first, second = cc.load_demo_customers(), cc.load_demo_customers()
+    first, second = (
+        cc.datasets.load_demo_customers(),
+        cc.datasets.load_demo_customers(),
+    )
     assert first == second
     assert isinstance(first, tuple)
 
 
 def test_cdnow_sample_has_the_published_size():
     """6,919 transactions of 2,357 customers from 1997 to mid-1998."""
-    log = cc.load_cdnow_sample()
+    log = cc.datasets.load_cdnow_sample()
     assert len(log) == 6_919
     assert len({t.customer_id for t in log}) == 2_357
     days = [t.day for t in log]
@@ -147,7 +154,7 @@ def test_cdnow_sample_has_the_published_size():
 
 def test_cdnow_first_rows_are_read_exactly():
     """Ids, dates, quantities and amounts come through unchanged."""
-    first = cc.load_cdnow_sample()[0]
+    first = cc.datasets.load_cdnow_sample()[0]
     assert first == cc.Transaction(
         customer_id=cc.CustomerId("0001"),
         occurred_at=date(1997, 1, 1),
@@ -158,8 +165,8 @@ def test_cdnow_first_rows_are_read_exactly():
 
 def test_cdnow_reproduces_the_published_summary(shared_data: Path):
     """The 39-week calibration summary matches lifetimes' CDNOW summary."""
-    summary = cc.rfm_summary(
-        cc.load_cdnow_sample(),
+    summary = cc.value.rfm_summary(
+        cc.datasets.load_cdnow_sample(),
         observation_end=date(1997, 9, 30),
         time_unit="W",
         on_late="drop",
@@ -179,16 +186,16 @@ def test_cdnow_reproduces_the_published_summary(shared_data: Path):
 def test_a_damaged_cdnow_file_is_reported(monkeypatch: pytest.MonkeyPatch):
     """A line with the wrong number of columns raises DataError."""
     monkeypatch.setattr(
-        _datasets, "_lines", lambda _: [" 00004 0001 19970101  2"]
+        datasets, "_lines", lambda _: [" 00004 0001 19970101  2"]
     )
     with pytest.raises(DataError, match=r"line 1 of CDNOW_sample\.txt has 4"):
-        cc.load_cdnow_sample()
+        cc.datasets.load_cdnow_sample()
 
 
 def test_blank_cdnow_lines_are_skipped(monkeypatch: pytest.MonkeyPatch):
     """Blank or whitespace-only lines in the CDNOW file are not purchases."""
     monkeypatch.setattr(
-        _datasets,
+        datasets,
         "_lines",
         lambda _: [
             "",
@@ -197,7 +204,7 @@ def test_blank_cdnow_lines_are_skipped(monkeypatch: pytest.MonkeyPatch):
             " 00004 0001 19970118  2   29.73",
         ],
     )
-    log = cc.load_cdnow_sample()
+    log = cc.datasets.load_cdnow_sample()
     assert [t.day for t in log] == [date(1997, 1, 1), date(1997, 1, 18)]
     assert [t.amount for t in log] == [Decimal("29.33"), Decimal("29.73")]
     assert {t.customer_id for t in log} == {"0001"}
@@ -217,6 +224,6 @@ def test_an_unreadable_cdnow_value_is_reported(
     monkeypatch: pytest.MonkeyPatch, line: str
 ):
     """A value that cannot be read raises DataError naming the line."""
-    monkeypatch.setattr(_datasets, "_lines", lambda _: [line])
+    monkeypatch.setattr(datasets, "_lines", lambda _: [line])
     with pytest.raises(DataError, match=r"line 1 of CDNOW_sample\.txt cannot"):
-        cc.load_cdnow_sample()
+        cc.datasets.load_cdnow_sample()

@@ -11,16 +11,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customer_centric import (
-    PRIMARY_STUDIES,
+from customer_centric import Transaction
+from customer_centric._types import DECIMAL_CONTEXT, check_rate
+from customer_centric.complaints import PRIMARY_STUDIES
+from customer_centric.risk import (
     CustomerHealthKpi,
     KpiObservation,
-    Transaction,
     assess_kri,
     assess_kri_series,
     churn_rate,
     complaint_rate,
     customer_health_kri,
+    share_unlikely_alive,
+    silent_dissatisfaction_share,
+)
+from customer_centric.value import (
     lifetime_value,
     retention_effect,
     retention_vs_acquisition_cost,
@@ -28,11 +33,8 @@ from customer_centric import (
     rfm_summary,
     share_of_market,
     share_of_wallet,
-    share_unlikely_alive,
-    silent_dissatisfaction_share,
     simple_lifetime_value,
 )
-from customer_centric._types import DECIMAL_CONTEXT, check_rate
 from strategies import discount_rates, money, retention_rates
 
 CHURN = customer_health_kri(

@@ -1,4 +1,5 @@
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -23,17 +24,46 @@ def _type_checking_names() -> set[str]:
     return names
 
 
+AREAS = ("relationship", "kano", "value", "complaints", "risk")
+
+
 def test_all_matches_lazy_exports():
-    """__all__ lists exactly the lazily exported names, each once."""
-    lazy = {n for names in cc._EXPORTS.values() for n in names}
+    """__all__ lists the lazy names, the areas and the extras, once each."""
     assert len(cc.__all__) == len(set(cc.__all__))
-    assert set(cc.__all__) == lazy | {"exceptions"}
+    assert set(cc.__all__) == set(cc._HOME) | cc._SUBPACKAGES | {"exceptions"}
 
 
 def test_type_checking_imports_match_exports():
     """The TYPE_CHECKING imports mirror the lazy exports for type checkers."""
-    lazy = {n for names in cc._EXPORTS.values() for n in names}
-    assert _type_checking_names() == lazy
+    assert _type_checking_names() == set(cc._HOME) | cc._SUBPACKAGES
+
+
+def test_the_top_level_stays_small():
+    """The top level holds the shared nouns, about 30 names at most."""
+    assert len(cc.__all__) <= 32
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_each_area_lists_its_names_once(area: str) -> None:
+    """An area's __all__ names each name once, and every name resolves."""
+    module = importlib.import_module(f"customer_centric.{area}")
+    assert len(module.__all__) == len(set(module.__all__))
+    for name in module.__all__:
+        assert getattr(module, name) is not None
+
+
+def test_every_public_name_has_one_home():
+    """A name lives in one area; the top level only re-exports the nouns."""
+    homes: dict[str, list[str]] = {}
+    for area in AREAS:
+        for name in importlib.import_module(
+            f"customer_centric.{area}"
+        ).__all__:
+            homes.setdefault(name, []).append(area)
+    assert {n: a for n, a in homes.items() if len(a) > 1} == {}
+    for name, module in cc._HOME.items():
+        if not module.startswith("._"):
+            assert homes[name] == [module.removeprefix(".")]
 
 
 def test_every_public_name_resolves():

@@ -99,20 +99,20 @@ def test_optional_rungs():
 @pytest.mark.parametrize(
     ("reason", "situational"),
     [
-        (cc.DepartureReason.MOVED_HOME, True),
-        (cc.DepartureReason.NEW_JOB, True),
-        (cc.DepartureReason.LIFE_EVENT, True),
-        (cc.DepartureReason.SERVICE_FAILURE, False),
-        (cc.DepartureReason.DISSATISFACTION, False),
-        (cc.DepartureReason.PRICE, False),
-        (cc.DepartureReason.COMPETITOR, False),
-        (cc.DepartureReason.FIRM_TERMINATED, False),
-        (cc.DepartureReason.UNKNOWN, False),
+        (cc.relationship.DepartureReason.MOVED_HOME, True),
+        (cc.relationship.DepartureReason.NEW_JOB, True),
+        (cc.relationship.DepartureReason.LIFE_EVENT, True),
+        (cc.relationship.DepartureReason.SERVICE_FAILURE, False),
+        (cc.relationship.DepartureReason.DISSATISFACTION, False),
+        (cc.relationship.DepartureReason.PRICE, False),
+        (cc.relationship.DepartureReason.COMPETITOR, False),
+        (cc.relationship.DepartureReason.FIRM_TERMINATED, False),
+        (cc.relationship.DepartureReason.UNKNOWN, False),
     ],
     ids=lambda v: getattr(v, "value", str(v)),
 )
 def test_situational_departures(
-    reason: cc.DepartureReason, situational: bool
+    reason: cc.relationship.DepartureReason, situational: bool
 ) -> None:
     """Moves, new jobs and life events are the situational reasons."""
     assert reason.is_situational is situational

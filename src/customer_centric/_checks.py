@@ -96,7 +96,7 @@ def check_member(value: object, kind: type[_E], /, *, name: str) -> _E:
         InvariantError: ``value`` is neither; the message lists the values.
 
     Examples:
-        >>> from customer_centric import ComplaintStatus
+        >>> from customer_centric.complaints import ComplaintStatus
         >>> from customer_centric._checks import check_member
         >>> check_member("closed", ComplaintStatus, name="new_status")
         <ComplaintStatus.CLOSED: 'closed'>

@@ -86,7 +86,8 @@ class LoyaltyStage(enum.StrEnum):
     the firm (Christopher, Payne & Ballantyne 1991; Raphel & Raphel 1995).
     ``SUPPORTER`` (between client and advocate) and ``PARTNER`` (above
     advocate) come from the 1991/1999 ladders and are opt-in rungs: a
-    :class:`~customer_centric.Policy` enables them, the default ladder does
+    :class:`~customer_centric.relationship.Policy` enables them, the default
+    ladder does
     not use them.
 
     Examples:
@@ -177,7 +178,7 @@ class DepartureReason(enum.StrEnum):
     the easier cases.
 
     Examples:
-        >>> from customer_centric import DepartureReason
+        >>> from customer_centric.relationship import DepartureReason
         >>> DepartureReason.MOVED_HOME.is_situational
         True
         >>> DepartureReason.DISSATISFACTION.is_situational

@@ -33,43 +33,61 @@ kind_of: cc.CustomerType = customer.type
 state: cc.RelationshipState = cc.RelationshipState(
     customer_id=cc.CustomerId("C-1")
 )
-event: cc.Event = cc.parse_event('{"kind": "interest_shown"}')
-purchase = cc.FirstPurchase(customer_id=cc.CustomerId("C-1"), occurred_at=when)
-outcome: cc.Outcome = cc.apply_event(state, purchase, policy=cc.DEFAULT_POLICY)
+event: cc.Event = cc.relationship.parse_event('{"kind": "interest_shown"}')
+purchase = cc.relationship.FirstPurchase(
+    customer_id=cc.CustomerId("C-1"), occurred_at=when
+)
+outcome: cc.relationship.Outcome = cc.apply_event(
+    state, purchase, policy=cc.relationship.DEFAULT_POLICY
+)
 moved: bool = outcome.changed
-records: tuple[cc.TransitionRecord, ...] = outcome.records
-held: tuple[cc.HeldRule, ...] = outcome.held
+records: tuple[cc.relationship.TransitionRecord, ...] = outcome.records
+held: tuple[cc.relationship.HeldRule, ...] = outcome.held
 loyalty: cc.LoyaltyStage = outcome.state.loyalty
 lifecycle: cc.LifecycleStage = outcome.state.lifecycle
 actual: bool = outcome.state.is_actual_customer
-history: cc.Replay = cc.replay([purchase], on_error="collect")
-many: dict[cc.CustomerId, cc.Replay] = cc.replay_many([purchase])
-kinds: list[cc.EventKind] = [a.kind for a in cc.available_events(state)]
-why: cc.Explanation = cc.explain(state, purchase)
-policy: cc.Policy = cc.DEFAULT_POLICY.with_thresholds(client_min_purchases=4)
+history: cc.relationship.Replay = cc.replay([purchase], on_error="collect")
+many: dict[cc.CustomerId, cc.relationship.Replay] = (
+    cc.relationship.replay_many([purchase])
+)
+kinds: list[cc.relationship.EventKind] = [
+    a.kind for a in cc.relationship.available_events(state)
+]
+why: cc.relationship.Explanation = cc.relationship.explain(state, purchase)
+policy: cc.relationship.Policy = (
+    cc.relationship.DEFAULT_POLICY.with_thresholds(client_min_purchases=4)
+)
 fingerprint: str = policy.fingerprint
-actions: tuple[cc.Action, ...] = cc.recommended_actions(state)
-hubspot: cc.HubSpotLifecycleStage = cc.to_hubspot(state)
-arts: cc.ArtsRelationshipStage = cc.to_arts(state)
-page: str = cc.render_rules(policy)
-info: cc.StageInfo = cc.LifecycleStage.WELCOME.info
-situational: bool = cc.DepartureReason.NEW_JOB.is_situational
-last: cc.TransitionRecord | None = history.last_record("loyalty")
-rejected: tuple[cc.Rejection, ...] = history.rejected
-checks: tuple[cc.RuleCheck, ...] = why.candidates
+actions: tuple[cc.relationship.Action, ...] = (
+    cc.relationship.recommended_actions(state)
+)
+hubspot: cc.relationship.HubSpotLifecycleStage = cc.relationship.to_hubspot(
+    state
+)
+arts: cc.relationship.ArtsRelationshipStage = cc.relationship.to_arts(state)
+page: str = cc.relationship.render_rules(policy)
+info: cc.relationship.StageInfo = cc.LifecycleStage.WELCOME.info
+situational: bool = cc.relationship.DepartureReason.NEW_JOB.is_situational
+last: cc.relationship.TransitionRecord | None = history.last_record("loyalty")
+rejected: tuple[cc.relationship.Rejection, ...] = history.rejected
+checks: tuple[cc.relationship.RuleCheck, ...] = why.candidates
 why_text: str = why.summary()
-rule: cc.Rule = cc.Rule(
+rule: cc.relationship.Rule = cc.relationship.Rule(
     id="custom.rule",
     event="first_purchase",
     dimension="loyalty",
     sources=(cc.LoyaltyStage.PROSPECT,),
     target=cc.LoyaltyStage.CUSTOMER,
-    guards=(cc.Guard(metric="purchases", op="at_least", threshold=1),),
+    guards=(
+        cc.relationship.Guard(metric="purchases", op="at_least", threshold=1),
+    ),
     reason="bought_once",
     description="A first purchase makes a prospect a customer.",
 )
-extended: cc.Policy = cc.Policy.default(supporter=True).with_rules(rule)
-trimmed: cc.Policy = extended.without_rules("custom.rule")
+extended: cc.relationship.Policy = cc.relationship.Policy.default(
+    supporter=True
+).with_rules(rule)
+trimmed: cc.relationship.Policy = extended.without_rules("custom.rule")
 thresholds: dict[str, float] = trimmed.thresholds
 days: int | None = state.days_in_stage("lifecycle", as_of=when)
 profiled = cc.CustomerProfile(pays_for=("advice",))
@@ -79,84 +97,102 @@ employee = cc.Customer.from_facts(
 rank: int = cc.LoyaltyStage.ADVOCATE.rank
 optional_rung: bool = cc.LoyaltyStage.SUPPORTER.is_optional
 severity_rank: int = cc.Severity.HIGH.rank
-event_kinds: tuple[cc.EventKind, ...] = cc.EVENT_KINDS
-closed = cc.AccountClosed(
+event_kinds: tuple[cc.relationship.EventKind, ...] = (
+    cc.relationship.EVENT_KINDS
+)
+closed = cc.relationship.AccountClosed(
     customer_id=cc.CustomerId("C-1"),
     occurred_at=when,
-    reason=cc.DepartureReason.PRICE,
+    reason=cc.relationship.DepartureReason.PRICE,
 )
-signal = cc.DissatisfactionSignal(
+signal = cc.relationship.DissatisfactionSignal(
     customer_id=cc.CustomerId("C-1"),
     occurred_at=when,
     score=0.8,
     source="survey",
 )
-parsed: cc.Event = cc.parse_event(closed.model_dump_json())
+parsed: cc.Event = cc.relationship.parse_event(closed.model_dump_json())
 round_trip: cc.Customer = cc.Customer.model_validate_json(
     customer.model_dump_json()
 )
 
 # --- Kano model (D) ----------------------------------------------------------
-category: cc.KanoCategory = cc.classify_response(
-    cc.KanoAnswer.LIKE, cc.KanoAnswer.DISLIKE, table=cc.POULIOT_TABLE
+category: cc.kano.KanoCategory = cc.kano.classify_response(
+    cc.kano.KanoAnswer.LIKE,
+    cc.kano.KanoAnswer.DISLIKE,
+    table=cc.kano.POULIOT_TABLE,
 )
-by_code: cc.KanoCategory = cc.STANDARD_TABLE.classify(1, "dislike")
-letters: str = cc.STANDARD_TABLE.to_letters()
-custom_table: cc.KanoTable = cc.KanoTable.from_letters(
+by_code: cc.kano.KanoCategory = cc.kano.STANDARD_TABLE.classify(1, "dislike")
+letters: str = cc.kano.STANDARD_TABLE.to_letters()
+custom_table: cc.kano.KanoTable = cc.kano.KanoTable.from_letters(
     letters, name="copy", source="Kano et al. (1984)"
 )
 letter: str = category.letter
 source_name: str | None = category.source_name
-response = cc.KanoResponse(
+response = cc.kano.KanoResponse(
     respondent_id="R-1",
     feature="fast delivery",
-    functional=cc.KanoAnswer.LIKE,
-    dysfunctional=cc.KanoAnswer.DISLIKE,
+    functional=cc.kano.KanoAnswer.LIKE,
+    dysfunctional=cc.kano.KanoAnswer.DISLIKE,
     importance=4.0,
 )
-counts: cc.KanoCounts = cc.KanoCounts.from_categories([category, category])
-by_feature: dict[str, cc.KanoCounts] = cc.count_responses([response])
-share: float | None = counts.share(cc.KanoCategory.ATTRACTIVE)
-ranked: tuple[tuple[cc.KanoCategory, int], ...] = counts.ranked()
-coefficients: cc.KanoCoefficients = cc.satisfaction_coefficients(counts)
-better: float | None = coefficients.better
-decision: cc.KanoDecision = cc.decide_category(counts, rule="m_o_a_i")
-decision_rule: cc.KanoDecisionRule = decision.rule
-significance: cc.KanoSignificance = cc.fong_test(counts, z=cc.FONG_Z)
-strengths: tuple[float | None, float | None] = (
-    cc.total_strength(counts),
-    cc.category_strength(counts),
+counts: cc.kano.KanoCounts = cc.kano.KanoCounts.from_categories(
+    [category, category]
 )
-quadrant: cc.KanoCategory | None = cc.better_worse_quadrant(coefficients)
-score: cc.KanoScore = cc.continuous_score("like", "dislike")
-average: cc.KanoScore = cc.mean_score([score, score])
-continuous: cc.KanoCategory = cc.continuous_quadrant(average, midpoint=2.0)
-satisfaction: float = cc.satisfaction_curve(
+by_feature: dict[str, cc.kano.KanoCounts] = cc.kano.count_responses([response])
+share: float | None = counts.share(cc.kano.KanoCategory.ATTRACTIVE)
+ranked: tuple[tuple[cc.kano.KanoCategory, int], ...] = counts.ranked()
+coefficients: cc.kano.KanoCoefficients = cc.kano.satisfaction_coefficients(
+    counts
+)
+better: float | None = coefficients.better
+decision: cc.kano.KanoDecision = cc.kano.decide_category(
+    counts, rule="m_o_a_i"
+)
+decision_rule: cc.kano.KanoDecisionRule = decision.rule
+significance: cc.kano.KanoSignificance = cc.kano.fong_test(
+    counts, z=cc.kano.FONG_Z
+)
+strengths: tuple[float | None, float | None] = (
+    cc.kano.total_strength(counts),
+    cc.kano.category_strength(counts),
+)
+quadrant: cc.kano.KanoCategory | None = cc.kano.better_worse_quadrant(
+    coefficients
+)
+score: cc.kano.KanoScore = cc.kano.continuous_score("like", "dislike")
+average: cc.kano.KanoScore = cc.kano.mean_score([score, score])
+continuous: cc.kano.KanoCategory = cc.kano.continuous_quadrant(
+    average, midpoint=2.0
+)
+satisfaction: float = cc.kano.satisfaction_curve(
     category, coefficients, fulfilment=0.5
 )
-functional_scores: float = cc.FUNCTIONAL_SCORES[cc.KanoAnswer.LIKE]
-results: tuple[cc.KanoFeatureResult, ...] = cc.analyze_kano(
+functional_scores: float = cc.kano.FUNCTIONAL_SCORES[cc.kano.KanoAnswer.LIKE]
+results: tuple[cc.kano.KanoFeatureResult, ...] = cc.kano.analyze_kano(
     [response], rule="total_strength"
 )
-ranking: tuple[cc.KanoPriority, ...] = cc.prioritize_features(results)
-survey_format: cc.KanoSurveyFormat = "json"
-survey: cc.KanoSurvey = cc.parse_kano_responses(
+ranking: tuple[cc.kano.KanoPriority, ...] = cc.kano.prioritize_features(
+    results
+)
+survey_format: cc.kano.KanoSurveyFormat = "json"
+survey: cc.kano.KanoSurvey = cc.kano.parse_kano_responses(
     "[]", file_format=survey_format
 )
-row_errors: tuple[cc.KanoRowError, ...] = survey.errors
-from_file: cc.KanoSurvey = cc.read_kano_responses("survey.csv")
+row_errors: tuple[cc.kano.KanoRowError, ...] = survey.errors
+from_file: cc.kano.KanoSurvey = cc.kano.read_kano_responses("survey.csv")
 need: cc.KanoNeed = cc.KanoNeed(name="wifi").observe(
-    cc.KanoCategory.ATTRACTIVE, at=when
+    cc.kano.KanoCategory.ATTRACTIVE, at=when
 )
-current: cc.KanoCategory | None = need.current
-observations: tuple[cc.KanoObservation, ...] = need.history
-rates = cc.KanoDriftRates(indifferent_to_attractive=0.1)
-projection: cc.KanoDriftProjection = need.project(at=when, rates=rates)
-drift: cc.KanoDriftProjection = cc.project_drift(
-    cc.KanoCategory.ATTRACTIVE, years=5.0, rates=cc.NO_DRIFT
+current: cc.kano.KanoCategory | None = need.current
+observations: tuple[cc.kano.KanoObservation, ...] = need.history
+rates = cc.kano.KanoDriftRates(indifferent_to_attractive=0.1)
+projection: cc.kano.KanoDriftProjection = need.project(at=when, rates=rates)
+drift: cc.kano.KanoDriftProjection = cc.kano.project_drift(
+    cc.kano.KanoCategory.ATTRACTIVE, years=5.0, rates=cc.kano.NO_DRIFT
 )
-most_likely: cc.KanoCategory = drift.most_likely
-drift_order: tuple[cc.KanoCategory, ...] = cc.DRIFT_ORDER
+most_likely: cc.kano.KanoCategory = drift.most_likely
+drift_order: tuple[cc.kano.KanoCategory, ...] = cc.kano.DRIFT_ORDER
 
 # --- complaints, triage, deadlines, recovery, KRIs (E) ----------------------
 complaint = cc.Complaint(
@@ -164,84 +200,100 @@ complaint = cc.Complaint(
     customer_id=cc.CustomerId("C-1"),
     received_at=when,
     severity=cc.Severity.HIGH,
-    channel=cc.ComplaintChannel.EMAIL,
+    channel=cc.complaints.ComplaintChannel.EMAIL,
     problem_value=Decimal("120.00"),
 )
-check: cc.TransitionCheck = cc.check_transition(
-    complaint, cc.ComplaintStatus.ACKNOWLEDGED
+check: cc.complaints.TransitionCheck = cc.complaints.check_transition(
+    complaint, cc.complaints.ComplaintStatus.ACKNOWLEDGED
 )
-acknowledged: cc.Complaint = cc.advance(
-    complaint, cc.ComplaintStatus.ACKNOWLEDGED, at=when, note="on it"
+acknowledged: cc.Complaint = cc.complaints.advance(
+    complaint,
+    cc.complaints.ComplaintStatus.ACKNOWLEDGED,
+    at=when,
+    note="on it",
 )
-changes: tuple[cc.StatusChange, ...] = acknowledged.history
+changes: tuple[cc.complaints.StatusChange, ...] = acknowledged.history
 satisfied: bool | None = acknowledged.customer_satisfied
 reached: datetime | None = acknowledged.first_reached(
-    frozenset({cc.ComplaintStatus.RESPONDED})
+    frozenset({cc.complaints.ComplaintStatus.RESPONDED})
 )
-allowed: frozenset[cc.ComplaintStatus] = cc.COMPLAINT_TRANSITIONS[
-    cc.ComplaintStatus.RECEIVED
-]
-filed: cc.ComplaintFiled = cc.complaint_filed_event(complaint)
-resolved_event: cc.ComplaintResolved = cc.complaint_resolved_event(
-    acknowledged
+allowed: frozenset[cc.complaints.ComplaintStatus] = (
+    cc.complaints.COMPLAINT_TRANSITIONS[cc.complaints.ComplaintStatus.RECEIVED]
 )
-triaged: cc.Triage = cc.triage(
+filed: cc.relationship.ComplaintFiled = cc.complaints.complaint_filed_event(
+    complaint
+)
+resolved_event: cc.relationship.ComplaintResolved = (
+    cc.complaints.complaint_resolved_event(acknowledged)
+)
+triaged: cc.complaints.Triage = cc.complaints.triage(
     complaint,
     customer_value=Decimal(5000),
-    policy=cc.TriagePolicy(high_value_threshold=Decimal(1000)),
+    policy=cc.complaints.TriagePolicy(high_value_threshold=Decimal(1000)),
 )
-priority: cc.Priority = triaged.priority.raised()
-default_triage: cc.TriagePolicy = cc.DEFAULT_TRIAGE_POLICY
-calendar: cc.BusinessCalendar = cc.BusinessCalendar.uk(
+priority: cc.complaints.Priority = triaged.priority.raised()
+default_triage: cc.complaints.TriagePolicy = (
+    cc.complaints.DEFAULT_TRIAGE_POLICY
+)
+calendar: cc.complaints.BusinessCalendar = cc.complaints.BusinessCalendar.uk(
     bank_holidays=[date(2026, 4, 6)]
 )
 next_day: date = calendar.add_business_days(date(2026, 4, 2), 1)
-profile = cc.ServiceLevelProfile(
+profile = cc.complaints.ServiceLevelProfile(
     name="standard",
     calendar=calendar,
     targets={
-        cc.Priority.HIGH: (
-            cc.ServiceTarget(
-                milestone=cc.ComplaintStatus.RESPONDED,
+        cc.complaints.Priority.HIGH: (
+            cc.complaints.ServiceTarget(
+                milestone=cc.complaints.ComplaintStatus.RESPONDED,
                 within=2,
                 unit="business_days",
             ),
         )
     },
 )
-service: tuple[cc.Deadline, ...] = cc.service_deadlines(
+service: tuple[cc.complaints.Deadline, ...] = cc.complaints.service_deadlines(
     complaint, priority=priority, profile=profile, as_of=when
 )
-regulatory: tuple[cc.Deadline, ...] = cc.regulatory_deadlines(
-    complaint, rules=cc.FCA_DISP_RULES, calendar=calendar, as_of=when
+regulatory: tuple[cc.complaints.Deadline, ...] = (
+    cc.complaints.regulatory_deadlines(
+        complaint,
+        rules=cc.complaints.FCA_DISP_RULES,
+        calendar=calendar,
+        as_of=when,
+    )
 )
-rule_8_weeks: cc.RegulatoryDeadlineRule = cc.FCA_FINAL_RESPONSE
-cfpb: tuple[cc.RegulatoryDeadlineRule, ...] = cc.CFPB_RULES
-deadline_status: cc.DeadlineStatus = regulatory[0].status
-path: cc.RecoveryPath = cc.recovery_path(
+rule_8_weeks: cc.complaints.RegulatoryDeadlineRule = (
+    cc.complaints.FCA_FINAL_RESPONSE
+)
+cfpb: tuple[cc.complaints.RegulatoryDeadlineRule, ...] = (
+    cc.complaints.CFPB_RULES
+)
+deadline_status: cc.complaints.DeadlineStatus = regulatory[0].status
+path: cc.complaints.RecoveryPath = cc.complaints.recovery_path(
     acknowledged, quick_within=timedelta(days=5), as_of=when
 )
-assumptions: cc.AssumptionSet = cc.PRIMARY_STUDIES
+assumptions: cc.complaints.AssumptionSet = cc.complaints.PRIMARY_STUDIES
 figures: tuple[tuple[str, cc.Assumption], ...] = assumptions.figures()
 overridden: cc.Assumption = assumptions.complaint_rate.override(
     Decimal("0.1"), source="our survey"
 )
-ours: cc.AssumptionSet = cc.SOURCE_TEXTS.with_figure(
+ours: cc.complaints.AssumptionSet = cc.complaints.SOURCE_TEXTS.with_figure(
     "complaint_rate", overridden
 )
-size: cc.ProblemSize = cc.problem_size(
+size: cc.complaints.ProblemSize = cc.complaints.problem_size(
     complaint.problem_value, assumptions=ours
 )
-hidden: cc.RangeEstimate = cc.hidden_dissatisfied(
+hidden: cc.complaints.RangeEstimate = cc.complaints.hidden_dissatisfied(
     10, assumptions=ours, channel="front_line"
 )
-mouth: cc.WordOfMouth = cc.word_of_mouth_reach(
+mouth: cc.complaints.WordOfMouth = cc.complaints.word_of_mouth_reach(
     10, recovered=3, assumptions=ours
 )
-repurchase: cc.RangeEstimate = cc.repurchase_probability(
+repurchase: cc.complaints.RangeEstimate = cc.complaints.repurchase_probability(
     path, size, assumptions=ours
 )
-impact: cc.ComplaintImpact = cc.complaint_impact(
+impact: cc.complaints.ComplaintImpact = cc.complaints.complaint_impact(
     10,
     path=path,
     size=size,
@@ -249,63 +301,73 @@ impact: cc.ComplaintImpact = cc.complaint_impact(
     annual_income=Decimal(500),
     years=5,
 )
-at_risk: cc.RangeEstimate = cc.revenue_at_risk(
+at_risk: cc.complaints.RangeEstimate = cc.complaints.revenue_at_risk(
     impact.lost_customers, annual_income=Decimal(500), years=Decimal(3)
 )
-after: cc.RetentionAfterRecovery = cc.retention_after_recovery(
-    path, size, assumptions=ours, baseline_retention=Decimal("0.8")
+after: cc.complaints.RetentionAfterRecovery = (
+    cc.complaints.retention_after_recovery(
+        path, size, assumptions=ours, baseline_retention=Decimal("0.8")
+    )
 )
-paradox: cc.ParadoxAssessment = cc.assess_recovery_paradox(
-    minor_failure=True,
-    first_failure=True,
-    cause_unlikely_to_recur=True,
-    outside_firm_control=False,
+paradox: cc.complaints.ParadoxAssessment = (
+    cc.complaints.assess_recovery_paradox(
+        minor_failure=True,
+        first_failure=True,
+        cause_unlikely_to_recur=True,
+        outside_firm_control=False,
+    )
 )
-conditions: tuple[cc.ParadoxCondition, ...] = paradox.conditions
-win_back_rates = cc.WinBackRates(
+conditions: tuple[cc.complaints.ParadoxCondition, ...] = paradox.conditions
+win_back_rates = cc.complaints.WinBackRates(
     name="ours",
-    rates={cc.DepartureReason.PRICE: Decimal("0.3")},
+    rates={cc.relationship.DepartureReason.PRICE: Decimal("0.3")},
     source="our win-back log",
     enforce_literature_order=False,
 )
-win_back: cc.WinBackEstimate = cc.win_back_likelihood(
-    cc.DepartureReason.PRICE, rates=win_back_rates
+win_back: cc.complaints.WinBackEstimate = cc.complaints.win_back_likelihood(
+    cc.relationship.DepartureReason.PRICE, rates=win_back_rates
 )
-table_md: str = cc.assumptions_markdown(cc.PRIMARY_STUDIES, cc.SOURCE_TEXTS)
-silent: cc.RangeEstimate = cc.silent_dissatisfaction_share(
+table_md: str = cc.complaints.assumptions_markdown(
+    cc.complaints.PRIMARY_STUDIES, cc.complaints.SOURCE_TEXTS
+)
+silent: cc.complaints.RangeEstimate = cc.risk.silent_dissatisfaction_share(
     10, customers=1000, assumptions=ours
 )
-kri: cc.KeyRiskIndicator = cc.customer_health_kri(
-    cc.CustomerHealthKpi.CHURN_RATE, amber=Decimal("0.05"), red=Decimal("0.1")
+kri: cc.risk.KeyRiskIndicator = cc.risk.customer_health_kri(
+    cc.risk.CustomerHealthKpi.CHURN_RATE,
+    amber=Decimal("0.05"),
+    red=Decimal("0.1"),
 )
-level: cc.RiskLevel = kri.level(cc.churn_rate(5, customers_at_start=100))
-assessment: cc.KriAssessment = cc.assess_kri(
-    kri, cc.complaint_rate(3, customers=100), at=when
+level: cc.risk.RiskLevel = kri.level(
+    cc.risk.churn_rate(5, customers_at_start=100)
 )
-series: cc.KriSeriesAssessment = cc.assess_kri_series(
+assessment: cc.risk.KriAssessment = cc.risk.assess_kri(
+    kri, cc.risk.complaint_rate(3, customers=100), at=when
+)
+series: cc.risk.KriSeriesAssessment = cc.risk.assess_kri_series(
     kri,
-    [cc.KpiObservation(at=when, value=Decimal("0.07"))],
+    [cc.risk.KpiObservation(at=when, value=Decimal("0.07"))],
     stable_band=Decimal("0.01"),
 )
-trend: cc.Trend = series.trend
+trend: cc.risk.Trend = series.trend
 slope: Decimal | None = series.slope_per_day
-alert: cc.DissatisfactionSignal | None = cc.breach_signal(
+alert: cc.relationship.DissatisfactionSignal | None = cc.risk.breach_signal(
     assessment, customer_id="C-1", occurred_at=when
 )
-unlikely: Decimal = cc.share_unlikely_alive([0.1, 0.9], threshold=0.5)
-direction: cc.RiskDirection = kri.direction
+unlikely: Decimal = cc.risk.share_unlikely_alive([0.1, 0.9], threshold=0.5)
+direction: cc.risk.RiskDirection = kri.direction
 
 # --- value, transactions and RFM (B) -----------------------------------------
-simple: Decimal = cc.simple_lifetime_value(Decimal(500), years=5)
-value: cc.LifetimeValue = cc.lifetime_value(
+simple: Decimal = cc.value.simple_lifetime_value(Decimal(500), years=5)
+value: cc.value.LifetimeValue = cc.value.lifetime_value(
     Decimal(100),
     retention=Decimal("0.8"),
     discount_rate=Decimal("0.1"),
     period="Y",
     horizon=10,
 )
-period_values: tuple[cc.PeriodValue, ...] = value.periods
-effect: cc.RetentionEffect = cc.retention_effect(
+period_values: tuple[cc.value.PeriodValue, ...] = value.periods
+effect: cc.value.RetentionEffect = cc.value.retention_effect(
     Decimal(100),
     retention=Decimal("0.8"),
     change=Decimal("0.05"),
@@ -313,15 +375,15 @@ effect: cc.RetentionEffect = cc.retention_effect(
     period="Y",
 )
 relative: Decimal | None = effect.relative_change
-cost: cc.CostComparison = cc.retention_vs_acquisition_cost(
+cost: cc.value.CostComparison = cc.value.retention_vs_acquisition_cost(
     100,
     retention_cost_per_customer=Decimal(20),
-    multiple=cc.ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS,
+    multiple=cc.value.ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS,
 )
-wallet: Decimal = cc.share_of_wallet(
+wallet: Decimal = cc.value.share_of_wallet(
     Decimal(200), category_spend=Decimal(1000)
 )
-market: Decimal = cc.share_of_market(
+market: Decimal = cc.value.share_of_market(
     Decimal(200), market_sales=Decimal(10_000)
 )
 transaction = cc.Transaction(
@@ -330,10 +392,10 @@ transaction = cc.Transaction(
     amount=Decimal("9.99"),
 )
 transaction_day: date = transaction.day
-unit: cc.TimeUnit = "W"
-unit_days: float = cc.days_per_unit(unit) + cc.DAYS_PER_UNIT["M"]
-late: cc.OnLate = "drop"
-summary: cc.RFMSummary = cc.rfm_summary(
+unit: cc.value.TimeUnit = "W"
+unit_days: float = cc.value.days_per_unit(unit) + cc.value.DAYS_PER_UNIT["M"]
+late: cc.value.OnLate = "drop"
+summary: cc.value.RFMSummary = cc.value.rfm_summary(
     [transaction],
     observation_end=date(2024, 2, 1),
     time_unit=timedelta(days=7),
@@ -341,14 +403,14 @@ summary: cc.RFMSummary = cc.rfm_summary(
 )
 frequencies: tuple[int, ...] = summary.frequency
 spends: tuple[Decimal, ...] | None = summary.monetary_value
-split: cc.CalibrationHoldout = cc.rfm_calibration_holdout(
+split: cc.value.CalibrationHoldout = cc.value.rfm_calibration_holdout(
     [transaction],
     calibration_end=date(2024, 1, 15),
     observation_end=date(2024, 2, 1),
     time_unit=unit,
 )
 holdout: tuple[int, ...] = split.frequency_holdout
-cc.validate_rfm_summary(
+cc.value.validate_rfm_summary(
     [float(f) for f in summary.frequency],
     summary.recency,
     summary.T,
@@ -356,12 +418,12 @@ cc.validate_rfm_summary(
 )
 money_value: cc.Money = Decimal("1.00")
 rate_value: cc.Rate = Decimal("0.5")
-money_source: str = cc.ACQUISITION_COST_MULTIPLE_PRIMARY.source
+money_source: str = cc.value.ACQUISITION_COST_MULTIPLE_PRIMARY.source
 
 # --- bundled data sets -------------------------------------------------------
-cdnow: tuple[cc.Transaction, ...] = cc.load_cdnow_sample()
-demo_customers: tuple[cc.Customer, ...] = cc.load_demo_customers()
-demo_events: tuple[cc.Event, ...] = cc.load_demo_events()
+cdnow: tuple[cc.Transaction, ...] = cc.datasets.load_cdnow_sample()
+demo_customers: tuple[cc.Customer, ...] = cc.datasets.load_demo_customers()
+demo_events: tuple[cc.Event, ...] = cc.datasets.load_demo_events()
 
 # --- probabilistic models: customer_centric.clv (C1, C2) ---------------------
 x = np.array([0.0, 2.0, 5.0])
@@ -493,12 +555,16 @@ predictor: spark.PurchasePredictor = bg
 command_name: str | None = main.name
 
 # --- results that may be missing (checked exactly, not just assignable) ------
-assert_type(cc.better_worse_quadrant(coefficients), cc.KanoCategory | None)
-assert_type(cc.total_strength(counts), float | None)
-assert_type(counts.share(cc.KanoCategory.MUST_BE), float | None)
-assert_type(need.category_at(when), cc.KanoCategory | None)
-assert_type(history.last_record("lifecycle"), cc.TransitionRecord | None)
-assert_type(why.outcome, cc.Outcome | None)
+assert_type(
+    cc.kano.better_worse_quadrant(coefficients), cc.kano.KanoCategory | None
+)
+assert_type(cc.kano.total_strength(counts), float | None)
+assert_type(counts.share(cc.kano.KanoCategory.MUST_BE), float | None)
+assert_type(need.category_at(when), cc.kano.KanoCategory | None)
+assert_type(
+    history.last_record("lifecycle"), cc.relationship.TransitionRecord | None
+)
+assert_type(why.outcome, cc.relationship.Outcome | None)
 assert_type(
     why.error,
     cc.exceptions.InvalidTransitionError
@@ -508,8 +574,8 @@ assert_type(
 )
 assert_type(acknowledged.first_reached(frozenset()), datetime | None)
 assert_type(
-    cc.breach_signal(assessment, customer_id="C-1"),
-    cc.DissatisfactionSignal | None,
+    cc.risk.breach_signal(assessment, customer_id="C-1"),
+    cc.relationship.DissatisfactionSignal | None,
 )
 assert_type(series.first_breach_at, datetime | None)
 assert_type(effect.relative_change, Decimal | None)
@@ -521,7 +587,7 @@ assert_type(bg.probability_alive(0, 0, 1), NDArray[np.float64])
 assert_type(
     spark.fit_summary(spark_summary, fit=clv.fit_pareto_nbd), clv.ParetoNBDFit
 )
-assert_type(cc.parse_event(b"{}"), cc.Event)
+assert_type(cc.relationship.parse_event(b"{}"), cc.Event)
 assert_type(
     cc.exceptions.MissingExtraError.for_extra("stats", None),
     cc.exceptions.MissingExtraError,
@@ -530,10 +596,10 @@ assert_type(
 
 def funnel_example(states: list[cc.RelationshipState]) -> None:
     """The funnel API, typed over a list of states."""
-    funnel: cc.LoyaltyFunnel = cc.loyalty_funnel(
-        states, policy=cc.DEFAULT_POLICY
+    funnel: cc.relationship.LoyaltyFunnel = cc.relationship.loyalty_funnel(
+        states, policy=cc.relationship.DEFAULT_POLICY
     )
-    rung: cc.FunnelRung = funnel.rungs[0]
+    rung: cc.relationship.FunnelRung = funnel.rungs[0]
     conversion: float | None = funnel.conversion(cc.LoyaltyStage.CLIENT)
     assert_type(rung.reached, int)
     assert_type(plot.plot_loyalty_funnel(funnel), Axes)

@@ -2,7 +2,7 @@
 
 Shared by ``customer-centric score`` and the CLV part of ``demo``: fit
 BG/NBD (and Gamma-Gamma when amounts are known) on an
-:class:`~customer_centric.RFMSummary`, score every customer with
+:class:`~customer_centric.value.RFMSummary`, score every customer with
 :func:`customer_centric.clv.score_customers`, and render the fit, the
 distribution of the probability of being alive and the value by loyalty
 stage. Needs the ``[stats]`` extra; import it only after checking.
@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from customer_centric._policy import Policy
-    from customer_centric._transactions import RFMSummary
     from customer_centric.clv._fitting import FloatArray
+    from customer_centric.relationship._policy import Policy
+    from customer_centric.value._transactions import RFMSummary
 
 _ALIVE_BINS: Final = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
 _BAR_WIDTH: Final = 20
@@ -80,7 +80,7 @@ def fit_and_score(
     t_x = np.asarray(summary.recency, dtype=np.float64)
     big_t = np.asarray(summary.T, dtype=np.float64)
     purchase_fit = clv.fit_bg_nbd(x, t_x, big_t)
-    days = cc.days_per_unit(summary.time_unit)
+    days = cc.value.days_per_unit(summary.time_unit)
     spend_fit: clv.GammaGammaFit | None = None
     money: FloatArray | None = None
     note = "the transactions carry no amounts: no spend model, no CLV"

@@ -39,8 +39,8 @@ def relationship_section(
     console: Console, errors: Console, limit: int
 ) -> None:
     """Replay the synthetic base and show where its customers stand."""
-    customers = cc.load_demo_customers()
-    events = cc.load_demo_events()
+    customers = cc.datasets.load_demo_customers()
+    events = cc.datasets.load_demo_events()
     parsed = ParsedEvents(
         events=events,
         lines=tuple(range(1, len(events) + 1)),
@@ -48,14 +48,14 @@ def relationship_section(
     )
     replayed = replay_events(
         parsed,
-        policy=cc.DEFAULT_POLICY,
+        policy=cc.relationship.DEFAULT_POLICY,
         console=errors,
         customers=[c.customer_id for c in customers],
     )
     render(
         console,
         replayed,
-        policy=cc.DEFAULT_POLICY,
+        policy=cc.relationship.DEFAULT_POLICY,
         customers=customers,
         limit=limit,
     )
@@ -74,15 +74,15 @@ def clv_section(console: Console) -> None:
             markup=False,
         )
         return
-    split = cc.rfm_calibration_holdout(
-        cc.load_cdnow_sample(),
+    split = cc.value.rfm_calibration_holdout(
+        cc.datasets.load_cdnow_sample(),
         calibration_end=CALIBRATION_END,
         observation_end=HOLDOUT_END,
         time_unit="W",
     )
     result = _clv_report.fit_and_score(
         split.calibration,
-        policy=cc.DEFAULT_POLICY,
+        policy=cc.relationship.DEFAULT_POLICY,
         horizon=split.duration_holdout,
         clv_months=12,
         monthly_discount_rate=0.01,

@@ -3,7 +3,8 @@
 Shared by ``customer-centric demo`` and ``customer-centric replay``: read
 JSON Lines events (a bad line is reported with its number and what is
 wrong, the good ones are still used), replay them with
-:func:`customer_centric.replay_many`, and render the loyalty-ladder funnel,
+:func:`customer_centric.relationship.replay_many`, and render the
+loyalty-ladder funnel,
 the lifecycle distribution and the customers at risk with the reason and
 the recommended actions for each.
 """
@@ -38,11 +39,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from customer_centric._customer import Customer, CustomerType
-    from customer_centric._engine import Replay
-    from customer_centric._events import Event
-    from customer_centric._policy import Policy
-    from customer_centric._relationship import RelationshipState
     from customer_centric._types import CustomerId
+    from customer_centric.relationship._engine import Replay
+    from customer_centric.relationship._events import Event
+    from customer_centric.relationship._policy import Policy
+    from customer_centric.relationship._state import RelationshipState
 
 _BAR_WIDTH: Final = 20
 _PROGRESS_EVERY: Final = 2_000
@@ -132,7 +133,7 @@ def parse_lines(
                 continue
             try:
                 text = decode(line) if isinstance(line, bytes) else line
-                events.append(cc.parse_event(text))
+                events.append(cc.relationship.parse_event(text))
             except NotUtf8Error as exc:
                 bad.append(BadLine(line=number, problem=str(exc)))
                 continue
@@ -175,7 +176,7 @@ def replay_events(
     """
     initial = {cid: cc.RelationshipState(customer_id=cid) for cid in customers}
     with progress_bar(console) as progress:
-        replays = cc.replay_many(
+        replays = cc.relationship.replay_many(
             _counted(parsed.events, progress, "replaying events"),
             policy=policy,
             initial=initial,
@@ -214,7 +215,7 @@ def funnel_table(
     states: Sequence[RelationshipState], /, *, policy: Policy
 ) -> Table:
     """The loyalty ladder: who is on each rung now, and who ever got there."""
-    funnel = cc.loyalty_funnel(states, policy=policy)
+    funnel = cc.relationship.loyalty_funnel(states, policy=policy)
     table = Table(
         title="Loyalty ladder (Christopher, Payne & Ballantyne 1991)",
         title_justify="left",
@@ -301,7 +302,7 @@ def reason_of(replay: Replay, /) -> str:
 
 def actions_of(state: RelationshipState, /, *, most: int = 2) -> str:
     """The playbook's first recommended actions for the state."""
-    actions = cc.recommended_actions(state)
+    actions = cc.relationship.recommended_actions(state)
     titles = [action.title for action in actions[:most]]
     more = len(actions) - len(titles)
     return "; ".join(titles) + (f" (+{more} more)" if more > 0 else "")

@@ -28,12 +28,12 @@ from customer_centric.cli._relationships import (
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def load_policy(path: Path | None, /) -> cc.Policy:
+def load_policy(path: Path | None, /) -> cc.relationship.Policy:
     """The policy in a JSON file, or the default policy."""
     if path is None:
-        return cc.DEFAULT_POLICY
+        return cc.relationship.DEFAULT_POLICY
     try:
-        return cc.Policy.model_validate_json(
+        return cc.relationship.Policy.model_validate_json(
             read_bytes(path).removeprefix(BOM)
         )
     except ValidationError as exc:

@@ -36,10 +36,10 @@ from customer_centric.exceptions import (
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from customer_centric._transactions import TimeUnit
+    from customer_centric.value._transactions import TimeUnit
 
 _SUFFIXES: Final = (".csv", ".parquet")
-_TIME_UNITS: Final = get_args(cc.TimeUnit)
+_TIME_UNITS: Final = get_args(cc.value.TimeUnit)
 _SHOWN_ROWS: Final = 20
 _PROGRESS_EVERY: Final = 5_000
 _MAX_CLV_MONTHS: Final = 1_200
@@ -111,7 +111,8 @@ def parse_amount(value: object, /) -> Decimal | None:
     """A transaction's amount from a cell; an empty cell is unknown.
 
     A number too large for the models' floating point is an error; NaN and
-    infinities are left to :class:`~customer_centric.Transaction` to refuse.
+    infinities are left to :class:`~customer_centric.value.Transaction` to
+    refuse.
     """
     text = _cell_text(value, what="amount")
     if not text:
@@ -652,7 +653,7 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
         else max(t.day for t in transactions)
     )
     try:
-        summary = cc.rfm_summary(
+        summary = cc.value.rfm_summary(
             transactions,
             observation_end=end,
             time_unit=time_unit,
@@ -661,7 +662,7 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
         result = _clv_report.fit_and_score(
             summary,
             policy=policy,
-            horizon=horizon or 365.25 / cc.days_per_unit(time_unit),
+            horizon=horizon or 365.25 / cc.value.days_per_unit(time_unit),
             clv_months=clv_months,
             monthly_discount_rate=discount_rate,
         )

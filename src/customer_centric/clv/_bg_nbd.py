@@ -68,7 +68,7 @@ _BOUNDARIES: Final = (
 _NUDGE: Final = 1e-9
 _A_STEP: Final = 1e-4
 """Near a = 1, interpolate between a = 1 -/+ this (error ~ _A_STEP**2)."""
-_FAR_W: Final = 1e-4
+_FAR_W: Final = 1e-2
 """Below this ``(alpha+T)/(alpha+T+t)``, the connection formula is used."""
 _FAR_W_SERIES: Final = 1e-2
 _FAR_POLE: Final = 1e-3
@@ -329,25 +329,47 @@ def _far_horizon(
     The connection formula (Abramowitz & Stegun 15.3.6) rewrites
     ``w^A 2F1(A, B; C; 1 - w)``, with ``w = (alpha+T)/(alpha+T+t)``
     computed directly, as ``G1 w^A 2F1(A, B; 1-s; w) + G2 w^(a-1)
-    2F1(C-A, C-B; 1+s; w)`` with ``s = C - A - B``, two series in the
-    small ``w``; the gamma-function factors are taken in log space with
-    their signs. Used where the series converge fast (``(b+x) w`` small)
-    and ``s`` is not within 1e-3 of an integer (where the formula has a
-    removable pole).
+    2F1(C-A, C-B; 1+s; w)`` with ``s = C - A - B = a - 1 - r - x``, two
+    series in the small ``w``; the gamma-function factors are taken in log
+    space with their signs. Used where the series converge fast (``(b+x)
+    w`` small). Where ``s`` is within 1e-3 of an integer the formula has a
+    removable pole (``a = r + 1`` is one), so the value there is
+    interpolated from ``a +/- h`` and ``a +/- 2h``, each clear of the pole
+    (a fourth-order central formula, error of order ``h**4``).
     """
     r, alpha, a, b = params
     w = (alpha + big_t) / (alpha + big_t + t)
+    s = a - 1 - r - x
+    near = (w < _FAR_W) & ((b + x + 1) * w < _FAR_W_SERIES)
+    if not near.any():
+        return expected
+    pole = np.abs(s - np.round(s)) <= _FAR_POLE
+    far, use = _connection_formula(params, w, x)
+    if (near & pole).any():
+        h = 2 * _FAR_POLE
+        shifted = [
+            _connection_formula((r, alpha, a + k * h, b), w, x)
+            for k in (-2, -1, 1, 2)
+        ]
+        (m2, u_m2), (m1, u_m1), (p1, u_p1), (p2, u_p2) = shifted
+        interpolated = (4 * (m1 + p1) - (m2 + p2)) / 6
+        far = np.where(pole, interpolated, far)
+        use = np.where(pole, u_m2 & u_m1 & u_p1 & u_p2, use)
+    result: FloatArray = np.where(near & use, far, expected)
+    return result
+
+
+def _connection_formula(
+    params: tuple[float, float, float, float], w: FloatArray, x: FloatArray
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """``E[Y(t) | alive]`` by the connection formula, and where it is sure.
+
+    Sure means: both series sure, ``C > 0`` and a finite answer.
+    """
+    r, _, a, b = params
     big_a, big_b = r + x, b + x
     c = a + b + x - 1
     s = c - big_a - big_b
-    near = (
-        (w < _FAR_W)
-        & ((big_b + 1) * w < _FAR_W_SERIES)
-        & (np.abs(s - np.round(s)) > _FAR_POLE)
-        & (c > 0)
-    )
-    if not near.any():
-        return expected
 
     def signed(
         *terms: tuple[int, FloatArray],
@@ -367,9 +389,8 @@ def _far_horizon(
         first = sign_g1 * np.exp(log_g1 + big_a * log_w) * series_1
         second = sign_g2 * np.exp(log_g2 + (a - 1) * log_w) * series_2
         far = c / (a - 1) * (1 - first - second)
-    use = near & sure_1 & sure_2 & np.isfinite(far)
-    result: FloatArray = np.where(use, far, expected)
-    return result
+    sure = sure_1 & sure_2 & (c > 0) & np.isfinite(far)
+    return far, sure
 
 
 def _small_w_hyp2f1(

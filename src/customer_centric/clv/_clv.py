@@ -16,7 +16,7 @@ summed by month instead of integrated), and what ``lifetimes``'
 ``customer_lifetime_value`` computes with 30-day months.
 
 Time is explicit: the purchase model's time unit (a
-:data:`~customer_centric.TimeUnit`, ``"W"`` for CDNOW, or a
+:data:`~customer_centric.value.TimeUnit`, ``"W"`` for CDNOW, or a
 :class:`~datetime.timedelta`) and the length of a month in days are
 arguments, so a month is exactly ``days_per_month / days_per_unit`` model
 time units (1, 1/3 and 1/12 of a unit for ``"M"``, ``"Q"`` and ``"Y"``).
@@ -37,11 +37,6 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_centric._transactions import (
-    DAYS_PER_UNIT,
-    TimeUnit,
-    days_per_unit,
-)
 from customer_centric.clv._bg_bb import BetaGeoBetaBinomFit
 from customer_centric.clv._fitting import (
     MAX_VALUE,
@@ -58,6 +53,11 @@ from customer_centric.exceptions import (
     ArgumentTypeError,
     DataError,
     InvariantError,
+)
+from customer_centric.value._transactions import (
+    DAYS_PER_UNIT,
+    TimeUnit,
+    days_per_unit,
 )
 
 __all__ = [
@@ -259,7 +259,8 @@ def customer_lifetime_value(
             ``monetary_value`` is required and each customer's conditional
             expected spend is used), or a number or array of numbers >= 0.
         time_unit: The model's time unit, a
-            :data:`~customer_centric.TimeUnit` (``"D"``, ``"W"``; ``"M"``,
+            :data:`~customer_centric.value.TimeUnit` (``"D"``, ``"W"``;
+            ``"M"``,
             ``"Q"``, ``"Y"`` are 1, 3 and 12 months) or a
             :class:`~datetime.timedelta`.
         horizon_months: Months to sum (whole number >= 1).

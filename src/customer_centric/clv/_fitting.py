@@ -46,6 +46,7 @@ import numpy.typing as npt
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     model_validator,
 )
 
@@ -229,11 +230,12 @@ class OptimizerDiagnostics(BaseModel):
 
     method: str
     converged: bool
-    iterations: int
-    function_evaluations: int
-    gradient_norm: float
+    iterations: int = Field(ge=0)
+    function_evaluations: int = Field(ge=0)
+    # A finite norm: a fit whose gradient is NaN or infinite never converged.
+    gradient_norm: float = Field(ge=0, allow_inf_nan=False)
     message: str
-    starts_tried: int = 1
+    starts_tried: int = Field(default=1, ge=0)
 
 
 class FittedModel(BaseModel):

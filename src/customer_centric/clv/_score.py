@@ -16,7 +16,6 @@ from typing import final
 import attrs
 import numpy.typing as npt
 
-from customer_centric._transactions import DAYS_PER_UNIT, TimeUnit
 from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
@@ -32,6 +31,7 @@ from customer_centric.clv._fitting import (
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.exceptions import DataError
+from customer_centric.value._transactions import DAYS_PER_UNIT, TimeUnit
 
 __all__ = ["CustomerScores", "score_customers"]
 

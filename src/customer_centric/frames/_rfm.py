@@ -3,7 +3,8 @@
 The same code runs on pandas, polars, pyarrow, DuckDB and Spark (and
 polars' lazy frames): eager frames come back as the same eager type, lazy
 ones as the same lazy type, still unevaluated. It follows the conventions of
-the pure-Python :func:`customer_centric.rfm_summary`, which documents them.
+the pure-Python :func:`customer_centric.value.rfm_summary`, which documents
+them.
 
 Dates are normalised at the boundary to whole day numbers built from the
 year and day of year only (no window functions, no duration arithmetic), the
@@ -22,8 +23,12 @@ from narwhals.dependencies import is_pandas_like_dataframe
 from narwhals.typing import IntoFrameT
 
 from customer_centric._checks import check_choice, check_instance
-from customer_centric._transactions import OnLate, TimeUnit, days_per_unit
 from customer_centric.exceptions import ArgumentTypeError, DataError
+from customer_centric.value._transactions import (
+    OnLate,
+    TimeUnit,
+    days_per_unit,
+)
 
 __all__ = ["compress_rfm", "rfm_calibration_holdout", "rfm_summary"]
 
@@ -376,8 +381,9 @@ def rfm_summary(
 ) -> IntoFrameT:
     """Summarise a transaction frame as recency, frequency, monetary value.
 
-    The dataframe twin of :func:`customer_centric.rfm_summary`, with the
-    same conventions (see :class:`customer_centric.RFMSummary`): purchases
+    The dataframe twin of :func:`customer_centric.value.rfm_summary`, with the
+    same conventions (see :class:`customer_centric.value.RFMSummary`):
+    purchases
     counted once per distinct day, ``frequency`` the repeat purchase days,
     ``recency`` and ``T`` in ``time_unit`` from the first purchase day,
     ``monetary_value`` the mean amount per repeat purchase day (Fader &
@@ -482,7 +488,8 @@ def rfm_calibration_holdout(
 ) -> IntoFrameT:
     """Split a transaction frame into calibration RFM and holdout counts.
 
-    The dataframe twin of :func:`customer_centric.rfm_calibration_holdout`:
+    The dataframe twin of
+    :func:`customer_centric.value.rfm_calibration_holdout`:
     the calibration summary up to ``calibration_end`` and, per calibration
     customer, the purchase days in (``calibration_end``,
     ``observation_end``]. Customers first seen in the holdout are left out.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from customer_centric._checks import check_instance
-from customer_centric._funnel import LoyaltyFunnel
 from customer_centric.plot._axes import axes
+from customer_centric.relationship._funnel import LoyaltyFunnel
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,7 +26,8 @@ def plot_loyalty_funnel(
     this far and who moved on, up or back down.
 
     Args:
-        funnel: The counts, from :func:`customer_centric.loyalty_funnel`.
+        funnel: The counts, from
+            :func:`customer_centric.relationship.loyalty_funnel`.
         ax: The axes to draw on; a new figure's axes by default.
 
     Returns:
@@ -35,7 +36,8 @@ def plot_loyalty_funnel(
     Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> from customer_centric import RelationshipState, loyalty_funnel
+        >>> from customer_centric import RelationshipState
+        >>> from customer_centric.relationship import loyalty_funnel
         >>> from customer_centric.plot import plot_loyalty_funnel
         >>> funnel = loyalty_funnel([
         ...     RelationshipState(customer_id="A"),

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from customer_centric._checks import check_finite
-from customer_centric._kano import _items
-from customer_centric._kano_features import KanoFeatureResult
 from customer_centric.exceptions import InvariantError
+from customer_centric.kano._features import KanoFeatureResult
+from customer_centric.kano._tables import _items
 from customer_centric.plot._axes import axes
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def plot_better_worse(
 
     Args:
         results: Per-feature results, e.g. from
-            :func:`customer_centric.analyze_kano`.
+            :func:`customer_centric.kano.analyze_kano`.
         ax: The axes to draw on; a new figure's axes by default.
         threshold: Where the quadrant lines are drawn.
 
@@ -50,14 +50,14 @@ def plot_better_worse(
 
     Raises:
         ArgumentTypeError: ``results`` is not an iterable of
-            :class:`~customer_centric.KanoFeatureResult`, or ``threshold``
+            :class:`~customer_centric.kano.KanoFeatureResult`, or ``threshold``
             is not a number.
         InvariantError: ``threshold`` is NaN or outside (0, 1).
 
     Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> from customer_centric import KanoResponse, analyze_kano
+        >>> from customer_centric.kano import KanoResponse, analyze_kano
         >>> from customer_centric.plot import plot_better_worse
         >>> results = analyze_kano([
         ...     KanoResponse(respondent_id="R1", feature="radio",

@@ -1,0 +1,111 @@
+"""Kano needs: questionnaires, classification, coefficients and drift.
+
+Classify each feature from functional/dysfunctional answer pairs (Kano et
+al. 1984; Berger et al. 1993), compute satisfaction coefficients and
+continuous scores, decide categories with Fong's test, and project how
+excitement needs age into performance and basic needs.
+"""
+
+from __future__ import annotations
+
+from customer_centric.kano._counts import (
+    FONG_Z,
+    KanoCoefficients,
+    KanoCounts,
+    KanoDecision,
+    KanoDecisionRule,
+    KanoSignificance,
+    category_strength,
+    decide_category,
+    fong_test,
+    satisfaction_coefficients,
+    total_strength,
+)
+from customer_centric.kano._drift import (
+    DRIFT_ORDER,
+    NO_DRIFT,
+    KanoDriftProjection,
+    KanoDriftRates,
+    KanoNeed,
+    KanoObservation,
+    project_drift,
+)
+from customer_centric.kano._features import (
+    KanoFeatureResult,
+    KanoPriority,
+    analyze_kano,
+    count_responses,
+    prioritize_features,
+)
+from customer_centric.kano._scores import (
+    DYSFUNCTIONAL_SCORES,
+    FUNCTIONAL_SCORES,
+    KanoScore,
+    better_worse_quadrant,
+    continuous_quadrant,
+    continuous_score,
+    mean_score,
+    satisfaction_curve,
+)
+from customer_centric.kano._survey import (
+    KanoResponse,
+    KanoRowError,
+    KanoSurvey,
+    KanoSurveyFormat,
+    parse_kano_responses,
+    read_kano_responses,
+)
+from customer_centric.kano._tables import (
+    POULIOT_TABLE,
+    STANDARD_TABLE,
+    KanoAnswer,
+    KanoCategory,
+    KanoTable,
+    classify_response,
+)
+
+__all__ = [
+    "DRIFT_ORDER",
+    "DYSFUNCTIONAL_SCORES",
+    "FONG_Z",
+    "FUNCTIONAL_SCORES",
+    "NO_DRIFT",
+    "POULIOT_TABLE",
+    "STANDARD_TABLE",
+    "KanoAnswer",
+    "KanoCategory",
+    "KanoCoefficients",
+    "KanoCounts",
+    "KanoDecision",
+    "KanoDecisionRule",
+    "KanoDriftProjection",
+    "KanoDriftRates",
+    "KanoFeatureResult",
+    "KanoNeed",
+    "KanoObservation",
+    "KanoPriority",
+    "KanoResponse",
+    "KanoRowError",
+    "KanoScore",
+    "KanoSignificance",
+    "KanoSurvey",
+    "KanoSurveyFormat",
+    "KanoTable",
+    "analyze_kano",
+    "better_worse_quadrant",
+    "category_strength",
+    "classify_response",
+    "continuous_quadrant",
+    "continuous_score",
+    "count_responses",
+    "decide_category",
+    "fong_test",
+    "mean_score",
+    "parse_kano_responses",
+    "prioritize_features",
+    "project_drift",
+    "read_kano_responses",
+    "satisfaction_coefficients",
+    "satisfaction_curve",
+    "total_strength",
+]

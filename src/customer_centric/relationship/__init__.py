@@ -1,0 +1,136 @@
+"""Where each customer stands, and how events move them.
+
+Customers climb the loyalty ladder (suspect, prospect, customer, client,
+advocate; Christopher, Payne & Ballantyne 1991) and pass through the eight
+stages of the relationship lifecycle (Stone & Woodcock). This area holds the
+events that move them, the relationship state, the policy of rules and
+guards, the engine that applies an event and explains every decision, the
+playbook of recommended actions, the loyalty funnel and the mappings to CRM
+stage names.
+"""
+
+from __future__ import annotations
+
+from customer_centric._stages import (
+    DepartureReason,
+    StageInfo,
+)
+from customer_centric.relationship._crm import (
+    ArtsRelationshipStage,
+    HubSpotLifecycleStage,
+    to_arts,
+    to_hubspot,
+)
+from customer_centric.relationship._engine import (
+    AvailableEvent,
+    Explanation,
+    HeldRule,
+    OnError,
+    Outcome,
+    Rejection,
+    Replay,
+    RuleCheck,
+    apply_event,
+    available_events,
+    explain,
+    replay,
+    replay_many,
+)
+from customer_centric.relationship._events import (
+    EVENT_KINDS,
+    AccountClosed,
+    ComplaintFiled,
+    ComplaintResolved,
+    DissatisfactionSignal,
+    Event,
+    EventKind,
+    FirstPurchase,
+    InactivityObserved,
+    InterestShown,
+    NeedsProfiled,
+    Reactivated,
+    ReferralMade,
+    RepeatPurchase,
+    WinBackAttempted,
+    WinBackDeclined,
+    parse_event,
+)
+from customer_centric.relationship._funnel import (
+    FunnelRung,
+    LoyaltyFunnel,
+    loyalty_funnel,
+)
+from customer_centric.relationship._playbook import (
+    Action,
+    recommended_actions,
+)
+from customer_centric.relationship._policy import (
+    DEFAULT_POLICY,
+    Dimension,
+    Guard,
+    Policy,
+    Rule,
+    Stage,
+)
+from customer_centric.relationship._rules_doc import (
+    render_rules,
+)
+from customer_centric.relationship._state import (
+    GuardCheck,
+    RelationshipState,
+    TransitionRecord,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "EVENT_KINDS",
+    "AccountClosed",
+    "Action",
+    "ArtsRelationshipStage",
+    "AvailableEvent",
+    "ComplaintFiled",
+    "ComplaintResolved",
+    "DepartureReason",
+    "Dimension",
+    "DissatisfactionSignal",
+    "Event",
+    "EventKind",
+    "Explanation",
+    "FirstPurchase",
+    "FunnelRung",
+    "Guard",
+    "GuardCheck",
+    "HeldRule",
+    "HubSpotLifecycleStage",
+    "InactivityObserved",
+    "InterestShown",
+    "LoyaltyFunnel",
+    "NeedsProfiled",
+    "OnError",
+    "Outcome",
+    "Policy",
+    "Reactivated",
+    "ReferralMade",
+    "Rejection",
+    "RelationshipState",
+    "RepeatPurchase",
+    "Replay",
+    "Rule",
+    "RuleCheck",
+    "Stage",
+    "StageInfo",
+    "TransitionRecord",
+    "WinBackAttempted",
+    "WinBackDeclined",
+    "apply_event",
+    "available_events",
+    "explain",
+    "loyalty_funnel",
+    "parse_event",
+    "recommended_actions",
+    "render_rules",
+    "replay",
+    "replay_many",
+    "to_arts",
+    "to_hubspot",
+]
