@@ -17,11 +17,11 @@ from customer_centric.complaints import PRIMARY_STUDIES
 from customer_centric.risk import (
     CustomerHealthKpi,
     KpiObservation,
-    assess_kri,
-    assess_kri_series,
+    assess,
+    assess_series,
     churn_rate,
     complaint_rate,
-    customer_health_kri,
+    customer_health,
     share_unlikely_alive,
     silent_dissatisfaction_share,
 )
@@ -37,7 +37,7 @@ from customer_centric.value import (
 )
 from strategies import discount_rates, money, retention_rates
 
-CHURN = customer_health_kri(
+CHURN = customer_health(
     CustomerHealthKpi.CHURN_RATE, amber=Decimal("0.10"), red=Decimal("0.15")
 )
 LOG = [
@@ -102,8 +102,8 @@ RULES: dict[str, Callable[[], object]] = {
     "share-unlikely-alive": lambda: share_unlikely_alive(
         [0.1, 0.5, 0.9], threshold=0.3
     ),
-    "assess-kri": lambda: assess_kri(CHURN, Decimal("0.123456789")),
-    "kri-series": lambda: assess_kri_series(CHURN, SERIES),
+    "assess-kri": lambda: assess(CHURN, Decimal("0.123456789")),
+    "kri-series": lambda: assess_series(CHURN, SERIES),
     "rfm-summary": lambda: rfm_summary(LOG, observation_end=date(2024, 1, 31)),
     "rfm-holdout": lambda: rfm_calibration_holdout(
         LOG,

@@ -22,8 +22,8 @@ from customer_centric.complaints import (
     StatusChange,
     advance,
     check_transition,
-    complaint_filed_event,
-    complaint_resolved_event,
+    filed_event,
+    resolved_event,
 )
 from customer_centric.exceptions import (
     InvalidTransitionError,
@@ -315,8 +315,8 @@ def test_first_reached_and_updated_at():
 
 
 def test_filed_event_carries_complaint_facts():
-    """complaint_filed_event copies customer, time, severity and id."""
-    event = complaint_filed_event(make(severity=Severity.CRITICAL))
+    """filed_event copies customer, time, severity and id."""
+    event = filed_event(make(severity=Severity.CRITICAL))
     assert event == ComplaintFiled(
         customer_id="C-1",
         occurred_at=T0,
@@ -326,14 +326,12 @@ def test_filed_event_carries_complaint_facts():
 
 
 def test_resolved_event_needs_a_closed_complaint_with_satisfaction():
-    """complaint_resolved_event refuses open or unrecorded closures."""
+    """resolved_event refuses open or unrecorded closures."""
     with pytest.raises(InvariantError, match="not closed"):
-        complaint_resolved_event(walk(S.RESPONDED))
+        resolved_event(walk(S.RESPONDED))
     with pytest.raises(InvariantError, match="without recording"):
-        complaint_resolved_event(walk(S.RESPONDED, S.CLOSED))
-    event = complaint_resolved_event(
-        walk(S.RESPONDED, S.CLOSED, satisfied=False)
-    )
+        resolved_event(walk(S.RESPONDED, S.CLOSED))
+    event = resolved_event(walk(S.RESPONDED, S.CLOSED, satisfied=False))
     assert event == ComplaintResolved(
         customer_id="C-1",
         occurred_at=T0 + timedelta(hours=2),
@@ -352,9 +350,9 @@ def test_relationship_engine_accepts_complaint_events():
         FirstPurchase(customer_id="C-1", occurred_at=T0 - timedelta(days=30)),
     ).state
     closed = walk(S.RESPONDED, S.CLOSED, satisfied=True)
-    filed = apply_event(state, complaint_filed_event(closed))
+    filed = apply_event(state, filed_event(closed))
     assert filed.state.open_complaints == 1
-    resolved = apply_event(filed.state, complaint_resolved_event(closed))
+    resolved = apply_event(filed.state, resolved_event(closed))
     assert resolved.state.open_complaints == 0
 
 
@@ -363,9 +361,7 @@ def test_any_complaint_round_trips_json(complaint: Complaint):
     """Every reachable complaint survives JSON and re-validation."""
     again = Complaint.model_validate_json(complaint.model_dump_json())
     assert again == complaint
-    assert (
-        complaint_filed_event(complaint).occurred_at == complaint.received_at
-    )
+    assert filed_event(complaint).occurred_at == complaint.received_at
     statuses = [S.RECEIVED, *(c.to_status for c in complaint.history)]
     for before, after in itertools.pairwise(statuses):
         assert after in COMPLAINT_TRANSITIONS[before]

@@ -38,13 +38,13 @@ from customer_centric.complaints import (
     assess_recovery_paradox,
     assumptions_markdown,
     check_transition,
-    complaint_filed_event,
     complaint_impact,
-    complaint_resolved_event,
+    filed_event,
     hidden_dissatisfied,
     problem_size,
     regulatory_deadlines,
     repurchase_probability,
+    resolved_event,
     retention_after_recovery,
     revenue_at_risk,
     service_deadlines,
@@ -621,12 +621,12 @@ BAD_COMPLAINT_CALLS: list[
         "complaint must be a Complaint",
     ),
     (
-        lambda: complaint_filed_event(None),  # type: ignore[arg-type]
+        lambda: filed_event(None),  # type: ignore[arg-type]
         ArgumentTypeError,
         "complaint must be a Complaint",
     ),
     (
-        lambda: complaint_resolved_event("K-1"),  # type: ignore[arg-type]
+        lambda: resolved_event("K-1"),  # type: ignore[arg-type]
         ArgumentTypeError,
         "complaint must be a Complaint, got 'K-1'",
     ),

@@ -13,7 +13,7 @@ from customer_centric.kano import (
     KanoCategory,
     KanoCounts,
     KanoResponse,
-    analyze_kano,
+    analyze,
     count_responses,
     prioritize_features,
 )
@@ -57,7 +57,7 @@ def test_analyze_kano_collects_every_statistic():
         *_answers("brakes", [(2, 5)] * 6 + [(1, 5)] * 3 + [(3, 3)], 9),
         *_answers("gift", [(1, 3)] * 7 + [(3, 3)] * 3),
     ]
-    brakes, gift = analyze_kano(responses)
+    brakes, gift = analyze(responses)
     assert brakes.feature == "brakes"
     assert brakes.counts == KanoCounts(
         must_be=6, one_dimensional=3, indifferent=1
@@ -80,8 +80,8 @@ def test_analyze_kano_collects_every_statistic():
 def test_analyze_kano_rule_is_passed_on():
     """The decision rule chosen is the one applied."""
     responses = _answers("x", [(1, 3)] * 5 + [(1, 5)] * 4)
-    (mode,) = analyze_kano(responses)
-    (moai,) = analyze_kano(responses, rule="m_o_a_i")
+    (mode,) = analyze(responses)
+    (moai,) = analyze(responses, rule="m_o_a_i")
     assert mode.category is KanoCategory.ATTRACTIVE
     assert moai.category is KanoCategory.ONE_DIMENSIONAL
     assert moai.decision.rule == "m_o_a_i"
@@ -89,7 +89,7 @@ def test_analyze_kano_rule_is_passed_on():
 
 def test_analyze_nothing():
     """No responses, no features."""
-    assert analyze_kano([]) == ()
+    assert analyze([]) == ()
     assert count_responses([]) == {}
 
 
@@ -104,7 +104,7 @@ def test_prioritize_by_category_then_importance_then_impact():
         *_answers("mirror", [(2, 5), (2, 5), (3, 3)]),
         *_answers("horn", [(2, 5)] * 3),
     ]
-    ranking = prioritize_features(analyze_kano(responses))
+    ranking = prioritize_features(analyze(responses))
     assert [(p.rank, p.feature) for p in ranking] == [
         (1, "brakes"),
         (2, "radio"),
@@ -128,7 +128,7 @@ def test_prioritize_ties_by_name():
         *_answers("b", [(1, 3)]),
         *_answers("a", [(1, 3)]),
     ]
-    ranking = prioritize_features(analyze_kano(responses))
+    ranking = prioritize_features(analyze(responses))
     assert [p.feature for p in ranking] == ["a", "b"]
 
 
@@ -153,7 +153,7 @@ def test_analysis_properties(
         for feature, answers in survey.items()
         for n, (f, d) in enumerate(answers)
     ]
-    results = analyze_kano(responses)
+    results = analyze(responses)
     assert [r.feature for r in results] == list(survey)
     for result in results:
         assert result.counts.total == len(survey[result.feature])
@@ -171,7 +171,7 @@ def test_huge_importance_gives_a_finite_mean_and_ranking():
         *_answers("radio", [(2, 5), (2, 5)], importance=1.5e308),
         *_answers("horn", [(2, 5)], importance=1e308),
     ]
-    radio, horn = analyze_kano(responses)
+    radio, horn = analyze(responses)
     assert radio.mean_importance == pytest.approx(1.5e308)
     assert math.isfinite(radio.mean_importance or math.inf)
     ranking = prioritize_features((horn, radio))
@@ -181,7 +181,7 @@ def test_huge_importance_gives_a_finite_mean_and_ranking():
 
 @pytest.mark.parametrize(
     "function",
-    [analyze_kano, count_responses, prioritize_features],
+    [analyze, count_responses, prioritize_features],
     ids=lambda f: f.__name__,
 )
 @pytest.mark.parametrize(
@@ -204,7 +204,7 @@ def test_sequences_of_the_wrong_thing_are_refused(
 
 
 @pytest.mark.parametrize(
-    "function", [analyze_kano, count_responses], ids=lambda f: f.__name__
+    "function", [analyze, count_responses], ids=lambda f: f.__name__
 )
 @pytest.mark.parametrize("table", [None, "standard"], ids=["none", "name"])
 def test_table_must_be_a_kano_table(
@@ -231,14 +231,14 @@ def test_analyze_refuses_bad_options_before_reading(
 ):
     """Bad options are refused even for an empty survey, never ignored."""
     with pytest.raises(error, match=match):
-        analyze_kano([], **kwargs)  # type: ignore[arg-type]
+        analyze([], **kwargs)  # type: ignore[arg-type]
 
 
 def test_inputs_are_not_changed():
     """Analysing and ranking leave the caller's lists as they were."""
     responses = _answers("radio", [(2, 5), (1, 3)], importance=4)
     kept = list(responses)
-    results = list(analyze_kano(responses))
+    results = list(analyze(responses))
     kept_results = list(results)
     prioritize_features(results)
     count_responses(responses)
@@ -273,6 +273,6 @@ def test_feature_result_refuses_what_ranking_cannot_use(
     field: str, value: object, error: type[Exception]
 ):
     """A hand-built result with a NaN importance or a wrong part is refused."""
-    (result,) = analyze_kano(_answers("radio", [(2, 5)], importance=4))
+    (result,) = analyze(_answers("radio", [(2, 5)], importance=4))
     with pytest.raises(error, match=field):
         attrs.evolve(result, **{field: value})

@@ -16,8 +16,8 @@ from customer_centric.kano import (
     KanoAnswer,
     KanoResponse,
     KanoSurveyFormat,
-    parse_kano_responses,
-    read_kano_responses,
+    parse_responses,
+    read_responses,
 )
 from strategies import kano_responses
 
@@ -35,7 +35,7 @@ R6,shampoo,must-be,dislike,9
 
 def test_csv_keeps_good_rows_and_reports_bad_ones():
     """Good CSV rows become responses; each bad cell is reported once."""
-    survey = parse_kano_responses(CSV)
+    survey = parse_responses(CSV)
     assert [(r.respondent_id, r.feature) for r in survey.responses] == [
         ("R1", "radio"),
         ("R2", "radio"),
@@ -67,7 +67,7 @@ def test_csv_keeps_good_rows_and_reports_bad_ones():
 
 def test_csv_without_importance_column():
     """The importance column is optional."""
-    survey = parse_kano_responses(
+    survey = parse_responses(
         "respondent_id,feature,functional,dysfunctional\nR1,x,1,5\n"
     )
     assert survey.errors == ()
@@ -93,7 +93,7 @@ def test_csv_without_importance_column():
 def test_csv_with_wrong_columns_is_refused(header: str, match: str):
     """A CSV whose header is wrong is unusable as a whole."""
     with pytest.raises(DataError, match=match):
-        parse_kano_responses(header + "\n")
+        parse_responses(header + "\n")
 
 
 def test_json_rows():
@@ -124,7 +124,7 @@ def test_json_rows():
             },
         ]
     )
-    survey = parse_kano_responses(text, file_format="json")
+    survey = parse_responses(text, file_format="json")
     assert len(survey.responses) == 1
     assert survey.responses[0].importance == 4.5
     found = [(e.row, e.column) for e in survey.errors]
@@ -148,7 +148,7 @@ def test_json_rows():
 def test_unusable_json_is_refused(text: str, match: str):
     """JSON that is not a list of rows is unusable as a whole."""
     with pytest.raises(DataError, match=match):
-        parse_kano_responses(text, file_format="json")
+        parse_responses(text, file_format="json")
 
 
 @pytest.mark.parametrize(
@@ -161,13 +161,13 @@ def test_unknown_format_is_refused(file_format: object):
     with pytest.raises(
         InvariantError, match="file_format must be one of 'csv', 'json'"
     ):
-        parse_kano_responses("", file_format=file_format)  # type: ignore[arg-type]
+        parse_responses("", file_format=file_format)  # type: ignore[arg-type]
 
 
 def test_unknown_format_is_refused_when_reading(tmp_path: Path):
-    """read_kano_responses checks an explicit format before reading."""
+    """read_responses checks an explicit format before reading."""
     with pytest.raises(InvariantError, match="file_format must be one of"):
-        read_kano_responses(tmp_path / "x.csv", file_format="xls")  # type: ignore[arg-type]
+        read_responses(tmp_path / "x.csv", file_format="xls")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("suffix", ["csv", "json"])
@@ -189,8 +189,8 @@ def test_read_from_path(tmp_path: Path, suffix: KanoSurveyFormat):
         "R1,radio,like,dislike\n"
     )
     path.write_text(text, encoding="utf-8")
-    survey = read_kano_responses(path)
-    assert survey == parse_kano_responses(text, file_format=suffix)
+    survey = read_responses(path)
+    assert survey == parse_responses(text, file_format=suffix)
     assert survey.responses[0].dysfunctional is KanoAnswer.DISLIKE
 
 
@@ -198,9 +198,9 @@ def test_read_with_explicit_format(tmp_path: Path):
     """An explicit format overrides the suffix."""
     path = tmp_path / "survey.txt"
     path.write_text("[]", encoding="utf-8")
-    assert read_kano_responses(path, file_format="json").responses == ()
+    assert read_responses(path, file_format="json").responses == ()
     with pytest.raises(DataError, match="cannot tell the survey format"):
-        read_kano_responses(path)
+        read_responses(path)
 
 
 def test_read_utf8_with_bom(tmp_path: Path):
@@ -211,7 +211,7 @@ def test_read_utf8_with_bom(tmp_path: Path):
         "R1,ضبط ماشین,1,3\n",
         encoding="utf-8",
     )
-    survey = read_kano_responses(path)
+    survey = read_responses(path)
     assert survey.errors == ()
     assert survey.responses[0].feature == "ضبط ماشین"
 
@@ -279,7 +279,7 @@ def test_response_json_round_trip(response: KanoResponse):
 def test_json_survey_round_trip(responses: list[KanoResponse]):
     """Responses dumped as a JSON list load back, minus later duplicates."""
     text = json.dumps([r.model_dump(mode="json") for r in responses])
-    survey = parse_kano_responses(text, file_format="json")
+    survey = parse_responses(text, file_format="json")
     seen = set()
     expected = []
     for r in responses:
@@ -309,7 +309,7 @@ def test_bad_csv_rows_are_reported_not_raised(
     text: str, column: str, value: object
 ):
     """Each bad CSV row becomes a row error; the good rows are kept."""
-    survey = parse_kano_responses(text + "R9,radio,1,5,3\n")
+    survey = parse_responses(text + "R9,radio,1,5,3\n")
     assert [r.respondent_id for r in survey.responses] == ["R9"]
     assert survey.errors[0].row == 1
     assert survey.errors[0].column == column
@@ -359,7 +359,7 @@ def test_bad_json_rows_are_reported_not_raised(
     text: str, column: str | None, value: object
 ):
     """Wrong-typed JSON values are reported per row, never raised."""
-    survey = parse_kano_responses(text, file_format="json")
+    survey = parse_responses(text, file_format="json")
     assert survey.responses == ()
     (error,) = survey.errors
     assert (error.row, error.column) == (1, column)
@@ -387,7 +387,7 @@ def test_unreadable_text_is_a_data_error(
 ):
     """Text no parser can read raises DataError, not a parser's own error."""
     with pytest.raises(DataError, match=match):
-        parse_kano_responses(text, file_format=file_format)
+        parse_responses(text, file_format=file_format)
 
 
 @pytest.mark.parametrize(
@@ -396,14 +396,14 @@ def test_unreadable_text_is_a_data_error(
     ids=["none", "bytes", "list"],
 )
 def test_text_must_be_a_string(text: object):
-    """parse_kano_responses names text and says to decode bytes."""
+    """parse_responses names text and says to decode bytes."""
     with pytest.raises(ArgumentTypeError, match="text must be a str"):
-        parse_kano_responses(text)  # type: ignore[arg-type]
+        parse_responses(text)  # type: ignore[arg-type]
 
 
 def test_text_with_a_byte_order_mark_is_read():
     """A BOM left by a plain UTF-8 decode does not hide the header."""
-    survey = parse_kano_responses("\ufeff" + HEADER + "R1,radio,1,5,3\n")
+    survey = parse_responses("\ufeff" + HEADER + "R1,radio,1,5,3\n")
     assert survey.errors == ()
     assert len(survey.responses) == 1
 
@@ -424,7 +424,7 @@ def test_file_that_is_not_utf8_is_a_data_error(
     path = tmp_path / "survey.csv"
     path.write_bytes(content)
     with pytest.raises(DataError, match=match):
-        read_kano_responses(path)
+        read_responses(path)
 
 
 @pytest.mark.parametrize(
@@ -433,16 +433,16 @@ def test_file_that_is_not_utf8_is_a_data_error(
 def test_file_that_cannot_be_read_is_a_data_error(tmp_path: Path, name: str):
     """A missing path or a folder raises DataError naming the path."""
     with pytest.raises(DataError, match="cannot read the Kano survey file"):
-        read_kano_responses(tmp_path / name, file_format="csv")
+        read_responses(tmp_path / name, file_format="csv")
 
 
 @pytest.mark.parametrize(
     "path", [None, b"survey.csv", 5], ids=["none", "bytes", "int"]
 )
 def test_path_must_be_a_path(path: object):
-    """read_kano_responses names path when given something else."""
+    """read_responses names path when given something else."""
     with pytest.raises(ArgumentTypeError, match="path must be a path"):
-        read_kano_responses(path)  # type: ignore[arg-type]
+        read_responses(path)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("value", [True, False], ids=["true", "false"])

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from customer_centric.exceptions import ArgumentTypeError, InvariantError
-from customer_centric.kano import KanoFeatureResult, KanoResponse, analyze_kano
+from customer_centric.kano import KanoFeatureResult, KanoResponse, analyze
 from customer_centric.plot import plot_better_worse
 
 
@@ -20,7 +20,7 @@ def results():
         "gift": [(1, 3), (1, 3), (3, 3), (3, 3)],
         "ads": [(5, 1), (5, 1)],
     }
-    return analyze_kano(
+    return analyze(
         KanoResponse(
             respondent_id=f"R{n}", feature=f, functional=a, dysfunctional=b
         )

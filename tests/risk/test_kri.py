@@ -23,19 +23,19 @@ from customer_centric.risk import (
     RiskDirection,
     RiskLevel,
     Trend,
-    assess_kri,
-    assess_kri_series,
+    assess,
+    assess_series,
     breach_signal,
     churn_rate,
     complaint_rate,
-    customer_health_kri,
+    customer_health,
     share_unlikely_alive,
     silent_dissatisfaction_share,
 )
 from strategies import key_risk_indicators, unit_decimals
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
-CHURN = customer_health_kri(
+CHURN = customer_health(
     CustomerHealthKpi.CHURN_RATE, amber=Decimal("0.10"), red=Decimal("0.15")
 )
 RETENTION = KeyRiskIndicator(
@@ -80,7 +80,7 @@ def test_levels_follow_direction_and_thresholds(
     kri: KeyRiskIndicator, value: str, expected: RiskLevel
 ):
     """Thresholds are inclusive and flip with the direction."""
-    result = assess_kri(kri, Decimal(value))
+    result = assess(kri, Decimal(value))
     assert result.level is expected
     assert result.breached is (expected is not RiskLevel.GREEN)
     assert kri.name in result.reason
@@ -127,9 +127,9 @@ def test_non_finite_values_are_rejected():
             {**RETENTION.model_dump(), "amber": "NaN"}
         )
     with pytest.raises(InvariantError, match="finite"):
-        assess_kri(CHURN, Decimal("Infinity"))
+        assess(CHURN, Decimal("Infinity"))
     with pytest.raises(InvariantError, match="timezone-aware"):
-        assess_kri(CHURN, Decimal(0), at=datetime(2026, 1, 1))  # noqa: DTZ001
+        assess(CHURN, Decimal(0), at=datetime(2026, 1, 1))  # noqa: DTZ001
 
 
 def series(*values: str) -> list[KpiObservation]:
@@ -197,7 +197,7 @@ def test_series_assessment(  # noqa: PLR0917 - pytest passes parameters by name
 ):
     """Trend follows the direction; first breach and first red are found."""
     observations = series(*values)
-    result = assess_kri_series(kri, observations)
+    result = assess_series(kri, observations)
     assert result.trend is trend
     assert result.worst is worst
     assert result.latest.value == Decimal(values[-1])
@@ -213,10 +213,8 @@ def test_series_assessment(  # noqa: PLR0917 - pytest passes parameters by name
 def test_stable_band_absorbs_small_slopes():
     """A slope within the stable band counts as stable."""
     observations = series("0.050", "0.051")
-    assert assess_kri_series(CHURN, observations).trend is Trend.WORSENING
-    result = assess_kri_series(
-        CHURN, observations, stable_band=Decimal("0.001")
-    )
+    assert assess_series(CHURN, observations).trend is Trend.WORSENING
+    result = assess_series(CHURN, observations, stable_band=Decimal("0.001"))
     assert result.trend is Trend.STABLE
     assert result.slope_per_day is not None
     assert result.slope_per_day == Decimal("0.001") / 30
@@ -236,13 +234,13 @@ def test_bad_series_are_rejected(
 ):
     """A series must be non-empty and strictly increasing in time."""
     with pytest.raises(InvariantError, match=message):
-        assess_kri_series(CHURN, observations)
+        assess_series(CHURN, observations)
 
 
 def test_negative_stable_band_is_rejected():
     """The stable band cannot be negative."""
     with pytest.raises(InvariantError, match="stable_band"):
-        assess_kri_series(CHURN, series("0.1"), stable_band=Decimal(-1))
+        assess_series(CHURN, series("0.1"), stable_band=Decimal(-1))
 
 
 def test_naive_observation_is_rejected():
@@ -381,7 +379,7 @@ def test_share_unlikely_alive_is_a_probability(
 )
 def test_breach_signal(value: str, score: float | None):
     """Amber and red become dissatisfaction signals; green does not."""
-    graded = assess_kri(CHURN, Decimal(value), at=T0)
+    graded = assess(CHURN, Decimal(value), at=T0)
     signal = breach_signal(graded, customer_id="C-1")
     if score is None:
         assert signal is None
@@ -396,7 +394,7 @@ def test_breach_signal(value: str, score: float | None):
 
 def test_breach_signal_errors():
     """A breach needs a time, and scores must be ordered in [0, 1]."""
-    graded = assess_kri(CHURN, Decimal("0.5"))
+    graded = assess(CHURN, Decimal("0.5"))
     with pytest.raises(InvariantError, match="no time"):
         breach_signal(graded, customer_id="C-1")
     assert breach_signal(graded, customer_id="C-1", occurred_at=T0)
@@ -416,7 +414,7 @@ def test_relationship_engine_accepts_breach_signal():
         FirstPurchase(customer_id="C-1", occurred_at=T0 - timedelta(days=90)),
     ).state
     signal = breach_signal(
-        assess_kri(CHURN, Decimal("0.5"), at=T0), customer_id="C-1"
+        assess(CHURN, Decimal("0.5"), at=T0), customer_id="C-1"
     )
     assert signal is not None
     outcome = apply_event(state, signal)
@@ -428,12 +426,12 @@ def test_customer_health_kris_record_the_three_properties(
     kpi: CustomerHealthKpi,
 ):
     """Each ready-made KRI names its risk, KPI and three properties."""
-    kri = customer_health_kri(kpi, amber=Decimal("0.1"), red=Decimal("0.2"))
+    kri = customer_health(kpi, amber=Decimal("0.1"), red=Decimal("0.2"))
     assert kri.name == kpi.value
     assert kri.direction is RiskDirection.HIGHER_IS_WORSE
     assert all((kri.correlation, kri.measurement, kri.data_source, kri.risk))
     with pytest.raises(ValidationError, match="wrong order"):
-        customer_health_kri(kpi, amber=Decimal("0.2"), red=Decimal("0.1"))
+        customer_health(kpi, amber=Decimal("0.2"), red=Decimal("0.1"))
 
 
 @given(key_risk_indicators(), st.lists(unit_decimals, min_size=2))
@@ -452,49 +450,49 @@ KRI_CALLS = {
     "level-float": (lambda: CHURN.level(0.5), ArgumentTypeError),  # type: ignore[arg-type]
     "level-huge": (lambda: CHURN.level(Decimal("1e999999")), InvariantError),
     "assess-none-indicator": (
-        lambda: assess_kri(None, Decimal(0)),  # type: ignore[arg-type]
+        lambda: assess(None, Decimal(0)),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
-    "assess-float": (lambda: assess_kri(CHURN, 0.5), ArgumentTypeError),  # type: ignore[arg-type]
-    "assess-text": (lambda: assess_kri(CHURN, "0.5"), ArgumentTypeError),  # type: ignore[arg-type]
-    "assess-nan": (lambda: assess_kri(CHURN, Decimal("NaN")), InvariantError),
+    "assess-float": (lambda: assess(CHURN, 0.5), ArgumentTypeError),  # type: ignore[arg-type]
+    "assess-text": (lambda: assess(CHURN, "0.5"), ArgumentTypeError),  # type: ignore[arg-type]
+    "assess-nan": (lambda: assess(CHURN, Decimal("NaN")), InvariantError),
     "assess-huge": (
-        lambda: assess_kri(CHURN, Decimal("1e999999")),
+        lambda: assess(CHURN, Decimal("1e999999")),
         InvariantError,
     ),
-    "assess-huge-int": (lambda: assess_kri(CHURN, 10**400), InvariantError),  # type: ignore[arg-type]
+    "assess-huge-int": (lambda: assess(CHURN, 10**400), InvariantError),  # type: ignore[arg-type]
     "assess-at-date": (
-        lambda: assess_kri(CHURN, Decimal(0), at="2026-01-01"),  # type: ignore[arg-type]
+        lambda: assess(CHURN, Decimal(0), at="2026-01-01"),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
     "series-none": (
-        lambda: assess_kri_series(CHURN, None),  # type: ignore[arg-type]
+        lambda: assess_series(CHURN, None),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
     "series-text": (
-        lambda: assess_kri_series(CHURN, "0.1"),  # type: ignore[arg-type]
+        lambda: assess_series(CHURN, "0.1"),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
     "series-wrong-element": (
-        lambda: assess_kri_series(CHURN, [*series("0.1"), Decimal(1)]),  # type: ignore[list-item]
+        lambda: assess_series(CHURN, [*series("0.1"), Decimal(1)]),  # type: ignore[list-item]
         ArgumentTypeError,
     ),
     "series-none-indicator": (
-        lambda: assess_kri_series(None, series("0.1")),  # type: ignore[arg-type]
+        lambda: assess_series(None, series("0.1")),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
     "series-float-band": (
-        lambda: assess_kri_series(CHURN, series("0.1"), stable_band=0.1),  # type: ignore[arg-type]
+        lambda: assess_series(CHURN, series("0.1"), stable_band=0.1),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
     "series-nan-band": (
-        lambda: assess_kri_series(
+        lambda: assess_series(
             CHURN, series("0.1"), stable_band=Decimal("NaN")
         ),
         InvariantError,
     ),
     "series-huge-band": (
-        lambda: assess_kri_series(
+        lambda: assess_series(
             CHURN, series("0.1"), stable_band=Decimal("1e999999")
         ),
         InvariantError,
@@ -571,12 +569,12 @@ KRI_CALLS = {
         ArgumentTypeError,
     ),
     "signal-no-customer": (
-        lambda: breach_signal(assess_kri(CHURN, Decimal(1)), customer_id=None),  # type: ignore[arg-type]
+        lambda: breach_signal(assess(CHURN, Decimal(1)), customer_id=None),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
     "signal-naive": (
         lambda: breach_signal(
-            assess_kri(CHURN, Decimal(1)),
+            assess(CHURN, Decimal(1)),
             customer_id="C-1",
             occurred_at=datetime(2026, 1, 1),  # noqa: DTZ001 - the point
         ),
@@ -584,7 +582,7 @@ KRI_CALLS = {
     ),
     "signal-text-score": (
         lambda: breach_signal(
-            assess_kri(CHURN, Decimal(1), at=T0),
+            assess(CHURN, Decimal(1), at=T0),
             customer_id="C-1",
             amber_score="0.5",  # type: ignore[arg-type]
         ),
@@ -592,14 +590,14 @@ KRI_CALLS = {
     ),
     "signal-nan-score": (
         lambda: breach_signal(
-            assess_kri(CHURN, Decimal(1), at=T0),
+            assess(CHURN, Decimal(1), at=T0),
             customer_id="C-1",
             red_score=float("nan"),
         ),
         InvariantError,
     ),
     "health-bogus-kpi": (
-        lambda: customer_health_kri(
+        lambda: customer_health(
             "bogus",  # type: ignore[arg-type]
             amber=Decimal("0.1"),
             red=Decimal("0.2"),
@@ -607,7 +605,7 @@ KRI_CALLS = {
         InvariantError,
     ),
     "health-huge-red": (
-        lambda: customer_health_kri(
+        lambda: customer_health(
             CustomerHealthKpi.CHURN_RATE,
             amber=Decimal("0.1"),
             red=Decimal("1e999999"),
@@ -638,7 +636,7 @@ def test_kri_rules_refuse_bad_input_with_our_error(
 
 def test_customer_health_kri_takes_the_kpi_by_value():
     """A KPI given as its string value selects the same indicator."""
-    by_value = customer_health_kri(
+    by_value = customer_health(
         "churn_rate",  # type: ignore[arg-type]
         amber=Decimal("0.10"),
         red=Decimal("0.15"),
@@ -664,7 +662,7 @@ def test_series_across_the_whole_calendar():
         at=datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))),
         value=Decimal("0.2"),
     )
-    result = assess_kri_series(CHURN, [first, last])
+    result = assess_series(CHURN, [first, last])
     assert result.trend is Trend.WORSENING
     assert result.slope_per_day is not None
     assert result.slope_per_day.is_finite()
@@ -678,6 +676,6 @@ def test_series_with_extreme_values_does_not_overflow():
         KpiObservation(at=T0 + timedelta(microseconds=i), value=v)
         for i, v in enumerate(values)
     ]
-    result = assess_kri_series(CHURN, observations)
+    result = assess_series(CHURN, observations)
     assert result.slope_per_day is not None
     assert result.slope_per_day.is_finite()

@@ -169,18 +169,18 @@ satisfaction: float = cc.kano.satisfaction_curve(
     category, coefficients, fulfilment=0.5
 )
 functional_scores: float = cc.kano.FUNCTIONAL_SCORES[cc.kano.KanoAnswer.LIKE]
-results: tuple[cc.kano.KanoFeatureResult, ...] = cc.kano.analyze_kano(
+results: tuple[cc.kano.KanoFeatureResult, ...] = cc.kano.analyze(
     [response], rule="total_strength"
 )
 ranking: tuple[cc.kano.KanoPriority, ...] = cc.kano.prioritize_features(
     results
 )
 survey_format: cc.kano.KanoSurveyFormat = "json"
-survey: cc.kano.KanoSurvey = cc.kano.parse_kano_responses(
+survey: cc.kano.KanoSurvey = cc.kano.parse_responses(
     "[]", file_format=survey_format
 )
 row_errors: tuple[cc.kano.KanoRowError, ...] = survey.errors
-from_file: cc.kano.KanoSurvey = cc.kano.read_kano_responses("survey.csv")
+from_file: cc.kano.KanoSurvey = cc.kano.read_responses("survey.csv")
 need: cc.KanoNeed = cc.KanoNeed(name="wifi").observe(
     cc.kano.KanoCategory.ATTRACTIVE, at=when
 )
@@ -220,11 +220,9 @@ reached: datetime | None = acknowledged.first_reached(
 allowed: frozenset[cc.complaints.ComplaintStatus] = (
     cc.complaints.COMPLAINT_TRANSITIONS[cc.complaints.ComplaintStatus.RECEIVED]
 )
-filed: cc.relationship.ComplaintFiled = cc.complaints.complaint_filed_event(
-    complaint
-)
+filed: cc.relationship.ComplaintFiled = cc.complaints.filed_event(complaint)
 resolved_event: cc.relationship.ComplaintResolved = (
-    cc.complaints.complaint_resolved_event(acknowledged)
+    cc.complaints.resolved_event(acknowledged)
 )
 triaged: cc.complaints.Triage = cc.complaints.triage(
     complaint,
@@ -333,7 +331,7 @@ table_md: str = cc.complaints.assumptions_markdown(
 silent: cc.complaints.RangeEstimate = cc.risk.silent_dissatisfaction_share(
     10, customers=1000, assumptions=ours
 )
-kri: cc.risk.KeyRiskIndicator = cc.risk.customer_health_kri(
+kri: cc.risk.KeyRiskIndicator = cc.risk.customer_health(
     cc.risk.CustomerHealthKpi.CHURN_RATE,
     amber=Decimal("0.05"),
     red=Decimal("0.1"),
@@ -341,10 +339,10 @@ kri: cc.risk.KeyRiskIndicator = cc.risk.customer_health_kri(
 level: cc.risk.RiskLevel = kri.level(
     cc.risk.churn_rate(5, customers_at_start=100)
 )
-assessment: cc.risk.KriAssessment = cc.risk.assess_kri(
+assessment: cc.risk.KriAssessment = cc.risk.assess(
     kri, cc.risk.complaint_rate(3, customers=100), at=when
 )
-series: cc.risk.KriSeriesAssessment = cc.risk.assess_kri_series(
+series: cc.risk.KriSeriesAssessment = cc.risk.assess_series(
     kri,
     [cc.risk.KpiObservation(at=when, value=Decimal("0.07"))],
     stable_band=Decimal("0.01"),

@@ -9,7 +9,7 @@ explicit moves. The allowed moves are data (:data:`COMPLAINT_TRANSITIONS`);
 allowed statuses; :func:`check_transition` explains a move without making it.
 
 A complaint feeds the relationship engine through
-:func:`complaint_filed_event` and :func:`complaint_resolved_event`.
+:func:`filed_event` and :func:`resolved_event`.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ __all__ = [
     "TransitionCheck",
     "advance",
     "check_transition",
-    "complaint_filed_event",
-    "complaint_resolved_event",
+    "filed_event",
+    "resolved_event",
 ]
 
 _ISO_10002: Final = (
@@ -540,7 +540,7 @@ def advance(
             change).
         note: Why, in the handler's words.
         customer_satisfied: When closing, whether the complainant accepted
-            the outcome (it feeds :func:`complaint_resolved_event` and the
+            the outcome (it feeds :func:`resolved_event` and the
             FCA summary-resolution deadline). Only closing moves take it.
 
     Returns:
@@ -642,7 +642,7 @@ complaint 'K-1' from 'acknowledged' to 'closed'; allowed from \
     )
 
 
-def complaint_filed_event(complaint: Complaint, /) -> ComplaintFiled:
+def filed_event(complaint: Complaint, /) -> ComplaintFiled:
     """The relationship engine's event for a complaint being received.
 
     Args:
@@ -657,13 +657,13 @@ def complaint_filed_event(complaint: Complaint, /) -> ComplaintFiled:
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
         ...     ComplaintChannel,
-        ...     complaint_filed_event,
+        ...     filed_event,
         ... )
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
         ...     severity=Severity.HIGH, channel=ComplaintChannel.PHONE)
-        >>> event = complaint_filed_event(complaint)
+        >>> event = filed_event(complaint)
         >>> event.severity, event.complaint_id
         (<Severity.HIGH: 'high'>, 'K-1')
 
@@ -678,7 +678,7 @@ def complaint_filed_event(complaint: Complaint, /) -> ComplaintFiled:
     )
 
 
-def complaint_resolved_event(complaint: Complaint, /) -> ComplaintResolved:
+def resolved_event(complaint: Complaint, /) -> ComplaintResolved:
     """The relationship engine's event for a complaint being closed.
 
     Args:
@@ -698,7 +698,7 @@ def complaint_resolved_event(complaint: Complaint, /) -> ComplaintResolved:
         ...     ComplaintChannel,
         ...     ComplaintStatus,
         ...     advance,
-        ...     complaint_resolved_event,
+        ...     resolved_event,
         ... )
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
@@ -709,7 +709,7 @@ def complaint_resolved_event(complaint: Complaint, /) -> ComplaintResolved:
         >>> closed = advance(responded, ComplaintStatus.CLOSED,
         ...                  at=datetime(2026, 3, 3, 12, tzinfo=UTC),
         ...                  customer_satisfied=True)
-        >>> event = complaint_resolved_event(closed)
+        >>> event = resolved_event(closed)
         >>> event.satisfied, event.occurred_at.day
         (True, 3)
 

@@ -33,7 +33,7 @@ from customer_centric.kano._drift import (
 from customer_centric.kano._features import (
     KanoFeatureResult,
     KanoPriority,
-    analyze_kano,
+    analyze,
     count_responses,
     prioritize_features,
 )
@@ -52,8 +52,8 @@ from customer_centric.kano._survey import (
     KanoRowError,
     KanoSurvey,
     KanoSurveyFormat,
-    parse_kano_responses,
-    read_kano_responses,
+    parse_responses,
+    read_responses,
 )
 from customer_centric.kano._tables import (
     POULIOT_TABLE,
@@ -91,7 +91,7 @@ __all__ = [
     "KanoSurvey",
     "KanoSurveyFormat",
     "KanoTable",
-    "analyze_kano",
+    "analyze",
     "better_worse_quadrant",
     "category_strength",
     "classify_response",
@@ -101,10 +101,10 @@ __all__ = [
     "decide_category",
     "fong_test",
     "mean_score",
-    "parse_kano_responses",
+    "parse_responses",
     "prioritize_features",
     "project_drift",
-    "read_kano_responses",
+    "read_responses",
     "satisfaction_coefficients",
     "satisfaction_curve",
     "total_strength",

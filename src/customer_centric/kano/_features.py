@@ -42,7 +42,7 @@ from customer_centric.kano._tables import (
 __all__ = [
     "KanoFeatureResult",
     "KanoPriority",
-    "analyze_kano",
+    "analyze",
     "count_responses",
     "prioritize_features",
 ]
@@ -146,7 +146,7 @@ class KanoFeatureResult:
         return self.decision.category
 
 
-def analyze_kano(
+def analyze(
     responses: Iterable[KanoResponse],
     /,
     *,
@@ -171,12 +171,12 @@ def analyze_kano(
             finite number.
 
     Examples:
-        >>> from customer_centric.kano import KanoResponse, analyze_kano
+        >>> from customer_centric.kano import KanoResponse, analyze
         >>> answers = [
         ...     KanoResponse(respondent_id=f"R{n}", feature="shampoo",
         ...                  functional=f, dysfunctional=d, importance=5)
         ...     for n, (f, d) in enumerate([(1, 3), (1, 3), (1, 5), (3, 3)])]
-        >>> (result,) = analyze_kano(answers)
+        >>> (result,) = analyze(answers)
         >>> result.category.source_name, result.coefficients.better
         ('excitement', 0.75)
         >>> result.mean_score
@@ -283,14 +283,14 @@ def prioritize_features(
             :class:`KanoFeatureResult`.
 
     Examples:
-        >>> from customer_centric.kano import KanoResponse, analyze_kano
+        >>> from customer_centric.kano import KanoResponse, analyze
         >>> from customer_centric.kano import prioritize_features
         >>> answers = [
         ...     KanoResponse(respondent_id="R1", feature="radio",
         ...                  functional=2, dysfunctional=5, importance=9),
         ...     KanoResponse(respondent_id="R1", feature="massage seat",
         ...                  functional=1, dysfunctional=3, importance=4)]
-        >>> ranking = prioritize_features(analyze_kano(answers))
+        >>> ranking = prioritize_features(analyze(answers))
         >>> [(p.rank, p.feature, p.category.letter) for p in ranking]
         [(1, 'radio', 'M'), (2, 'massage seat', 'A')]
         >>> ranking[0].weighted_worse

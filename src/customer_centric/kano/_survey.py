@@ -31,12 +31,12 @@ __all__ = [
     "KanoRowError",
     "KanoSurvey",
     "KanoSurveyFormat",
-    "parse_kano_responses",
-    "read_kano_responses",
+    "parse_responses",
+    "read_responses",
 ]
 
 KanoSurveyFormat: TypeAlias = Literal["csv", "json"]
-"""The file formats :func:`parse_kano_responses` reads."""
+"""The file formats :func:`parse_responses` reads."""
 
 _FORMATS: Final[tuple[KanoSurveyFormat, ...]] = get_args(KanoSurveyFormat)
 _EXTRA: Final = "(extra fields)"
@@ -232,7 +232,7 @@ def _records(text: str, fmt: KanoSurveyFormat) -> list[object]:
     return data
 
 
-def parse_kano_responses(
+def parse_responses(
     text: str, /, *, file_format: KanoSurveyFormat = "csv"
 ) -> KanoSurvey:
     """Read survey answers from CSV or JSON text, keeping the good rows.
@@ -258,8 +258,8 @@ def parse_kano_responses(
         InvariantError: ``file_format`` is not ``"csv"`` or ``"json"``.
 
     Examples:
-        >>> from customer_centric.kano import parse_kano_responses
-        >>> survey = parse_kano_responses(chr(10).join([
+        >>> from customer_centric.kano import parse_responses
+        >>> survey = parse_responses(chr(10).join([
         ...     "respondent_id,feature,functional,dysfunctional",
         ...     "R1,radio,like,neutral",
         ...     "R2,radio,love it,5"]))
@@ -333,7 +333,7 @@ to 5
     return KanoSurvey(responses=tuple(responses), errors=tuple(errors))
 
 
-def read_kano_responses(
+def read_responses(
     path: str | PathLike[str],
     /,
     *,
@@ -349,20 +349,20 @@ def read_kano_responses(
     Raises:
         DataError: The format cannot be told from the suffix, the file
             cannot be read or is not UTF-8 text, or the file as a whole is
-            unusable (see :func:`parse_kano_responses`).
+            unusable (see :func:`parse_responses`).
         ArgumentTypeError: ``path`` is not a path.
         InvariantError: ``file_format`` is not ``"csv"``, ``"json"`` or
             None.
 
     Examples:
         >>> import pathlib, tempfile
-        >>> from customer_centric.kano import read_kano_responses
+        >>> from customer_centric.kano import read_responses
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     path = pathlib.Path(folder) / "answers.json"
         ...     _ = path.write_text('[{"respondent_id": "R1", '
         ...         '"feature": "shampoo", "functional": 1, '
         ...         '"dysfunctional": 3, "importance": 7}]')
-        ...     survey = read_kano_responses(path)
+        ...     survey = read_responses(path)
         >>> survey.responses[0].importance, survey.errors
         (7.0, ())
 
@@ -403,4 +403,4 @@ def read_kano_responses(
             "UTF-8, e.g. 'CSV UTF-8' in a spreadsheet"
         )
         raise DataError(msg) from None
-    return parse_kano_responses(text, file_format=file_format)
+    return parse_responses(text, file_format=file_format)

@@ -41,7 +41,7 @@ def plot_better_worse(
 
     Args:
         results: Per-feature results, e.g. from
-            :func:`customer_centric.kano.analyze_kano`.
+            :func:`customer_centric.kano.analyze`.
         ax: The axes to draw on; a new figure's axes by default.
         threshold: Where the quadrant lines are drawn.
 
@@ -57,9 +57,9 @@ def plot_better_worse(
     Examples:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> from customer_centric.kano import KanoResponse, analyze_kano
+        >>> from customer_centric.kano import KanoResponse, analyze
         >>> from customer_centric.plot import plot_better_worse
-        >>> results = analyze_kano([
+        >>> results = analyze([
         ...     KanoResponse(respondent_id="R1", feature="radio",
         ...                  functional=2, dysfunctional=5)])
         >>> ax = plot_better_worse(results)

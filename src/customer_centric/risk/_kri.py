@@ -10,8 +10,8 @@ build a key risk indicator system"):
    measurable, quantitatively, to work as an early warning, and (c) be
    readily available: "if the risk information is not easy to get, do not
    track it". :class:`KeyRiskIndicator` records all three.
-3. **Report** it to the people concerned: :func:`assess_kri` and
-   :func:`assess_kri_series` grade values green, amber or red, and
+3. **Report** it to the people concerned: :func:`assess` and
+   :func:`assess_series` grade values green, amber or red, and
    :func:`breach_signal` turns a breach for one customer into the
    relationship engine's
    :class:`~customer_centric.relationship.DissatisfactionSignal`.
@@ -75,12 +75,12 @@ __all__ = [
     "RiskDirection",
     "RiskLevel",
     "Trend",
-    "assess_kri",
-    "assess_kri_series",
+    "assess",
+    "assess_series",
     "breach_signal",
     "churn_rate",
     "complaint_rate",
-    "customer_health_kri",
+    "customer_health",
     "share_unlikely_alive",
     "silent_dissatisfaction_share",
 ]
@@ -255,9 +255,9 @@ lower_is_worse, amber (20) must be above red (30); swap them ...
             >>> from decimal import Decimal
             >>> from customer_centric.risk import (
             ...     CustomerHealthKpi,
-            ...     customer_health_kri,
+            ...     customer_health,
             ... )
-            >>> kri = customer_health_kri(
+            >>> kri = customer_health(
             ...     CustomerHealthKpi.CHURN_RATE,
             ...     amber=Decimal("0.10"), red=Decimal("0.15"))
             >>> kri.level(Decimal("0.12"))
@@ -315,13 +315,13 @@ class KriAssessment:
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
         ...     CustomerHealthKpi,
-        ...     assess_kri,
-        ...     customer_health_kri,
+        ...     assess,
+        ...     customer_health,
         ... )
-        >>> kri = customer_health_kri(
+        >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
-        >>> assess_kri(kri, Decimal("0.025")).breached
+        >>> assess(kri, Decimal("0.025")).breached
         True
 
     .. versionadded:: 0.1
@@ -336,7 +336,7 @@ class KriAssessment:
 
 
 @exact
-def assess_kri(
+def assess(
     indicator: KeyRiskIndicator,
     value: Decimal,
     /,
@@ -363,13 +363,13 @@ def assess_kri(
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
         ...     CustomerHealthKpi,
-        ...     assess_kri,
-        ...     customer_health_kri,
+        ...     assess,
+        ...     customer_health,
         ... )
-        >>> kri = customer_health_kri(
+        >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
-        >>> print(assess_kri(kri, Decimal("0.015")).reason)
+        >>> print(assess(kri, Decimal("0.015")).reason)
         complaint_rate = 0.015: amber (amber at 0.01, red at 0.02, \
 higher_is_worse)
 
@@ -418,16 +418,16 @@ class KriSeriesAssessment:
         >>> from customer_centric.risk import (
         ...     CustomerHealthKpi,
         ...     KpiObservation,
-        ...     assess_kri_series,
-        ...     customer_health_kri,
+        ...     assess_series,
+        ...     customer_health,
         ... )
-        >>> kri = customer_health_kri(
+        >>> kri = customer_health(
         ...     CustomerHealthKpi.CHURN_RATE,
         ...     amber=Decimal("0.10"), red=Decimal("0.15"))
         >>> series = [KpiObservation(at=datetime(2026, m, 1, tzinfo=UTC),
         ...                          value=Decimal(v))
         ...           for m, v in [(1, "0.08"), (2, "0.11"), (3, "0.16")]]
-        >>> result = assess_kri_series(kri, series)
+        >>> result = assess_series(kri, series)
         >>> result.trend, result.first_breach_at.month, result.worst
         (<Trend.WORSENING: 'worsening'>, 2, <RiskLevel.RED: 'red'>)
 
@@ -466,7 +466,7 @@ def _slope_per_day(observations: Sequence[KpiObservation]) -> Decimal:
 
 
 @exact
-def assess_kri_series(
+def assess_series(
     indicator: KeyRiskIndicator,
     observations: Sequence[KpiObservation],
     /,
@@ -497,15 +497,15 @@ def assess_kri_series(
         >>> from customer_centric.risk import (
         ...     CustomerHealthKpi,
         ...     KpiObservation,
-        ...     assess_kri_series,
-        ...     customer_health_kri,
+        ...     assess_series,
+        ...     customer_health,
         ... )
-        >>> kri = customer_health_kri(
+        >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
         >>> flat = [KpiObservation(at=datetime(2026, m, 1, tzinfo=UTC),
         ...                        value=Decimal("0.005")) for m in (1, 2)]
-        >>> assess_kri_series(kri, flat).trend
+        >>> assess_series(kri, flat).trend
         <Trend.STABLE: 'stable'>
 
     .. versionadded:: 0.1
@@ -535,9 +535,7 @@ def assess_kri_series(
                 "sort them and drop duplicates"
             )
             raise InvariantError(msg)
-    graded = tuple(
-        assess_kri(indicator, o.value, at=o.at) for o in observations
-    )
+    graded = tuple(assess(indicator, o.value, at=o.at) for o in observations)
     worst = max((a.level for a in graded), key=lambda level: level.rank)
     first_breach = next((a.at for a in graded if a.breached), None)
     first_red = next((a.at for a in graded if a.level is RiskLevel.RED), None)
@@ -617,14 +615,14 @@ def breach_signal(
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
         ...     CustomerHealthKpi,
-        ...     assess_kri,
+        ...     assess,
         ...     breach_signal,
-        ...     customer_health_kri,
+        ...     customer_health,
         ... )
-        >>> kri = customer_health_kri(
+        >>> kri = customer_health(
         ...     CustomerHealthKpi.LOW_P_ALIVE_SHARE,
         ...     amber=Decimal("0.2"), red=Decimal("0.4"))
-        >>> graded = assess_kri(kri, Decimal("0.5"),
+        >>> graded = assess(kri, Decimal("0.5"),
         ...                     at=datetime(2026, 3, 1, tzinfo=UTC))
         >>> signal = breach_signal(graded, customer_id="C-1")
         >>> signal.score, signal.source
@@ -939,7 +937,7 @@ _HEALTH: Final[dict[CustomerHealthKpi, dict[str, str]]] = {
 }
 
 
-def customer_health_kri(
+def customer_health(
     kpi: CustomerHealthKpi,
     /,
     *,
@@ -971,9 +969,9 @@ def customer_health_kri(
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
         ...     CustomerHealthKpi,
-        ...     customer_health_kri,
+        ...     customer_health,
         ... )
-        >>> kri = customer_health_kri(
+        >>> kri = customer_health(
         ...     CustomerHealthKpi.SILENT_DISSATISFACTION,
         ...     amber=Decimal("0.05"), red=Decimal("0.10"))
         >>> kri.direction.value, kri.data_source
