@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TypeVar
@@ -59,6 +59,39 @@ int, got None (NoneType); pass an int
             name, value, what or f"{article} {expected.__name__}"
         )
     return value
+
+
+def check_items(
+    values: object, expected: type[_T], /, *, name: str
+) -> tuple[_T, ...]:
+    """Return an iterable's items as a tuple, each checked to be ``expected``.
+
+    A string or a mapping is refused: it is iterable, but never meant as
+    a sequence of records.
+
+    Raises:
+        ArgumentTypeError: ``values`` is not an iterable, is a string or a
+            mapping, or holds an item of another type.
+
+    Examples:
+        >>> from customer_centric._checks import check_items
+        >>> check_items([1, 2], int, name="counts")
+        (1, 2)
+        >>> check_items("12", int, name="counts")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: counts must be an \
+iterable of int, got '12' (str); pass an iterable of int
+    """
+    what = f"an iterable of {expected.__name__}"
+    if isinstance(values, str | bytes | dict) or not isinstance(
+        values, Iterable
+    ):
+        raise ArgumentTypeError.for_argument(name, values, what)
+    items = tuple(values)
+    for index, item in enumerate(items):
+        check_instance(item, expected, name=f"{name}[{index}]")
+    return items
 
 
 def check_choice(

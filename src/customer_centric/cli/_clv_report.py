@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from customer_centric.clv._fitting import FloatArray
-    from customer_centric.relationship._policy import Policy
-    from customer_centric.value._transactions import RFMSummary
+    from customer_centric.relationship import Policy
+    from customer_centric.value import RFMSummary
 
 _ALIVE_BINS: Final = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
 _BAR_WIDTH: Final = 20

@@ -40,10 +40,12 @@ if TYPE_CHECKING:
 
     from customer_centric._customer import Customer, CustomerType
     from customer_centric._types import CustomerId
-    from customer_centric.relationship._engine import Replay
-    from customer_centric.relationship._events import Event
-    from customer_centric.relationship._policy import Policy
-    from customer_centric.relationship._state import RelationshipState
+    from customer_centric.relationship import (
+        Event,
+        Policy,
+        RelationshipState,
+        Replay,
+    )
 
 _BAR_WIDTH: Final = 20
 _PROGRESS_EVERY: Final = 2_000

@@ -36,7 +36,7 @@ from customer_centric.exceptions import (
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from customer_centric.value._transactions import TimeUnit
+    from customer_centric.value import TimeUnit
 
 _SUFFIXES: Final = (".csv", ".parquet")
 _TIME_UNITS: Final = get_args(cc.value.TimeUnit)

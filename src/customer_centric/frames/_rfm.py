@@ -24,7 +24,7 @@ from narwhals.typing import IntoFrameT
 
 from customer_centric._checks import check_choice, check_instance
 from customer_centric.exceptions import ArgumentTypeError, DataError
-from customer_centric.value._transactions import (
+from customer_centric.value import (
     OnLate,
     TimeUnit,
     days_per_unit,

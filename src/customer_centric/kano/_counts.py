@@ -14,12 +14,17 @@ from typing import Final, Literal, TypeAlias, final, get_args
 
 import attrs
 
-from customer_centric._checks import check_choice, check_finite, check_instance
+from customer_centric._checks import (
+    check_choice,
+    check_finite,
+    check_instance,
+    check_items,
+)
 from customer_centric.exceptions import (
     DataError,
     InvariantError,
 )
-from customer_centric.kano._tables import KanoCategory, _category, _is, _items
+from customer_centric.kano._tables import KanoCategory, _category, _is
 
 __all__ = [
     "FONG_Z",
@@ -127,7 +132,7 @@ respondents must be a whole number >= 0, got -1; count each respondent once
         """
         tally = dict.fromkeys(KanoCategory, 0)
         for index, category in enumerate(
-            _items(categories, object, name="categories")
+            check_items(categories, object, name="categories")
         ):
             tally[_category(category, name=f"categories[{index}]")] += 1
         return cls(**{c.value: n for c, n in tally.items()})

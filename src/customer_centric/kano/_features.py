@@ -8,7 +8,12 @@ from typing import Final, final
 
 import attrs
 
-from customer_centric._checks import check_choice, check_finite, check_instance
+from customer_centric._checks import (
+    check_choice,
+    check_finite,
+    check_instance,
+    check_items,
+)
 from customer_centric.exceptions import InvariantError
 from customer_centric.kano._counts import (
     _RULES,
@@ -36,7 +41,6 @@ from customer_centric.kano._tables import (
     KanoCategory,
     KanoTable,
     _is,
-    _items,
 )
 
 __all__ = [
@@ -78,7 +82,7 @@ def count_responses(
     """
     check_instance(table, KanoTable, name="table")
     categories: dict[str, list[KanoCategory]] = {}
-    for response in _items(responses, KanoResponse, name="responses"):
+    for response in check_items(responses, KanoResponse, name="responses"):
         categories.setdefault(response.feature, []).append(
             table.classify(response.functional, response.dysfunctional)
         )
@@ -188,7 +192,7 @@ def analyze(
     rule = check_choice(rule, _RULES, name="rule")
     _critical_value(z)
     grouped: dict[str, list[KanoResponse]] = {}
-    for response in _items(responses, KanoResponse, name="responses"):
+    for response in check_items(responses, KanoResponse, name="responses"):
         grouped.setdefault(response.feature, []).append(response)
     results = []
     for feature, answers in grouped.items():
@@ -310,7 +314,7 @@ def prioritize_features(
         )
 
     ranked = sorted(
-        _items(results, KanoFeatureResult, name="results"), key=key
+        check_items(results, KanoFeatureResult, name="results"), key=key
     )
     priorities = []
     for rank, result in enumerate(ranked, start=1):

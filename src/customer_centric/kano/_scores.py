@@ -13,14 +13,13 @@ from typing import Final, final
 
 import attrs
 
-from customer_centric._checks import check_finite, check_instance
+from customer_centric._checks import check_finite, check_instance, check_items
 from customer_centric.exceptions import DataError, InvariantError
 from customer_centric.kano._counts import KanoCoefficients
 from customer_centric.kano._tables import (
     KanoAnswer,
     KanoCategory,
     _category,
-    _items,
 )
 
 __all__ = [
@@ -139,7 +138,7 @@ def mean_score(scores: Iterable[KanoScore], /) -> KanoScore:
     """
     count = 0
     total_f = total_d = 0.0
-    for score in _items(scores, KanoScore, name="scores"):
+    for score in check_items(scores, KanoScore, name="scores"):
         count += 1
         total_f += score.functional
         total_d += score.dysfunctional

@@ -13,14 +13,14 @@ validated, serialised as JSON and rendered into the docs.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Final, Self, TypeAlias, TypeVar
 
 import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from customer_centric._checks import check_instance
-from customer_centric.exceptions import ArgumentTypeError, InvariantError
+from customer_centric.exceptions import InvariantError
 
 __all__ = [
     "POULIOT_TABLE",
@@ -445,25 +445,6 @@ def _category(value: object, /, *, name: str) -> KanoCategory:
     allowed = ", ".join(repr(category.value) for category in KanoCategory)
     msg = f"{name} must be a KanoCategory, one of {allowed}, got {value!r}"
     raise InvariantError(msg)
-
-
-def _items(
-    values: object, expected: type[_T], /, *, name: str
-) -> tuple[_T, ...]:
-    """Return an iterable's items as a tuple, each checked to be ``expected``.
-
-    A string or a mapping is refused: it is iterable, but never meant as
-    a sequence of records.
-    """
-    what = f"an iterable of {expected.__name__}"
-    if isinstance(values, str | bytes | dict) or not isinstance(
-        values, Iterable
-    ):
-        raise ArgumentTypeError.for_argument(name, values, what)
-    items = tuple(values)
-    for index, item in enumerate(items):
-        check_instance(item, expected, name=f"{name}[{index}]")
-    return items
 
 
 def _is(

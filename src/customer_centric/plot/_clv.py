@@ -116,9 +116,7 @@ def _grid(
     T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     # Imported here: the figures need the [stats] extra only once a model
     # exists, and ``customer_centric.plot`` must import without it.
-    from customer_centric.clv._bg_bb import (  # noqa: PLC0415
-        BetaGeoBetaBinomFit,
-    )
+    from customer_centric.clv import BetaGeoBetaBinomFit  # noqa: PLC0415
 
     discrete = isinstance(model, BetaGeoBetaBinomFit)
     if discrete and np.floor(T) != T:

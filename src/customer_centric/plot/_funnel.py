@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from customer_centric._checks import check_instance
 from customer_centric.plot._axes import axes
-from customer_centric.relationship._funnel import LoyaltyFunnel
+from customer_centric.relationship import LoyaltyFunnel
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from customer_centric._checks import check_finite
+from customer_centric._checks import check_finite, check_items
 from customer_centric.exceptions import InvariantError
-from customer_centric.kano._features import KanoFeatureResult
-from customer_centric.kano._tables import _items
+from customer_centric.kano import KanoFeatureResult
 from customer_centric.plot._axes import axes
 
 if TYPE_CHECKING:
@@ -74,7 +73,7 @@ def plot_better_worse(
     if not 0.0 < line < 1.0:
         msg = f"threshold must be in (0, 1), got {threshold!r}; use e.g. 0.5"
         raise InvariantError(msg)
-    checked = _items(results, KanoFeatureResult, name="results")
+    checked = check_items(results, KanoFeatureResult, name="results")
     ax = axes(ax, size=(6, 6))
     points = [
         (

@@ -1,0 +1,101 @@
+"""The dependency contract between the areas, checked on the source.
+
+``kano`` and ``value`` use only the shared vocabulary; ``clv`` uses
+``value``; ``complaints`` uses ``relationship`` and ``value``; ``risk`` uses
+``complaints`` and ``relationship`` (and what they use); the extras use the
+areas' public names; the core never imports an extra.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import customer_centric as cc
+
+PACKAGE = Path(cc.__file__).parent
+SHARED = "shared"
+EXTRAS = frozenset({"frames", "plot", "spark", "cli"})
+CORE_USES: dict[str, frozenset[str]] = {
+    SHARED: frozenset(),
+    "relationship": frozenset(),
+    "kano": frozenset(),
+    "value": frozenset(),
+    "clv": frozenset({"value"}),
+    "complaints": frozenset({"relationship", "value"}),
+    "risk": frozenset({"complaints", "relationship", "value"}),
+    # The shipped data sets are customers, events and transactions.
+    "datasets": frozenset({"relationship", "value"}),
+}
+# Numerical input checks the plots share with the models; they belong in
+# one shared module once clv's fitting module is split (issue 8).
+EXTRA_PRIVATE_ALLOWED = frozenset({"customer_centric.clv._fitting"})
+
+
+def _area(module: str) -> str:
+    """The area a dotted module name under customer_centric belongs to."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1].startswith("_") or parts[1] == "exceptions":
+        return SHARED
+    return parts[1]
+
+
+def _imports(path: Path) -> set[str]:
+    """The customer_centric modules a source file imports, at any depth."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "customer_centric":
+                found.update(f"customer_centric.{a.name}" for a in node.names)
+            elif node.module.startswith("customer_centric."):
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(
+                a.name for a in node.names if a.name.startswith("customer_")
+            )
+    return found
+
+
+def _module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE.parent).with_suffix("")
+    return ".".join(relative.parts).removesuffix(".__init__")
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "path", SOURCES, ids=[_module_name(p) for p in SOURCES]
+)
+def test_each_module_respects_the_contract(path: Path) -> None:
+    """A module imports only the areas its own area may use."""
+    name = _module_name(path)
+    area = _area(name)
+    for imported in _imports(path):
+        target = _area(imported)
+        if target in {area, SHARED} or name == "customer_centric":
+            continue
+        if area in EXTRAS:
+            private = any(p.startswith("_") for p in imported.split(".")[2:])
+            assert not private or imported in EXTRA_PRIVATE_ALLOWED, (
+                f"{name} imports the private {imported}; use the area's "
+                "public names"
+            )
+            continue
+        assert target not in EXTRAS, f"core {name} imports extra {imported}"
+        assert target in CORE_USES[area], (
+            f"{name} ({area}) imports {imported} ({target}); {area} may "
+            f"use only {sorted(CORE_USES[area]) or 'the shared vocabulary'}"
+        )
+
+
+def test_the_contract_names_every_area() -> None:
+    """Every subpackage is either a core area or an extra."""
+    subpackages = {
+        p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()
+    }
+    assert subpackages == (set(CORE_USES) - {SHARED, "datasets"}) | (
+        EXTRAS - {"spark"}
+    )
