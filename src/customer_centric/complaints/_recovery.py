@@ -24,7 +24,8 @@ Matos et al. (2007) finds it in satisfaction, not in repurchase.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import itertools
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import (
     ROUND_HALF_EVEN,
@@ -32,7 +33,7 @@ from decimal import (
     DecimalException,
     localcontext,
 )
-from typing import Final, Literal, Self, final
+from typing import Final, Literal, Self, TypeAlias, final
 
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -656,10 +657,49 @@ class RangeEstimate:
     explanation: str
 
 
-def _bounds(assumption: Assumption) -> tuple[Decimal, Decimal, Decimal]:
+Ends: TypeAlias = tuple[Decimal, Decimal, Decimal]
+"""An interval's low end, expected value and high end."""
+
+
+def _bounds(assumption: Assumption) -> Ends:
     low = assumption.low if assumption.low is not None else assumption.value
     high = assumption.high if assumption.high is not None else assumption.value
     return low, assumption.value, high
+
+
+def _ends(estimate: RangeEstimate) -> Ends:
+    return estimate.low, estimate.expected, estimate.high
+
+
+def _estimate(
+    figure: Callable[..., Decimal],
+    *inputs: Ends,
+    unit: str,
+    basis: tuple[str, ...],
+    explanation: str,
+    quantum: Decimal = _CENT,
+) -> RangeEstimate:
+    """Carry intervals through ``figure``, the one RangeEstimate arithmetic.
+
+    ``figure`` is monotone in each argument (every rule's is), so its
+    extremes over the inputs' intervals lie at their corners: the low and
+    high ends are the least and greatest corner, the expected value is the
+    figure of the expected values, and ``low <= expected <= high`` holds.
+    """
+    corners = [
+        figure(*corner)
+        for corner in itertools.product(
+            *((low, high) for low, _, high in inputs)
+        )
+    ]
+    return RangeEstimate(
+        low=_q(min(corners), quantum),
+        expected=_q(figure(*(value for _, value, _ in inputs)), quantum),
+        high=_q(max(corners), quantum),
+        unit=unit,
+        basis=basis,
+        explanation=explanation,
+    )
 
 
 def _q(value: Decimal, quantum: Decimal = _CENT) -> Decimal:
@@ -780,14 +820,10 @@ def hidden_dissatisfied(
         )
         raise PolicyError(msg)
 
-    def hidden(share: Decimal) -> Decimal:
-        return _q(count / share - count)
-
     with localcontext(DECIMAL_CONTEXT):
-        return RangeEstimate(
-            low=hidden(high_rate),
-            expected=hidden(rate_value),
-            high=hidden(low_rate),
+        return _estimate(
+            lambda share: count / share - count,
+            (low_rate, rate_value, high_rate),
             unit="customers",
             basis=(rate.source,),
             explanation=(
@@ -872,38 +908,34 @@ def _word_of_mouth(
     assumptions: AssumptionSet,
 ) -> WordOfMouth:
     told = assumptions.unhappy_word_of_mouth
-    low, value, high = _bounds(told)
-    negative = RangeEstimate(
-        low=_q(unhappy_count * low),
-        expected=_q(unhappy_count * value),
-        high=_q(unhappy_count * high),
+    negative = _estimate(
+        lambda people: unhappy_count * people,
+        _bounds(told),
         unit="people",
         basis=(told.source,),
-        explanation=f"{unhappy_count} unhappy customers x {value} people each",
+        explanation=(
+            f"{unhappy_count} unhappy customers x {told.value} people each"
+        ),
     )
     praise = assumptions.recovered_word_of_mouth
     if praise is None:
         if recovered_count:
             raise _missing(assumptions, "recovered_word_of_mouth")
-        positive = RangeEstimate(
-            low=_q(_ZERO),
-            expected=_q(_ZERO),
-            high=_q(_ZERO),
+        positive = _estimate(
+            lambda: _ZERO,
             unit="people",
             basis=(),
             explanation="no recovered customers",
         )
     else:
-        p_low, p_value, p_high = _bounds(praise)
-        positive = RangeEstimate(
-            low=_q(recovered_count * p_low),
-            expected=_q(recovered_count * p_value),
-            high=_q(recovered_count * p_high),
+        positive = _estimate(
+            lambda people: recovered_count * people,
+            _bounds(praise),
             unit="people",
             basis=(praise.source,),
             explanation=(
-                f"{recovered_count} recovered customers x {p_value} people "
-                "each"
+                f"{recovered_count} recovered customers x {praise.value} "
+                "people each"
             ),
         )
     return WordOfMouth(negative=negative, positive=positive)
@@ -1098,13 +1130,13 @@ def _repurchase_probability(
             f"({large_value}) and small ({small_value}) figures; expected "
             "is their midpoint"
         )
-    return RangeEstimate(
-        low=_q(low, _PROBABILITY),
-        expected=_q(value, _PROBABILITY),
-        high=_q(high, _PROBABILITY),
+    return _estimate(
+        lambda probability: probability,
+        (low, value, high),
         unit="probability",
         basis=tuple(dict.fromkeys(cell.source for cell in cells)),
         explanation=explanation,
+        quantum=_PROBABILITY,
     )
 
 
@@ -1175,16 +1207,14 @@ def _revenue(
     annual_income: Decimal,
     years: Decimal,
 ) -> RangeEstimate:
-    low, expected, high = ends
     value = simple_lifetime_value(annual_income, years)
-    return RangeEstimate(
-        low=_q(low * value),
-        expected=_q(expected * value),
-        high=_q(high * value),
+    return _estimate(
+        lambda customers: customers * value,
+        ends,
         unit="money",
         basis=(*basis, "V = I x N (source text 001)"),
         explanation=(
-            f"{_q(expected)} lost customers x V = {annual_income} x {years} "
+            f"{_q(ends[1])} lost customers x V = {annual_income} x {years} "
             f"= {value} each"
         ),
     )
@@ -1311,14 +1341,13 @@ def _lost(
     def lost(
         hidden_count: Decimal, p_silent: Decimal, p_handled: Decimal
     ) -> Decimal:
-        return _q(
-            hidden_count * (_ONE - p_silent) + count * (_ONE - p_handled)
-        )
+        return hidden_count * (_ONE - p_silent) + count * (_ONE - p_handled)
 
-    return RangeEstimate(
-        low=lost(hidden.low, silent.high, handled.high),
-        expected=lost(hidden.expected, silent.expected, handled.expected),
-        high=lost(hidden.high, silent.low, handled.low),
+    return _estimate(
+        lost,
+        _ends(hidden),
+        _ends(silent),
+        _ends(handled),
         unit="customers",
         basis=tuple(
             dict.fromkeys((*hidden.basis, *silent.basis, *handled.basis))
@@ -1465,21 +1494,16 @@ def _retention(
             "recovery paradox is off (de Matos et al. 2007: no effect on "
             "repurchase)"
         )
-    capped = repurchase.expected > cap
-
-    def clip(value: Decimal) -> Decimal:
-        return _q(min(value, cap), _PROBABILITY)
-
     return RetentionAfterRecovery(
-        retention=RangeEstimate(
-            low=clip(repurchase.low),
-            expected=clip(repurchase.expected),
-            high=clip(repurchase.high),
+        retention=_estimate(
+            lambda probability: min(probability, cap),
+            _ends(repurchase),
             unit="probability",
             basis=repurchase.basis,
             explanation="; ".join(reasons),
+            quantum=_PROBABILITY,
         ),
-        capped=capped,
+        capped=repurchase.expected > cap,
         paradox_applied=applied,
         reasons=tuple(reasons),
     )
