@@ -117,3 +117,27 @@ def test_situational_departures(
     """Moves, new jobs and life events are the situational reasons."""
     assert reason.is_situational is situational
     assert ARABIC_SCRIPT.search(reason.label_fa)
+
+
+@pytest.mark.parametrize(
+    ("group", "stages"),
+    [
+        ("prospective", {"acquisition"}),
+        ("healthy", {"welcome", "getting_to_know", "account_management"}),
+        ("in_trouble", {"intensive_care", "potential_divorce"}),
+        ("gone", {"divorce", "win_back"}),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_stage_groups_follow_the_cycle(group: str, stages: set[str]) -> None:
+    """Each group holds the stages of Stone & Woodcock's cycle it names."""
+    members = cc.relationship.StageGroup(group).stages
+    assert {s.value for s in members} == stages
+    assert all(s.group is cc.relationship.StageGroup(group) for s in members)
+
+
+def test_every_stage_is_in_exactly_one_group() -> None:
+    """The groups partition the lifecycle."""
+    groups = [g.stages for g in cc.relationship.StageGroup]
+    assert sum(len(g) for g in groups) == len(cc.LifecycleStage)
+    assert frozenset().union(*groups) == frozenset(cc.LifecycleStage)

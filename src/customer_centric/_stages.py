@@ -166,6 +166,44 @@ class LifecycleStage(enum.StrEnum):
         """Position in the cycle, 1 for ``ACQUISITION``."""
         return _LIFECYCLE_INFO[self].rank
 
+    @property
+    def group(self) -> StageGroup:
+        """The stage's group in the cycle (healthy, in trouble, gone, ...)."""
+        return _GROUP[self]
+
+
+@enum.unique
+class StageGroup(enum.StrEnum):
+    """The lifecycle stages grouped by the health of the relationship.
+
+    Stone & Woodcock's cycle runs from winning a customer (``PROSPECTIVE``:
+    acquisition) through the stages of a working relationship (``HEALTHY``:
+    welcome, getting to know, account management) and of one at risk
+    (``IN_TROUBLE``: intensive care, potential divorce) to its end and the
+    attempt to reverse it (``GONE``: divorce, win back). Rules, the playbook
+    and reports read the groups from here.
+
+    Examples:
+        >>> from customer_centric import LifecycleStage
+        >>> from customer_centric.relationship import StageGroup
+        >>> LifecycleStage.POTENTIAL_DIVORCE.group
+        <StageGroup.IN_TROUBLE: 'in_trouble'>
+        >>> sorted(s.value for s in StageGroup.GONE.stages)
+        ['divorce', 'win_back']
+
+    .. versionadded:: 0.1
+    """
+
+    PROSPECTIVE = "prospective"
+    HEALTHY = "healthy"
+    IN_TROUBLE = "in_trouble"
+    GONE = "gone"
+
+    @property
+    def stages(self) -> frozenset[LifecycleStage]:
+        """The lifecycle stages in the group."""
+        return _STAGES_IN[self]
+
 
 @enum.unique
 class DepartureReason(enum.StrEnum):
@@ -313,4 +351,18 @@ _LIFECYCLE_INFO: Final[dict[LifecycleStage, StageInfo]] = {
     LifecycleStage.WIN_BACK: _stage(
         8, "Win back", "بازگرداندن", actual=False, active=False
     ),
+}
+_GROUP: Final[dict[LifecycleStage, StageGroup]] = {
+    LifecycleStage.ACQUISITION: StageGroup.PROSPECTIVE,
+    LifecycleStage.WELCOME: StageGroup.HEALTHY,
+    LifecycleStage.GETTING_TO_KNOW: StageGroup.HEALTHY,
+    LifecycleStage.ACCOUNT_MANAGEMENT: StageGroup.HEALTHY,
+    LifecycleStage.INTENSIVE_CARE: StageGroup.IN_TROUBLE,
+    LifecycleStage.POTENTIAL_DIVORCE: StageGroup.IN_TROUBLE,
+    LifecycleStage.DIVORCE: StageGroup.GONE,
+    LifecycleStage.WIN_BACK: StageGroup.GONE,
+}
+_STAGES_IN: Final[dict[StageGroup, frozenset[LifecycleStage]]] = {
+    group: frozenset(s for s, g in _GROUP.items() if g is group)
+    for group in StageGroup
 }

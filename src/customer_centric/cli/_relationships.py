@@ -34,6 +34,7 @@ from customer_centric.cli._files import (
     printable,
     shown,
 )
+from customer_centric.relationship import StageGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 
 _BAR_WIDTH: Final = 20
 _PROGRESS_EVERY: Final = 2_000
-_AT_RISK: Final = ("intensive_care", "potential_divorce")
 _SHOWN_INPUT: Final = 60
 
 
@@ -326,7 +326,7 @@ def at_risk_tables(
     risky = [
         replay
         for replay in replays.values()
-        if replay.state.lifecycle.value in _AT_RISK
+        if replay.state.lifecycle.group is StageGroup.IN_TROUBLE
     ]
     summary = Table(title="Customers at risk, by reason", title_justify="left")
     summary.add_column("stage")
@@ -347,8 +347,7 @@ def at_risk_tables(
         summary.add_row(stage.info.label_en, shown(reason), f"{count:,}")
     as_of = _as_of(r.state for r in replays.values())
     listings: list[Table] = []
-    for value in _AT_RISK:
-        stage = cc.LifecycleStage(value)
+    for stage in sorted(StageGroup.IN_TROUBLE.stages, key=lambda s: s.rank):
         members = [r for r in risky if r.state.lifecycle is stage]
         if not members or limit == 0:
             continue

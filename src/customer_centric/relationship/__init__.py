@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from customer_centric._stages import (
     DepartureReason,
+    StageGroup,
     StageInfo,
 )
 from customer_centric.relationship._crm import (
@@ -118,6 +119,7 @@ __all__ = [
     "Rule",
     "RuleCheck",
     "Stage",
+    "StageGroup",
     "StageInfo",
     "TransitionRecord",
     "WinBackAttempted",
