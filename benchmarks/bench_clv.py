@@ -31,9 +31,9 @@ import pandas as pd
 from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
 
 from customer_centric.clv import (
-    BetaGeoFit,
+    BgNbdFit,
     GammaGammaFit,
-    ParetoNBDFit,
+    ParetoNbdFit,
     compress,
     fit_bg_nbd,
     fit_pareto_nbd,
@@ -137,8 +137,8 @@ def heavy_buyers() -> None:
     lbg.params_ = pd.Series(bg)
     lpn = ParetoNBDFitter()
     lpn.params_ = pd.Series(pn)
-    obg = BetaGeoFit.from_parameters(**bg)
-    opn = ParetoNBDFit.from_parameters(**pn)
+    obg = BgNbdFit.from_parameters(**bg)
+    opn = ParetoNbdFit.from_parameters(**pn)
     print("\nheavy buyers (CDNOW parameters), 39-week expected purchases:")
     print(
         f"{'x':>7} {'t_x':>8} {'T':>8} | {'lifetimes BG':>13} "
@@ -213,7 +213,7 @@ def bench_scoring(big: pd.DataFrame, params: dict[str, float]) -> float:
     ggf = GammaGammaFitter()
     ggf.params_ = pd.Series({"p": GG["p"], "q": GG["q"], "v": GG["gamma"]})
     gg = GammaGammaFit.from_parameters(**GG)
-    bg = BetaGeoFit.from_parameters(**params)
+    bg = BgNbdFit.from_parameters(**params)
     lt_score = BetaGeoFitter()
     lt_score.params_ = pd.Series(params)
     lt_score.predict = (  # lifetimes sets this in fit()

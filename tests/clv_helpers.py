@@ -19,7 +19,7 @@ from customer_centric.clv._fitting import FloatArray
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from customer_centric.clv import BetaGeoFit, ParetoNBDFit, PurchaseModel
+    from customer_centric.clv import BgNbdFit, ParetoNbdFit, PurchaseModel
 
 Columns = tuple[FloatArray, FloatArray, FloatArray]
 """Frequency, recency and T, one value per customer."""
@@ -80,7 +80,7 @@ def assert_finite_predictions(
 
 
 def assert_count_distribution(
-    fit: BetaGeoFit | ParetoNBDFit, n: FloatArray, t: float
+    fit: BgNbdFit | ParetoNbdFit, n: FloatArray, t: float
 ) -> None:
     """``P(X(t) = n)`` over ``n`` sums to 1 and its mean is ``E[X(t)]``."""
     p = fit.probability_of_purchases(n, t)

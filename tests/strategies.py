@@ -402,10 +402,10 @@ def spend_and_contract_fits() -> st.SearchStrategy[object]:
             lambda p: clv.GammaGammaFit.from_parameters(**p)
         ),
         model_parameters("alpha", "beta", "gamma", "delta").map(
-            lambda p: clv.BetaGeoBetaBinomFit.from_parameters(**p)
+            lambda p: clv.BgBbFit.from_parameters(**p)
         ),
         model_parameters("alpha", "beta").map(
-            lambda p: clv.ShiftedBetaGeometricFit.from_parameters(**p)
+            lambda p: clv.SbgFit.from_parameters(**p)
         ),
     )
 

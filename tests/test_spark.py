@@ -207,9 +207,7 @@ def test_fit_summary_accepts_another_fit_function(cdnow_summary: DataFrame):
 @pytest.mark.slow
 def test_spark_errors_name_the_problem(cdnow_summary: DataFrame):
     """Missing columns, taken names and empty summaries raise DataError."""
-    fit = clv.BetaGeoFit.from_parameters(
-        r=0.243, alpha=4.414, a=0.793, b=2.426
-    )
+    fit = clv.BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
     with pytest.raises(DataError, match=r"missing column\(s\) \['T'\]"):
         score(cdnow_summary.drop("T"), fit, horizon=1.0)
     with pytest.raises(DataError, match="already has column"):
@@ -227,9 +225,7 @@ def test_spark_errors_name_the_problem(cdnow_summary: DataFrame):
 @pytest.mark.slow
 def test_scores_survive_many_partitions(cdnow_summary: DataFrame):
     """Scoring a summary spread over several partitions keeps every row."""
-    fit = clv.BetaGeoFit.from_parameters(
-        r=0.243, alpha=4.414, a=0.793, b=2.426
-    )
+    fit = clv.BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
     spread = cdnow_summary.limit(3).repartition(4)
     assert score(spread, fit, horizon=39.0).count() == 3
 
@@ -240,9 +236,7 @@ def test_empty_batches_score_to_empty_columns():
 
     from customer_centric.spark import _batch_scorer  # noqa: PLC0415
 
-    fit = clv.BetaGeoFit.from_parameters(
-        r=0.243, alpha=4.414, a=0.793, b=2.426
-    )
+    fit = clv.BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
     predict = _batch_scorer(fit, horizon=1.0, names=("e", "p"))
     empty = pd.DataFrame({"frequency": [], "recency": [], "T": []})
     (out,) = list(predict(iter([empty])))
@@ -256,9 +250,7 @@ def test_batches_are_scored_with_the_models_methods():
 
     from customer_centric.spark import _batch_scorer  # noqa: PLC0415
 
-    fit = clv.BetaGeoFit.from_parameters(
-        r=0.243, alpha=4.414, a=0.793, b=2.426
-    )
+    fit = clv.BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
     predict = _batch_scorer(fit, horizon=39.0, names=("e", "p"))
     first = pd.DataFrame(
         {"id": ["a", "b"], "frequency": [0, 2], "recency": [0.0, 30.5]}
@@ -347,7 +339,7 @@ def test_wrong_arguments_raise_our_errors(
         call = lambda: fit_summary(cdnow_summary, **arguments)  # noqa: E731
     else:
         options = {
-            "model": clv.BetaGeoFit.from_parameters(
+            "model": clv.BgNbdFit.from_parameters(
                 r=0.243, alpha=4.414, a=0.793, b=2.426
             ),
             "horizon": 1.0,

@@ -247,7 +247,7 @@ def score(
     summary = _check_rfm_columns(summary, _RFM)
     if not isinstance(model, PurchasePredictor):
         raise ArgumentTypeError.for_argument(
-            "model", model, "a fitted purchase model (e.g. BetaGeoFit)"
+            "model", model, "a fitted purchase model (e.g. BgNbdFit)"
         )
     names = (
         _check_column_name(

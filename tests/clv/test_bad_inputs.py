@@ -18,18 +18,18 @@ import pytest
 from pydantic import ValidationError
 
 from customer_centric.clv import (
-    BetaGeoBetaBinomFit,
-    BetaGeoFit,
+    BgBbFit,
+    BgNbdFit,
     GammaGammaFit,
-    ParetoNBDFit,
-    ShiftedBetaGeometricFit,
+    ParetoNbdFit,
+    SbgFit,
     compress,
     customer_lifetime_value,
     fit_bg_bb,
     fit_bg_nbd,
     fit_gamma_gamma,
     fit_pareto_nbd,
-    fit_shifted_beta_geometric,
+    fit_sbg,
     monthly_discount_rate,
     score_customers,
     simulate_bg_nbd,
@@ -38,15 +38,13 @@ from customer_centric.clv import (
 from customer_centric.clv._fitting import FittedModel
 from customer_centric.exceptions import CustomerCentricError
 
-BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
-PNBD = ParetoNBDFit.from_parameters(
+BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+PNBD = ParetoNbdFit.from_parameters(
     r=0.553, alpha=10.578, s=0.606, beta=11.669
 )
-BB = BetaGeoBetaBinomFit.from_parameters(
-    alpha=1.204, beta=0.750, gamma=0.657, delta=2.783
-)
+BB = BgBbFit.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 GG = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
-SBG = ShiftedBetaGeometricFit.from_parameters(alpha=0.7, beta=1.2)
+SBG = SbgFit.from_parameters(alpha=0.7, beta=1.2)
 
 BAD_VALUES = [
     None,
@@ -114,7 +112,7 @@ CALLS: dict[str, Callable[[object], object]] = {
     "gamma-gamma.spend": lambda v: GG.conditional_expected_spend(2, v),
     "sbg.survival": SBG.survival,
     "sbg.discounted": SBG.discounted_expected_lifetime,
-    "bg-nbd.from-parameters": lambda v: BetaGeoFit.from_parameters(
+    "bg-nbd.from-parameters": lambda v: BgNbdFit.from_parameters(
         r=v,
         alpha=1,
         a=1,
@@ -129,7 +127,7 @@ CALLS: dict[str, Callable[[object], object]] = {
     "fit-pareto-T": lambda v: fit_pareto_nbd([1, 0], [1, 0], v),
     "fit-bg-bb": lambda v: fit_bg_bb([1, 0], [1, 0], v),
     "fit-gamma-gamma": lambda v: fit_gamma_gamma([1, 2], v),
-    "fit-sbg": fit_shifted_beta_geometric,
+    "fit-sbg": fit_sbg,
     "compress": lambda v: compress(v, [0], [1]),
     "validate-weights": lambda v: validate_rfm([1], [0.5], [1], weights=v),
     "monthly-rate": lambda v: monthly_discount_rate(v, per="Y"),

@@ -11,7 +11,7 @@ from scipy import integrate
 
 from clv_helpers import read_columns
 from customer_centric.clv import (
-    BetaGeoBetaBinomFit,
+    BgBbFit,
     PurchaseModel,
     fit_bg_bb,
 )
@@ -37,30 +37,28 @@ def donations(shared_data: Path) -> list[np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def fitted(donations: list[np.ndarray]) -> BetaGeoBetaBinomFit:
+def fitted(donations: list[np.ndarray]) -> BgBbFit:
     """The BG/BB fit on the compressed donations table."""
     x, t_x, n, w = donations
     return fit_bg_bb(x, t_x, n, weights=w)
 
 
 @pytest.mark.parametrize("name", list(PUBLISHED), ids=list(PUBLISHED))
-def test_reproduces_published_parameters(
-    fitted: BetaGeoBetaBinomFit, name: str
-) -> None:
+def test_reproduces_published_parameters(fitted: BgBbFit, name: str) -> None:
     """The donations data give the published parameters (3 s.f.)."""
     assert f"{getattr(fitted, name):.3g}" == f"{PUBLISHED[name]:.3g}"
     assert getattr(fitted, name) == pytest.approx(PUBLISHED[name], abs=5e-4)
 
 
 def test_reproduces_published_log_likelihood(
-    fitted: BetaGeoBetaBinomFit,
+    fitted: BgBbFit,
 ) -> None:
     """The summed log-likelihood is the paper's -33,225.6."""
     assert fitted.log_likelihood == pytest.approx(PUBLISHED_LL, abs=0.1)
     assert fitted.n_customers == DONORS
 
 
-def test_standard_errors_finite(fitted: BetaGeoBetaBinomFit) -> None:
+def test_standard_errors_finite(fitted: BgBbFit) -> None:
     """Every standard error is finite and positive."""
     for value in fitted.standard_errors.values():
         assert math.isfinite(value)
@@ -68,7 +66,7 @@ def test_standard_errors_finite(fitted: BetaGeoBetaBinomFit) -> None:
 
 
 def test_weights_equal_expanded_rows(
-    shared_data: Path, fitted: BetaGeoBetaBinomFit
+    shared_data: Path, fitted: BgBbFit
 ) -> None:
     """One row per donor (bgbb_donations.csv) gives the same fit."""
     x, t_x, n = read_columns(
@@ -97,7 +95,7 @@ TABLE_6 = [(0, 0, 0.11), (2, 4, 0.59), (6, 6, 0.93)]
     ids=["1995-only", "2-gifts-last-1999", "every-year"],
 )
 def test_probability_alive_matches_table_6(
-    fitted: BetaGeoBetaBinomFit, x: int, t_x: int, published: float
+    fitted: BgBbFit, x: int, t_x: int, published: float
 ) -> None:
     """P(alive in 2002) matches FHS (2010), Table 6, to 2 decimals."""
     got = float(fitted.probability_alive(x, t_x, 6))
@@ -105,7 +103,7 @@ def test_probability_alive_matches_table_6(
 
 
 def test_conditional_expectations_total_matches_note(
-    fitted: BetaGeoBetaBinomFit, donations: list[np.ndarray]
+    fitted: BgBbFit, donations: list[np.ndarray]
 ) -> None:
     """Expected gifts 2002-2006 total 12,884.2 (BG/BB Excel note, 2011)."""
     x, t_x, n, w = donations
@@ -119,7 +117,7 @@ def test_conditional_expectations_total_matches_note(
     ids=["no-repeat", "six-repeats"],
 )
 def test_in_sample_fit_matches_note(
-    fitted: BetaGeoBetaBinomFit, count: int, published: float
+    fitted: BgBbFit, count: int, published: float
 ) -> None:
     """Expected donors by repeat gifts match the note's in-sample fit."""
     got = float(fitted.probability_of_purchases(count, 6)) * DONORS
@@ -127,7 +125,7 @@ def test_in_sample_fit_matches_note(
 
 
 def test_count_distribution_sums_to_one_and_gives_mean(
-    fitted: BetaGeoBetaBinomFit,
+    fitted: BgBbFit,
 ) -> None:
     """P(X(n)=x) sums to 1 and its mean is E[X(n)] (FHS eqs. 7 and 8)."""
     for n in (1, 6, 25):
@@ -142,9 +140,7 @@ def test_count_distribution_sums_to_one_and_gives_mean(
 
 def test_conditional_expectation_matches_numerical_integral() -> None:
     """Equation (13) equals the posterior mean integrated over (p, theta)."""
-    fit = BetaGeoBetaBinomFit.from_parameters(
-        alpha=1.3, beta=0.8, gamma=0.7, delta=2.5
-    )
+    fit = BgBbFit.from_parameters(alpha=1.3, beta=0.8, gamma=0.7, delta=2.5)
     x, t_x, n, horizon = 2, 3, 5, 4
 
     def density(theta: float, p: float, *, future: bool) -> float:
@@ -169,7 +165,7 @@ def test_conditional_expectation_matches_numerical_integral() -> None:
     assert got == pytest.approx(numerator / denominator, rel=1e-8)
 
 
-def test_dert_equals_discounted_series(fitted: BetaGeoBetaBinomFit) -> None:
+def test_dert_equals_discounted_series(fitted: BgBbFit) -> None:
     """DERT (eq. 14) is the discounted sum of yearly expected gifts."""
     x, t_x = np.array([0, 1, 3, 6]), np.array([0, 5, 4, 6])
     horizon = np.arange(0, 600)[:, None]
@@ -181,7 +177,7 @@ def test_dert_equals_discounted_series(fitted: BetaGeoBetaBinomFit) -> None:
 
 
 def test_conditional_expectation_zero_and_increasing(
-    fitted: BetaGeoBetaBinomFit,
+    fitted: BgBbFit,
 ) -> None:
     """Expected gifts are 0 over 0 periods and grow with the horizon."""
     values = fitted.conditional_expected_purchases(np.arange(30), 3, 5, 6)
@@ -191,10 +187,8 @@ def test_conditional_expectation_zero_and_increasing(
 
 def test_gamma_one_is_continuous() -> None:
     """At gamma = 1 the expectations take their limit, continuously."""
-    exact = BetaGeoBetaBinomFit.from_parameters(
-        alpha=1.2, beta=0.75, gamma=1.0, delta=2.8
-    )
-    near = BetaGeoBetaBinomFit.from_parameters(
+    exact = BgBbFit.from_parameters(alpha=1.2, beta=0.75, gamma=1.0, delta=2.8)
+    near = BgBbFit.from_parameters(
         alpha=1.2, beta=0.75, gamma=1.0 + 1e-6, delta=2.8
     )
     assert float(exact.conditional_expected_purchases(5, 2, 4, 6)) == (
@@ -206,18 +200,18 @@ def test_gamma_one_is_continuous() -> None:
     )
 
 
-def test_implements_purchase_model(fitted: BetaGeoBetaBinomFit) -> None:
+def test_implements_purchase_model(fitted: BgBbFit) -> None:
     """The BG/BB fit satisfies the PurchaseModel protocol."""
     assert isinstance(fitted, PurchaseModel)
 
 
-def test_json_round_trip(fitted: BetaGeoBetaBinomFit) -> None:
+def test_json_round_trip(fitted: BgBbFit) -> None:
     """A fit saved as JSON loads back equal."""
-    loaded = BetaGeoBetaBinomFit.model_validate_json(fitted.model_dump_json())
+    loaded = BgBbFit.model_validate_json(fitted.model_dump_json())
     assert loaded == fitted
 
 
-def test_predictions_broadcast(fitted: BetaGeoBetaBinomFit) -> None:
+def test_predictions_broadcast(fitted: BgBbFit) -> None:
     """Predictions broadcast over the inputs' shapes."""
     x = np.array([[0, 1], [2, 3]])
     t_x = np.array([[0, 1], [4, 6]])
@@ -255,14 +249,14 @@ def test_rejects_bad_histories(
     """Impossible histories raise DataError, in fits and predictions."""
     with pytest.raises(DataError, match=match):
         fit_bg_bb(x, t_x, n)
-    fit = BetaGeoBetaBinomFit.from_parameters(**PUBLISHED)
+    fit = BgBbFit.from_parameters(**PUBLISHED)
     with pytest.raises(DataError, match=match):
         fit.probability_alive(x, t_x, n)
 
 
 def test_rejects_bad_horizon_and_rate() -> None:
     """A fractional horizon or a non-positive discount rate is refused."""
-    fit = BetaGeoBetaBinomFit.from_parameters(**PUBLISHED)
+    fit = BgBbFit.from_parameters(**PUBLISHED)
     with pytest.raises(DataError, match="t must be whole"):
         fit.conditional_expected_purchases(2.5, 1, 1, 6)
     with pytest.raises(InvariantError, match="discount_rate"):
@@ -278,7 +272,7 @@ def test_rejects_bad_weights(donations: list[np.ndarray]) -> None:
 
 def test_heavy_histories_are_finite() -> None:
     """Thousands of periods and transactions give finite predictions."""
-    fit = BetaGeoBetaBinomFit.from_parameters(**PUBLISHED)
+    fit = BgBbFit.from_parameters(**PUBLISHED)
     x = np.array([5000, 5000, 0, 9000])
     t_x = np.array([10_000, 9000, 0, 9000])
     alive = fit.probability_alive(x, t_x, 10_000)
@@ -301,7 +295,7 @@ def test_heavy_histories_are_finite() -> None:
 )
 def test_extreme_parameters_are_finite(params: dict[str, float]) -> None:
     """Extreme parameters give finite probabilities and expectations."""
-    fit = BetaGeoBetaBinomFit.from_parameters(**params)
+    fit = BgBbFit.from_parameters(**params)
     x, t_x = np.array([0, 3, 20]), np.array([0, 10, 30])
     alive = fit.probability_alive(x, t_x, 30)
     assert np.isfinite(alive).all()
@@ -338,7 +332,7 @@ def test_probabilities_and_expectations_bounded(
     history: tuple[int, int, int], horizon: int
 ) -> None:
     """P(alive) is in [0, 1]; expected gifts are in [0, horizon]."""
-    fit = BetaGeoBetaBinomFit.from_parameters(**PUBLISHED)
+    fit = BgBbFit.from_parameters(**PUBLISHED)
     x, t_x, n = history
     alive = float(fit.probability_alive(x, t_x, n))
     assert 0.0 <= alive <= 1.0

@@ -18,14 +18,14 @@ from clv_helpers import (
     cdnow_summary,
 )
 from customer_centric.clv import (
-    BetaGeoFit,
+    BgNbdFit,
     fit_bg_nbd,
     simulate_bg_nbd,
 )
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import model_parameters, purchase_histories
 
-PUBLISHED = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+PUBLISHED = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def cdnow(shared_data: Path) -> Columns:
 
 
 @pytest.fixture(scope="module")
-def cdnow_fit(cdnow: Columns) -> BetaGeoFit:
+def cdnow_fit(cdnow: Columns) -> BgNbdFit:
     """The BG/NBD fit on CDNOW."""
     return fit_bg_nbd(*cdnow)
 
@@ -50,19 +50,19 @@ def _significant(value: float, digits: int = 3) -> float:
     ids=["r", "alpha", "a", "b"],
 )
 def test_reproduces_fader_hardie_lee_parameters(
-    cdnow_fit: BetaGeoFit, name: str, published: float
+    cdnow_fit: BgNbdFit, name: str, published: float
 ):
     """CDNOW gives the published parameters to 3 significant digits."""
     assert _significant(cdnow_fit.params[name]) == _significant(published)
 
 
-def test_reproduces_published_log_likelihood(cdnow_fit: BetaGeoFit):
+def test_reproduces_published_log_likelihood(cdnow_fit: BgNbdFit):
     """CDNOW gives the published summed log-likelihood, -9582.4."""
     assert round(cdnow_fit.log_likelihood, 1) == -9582.4
     assert cdnow_fit.n_customers == 2357
 
 
-def test_standard_errors_are_finite_and_positive(cdnow_fit: BetaGeoFit):
+def test_standard_errors_are_finite_and_positive(cdnow_fit: BgNbdFit):
     """Every parameter has a finite, positive standard error."""
     se = cdnow_fit.standard_errors
     assert set(se) == {"r", "alpha", "a", "b"}
@@ -72,10 +72,10 @@ def test_standard_errors_are_finite_and_positive(cdnow_fit: BetaGeoFit):
     assert np.all(np.linalg.eigvalsh(cov) > 0)
 
 
-def test_json_round_trip(cdnow_fit: BetaGeoFit):
+def test_json_round_trip(cdnow_fit: BgNbdFit):
     """A fit saved as JSON loads back equal; no pickles."""
     text = cdnow_fit.model_dump_json()
-    assert BetaGeoFit.model_validate_json(text) == cdnow_fit
+    assert BgNbdFit.model_validate_json(text) == cdnow_fit
 
 
 def test_weights_equal_expanded_rows():
@@ -88,7 +88,7 @@ def test_weights_equal_expanded_rows():
     expanded = fit_bg_nbd(
         np.repeat(x, w), np.repeat(t_x, w), np.repeat(big_t, w)
     )
-    for name in BetaGeoFit.parameter_names:
+    for name in BgNbdFit.parameter_names:
         assert weighted.params[name] == pytest.approx(
             expanded.params[name], rel=1e-6
         )
@@ -216,7 +216,7 @@ def test_heavy_buyers_are_finite(x: int, t_x: float, big_t: float):
     """Frequencies in the thousands and T to 100,000 give finite answers."""
     for fit in (
         PUBLISHED,
-        BetaGeoFit.from_parameters(r=5, alpha=0.1, a=50, b=0.5),
+        BgNbdFit.from_parameters(r=5, alpha=0.1, a=50, b=0.5),
     ):
         assert_finite_predictions(fit, x, t_x, big_t)
 
@@ -248,7 +248,7 @@ def test_probability_alive_is_a_probability(
     p: dict[str, float], history: tuple[float, float, float]
 ):
     """P(alive) lies in [0, 1] for any parameters and history."""
-    fit = BetaGeoFit.from_parameters(**p)
+    fit = BgNbdFit.from_parameters(**p)
     assert_probability_alive_is_a_probability(fit, history)
 
 
@@ -260,7 +260,7 @@ def test_expected_purchases_non_negative_and_non_decreasing(
     t2: float,
 ):
     """Expected purchases are >= 0 and do not fall as the horizon grows."""
-    fit = BetaGeoFit.from_parameters(**p)
+    fit = BgNbdFit.from_parameters(**p)
     assert_expected_purchases_non_decreasing(fit, history, t1, t2)
 
 
@@ -366,7 +366,7 @@ def test_fallbacks_match_integration(
 ):
     """Where the closed forms fail, eq. (10) still matches quadrature."""
     r, alpha, a, b = parameters
-    fit = BetaGeoFit.from_parameters(r=r, alpha=alpha, a=a, b=b)
+    fit = BgNbdFit.from_parameters(r=r, alpha=alpha, a=a, b=b)
     expected = _expected_by_integration(*history, **fit.params)
     got = float(fit.conditional_expected_purchases(*history))
     assert got == pytest.approx(expected, rel=1e-6)
@@ -380,7 +380,7 @@ def test_fallbacks_match_integration(
 def test_expectation_is_continuous_across_a_equals_one(a: float):
     """Near a = 1, inside and outside the interpolated band, no jump."""
     parameters = {"r": 0.05, "alpha": 50.0, "a": a, "b": 900.0}
-    fit = BetaGeoFit.from_parameters(**parameters)
+    fit = BgNbdFit.from_parameters(**parameters)
     expected = _expected_by_integration(5.0, 0, 0.0, 1.0, **parameters)
     got = float(fit.conditional_expected_purchases(5.0, 0, 0.0, 1.0))
     assert got == pytest.approx(expected, rel=1e-6)
@@ -390,7 +390,7 @@ def test_expectation_is_continuous_across_a_equals_one(a: float):
 def test_laguerre_fallback_with_large_a(a: float):
     """Past a ~ 170 (scipy's Laguerre weights overflow) it is still right."""
     parameters = {"r": 20.0, "alpha": 5.0, "a": a, "b": 900.0}
-    fit = BetaGeoFit.from_parameters(**parameters)
+    fit = BgNbdFit.from_parameters(**parameters)
     expected = _expected_by_integration(52.0, 0, 0.0, 0.0, **parameters)
     got = float(fit.conditional_expected_purchases(52.0, 0, 0.0, 0.0))
     assert got == pytest.approx(expected, rel=1e-6)

@@ -17,12 +17,12 @@ import pytest
 from scipy import special
 
 from customer_centric.clv import (
-    ParetoNBDFit,
+    ParetoNbdFit,
     compress,
     fit_bg_bb,
     fit_bg_nbd,
     fit_pareto_nbd,
-    fit_shifted_beta_geometric,
+    fit_sbg,
 )
 from customer_centric.clv._bg_nbd import _BOUNDARIES as BG_NBD_EDGES
 from customer_centric.clv._bg_nbd import _Likelihood as BgNbdLikelihood
@@ -57,7 +57,7 @@ _SAME = ([2] * 200, [30.0] * 200, [39.0] * 200)
             "no dropout|no .*heterogeneity",
         ),
         (
-            fit_shifted_beta_geometric,
+            fit_sbg,
             ([100, 100, 100, 100],),
             "shifted-beta-geometric",
             "no churn",
@@ -114,7 +114,7 @@ def test_boundary_is_found_from_every_start(
     names = (
         ("r", "alpha", "a", "b")
         if kind == "bg-nbd"
-        else ParetoNBDFit.parameter_names
+        else ParetoNbdFit.parameter_names
     )
     with pytest.raises(
         ConvergenceError,

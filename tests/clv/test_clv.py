@@ -11,20 +11,18 @@ from hypothesis import strategies as st
 
 from clv_helpers import read_columns
 from customer_centric.clv import (
-    BetaGeoBetaBinomFit,
-    BetaGeoFit,
+    BgBbFit,
+    BgNbdFit,
     GammaGammaFit,
-    ParetoNBDFit,
+    ParetoNbdFit,
     customer_lifetime_value,
     monthly_discount_rate,
 )
 from customer_centric.exceptions import DataError, InvariantError
 
-BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
 GG = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
-BB = BetaGeoBetaBinomFit.from_parameters(
-    alpha=1.204, beta=0.750, gamma=0.657, delta=2.783
-)
+BB = BgBbFit.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +33,7 @@ def cdnow(shared_data: Path) -> list[np.ndarray]:
 
 
 def _manual_clv(
-    model: BetaGeoFit,
+    model: BgNbdFit,
     x: np.ndarray,
     t_x: np.ndarray,
     big_t: np.ndarray,
@@ -119,7 +117,7 @@ def test_lifetimes_convention(cdnow: list[np.ndarray]) -> None:
 
 def test_time_unit_rescaling_gives_same_value() -> None:
     """The same model in days or weeks values a customer identically."""
-    in_days = BetaGeoFit.from_parameters(
+    in_days = BgNbdFit.from_parameters(
         r=0.243, alpha=4.414 * 7, a=0.793, b=2.426
     )
     common = {
@@ -183,7 +181,7 @@ def test_bg_bb_pays_at_period_ends() -> None:
 
 def test_pareto_nbd_is_accepted() -> None:
     """Any purchase model of the protocol works, e.g. Pareto/NBD."""
-    pareto = ParetoNBDFit.from_parameters(
+    pareto = ParetoNbdFit.from_parameters(
         r=0.553, alpha=10.578, s=0.606, beta=11.669
     )
     clv = customer_lifetime_value(
@@ -447,7 +445,7 @@ def test_monthly_discount_rate_by_unit(
 
 def test_month_time_unit_is_one_month_whatever_its_days() -> None:
     """With time_unit "M", a month is one unit even with 30-day months."""
-    monthly = BetaGeoFit.from_parameters(
+    monthly = BgNbdFit.from_parameters(
         r=0.243, alpha=4.414 * 7 / 30.4375, a=0.793, b=2.426
     )
     clv = customer_lifetime_value(

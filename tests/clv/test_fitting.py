@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 
 from customer_centric.clv import (
-    BetaGeoFit,
+    BgNbdFit,
     CompressedRFM,
     FittedModel,
     OptimizerDiagnostics,
-    ParetoNBDFit,
+    ParetoNbdFit,
     PurchaseModel,
     compress,
     validate_rfm,
@@ -331,8 +331,8 @@ def test_maximize_likelihood_reports_a_parameter_running_off():
 @pytest.mark.parametrize(
     "fit",
     [
-        BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426),
-        ParetoNBDFit.from_parameters(
+        BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426),
+        ParetoNbdFit.from_parameters(
             r=0.553, alpha=10.578, s=0.606, beta=11.669
         ),
     ],
@@ -353,14 +353,14 @@ def test_fitted_model_rejects_wrong_standard_error_keys():
     fields = given_parameter_fields({"r": 1, "alpha": 1, "a": 1, "b": 1})
     fields["standard_errors"] = {"r": 1.0}
     with pytest.raises(ValueError, match="standard_errors must have"):
-        BetaGeoFit.model_validate(fields)
+        BgNbdFit.model_validate(fields)
 
 
 def test_fitted_model_rejects_non_positive_parameters():
     """A parameter must be finite and positive."""
     fields = given_parameter_fields({"r": 1, "alpha": -1, "a": 1, "b": 1})
     with pytest.raises(ValueError, match="alpha must be finite and between"):
-        BetaGeoFit.model_validate(fields)
+        BgNbdFit.model_validate(fields)
 
 
 def test_fitted_model_rejects_wrong_covariance_shape():
@@ -368,13 +368,13 @@ def test_fitted_model_rejects_wrong_covariance_shape():
     fields = given_parameter_fields({"r": 1, "alpha": 1, "a": 1, "b": 1})
     fields["covariance"] = ((1.0,),)
     with pytest.raises(ValueError, match="4x4 matrix"):
-        BetaGeoFit.model_validate(fields)
+        BgNbdFit.model_validate(fields)
 
 
 def test_records_are_frozen():
     """Fits and diagnostics cannot be changed in place."""
-    fit = BetaGeoFit.from_parameters(r=1, alpha=1, a=1, b=1)
+    fit = BgNbdFit.from_parameters(r=1, alpha=1, a=1, b=1)
     with pytest.raises(ValueError, match="frozen"):
         fit.r = 2.0  # type: ignore[misc]
-    assert issubclass(BetaGeoFit, FittedModel)
+    assert issubclass(BgNbdFit, FittedModel)
     assert OptimizerDiagnostics.model_config["frozen"]

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from clv_helpers import read_columns
 from customer_centric.clv import (
-    BetaGeoBetaBinomFit,
+    BgBbFit,
     GammaGammaFit,
-    ShiftedBetaGeometricFit,
+    SbgFit,
     fit_gamma_gamma,
 )
 from customer_centric.exceptions import ConvergenceError, DataError
@@ -273,7 +273,7 @@ def test_spend_non_decreasing_in_average(x: int, m1: float, m2: float) -> None:
 
 @given(fit=spend_and_contract_fits())
 def test_spend_and_contract_fits_round_trip(
-    fit: GammaGammaFit | BetaGeoBetaBinomFit | ShiftedBetaGeometricFit,
+    fit: GammaGammaFit | BgBbFit | SbgFit,
 ) -> None:
     """Gamma-Gamma, BG/BB and sBG records round-trip through JSON."""
     loaded = type(fit).model_validate_json(fit.model_dump_json())

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from customer_centric.clv import BetaGeoFit, ParetoNBDFit
+from customer_centric.clv import BgNbdFit, ParetoNbdFit
 from customer_centric.clv._fitting import MAX_VALUE
 from customer_centric.exceptions import DataError
 
-BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
-PNBD = ParetoNBDFit.from_parameters(
+BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+PNBD = ParetoNbdFit.from_parameters(
     r=0.553, alpha=10.578, s=0.606, beta=11.669
 )
 
@@ -52,7 +52,7 @@ def test_bg_nbd_matches_50_digit_reference(t: float) -> None:
 # digits, same formula): the connection formula's series then have a
 # negative third parameter, where scipy's hyp2f1 is wrong (it gave 1.559
 # at t = 172, below the 1.620 at t = 150).
-_LARGE_A = BetaGeoFit.from_parameters(r=1.0, alpha=0.015625, a=40.5, b=24.5)
+_LARGE_A = BgNbdFit.from_parameters(r=1.0, alpha=0.015625, a=40.5, b=24.5)
 _LARGE_A_REFERENCE = {
     171.0: 1.6200109384165849299,
     172.0: 1.6200123464966145517,
@@ -71,7 +71,7 @@ def test_bg_nbd_far_horizon_with_a_large_a(t: float) -> None:
 # pole (hypothesis found E[X(t)] falling there, 24.128 to 24.022 at t =
 # 3.4e7); references from mpmath at 40 digits.
 _POLE_R = 1.3287164621819942
-_AT_POLE = BetaGeoFit.from_parameters(
+_AT_POLE = BgNbdFit.from_parameters(
     r=_POLE_R, alpha=1.0, a=_POLE_R, b=7.660284860373511
 )
 _AT_POLE_REFERENCE = {
@@ -93,7 +93,7 @@ def test_bg_nbd_far_horizon_at_the_formula_pole(t: float) -> None:
     "t", [1e17, 10**400, MAX_VALUE * 1.5], ids=["1e17", "10**400", "cap"]
 )
 def test_horizons_beyond_the_cap_are_refused(
-    model: BetaGeoFit | ParetoNBDFit, t: float
+    model: BgNbdFit | ParetoNbdFit, t: float
 ) -> None:
     """A horizon past 1e12 time units raises DataError, never a number."""
     with pytest.raises(DataError, match="t must be"):
@@ -114,7 +114,7 @@ def test_bg_nbd_non_decreasing_up_to_the_cap(
     r: float, alpha: float, a: float, b: float, x: int
 ) -> None:
     """E[X(t)] and E[Y(t) | history] never fall as t grows to 1e12."""
-    fit = BetaGeoFit.from_parameters(r=r, alpha=alpha, a=a, b=b)
+    fit = BgNbdFit.from_parameters(r=r, alpha=alpha, a=a, b=b)
     t = np.logspace(-2, 12, 120)
     new = fit.expected_purchases(t)
     later = fit.conditional_expected_purchases(t, x, 0.5 * x, x + 1.0)
@@ -134,7 +134,7 @@ def test_pareto_nbd_non_decreasing_up_to_the_cap(
     r: float, alpha: float, s: float, beta: float, x: int
 ) -> None:
     """Pareto/NBD expectations never fall as t grows to 1e12."""
-    fit = ParetoNBDFit.from_parameters(r=r, alpha=alpha, s=s, beta=beta)
+    fit = ParetoNbdFit.from_parameters(r=r, alpha=alpha, s=s, beta=beta)
     t = np.logspace(-2, 12, 120)
     new = fit.expected_purchases(t)
     later = fit.conditional_expected_purchases(t, x, 0.5 * x, x + 1.0)

@@ -17,7 +17,7 @@ import pytest
 
 from customer_centric._frozen import FrozenDict
 from customer_centric.clv import (
-    BetaGeoFit,
+    BgNbdFit,
     GammaGammaFit,
     compress,
     customer_lifetime_value,
@@ -27,11 +27,11 @@ from customer_centric.clv import (
     validate_rfm,
 )
 
-BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
 GG = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
 
 
-def _fit() -> BetaGeoFit:
+def _fit() -> BgNbdFit:
     sim = simulate_bg_nbd(
         [39.0] * 300, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=3
     )
@@ -39,7 +39,7 @@ def _fit() -> BetaGeoFit:
 
 
 @pytest.fixture(scope="module")
-def fit() -> BetaGeoFit:
+def fit() -> BgNbdFit:
     """A BG/NBD fit on a simulated base."""
     return _fit()
 
@@ -54,7 +54,7 @@ def fit() -> BetaGeoFit:
     ids=["set", "delete", "in-place-or"],
 )
 def test_standard_errors_cannot_be_changed_in_place(
-    fit: BetaGeoFit, change: Callable[[Any], object]
+    fit: BgNbdFit, change: Callable[[Any], object]
 ) -> None:
     """Every way of changing a fit's standard errors in place is refused."""
     before = dict(fit.standard_errors)
@@ -65,9 +65,9 @@ def test_standard_errors_cannot_be_changed_in_place(
         assert not hasattr(fit.standard_errors, method)
 
 
-def test_frozen_fit_round_trips_copies_and_pickles(fit: BetaGeoFit) -> None:
+def test_frozen_fit_round_trips_copies_and_pickles(fit: BgNbdFit) -> None:
     """JSON, copies and pickles keep the values and stay read-only."""
-    again = BetaGeoFit.model_validate_json(fit.model_dump_json())
+    again = BgNbdFit.model_validate_json(fit.model_dump_json())
     assert again == fit
     assert isinstance(again.standard_errors, FrozenDict)
     for other in (copy.deepcopy(fit), pickle.loads(pickle.dumps(fit))):  # noqa: S301
@@ -76,12 +76,12 @@ def test_frozen_fit_round_trips_copies_and_pickles(fit: BetaGeoFit) -> None:
     assert type(fit.model_dump()["standard_errors"]) is dict
 
 
-def test_record_validation_copies_the_callers_dict(fit: BetaGeoFit) -> None:
+def test_record_validation_copies_the_callers_dict(fit: BgNbdFit) -> None:
     """A record built from a caller's dict does not see later changes."""
     fields = fit.model_dump()
     errors = dict(fit.standard_errors)
     fields["standard_errors"] = errors
-    rebuilt = BetaGeoFit.model_validate(fields)
+    rebuilt = BgNbdFit.model_validate(fields)
     errors["r"] = -1.0
     assert rebuilt.standard_errors["r"] == fit.standard_errors["r"]
 

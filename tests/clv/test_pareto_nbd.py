@@ -18,7 +18,7 @@ from clv_helpers import (
     cdnow_summary,
 )
 from customer_centric.clv import (
-    ParetoNBDFit,
+    ParetoNbdFit,
     fit_pareto_nbd,
     simulate_bg_nbd,
 )
@@ -27,7 +27,7 @@ from customer_centric.clv._pareto_nbd import _Likelihood, _log_integral
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import model_parameters, purchase_histories
 
-PUBLISHED = ParetoNBDFit.from_parameters(
+PUBLISHED = ParetoNbdFit.from_parameters(
     r=0.553, alpha=10.578, s=0.606, beta=11.669
 )
 
@@ -39,7 +39,7 @@ def cdnow(shared_data: Path) -> Columns:
 
 
 @pytest.fixture(scope="module")
-def cdnow_fit(cdnow: Columns) -> ParetoNBDFit:
+def cdnow_fit(cdnow: Columns) -> ParetoNbdFit:
     """The Pareto/NBD fit on CDNOW."""
     return fit_pareto_nbd(*cdnow)
 
@@ -50,27 +50,27 @@ def cdnow_fit(cdnow: Columns) -> ParetoNBDFit:
     ids=["r", "alpha", "s", "beta"],
 )
 def test_reproduces_published_parameters(
-    cdnow_fit: ParetoNBDFit, name: str, published: float
+    cdnow_fit: ParetoNbdFit, name: str, published: float
 ):
     """CDNOW gives the published parameters to 3 significant digits."""
     assert float(f"{cdnow_fit.params[name]:.3g}") == float(f"{published:.3g}")
 
 
-def test_reproduces_published_log_likelihood(cdnow_fit: ParetoNBDFit):
+def test_reproduces_published_log_likelihood(cdnow_fit: ParetoNbdFit):
     """CDNOW gives the published summed log-likelihood, -9595.0."""
     assert round(cdnow_fit.log_likelihood, 1) == -9595.0
 
 
-def test_standard_errors_are_finite_and_positive(cdnow_fit: ParetoNBDFit):
+def test_standard_errors_are_finite_and_positive(cdnow_fit: ParetoNbdFit):
     """Every parameter has a finite, positive standard error."""
     assert all(
         math.isfinite(v) and v > 0 for v in cdnow_fit.standard_errors.values()
     )
 
 
-def test_json_round_trip(cdnow_fit: ParetoNBDFit):
+def test_json_round_trip(cdnow_fit: ParetoNbdFit):
     """A fit saved as JSON loads back equal."""
-    again = ParetoNBDFit.model_validate_json(cdnow_fit.model_dump_json())
+    again = ParetoNbdFit.model_validate_json(cdnow_fit.model_dump_json())
     assert again == cdnow_fit
 
 
@@ -186,7 +186,7 @@ def test_weights_equal_expanded_rows():
 
     c = compress(sim.frequency, sim.recency, sim.T)
     compressed = fit_pareto_nbd(c.frequency, c.recency, c.T, weights=c.weights)
-    for name in ParetoNBDFit.parameter_names:
+    for name in ParetoNbdFit.parameter_names:
         assert compressed.params[name] == pytest.approx(
             weighted.params[name], rel=1e-6
         )
@@ -258,8 +258,8 @@ def test_expected_purchases_for_a_new_customer():
 
 def test_unit_s_limit_is_continuous():
     """At s = 1 the expectation takes its logarithmic limit smoothly."""
-    near = ParetoNBDFit.from_parameters(r=1, alpha=2, s=1 + 1e-7, beta=3)
-    at = ParetoNBDFit.from_parameters(r=1, alpha=2, s=1, beta=3)
+    near = ParetoNbdFit.from_parameters(r=1, alpha=2, s=1 + 1e-7, beta=3)
+    at = ParetoNbdFit.from_parameters(r=1, alpha=2, s=1, beta=3)
     assert float(at.expected_purchases(10)) == pytest.approx(
         float(near.expected_purchases(10)), rel=1e-6
     )
@@ -288,7 +288,7 @@ def test_probability_alive_is_a_probability(
     p: dict[str, float], history: tuple[float, float, float]
 ):
     """P(alive) lies in [0, 1] for any parameters and history."""
-    fit = ParetoNBDFit.from_parameters(**p)
+    fit = ParetoNbdFit.from_parameters(**p)
     assert_probability_alive_is_a_probability(fit, history)
 
 
@@ -300,7 +300,7 @@ def test_expected_purchases_non_negative_and_non_decreasing(
     t2: float,
 ):
     """Expected purchases are >= 0 and do not fall as the horizon grows."""
-    fit = ParetoNBDFit.from_parameters(**p)
+    fit = ParetoNbdFit.from_parameters(**p)
     assert_expected_purchases_non_decreasing(fit, history, t1, t2)
 
 
@@ -343,7 +343,7 @@ def test_future_probability_alive_matches_the_posterior_integral(
 ):
     """P(alive at T + t) equals the double integral over (lambda, mu)."""
     r, alpha, s, beta = 0.553, 10.578, 0.606, 11.669
-    fit = ParetoNBDFit.from_parameters(r=r, alpha=alpha, s=s, beta=beta)
+    fit = ParetoNbdFit.from_parameters(r=r, alpha=alpha, s=s, beta=beta)
 
     # Substituting lambda = w**(1/r) and mu = z**(1/s) absorbs the gamma
     # priors' singular factors lambda**(r-1) and mu**(s-1) into dw and dz,
@@ -372,7 +372,7 @@ def test_future_probability_alive_matches_the_posterior_integral(
 
 def test_future_probability_alive_falls_with_time():
     """Asking further ahead never raises P(alive); at 0 it is P(alive at T)."""
-    fit = ParetoNBDFit.from_parameters(
+    fit = ParetoNbdFit.from_parameters(
         r=0.553, alpha=10.578, s=0.606, beta=11.669
     )
     ahead = fit.probability_alive(2, 30.43, 38.86, future=[0, 1, 10, 100])

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from customer_centric.clv import (
-    ShiftedBetaGeometricFit,
-    fit_shifted_beta_geometric,
+    SbgFit,
+    fit_sbg,
 )
 from customer_centric.exceptions import (
     ConvergenceError,
@@ -82,7 +82,7 @@ def test_reproduces_published_parameters(
     cohorts: dict[str, list[int]], cohort: str
 ) -> None:
     """Each cohort gives the published alpha and beta (3 s.f.)."""
-    fit = fit_shifted_beta_geometric(cohorts[cohort])
+    fit = fit_sbg(cohorts[cohort])
     alpha, beta = PUBLISHED[cohort]
     assert f"{fit.alpha:.3g}" == f"{alpha:.3g}"
     assert f"{fit.beta:.3g}" == f"{beta:.3g}"
@@ -101,14 +101,14 @@ def test_log_likelihood(survivors: list[int], log_likelihood: float) -> None:
     -1680.3 and -1611.2 are what equation (6) gives at the optimum; we
     could not check them against the paper's text.
     """
-    fit = fit_shifted_beta_geometric(survivors)
+    fit = fit_sbg(survivors)
     assert fit.log_likelihood == pytest.approx(log_likelihood, abs=0.1)
     assert fit.n_customers == 1000
 
 
 def test_log_likelihood_formula() -> None:
     """The log-likelihood is churners x log P(T=t) plus survivors x log S."""
-    fit = fit_shifted_beta_geometric(REGULAR)
+    fit = fit_sbg(REGULAR)
     churn = -np.diff(REGULAR)
     manual = float(
         churn @ np.log(fit.churn_probability(np.arange(1, 8)))
@@ -119,7 +119,7 @@ def test_log_likelihood_formula() -> None:
 
 def test_standard_errors_finite() -> None:
     """Every standard error is finite and positive."""
-    fit = fit_shifted_beta_geometric(HIGH_END)
+    fit = fit_sbg(HIGH_END)
     for value in fit.standard_errors.values():
         assert math.isfinite(value)
         assert value > 0
@@ -127,7 +127,7 @@ def test_standard_errors_finite() -> None:
 
 def test_fitted_survival_tracks_the_data() -> None:
     """The fitted survival curve is within 1.5 points of the data."""
-    fit = fit_shifted_beta_geometric(REGULAR)
+    fit = fit_sbg(REGULAR)
     observed = np.array(REGULAR) / 1000
     np.testing.assert_allclose(
         fit.survival(np.arange(8)), observed, atol=0.015
@@ -136,7 +136,7 @@ def test_fitted_survival_tracks_the_data() -> None:
 
 def test_survival_churn_and_retention_agree() -> None:
     """P(T=t) = S(t-1) - S(t) and r(t) = S(t) / S(t-1)."""
-    fit = ShiftedBetaGeometricFit.from_parameters(alpha=0.668, beta=3.806)
+    fit = SbgFit.from_parameters(alpha=0.668, beta=3.806)
     t = np.arange(1, 40)
     survival = fit.survival(np.arange(0, 40))
     np.testing.assert_allclose(
@@ -153,7 +153,7 @@ def test_survival_churn_and_retention_agree() -> None:
 @pytest.mark.parametrize("renewals", [0, 1, 4, 10], ids=lambda r: f"n-1={r}")
 def test_derl_equals_discounted_survival_series(renewals: int) -> None:
     """DERL (FH 2010, eq. 6) is sum_{t>=n} S(t)/S(n-1) / (1+d)^(t-n)."""
-    fit = ShiftedBetaGeometricFit.from_parameters(alpha=0.704, beta=1.182)
+    fit = SbgFit.from_parameters(alpha=0.704, beta=1.182)
     n = renewals + 1
     t = np.arange(n, n + 5000)
     series = (fit.survival(t) / fit.survival(n - 1) / 1.1 ** (t - n)).sum()
@@ -165,7 +165,7 @@ def test_derl_equals_discounted_survival_series(renewals: int) -> None:
 
 def test_del_relates_to_derl() -> None:
     """DEL = 1 + DERL(0 renewals) / (1 + d), and DERL rises with tenure."""
-    fit = ShiftedBetaGeometricFit.from_parameters(alpha=0.668, beta=3.806)
+    fit = SbgFit.from_parameters(alpha=0.668, beta=3.806)
     derl = fit.discounted_expected_residual_lifetime(
         0.1, renewals=np.arange(10)
     )
@@ -179,17 +179,15 @@ def test_derl_without_heterogeneity_limit() -> None:
     """With almost no heterogeneity, DERL is the geometric (1-c)(1+d)/(c+d)."""
     churn = 0.2
     size = 1e6
-    fit = ShiftedBetaGeometricFit.from_parameters(
-        alpha=churn * size, beta=(1 - churn) * size
-    )
+    fit = SbgFit.from_parameters(alpha=churn * size, beta=(1 - churn) * size)
     got = float(fit.discounted_expected_residual_lifetime(0.1, renewals=3))
     assert got == pytest.approx((1 - churn) * 1.1 / (churn + 0.1), rel=1e-4)
 
 
 def test_json_round_trip() -> None:
     """A fit saved as JSON loads back equal."""
-    fit = fit_shifted_beta_geometric(REGULAR)
-    loaded = ShiftedBetaGeometricFit.model_validate_json(fit.model_dump_json())
+    fit = fit_sbg(REGULAR)
+    loaded = SbgFit.model_validate_json(fit.model_dump_json())
     assert loaded == fit
 
 
@@ -220,18 +218,18 @@ BAD_SURVIVORS = [
 def test_rejects_bad_survivors(survivors: list[float], match: str) -> None:
     """Bad survivor counts raise DataError naming the problem."""
     with pytest.raises(DataError, match=match):
-        fit_shifted_beta_geometric(survivors)
+        fit_sbg(survivors)
 
 
 def test_no_churn_does_not_converge() -> None:
     """A cohort that never churns cannot identify the model."""
     with pytest.raises(ConvergenceError, match="shifted-beta-geometric"):
-        fit_shifted_beta_geometric([100, 100, 100, 100])
+        fit_sbg([100, 100, 100, 100])
 
 
 def test_rejects_bad_periods_and_rates() -> None:
     """Negative periods, period 0 churn and bad discount rates are refused."""
-    fit = ShiftedBetaGeometricFit.from_parameters(alpha=0.7, beta=1.2)
+    fit = SbgFit.from_parameters(alpha=0.7, beta=1.2)
     with pytest.raises(DataError, match="t must be >= 0"):
         fit.survival(-1)
     with pytest.raises(DataError, match="t must be >= 1"):
@@ -249,7 +247,7 @@ def test_rejects_bad_periods_and_rates() -> None:
 def test_long_horizons_and_extreme_parameters() -> None:
     """Thousands of periods and extreme parameters stay finite."""
     for alpha, beta in ((1e-3, 1e3), (1e3, 1e-3), (50.0, 0.01)):
-        fit = ShiftedBetaGeometricFit.from_parameters(alpha=alpha, beta=beta)
+        fit = SbgFit.from_parameters(alpha=alpha, beta=beta)
         survival = fit.survival([0, 10, 100_000])
         assert np.isfinite(survival).all()
         assert survival[0] == 1.0
@@ -268,7 +266,7 @@ def test_survival_decreasing_and_retention_increasing(
     alpha: float, beta: float, t: int
 ) -> None:
     """S(t) never rises; the retention rate never falls (FH 2007)."""
-    fit = ShiftedBetaGeometricFit.from_parameters(alpha=alpha, beta=beta)
+    fit = SbgFit.from_parameters(alpha=alpha, beta=beta)
     survival = fit.survival([t, t + 1])
     assert survival[1] <= survival[0]
     assert 0.0 <= survival[1] <= 1.0
@@ -281,7 +279,7 @@ def test_survival_decreasing_and_retention_increasing(
 def test_fit_succeeds_or_says_why(survivors: list[int]) -> None:
     """Any valid cohort either fits, with finite values, or raises."""
     try:
-        fit = fit_shifted_beta_geometric(survivors)
+        fit = fit_sbg(survivors)
     except ConvergenceError:
         return
     assert math.isfinite(fit.log_likelihood)

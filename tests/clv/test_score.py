@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from customer_centric.clv import (
-    BetaGeoFit,
+    BgNbdFit,
     CustomerScores,
     GammaGammaFit,
-    ParetoNBDFit,
+    ParetoNbdFit,
     customer_lifetime_value,
     score_customers,
     simulate_bg_nbd,
@@ -17,8 +17,8 @@ from customer_centric.exceptions import DataError, InvariantError
 
 Base = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 
-BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
-PNBD = ParetoNBDFit.from_parameters(
+BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+PNBD = ParetoNbdFit.from_parameters(
     r=0.553, alpha=10.578, s=0.606, beta=11.669
 )
 GG = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from customer_centric.clv import BetaGeoFit, simulate_bg_nbd
+from customer_centric.clv import BgNbdFit, simulate_bg_nbd
 from customer_centric.exceptions import DataError
 
 TRUTH = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
@@ -84,7 +84,7 @@ def test_counts_follow_the_model(big_t: float) -> None:
     """Mean count and share of zeros match FHL (2005) eqs. (8)-(9)."""
     n = 40_000
     sim = simulate_bg_nbd(np.full(n, big_t), seed=11, **TRUTH)
-    model = BetaGeoFit.from_parameters(**TRUTH)
+    model = BgNbdFit.from_parameters(**TRUTH)
     mean = float(model.expected_purchases(big_t))
     share_zero = float(model.probability_of_purchases(0, big_t))
     mean_se = float(sim.frequency.std()) / math.sqrt(n)

@@ -15,9 +15,9 @@ import pytest
 
 from clv_helpers import read_columns
 from customer_centric.clv import (
-    BetaGeoBetaBinomFit,
-    BetaGeoFit,
-    ParetoNBDFit,
+    BgBbFit,
+    BgNbdFit,
+    ParetoNbdFit,
 )
 from customer_centric.exceptions import (
     ArgumentTypeError,
@@ -31,10 +31,8 @@ from customer_centric.plot import (
     plot_probability_alive_matrix,
 )
 
-BG = BetaGeoFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
-BB = BetaGeoBetaBinomFit.from_parameters(
-    alpha=1.204, beta=0.750, gamma=0.657, delta=2.783
-)
+BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+BB = BgBbFit.from_parameters(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +71,7 @@ def test_probability_alive_bg_bb_masks_impossible_histories() -> None:
 
 def test_frequency_recency_image_is_conditional_expectation() -> None:
     """Each pixel is the expected purchases in the next t for its history."""
-    pareto = ParetoNBDFit.from_parameters(
+    pareto = ParetoNbdFit.from_parameters(
         r=0.553, alpha=10.578, s=0.606, beta=11.669
     )
     ax = plot_frequency_recency_matrix(pareto, t=39, T=39, max_frequency=8)
@@ -299,7 +297,7 @@ _MATRIX = {"T": 10, "max_frequency": 5}
         (
             lambda: plot_period_transactions(None, [1, 2], [5, 5]),
             ArgumentTypeError,
-            "model must be a BetaGeoFit or a BetaGeoBetaBinomFit",
+            "model must be a BgNbdFit or a BgBbFit",
         ),
         (
             lambda: plot_period_transactions(BG, 3, [5, 5]),

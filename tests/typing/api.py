@@ -433,7 +433,7 @@ compressed: clv.CompressedRFM = clv.compress(x, t_x, big_t)
 weights: NDArray[np.float64] = compressed.weights
 inverse: NDArray[np.intp] = compressed.inverse
 
-bg: clv.BetaGeoFit = clv.fit_bg_nbd(x, t_x, big_t, weights=None)
+bg: clv.BgNbdFit = clv.fit_bg_nbd(x, t_x, big_t, weights=None)
 p_alive: NDArray[np.float64] = bg.probability_alive(x, t_x, big_t)
 expected: NDArray[np.float64] = bg.conditional_expected_purchases(
     10.0, x, t_x, big_t
@@ -445,15 +445,15 @@ vector: NDArray[np.float64] = bg.parameter_vector()
 errors: Mapping[str, float] = bg.standard_errors
 diagnostics: clv.OptimizerDiagnostics = bg.diagnostics
 converged: bool = diagnostics.converged
-known: clv.BetaGeoFit = clv.BetaGeoFit.from_parameters(
+known: clv.BgNbdFit = clv.BgNbdFit.from_parameters(
     r=0.24, alpha=4.41, a=0.79, b=2.43
 )
 r_param: float = known.r
 
-pareto: clv.ParetoNBDFit = clv.fit_pareto_nbd(x, t_x, big_t)
+pareto: clv.ParetoNbdFit = clv.fit_pareto_nbd(x, t_x, big_t)
 pareto_alive: NDArray[np.float64] = pareto.probability_alive(x, t_x, big_t)
 
-bb: clv.BetaGeoBetaBinomFit = clv.fit_bg_bb([0, 1, 3], [0, 2, 5], [6, 6, 6])
+bb: clv.BgBbFit = clv.fit_bg_bb([0, 1, 3], [0, 2, 5], [6, 6, 6])
 bb_alive: NDArray[np.float64] = bb.probability_alive(
     [0, 1, 3], [0, 2, 5], [6, 6, 6]
 )
@@ -465,9 +465,7 @@ gg: clv.GammaGammaFit = clv.fit_gamma_gamma([1, 2, 5], [20.0, 35.5, 12.0])
 spend: NDArray[np.float64] = gg.conditional_expected_spend([1, 2], [20, 35])
 mean_spend: float = gg.population_mean_spend
 
-sbg: clv.ShiftedBetaGeometricFit = clv.fit_shifted_beta_geometric(
-    [1000, 631, 468, 382, 326]
-)
+sbg: clv.SbgFit = clv.fit_sbg([1000, 631, 468, 382, 326])
 survival: NDArray[np.float64] = sbg.survival([1, 2, 3])
 churn: NDArray[np.float64] = sbg.churn_probability([1, 2, 3])
 retention: NDArray[np.float64] = sbg.retention_rate([1, 2, 3])
@@ -545,9 +543,7 @@ session = SparkSession.builder.getOrCreate()
 spark_summary: DataFrame = session.createDataFrame(  # pyright: ignore[reportUnknownMemberType]
     [(0.0, 0.0, 40.0)], ["frequency", "recency", "T"]
 )
-spark_fit: clv.BetaGeoFit = spark.fit_summary(
-    spark_summary, fit=clv.fit_bg_nbd
-)
+spark_fit: clv.BgNbdFit = spark.fit_summary(spark_summary, fit=clv.fit_bg_nbd)
 spark_scores: DataFrame = spark.score(spark_summary, bg, horizon=52.0)
 predictor: spark.PurchasePredictor = bg
 command_name: str | None = main.name
@@ -583,7 +579,7 @@ assert_type(value.horizon, int | None)
 assert_type(scores.lifetime_value, clv.CustomerLifetimeValue | None)
 assert_type(bg.probability_alive(0, 0, 1), NDArray[np.float64])
 assert_type(
-    spark.fit_summary(spark_summary, fit=clv.fit_pareto_nbd), clv.ParetoNBDFit
+    spark.fit_summary(spark_summary, fit=clv.fit_pareto_nbd), clv.ParetoNbdFit
 )
 assert_type(cc.relationship.parse_event(b"{}"), cc.Event)
 assert_type(

@@ -41,7 +41,7 @@ class ClvResult:
     """The fits and per-customer scores of one summary."""
 
     summary: RFMSummary
-    purchase_fit: clv.BetaGeoFit
+    purchase_fit: clv.BgNbdFit
     spend_fit: clv.GammaGammaFit | None
     spend_note: str
     scores: clv.CustomerScores
@@ -161,7 +161,7 @@ def fit_table(
     table.add_column("std. error", justify="right")
     if published:
         table.add_column("published", justify="right")
-    fits: list[tuple[str, clv.BetaGeoFit | clv.GammaGammaFit]] = [
+    fits: list[tuple[str, clv.BgNbdFit | clv.GammaGammaFit]] = [
         ("BG/NBD", result.purchase_fit)
     ]
     if result.spend_fit is not None:

@@ -17,8 +17,8 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
 # Fitting machinery, BG/NBD, Pareto/NBD and scoring (C1); Gamma-Gamma,
 # BG/BB, sBG and discounted CLV (C2). Kept in isort order.
-from customer_centric.clv._bg_bb import BetaGeoBetaBinomFit, fit_bg_bb
-from customer_centric.clv._bg_nbd import BetaGeoFit, fit_bg_nbd
+from customer_centric.clv._bg_bb import BgBbFit, fit_bg_bb
+from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
 from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
@@ -34,34 +34,31 @@ from customer_centric.clv._fitting import (
     validate_rfm,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
-from customer_centric.clv._pareto_nbd import ParetoNBDFit, fit_pareto_nbd
-from customer_centric.clv._sbg import (
-    ShiftedBetaGeometricFit,
-    fit_shifted_beta_geometric,
-)
+from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
+from customer_centric.clv._sbg import SbgFit, fit_sbg
 from customer_centric.clv._score import CustomerScores, score_customers
 from customer_centric.clv._simulate import simulate_bg_nbd
 
 __all__: list[str] = [
-    "BetaGeoBetaBinomFit",
-    "BetaGeoFit",
+    "BgBbFit",
+    "BgNbdFit",
     "CompressedRFM",
     "CustomerLifetimeValue",
     "CustomerScores",
     "FittedModel",
     "GammaGammaFit",
     "OptimizerDiagnostics",
-    "ParetoNBDFit",
+    "ParetoNbdFit",
     "PurchaseModel",
     "RFMArrays",
-    "ShiftedBetaGeometricFit",
+    "SbgFit",
     "compress",
     "customer_lifetime_value",
     "fit_bg_bb",
     "fit_bg_nbd",
     "fit_gamma_gamma",
     "fit_pareto_nbd",
-    "fit_shifted_beta_geometric",
+    "fit_sbg",
     "monthly_discount_rate",
     "score_customers",
     "simulate_bg_nbd",

@@ -43,7 +43,7 @@ from customer_centric.clv._fitting import (
 )
 from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
 
-__all__ = ["BetaGeoBetaBinomFit", "fit_bg_bb"]
+__all__ = ["BgBbFit", "fit_bg_bb"]
 
 _MODEL: Final = "BG/BB"
 _BOUNDARIES: Final = (
@@ -77,7 +77,7 @@ _GAMMA_ONE: Final = 1e-7
 """Below this distance of ``gamma`` from 1 the expectations use their limit."""
 
 
-class BetaGeoBetaBinomFit(FittedModel):
+class BgBbFit(FittedModel):
     """A fitted BG/BB model: parameters, standard errors and predictions.
 
     Times are counted in transaction opportunities (periods). The
@@ -100,8 +100,8 @@ class BetaGeoBetaBinomFit(FittedModel):
         6 years 1996-2001, the last time in 2001, is alive in 2002 with
         probability 0.93; one who never gave again after 1995, 0.11.
 
-        >>> from customer_centric.clv import BetaGeoBetaBinomFit
-        >>> fit = BetaGeoBetaBinomFit.from_parameters(
+        >>> from customer_centric.clv import BgBbFit
+        >>> fit = BgBbFit.from_parameters(
         ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
         >>> fit.probability_alive([4, 0, 2], [6, 0, 4], 6).round(2)
         array([0.93, 0.11, 0.59])
@@ -124,12 +124,12 @@ class BetaGeoBetaBinomFit(FittedModel):
     @classmethod
     def from_parameters(
         cls, *, alpha: float, beta: float, gamma: float, delta: float
-    ) -> BetaGeoBetaBinomFit:
+    ) -> BgBbFit:
         """Build a model from known parameters (no data, no uncertainty).
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoBetaBinomFit
-            >>> BetaGeoBetaBinomFit.from_parameters(
+            >>> from customer_centric.clv import BgBbFit
+            >>> BgBbFit.from_parameters(
             ...     alpha=1.2, beta=0.75, gamma=0.66, delta=2.8).delta
             2.8
 
@@ -162,8 +162,8 @@ class BetaGeoBetaBinomFit(FittedModel):
             Probabilities in [0, 1], in the broadcast shape of the inputs.
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoBetaBinomFit
-            >>> fit = BetaGeoBetaBinomFit.from_parameters(
+            >>> from customer_centric.clv import BgBbFit
+            >>> fit = BgBbFit.from_parameters(
             ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
             >>> float(fit.probability_alive(1, 1, 6).round(3))
             0.069
@@ -210,8 +210,8 @@ class BetaGeoBetaBinomFit(FittedModel):
             A donor with 6 gifts in 6 years expects about 3.75 in the next
             five (FHS 2010, Figure 9 shows the same pattern):
 
-            >>> from customer_centric.clv import BetaGeoBetaBinomFit
-            >>> fit = BetaGeoBetaBinomFit.from_parameters(
+            >>> from customer_centric.clv import BgBbFit
+            >>> fit = BgBbFit.from_parameters(
             ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
             >>> fit.conditional_expected_purchases(
             ...     5, [6, 0], [6, 0], 6).round(2)
@@ -239,8 +239,8 @@ class BetaGeoBetaBinomFit(FittedModel):
         FHS (2010), equation (8).
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoBetaBinomFit
-            >>> fit = BetaGeoBetaBinomFit.from_parameters(
+            >>> from customer_centric.clv import BgBbFit
+            >>> fit = BgBbFit.from_parameters(
             ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
             >>> fit.expected_purchases([0, 1, 6]).round(3)
             array([0.   , 0.498, 2.22 ])
@@ -283,8 +283,8 @@ class BetaGeoBetaBinomFit(FittedModel):
             are expected never to give again in six years, and about 1,253
             to give in all six.
 
-            >>> from customer_centric.clv import BetaGeoBetaBinomFit
-            >>> fit = BetaGeoBetaBinomFit.from_parameters(
+            >>> from customer_centric.clv import BgBbFit
+            >>> fit = BgBbFit.from_parameters(
             ...     alpha=1.2035, beta=0.7497, gamma=0.6567, delta=2.7834)
             >>> (fit.probability_of_purchases([0, 6], 6) * 11_104).round(0)
             array([3455., 1253.])
@@ -353,8 +353,8 @@ class BetaGeoBetaBinomFit(FittedModel):
             InvariantError: ``discount_rate`` is not a finite number > 0.
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoBetaBinomFit
-            >>> fit = BetaGeoBetaBinomFit.from_parameters(
+            >>> from customer_centric.clv import BgBbFit
+            >>> fit = BgBbFit.from_parameters(
             ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
             >>> fit.discounted_expected_residual_purchases(
             ...     0.1, [6, 0], [6, 0], 6).round(2)
@@ -379,7 +379,7 @@ class BetaGeoBetaBinomFit(FittedModel):
         return result
 
 
-def _theta(fit: BetaGeoBetaBinomFit) -> tuple[float, float, float, float]:
+def _theta(fit: BgBbFit) -> tuple[float, float, float, float]:
     return fit.alpha, fit.beta, fit.gamma, fit.delta
 
 
@@ -503,7 +503,7 @@ def _terms(
 
 
 def _log_likelihood_rows(
-    fit: BetaGeoBetaBinomFit, x: FloatArray, t_x: FloatArray, n: FloatArray
+    fit: BgBbFit, x: FloatArray, t_x: FloatArray, n: FloatArray
 ) -> FloatArray:
     """Log-likelihood of each history (any shape), chunked over rows."""
     shape = x.shape
@@ -580,7 +580,7 @@ def fit_bg_bb(
     /,
     *,
     weights: npt.ArrayLike | None = None,
-) -> BetaGeoBetaBinomFit:
+) -> BgBbFit:
     """Fit the BG/BB model by maximum likelihood.
 
     The histories are compressed to unique ``(x, t_x, n)`` rows and the
@@ -630,7 +630,7 @@ def fit_bg_bb(
         weights=weights,
     )
     return fit_by_maximum_likelihood(
-        BetaGeoBetaBinomFit,
+        BgBbFit,
         _Likelihood(data.frequency, data.recency, data.T, data.weights),
         starts=[
             (1.0, 1.0, 1.0, 1.0),

@@ -39,7 +39,7 @@ from customer_centric.clv._fitting import (
     purchase_scales,
 )
 
-__all__ = ["BetaGeoFit", "fit_bg_nbd"]
+__all__ = ["BgNbdFit", "fit_bg_nbd"]
 
 _MODEL: Final = "BG/NBD"
 _BOUNDARIES: Final = (
@@ -80,7 +80,7 @@ _JACOBI_LIMIT: Final = 1000.0
 """scipy's Gauss-Jacobi weights overflow when a + b + x passes ~1020."""
 
 
-class BetaGeoFit(FittedModel):
+class BgNbdFit(FittedModel):
     """A fitted BG/NBD model: parameters, standard errors and predictions.
 
     Attributes:
@@ -96,8 +96,8 @@ class BetaGeoFit(FittedModel):
         30.43, observed for 38.86 weeks, expects about 1.226 purchases in
         the next 39 weeks.
 
-        >>> from customer_centric.clv import BetaGeoFit
-        >>> fit = BetaGeoFit.from_parameters(
+        >>> from customer_centric.clv import BgNbdFit
+        >>> fit = BgNbdFit.from_parameters(
         ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> round(float(fit.conditional_expected_purchases(
         ...     39, 2, 30.43, 38.86)), 3)
@@ -116,15 +116,15 @@ class BetaGeoFit(FittedModel):
     @classmethod
     def from_parameters(
         cls, *, r: float, alpha: float, a: float, b: float
-    ) -> BetaGeoFit:
+    ) -> BgNbdFit:
         """Build a model from known parameters (no data, no uncertainty).
 
         Standard errors are NaN, the log-likelihood is NaN and
         ``n_customers`` is 0: use it to predict with published parameters.
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoFit
-            >>> BetaGeoFit.from_parameters(r=1, alpha=2, a=1, b=2).alpha
+            >>> from customer_centric.clv import BgNbdFit
+            >>> BgNbdFit.from_parameters(r=1, alpha=2, a=1, b=2).alpha
             2.0
 
         .. versionadded:: 0.1
@@ -154,8 +154,8 @@ class BetaGeoFit(FittedModel):
             P(alive) in [0, 1], in the broadcast shape of the inputs.
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoFit
-            >>> fit = BetaGeoFit.from_parameters(
+            >>> from customer_centric.clv import BgNbdFit
+            >>> fit = BgNbdFit.from_parameters(
             ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
             >>> fit.probability_alive([0, 2, 2], [0, 30.43, 5], 38.86).round(3)
             array([1.   , 0.727, 0.124])
@@ -191,8 +191,8 @@ class BetaGeoFit(FittedModel):
             Expected purchases, in the broadcast shape of the inputs.
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoFit
-            >>> fit = BetaGeoFit.from_parameters(
+            >>> from customer_centric.clv import BgNbdFit
+            >>> fit = BgNbdFit.from_parameters(
             ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
             >>> fit.conditional_expected_purchases(
             ...     39, [0, 2, 10_000], [0, 30.43, 99_999], [38.86] * 2
@@ -210,8 +210,8 @@ class BetaGeoFit(FittedModel):
         FHL (2005), equation (9).
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoFit
-            >>> fit = BetaGeoFit.from_parameters(
+            >>> from customer_centric.clv import BgNbdFit
+            >>> fit = BgNbdFit.from_parameters(
             ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
             >>> fit.expected_purchases([0, 39, 78]).round(4)
             array([0.    , 1.1967, 1.8605])
@@ -232,8 +232,8 @@ class BetaGeoFit(FittedModel):
         incomplete beta function, so large ``n`` is fine.
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoFit
-            >>> fit = BetaGeoFit.from_parameters(
+            >>> from customer_centric.clv import BgNbdFit
+            >>> fit = BgNbdFit.from_parameters(
             ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
             >>> p = fit.probability_of_purchases(range(200), 39)
             >>> round(float(p.sum()), 6)
@@ -592,7 +592,7 @@ def fit_bg_nbd(
     /,
     *,
     weights: npt.ArrayLike | None = None,
-) -> BetaGeoFit:
+) -> BgNbdFit:
     """Fit the BG/NBD model by maximum likelihood.
 
     The data are compressed to unique (x, t_x, T) rows, and the summed
@@ -636,7 +636,7 @@ def fit_bg_nbd(
     data = compress(frequency, recency, T, weights=weights)
     rate, _ = purchase_scales(data)
     return fit_by_maximum_likelihood(
-        BetaGeoFit,
+        BgNbdFit,
         _Likelihood(data.frequency, data.recency, data.T, data.weights),
         starts=[
             (1.0, 1.0 / rate, 1.0, 1.0),

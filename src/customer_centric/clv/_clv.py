@@ -37,7 +37,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_centric.clv._bg_bb import BetaGeoBetaBinomFit
+from customer_centric.clv._bg_bb import BgBbFit
 from customer_centric.clv._fitting import (
     MAX_VALUE,
     FloatArray,
@@ -289,8 +289,8 @@ def customer_lifetime_value(
         (weeks), valued over a year at 10 % a year:
 
         >>> from customer_centric.clv import (
-        ...     BetaGeoFit, GammaGammaFit, customer_lifetime_value)
-        >>> bg = BetaGeoFit.from_parameters(
+        ...     BgNbdFit, GammaGammaFit, customer_lifetime_value)
+        >>> bg = BgNbdFit.from_parameters(
         ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> gg = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
         >>> clv = customer_lifetime_value(
@@ -341,7 +341,7 @@ def customer_lifetime_value(
         raise DataError(msg) from exc
     shape = x.shape
     rows = compress(x.reshape(-1), t_x.reshape(-1), big_t.reshape(-1))
-    discrete = isinstance(model, BetaGeoBetaBinomFit)
+    discrete = isinstance(model, BgBbFit)
     discounted = np.zeros(rows.frequency.size)
     cumulative = np.zeros(rows.frequency.size)
     last_horizon = 0.0

@@ -260,11 +260,11 @@ class FittedModel(BaseModel):
         A fit round-trips through JSON:
 
         >>> from customer_centric.clv import (
-        ...     BetaGeoFit, fit_bg_nbd, simulate_bg_nbd)
+        ...     BgNbdFit, fit_bg_nbd, simulate_bg_nbd)
         >>> sim = simulate_bg_nbd(
         ...     [39.0] * 500, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7)
         >>> fit = fit_bg_nbd(sim.frequency, sim.recency, sim.T)
-        >>> BetaGeoFit.model_validate_json(fit.model_dump_json()) == fit
+        >>> BgNbdFit.model_validate_json(fit.model_dump_json()) == fit
         True
         >>> sorted(fit.params) == sorted(fit.parameter_names)
         True
@@ -323,8 +323,8 @@ class FittedModel(BaseModel):
         """The fitted parameters as an array in ``parameter_names`` order.
 
         Examples:
-            >>> from customer_centric.clv import BetaGeoFit
-            >>> fit = BetaGeoFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
+            >>> from customer_centric.clv import BgNbdFit
+            >>> fit = BgNbdFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
             >>> fit.parameter_vector()
             array([0.2, 4. , 0.8, 2. ])
         """
@@ -338,13 +338,13 @@ class FittedModel(BaseModel):
 class PurchaseModel(Protocol):
     """What a fitted purchase-count model offers to CLV, scoring and plots.
 
-    :class:`~customer_centric.clv.BetaGeoFit` and
-    :class:`~customer_centric.clv.ParetoNBDFit` implement it. All inputs are
+    :class:`~customer_centric.clv.BgNbdFit` and
+    :class:`~customer_centric.clv.ParetoNbdFit` implement it. All inputs are
     array-like and broadcast together; times are in the fit's time unit.
 
     Examples:
-        >>> from customer_centric.clv import BetaGeoFit, PurchaseModel
-        >>> fit = BetaGeoFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
+        >>> from customer_centric.clv import BgNbdFit, PurchaseModel
+        >>> fit = BgNbdFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
         >>> isinstance(fit, PurchaseModel)
         True
 
@@ -1667,8 +1667,8 @@ def check_model(model: object, /, *, name: str) -> PurchaseModel:
         Traceback (most recent call last):
         ...
         customer_centric.exceptions.ArgumentTypeError: model must be a \
-fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit), got None \
-(NoneType); pass a fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit)
+fitted purchase model (e.g. BgNbdFit, ParetoNbdFit), got None \
+(NoneType); pass a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)
 
     .. versionadded:: 0.2
     """
@@ -1676,7 +1676,7 @@ fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit), got None \
         raise ArgumentTypeError.for_argument(
             name,
             model,
-            "a fitted purchase model (e.g. BetaGeoFit, ParetoNBDFit)",
+            "a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)",
         )
     return model
 

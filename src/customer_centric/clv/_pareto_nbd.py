@@ -46,7 +46,7 @@ from customer_centric.clv._fitting import (
     purchase_scales,
 )
 
-__all__ = ["ParetoNBDFit", "fit_pareto_nbd"]
+__all__ = ["ParetoNbdFit", "fit_pareto_nbd"]
 
 _MODEL: Final = "Pareto/NBD"
 _BOUNDARIES: Final = (
@@ -267,7 +267,7 @@ class _Likelihood:
         return value, gradient
 
 
-class ParetoNBDFit(FittedModel):
+class ParetoNbdFit(FittedModel):
     """A fitted Pareto/NBD model: parameters, standard errors, predictions.
 
     Attributes:
@@ -277,8 +277,8 @@ class ParetoNBDFit(FittedModel):
         beta: Rate of that gamma distribution, in the data's time unit.
 
     Examples:
-        >>> from customer_centric.clv import ParetoNBDFit
-        >>> fit = ParetoNBDFit.from_parameters(
+        >>> from customer_centric.clv import ParetoNbdFit
+        >>> fit = ParetoNbdFit.from_parameters(
         ...     r=0.553, alpha=10.578, s=0.606, beta=11.669)
         >>> round(float(fit.conditional_expected_purchases(
         ...     39, 2, 30.43, 38.86)), 3)
@@ -297,12 +297,12 @@ class ParetoNBDFit(FittedModel):
     @classmethod
     def from_parameters(
         cls, *, r: float, alpha: float, s: float, beta: float
-    ) -> ParetoNBDFit:
+    ) -> ParetoNbdFit:
         """Build a model from known parameters (no data, no uncertainty).
 
         Examples:
-            >>> from customer_centric.clv import ParetoNBDFit
-            >>> ParetoNBDFit.from_parameters(r=1, alpha=2, s=1, beta=2).s
+            >>> from customer_centric.clv import ParetoNbdFit
+            >>> ParetoNbdFit.from_parameters(r=1, alpha=2, s=1, beta=2).s
             1.0
 
         .. versionadded:: 0.1
@@ -338,8 +338,8 @@ class ParetoNBDFit(FittedModel):
             future: Periods after ``T`` at which to ask (>= 0).
 
         Examples:
-            >>> from customer_centric.clv import ParetoNBDFit
-            >>> fit = ParetoNBDFit.from_parameters(
+            >>> from customer_centric.clv import ParetoNbdFit
+            >>> fit = ParetoNbdFit.from_parameters(
             ...     r=0.553, alpha=10.578, s=0.606, beta=11.669)
             >>> fit.probability_alive([0, 2], [0, 30.43], 38.86).round(3)
             array([0.295, 0.869])
@@ -373,8 +373,8 @@ class ParetoNBDFit(FittedModel):
         * P(alive)``, with the ``s = 1`` limit taken smoothly.
 
         Examples:
-            >>> from customer_centric.clv import ParetoNBDFit
-            >>> fit = ParetoNBDFit.from_parameters(
+            >>> from customer_centric.clv import ParetoNbdFit
+            >>> fit = ParetoNbdFit.from_parameters(
             ...     r=0.553, alpha=10.578, s=0.606, beta=11.669)
             >>> fit.conditional_expected_purchases(
             ...     [0, 39], 10_000, 99_999, 100_000).round(2)
@@ -398,8 +398,8 @@ class ParetoNBDFit(FittedModel):
         ``r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)]``.
 
         Examples:
-            >>> from customer_centric.clv import ParetoNBDFit
-            >>> fit = ParetoNBDFit.from_parameters(
+            >>> from customer_centric.clv import ParetoNbdFit
+            >>> fit = ParetoNbdFit.from_parameters(
             ...     r=0.553, alpha=10.578, s=0.606, beta=11.669)
             >>> fit.expected_purchases([0, 39]).round(3)
             array([0.   , 1.213])
@@ -434,8 +434,8 @@ class ParetoNBDFit(FittedModel):
 
         Examples:
             >>> import numpy as np
-            >>> from customer_centric.clv import ParetoNBDFit
-            >>> fit = ParetoNBDFit.from_parameters(
+            >>> from customer_centric.clv import ParetoNbdFit
+            >>> fit = ParetoNbdFit.from_parameters(
             ...     r=0.553, alpha=10.578, s=0.606, beta=11.669)
             >>> p = fit.probability_of_purchases(np.arange(300), 39)
             >>> round(float(p.sum()), 6)
@@ -540,7 +540,7 @@ def fit_pareto_nbd(
     /,
     *,
     weights: npt.ArrayLike | None = None,
-) -> ParetoNBDFit:
+) -> ParetoNbdFit:
     """Fit the Pareto/NBD model by maximum likelihood.
 
     The data are compressed to unique (x, t_x, T) rows and the summed
@@ -593,7 +593,7 @@ model with no ...
     rate, mean_t = purchase_scales(data)
     scale = max(mean_t, 1e-3)
     return fit_by_maximum_likelihood(
-        ParetoNBDFit,
+        ParetoNbdFit,
         _Likelihood(data.frequency, data.recency, data.T, data.weights),
         starts=[
             (1.0, 1.0 / rate, 1.0, scale),

@@ -43,9 +43,9 @@ from customer_centric.clv._fitting import (
 from customer_centric.exceptions import DataError, InvariantError
 
 __all__ = [
-    "ShiftedBetaGeometricFit",
+    "SbgFit",
     "check_discount_rate",
-    "fit_shifted_beta_geometric",
+    "fit_sbg",
     "hyp2f1_one",
 ]
 
@@ -82,7 +82,7 @@ def _periods(t: npt.ArrayLike, *, name: str, minimum: int) -> FloatArray:
     return array
 
 
-class ShiftedBetaGeometricFit(FittedModel):
+class SbgFit(FittedModel):
     """A fitted sBG model of one cohort: parameters and projections.
 
     Attributes:
@@ -96,9 +96,8 @@ class ShiftedBetaGeometricFit(FittedModel):
         first year, and the retention rate climbs from 63 % to 91 % by year
         7 as the churn-prone leave.
 
-        >>> from customer_centric.clv import ShiftedBetaGeometricFit
-        >>> fit = ShiftedBetaGeometricFit.from_parameters(
-        ...     alpha=0.704, beta=1.182)
+        >>> from customer_centric.clv import SbgFit
+        >>> fit = SbgFit.from_parameters(alpha=0.704, beta=1.182)
         >>> fit.retention_rate([1, 7]).round(3)
         array([0.627, 0.911])
         >>> fit.survival([0, 1, 7]).round(3)
@@ -113,15 +112,12 @@ class ShiftedBetaGeometricFit(FittedModel):
     beta: float
 
     @classmethod
-    def from_parameters(
-        cls, *, alpha: float, beta: float
-    ) -> ShiftedBetaGeometricFit:
+    def from_parameters(cls, *, alpha: float, beta: float) -> SbgFit:
         """Build a model from known parameters (no data, no uncertainty).
 
         Examples:
-            >>> from customer_centric.clv import ShiftedBetaGeometricFit
-            >>> ShiftedBetaGeometricFit.from_parameters(
-            ...     alpha=0.668, beta=3.806).beta
+            >>> from customer_centric.clv import SbgFit
+            >>> SbgFit.from_parameters(alpha=0.668, beta=3.806).beta
             3.806
 
         .. versionadded:: 0.1
@@ -143,9 +139,8 @@ class ShiftedBetaGeometricFit(FittedModel):
             Survival probabilities, in the shape of ``t``.
 
         Examples:
-            >>> from customer_centric.clv import ShiftedBetaGeometricFit
-            >>> fit = ShiftedBetaGeometricFit.from_parameters(
-            ...     alpha=0.668, beta=3.806)
+            >>> from customer_centric.clv import SbgFit
+            >>> fit = SbgFit.from_parameters(alpha=0.668, beta=3.806)
             >>> fit.survival([1, 12]).round(3)
             array([0.851, 0.378])
 
@@ -172,9 +167,8 @@ class ShiftedBetaGeometricFit(FittedModel):
             Probabilities, in the shape of ``t``.
 
         Examples:
-            >>> from customer_centric.clv import ShiftedBetaGeometricFit
-            >>> fit = ShiftedBetaGeometricFit.from_parameters(
-            ...     alpha=0.704, beta=1.182)
+            >>> from customer_centric.clv import SbgFit
+            >>> fit = SbgFit.from_parameters(alpha=0.704, beta=1.182)
             >>> fit.churn_probability([1, 2]).round(3)
             array([0.373, 0.153])
 
@@ -200,9 +194,8 @@ class ShiftedBetaGeometricFit(FittedModel):
             Retention rates, in the shape of ``t``.
 
         Examples:
-            >>> from customer_centric.clv import ShiftedBetaGeometricFit
-            >>> fit = ShiftedBetaGeometricFit.from_parameters(
-            ...     alpha=0.668, beta=3.806)
+            >>> from customer_centric.clv import SbgFit
+            >>> fit = SbgFit.from_parameters(alpha=0.668, beta=3.806)
             >>> fit.retention_rate([1, 2, 3]).round(3)
             array([0.851, 0.878, 0.897])
 
@@ -243,9 +236,8 @@ class ShiftedBetaGeometricFit(FittedModel):
         Examples:
             A high-end customer who has renewed 4 times, at 10 % a year:
 
-            >>> from customer_centric.clv import ShiftedBetaGeometricFit
-            >>> fit = ShiftedBetaGeometricFit.from_parameters(
-            ...     alpha=0.668, beta=3.806)
+            >>> from customer_centric.clv import SbgFit
+            >>> fit = SbgFit.from_parameters(alpha=0.668, beta=3.806)
             >>> fit.discounted_expected_residual_lifetime(
             ...     0.1, renewals=[0, 4]).round(2)
             array([5.41, 6.9 ])
@@ -272,9 +264,8 @@ class ShiftedBetaGeometricFit(FittedModel):
         stays. Equal to ``1 + DERL(renewals=0) / (1 + d)``.
 
         Examples:
-            >>> from customer_centric.clv import ShiftedBetaGeometricFit
-            >>> fit = ShiftedBetaGeometricFit.from_parameters(
-            ...     alpha=0.668, beta=3.806)
+            >>> from customer_centric.clv import SbgFit
+            >>> fit = SbgFit.from_parameters(alpha=0.668, beta=3.806)
             >>> round(fit.discounted_expected_lifetime(0.1), 2)
             5.92
 
@@ -393,9 +384,7 @@ class _Likelihood:
         return value, gradient
 
 
-def fit_shifted_beta_geometric(
-    survivors: npt.ArrayLike, /
-) -> ShiftedBetaGeometricFit:
+def fit_sbg(survivors: npt.ArrayLike, /) -> SbgFit:
     """Fit the sBG model to one cohort's survivor counts.
 
     ``survivors[t]`` is the number of the cohort's customers still active
@@ -420,14 +409,13 @@ def fit_shifted_beta_geometric(
     Examples:
         Fader & Hardie (2007), the "regular" cohort over 7 years:
 
-        >>> from customer_centric.clv import fit_shifted_beta_geometric
-        >>> fit = fit_shifted_beta_geometric(
-        ...     [1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> from customer_centric.clv import fit_sbg
+        >>> fit = fit_sbg([1000, 631, 468, 382, 326, 289, 262, 241])
         >>> round(fit.alpha, 3), round(fit.beta, 3)
         (0.704, 1.182)
         >>> round(fit.log_likelihood, 1)
         -1680.3
-        >>> fit_shifted_beta_geometric([1000, 631, 700])
+        >>> fit_sbg([1000, 631, 700])
         Traceback (most recent call last):
         ...
         customer_centric.exceptions.DataError: survivors must never \
@@ -460,7 +448,7 @@ increase (a cohort only loses customers); offending periods: row 2 \
         offending="periods",
     )
     return fit_by_maximum_likelihood(
-        ShiftedBetaGeometricFit,
+        SbgFit,
         _Likelihood(counts),
         starts=[(1.0, 1.0), (0.5, 2.0), (2.0, 0.5), (0.1, 0.1)],
         n_customers=float(counts[0]),

@@ -122,8 +122,8 @@ def score_customers(
 
     Examples:
         >>> from customer_centric.clv import (
-        ...     BetaGeoFit, GammaGammaFit, score_customers)
-        >>> bg = BetaGeoFit.from_parameters(
+        ...     BgNbdFit, GammaGammaFit, score_customers)
+        >>> bg = BgNbdFit.from_parameters(
         ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> gg = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
         >>> scores = score_customers(

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     # Not imported at run time: ``customer_centric.plot`` must import
     # without the [stats] extra; the figures need it only once a fitted
     # model exists.
-    from customer_centric.clv import BetaGeoBetaBinomFit, BetaGeoFit
+    from customer_centric.clv import BgBbFit, BgNbdFit
     from customer_centric.clv._fitting import FloatArray, PurchaseModel
 
 __all__ = [
@@ -116,9 +116,9 @@ def _grid(
     T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     # Imported here: the figures need the [stats] extra only once a model
     # exists, and ``customer_centric.plot`` must import without it.
-    from customer_centric.clv import BetaGeoBetaBinomFit  # noqa: PLC0415
+    from customer_centric.clv import BgBbFit  # noqa: PLC0415
 
-    discrete = isinstance(model, BetaGeoBetaBinomFit)
+    discrete = isinstance(model, BgBbFit)
     if discrete and np.floor(T) != T:
         msg = f"T must be a whole number of periods for BG/BB, got {T!r}"
         raise InvariantError(msg)
@@ -201,9 +201,9 @@ def plot_probability_alive_matrix(
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import matplotlib.pyplot as plt
-        >>> from customer_centric.clv import BetaGeoFit
+        >>> from customer_centric.clv import BgNbdFit
         >>> from customer_centric.plot import plot_probability_alive_matrix
-        >>> fit = BetaGeoFit.from_parameters(
+        >>> fit = BgNbdFit.from_parameters(
         ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> ax = plot_probability_alive_matrix(fit, T=39, max_frequency=10)
         >>> ax.images[0].get_array().shape
@@ -261,9 +261,9 @@ def plot_frequency_recency_matrix(
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import matplotlib.pyplot as plt
-        >>> from customer_centric.clv import BetaGeoBetaBinomFit
+        >>> from customer_centric.clv import BgBbFit
         >>> from customer_centric.plot import plot_frequency_recency_matrix
-        >>> fit = BetaGeoBetaBinomFit.from_parameters(
+        >>> fit = BgBbFit.from_parameters(
         ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
         >>> ax = plot_frequency_recency_matrix(
         ...     fit, t=5, T=6, max_frequency=6)
@@ -291,7 +291,7 @@ def plot_frequency_recency_matrix(
 
 
 def plot_period_transactions(
-    model: BetaGeoFit | BetaGeoBetaBinomFit,
+    model: BgNbdFit | BgBbFit,
     frequency: ArrayLike,
     T: ArrayLike,  # noqa: N803 - the papers' name
     /,
@@ -325,9 +325,9 @@ def plot_period_transactions(
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import matplotlib.pyplot as plt
-        >>> from customer_centric.clv import BetaGeoBetaBinomFit
+        >>> from customer_centric.clv import BgBbFit
         >>> from customer_centric.plot import plot_period_transactions
-        >>> fit = BetaGeoBetaBinomFit.from_parameters(
+        >>> fit = BgBbFit.from_parameters(
         ...     alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
         >>> ax = plot_period_transactions(
         ...     fit, [0, 0, 1, 6], 6, max_frequency=6)
@@ -338,17 +338,17 @@ def plot_period_transactions(
     .. versionadded:: 0.1
     """
     from customer_centric.clv import (  # noqa: PLC0415
-        BetaGeoBetaBinomFit,
-        BetaGeoFit,
+        BgBbFit,
+        BgNbdFit,
     )
     from customer_centric.clv._fitting import (  # noqa: PLC0415
         as_counts,
         as_non_negative,
     )
 
-    if not isinstance(model, BetaGeoFit | BetaGeoBetaBinomFit):
+    if not isinstance(model, BgNbdFit | BgBbFit):
         raise ArgumentTypeError.for_argument(
-            "model", model, "a BetaGeoFit or a BetaGeoBetaBinomFit"
+            "model", model, "a BgNbdFit or a BgBbFit"
         )
     _count(max_frequency, name="max_frequency")
     x = as_counts(frequency, name="frequency")
@@ -425,9 +425,9 @@ def plot_cumulative_transactions(
         >>> import matplotlib
         >>> matplotlib.use("Agg")
         >>> import matplotlib.pyplot as plt
-        >>> from customer_centric.clv import BetaGeoFit
+        >>> from customer_centric.clv import BgNbdFit
         >>> from customer_centric.plot import plot_cumulative_transactions
-        >>> fit = BetaGeoFit.from_parameters(
+        >>> fit = BgNbdFit.from_parameters(
         ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> ax = plot_cumulative_transactions(
         ...     fit, [0.0, 2.0], [3.5, 10.0, 11.0], times=[5, 10, 20],
