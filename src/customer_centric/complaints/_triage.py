@@ -17,9 +17,7 @@ Each :class:`Triage` carries its reasons and the policy's fingerprint.
 from __future__ import annotations
 
 import enum
-import hashlib
 import itertools
-import json
 from decimal import Decimal
 from typing import Final, Self, final
 
@@ -27,6 +25,7 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from customer_centric._checks import check_decimal, check_instance
+from customer_centric._fingerprint import fingerprint
 from customer_centric._frozen import FrozenDict, FrozenMap
 from customer_centric._severity import Severity
 from customer_centric._types import (
@@ -113,7 +112,7 @@ class TriagePolicy(BaseModel):
         >>> from customer_centric.complaints import TriagePolicy
         >>> policy = TriagePolicy(high_value_threshold=Decimal("10000"))
         >>> len(policy.fingerprint)
-        16
+        64
 
     .. versionadded:: 0.1
     """
@@ -156,9 +155,8 @@ class TriagePolicy(BaseModel):
 
     @property
     def fingerprint(self) -> str:
-        """A short hash of the policy, recorded with every decision."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True)
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        """SHA-256 of the policy's canonical JSON, recorded with decisions."""
+        return fingerprint(self)
 
 
 DEFAULT_TRIAGE_POLICY: Final = TriagePolicy()
