@@ -466,6 +466,8 @@ def kano_needs(draw: st.DrawFn, max_observations: int = 6) -> cc.KanoNeed:
     for _ in range(draw(st.integers(0, max_observations))):
         when += timedelta(days=draw(st.integers(1, 730)))
         need = need.observe(
-            draw(kano_categories), at=when, note=draw(st.none() | _text)
+            draw(kano_categories),
+            occurred_at=when,
+            note=draw(st.none() | _text),
         )
     return need

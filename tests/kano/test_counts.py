@@ -336,7 +336,7 @@ def test_decision_rules(
     decision = decide_category(counts, rule=rule)
     assert decision.category is expected
     assert decision.rule == rule
-    assert reason in decision.reason
+    assert reason in decision.reasons[0]
 
 
 def test_unknown_rule_is_rejected():
@@ -383,7 +383,7 @@ def test_decision_is_a_counted_category(
     """Every rule decides on a category some respondent chose."""
     decision = decide_category(counts, rule=rule)
     assert counts[decision.category] > 0
-    assert decision.reason
+    assert decision.reasons
 
 
 @given(nonempty_kano_counts)
@@ -610,7 +610,7 @@ def test_coefficients_refuse_impossible_values(
 def test_decision_holds_a_category(category: object):
     """A hand-built decision must hold a KanoCategory, which ranking reads."""
     with pytest.raises(ArgumentTypeError, match="category must be a"):
-        KanoDecision(category=category, rule="mode", reason="x")  # type: ignore[arg-type]
+        KanoDecision(category=category, rule="mode", reasons=("x",))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -638,4 +638,4 @@ def test_reasons_show_huge_counts_readably(
         KanoCounts(must_be=big, attractive=big // 2), rule=rule
     )
     assert decision.category is KanoCategory.MUST_BE
-    assert shown in decision.reason
+    assert shown in decision.reasons[0]

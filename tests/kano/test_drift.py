@@ -140,9 +140,9 @@ def test_bad_years_are_rejected(years: float):
 
 CAR_RADIO = (
     KanoNeed(name="car radio", description="a radio fitted in the car")
-    .observe(A, at=year(1955), note="a novelty")
-    .observe(O, at=year(1975))
-    .observe(M, at=year(1995), note="expected in every car")
+    .observe(A, occurred_at=year(1955), note="a novelty")
+    .observe(O, occurred_at=year(1975))
+    .observe(M, occurred_at=year(1995), note="expected in every car")
 )
 
 
@@ -175,13 +175,13 @@ def test_need_history_and_round_trip():
 def test_observations_must_move_forward_in_time():
     """An observation not after the latest one is refused."""
     with pytest.raises(ValidationError, match="strictly increasing"):
-        CAR_RADIO.observe(M, at=year(1990))
+        CAR_RADIO.observe(M, occurred_at=year(1990))
     with pytest.raises(ValidationError, match="strictly increasing"):
         KanoNeed(
             name="x",
             history=(
-                KanoObservation(category=A, observed_at=year(2000)),
-                KanoObservation(category=O, observed_at=year(2000)),
+                KanoObservation(category=A, occurred_at=year(2000)),
+                KanoObservation(category=O, occurred_at=year(2000)),
             ),
         )
 
@@ -190,11 +190,11 @@ def test_naive_datetimes_are_rejected():
     """Times must be timezone-aware."""
     naive = datetime(2000, 1, 1)  # noqa: DTZ001 - the case under test
     with pytest.raises(ValidationError, match="timezone"):
-        CAR_RADIO.observe(M, at=naive)
+        CAR_RADIO.observe(M, occurred_at=naive)
     with pytest.raises(InvariantError, match="timezone-aware"):
         CAR_RADIO.category_at(naive)
     with pytest.raises(InvariantError, match="timezone-aware"):
-        CAR_RADIO.project(at=naive)
+        CAR_RADIO.project(as_of=naive)
 
 
 def test_blank_need_name_is_rejected():
@@ -206,23 +206,23 @@ def test_blank_need_name_is_rejected():
 def test_project_from_latest_observation():
     """Projection starts from the latest category, over elapsed years."""
     shampoo = KanoNeed(name="single-use hotel shampoo").observe(
-        A, at=year(1970)
+        A, occurred_at=year(1970)
     )
     rates = KanoDriftRates(attractive_to_one_dimensional=0.5)
-    projection = shampoo.project(at=year(1970) + timedelta(days=365.25),
+    projection = shampoo.project(as_of=year(1970) + timedelta(days=365.25),
                                  rates=rates)  # fmt: skip
     assert projection.start is A
     assert projection.years == pytest.approx(1.0)
     assert projection.share(O) == pytest.approx(0.5)
-    assert shampoo.project(at=year(2020)).most_likely is A
+    assert shampoo.project(as_of=year(2020)).most_likely is A
 
 
 def test_project_needs_an_observation_and_a_later_time():
     """Projection needs a starting category and runs forward only."""
     with pytest.raises(InvariantError, match="no observed category"):
-        KanoNeed(name="x").project(at=year(2000))
+        KanoNeed(name="x").project(as_of=year(2000))
     with pytest.raises(InvariantError, match="category_at"):
-        CAR_RADIO.project(at=year(1990))
+        CAR_RADIO.project(as_of=year(1990))
 
 
 @given(
@@ -356,9 +356,9 @@ def test_rates_are_not_bools(value: bool):
 def test_observed_at_is_not_a_number(value: object):
     """A number is not read as seconds since 1970; it is refused."""
     with pytest.raises(
-        ValidationError, match="observed_at must be a datetime"
+        ValidationError, match="occurred_at must be a datetime"
     ):
-        KanoObservation(category=A, observed_at=value)  # type: ignore[arg-type]
+        KanoObservation(category=A, occurred_at=value)  # type: ignore[arg-type]
 
 
 EAST = timezone(timedelta(hours=5))
@@ -373,20 +373,22 @@ WEST = timezone(timedelta(hours=-5))
 def test_times_outside_utc_range_are_refused(when: datetime):
     """A time that leaves years 1-9999 in UTC is refused, not overflowed."""
     with pytest.raises(ValidationError, match="out of range once converted"):
-        KanoObservation(category=A, observed_at=when)
+        KanoObservation(category=A, occurred_at=when)
     with pytest.raises(InvariantError, match="out of range once converted"):
         CAR_RADIO.category_at(when)
     with pytest.raises(InvariantError, match="out of range once converted"):
-        CAR_RADIO.project(at=when)
+        CAR_RADIO.project(as_of=when)
 
 
 def test_first_and_last_utc_years_work():
     """Year 1 and year 9999 in UTC are usable end to end."""
-    need = KanoNeed(name="x").observe(A, at=datetime(1, 1, 1, tzinfo=UTC))
+    need = KanoNeed(name="x").observe(
+        A, occurred_at=datetime(1, 1, 1, tzinfo=UTC)
+    )
     last = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
     assert need.category_at(last) is A
     rates = KanoDriftRates(attractive_to_one_dimensional=0.5)
-    assert need.project(at=last, rates=rates).most_likely is O
+    assert need.project(as_of=last, rates=rates).most_likely is O
 
 
 @pytest.mark.parametrize(
@@ -396,16 +398,16 @@ def test_first_and_last_utc_years_work():
 )
 def test_query_times_must_be_datetimes(value: object):
     """category_at and project name their argument on a wrong type."""
-    with pytest.raises(ArgumentTypeError, match="when must be"):
+    with pytest.raises(ArgumentTypeError, match="as_of must be"):
         CAR_RADIO.category_at(value)  # type: ignore[arg-type]
-    with pytest.raises(ArgumentTypeError, match="at must be"):
-        CAR_RADIO.project(at=value)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="as_of must be"):
+        CAR_RADIO.project(as_of=value)  # type: ignore[arg-type]
 
 
 def test_project_refuses_wrong_rates():
     """A need's projection names rates when they are not KanoDriftRates."""
     with pytest.raises(ArgumentTypeError, match="rates must be a"):
-        CAR_RADIO.project(at=year(2030), rates=0.5)  # type: ignore[arg-type]
+        CAR_RADIO.project(as_of=year(2030), rates=0.5)  # type: ignore[arg-type]
 
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -417,17 +419,21 @@ SECOND_0130 = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=NEW_YORK)
 def test_observations_across_a_fold_are_ordered_by_instant():
     """Two readings an hour apart across the fold are in time order."""
     need = (
-        KanoNeed(name="x").observe(A, at=FIRST_0130).observe(O, at=SECOND_0130)
+        KanoNeed(name="x")
+        .observe(A, occurred_at=FIRST_0130)
+        .observe(O, occurred_at=SECOND_0130)
     )
     assert need.category_at(FIRST_0130) is A
     assert need.category_at(SECOND_0130) is O
     with pytest.raises(ValidationError, match="strictly increasing"):
-        KanoNeed(name="x").observe(A, at=SECOND_0130).observe(O, at=FIRST_0130)
+        KanoNeed(name="x").observe(A, occurred_at=SECOND_0130).observe(
+            O, occurred_at=FIRST_0130
+        )
 
 
 def test_elapsed_time_counts_the_daylight_saving_hour():
     """A projection across a clock change uses the real elapsed time."""
     rates = KanoDriftRates(attractive_to_one_dimensional=0.5)
-    need = KanoNeed(name="x").observe(A, at=FIRST_0130)
-    in_new_york = need.project(at=SECOND_0130, rates=rates)
+    need = KanoNeed(name="x").observe(A, occurred_at=FIRST_0130)
+    in_new_york = need.project(as_of=SECOND_0130, rates=rates)
     assert in_new_york.years == pytest.approx(1 / (365.25 * 24))

@@ -117,9 +117,9 @@ def test_prioritize_by_category_then_importance_then_impact():
     brakes = ranking[0]
     assert brakes.weighted_worse == pytest.approx(-9.0)
     assert brakes.weighted_better == pytest.approx(0.0)
-    assert "mean importance 9" in brakes.reason
+    assert "mean importance 9" in brakes.reasons[0]
     assert ranking[2].weighted_better is None
-    assert "unrated" in ranking[2].reason
+    assert "unrated" in ranking[2].reasons[0]
 
 
 def test_prioritize_ties_by_name():

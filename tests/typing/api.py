@@ -182,12 +182,12 @@ survey: cc.kano.KanoSurvey = cc.kano.parse_responses(
 row_errors: tuple[cc.kano.KanoRowError, ...] = survey.errors
 from_file: cc.kano.KanoSurvey = cc.kano.read_responses("survey.csv")
 need: cc.KanoNeed = cc.KanoNeed(name="wifi").observe(
-    cc.kano.KanoCategory.ATTRACTIVE, at=when
+    cc.kano.KanoCategory.ATTRACTIVE, occurred_at=when
 )
 current: cc.kano.KanoCategory | None = need.current
 observations: tuple[cc.kano.KanoObservation, ...] = need.history
 rates = cc.kano.KanoDriftRates(indifferent_to_attractive=0.1)
-projection: cc.kano.KanoDriftProjection = need.project(at=when, rates=rates)
+projection: cc.kano.KanoDriftProjection = need.project(as_of=when, rates=rates)
 drift: cc.kano.KanoDriftProjection = cc.kano.project_drift(
     cc.kano.KanoCategory.ATTRACTIVE, years=5.0, rates=cc.kano.NO_DRIFT
 )

@@ -431,14 +431,14 @@ class KanoDecision:
     Attributes:
         category: The category decided on.
         rule: The rule applied.
-        reason: One sentence a person can read.
+        reasons: Why, in sentences a person can read.
 
     .. versionadded:: 0.1
     """
 
     category: KanoCategory = attrs.field(validator=_is(KanoCategory))
     rule: KanoDecisionRule
-    reason: str
+    reasons: tuple[str, ...]
 
 
 def _n(count: int) -> str:
@@ -506,7 +506,7 @@ def decide_category(
         >>> decision = decide_category(counts, rule="m_o_a_i")
         >>> decision.category.letter
         'O'
-        >>> print(decision.reason)
+        >>> print(*decision.reasons)
         A (93) and O (87) are not significantly apart (Fong: |93 - 87| = 6 \
 < 18.5), so O is chosen by M > O > A > I; counts M=65, O=87, A=93, I=51, \
 R=0, Q=0
@@ -536,7 +536,9 @@ R=0, Q=0
             )
         )
         return KanoDecision(
-            category=category, rule=rule, reason=f"{why}; counts {described}"
+            category=category,
+            rule=rule,
+            reasons=(f"{why}; counts {described}",),
         )
     if rule == "m_o_a_i":
         test = fong_test(counts, z=z)
@@ -546,26 +548,32 @@ R=0, Q=0
             return KanoDecision(
                 category=first,
                 rule=rule,
-                reason=(
-                    f"{first.letter} ({_n(a)}) is significantly ahead of "
-                    f"{second.letter} ({_n(b)}) (Fong: |{_n(a)} - {_n(b)}| = "
-                    f"{_n(test.difference)} >= {_t(test.threshold)}); "
-                    f"counts {described}"
-                    if test.significant
-                    else f"{first.letter} is the only category chosen; "
-                    f"counts {described}"
+                reasons=(
+                    (
+                        f"{first.letter} ({_n(a)}) is significantly ahead of "
+                        f"{second.letter} ({_n(b)}) "
+                        f"(Fong: |{_n(a)} - {_n(b)}| = "
+                        f"{_n(test.difference)} >= {_t(test.threshold)}); "
+                        f"counts {described}"
+                        if test.significant
+                        else f"{first.letter} is the only category chosen; "
+                        f"counts {described}"
+                    ),
                 ),
             )
         category = next(c for c in _PRIORITY if c in (first, second))
         return KanoDecision(
             category=category,
             rule=rule,
-            reason=(
-                f"{first.letter} ({_n(a)}) and {second.letter} ({_n(b)}) "
-                f"are not significantly apart (Fong: |{_n(a)} - {_n(b)}| = "
-                f"{_n(test.difference)} < {_t(test.threshold)}), so "
-                f"{category.letter} is chosen by M > O > A > I; "
-                f"counts {described}"
+            reasons=(
+                (
+                    f"{first.letter} ({_n(a)}) and {second.letter} ({_n(b)}) "
+                    f"are not significantly apart "
+                    f"(Fong: |{_n(a)} - {_n(b)}| = "
+                    f"{_n(test.difference)} < {_t(test.threshold)}), so "
+                    f"{category.letter} is chosen by M > O > A > I; "
+                    f"counts {described}"
+                ),
             ),
         )
     matters = (
@@ -586,9 +594,11 @@ R=0, Q=0
     return KanoDecision(
         category=category,
         rule=rule,
-        reason=(
-            f"A+O+M = {_n(aom)} {comparison} I+R+Q = {_n(irq)}, and "
-            f"{category.letter} is the most frequent of "
-            f"{', '.join(c.letter for c in group)}; counts {described}"
+        reasons=(
+            (
+                f"A+O+M = {_n(aom)} {comparison} I+R+Q = {_n(irq)}, and "
+                f"{category.letter} is the most frequent of "
+                f"{', '.join(c.letter for c in group)}; counts {described}"
+            ),
         ),
     )

@@ -290,7 +290,7 @@ class KanoObservation(BaseModel):
         >>> from datetime import datetime, timezone
         >>> from customer_centric.kano import KanoCategory, KanoObservation
         >>> KanoObservation(category=KanoCategory.ATTRACTIVE,
-        ...                 observed_at=datetime(1990, 1, 1,
+        ...                 occurred_at=datetime(1990, 1, 1,
         ...                                      tzinfo=timezone.utc)).category
         <KanoCategory.ATTRACTIVE: 'attractive'>
 
@@ -300,31 +300,31 @@ class KanoObservation(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     category: KanoCategory
-    observed_at: AwareDatetime
+    occurred_at: AwareDatetime
     note: str | None = None
 
-    @field_validator("observed_at", mode="before")
+    @field_validator("occurred_at", mode="before")
     @classmethod
     def _datetime_not_number(cls, value: object) -> object:
         # pydantic would read a number as seconds since 1970.
         if isinstance(value, int | float | Decimal):
             msg = (
-                f"observed_at must be a datetime or an ISO 8601 string, got "
+                f"occurred_at must be a datetime or an ISO 8601 string, got "
                 f"{value!r}; e.g. datetime(2026, 1, 5, tzinfo=UTC)"
             )
             raise InvariantError(msg)
         return value
 
-    @field_validator("observed_at")
+    @field_validator("occurred_at")
     @classmethod
     def _in_utc_range(cls, value: datetime) -> datetime:
-        to_utc(value, name="observed_at")
+        to_utc(value, name="occurred_at")
         return value
 
 
 def _years_between(earlier: datetime, later: datetime) -> float:
     # In UTC: the difference of two times in one zone ignores the offset.
-    elapsed = to_utc(later, name="at") - to_utc(earlier, name="observed_at")
+    elapsed = to_utc(later, name="as_of") - to_utc(earlier, name="occurred_at")
     return elapsed.total_seconds() / _SECONDS_PER_YEAR
 
 
@@ -340,10 +340,11 @@ class KanoNeed(BaseModel):
         >>> from customer_centric.kano import KanoCategory
         >>> def year(y):
         ...     return datetime(y, 1, 1, tzinfo=timezone.utc)
-        >>> radio = (KanoNeed(name="car radio")
-        ...          .observe(KanoCategory.ATTRACTIVE, at=year(1955))
-        ...          .observe(KanoCategory.ONE_DIMENSIONAL, at=year(1975))
-        ...          .observe(KanoCategory.MUST_BE, at=year(1995)))
+        >>> radio = (
+        ...     KanoNeed(name="car radio")
+        ...     .observe(KanoCategory.ATTRACTIVE, occurred_at=year(1955))
+        ...     .observe(KanoCategory.ONE_DIMENSIONAL, occurred_at=year(1975))
+        ...     .observe(KanoCategory.MUST_BE, occurred_at=year(1995)))
         >>> radio.category_at(year(1980))
         <KanoCategory.ONE_DIMENSIONAL: 'one_dimensional'>
         >>> radio.category_at(year(1950)) is None
@@ -373,14 +374,14 @@ class KanoNeed(BaseModel):
         for before, after in zip(self.history, self.history[1:], strict=False):
             # In UTC: times sharing a zone compare by wall clock, which is
             # wrong across a daylight-saving fold.
-            if to_utc(after.observed_at, name="observed_at") <= to_utc(
-                before.observed_at, name="observed_at"
+            if to_utc(after.occurred_at, name="occurred_at") <= to_utc(
+                before.occurred_at, name="occurred_at"
             ):
                 msg = (
                     f"the observations of need {self.name!r} must be in "
                     f"strictly increasing time order, got "
-                    f"{after.observed_at.isoformat()!r} after "
-                    f"{before.observed_at.isoformat()!r}; sort them first"
+                    f"{after.occurred_at.isoformat()!r} after "
+                    f"{before.occurred_at.isoformat()!r}; sort them first"
                 )
                 raise InvariantError(msg)
         return self
@@ -395,14 +396,14 @@ class KanoNeed(BaseModel):
         category: KanoCategory,
         /,
         *,
-        at: datetime,
+        occurred_at: datetime,
         note: str | None = None,
     ) -> KanoNeed:
         """Return this need with one more observation, re-validated.
 
         Raises:
-            pydantic.ValidationError: ``at`` is naive or not after the
-                last observation.
+            pydantic.ValidationError: ``occurred_at`` is naive or not after
+                the last observation.
         """
         return KanoNeed.model_validate(
             {
@@ -411,39 +412,39 @@ class KanoNeed(BaseModel):
                 "history": (
                     *self.history,
                     KanoObservation(
-                        category=category, observed_at=at, note=note
+                        category=category, occurred_at=occurred_at, note=note
                     ),
                 ),
             }
         )
 
-    def category_at(self, when: datetime, /) -> KanoCategory | None:
-        """The category last observed at or before ``when``, if any.
+    def category_at(self, as_of: datetime, /) -> KanoCategory | None:
+        """The category last observed at or before ``as_of``, if any.
 
         Raises:
-            ArgumentTypeError: ``when`` is not a datetime.
-            InvariantError: ``when`` is naive or out of range in UTC.
+            ArgumentTypeError: ``as_of`` is not a datetime.
+            InvariantError: ``as_of`` is naive or out of range in UTC.
         """
-        instant = to_utc(when, name="when")
+        instant = to_utc(as_of, name="as_of")
         found = None
         for observation in self.history:
-            if to_utc(observation.observed_at, name="observed_at") > instant:
+            if to_utc(observation.occurred_at, name="occurred_at") > instant:
                 break
             found = observation.category
         return found
 
     def project(
-        self, *, at: datetime, rates: KanoDriftRates = NO_DRIFT
+        self, *, as_of: datetime, rates: KanoDriftRates = NO_DRIFT
     ) -> KanoDriftProjection:
-        """Project the latest observation forward to ``at``.
+        """Project the latest observation forward to ``as_of``.
 
         The elapsed time is counted in years of 365.25 days.
 
         Raises:
-            ArgumentTypeError: ``at`` is not a datetime or ``rates`` is not
+            ArgumentTypeError: ``as_of`` is not a datetime or ``rates`` is not
                 :class:`KanoDriftRates`.
-            InvariantError: The need was never observed, ``at`` is naive
-                or out of range in UTC, or ``at`` is before the latest
+            InvariantError: The need was never observed, ``as_of`` is naive
+                or out of range in UTC, or ``as_of`` is before the latest
                 observation.
 
         Examples:
@@ -452,17 +453,16 @@ class KanoNeed(BaseModel):
             >>> from customer_centric.kano import KanoCategory, KanoDriftRates
             >>> shampoo = KanoNeed(name="single-use hotel shampoo").observe(
             ...     KanoCategory.ATTRACTIVE,
-            ...     at=datetime(1970, 1, 1, tzinfo=timezone.utc))
-            >>> shampoo.project(
-            ...     at=datetime(2000, 1, 1, tzinfo=timezone.utc)).most_likely
+            ...     occurred_at=datetime(1970, 1, 1, tzinfo=timezone.utc))
+            >>> year_2000 = datetime(2000, 1, 1, tzinfo=timezone.utc)
+            >>> shampoo.project(as_of=year_2000).most_likely
             <KanoCategory.ATTRACTIVE: 'attractive'>
             >>> rates = KanoDriftRates(attractive_to_one_dimensional=0.1,
             ...                        one_dimensional_to_must_be=0.1)
-            >>> shampoo.project(at=datetime(2000, 1, 1, tzinfo=timezone.utc),
-            ...                 rates=rates).most_likely
+            >>> shampoo.project(as_of=year_2000, rates=rates).most_likely
             <KanoCategory.MUST_BE: 'must_be'>
         """
-        instant = to_utc(at, name="at")
+        instant = to_utc(as_of, name="as_of")
         check_instance(rates, KanoDriftRates, name="rates")
         if not self.history:
             msg = (
@@ -471,16 +471,16 @@ class KanoNeed(BaseModel):
             )
             raise InvariantError(msg)
         last = self.history[-1]
-        if instant < to_utc(last.observed_at, name="observed_at"):
+        if instant < to_utc(last.occurred_at, name="occurred_at"):
             msg = (
                 f"cannot project need {self.name!r} back to "
-                f"{at.isoformat()!r}, before its latest observation "
-                f"{last.observed_at.isoformat()!r}; use category_at() for "
+                f"{as_of.isoformat()!r}, before its latest observation "
+                f"{last.occurred_at.isoformat()!r}; use category_at() for "
                 "the past"
             )
             raise InvariantError(msg)
         return project_drift(
             last.category,
-            years=_years_between(last.observed_at, instant),
+            years=_years_between(last.occurred_at, instant),
             rates=rates,
         )

@@ -244,7 +244,7 @@ class KanoPriority:
         mean_importance: Its mean self-stated importance, if rated.
         weighted_better: ``mean_importance * Better``, if both exist.
         weighted_worse: ``mean_importance * Worse``, if both exist.
-        reason: One sentence a person can read.
+        reasons: Why, in sentences a person can read.
 
     .. versionadded:: 0.1
     """
@@ -255,7 +255,7 @@ class KanoPriority:
     mean_importance: float | None
     weighted_better: float | None
     weighted_worse: float | None
-    reason: str
+    reasons: tuple[str, ...]
 
 
 def _impact(result: KanoFeatureResult) -> float:
@@ -341,10 +341,12 @@ def prioritize_features(
                     if importance is None or worse is None
                     else importance * worse
                 ),
-                reason=(
-                    f"{result.category.value} (build order "
-                    f"{_BUILD_ORDER[result.category] + 1} of 6), {rated}, "
-                    f"impact Better+|Worse| = {_impact(result):.2f}"
+                reasons=(
+                    (
+                        f"{result.category.value} (build order "
+                        f"{_BUILD_ORDER[result.category] + 1} of 6), {rated}, "
+                        f"impact Better+|Worse| = {_impact(result):.2f}"
+                    ),
                 ),
             )
         )
