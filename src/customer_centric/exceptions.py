@@ -12,15 +12,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, final
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
 __all__ = [
     "ArgumentTypeError",
+    "ComplaintTransitionError",
     "ConvergenceError",
     "CustomerCentricDeprecationWarning",
     "CustomerCentricError",
     "CustomerCentricWarning",
     "DataError",
+    "EventTransitionError",
     "InvalidTransitionError",
     "InvariantError",
     "MissingExtraError",
@@ -90,52 +93,68 @@ class ArgumentTypeError(CustomerCentricError, TypeError):
 
 
 class InvalidTransitionError(CustomerCentricError, ValueError):
-    """An event that no rule allows from the current stages.
+    """A move that the rules of its process do not allow.
 
     This is *illegal*, not "not yet": a legal event whose threshold is not met
-    yet is held and explained instead of raising.
+    yet is held and explained instead of raising. Each area raises its own
+    subclass, whose attributes are always set:
+    :class:`EventTransitionError` for a relationship event and
+    :class:`ComplaintTransitionError` for a complaint's status; catch this
+    class to handle both.
 
     Examples:
-        >>> from customer_centric.exceptions import InvalidTransitionError
+        >>> from customer_centric.exceptions import (
+        ...     ComplaintTransitionError,
+        ...     EventTransitionError,
+        ...     InvalidTransitionError,
+        ... )
         >>> issubclass(InvalidTransitionError, ValueError)
+        True
+        >>> issubclass(EventTransitionError, InvalidTransitionError)
+        True
+        >>> issubclass(ComplaintTransitionError, InvalidTransitionError)
         True
     """
 
-    # Set by ``for_complaint`` (complaint status moves, ISO 10002).
-    complaint_id: str
-    from_status: str
-    to_status: str
-    allowed_statuses: frozenset[str]
 
-    @classmethod
-    def for_complaint(
-        cls,
-        complaint_id: str,
-        from_status: str,
-        to_status: str,
-        allowed_statuses: frozenset[str],
-        *,
-        message: str,
-    ) -> InvalidTransitionError:
-        """Build the error for a complaint status move the process forbids.
+@final
+class EventTransitionError(InvalidTransitionError):
+    """A relationship event that no rule of the policy allows from here.
 
-        Examples:
-            >>> from customer_centric.exceptions import (
-            ...     InvalidTransitionError)
-            >>> err = InvalidTransitionError.for_complaint(
-            ...     "K-1", "closed", "investigating", frozenset({"reopened"}),
-            ...     message="cannot move complaint 'K-1'; reopen it first")
-            >>> err.allowed_statuses
-            frozenset({'reopened'})
-        """
-        err = cls(message)
-        err.complaint_id = complaint_id
-        err.from_status = from_status
-        err.to_status = to_status
-        err.allowed_statuses = allowed_statuses
-        return err
+    Raised by :func:`~customer_centric.relationship.apply_event` (and
+    :func:`~customer_centric.relationship.replay`) when no rule accepts the
+    event from the customer's loyalty or lifecycle stage. Every attribute is
+    set.
 
-    # Set by ``_for_event`` (relationship events, ``apply_event``).
+    Attributes:
+        customer_id: The customer the event is for.
+        event_kind: The refused event's kind, e.g. ``"repeat_purchase"``.
+        loyalty: The customer's loyalty stage (its value, e.g.
+            ``"client"``).
+        lifecycle: The customer's lifecycle stage (its value, e.g.
+            ``"divorce"``).
+        allowed: The event kinds some rule accepts from these stages, in
+            :data:`~customer_centric.relationship.EVENT_KINDS` order; empty
+            when none does.
+
+    Examples:
+        >>> from customer_centric.exceptions import EventTransitionError
+        >>> err = EventTransitionError._for_event(
+        ...     "C-17", "repeat_purchase", loyalty="client",
+        ...     lifecycle="divorce", allowed=("reactivated",))
+        >>> print(err)
+        cannot apply 'repeat_purchase' to customer 'C-17' in loyalty \
+stage 'client' and lifecycle stage 'divorce': no rule of the policy allows \
+it; allowed from here: 'reactivated'. Apply one of those first, or add a \
+rule to the policy
+        >>> err.allowed, err.lifecycle
+        (('reactivated',), 'divorce')
+        >>> isinstance(err, ValueError)
+        True
+
+    .. versionadded:: 0.1
+    """
+
     customer_id: str
     event_kind: str
     loyalty: str
@@ -151,23 +170,8 @@ class InvalidTransitionError(CustomerCentricError, ValueError):
         loyalty: str,
         lifecycle: str,
         allowed: tuple[str, ...],
-    ) -> InvalidTransitionError:
-        """Build the error for a relationship event no rule allows.
-
-        Examples:
-            >>> from customer_centric.exceptions import (
-            ...     InvalidTransitionError)
-            >>> err = InvalidTransitionError._for_event(
-            ...     "C-17", "repeat_purchase", loyalty="client",
-            ...     lifecycle="divorce", allowed=("reactivated",))
-            >>> print(err)
-            cannot apply 'repeat_purchase' to customer 'C-17' in loyalty \
-stage 'client' and lifecycle stage 'divorce': no rule of the policy allows \
-it; allowed from here: 'reactivated'. Apply one of those first, or add a \
-rule to the policy
-            >>> err.allowed
-            ('reactivated',)
-        """
+    ) -> EventTransitionError:
+        """Build the error, message and attributes, for a refused event."""
         listed = ", ".join(repr(kind) for kind in allowed) or "(nothing)"
         err = cls(
             f"cannot apply {event_kind!r} to customer {customer_id!r} in "
@@ -181,6 +185,78 @@ rule to the policy
         err.loyalty = loyalty
         err.lifecycle = lifecycle
         err.allowed = allowed
+        return err
+
+
+@final
+class ComplaintTransitionError(InvalidTransitionError):
+    """A complaint status move that ISO 10002's handling process forbids.
+
+    Raised by :func:`~customer_centric.complaints.advance`;
+    :func:`~customer_centric.complaints.check_transition` tells the same
+    without raising. Every attribute is set; from ``advance`` the statuses
+    are :class:`~customer_centric.complaints.ComplaintStatus` members, which
+    are strings.
+
+    Attributes:
+        complaint_id: The complaint's identifier.
+        from_status: The complaint's current status.
+        to_status: The status asked for.
+        allowed_statuses: Every status the process allows from
+            ``from_status``.
+
+    Examples:
+        >>> from customer_centric.exceptions import ComplaintTransitionError
+        >>> err = ComplaintTransitionError._for_complaint(
+        ...     "K-1", "closed", "investigating",
+        ...     allowed_statuses=("reopened",))
+        >>> print(err)
+        cannot move complaint 'K-1' from 'closed' to 'investigating': the \
+ISO 10002:2018 handling process does not allow it; allowed from 'closed': \
+'reopened'. Move it to one of those first; check_transition() checks a move \
+without making it
+        >>> err.allowed_statuses, err.to_status
+        (frozenset({'reopened'}), 'investigating')
+        >>> isinstance(err, ValueError)
+        True
+
+    .. versionadded:: 0.1
+    """
+
+    complaint_id: str
+    from_status: str
+    to_status: str
+    allowed_statuses: frozenset[str]
+
+    @classmethod
+    def _for_complaint(
+        cls,
+        complaint_id: str,
+        from_status: str,
+        to_status: str,
+        *,
+        allowed_statuses: Sequence[str],
+    ) -> ComplaintTransitionError:
+        """Build the error, message and attributes, for a forbidden move.
+
+        ``allowed_statuses`` is listed in the message in the order given.
+        """
+        # A status may be a StrEnum member: str() is its value, repr is not.
+        current, wanted = str(from_status), str(to_status)
+        listed = (
+            ", ".join(repr(str(status)) for status in allowed_statuses)
+            or "(nothing)"
+        )
+        err = cls(
+            f"cannot move complaint {complaint_id!r} from {current!r} to "
+            f"{wanted!r}: the ISO 10002:2018 handling process does not allow "
+            f"it; allowed from {current!r}: {listed}. Move it to one of those "
+            "first; check_transition() checks a move without making it"
+        )
+        err.complaint_id = complaint_id
+        err.from_status = from_status
+        err.to_status = to_status
+        err.allowed_statuses = frozenset(allowed_statuses)
         return err
 
 

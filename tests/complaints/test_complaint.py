@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,8 @@ from customer_centric.complaints import (
     resolved_event,
 )
 from customer_centric.exceptions import (
+    ComplaintTransitionError,
+    CustomerCentricError,
     InvalidTransitionError,
     InvariantError,
     OutOfOrderEventError,
@@ -139,18 +142,75 @@ def test_legal_paths_reach_their_status(
 def test_illegal_moves_raise_and_list_allowed(
     path: tuple[ComplaintStatus, ...], target: ComplaintStatus
 ):
-    """An illegal move raises InvalidTransitionError listing allowed moves."""
+    """An illegal move raises ComplaintTransitionError listing the moves."""
     complaint = walk(*path, satisfied=True)
-    with pytest.raises(InvalidTransitionError) as info:
+    with pytest.raises(ComplaintTransitionError) as info:
         advance(complaint, target, at=T0 + timedelta(days=1))
     err = info.value
-    assert err.complaint_id == "K-1"
-    assert err.from_status == complaint.status
-    assert err.to_status == target
-    assert err.allowed_statuses == COMPLAINT_TRANSITIONS[complaint.status]
+    assert vars(err) == {
+        "complaint_id": "K-1",
+        "from_status": complaint.status,
+        "to_status": target,
+        "allowed_statuses": COMPLAINT_TRANSITIONS[complaint.status],
+    }
+    assert err.from_status is complaint.status
+    assert err.to_status is target
+    message = str(err)
+    assert f"from {complaint.status.value!r} to {target.value!r}" in message
     for allowed in err.allowed_statuses:
-        assert allowed.value in str(err)
+        assert repr(allowed.value) in message
     assert not check_transition(complaint, target).allowed
+
+
+def test_forbidden_move_sets_every_attribute():
+    """Closing an acknowledged complaint: every attribute, and the message."""
+    complaint = walk(S.ACKNOWLEDGED)
+    with pytest.raises(ComplaintTransitionError) as info:
+        advance(complaint, S.CLOSED, at=T0 + timedelta(days=1))
+    err = info.value
+    assert vars(err) == {
+        "complaint_id": "K-1",
+        "from_status": "acknowledged",
+        "to_status": "closed",
+        "allowed_statuses": frozenset(
+            {"assessed", "awaiting_customer", "responded", "escalated"}
+        ),
+    }
+    assert set(vars(err)) == set(
+        inspect.get_annotations(ComplaintTransitionError)
+    )
+    assert str(err) == (
+        "cannot move complaint 'K-1' from 'acknowledged' to 'closed': the "
+        "ISO 10002:2018 handling process does not allow it; allowed from "
+        "'acknowledged': 'assessed', 'awaiting_customer', 'responded', "
+        "'escalated'. Move it to one of those first; check_transition() "
+        "checks a move without making it"
+    )
+
+
+def test_complaint_transition_error_is_still_an_invalid_transition():
+    """The complaint error is still an InvalidTransitionError, a ValueError."""
+    complaint = make()
+    for base in (InvalidTransitionError, ValueError, CustomerCentricError):
+        with pytest.raises(base) as info:
+            advance(complaint, S.CLOSED, at=T0 + timedelta(days=1))
+        assert type(info.value) is ComplaintTransitionError
+    assert issubclass(ComplaintTransitionError, InvalidTransitionError)
+    assert issubclass(ComplaintTransitionError, ValueError)
+
+
+def test_complaint_transition_error_without_allowed_statuses():
+    """Built with plain strings and nothing allowed, it still reads well."""
+    err = ComplaintTransitionError._for_complaint(
+        "K-9", "closed", "received", allowed_statuses=()
+    )
+    assert vars(err) == {
+        "complaint_id": "K-9",
+        "from_status": "closed",
+        "to_status": "received",
+        "allowed_statuses": frozenset(),
+    }
+    assert "allowed from 'closed': (nothing)." in str(err)
 
 
 def test_transitions_table_covers_every_status_and_never_traps():
@@ -179,7 +239,7 @@ def test_advance_succeeds_exactly_when_allowed(
             assert moved.history[:-1] == complaint.history
             complaint = moved
         else:
-            with pytest.raises(InvalidTransitionError):
+            with pytest.raises(ComplaintTransitionError):
                 advance(complaint, target, at=at)
 
 

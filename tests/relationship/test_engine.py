@@ -1,3 +1,4 @@
+import inspect
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -6,6 +7,8 @@ from hypothesis import strategies as st
 
 import customer_centric as cc
 from customer_centric.exceptions import (
+    CustomerCentricError,
+    EventTransitionError,
     InvalidTransitionError,
     InvariantError,
     OutOfOrderEventError,
@@ -408,19 +411,93 @@ def test_intensive_care_resumes_the_previous_stage():
     assert back.state.resume_lifecycle is None
 
 
+DIVORCED_ALLOWED = (
+    "interest_shown",
+    "referral_made",
+    "complaint_filed",
+    "complaint_resolved",
+    "dissatisfaction_signal",
+    "inactivity_observed",
+    "win_back_attempted",
+    "reactivated",
+)
+
+
 def test_illegal_event_raises_with_allowed_events():
     """An event no rule allows names the stages and what is allowed."""
     state = after(*DIVORCED)
-    with pytest.raises(InvalidTransitionError) as info:
+    with pytest.raises(EventTransitionError) as info:
         cc.apply_event(state, ev("repeat_purchase", 11))
     err = info.value
-    assert (err.customer_id, err.event_kind) == ("C-1", "repeat_purchase")
-    assert (err.loyalty, err.lifecycle) == ("client", "divorce")
-    assert "reactivated" in err.allowed
+    # Every attribute the class declares is set, to the expected value.
+    assert vars(err) == {
+        "customer_id": "C-1",
+        "event_kind": "repeat_purchase",
+        "loyalty": "client",
+        "lifecycle": "divorce",
+        "allowed": DIVORCED_ALLOWED,
+    }
+    assert set(vars(err)) == set(inspect.get_annotations(EventTransitionError))
     assert err.allowed == tuple(
         a.kind for a in cc.relationship.available_events(state)
     )
-    assert "allowed from here" in str(err)
+    message = str(err)
+    assert "'repeat_purchase'" in message
+    assert "stage 'client' and lifecycle stage 'divorce'" in message
+    assert "allowed from here: 'interest_shown', " in message
+    assert message.endswith(
+        "Apply one of those first, or add a rule to the policy"
+    )
+
+
+def test_event_transition_error_is_still_an_invalid_transition():
+    """The event error is caught as InvalidTransitionError and ValueError."""
+    state = after(*DIVORCED)
+    for base in (InvalidTransitionError, ValueError, CustomerCentricError):
+        with pytest.raises(base) as info:
+            cc.apply_event(state, ev("repeat_purchase", 11))
+        assert type(info.value) is EventTransitionError
+    assert issubclass(EventTransitionError, InvalidTransitionError)
+    assert issubclass(EventTransitionError, ValueError)
+
+
+def test_event_transition_error_without_allowed_events():
+    """With no event allowed, the message says so instead of an empty list."""
+    err = EventTransitionError._for_event(
+        "C-9",
+        "reactivated",
+        loyalty="suspect",
+        lifecycle="acquisition",
+        allowed=(),
+    )
+    assert vars(err) == {
+        "customer_id": "C-9",
+        "event_kind": "reactivated",
+        "loyalty": "suspect",
+        "lifecycle": "acquisition",
+        "allowed": (),
+    }
+    assert "allowed from here: (nothing)." in str(err)
+
+
+def test_rejections_and_explanations_hold_the_event_error():
+    """replay, replay_many and explain keep the full event error."""
+    events = [*DIVORCED, ev("repeat_purchase", 11)]
+    expected = {
+        "customer_id": "C-1",
+        "event_kind": "repeat_purchase",
+        "loyalty": "client",
+        "lifecycle": "divorce",
+        "allowed": DIVORCED_ALLOWED,
+    }
+    (rejected,) = cc.replay(events, on_error="collect").rejected
+    (rejected_many,) = cc.relationship.replay_many(events, on_error="collect")[
+        "C-1"
+    ].rejected
+    why = cc.relationship.explain(after(*DIVORCED), events[-1])
+    for err in (rejected.error, rejected_many.error, why.error):
+        assert isinstance(err, EventTransitionError)
+        assert vars(err) == expected
 
 
 def test_out_of_order_event_raises_unless_allowed():
@@ -703,7 +780,7 @@ def test_every_held_or_refused_event_explains_itself(
     for event in events:
         explanation = cc.relationship.explain(state, event)
         err = explanation.error
-        if isinstance(err, InvalidTransitionError):
+        if isinstance(err, EventTransitionError):
             assert not explanation.legal
             assert event.kind not in err.allowed
             kinds = tuple(

@@ -23,6 +23,13 @@ base: type[cc.exceptions.CustomerCentricError] = cc.exceptions.DataError
 not_converged: type[RuntimeError] = cc.exceptions.ConvergenceError
 no_extra: type[ImportError] = cc.exceptions.MissingExtraError
 caution: type[UserWarning] = cc.exceptions.CustomerCentricWarning
+illegal: type[ValueError] = cc.exceptions.InvalidTransitionError
+illegal_event: type[cc.exceptions.InvalidTransitionError] = (
+    cc.exceptions.EventTransitionError
+)
+illegal_move: type[cc.exceptions.InvalidTransitionError] = (
+    cc.exceptions.ComplaintTransitionError
+)
 
 # --- customers and relationships (A1) ---------------------------------------
 when = datetime(2025, 1, 1, tzinfo=UTC)
@@ -561,7 +568,7 @@ assert_type(
 assert_type(why.outcome, cc.relationship.Outcome | None)
 assert_type(
     why.error,
-    cc.exceptions.InvalidTransitionError
+    cc.exceptions.EventTransitionError
     | cc.exceptions.OutOfOrderEventError
     | cc.exceptions.InvariantError
     | None,
@@ -598,3 +605,41 @@ def funnel_example(states: list[cc.RelationshipState]) -> None:
     assert_type(rung.reached, int)
     assert_type(plot.plot_loyalty_funnel(funnel), Axes)
     del conversion
+
+
+def refused_event_example(
+    state: cc.RelationshipState, event: cc.Event
+) -> tuple[str, ...]:
+    """An illegal event's error and its attributes."""
+    for rejection in cc.replay([event], on_error="collect").rejected:
+        if isinstance(rejection.error, cc.exceptions.EventTransitionError):
+            return rejection.error.allowed
+    try:
+        cc.apply_event(state, event)
+    except cc.exceptions.EventTransitionError as err:
+        assert_type(err.customer_id, str)
+        assert_type(err.event_kind, str)
+        assert_type(err.loyalty, str)
+        assert_type(err.lifecycle, str)
+        assert_type(err.allowed, tuple[str, ...])
+        caught: cc.exceptions.InvalidTransitionError = err
+        return (str(caught),)
+    return ()
+
+
+def forbidden_move_example(complaint: cc.Complaint) -> frozenset[str]:
+    """A forbidden complaint move's error and its attributes."""
+    try:
+        cc.complaints.advance(
+            complaint, cc.complaints.ComplaintStatus.CLOSED, at=when
+        )
+    except cc.exceptions.ComplaintTransitionError as err:
+        assert_type(err.complaint_id, str)
+        assert_type(err.from_status, str)
+        assert_type(err.to_status, str)
+        assert_type(err.allowed_statuses, frozenset[str])
+        caught: ValueError = err
+        return frozenset({str(caught)})
+    except cc.exceptions.InvalidTransitionError:
+        return frozenset()
+    return frozenset()

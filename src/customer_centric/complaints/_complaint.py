@@ -4,9 +4,10 @@ The process follows ISO 10002:2018 clause 8 (receipt, tracking,
 acknowledgement, initial assessment, investigation, response, communicating
 the decision, closing the complaint), with reopening and escalation as
 explicit moves. The allowed moves are data (:data:`COMPLAINT_TRANSITIONS`);
-:func:`advance` applies one move and refuses an illegal one with an
-:class:`~customer_centric.exceptions.InvalidTransitionError` that lists the
-allowed statuses; :func:`check_transition` explains a move without making it.
+:func:`advance` applies one move and refuses an illegal one with a
+:class:`~customer_centric.exceptions.ComplaintTransitionError` that lists
+the allowed statuses; :func:`check_transition` explains a move without making
+it.
 
 A complaint feeds the relationship engine through
 :func:`filed_event` and :func:`resolved_event`.
@@ -37,7 +38,7 @@ from customer_centric._checks import (
 from customer_centric._severity import Severity
 from customer_centric._types import ComplaintId, CustomerId, Money
 from customer_centric.exceptions import (
-    InvalidTransitionError,
+    ComplaintTransitionError,
     InvariantError,
     OutOfOrderEventError,
 )
@@ -411,9 +412,15 @@ def _check_complaint(value: object, /) -> Complaint:
     return check_instance(value, Complaint, name="complaint")
 
 
+def _ordered(
+    statuses: frozenset[ComplaintStatus],
+) -> tuple[ComplaintStatus, ...]:
+    """The statuses in the process's order (as ``ComplaintStatus`` lists)."""
+    return tuple(sorted(statuses, key=list(ComplaintStatus).index))
+
+
 def _names(statuses: frozenset[ComplaintStatus]) -> str:
-    ordered = sorted(statuses, key=list(ComplaintStatus).index)
-    return ", ".join(status.value for status in ordered) or "none"
+    return ", ".join(status.value for status in _ordered(statuses)) or "none"
 
 
 @final
@@ -547,9 +554,10 @@ def advance(
         The moved complaint.
 
     Raises:
-        InvalidTransitionError: ISO 10002's process does not allow the move
-            from the current status; the error lists the allowed statuses
-            (attributes ``complaint_id``, ``from_status``, ``to_status``,
+        ComplaintTransitionError: ISO 10002's process does not allow the
+            move from the current status (an ``InvalidTransitionError``);
+            the error lists the allowed statuses (attributes
+            ``complaint_id``, ``from_status``, ``to_status``,
             ``allowed_statuses``).
         OutOfOrderEventError: ``at`` is earlier than the last change.
         InvariantError: ``at`` is naive, ``new_status`` is not a status,
@@ -580,9 +588,10 @@ def advance(
         ...         at=datetime(2026, 3, 2, 10, tzinfo=UTC))
         Traceback (most recent call last):
         ...
-        customer_centric.exceptions.InvalidTransitionError: cannot move \
-complaint 'K-1' from 'acknowledged' to 'closed'; allowed from \
-'acknowledged': assessed, awaiting_customer, responded, escalated ...
+        customer_centric.exceptions.ComplaintTransitionError: cannot move \
+complaint 'K-1' from 'acknowledged' to 'closed': the ISO 10002:2018 \
+handling process does not allow it; allowed from 'acknowledged': \
+'assessed', 'awaiting_customer', 'responded', 'escalated'. Move it ...
 
     .. versionadded:: 0.1
     """
@@ -609,14 +618,11 @@ complaint 'K-1' from 'acknowledged' to 'closed'; allowed from \
         raise InvariantError(msg)
     check = check_transition(complaint, new_status)
     if not check.allowed:
-        raise InvalidTransitionError.for_complaint(
+        raise ComplaintTransitionError._for_complaint(  # noqa: SLF001 - ours
             complaint.complaint_id,
             complaint.status,
             new_status,
-            check.allowed_statuses,
-            message=(
-                f"{check.reason}. Check the move with check_transition() first"
-            ),
+            allowed_statuses=_ordered(check.allowed_statuses),
         )
     if at < complaint.updated_at:
         msg = (

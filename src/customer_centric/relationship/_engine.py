@@ -32,7 +32,7 @@ from customer_centric._stages import (
 )
 from customer_centric.exceptions import (
     ArgumentTypeError,
-    InvalidTransitionError,
+    EventTransitionError,
     InvariantError,
     OutOfOrderEventError,
 )
@@ -90,7 +90,7 @@ _ON_ERROR: Final[tuple[OnError, ...]] = get_args(OnError)
 _DIMENSIONS: Final[tuple[Dimension, ...]] = ("loyalty", "lifecycle")
 
 RejectionError: TypeAlias = (
-    InvalidTransitionError | OutOfOrderEventError | InvariantError
+    EventTransitionError | OutOfOrderEventError | InvariantError
 )
 
 _L = LoyaltyStage
@@ -249,7 +249,7 @@ class Rejection:
         ...     occurred_at=datetime(2025, 1, 1, tzinfo=UTC))],
         ...     on_error="collect")
         >>> r.rejected[0].index, type(r.rejected[0].error).__name__
-        (0, 'InvalidTransitionError')
+        (0, 'EventTransitionError')
 
     .. versionadded:: 0.1
     """
@@ -632,9 +632,9 @@ def _allowed(
 
 def _refuse(
     current: dict[str, object], event: Event, policy: Policy
-) -> InvalidTransitionError:
+) -> EventTransitionError:
     state = trusted(RelationshipState, current)
-    return InvalidTransitionError._for_event(  # noqa: SLF001 - our own
+    return EventTransitionError._for_event(  # noqa: SLF001 - our own
         state.customer_id,
         event.kind,
         loyalty=state.loyalty.value,
@@ -1194,9 +1194,9 @@ def apply_event(
         The new state, one record per moved dimension, and the held rules.
 
     Raises:
-        InvalidTransitionError: No rule accepts the event in either
-            dimension; ``allowed`` lists the event kinds that would be
-            accepted.
+        EventTransitionError: No rule accepts the event in either
+            dimension (an ``InvalidTransitionError``); ``allowed`` lists the
+            event kinds that would be accepted.
         OutOfOrderEventError: The event is older than the state's last
             event and the policy does not allow that.
         InvariantError: The event is for another customer, or another
@@ -1225,7 +1225,7 @@ def apply_event(
         ...                                    occurred_at=t))
         Traceback (most recent call last):
         ...
-        customer_centric.exceptions.InvalidTransitionError: cannot apply \
+        customer_centric.exceptions.EventTransitionError: cannot apply \
 'reactivated' to customer 'C-1' in loyalty stage 'customer' and lifecycle \
 stage 'welcome': no rule of the policy allows it; allowed from here: ...
 
@@ -1316,7 +1316,7 @@ def replay(  # noqa: C901 - the per-event loop stays in one frame
         The final state, every move, and the refused events.
 
     Raises:
-        InvalidTransitionError: With ``on_error="raise"``, as
+        EventTransitionError: With ``on_error="raise"``, as
             :func:`apply_event`.
         OutOfOrderEventError: Same.
         InvariantError: Events for several customers, neither events nor
@@ -1381,7 +1381,7 @@ def replay(  # noqa: C901 - the per-event loop stays in one frame
             try:
                 current, moves, _ = _step(current, event, policy, True)  # noqa: FBT003
             except (
-                InvalidTransitionError,
+                EventTransitionError,
                 OutOfOrderEventError,
                 InvariantError,
             ) as exc:
@@ -1497,7 +1497,7 @@ def replay_many(  # noqa: C901 - the per-event loop stays in one frame
         One :class:`Replay` per customer seen (or given in ``initial``).
 
     Raises:
-        InvalidTransitionError: With ``on_error="raise"``, as
+        EventTransitionError: With ``on_error="raise"``, as
             :func:`apply_event`.
         OutOfOrderEventError: Same.
         InvariantError: A state in ``initial`` under another customer's
@@ -1568,7 +1568,7 @@ def replay_many(  # noqa: C901 - the per-event loop stays in one frame
         else:
             try:
                 _, moves, _ = step(current, event, policy, True)  # noqa: FBT003
-            except (InvalidTransitionError, OutOfOrderEventError) as exc:
+            except (EventTransitionError, OutOfOrderEventError) as exc:
                 if not collect:
                     raise
                 rejected.setdefault(cid, []).append(
@@ -1601,7 +1601,7 @@ def available_events(
     """The event kinds some rule accepts from the current stages.
 
     An event listed here will not raise
-    :class:`~customer_centric.exceptions.InvalidTransitionError`; it
+    :class:`~customer_centric.exceptions.EventTransitionError`; it
     may still be held when its guards are not met. Nothing is applied.
 
     Args:
@@ -1675,7 +1675,7 @@ def explain(
         outcome: Outcome | None = _apply(state, event, policy)
         error: RejectionError | None = None
     except (
-        InvalidTransitionError,
+        EventTransitionError,
         OutOfOrderEventError,
         InvariantError,
     ) as exc:
