@@ -57,7 +57,9 @@ LOG = [
     ]
 ]
 SERIES = [
-    KpiObservation(at=datetime(2026, month, 1, tzinfo=UTC), value=Decimal(v))
+    KpiObservation(
+        occurred_at=datetime(2026, month, 1, tzinfo=UTC), value=Decimal(v)
+    )
     for month, v in [(1, "0.0812"), (2, "0.1133"), (3, "0.1671"), (4, "0.9")]
 ]
 

@@ -83,7 +83,7 @@ def test_levels_follow_direction_and_thresholds(
     result = assess(kri, Decimal(value))
     assert result.level is expected
     assert result.breached is (expected is not RiskLevel.GREEN)
-    assert kri.name in result.reason
+    assert kri.name in result.reasons[0]
 
 
 @pytest.mark.parametrize(
@@ -129,13 +129,15 @@ def test_non_finite_values_are_rejected():
     with pytest.raises(InvariantError, match="finite"):
         assess(CHURN, Decimal("Infinity"))
     with pytest.raises(InvariantError, match="timezone-aware"):
-        assess(CHURN, Decimal(0), at=datetime(2026, 1, 1))  # noqa: DTZ001
+        assess(CHURN, Decimal(0), occurred_at=datetime(2026, 1, 1))  # noqa: DTZ001
 
 
 def series(*values: str) -> list[KpiObservation]:
     """Monthly observations of the given values."""
     return [
-        KpiObservation(at=T0 + timedelta(days=30 * i), value=Decimal(v))
+        KpiObservation(
+            occurred_at=T0 + timedelta(days=30 * i), value=Decimal(v)
+        )
         for i, v in enumerate(values)
     ]
 
@@ -202,9 +204,13 @@ def test_series_assessment(  # noqa: PLR0917 - pytest passes parameters by name
     assert result.worst is worst
     assert result.latest.value == Decimal(values[-1])
     expected_breach = (
-        None if first_breach is None else observations[first_breach].at
+        None
+        if first_breach is None
+        else observations[first_breach].occurred_at
     )
-    expected_red = None if first_red is None else observations[first_red].at
+    expected_red = (
+        None if first_red is None else observations[first_red].occurred_at
+    )
     assert result.first_breach_at == expected_breach
     assert result.first_red_at == expected_red
     assert len(result.assessments) == len(values)
@@ -246,7 +252,7 @@ def test_negative_stable_band_is_rejected():
 def test_naive_observation_is_rejected():
     """Observations need timezone-aware times."""
     with pytest.raises(ValidationError):
-        KpiObservation(at=datetime(2026, 1, 1), value=Decimal(1))  # noqa: DTZ001
+        KpiObservation(occurred_at=datetime(2026, 1, 1), value=Decimal(1))  # noqa: DTZ001
 
 
 @pytest.mark.parametrize(
@@ -379,7 +385,7 @@ def test_share_unlikely_alive_is_a_probability(
 )
 def test_breach_signal(value: str, score: float | None):
     """Amber and red become dissatisfaction signals; green does not."""
-    graded = assess(CHURN, Decimal(value), at=T0)
+    graded = assess(CHURN, Decimal(value), occurred_at=T0)
     signal = breach_signal(graded, customer_id="C-1")
     if score is None:
         assert signal is None
@@ -414,7 +420,7 @@ def test_relationship_engine_accepts_breach_signal():
         FirstPurchase(customer_id="C-1", occurred_at=T0 - timedelta(days=90)),
     ).state
     signal = breach_signal(
-        assess(CHURN, Decimal("0.5"), at=T0), customer_id="C-1"
+        assess(CHURN, Decimal("0.5"), occurred_at=T0), customer_id="C-1"
     )
     assert signal is not None
     outcome = apply_event(state, signal)
@@ -462,7 +468,7 @@ KRI_CALLS = {
     ),
     "assess-huge-int": (lambda: assess(CHURN, 10**400), InvariantError),  # type: ignore[arg-type]
     "assess-at-date": (
-        lambda: assess(CHURN, Decimal(0), at="2026-01-01"),  # type: ignore[arg-type]
+        lambda: assess(CHURN, Decimal(0), occurred_at="2026-01-01"),  # type: ignore[arg-type]
         ArgumentTypeError,
     ),
     "series-none": (
@@ -582,7 +588,7 @@ KRI_CALLS = {
     ),
     "signal-text-score": (
         lambda: breach_signal(
-            assess(CHURN, Decimal(1), at=T0),
+            assess(CHURN, Decimal(1), occurred_at=T0),
             customer_id="C-1",
             amber_score="0.5",  # type: ignore[arg-type]
         ),
@@ -590,7 +596,7 @@ KRI_CALLS = {
     ),
     "signal-nan-score": (
         lambda: breach_signal(
-            assess(CHURN, Decimal(1), at=T0),
+            assess(CHURN, Decimal(1), occurred_at=T0),
             customer_id="C-1",
             red_score=float("nan"),
         ),
@@ -613,11 +619,14 @@ KRI_CALLS = {
         ValidationError,
     ),
     "observation-huge": (
-        lambda: KpiObservation(at=T0, value=Decimal("1e999999")),
+        lambda: KpiObservation(occurred_at=T0, value=Decimal("1e999999")),
         ValidationError,
     ),
     "observation-far-past-naive": (
-        lambda: KpiObservation(at=datetime(1, 1, 1), value=Decimal(1)),  # noqa: DTZ001
+        lambda: KpiObservation(
+            occurred_at=datetime(1, 1, 1),  # noqa: DTZ001 - naive on purpose
+            value=Decimal(1),
+        ),
         ValidationError,
     ),
 }
@@ -655,11 +664,15 @@ def test_share_unlikely_alive_takes_decimals_and_generators():
 def test_series_across_the_whole_calendar():
     """Observations from year 1 to year 9999 give a finite slope."""
     first = KpiObservation(
-        at=datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5))),
+        occurred_at=datetime(
+            1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5))
+        ),
         value=Decimal("0.01"),
     )
     last = KpiObservation(
-        at=datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))),
+        occurred_at=datetime(
+            9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))
+        ),
         value=Decimal("0.2"),
     )
     result = assess_series(CHURN, [first, last])
@@ -673,7 +686,7 @@ def test_series_with_extreme_values_does_not_overflow():
     """The largest and smallest accepted values give a finite slope."""
     values = [Decimal("1e18"), Decimal("-1e18"), Decimal("1e-999999")]
     observations = [
-        KpiObservation(at=T0 + timedelta(microseconds=i), value=v)
+        KpiObservation(occurred_at=T0 + timedelta(microseconds=i), value=v)
         for i, v in enumerate(values)
     ]
     result = assess_series(CHURN, observations)

@@ -347,11 +347,11 @@ level: cc.risk.RiskLevel = kri.level(
     cc.risk.churn_rate(5, customers_at_start=100)
 )
 assessment: cc.risk.KriAssessment = cc.risk.assess(
-    kri, cc.risk.complaint_rate(3, customers=100), at=when
+    kri, cc.risk.complaint_rate(3, customers=100), occurred_at=when
 )
 series: cc.risk.KriSeriesAssessment = cc.risk.assess_series(
     kri,
-    [cc.risk.KpiObservation(at=when, value=Decimal("0.07"))],
+    [cc.risk.KpiObservation(occurred_at=when, value=Decimal("0.07"))],
     stable_band=Decimal("0.01"),
 )
 trend: cc.risk.Trend = series.trend

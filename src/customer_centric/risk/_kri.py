@@ -280,7 +280,7 @@ class KpiObservation(BaseModel):
         >>> from datetime import datetime, UTC
         >>> from decimal import Decimal
         >>> from customer_centric.risk import KpiObservation
-        >>> KpiObservation(at=datetime(2026, 1, 31, tzinfo=UTC),
+        >>> KpiObservation(occurred_at=datetime(2026, 1, 31, tzinfo=UTC),
         ...                value=Decimal("0.02")).value
         Decimal('0.02')
 
@@ -289,7 +289,7 @@ class KpiObservation(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    at: AwareDatetime
+    occurred_at: AwareDatetime
     value: Decimal
 
     @field_validator("value")
@@ -308,8 +308,8 @@ class KriAssessment:
         value: The KPI value.
         level: Green, amber or red.
         breached: Whether the level is amber or red.
-        at: When the value was observed, if known.
-        reason: The grade in a sentence.
+        occurred_at: When the value was observed, if known.
+        reasons: The grade, in sentences a person can read.
 
     Examples:
         >>> from decimal import Decimal
@@ -331,8 +331,8 @@ class KriAssessment:
     value: Decimal
     level: RiskLevel
     breached: bool
-    at: datetime | None
-    reason: str
+    occurred_at: datetime | None
+    reasons: tuple[str, ...]
 
 
 @exact
@@ -341,23 +341,23 @@ def assess(
     value: Decimal,
     /,
     *,
-    at: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> KriAssessment:
     """Grade one KPI value against a KRI's thresholds.
 
     Args:
         indicator: The KRI.
         value: The KPI value.
-        at: When it was observed (timezone-aware), if known.
+        occurred_at: When it was observed (timezone-aware), if known.
 
     Returns:
         The grade with its reason.
 
     Raises:
         InvariantError: ``value`` is not finite or above 1E+18 in size, or
-            ``at`` is naive.
+            ``occurred_at`` is naive.
         ArgumentTypeError: ``indicator`` is not a :class:`KeyRiskIndicator`,
-            ``value`` not a ``Decimal`` or ``at`` not a datetime.
+            ``value`` not a ``Decimal`` or ``occurred_at`` not a datetime.
 
     Examples:
         >>> from decimal import Decimal
@@ -369,15 +369,15 @@ def assess(
         >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
-        >>> print(assess(kri, Decimal("0.015")).reason)
+        >>> print(*assess(kri, Decimal("0.015")).reasons)
         complaint_rate = 0.015: amber (amber at 0.01, red at 0.02, \
 higher_is_worse)
 
     .. versionadded:: 0.1
     """
     check_instance(indicator, KeyRiskIndicator, name="indicator")
-    if at is not None:
-        check_aware(at, name="at")
+    if occurred_at is not None:
+        check_aware(occurred_at, name="occurred_at")
     value = _check_finite(value, name=f"value of KRI {indicator.name!r}")
     level = indicator.level(value)
     return KriAssessment(
@@ -385,11 +385,13 @@ higher_is_worse)
         value=value,
         level=level,
         breached=level is not RiskLevel.GREEN,
-        at=at,
-        reason=(
-            f"{indicator.name} = {value}: {level.value} (amber at "
-            f"{indicator.amber}, red at {indicator.red}, "
-            f"{indicator.direction.value})"
+        occurred_at=occurred_at,
+        reasons=(
+            (
+                f"{indicator.name} = {value}: {level.value} (amber at "
+                f"{indicator.amber}, red at {indicator.red}, "
+                f"{indicator.direction.value})"
+            ),
         ),
     )
 
@@ -424,9 +426,11 @@ class KriSeriesAssessment:
         >>> kri = customer_health(
         ...     CustomerHealthKpi.CHURN_RATE,
         ...     amber=Decimal("0.10"), red=Decimal("0.15"))
-        >>> series = [KpiObservation(at=datetime(2026, m, 1, tzinfo=UTC),
-        ...                          value=Decimal(v))
-        ...           for m, v in [(1, "0.08"), (2, "0.11"), (3, "0.16")]]
+        >>> series = [
+        ...     KpiObservation(
+        ...         occurred_at=datetime(2026, m, 1, tzinfo=UTC),
+        ...         value=Decimal(v))
+        ...     for m, v in [(1, "0.08"), (2, "0.11"), (3, "0.16")]]
         >>> result = assess_series(kri, series)
         >>> result.trend, result.first_breach_at.month, result.worst
         (<Trend.WORSENING: 'worsening'>, 2, <RiskLevel.RED: 'red'>)
@@ -446,9 +450,9 @@ class KriSeriesAssessment:
 
 
 def _slope_per_day(observations: Sequence[KpiObservation]) -> Decimal:
-    start = observations[0].at
+    start = observations[0].occurred_at
     xs = [
-        Decimal((o.at - start) // timedelta(microseconds=1))
+        Decimal((o.occurred_at - start) // timedelta(microseconds=1))
         / Decimal(1_000_000)
         / _SECONDS_PER_DAY
         for o in observations
@@ -503,8 +507,11 @@ def assess_series(
         >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
-        >>> flat = [KpiObservation(at=datetime(2026, m, 1, tzinfo=UTC),
-        ...                        value=Decimal("0.005")) for m in (1, 2)]
+        >>> flat = [
+        ...     KpiObservation(
+        ...         occurred_at=datetime(2026, m, 1, tzinfo=UTC),
+        ...         value=Decimal("0.005"))
+        ...     for m in (1, 2)]
         >>> assess_series(kri, flat).trend
         <Trend.STABLE: 'stable'>
 
@@ -528,17 +535,23 @@ def assess_series(
         msg = f"stable_band must be finite and >= 0, got {stable_band!r}"
         raise InvariantError(msg)
     for earlier, later in itertools.pairwise(observations):
-        if later.at <= earlier.at:
+        if later.occurred_at <= earlier.occurred_at:
             msg = (
                 f"observations must be strictly increasing in time, got "
-                f"{later.at.isoformat()!r} after {earlier.at.isoformat()!r}; "
+                f"{later.occurred_at.isoformat()!r} after "
+                f"{earlier.occurred_at.isoformat()!r}; "
                 "sort them and drop duplicates"
             )
             raise InvariantError(msg)
-    graded = tuple(assess(indicator, o.value, at=o.at) for o in observations)
+    graded = tuple(
+        assess(indicator, o.value, occurred_at=o.occurred_at)
+        for o in observations
+    )
     worst = max((a.level for a in graded), key=lambda level: level.rank)
-    first_breach = next((a.at for a in graded if a.breached), None)
-    first_red = next((a.at for a in graded if a.level is RiskLevel.RED), None)
+    first_breach = next((a.occurred_at for a in graded if a.breached), None)
+    first_red = next(
+        (a.occurred_at for a in graded if a.level is RiskLevel.RED), None
+    )
     slope: Decimal | None = None
     trend = Trend.UNKNOWN
     if len(observations) > 1:
@@ -593,7 +606,7 @@ def breach_signal(
         assessment: The graded value.
         customer_id: Whose value it is.
         occurred_at: When the signal happened; defaults to the assessment's
-            ``at``.
+            ``occurred_at``.
         amber_score: Signal score for amber, in [0, 1].
         red_score: Signal score for red, in [0, 1], at least
             ``amber_score``.
@@ -623,7 +636,7 @@ def breach_signal(
         ...     CustomerHealthKpi.LOW_P_ALIVE_SHARE,
         ...     amber=Decimal("0.2"), red=Decimal("0.4"))
         >>> graded = assess(kri, Decimal("0.5"),
-        ...                     at=datetime(2026, 3, 1, tzinfo=UTC))
+        ...                     occurred_at=datetime(2026, 3, 1, tzinfo=UTC))
         >>> signal = breach_signal(graded, customer_id="C-1")
         >>> signal.score, signal.source
         (1.0, 'kri:low_p_alive_share')
@@ -649,11 +662,11 @@ def breach_signal(
         raise PolicyError(msg)
     if not assessment.breached:
         return None
-    when = occurred_at if occurred_at is not None else assessment.at
+    when = occurred_at if occurred_at is not None else assessment.occurred_at
     if when is None:
         msg = (
             f"assessment of {assessment.indicator!r} has no time; pass "
-            "occurred_at or assess with at=..."
+            "occurred_at or assess with occurred_at=..."
         )
         raise InvariantError(msg)
     score = red_score if assessment.level is RiskLevel.RED else amber_score
