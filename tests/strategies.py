@@ -235,7 +235,7 @@ def complaints(draw: st.DrawFn, max_moves: int = 8) -> cc.Complaint:
             else None
         )
         complaint = cc.complaints.advance(
-            complaint, target, at=at, customer_satisfied=satisfied
+            complaint, target, occurred_at=at, customer_satisfied=satisfied
         )
     return complaint
 

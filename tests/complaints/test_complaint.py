@@ -63,7 +63,7 @@ def walk(*statuses: ComplaintStatus, **close: bool) -> Complaint:
         complaint = advance(
             complaint,
             status,
-            at=T0 + timedelta(hours=hour),
+            occurred_at=T0 + timedelta(hours=hour),
             customer_satisfied=satisfied,
         )
     return complaint
@@ -145,7 +145,7 @@ def test_illegal_moves_raise_and_list_allowed(
     """An illegal move raises ComplaintTransitionError listing the moves."""
     complaint = walk(*path, satisfied=True)
     with pytest.raises(ComplaintTransitionError) as info:
-        advance(complaint, target, at=T0 + timedelta(days=1))
+        advance(complaint, target, occurred_at=T0 + timedelta(days=1))
     err = info.value
     assert vars(err) == {
         "complaint_id": "K-1",
@@ -166,7 +166,7 @@ def test_forbidden_move_sets_every_attribute():
     """Closing an acknowledged complaint: every attribute, and the message."""
     complaint = walk(S.ACKNOWLEDGED)
     with pytest.raises(ComplaintTransitionError) as info:
-        advance(complaint, S.CLOSED, at=T0 + timedelta(days=1))
+        advance(complaint, S.CLOSED, occurred_at=T0 + timedelta(days=1))
     err = info.value
     assert vars(err) == {
         "complaint_id": "K-1",
@@ -193,7 +193,7 @@ def test_complaint_transition_error_is_still_an_invalid_transition():
     complaint = make()
     for base in (InvalidTransitionError, ValueError, CustomerCentricError):
         with pytest.raises(base) as info:
-            advance(complaint, S.CLOSED, at=T0 + timedelta(days=1))
+            advance(complaint, S.CLOSED, occurred_at=T0 + timedelta(days=1))
         assert type(info.value) is ComplaintTransitionError
     assert issubclass(ComplaintTransitionError, InvalidTransitionError)
     assert issubclass(ComplaintTransitionError, ValueError)
@@ -234,20 +234,20 @@ def test_advance_succeeds_exactly_when_allowed(
         assert check_transition(complaint, target).allowed is allowed
         at = T0 + timedelta(minutes=step)
         if allowed:
-            moved = advance(complaint, target, at=at)
+            moved = advance(complaint, target, occurred_at=at)
             assert moved.status is target
             assert moved.history[:-1] == complaint.history
             complaint = moved
         else:
             with pytest.raises(ComplaintTransitionError):
-                advance(complaint, target, at=at)
+                advance(complaint, target, occurred_at=at)
 
 
 def test_advance_is_pure():
     """advance() returns a new complaint and leaves the input unchanged."""
     complaint = make()
     before = complaint.model_dump()
-    moved = advance(complaint, S.ACKNOWLEDGED, at=T0)
+    moved = advance(complaint, S.ACKNOWLEDGED, occurred_at=T0)
     assert complaint.model_dump() == before
     assert moved is not complaint
 
@@ -268,13 +268,19 @@ def test_json_round_trip_keeps_history():
                 {
                     "from_status": "acknowledged",
                     "to_status": "assessed",
-                    "at": T0,
+                    "occurred_at": T0,
                 }
             ],
             "starts from 'acknowledged'",
         ),
         (
-            [{"from_status": "received", "to_status": "closed", "at": T0}],
+            [
+                {
+                    "from_status": "received",
+                    "to_status": "closed",
+                    "occurred_at": T0,
+                }
+            ],
             "not allowed",
         ),
         (
@@ -282,7 +288,7 @@ def test_json_round_trip_keeps_history():
                 {
                     "from_status": "received",
                     "to_status": "acknowledged",
-                    "at": T0 - timedelta(hours=1),
+                    "occurred_at": T0 - timedelta(hours=1),
                 }
             ],
             "earlier than",
@@ -317,11 +323,13 @@ def test_naive_datetimes_are_rejected(field: str):
 
 def test_advance_rejects_naive_and_out_of_order_times():
     """advance() needs an aware time not before the last change."""
-    complaint = advance(make(), S.ACKNOWLEDGED, at=T0 + timedelta(hours=2))
+    complaint = advance(
+        make(), S.ACKNOWLEDGED, occurred_at=T0 + timedelta(hours=2)
+    )
     with pytest.raises(InvariantError, match="timezone-aware"):
-        advance(complaint, S.ASSESSED, at=datetime(2026, 3, 3))  # noqa: DTZ001
+        advance(complaint, S.ASSESSED, occurred_at=datetime(2026, 3, 3))  # noqa: DTZ001
     with pytest.raises(OutOfOrderEventError, match="time order"):
-        advance(complaint, S.ASSESSED, at=T0 + timedelta(hours=1))
+        advance(complaint, S.ASSESSED, occurred_at=T0 + timedelta(hours=1))
 
 
 @pytest.mark.parametrize(
@@ -343,12 +351,12 @@ def test_bad_fields_are_rejected(overrides: dict[str, object], message: str):
 def test_satisfaction_only_on_closing():
     """customer_satisfied belongs to the closing move only."""
     with pytest.raises(InvariantError, match="only when closing"):
-        advance(make(), S.RESPONDED, at=T0, customer_satisfied=True)
+        advance(make(), S.RESPONDED, occurred_at=T0, customer_satisfied=True)
     with pytest.raises(ValidationError, match="only on a move to 'closed'"):
         StatusChange(
             from_status=S.RECEIVED,
             to_status=S.RESPONDED,
-            at=T0,
+            occurred_at=T0,
             customer_satisfied=True,
         )
 
@@ -357,7 +365,7 @@ def test_reopening_clears_satisfaction():
     """A reopened complaint no longer reports the earlier satisfaction."""
     closed = walk(S.RESPONDED, S.CLOSED, satisfied=True)
     assert closed.customer_satisfied is True
-    reopened = advance(closed, S.REOPENED, at=T0 + timedelta(days=2))
+    reopened = advance(closed, S.REOPENED, occurred_at=T0 + timedelta(days=2))
     assert reopened.customer_satisfied is None
     assert reopened.is_open
 

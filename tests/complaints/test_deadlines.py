@@ -160,9 +160,9 @@ def test_regulatory_deadlines_never_pause():
     """Waiting on the customer does not move a regulatory deadline."""
     received = datetime(2026, 3, 2, 10, tzinfo=LONDON)
     complaint = advance(
-        advance(make(received), S.ACKNOWLEDGED, at=received),
+        advance(make(received), S.ACKNOWLEDGED, occurred_at=received),
         S.AWAITING_CUSTOMER,
-        at=received + timedelta(hours=1),
+        occurred_at=received + timedelta(hours=1),
     )
     as_of = received + timedelta(days=40)
     waiting = regulatory_deadlines(
@@ -180,9 +180,14 @@ RECEIVED = datetime(2026, 3, 2, 10, tzinfo=LONDON)
 
 def closed_after(delta: timedelta, *, satisfied: bool) -> Complaint:
     """A complaint answered and closed ``delta`` after receipt."""
-    responded = advance(make(RECEIVED), S.RESPONDED, at=RECEIVED + delta)
+    responded = advance(
+        make(RECEIVED), S.RESPONDED, occurred_at=RECEIVED + delta
+    )
     return advance(
-        responded, S.CLOSED, at=RECEIVED + delta, customer_satisfied=satisfied
+        responded,
+        S.CLOSED,
+        occurred_at=RECEIVED + delta,
+        customer_satisfied=satisfied,
     )
 
 
@@ -259,7 +264,7 @@ def test_cfpb_rules_met_by_one_response():
     """A response within 15 days meets both CFPB deadlines."""
     received = datetime(2026, 1, 30, 9, tzinfo=NEW_YORK)
     complaint = advance(
-        make(received), S.RESPONDED, at=received + timedelta(days=10)
+        make(received), S.RESPONDED, occurred_at=received + timedelta(days=10)
     )
     first, final = regulatory_deadlines(
         complaint,
@@ -352,12 +357,12 @@ def test_pause_extends_the_service_deadline():
     """Time waiting on the customer does not count, closed pause or open."""
     received = datetime(2026, 3, 2, 9, tzinfo=LONDON)
     waiting = advance(
-        advance(make(received), S.ACKNOWLEDGED, at=received),
+        advance(make(received), S.ACKNOWLEDGED, occurred_at=received),
         S.AWAITING_CUSTOMER,
-        at=received + timedelta(hours=3),
+        occurred_at=received + timedelta(hours=3),
     )
     resumed = advance(
-        waiting, S.INVESTIGATING, at=received + timedelta(hours=27)
+        waiting, S.INVESTIGATING, occurred_at=received + timedelta(hours=27)
     )
     as_of = received + timedelta(hours=30)
     (open_pause,) = service_deadlines(
@@ -395,7 +400,7 @@ def test_service_deadline_status(
         complaint = advance(
             complaint,
             S.ACKNOWLEDGED,
-            at=received + timedelta(hours=hours_to_ack),
+            occurred_at=received + timedelta(hours=hours_to_ack),
         )
     (deadline,) = service_deadlines(
         complaint,
@@ -410,7 +415,7 @@ def test_first_contact_response_meets_acknowledgement():
     """Answering at first contact also counts as acknowledging."""
     received = datetime(2026, 3, 2, 9, tzinfo=LONDON)
     complaint = advance(
-        make(received), S.RESPONDED, at=received + timedelta(hours=1)
+        make(received), S.RESPONDED, occurred_at=received + timedelta(hours=1)
     )
     (ack,) = service_deadlines(
         complaint,

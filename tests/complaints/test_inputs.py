@@ -567,17 +567,17 @@ BAD_COMPLAINT_CALLS: list[
     tuple[Callable[[], object], type[Exception], str]
 ] = [
     (
-        lambda: advance(None, ComplaintStatus.RESPONDED, at=T0),  # type: ignore[arg-type]
+        lambda: advance(None, ComplaintStatus.RESPONDED, occurred_at=T0),  # type: ignore[arg-type]
         ArgumentTypeError,
         "complaint must be a Complaint, got None",
     ),
     (
-        lambda: advance(RECEIVED, "bogus", at=T0),  # type: ignore[arg-type]
+        lambda: advance(RECEIVED, "bogus", occurred_at=T0),  # type: ignore[arg-type]
         InvariantError,
         "new_status must be one of 'received', .* got 'bogus'",
     ),
     (
-        lambda: advance(RECEIVED, ComplaintStatus.RESPONDED, at=None),  # type: ignore[arg-type]
+        lambda: advance(RECEIVED, ComplaintStatus.RESPONDED, occurred_at=None),  # type: ignore[arg-type]
         ArgumentTypeError,
         "at must be a timezone-aware datetime, got None",
     ),
@@ -585,7 +585,7 @@ BAD_COMPLAINT_CALLS: list[
         lambda: advance(
             RECEIVED,
             ComplaintStatus.RESPONDED,
-            at=datetime(2026, 3, 2, 10),  # noqa: DTZ001
+            occurred_at=datetime(2026, 3, 2, 10),  # noqa: DTZ001
         ),
         InvariantError,
         "at must be timezone-aware",
@@ -594,7 +594,7 @@ BAD_COMPLAINT_CALLS: list[
         lambda: advance(
             RECEIVED,
             ComplaintStatus.RESPONDED,
-            at=T0,
+            occurred_at=T0,
             note=None,  # type: ignore[arg-type]
         ),
         ArgumentTypeError,
@@ -602,9 +602,9 @@ BAD_COMPLAINT_CALLS: list[
     ),
     (
         lambda: advance(
-            advance(RECEIVED, ComplaintStatus.RESPONDED, at=T0),
+            advance(RECEIVED, ComplaintStatus.RESPONDED, occurred_at=T0),
             ComplaintStatus.CLOSED,
-            at=T0,
+            occurred_at=T0,
             customer_satisfied="yes",  # type: ignore[arg-type]
         ),
         ArgumentTypeError,
@@ -671,7 +671,7 @@ def test_bad_complaint_inputs_raise_our_errors(
 
 def test_status_given_as_its_value_is_accepted() -> None:
     """A status may be passed as its serialised string value."""
-    moved = advance(RECEIVED, "responded", at=T0)  # type: ignore[arg-type]
+    moved = advance(RECEIVED, "responded", occurred_at=T0)  # type: ignore[arg-type]
     assert moved.status is ComplaintStatus.RESPONDED
     assert RECEIVED.first_reached(frozenset({"received"})) == T0  # type: ignore[arg-type]
 
@@ -690,7 +690,7 @@ EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def _received(at: datetime) -> Complaint:
-    """A complaint received at ``at``."""
+    """A complaint received at ``occurred_at``."""
     return Complaint(
         complaint_id="K-9",
         customer_id="C-1",

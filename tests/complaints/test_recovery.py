@@ -499,11 +499,13 @@ def closed(after: timedelta, *, satisfied: bool) -> Complaint:
         severity=Severity.LOW,
         channel=ComplaintChannel.PHONE,
     )
-    complaint = advance(complaint, ComplaintStatus.RESPONDED, at=T0 + after)
+    complaint = advance(
+        complaint, ComplaintStatus.RESPONDED, occurred_at=T0 + after
+    )
     return advance(
         complaint,
         ComplaintStatus.CLOSED,
-        at=T0 + after,
+        occurred_at=T0 + after,
         customer_satisfied=satisfied,
     )
 
@@ -543,7 +545,7 @@ def test_reopened_complaint_is_unresolved():
     complaint = advance(
         closed(timedelta(hours=1), satisfied=True),
         ComplaintStatus.REOPENED,
-        at=T0 + timedelta(days=1),
+        occurred_at=T0 + timedelta(days=1),
     )
     assert (
         recovery_path(

@@ -216,7 +216,7 @@ check: cc.complaints.TransitionCheck = cc.complaints.check_transition(
 acknowledged: cc.Complaint = cc.complaints.advance(
     complaint,
     cc.complaints.ComplaintStatus.ACKNOWLEDGED,
-    at=when,
+    occurred_at=when,
     note="on it",
 )
 changes: tuple[cc.complaints.StatusChange, ...] = acknowledged.history
@@ -631,7 +631,7 @@ def forbidden_move_example(complaint: cc.Complaint) -> frozenset[str]:
     """A forbidden complaint move's error and its attributes."""
     try:
         cc.complaints.advance(
-            complaint, cc.complaints.ComplaintStatus.CLOSED, at=when
+            complaint, cc.complaints.ComplaintStatus.CLOSED, occurred_at=when
         )
     except cc.exceptions.ComplaintTransitionError as err:
         assert_type(err.complaint_id, str)

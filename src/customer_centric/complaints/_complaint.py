@@ -186,7 +186,7 @@ class StatusChange(BaseModel):
     Attributes:
         from_status: The status before the move.
         to_status: The status after the move.
-        at: When the move happened (timezone-aware).
+        occurred_at: When the move happened (timezone-aware).
         note: Why, in the handler's words (optional).
         customer_satisfied: On a move to ``CLOSED``, whether the complainant
             accepted the outcome (``None`` if not recorded); only closing
@@ -201,7 +201,7 @@ class StatusChange(BaseModel):
         >>> change = StatusChange(
         ...     from_status=ComplaintStatus.RECEIVED,
         ...     to_status=ComplaintStatus.ACKNOWLEDGED,
-        ...     at=datetime(2026, 3, 2, 10, tzinfo=UTC),
+        ...     occurred_at=datetime(2026, 3, 2, 10, tzinfo=UTC),
         ... )
         >>> change.to_status
         <ComplaintStatus.ACKNOWLEDGED: 'acknowledged'>
@@ -213,7 +213,7 @@ class StatusChange(BaseModel):
 
     from_status: ComplaintStatus
     to_status: ComplaintStatus
-    at: AwareDatetime
+    occurred_at: AwareDatetime
     note: str = ""
     customer_satisfied: bool | None = None
 
@@ -328,15 +328,15 @@ class Complaint(BaseModel):
                     f"allowed: {_names(COMPLAINT_TRANSITIONS[current])}"
                 )
                 raise InvariantError(msg)
-            if change.at < last_at:
+            if change.occurred_at < last_at:
                 msg = (
                     f"complaint {self.complaint_id!r}: history[{index}] at "
-                    f"{change.at.isoformat()!r} is earlier than "
+                    f"{change.occurred_at.isoformat()!r} is earlier than "
                     f"{last_at.isoformat()!r}; record changes in time order, "
                     "none before the complaint was received"
                 )
                 raise InvariantError(msg)
-            current, last_at = change.to_status, change.at
+            current, last_at = change.to_status, change.occurred_at
         if current is not self.status:
             msg = (
                 f"complaint {self.complaint_id!r} has status "
@@ -365,7 +365,9 @@ class Complaint(BaseModel):
     @property
     def updated_at(self) -> datetime:
         """When the status last changed (``received_at`` if never)."""
-        return self.history[-1].at if self.history else self.received_at
+        return (
+            self.history[-1].occurred_at if self.history else self.received_at
+        )
 
     def first_reached(
         self, statuses: frozenset[ComplaintStatus], /
@@ -386,7 +388,7 @@ class Complaint(BaseModel):
             ...               received_at=received, severity=Severity.LOW,
             ...               channel=ComplaintChannel.PHONE),
             ...     ComplaintStatus.RESPONDED,
-            ...     at=datetime(2026, 3, 2, 9, 20, tzinfo=UTC),
+            ...     occurred_at=datetime(2026, 3, 2, 9, 20, tzinfo=UTC),
             ... )
             >>> complaint.first_reached(frozenset({ComplaintStatus.RESPONDED}))
             datetime.datetime(2026, 3, 2, 9, 20, tzinfo=datetime.timezone.utc)
@@ -404,7 +406,7 @@ class Complaint(BaseModel):
             return self.received_at
         for change in self.history:
             if change.to_status in statuses:
-                return change.at
+                return change.occurred_at
         return None
 
 
@@ -531,11 +533,11 @@ def advance(
     new_status: ComplaintStatus,
     /,
     *,
-    at: datetime,
+    occurred_at: datetime,
     note: str = "",
     customer_satisfied: bool | None = None,
 ) -> Complaint:
-    """Move ``complaint`` to ``new_status`` at time ``at`` (pure).
+    """Move ``complaint`` to ``new_status`` at ``occurred_at`` (pure).
 
     Returns a new, re-validated complaint with the change appended to its
     history; the input is not touched.
@@ -543,7 +545,7 @@ def advance(
     Args:
         complaint: The complaint to move.
         new_status: Where it goes.
-        at: When the move happens (timezone-aware, not before the last
+        occurred_at: When the move happens (timezone-aware, not before the last
             change).
         note: Why, in the handler's words.
         customer_satisfied: When closing, whether the complainant accepted
@@ -559,11 +561,13 @@ def advance(
             the error lists the allowed statuses (attributes
             ``complaint_id``, ``from_status``, ``to_status``,
             ``allowed_statuses``).
-        OutOfOrderEventError: ``at`` is earlier than the last change.
-        InvariantError: ``at`` is naive, ``new_status`` is not a status,
-            or ``customer_satisfied`` is given on a move other than closing.
-        ArgumentTypeError: ``complaint`` is not a :class:`Complaint`, ``at``
-            not a ``datetime``, ``note`` not a string or
+        OutOfOrderEventError: ``occurred_at`` is earlier than the last
+            change.
+        InvariantError: ``occurred_at`` is naive, ``new_status`` is not a
+            status, or ``customer_satisfied`` is given on a move other than
+            closing.
+        ArgumentTypeError: ``complaint`` is not a :class:`Complaint`,
+            ``occurred_at`` not a ``datetime``, ``note`` not a string or
             ``customer_satisfied`` not a bool.
 
     Examples:
@@ -580,12 +584,12 @@ def advance(
         ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
         >>> acknowledged = advance(
         ...     complaint, ComplaintStatus.ACKNOWLEDGED,
-        ...     at=datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+        ...     occurred_at=datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
         >>> acknowledged.status, complaint.status
         (<ComplaintStatus.ACKNOWLEDGED: 'acknowledged'>, \
 <ComplaintStatus.RECEIVED: 'received'>)
         >>> advance(acknowledged, ComplaintStatus.CLOSED,
-        ...         at=datetime(2026, 3, 2, 10, tzinfo=UTC))
+        ...         occurred_at=datetime(2026, 3, 2, 10, tzinfo=UTC))
         Traceback (most recent call last):
         ...
         customer_centric.exceptions.ComplaintTransitionError: cannot move \
@@ -597,7 +601,7 @@ handling process does not allow it; allowed from 'acknowledged': \
     """
     complaint = _check_complaint(complaint)
     new_status = check_member(new_status, ComplaintStatus, name="new_status")
-    check_aware(at, name="at")
+    check_aware(occurred_at, name="occurred_at")
     check_instance(note, str, name="note")
     if customer_satisfied is not None:
         check_instance(
@@ -624,10 +628,10 @@ handling process does not allow it; allowed from 'acknowledged': \
             new_status,
             allowed_statuses=_ordered(check.allowed_statuses),
         )
-    if at < complaint.updated_at:
+    if occurred_at < complaint.updated_at:
         msg = (
             f"cannot move complaint {complaint.complaint_id!r} at "
-            f"{at.isoformat()!r}: its last change was at "
+            f"{occurred_at.isoformat()!r}: its last change was at "
             f"{complaint.updated_at.isoformat()!r}; apply changes in time "
             "order"
         )
@@ -635,7 +639,7 @@ handling process does not allow it; allowed from 'acknowledged': \
     change = StatusChange(
         from_status=complaint.status,
         to_status=new_status,
-        at=at,
+        occurred_at=occurred_at,
         note=note,
         customer_satisfied=customer_satisfied,
     )
@@ -710,10 +714,11 @@ def resolved_event(complaint: Complaint, /) -> ComplaintResolved:
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
         ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
-        >>> responded = advance(complaint, ComplaintStatus.RESPONDED,
-        ...                     at=datetime(2026, 3, 2, 9, 10, tzinfo=UTC))
+        >>> responded = advance(
+        ...     complaint, ComplaintStatus.RESPONDED,
+        ...     occurred_at=datetime(2026, 3, 2, 9, 10, tzinfo=UTC))
         >>> closed = advance(responded, ComplaintStatus.CLOSED,
-        ...                  at=datetime(2026, 3, 3, 12, tzinfo=UTC),
+        ...                  occurred_at=datetime(2026, 3, 3, 12, tzinfo=UTC),
         ...                  customer_satisfied=True)
         >>> event = resolved_event(closed)
         >>> event.satisfied, event.occurred_at.day

@@ -810,12 +810,12 @@ def _reached_at(
 ) -> datetime | None:
     statuses = _REACHED_BY[milestone]
     for change in complaint.history:
-        if change.at > as_of:
+        if change.occurred_at > as_of:
             return None
         if change.to_status in statuses and (
             not requires_acceptance or change.customer_satisfied is True
         ):
-            return change.at
+            return change.occurred_at
     return None
 
 
@@ -828,12 +828,12 @@ def _pauses(
     intervals: list[tuple[datetime, datetime]] = []
     started: datetime | None = None
     for change in complaint.history:
-        if change.at > until:
+        if change.occurred_at > until:
             break
         if change.to_status in pause_statuses and started is None:
-            started = change.at
+            started = change.occurred_at
         elif change.to_status not in pause_statuses and started is not None:
-            intervals.append((started, change.at))
+            intervals.append((started, change.occurred_at))
             started = None
     if started is not None:
         intervals.append((started, until))
@@ -1054,9 +1054,9 @@ def service_deadlines(
         ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
         >>> waiting = advance(
         ...     advance(complaint, ComplaintStatus.ACKNOWLEDGED,
-        ...             at=datetime(2026, 3, 9, 9, tzinfo=UTC)),
+        ...             occurred_at=datetime(2026, 3, 9, 9, tzinfo=UTC)),
         ...     ComplaintStatus.AWAITING_CUSTOMER,
-        ...     at=datetime(2026, 3, 9, 10, tzinfo=UTC))
+        ...     occurred_at=datetime(2026, 3, 9, 10, tzinfo=UTC))
         >>> (deadline,) = service_deadlines(
         ...     waiting, priority=Priority.LOW, profile=profile,
         ...     as_of=datetime(2026, 3, 9, 16, tzinfo=UTC))

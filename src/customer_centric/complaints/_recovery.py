@@ -1023,9 +1023,9 @@ def recovery_path(
         ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
         >>> closed = advance(
         ...     advance(complaint, ComplaintStatus.RESPONDED,
-        ...             at=datetime(2026, 3, 2, 9, 10, tzinfo=UTC)),
+        ...             occurred_at=datetime(2026, 3, 2, 9, 10, tzinfo=UTC)),
         ...     ComplaintStatus.CLOSED, customer_satisfied=True,
-        ...     at=datetime(2026, 3, 2, 11, tzinfo=UTC))
+        ...     occurred_at=datetime(2026, 3, 2, 11, tzinfo=UTC))
         >>> recovery_path(closed, quick_within=timedelta(days=1),
         ...               as_of=datetime(2026, 3, 5, tzinfo=UTC))
         <RecoveryPath.RESOLVED_QUICKLY: 'resolved_quickly'>
@@ -1040,7 +1040,7 @@ def recovery_path(
         raise InvariantError(msg)
     closing = None
     for change in complaint.history:
-        if change.at > as_of:
+        if change.occurred_at > as_of:
             break
         if change.to_status is ComplaintStatus.CLOSED:
             closing = change
@@ -1048,7 +1048,7 @@ def recovery_path(
             closing = None
     if closing is None or closing.customer_satisfied is not True:
         return RecoveryPath.COMPLAINED_UNRESOLVED
-    if closing.at - complaint.received_at <= quick_within:
+    if closing.occurred_at - complaint.received_at <= quick_within:
         return RecoveryPath.RESOLVED_QUICKLY
     return RecoveryPath.COMPLAINED_RESOLVED
 
