@@ -60,11 +60,6 @@ __all__ = [
     "resolved_event",
 ]
 
-_ISO_10002: Final = (
-    "ISO 10002:2018, Quality management - Customer satisfaction - "
-    "Guidelines for complaints handling in organizations, clause 8"
-)
-
 
 @enum.unique
 class ComplaintStatus(enum.StrEnum):
@@ -425,6 +420,18 @@ def _names(statuses: frozenset[ComplaintStatus]) -> str:
     return ", ".join(status.value for status in _ordered(statuses)) or "none"
 
 
+def _refusal(
+    complaint: Complaint, new_status: ComplaintStatus
+) -> ComplaintTransitionError:
+    """The one wording of a forbidden move, for the error and the check."""
+    return ComplaintTransitionError._for_complaint(  # noqa: SLF001 - ours
+        complaint.complaint_id,
+        complaint.status,
+        new_status,
+        allowed_statuses=_ordered(COMPLAINT_TRANSITIONS[complaint.status]),
+    )
+
+
 @final
 @attrs.frozen(kw_only=True)
 class TransitionCheck:
@@ -436,7 +443,8 @@ class TransitionCheck:
         to_status: The status asked for.
         allowed: Whether :func:`advance` would accept the move.
         allowed_statuses: Every status reachable from ``from_status``.
-        reason: The explanation, in a sentence.
+        reasons: The verdict, in sentences a person can read; a refusal
+            reads as :func:`advance`'s error.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -461,7 +469,7 @@ class TransitionCheck:
     to_status: ComplaintStatus
     allowed: bool
     allowed_statuses: frozenset[ComplaintStatus]
-    reason: str
+    reasons: tuple[str, ...]
 
 
 def check_transition(
@@ -476,7 +484,7 @@ def check_transition(
         new_status: The status asked for.
 
     Returns:
-        The verdict with the allowed statuses and a reason.
+        The verdict with the allowed statuses and the reasons.
 
     Raises:
         InvariantError: ``new_status`` is not a status.
@@ -494,11 +502,11 @@ def check_transition(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
         ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
-        >>> print(check_transition(complaint, ComplaintStatus.CLOSED).reason)
-        cannot move complaint 'K-1' from 'received' to 'closed'; allowed \
-from 'received': acknowledged, responded, escalated (ISO 10002:2018, \
-Quality management - Customer satisfaction - Guidelines for complaints \
-handling in organizations, clause 8)
+        >>> print(*check_transition(complaint, ComplaintStatus.CLOSED).reasons)
+        cannot move complaint 'K-1' from 'received' to 'closed': the ISO \
+10002:2018 handling process does not allow it; allowed from 'received': \
+'acknowledged', 'responded', 'escalated'. Move it to one of those first; \
+check_transition() checks a move without making it
 
     .. versionadded:: 0.1
     """
@@ -512,19 +520,14 @@ handling in organizations, clause 8)
             f"{complaint.status.value!r} to {new_status.value!r}"
         )
     else:
-        reason = (
-            f"cannot move complaint {complaint.complaint_id!r} from "
-            f"{complaint.status.value!r} to {new_status.value!r}; allowed "
-            f"from {complaint.status.value!r}: {_names(allowed_statuses)} "
-            f"({_ISO_10002})"
-        )
+        reason = str(_refusal(complaint, new_status))
     return TransitionCheck(
         complaint_id=complaint.complaint_id,
         from_status=complaint.status,
         to_status=new_status,
         allowed=allowed,
         allowed_statuses=allowed_statuses,
-        reason=reason,
+        reasons=(reason,),
     )
 
 
@@ -622,12 +625,7 @@ handling process does not allow it; allowed from 'acknowledged': \
         raise InvariantError(msg)
     check = check_transition(complaint, new_status)
     if not check.allowed:
-        raise ComplaintTransitionError._for_complaint(  # noqa: SLF001 - ours
-            complaint.complaint_id,
-            complaint.status,
-            new_status,
-            allowed_statuses=_ordered(check.allowed_statuses),
-        )
+        raise _refusal(complaint, new_status)
     if occurred_at < complaint.updated_at:
         msg = (
             f"cannot move complaint {complaint.complaint_id!r} at "
