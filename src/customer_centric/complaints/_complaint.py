@@ -190,9 +190,7 @@ class StatusChange(BaseModel):
     Examples:
         >>> from datetime import datetime, UTC
         >>> from customer_centric.complaints import (
-        ...     ComplaintStatus,
-        ...     StatusChange,
-        ... )
+        ...     ComplaintStatus, StatusChange)
         >>> change = StatusChange(
         ...     from_status=ComplaintStatus.RECEIVED,
         ...     to_status=ComplaintStatus.ACKNOWLEDGED,
@@ -258,9 +256,7 @@ class Complaint(BaseModel):
         >>> from decimal import Decimal
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus)
         >>> complaint = Complaint(
         ...     complaint_id="K-1",
         ...     customer_id="C-17",
@@ -373,10 +369,7 @@ class Complaint(BaseModel):
             >>> from datetime import datetime, UTC
             >>> from customer_centric import Complaint, Severity
             >>> from customer_centric.complaints import (
-            ...     ComplaintChannel,
-            ...     ComplaintStatus,
-            ...     advance,
-            ... )
+            ...     ComplaintChannel, ComplaintStatus, advance)
             >>> received = datetime(2026, 3, 2, 9, tzinfo=UTC)
             >>> complaint = advance(
             ...     Complaint(complaint_id="K-1", customer_id="C-1",
@@ -450,10 +443,7 @@ class TransitionCheck:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     check_transition,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, check_transition)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -494,10 +484,7 @@ def check_transition(
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     check_transition,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, check_transition)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -577,10 +564,7 @@ def advance(
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     advance,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, advance)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -664,9 +648,7 @@ def filed_event(complaint: Complaint, /) -> ComplaintFiled:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     filed_event,
-        ... )
+        ...     ComplaintChannel, filed_event)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -703,11 +685,7 @@ def resolved_event(complaint: Complaint, /) -> ComplaintResolved:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     advance,
-        ...     resolved_event,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, advance, resolved_event)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),

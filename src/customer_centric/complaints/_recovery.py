@@ -213,9 +213,7 @@ class AssumptionSet(BaseModel):
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     SOURCE_TEXTS,
-        ... )
+        ...     PRIMARY_STUDIES, SOURCE_TEXTS)
         >>> SOURCE_TEXTS.complaint_rate.low, SOURCE_TEXTS.complaint_rate.high
         (Decimal('0.04'), Decimal('0.06'))
         >>> sorted(SOURCE_TEXTS.unsupported)
@@ -639,9 +637,7 @@ class RangeEstimate:
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     SOURCE_TEXTS,
-        ...     hidden_dissatisfied,
-        ... )
+        ...     SOURCE_TEXTS, hidden_dissatisfied)
         >>> estimate = hidden_dissatisfied(10, assumptions=SOURCE_TEXTS)
         >>> estimate.low <= estimate.expected <= estimate.high
         True
@@ -789,10 +785,7 @@ def hidden_dissatisfied(
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     SOURCE_TEXTS,
-        ...     hidden_dissatisfied,
-        ... )
+        ...     PRIMARY_STUDIES, SOURCE_TEXTS, hidden_dissatisfied)
         >>> hidden_dissatisfied(10, assumptions=PRIMARY_STUDIES).expected
         Decimal('260.00')
         >>> est = hidden_dissatisfied(10, assumptions=SOURCE_TEXTS)
@@ -844,9 +837,7 @@ class WordOfMouth:
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     word_of_mouth_reach,
-        ... )
+        ...     PRIMARY_STUDIES, word_of_mouth_reach)
         >>> reach = word_of_mouth_reach(
         ...     10, recovered=4, assumptions=PRIMARY_STUDIES)
         >>> reach.negative.expected, reach.positive.expected
@@ -886,9 +877,7 @@ def word_of_mouth_reach(
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     SOURCE_TEXTS,
-        ...     word_of_mouth_reach,
-        ... )
+        ...     SOURCE_TEXTS, word_of_mouth_reach)
         >>> neg = word_of_mouth_reach(4, assumptions=SOURCE_TEXTS).negative
         >>> neg.low, neg.high
         (Decimal('40.00'), Decimal('80.00'))
@@ -962,9 +951,7 @@ def problem_size(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     problem_size,
-        ... )
+        ...     PRIMARY_STUDIES, problem_size)
         >>> problem_size(Decimal("3.50"), assumptions=PRIMARY_STUDIES)
         <ProblemSize.SMALL: 'small'>
         >>> problem_size(None, assumptions=PRIMARY_STUDIES)
@@ -1012,11 +999,7 @@ def recovery_path(
         >>> from datetime import datetime, timedelta, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     advance,
-        ...     recovery_path,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, advance, recovery_path)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -1080,11 +1063,8 @@ def repurchase_probability(
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     repurchase_probability,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath,
+        ...     repurchase_probability)
         >>> repurchase_probability(
         ...     RecoveryPath.RESOLVED_QUICKLY, ProblemSize.LARGE,
         ...     assumptions=PRIMARY_STUDIES).expected
@@ -1235,11 +1215,7 @@ class ComplaintImpact:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     complaint_impact,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath, complaint_impact)
         >>> impact = complaint_impact(
         ...     10, path=RecoveryPath.COMPLAINED_RESOLVED,
         ...     size=ProblemSize.LARGE, assumptions=PRIMARY_STUDIES,
@@ -1294,11 +1270,7 @@ def complaint_impact(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     complaint_impact,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath, complaint_impact)
         >>> impact = complaint_impact(
         ...     27, path=RecoveryPath.RESOLVED_QUICKLY,
         ...     size=ProblemSize.SMALL, assumptions=PRIMARY_STUDIES,
@@ -1373,11 +1345,8 @@ class RetentionAfterRecovery:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     retention_after_recovery,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath,
+        ...     retention_after_recovery)
         >>> result = retention_after_recovery(
         ...     RecoveryPath.RESOLVED_QUICKLY, ProblemSize.SMALL,
         ...     assumptions=PRIMARY_STUDIES,
@@ -1433,11 +1402,8 @@ def retention_after_recovery(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     retention_after_recovery,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath,
+        ...     retention_after_recovery)
         >>> result = retention_after_recovery(
         ...     RecoveryPath.RESOLVED_QUICKLY, ProblemSize.SMALL,
         ...     assumptions=PRIMARY_STUDIES,
@@ -1760,9 +1726,7 @@ class WinBackEstimate:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     WinBackRates,
-        ...     win_back_likelihood,
-        ... )
+        ...     WinBackRates, win_back_likelihood)
         >>> from customer_centric.relationship import DepartureReason
         >>> rates = WinBackRates(
         ...     name="2025 campaign", source="our win-back campaign",
@@ -1800,9 +1764,7 @@ def win_back_likelihood(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     WinBackRates,
-        ...     win_back_likelihood,
-        ... )
+        ...     WinBackRates, win_back_likelihood)
         >>> from customer_centric.relationship import DepartureReason
         >>> rates = WinBackRates(
         ...     name="2025 campaign", source="our win-back campaign",
@@ -1906,10 +1868,7 @@ def assumptions_markdown(*sets: AssumptionSet) -> str:
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     SOURCE_TEXTS,
-        ...     assumptions_markdown,
-        ... )
+        ...     PRIMARY_STUDIES, SOURCE_TEXTS, assumptions_markdown)
         >>> print(assumptions_markdown(SOURCE_TEXTS, PRIMARY_STUDIES)
         ...       .splitlines()[2])
         | dissatisfied customers who complain (head office) | 5 % (4–6 %) \

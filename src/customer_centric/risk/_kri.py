@@ -254,9 +254,7 @@ lower_is_worse, amber (20) must be above red (30); swap them ...
         Examples:
             >>> from decimal import Decimal
             >>> from customer_centric.risk import (
-            ...     CustomerHealthKpi,
-            ...     customer_health,
-            ... )
+            ...     CustomerHealthKpi, customer_health)
             >>> kri = customer_health(
             ...     CustomerHealthKpi.CHURN_RATE,
             ...     amber=Decimal("0.10"), red=Decimal("0.15"))
@@ -314,10 +312,7 @@ class KriAssessment:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     assess,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, assess, customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
@@ -362,10 +357,7 @@ def assess(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     assess,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, assess, customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
@@ -418,11 +410,8 @@ class KriSeriesAssessment:
         >>> from datetime import datetime, UTC
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     KpiObservation,
-        ...     assess_series,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, KpiObservation, assess_series,
+        ...     customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.CHURN_RATE,
         ...     amber=Decimal("0.10"), red=Decimal("0.15"))
@@ -499,11 +488,8 @@ def assess_series(
         >>> from datetime import datetime, UTC
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     KpiObservation,
-        ...     assess_series,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, KpiObservation, assess_series,
+        ...     customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
@@ -627,11 +613,7 @@ def breach_signal(
         >>> from datetime import datetime, UTC
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     assess,
-        ...     breach_signal,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, assess, breach_signal, customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.LOW_P_ALIVE_SHARE,
         ...     amber=Decimal("0.2"), red=Decimal("0.4"))
@@ -981,9 +963,7 @@ def customer_health(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.SILENT_DISSATISFACTION,
         ...     amber=Decimal("0.05"), red=Decimal("0.10"))
