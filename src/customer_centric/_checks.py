@@ -24,6 +24,7 @@ __all__ = [
     "check_finite",
     "check_instance",
     "check_member",
+    "refuse_bool",
     "to_utc",
 ]
 
@@ -210,6 +211,32 @@ number, got nan
         msg = f"{name} must be a finite number, got {value!r}"
         raise InvariantError(msg)
     return number
+
+
+def refuse_bool(value: object, /, *, name: str, fix: str) -> object:
+    """Return ``value`` unless it is a ``bool``, for a number field's check.
+
+    pydantic reads ``True`` as ``1`` in a number field; a record calls this
+    in a ``mode="before"`` validator so a flag passed by mistake is refused.
+
+    Raises:
+        InvariantError: ``value`` is ``True`` or ``False``; the message ends
+            with ``fix``.
+
+    Examples:
+        >>> from customer_centric._checks import refuse_bool
+        >>> refuse_bool(7, name="importance", fix="give the rating")
+        7
+        >>> refuse_bool(True, name="importance", fix="give the rating")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: importance must be a \
+number, got True; give the rating
+    """
+    if isinstance(value, bool):
+        msg = f"{name} must be a number, got {value!r}; {fix}"
+        raise InvariantError(msg)
+    return value
 
 
 def check_aware(value: object, /, *, name: str) -> datetime:

@@ -28,7 +28,12 @@ from pydantic import (
     model_validator,
 )
 
-from customer_centric._checks import check_finite, check_instance, to_utc
+from customer_centric._checks import (
+    check_finite,
+    check_instance,
+    refuse_bool,
+    to_utc,
+)
 from customer_centric.exceptions import InvariantError
 from customer_centric.kano._tables import KanoCategory, _category
 
@@ -88,13 +93,11 @@ attractive_to_one_dimensional=0.2, one_dimensional_to_must_be=0.0)
     @field_validator("*", mode="before")
     @classmethod
     def _rate_not_bool(cls, value: object) -> object:
-        if isinstance(value, bool):
-            msg = (
-                f"a drift rate must be a number, got {value!r}; pass a "
-                "yearly probability between 0 and 1"
-            )
-            raise InvariantError(msg)
-        return value
+        return refuse_bool(
+            value,
+            name="a drift rate",
+            fix="pass a yearly probability between 0 and 1",
+        )
 
     @field_validator("*")
     @classmethod

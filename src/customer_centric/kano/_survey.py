@@ -18,7 +18,11 @@ from typing import Final, Literal, TypeAlias, final, get_args
 import attrs
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from customer_centric._checks import check_choice, check_instance
+from customer_centric._checks import (
+    check_choice,
+    check_instance,
+    refuse_bool,
+)
 from customer_centric.exceptions import (
     ArgumentTypeError,
     DataError,
@@ -97,13 +101,11 @@ class KanoResponse(BaseModel):
     @field_validator("importance", mode="before")
     @classmethod
     def _importance_not_bool(cls, value: object) -> object:
-        if isinstance(value, bool):
-            msg = (
-                f"importance must be a number, got {value!r}; give the "
-                "rating, e.g. 7, or leave it empty"
-            )
-            raise InvariantError(msg)
-        return value
+        return refuse_bool(
+            value,
+            name="importance",
+            fix="give the rating, e.g. 7, or leave it empty",
+        )
 
     @field_validator("importance")
     @classmethod

@@ -66,25 +66,6 @@ from customer_centric.exceptions import (
 )
 from customer_centric.relationship._events import DissatisfactionSignal
 
-__all__ = [
-    "CustomerHealthKpi",
-    "KeyRiskIndicator",
-    "KpiObservation",
-    "KriAssessment",
-    "KriSeriesAssessment",
-    "RiskDirection",
-    "RiskLevel",
-    "Trend",
-    "assess",
-    "assess_series",
-    "breach_signal",
-    "churn_rate",
-    "complaint_rate",
-    "customer_health",
-    "share_unlikely_alive",
-    "silent_dissatisfaction_share",
-]
-
 _SOURCE_003: Final = (
     "Persian source text 003, 'three steps to build a key risk indicator "
     "(KRI) system' (modiryar)"
