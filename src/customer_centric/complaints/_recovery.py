@@ -896,15 +896,8 @@ def _word_of_mouth(
     recovered_count: Decimal,
     assumptions: AssumptionSet,
 ) -> WordOfMouth:
-    told = assumptions.unhappy_word_of_mouth
-    negative = _estimate(
-        lambda people: unhappy_count * people,
-        _bounds(told),
-        unit="people",
-        basis=(told.source,),
-        explanation=(
-            f"{unhappy_count} unhappy customers x {told.value} people each"
-        ),
+    negative = _told(
+        unhappy_count, assumptions.unhappy_word_of_mouth, who="unhappy"
     )
     praise = assumptions.recovered_word_of_mouth
     if praise is None:
@@ -917,17 +910,19 @@ def _word_of_mouth(
             explanation="no recovered customers",
         )
     else:
-        positive = _estimate(
-            lambda people: recovered_count * people,
-            _bounds(praise),
-            unit="people",
-            basis=(praise.source,),
-            explanation=(
-                f"{recovered_count} recovered customers x {praise.value} "
-                "people each"
-            ),
-        )
+        positive = _told(recovered_count, praise, who="recovered")
     return WordOfMouth(negative=negative, positive=positive)
+
+
+def _told(count: Decimal, people: Assumption, *, who: str) -> RangeEstimate:
+    """The people ``count`` customers tell, ``people`` each."""
+    return _estimate(
+        lambda each: count * each,
+        _bounds(people),
+        unit="people",
+        basis=(people.source,),
+        explanation=f"{count} {who} customers x {people.value} people each",
+    )
 
 
 def problem_size(
