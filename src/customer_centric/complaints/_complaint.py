@@ -440,16 +440,16 @@ class TransitionCheck:
             reads as :func:`advance`'s error.
 
     Examples:
-        >>> from datetime import datetime, UTC
-        >>> from customer_centric import Complaint, Severity
+        >>> from customer_centric import Complaint
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel, ComplaintStatus, check_transition)
-        >>> complaint = Complaint(
-        ...     complaint_id="K-1", customer_id="C-1",
-        ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-        ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
-        >>> check_transition(complaint, ComplaintStatus.CLOSED).allowed
-        False
+        ...     ComplaintStatus, check_transition)
+        >>> complaint = Complaint.model_validate_json(
+        ...     '{"complaint_id": "K-1", "customer_id": "C-1", "severity": '
+        ...     '"low", "channel": "phone", '
+        ...     '"received_at": "2026-03-02T09:00:00Z"}')
+        >>> check = check_transition(complaint, ComplaintStatus.CLOSED)
+        >>> check.allowed, check.from_status
+        (False, <ComplaintStatus.RECEIVED: 'received'>)
 
     .. versionadded:: 0.1
     """
@@ -562,13 +562,12 @@ def advance(
 
     Examples:
         >>> from datetime import datetime, UTC
-        >>> from customer_centric import Complaint, Severity
-        >>> from customer_centric.complaints import (
-        ...     ComplaintChannel, ComplaintStatus, advance)
+        >>> from customer_centric import Complaint
+        >>> from customer_centric.complaints import ComplaintStatus, advance
         >>> complaint = Complaint(
-        ...     complaint_id="K-1", customer_id="C-1",
-        ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-        ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
+        ...     complaint_id="K-1", customer_id="C-1", severity="low",
+        ...     channel="phone",
+        ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
         >>> acknowledged = advance(
         ...     complaint, ComplaintStatus.ACKNOWLEDGED,
         ...     occurred_at=datetime(2026, 3, 2, 9, 5, tzinfo=UTC))

@@ -1211,9 +1211,9 @@ class ComplaintImpact:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
         ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath, complaint_impact)
+        >>> path, size = RecoveryPath.COMPLAINED_RESOLVED, ProblemSize.LARGE
         >>> impact = complaint_impact(
-        ...     10, path=RecoveryPath.COMPLAINED_RESOLVED,
-        ...     size=ProblemSize.LARGE, assumptions=PRIMARY_STUDIES,
+        ...     10, path=path, size=size, assumptions=PRIMARY_STUDIES,
         ...     annual_income=Decimal("1000"), years=3)
         >>> impact.lost_customers.expected
         Decimal('241.20')
@@ -1342,9 +1342,9 @@ class RetentionAfterRecovery:
         >>> from customer_centric.complaints import (
         ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath,
         ...     retention_after_recovery)
+        >>> quickly, small = RecoveryPath.RESOLVED_QUICKLY, ProblemSize.SMALL
         >>> result = retention_after_recovery(
-        ...     RecoveryPath.RESOLVED_QUICKLY, ProblemSize.SMALL,
-        ...     assumptions=PRIMARY_STUDIES,
+        ...     quickly, small, assumptions=PRIMARY_STUDIES,
         ...     baseline_retention=Decimal("0.80"))
         >>> result.retention.expected, result.capped
         (Decimal('0.8000'), True)
@@ -1723,11 +1723,11 @@ class WinBackEstimate:
         >>> from customer_centric.complaints import (
         ...     WinBackRates, win_back_likelihood)
         >>> from customer_centric.relationship import DepartureReason
+        >>> new_job = DepartureReason.NEW_JOB
         >>> rates = WinBackRates(
         ...     name="2025 campaign", source="our win-back campaign",
-        ...     rates={DepartureReason.NEW_JOB: Decimal("0.30")})
-        >>> win_back_likelihood(DepartureReason.NEW_JOB,
-        ...                     rates=rates).situational
+        ...     rates={new_job: Decimal("0.30")})
+        >>> win_back_likelihood(new_job, rates=rates).situational
         True
 
     .. versionadded:: 0.1
