@@ -13,10 +13,16 @@ from customer_centric._checks import (
     check_choice,
     check_decimal,
     check_finite,
+    check_holdout_split,
     check_instance,
+    refuse_bool,
     to_utc,
 )
-from customer_centric.exceptions import ArgumentTypeError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 
 @pytest.mark.parametrize(
@@ -110,3 +116,42 @@ def test_to_utc_refuses_instants_outside_the_calendar() -> None:
     early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
     with pytest.raises(InvariantError, match="out of range"):
         to_utc(early, name="occurred_at")
+
+
+@pytest.mark.parametrize("value", [0, 7.5, None, "7"], ids=str)
+def test_refuse_bool_passes_anything_but_a_bool(value: object) -> None:
+    """Numbers, None and text go on to the field's own parsing untouched."""
+    assert refuse_bool(value, name="importance", fix="give it") is value
+
+
+@pytest.mark.parametrize("value", [True, False], ids=str)
+def test_refuse_bool_names_the_field_the_value_and_the_fix(
+    value: bool,
+) -> None:
+    """A bool is refused with the field, the value and how to fix it."""
+    with pytest.raises(
+        InvariantError,
+        match=rf"^rate must be a number, got {value!r}; pass 0 to 1$",
+    ):
+        refuse_bool(value, name="rate", fix="pass 0 to 1")
+
+
+@pytest.mark.parametrize(
+    ("calibration_end", "observation_end"),
+    [
+        (date(2024, 1, 28), date(2024, 1, 28)),
+        (date(2024, 2, 1), date(2024, 1, 28)),
+    ],
+    ids=["same-day", "after"],
+)
+def test_check_holdout_split_refuses_a_calibration_end_not_before(
+    calibration_end: date, observation_end: date
+) -> None:
+    """calibration_end on or after observation_end is a DataError."""
+    with pytest.raises(DataError, match="must come before observation_end"):
+        check_holdout_split(calibration_end, observation_end)
+
+
+def test_check_holdout_split_accepts_an_earlier_calibration_end() -> None:
+    """A calibration period that ends first passes."""
+    check_holdout_split(date(2024, 1, 27), date(2024, 1, 28))

@@ -15,15 +15,21 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
-from customer_centric.exceptions import ArgumentTypeError, InvariantError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 __all__ = [
     "check_aware",
     "check_choice",
     "check_decimal",
     "check_finite",
+    "check_holdout_split",
     "check_instance",
     "check_member",
+    "refuse_bool",
     "to_utc",
 ]
 
@@ -212,6 +218,32 @@ number, got nan
     return number
 
 
+def refuse_bool(value: object, /, *, name: str, fix: str) -> object:
+    """Return ``value`` unless it is a ``bool``, for a number field's check.
+
+    pydantic reads ``True`` as ``1`` in a number field; a record calls this
+    in a ``mode="before"`` validator so a flag passed by mistake is refused.
+
+    Raises:
+        InvariantError: ``value`` is ``True`` or ``False``; the message ends
+            with ``fix``.
+
+    Examples:
+        >>> from customer_centric._checks import refuse_bool
+        >>> refuse_bool(7, name="importance", fix="give the rating")
+        7
+        >>> refuse_bool(True, name="importance", fix="give the rating")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: importance must be a \
+number, got True; give the rating
+    """
+    if isinstance(value, bool):
+        msg = f"{name} must be a number, got {value!r}; {fix}"
+        raise InvariantError(msg)
+    return value
+
+
 def check_aware(value: object, /, *, name: str) -> datetime:
     """Return ``value`` if it is a timezone-aware :class:`datetime`.
 
@@ -243,6 +275,33 @@ e.g. datetime(2026, 1, 5, tzinfo=UTC)
         )
         raise InvariantError(msg)
     return value
+
+
+def check_holdout_split(
+    calibration_end: date, observation_end: date, /
+) -> None:
+    """Refuse a calibration period that does not end before the observation.
+
+    Raises:
+        DataError: ``calibration_end`` is on or after ``observation_end``.
+
+    Examples:
+        >>> from datetime import date
+        >>> from customer_centric._checks import check_holdout_split
+        >>> check_holdout_split(date(2024, 1, 14), date(2024, 1, 28))
+        >>> check_holdout_split(date(2024, 2, 1), date(2024, 1, 28))
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.DataError: calibration_end 2024-02-01 \
+must come before observation_end 2024-01-28; swap or correct them
+    """
+    if calibration_end >= observation_end:
+        msg = (
+            f"calibration_end {calibration_end.isoformat()} must come before "
+            f"observation_end {observation_end.isoformat()}; swap or correct "
+            "them"
+        )
+        raise DataError(msg)
 
 
 def to_utc(value: object, /, *, name: str) -> datetime:

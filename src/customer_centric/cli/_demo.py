@@ -11,6 +11,7 @@ from rich.rule import Rule
 import customer_centric as cc
 from customer_centric.cli._files import consoles
 from customer_centric.cli._relationships import (
+    LIMIT_OPTION,
     ParsedEvents,
     render,
     replay_events,
@@ -104,13 +105,7 @@ def clv_section(console: Console) -> None:
 
 
 @click.command()
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=15,
-    show_default=True,
-    help="How many customers at risk to list.",
-)
+@LIMIT_OPTION
 @click.option(
     "--clv/--no-clv",
     default=True,

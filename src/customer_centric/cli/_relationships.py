@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final, final
 
 import attrs
+import click
 from pydantic import ValidationError
 from rich.progress import (
     BarColumn,
@@ -49,6 +50,14 @@ if TYPE_CHECKING:
     )
 
 _BAR_WIDTH: Final = 20
+LIMIT_OPTION: Final = click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=15,
+    show_default=True,
+    help="How many customers at risk to list.",
+)
+"""The ``--limit`` of ``demo`` and ``replay``, for :func:`render`."""
 _PROGRESS_EVERY: Final = 2_000
 _SHOWN_INPUT: Final = 60
 

@@ -17,6 +17,7 @@ from customer_centric.cli._files import (
     split_lines,
 )
 from customer_centric.cli._relationships import (
+    LIMIT_OPTION,
     BadLine,
     describe_validation_error,
     parse_lines,
@@ -84,13 +85,7 @@ def load_customers(
         "and customers without events count as suspects."
     ),
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=15,
-    show_default=True,
-    help="How many customers at risk to list.",
-)
+@LIMIT_OPTION
 def replay(
     events_file: Path,
     policy_file: Path | None,

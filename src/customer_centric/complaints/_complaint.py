@@ -190,9 +190,7 @@ class StatusChange(BaseModel):
     Examples:
         >>> from datetime import datetime, UTC
         >>> from customer_centric.complaints import (
-        ...     ComplaintStatus,
-        ...     StatusChange,
-        ... )
+        ...     ComplaintStatus, StatusChange)
         >>> change = StatusChange(
         ...     from_status=ComplaintStatus.RECEIVED,
         ...     to_status=ComplaintStatus.ACKNOWLEDGED,
@@ -258,9 +256,7 @@ class Complaint(BaseModel):
         >>> from decimal import Decimal
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus)
         >>> complaint = Complaint(
         ...     complaint_id="K-1",
         ...     customer_id="C-17",
@@ -373,10 +369,7 @@ class Complaint(BaseModel):
             >>> from datetime import datetime, UTC
             >>> from customer_centric import Complaint, Severity
             >>> from customer_centric.complaints import (
-            ...     ComplaintChannel,
-            ...     ComplaintStatus,
-            ...     advance,
-            ... )
+            ...     ComplaintChannel, ComplaintStatus, advance)
             >>> received = datetime(2026, 3, 2, 9, tzinfo=UTC)
             >>> complaint = advance(
             ...     Complaint(complaint_id="K-1", customer_id="C-1",
@@ -447,19 +440,16 @@ class TransitionCheck:
             reads as :func:`advance`'s error.
 
     Examples:
-        >>> from datetime import datetime, UTC
-        >>> from customer_centric import Complaint, Severity
+        >>> from customer_centric import Complaint
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     check_transition,
-        ... )
-        >>> complaint = Complaint(
-        ...     complaint_id="K-1", customer_id="C-1",
-        ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-        ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
-        >>> check_transition(complaint, ComplaintStatus.CLOSED).allowed
-        False
+        ...     ComplaintStatus, check_transition)
+        >>> complaint = Complaint.model_validate_json(
+        ...     '{"complaint_id": "K-1", "customer_id": "C-1", "severity": '
+        ...     '"low", "channel": "phone", '
+        ...     '"received_at": "2026-03-02T09:00:00Z"}')
+        >>> check = check_transition(complaint, ComplaintStatus.CLOSED)
+        >>> check.allowed, check.from_status
+        (False, <ComplaintStatus.RECEIVED: 'received'>)
 
     .. versionadded:: 0.1
     """
@@ -494,10 +484,7 @@ def check_transition(
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     check_transition,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, check_transition)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -575,16 +562,12 @@ def advance(
 
     Examples:
         >>> from datetime import datetime, UTC
-        >>> from customer_centric import Complaint, Severity
-        >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     advance,
-        ... )
+        >>> from customer_centric import Complaint
+        >>> from customer_centric.complaints import ComplaintStatus, advance
         >>> complaint = Complaint(
-        ...     complaint_id="K-1", customer_id="C-1",
-        ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-        ...     severity=Severity.LOW, channel=ComplaintChannel.PHONE)
+        ...     complaint_id="K-1", customer_id="C-1", severity="low",
+        ...     channel="phone",
+        ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
         >>> acknowledged = advance(
         ...     complaint, ComplaintStatus.ACKNOWLEDGED,
         ...     occurred_at=datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
@@ -664,9 +647,7 @@ def filed_event(complaint: Complaint, /) -> ComplaintFiled:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     filed_event,
-        ... )
+        ...     ComplaintChannel, filed_event)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -703,11 +684,7 @@ def resolved_event(complaint: Complaint, /) -> ComplaintResolved:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     advance,
-        ...     resolved_event,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, advance, resolved_event)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),

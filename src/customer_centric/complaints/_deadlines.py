@@ -417,9 +417,7 @@ class ServiceTarget(BaseModel):
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     ComplaintStatus,
-        ...     ServiceTarget,
-        ... )
+        ...     ComplaintStatus, ServiceTarget)
         >>> ServiceTarget(milestone=ComplaintStatus.RESPONDED, within=5,
         ...               unit="business_days").within
         5
@@ -464,11 +462,7 @@ class ServiceLevelProfile(BaseModel):
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     ComplaintStatus,
-        ...     Priority,
-        ...     ServiceLevelProfile,
-        ...     ServiceTarget,
-        ... )
+        ...     ComplaintStatus, Priority, ServiceLevelProfile, ServiceTarget)
         >>> respond = ServiceTarget(milestone=ComplaintStatus.RESPONDED,
         ...                         within=5, unit="business_days")
         >>> profile = ServiceLevelProfile(
@@ -747,11 +741,8 @@ class Deadline:
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     BusinessCalendar,
-        ...     ComplaintChannel,
-        ...     FCA_DISP_RULES,
-        ...     regulatory_deadlines,
-        ... )
+        ...     BusinessCalendar, ComplaintChannel, FCA_DISP_RULES,
+        ...     regulatory_deadlines)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -1036,14 +1027,8 @@ def service_deadlines(
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     Priority,
-        ...     ServiceLevelProfile,
-        ...     ServiceTarget,
-        ...     advance,
-        ...     service_deadlines,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, Priority,
+        ...     ServiceLevelProfile, ServiceTarget, advance, service_deadlines)
         >>> respond = ServiceTarget(milestone=ComplaintStatus.RESPONDED,
         ...                         within=2, unit="business_days")
         >>> profile = ServiceLevelProfile(
@@ -1147,11 +1132,8 @@ def regulatory_deadlines(
         >>> from datetime import datetime, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     BusinessCalendar,
-        ...     CFPB_RULES,
-        ...     ComplaintChannel,
-        ...     regulatory_deadlines,
-        ... )
+        ...     BusinessCalendar, CFPB_RULES, ComplaintChannel,
+        ...     regulatory_deadlines)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 14, tzinfo=UTC),

@@ -213,9 +213,7 @@ class AssumptionSet(BaseModel):
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     SOURCE_TEXTS,
-        ... )
+        ...     PRIMARY_STUDIES, SOURCE_TEXTS)
         >>> SOURCE_TEXTS.complaint_rate.low, SOURCE_TEXTS.complaint_rate.high
         (Decimal('0.04'), Decimal('0.06'))
         >>> sorted(SOURCE_TEXTS.unsupported)
@@ -639,9 +637,7 @@ class RangeEstimate:
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     SOURCE_TEXTS,
-        ...     hidden_dissatisfied,
-        ... )
+        ...     SOURCE_TEXTS, hidden_dissatisfied)
         >>> estimate = hidden_dissatisfied(10, assumptions=SOURCE_TEXTS)
         >>> estimate.low <= estimate.expected <= estimate.high
         True
@@ -789,10 +785,7 @@ def hidden_dissatisfied(
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     SOURCE_TEXTS,
-        ...     hidden_dissatisfied,
-        ... )
+        ...     PRIMARY_STUDIES, SOURCE_TEXTS, hidden_dissatisfied)
         >>> hidden_dissatisfied(10, assumptions=PRIMARY_STUDIES).expected
         Decimal('260.00')
         >>> est = hidden_dissatisfied(10, assumptions=SOURCE_TEXTS)
@@ -844,9 +837,7 @@ class WordOfMouth:
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     word_of_mouth_reach,
-        ... )
+        ...     PRIMARY_STUDIES, word_of_mouth_reach)
         >>> reach = word_of_mouth_reach(
         ...     10, recovered=4, assumptions=PRIMARY_STUDIES)
         >>> reach.negative.expected, reach.positive.expected
@@ -886,9 +877,7 @@ def word_of_mouth_reach(
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     SOURCE_TEXTS,
-        ...     word_of_mouth_reach,
-        ... )
+        ...     SOURCE_TEXTS, word_of_mouth_reach)
         >>> neg = word_of_mouth_reach(4, assumptions=SOURCE_TEXTS).negative
         >>> neg.low, neg.high
         (Decimal('40.00'), Decimal('80.00'))
@@ -907,15 +896,8 @@ def _word_of_mouth(
     recovered_count: Decimal,
     assumptions: AssumptionSet,
 ) -> WordOfMouth:
-    told = assumptions.unhappy_word_of_mouth
-    negative = _estimate(
-        lambda people: unhappy_count * people,
-        _bounds(told),
-        unit="people",
-        basis=(told.source,),
-        explanation=(
-            f"{unhappy_count} unhappy customers x {told.value} people each"
-        ),
+    negative = _told(
+        unhappy_count, assumptions.unhappy_word_of_mouth, who="unhappy"
     )
     praise = assumptions.recovered_word_of_mouth
     if praise is None:
@@ -928,17 +910,19 @@ def _word_of_mouth(
             explanation="no recovered customers",
         )
     else:
-        positive = _estimate(
-            lambda people: recovered_count * people,
-            _bounds(praise),
-            unit="people",
-            basis=(praise.source,),
-            explanation=(
-                f"{recovered_count} recovered customers x {praise.value} "
-                "people each"
-            ),
-        )
+        positive = _told(recovered_count, praise, who="recovered")
     return WordOfMouth(negative=negative, positive=positive)
+
+
+def _told(count: Decimal, people: Assumption, *, who: str) -> RangeEstimate:
+    """The people ``count`` customers tell, ``people`` each."""
+    return _estimate(
+        lambda each: count * each,
+        _bounds(people),
+        unit="people",
+        basis=(people.source,),
+        explanation=f"{count} {who} customers x {people.value} people each",
+    )
 
 
 def problem_size(
@@ -962,9 +946,7 @@ def problem_size(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     problem_size,
-        ... )
+        ...     PRIMARY_STUDIES, problem_size)
         >>> problem_size(Decimal("3.50"), assumptions=PRIMARY_STUDIES)
         <ProblemSize.SMALL: 'small'>
         >>> problem_size(None, assumptions=PRIMARY_STUDIES)
@@ -1012,11 +994,7 @@ def recovery_path(
         >>> from datetime import datetime, timedelta, UTC
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     ComplaintStatus,
-        ...     advance,
-        ...     recovery_path,
-        ... )
+        ...     ComplaintChannel, ComplaintStatus, advance, recovery_path)
         >>> complaint = Complaint(
         ...     complaint_id="K-1", customer_id="C-1",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
@@ -1080,11 +1058,8 @@ def repurchase_probability(
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     repurchase_probability,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath,
+        ...     repurchase_probability)
         >>> repurchase_probability(
         ...     RecoveryPath.RESOLVED_QUICKLY, ProblemSize.LARGE,
         ...     assumptions=PRIMARY_STUDIES).expected
@@ -1235,14 +1210,10 @@ class ComplaintImpact:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     complaint_impact,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath, complaint_impact)
+        >>> path, size = RecoveryPath.COMPLAINED_RESOLVED, ProblemSize.LARGE
         >>> impact = complaint_impact(
-        ...     10, path=RecoveryPath.COMPLAINED_RESOLVED,
-        ...     size=ProblemSize.LARGE, assumptions=PRIMARY_STUDIES,
+        ...     10, path=path, size=size, assumptions=PRIMARY_STUDIES,
         ...     annual_income=Decimal("1000"), years=3)
         >>> impact.lost_customers.expected
         Decimal('241.20')
@@ -1294,11 +1265,7 @@ def complaint_impact(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     complaint_impact,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath, complaint_impact)
         >>> impact = complaint_impact(
         ...     27, path=RecoveryPath.RESOLVED_QUICKLY,
         ...     size=ProblemSize.SMALL, assumptions=PRIMARY_STUDIES,
@@ -1373,14 +1340,11 @@ class RetentionAfterRecovery:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     retention_after_recovery,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath,
+        ...     retention_after_recovery)
+        >>> quickly, small = RecoveryPath.RESOLVED_QUICKLY, ProblemSize.SMALL
         >>> result = retention_after_recovery(
-        ...     RecoveryPath.RESOLVED_QUICKLY, ProblemSize.SMALL,
-        ...     assumptions=PRIMARY_STUDIES,
+        ...     quickly, small, assumptions=PRIMARY_STUDIES,
         ...     baseline_retention=Decimal("0.80"))
         >>> result.retention.expected, result.capped
         (Decimal('0.8000'), True)
@@ -1433,11 +1397,8 @@ def retention_after_recovery(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     ProblemSize,
-        ...     RecoveryPath,
-        ...     retention_after_recovery,
-        ... )
+        ...     PRIMARY_STUDIES, ProblemSize, RecoveryPath,
+        ...     retention_after_recovery)
         >>> result = retention_after_recovery(
         ...     RecoveryPath.RESOLVED_QUICKLY, ProblemSize.SMALL,
         ...     assumptions=PRIMARY_STUDIES,
@@ -1760,15 +1721,13 @@ class WinBackEstimate:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     WinBackRates,
-        ...     win_back_likelihood,
-        ... )
+        ...     WinBackRates, win_back_likelihood)
         >>> from customer_centric.relationship import DepartureReason
+        >>> new_job = DepartureReason.NEW_JOB
         >>> rates = WinBackRates(
         ...     name="2025 campaign", source="our win-back campaign",
-        ...     rates={DepartureReason.NEW_JOB: Decimal("0.30")})
-        >>> win_back_likelihood(DepartureReason.NEW_JOB,
-        ...                     rates=rates).situational
+        ...     rates={new_job: Decimal("0.30")})
+        >>> win_back_likelihood(new_job, rates=rates).situational
         True
 
     .. versionadded:: 0.1
@@ -1800,9 +1759,7 @@ def win_back_likelihood(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.complaints import (
-        ...     WinBackRates,
-        ...     win_back_likelihood,
-        ... )
+        ...     WinBackRates, win_back_likelihood)
         >>> from customer_centric.relationship import DepartureReason
         >>> rates = WinBackRates(
         ...     name="2025 campaign", source="our win-back campaign",
@@ -1906,10 +1863,7 @@ def assumptions_markdown(*sets: AssumptionSet) -> str:
 
     Examples:
         >>> from customer_centric.complaints import (
-        ...     PRIMARY_STUDIES,
-        ...     SOURCE_TEXTS,
-        ...     assumptions_markdown,
-        ... )
+        ...     PRIMARY_STUDIES, SOURCE_TEXTS, assumptions_markdown)
         >>> print(assumptions_markdown(SOURCE_TEXTS, PRIMARY_STUDIES)
         ...       .splitlines()[2])
         | dissatisfied customers who complain (head office) | 5 % (4–6 %) \

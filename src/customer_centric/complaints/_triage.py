@@ -235,10 +235,7 @@ def triage(
         >>> from decimal import Decimal
         >>> from customer_centric import Complaint, Severity
         >>> from customer_centric.complaints import (
-        ...     ComplaintChannel,
-        ...     TriagePolicy,
-        ...     triage,
-        ... )
+        ...     ComplaintChannel, TriagePolicy, triage)
         >>> complaint = Complaint(
         ...     complaint_id="K-2", customer_id="C-9",
         ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),

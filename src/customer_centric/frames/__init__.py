@@ -6,14 +6,11 @@ pyarrow and DuckDB tables (and Spark through narwhals' lazy API).
 
 from __future__ import annotations
 
-try:
-    import narwhals  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised without the extra
-    from customer_centric.exceptions import MissingExtraError
+from customer_centric._extras import require_extra
 
-    raise MissingExtraError.for_extra("dataframe", exc.name) from exc
+require_extra("dataframe", "narwhals")
 
-from customer_centric.frames._rfm import (
+from customer_centric.frames._rfm import (  # noqa: E402 - after the guard
     compress_rfm,
     rfm_calibration_holdout,
     rfm_summary,

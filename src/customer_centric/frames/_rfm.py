@@ -22,7 +22,11 @@ import narwhals as nw
 from narwhals.dependencies import is_pandas_like_dataframe
 from narwhals.typing import IntoFrameT
 
-from customer_centric._checks import check_choice, check_instance
+from customer_centric._checks import (
+    check_choice,
+    check_holdout_split,
+    check_instance,
+)
 from customer_centric.exceptions import ArgumentTypeError, DataError
 from customer_centric.value import (
     OnLate,
@@ -41,10 +45,17 @@ _EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _LEAP_DAYS_BEFORE_1970: Final = 1969 // 4 - 1969 // 100 + 1969 // 400
 
 
-def _day_number(value: object, /, *, name: str) -> int:
+def _day(value: object, /, *, name: str) -> date:
     checked = check_instance(value, date, name=name, what="a date")
-    day = checked.date() if isinstance(checked, datetime) else checked
+    return checked.date() if isinstance(checked, datetime) else checked
+
+
+def _number(day: date, /) -> int:
     return day.toordinal() - _EPOCH_ORDINAL
+
+
+def _day_number(value: object, /, *, name: str) -> int:
+    return _number(_day(value, name=name))
 
 
 def _from_native(frame: object) -> object:
@@ -534,15 +545,10 @@ def rfm_calibration_holdout(
     .. versionadded:: 0.1
     """
     unit_days = _unit_days(time_unit)
-    cut = _day_number(calibration_end, name="calibration_end")
-    end = _day_number(observation_end, name="observation_end")
-    if cut >= end:
-        msg = (
-            f"calibration_end {calibration_end.isoformat()} must come "
-            f"before observation_end {observation_end.isoformat()}; swap or "
-            "correct them"
-        )
-        raise DataError(msg)
+    cut_day = _day(calibration_end, name="calibration_end")
+    end_day = _day(observation_end, name="observation_end")
+    check_holdout_split(cut_day, end_day)
+    cut, end = _number(cut_day), _number(end_day)
     has_amount = monetary_value_col is not None
     days = _checked_days(
         frame,

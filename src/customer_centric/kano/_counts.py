@@ -243,9 +243,7 @@ def satisfaction_coefficients(counts: KanoCounts, /) -> KanoCoefficients:
 
     Examples:
         >>> from customer_centric.kano import (
-        ...     KanoCounts,
-        ...     satisfaction_coefficients,
-        ... )
+        ...     KanoCounts, satisfaction_coefficients)
         >>> c = satisfaction_coefficients(KanoCounts(
         ...     attractive=45, one_dimensional=123, must_be=95,
         ...     indifferent=33))

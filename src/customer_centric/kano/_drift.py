@@ -24,11 +24,17 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
 
-from customer_centric._checks import check_finite, check_instance, to_utc
+from customer_centric._checks import (
+    check_finite,
+    check_instance,
+    refuse_bool,
+    to_utc,
+)
 from customer_centric.exceptions import InvariantError
 from customer_centric.kano._tables import KanoCategory, _category
 
@@ -85,29 +91,22 @@ attractive_to_one_dimensional=0.2, one_dimensional_to_must_be=0.0)
     attractive_to_one_dimensional: float = 0.0
     one_dimensional_to_must_be: float = 0.0
 
-    @field_validator("*", mode="before")
+    @field_validator("*", mode="wrap")
     @classmethod
-    def _rate_not_bool(cls, value: object) -> object:
-        if isinstance(value, bool):
-            msg = (
-                f"a drift rate must be a number, got {value!r}; pass a "
-                "yearly probability between 0 and 1"
-            )
-            raise InvariantError(msg)
-        return value
-
-    @field_validator("*")
-    @classmethod
-    def _rate(cls, value: float) -> float:
-        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+    def _rate(
+        cls, value: object, handler: ValidatorFunctionWrapHandler
+    ) -> float:
+        fix = "pass a yearly probability between 0 and 1"
+        rate: float = handler(refuse_bool(value, name="a drift rate", fix=fix))
+        if not (math.isfinite(rate) and 0.0 <= rate <= 1.0):
             hint = (
-                f"write {value:g} % as {value / 100:g}"
-                if math.isfinite(value) and 1.0 < value <= 100.0  # noqa: PLR2004
-                else "pass a yearly probability between 0 and 1"
+                f"write {rate:g} % as {rate / 100:g}"
+                if math.isfinite(rate) and 1.0 < rate <= 100.0  # noqa: PLR2004
+                else fix
             )
-            msg = f"a drift rate must be in [0, 1], got {value!r}; {hint}"
+            msg = f"a drift rate must be in [0, 1], got {rate!r}; {hint}"
             raise InvariantError(msg)
-        return value
+        return rate
 
     def hazards(self) -> tuple[float, float, float]:
         """The yearly hazards of the three steps (``inf`` for rate 1)."""

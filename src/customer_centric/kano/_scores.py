@@ -221,9 +221,7 @@ def better_worse_quadrant(
 
     Examples:
         >>> from customer_centric.kano import (
-        ...     KanoCoefficients,
-        ...     better_worse_quadrant,
-        ... )
+        ...     KanoCoefficients, better_worse_quadrant)
         >>> better_worse_quadrant(KanoCoefficients(better=0.2, worse=-0.8))
         <KanoCategory.MUST_BE: 'must_be'>
 

@@ -16,9 +16,19 @@ from pathlib import Path
 from typing import Final, Literal, TypeAlias, final, get_args
 
 import attrs
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
-from customer_centric._checks import check_choice, check_instance
+from customer_centric._checks import (
+    check_choice,
+    check_instance,
+    refuse_bool,
+)
 from customer_centric.exceptions import (
     ArgumentTypeError,
     DataError,
@@ -94,27 +104,25 @@ class KanoResponse(BaseModel):
         )
         raise InvariantError(msg)
 
-    @field_validator("importance", mode="before")
+    @field_validator("importance", mode="wrap")
     @classmethod
-    def _importance_not_bool(cls, value: object) -> object:
-        if isinstance(value, bool):
+    def _importance(
+        cls, value: object, handler: ValidatorFunctionWrapHandler
+    ) -> float | None:
+        fix = "give the rating, e.g. 7, or leave it empty"
+        importance: float | None = handler(
+            refuse_bool(value, name="importance", fix=fix)
+        )
+        if importance is not None and not (
+            math.isfinite(importance) and importance >= 0
+        ):
             msg = (
-                f"importance must be a number, got {value!r}; give the "
-                "rating, e.g. 7, or leave it empty"
+                "importance must be a finite number >= 0, got "
+                f"{importance!r}; leave it empty if the respondent did not "
+                "rate it"
             )
             raise InvariantError(msg)
-        return value
-
-    @field_validator("importance")
-    @classmethod
-    def _importance(cls, value: float | None) -> float | None:
-        if value is not None and not (math.isfinite(value) and value >= 0):
-            msg = (
-                f"importance must be a finite number >= 0, got {value!r}; "
-                "leave it empty if the respondent did not rate it"
-            )
-            raise InvariantError(msg)
-        return value
+        return importance
 
 
 @final

@@ -415,10 +415,7 @@ def classify_response(
 
     Examples:
         >>> from customer_centric.kano import (
-        ...     KanoAnswer,
-        ...     POULIOT_TABLE,
-        ...     classify_response,
-        ... )
+        ...     KanoAnswer, POULIOT_TABLE, classify_response)
         >>> classify_response(KanoAnswer.LIKE, KanoAnswer.NEUTRAL)
         <KanoCategory.ATTRACTIVE: 'attractive'>
         >>> classify_response(2, 5)

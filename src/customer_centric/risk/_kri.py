@@ -66,25 +66,6 @@ from customer_centric.exceptions import (
 )
 from customer_centric.relationship._events import DissatisfactionSignal
 
-__all__ = [
-    "CustomerHealthKpi",
-    "KeyRiskIndicator",
-    "KpiObservation",
-    "KriAssessment",
-    "KriSeriesAssessment",
-    "RiskDirection",
-    "RiskLevel",
-    "Trend",
-    "assess",
-    "assess_series",
-    "breach_signal",
-    "churn_rate",
-    "complaint_rate",
-    "customer_health",
-    "share_unlikely_alive",
-    "silent_dissatisfaction_share",
-]
-
 _SOURCE_003: Final = (
     "Persian source text 003, 'three steps to build a key risk indicator "
     "(KRI) system' (modiryar)"
@@ -254,14 +235,11 @@ lower_is_worse, amber (20) must be above red (30); swap them ...
         Examples:
             >>> from decimal import Decimal
             >>> from customer_centric.risk import (
-            ...     CustomerHealthKpi,
-            ...     customer_health,
-            ... )
-            >>> kri = customer_health(
-            ...     CustomerHealthKpi.CHURN_RATE,
+            ...     CustomerHealthKpi, customer_health)
+            >>> churn = customer_health(CustomerHealthKpi.CHURN_RATE,
             ...     amber=Decimal("0.10"), red=Decimal("0.15"))
-            >>> kri.level(Decimal("0.12"))
-            <RiskLevel.AMBER: 'amber'>
+            >>> churn.level(Decimal("0.12")), churn.level(Decimal("0.05"))
+            (<RiskLevel.AMBER: 'amber'>, <RiskLevel.GREEN: 'green'>)
         """
         value = _check_finite(value, name=f"value of KRI {self.name!r}")
         if self.direction is RiskDirection.HIGHER_IS_WORSE:
@@ -314,15 +292,13 @@ class KriAssessment:
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     assess,
-        ...     customer_health,
-        ... )
-        >>> kri = customer_health(
-        ...     CustomerHealthKpi.COMPLAINT_RATE,
-        ...     amber=Decimal("0.01"), red=Decimal("0.02"))
-        >>> assess(kri, Decimal("0.025")).breached
-        True
+        ...     CustomerHealthKpi, assess, customer_health)
+        >>> result = assess(
+        ...     customer_health(CustomerHealthKpi.COMPLAINT_RATE,
+        ...                     amber=Decimal("0.01"), red=Decimal("0.02")),
+        ...     Decimal("0.025"))
+        >>> result.level, result.breached
+        (<RiskLevel.RED: 'red'>, True)
 
     .. versionadded:: 0.1
     """
@@ -362,10 +338,7 @@ def assess(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     assess,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, assess, customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
@@ -418,11 +391,8 @@ class KriSeriesAssessment:
         >>> from datetime import datetime, UTC
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     KpiObservation,
-        ...     assess_series,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, KpiObservation, assess_series,
+        ...     customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.CHURN_RATE,
         ...     amber=Decimal("0.10"), red=Decimal("0.15"))
@@ -498,21 +468,13 @@ def assess_series(
     Examples:
         >>> from datetime import datetime, UTC
         >>> from decimal import Decimal
-        >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     KpiObservation,
-        ...     assess_series,
-        ...     customer_health,
-        ... )
-        >>> kri = customer_health(
-        ...     CustomerHealthKpi.COMPLAINT_RATE,
+        >>> from customer_centric import risk
+        >>> kri = risk.customer_health(risk.CustomerHealthKpi.COMPLAINT_RATE,
         ...     amber=Decimal("0.01"), red=Decimal("0.02"))
-        >>> flat = [
-        ...     KpiObservation(
-        ...         occurred_at=datetime(2026, m, 1, tzinfo=UTC),
-        ...         value=Decimal("0.005"))
-        ...     for m in (1, 2)]
-        >>> assess_series(kri, flat).trend
+        >>> days = [datetime(2026, month, 1, tzinfo=UTC) for month in (1, 2)]
+        >>> flat = [risk.KpiObservation(occurred_at=d, value=Decimal("0.005"))
+        ...         for d in days]
+        >>> risk.assess_series(kri, flat).trend
         <Trend.STABLE: 'stable'>
 
     .. versionadded:: 0.1
@@ -627,11 +589,7 @@ def breach_signal(
         >>> from datetime import datetime, UTC
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     assess,
-        ...     breach_signal,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, assess, breach_signal, customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.LOW_P_ALIVE_SHARE,
         ...     amber=Decimal("0.2"), red=Decimal("0.4"))
@@ -735,6 +693,8 @@ def churn_rate(lost: int, /, *, customers_at_start: int) -> Decimal:
         >>> from customer_centric.risk import churn_rate
         >>> churn_rate(130, customers_at_start=1000)
         Decimal('0.1300')
+        >>> churn_rate(0, customers_at_start=1000)
+        Decimal('0.0000')
 
     .. versionadded:: 0.1
     """
@@ -981,9 +941,7 @@ def customer_health(
     Examples:
         >>> from decimal import Decimal
         >>> from customer_centric.risk import (
-        ...     CustomerHealthKpi,
-        ...     customer_health,
-        ... )
+        ...     CustomerHealthKpi, customer_health)
         >>> kri = customer_health(
         ...     CustomerHealthKpi.SILENT_DISSATISFACTION,
         ...     amber=Decimal("0.05"), red=Decimal("0.10"))

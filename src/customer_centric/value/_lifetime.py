@@ -591,8 +591,7 @@ def retention_vs_acquisition_cost(
         >>> from decimal import Decimal
         >>> from customer_centric.value import (
         ...     ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS,
-        ...     retention_vs_acquisition_cost,
-        ... )
+        ...     retention_vs_acquisition_cost)
         >>> cmp = retention_vs_acquisition_cost(
         ...     100, retention_cost_per_customer=Decimal(20),
         ...     multiple=ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS,

@@ -17,7 +17,11 @@ from typing import Final, Literal, TypeAlias, cast, final, get_args
 import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from customer_centric._checks import check_choice, check_instance
+from customer_centric._checks import (
+    check_choice,
+    check_holdout_split,
+    check_instance,
+)
 from customer_centric._types import (
     MAX_COUNT,
     CustomerId,
@@ -614,12 +618,7 @@ def rfm_calibration_holdout(
     )
     calibration_day = _as_day(calibration_end, name="calibration_end")
     end = _as_day(observation_end, name="observation_end")
-    if calibration_day >= end:
-        msg = (
-            f"calibration_end {calibration_day.isoformat()} must come before "
-            f"observation_end {end.isoformat()}; swap or correct them"
-        )
-        raise DataError(msg)
+    check_holdout_split(calibration_day, end)
     log = cast("list[Transaction]", list(_check_log(transactions)))
     calibration = rfm_summary(
         log,
