@@ -35,7 +35,7 @@ from customer_centric.clv import (
     simulate_bg_nbd,
     validate_rfm,
 )
-from customer_centric.clv._fitting import FittedModel
+from customer_centric.clv._records import FittedModel
 from customer_centric.exceptions import CustomerCentricError
 
 BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
+from customer_centric._arrays import FloatArray, as_horizon
 from customer_centric.clv import (
     BgNbdFit,
     CompressedRFM,
@@ -17,16 +18,9 @@ from customer_centric.clv import (
     compress,
     validate_rfm,
 )
-from customer_centric.clv._fitting import (
-    FloatArray,
-    Objective,
-    as_horizon,
-    broadcast_rfm,
-    check_weights,
-    factorise,
-    given_parameter_fields,
-    maximize_likelihood,
-)
+from customer_centric.clv._optimizer import Objective, maximize_likelihood
+from customer_centric.clv._records import given_parameter_fields
+from customer_centric.clv._rfm import broadcast_rfm, check_weights, factorise
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import rfm_rows
 

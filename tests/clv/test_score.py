@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from customer_centric._arrays import FloatArray
 from customer_centric.clv import (
     BgNbdFit,
     CustomerScores,
@@ -12,7 +13,7 @@ from customer_centric.clv import (
     score_customers,
     simulate_bg_nbd,
 )
-from customer_centric.clv._fitting import FloatArray, PurchaseModel
+from customer_centric.clv._records import PurchaseModel
 from customer_centric.exceptions import DataError, InvariantError
 
 Base = tuple[FloatArray, FloatArray, FloatArray, FloatArray]

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from customer_centric.clv._fitting import FloatArray
+    from customer_centric._arrays import FloatArray
     from customer_centric.relationship import Policy
     from customer_centric.value import RFMSummary
 

@@ -37,18 +37,17 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_centric.clv._bg_bb import BgBbFit
-from customer_centric.clv._fitting import (
+from customer_centric._arrays import (
     MAX_VALUE,
     FloatArray,
-    PurchaseModel,
     as_horizon,
-    check_model,
-    compress,
     read_only,
     real_number,
 )
+from customer_centric.clv._bg_bb import BgBbFit
 from customer_centric.clv._gamma_gamma import GammaGammaFit
+from customer_centric.clv._records import PurchaseModel, check_model
+from customer_centric.clv._rfm import compress
 from customer_centric.exceptions import (
     ArgumentTypeError,
     DataError,

@@ -16,20 +16,19 @@ from typing import final
 import attrs
 import numpy.typing as npt
 
+from customer_centric._arrays import (
+    MAX_VALUE,
+    FloatArray,
+    read_only,
+    real_number,
+)
 from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
 )
-from customer_centric.clv._fitting import (
-    MAX_VALUE,
-    FloatArray,
-    PurchaseModel,
-    check_model,
-    compress,
-    read_only,
-    real_number,
-)
 from customer_centric.clv._gamma_gamma import GammaGammaFit
+from customer_centric.clv._records import PurchaseModel, check_model
+from customer_centric.clv._rfm import compress
 from customer_centric.exceptions import DataError
 from customer_centric.value._transactions import DAYS_PER_UNIT, TimeUnit
 
