@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given
 from pydantic import ValidationError
@@ -85,6 +86,26 @@ def test_rejects_bad_settings(override: dict[str, object], match: str) -> None:
     """A bad setting is refused at construction, naming the setting."""
     with pytest.raises(ValidationError, match=match):
         ClvSettings.model_validate({**VALID, **override})
+
+
+def test_numpy_numbers_are_numbers() -> None:
+    """A numpy scalar is read as the Python number it holds."""
+    settings = ClvSettings(
+        time_unit="W",
+        discount_rate=np.float32(0.5),  # type: ignore[arg-type]
+        horizon_months=np.int64(24),  # type: ignore[arg-type]
+        margin=np.int8(1),  # type: ignore[arg-type]
+    )
+    assert settings.horizon_months == 24
+    assert type(settings.horizon_months) is int
+    assert settings.discount_rate == 0.5
+    assert type(settings.margin) is float
+    with pytest.raises(ValidationError, match="horizon_months"):
+        ClvSettings(
+            time_unit="W",
+            discount_rate=0.1,
+            horizon_months=np.float64(1.5),  # type: ignore[arg-type]
+        )
 
 
 def test_time_unit_and_discount_rate_are_required() -> None:

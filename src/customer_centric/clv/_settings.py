@@ -20,6 +20,7 @@ import math
 from datetime import timedelta
 from typing import Final, Self
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from customer_centric._arrays import MAX_VALUE, real_number
@@ -135,7 +136,7 @@ class ClvSettings(BaseModel):
     A frozen record: store it with the results it produced and reload it
     with ``model_validate_json()``. Inputs are taken as given (strict
     validation): no strings for numbers, no ``bool`` for a count, no
-    number of seconds for a ``timedelta``.
+    number of seconds for a ``timedelta``; numpy numbers count as numbers.
 
     Attributes:
         time_unit: The purchase model's time unit, a
@@ -200,6 +201,21 @@ from 1 to 12000, got 0 ...
     horizon_months: int = 12
     days_per_month: float = DAYS_PER_UNIT["M"]
     margin: float = 1.0
+
+    @field_validator(
+        "discount_rate",
+        "horizon_months",
+        "days_per_month",
+        "margin",
+        mode="before",
+    )
+    @classmethod
+    def _numpy_scalar(cls, value: object) -> object:
+        # numpy's numbers are numbers (np.int64(12) is a whole number of
+        # months), but strict validation knows only Python's.
+        if isinstance(value, np.integer | np.floating):
+            return value.item()
+        return value
 
     @field_validator("horizon_months")
     @classmethod
