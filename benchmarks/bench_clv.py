@@ -32,6 +32,7 @@ from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
 
 from customer_centric.clv import (
     BgNbdFit,
+    ClvSettings,
     GammaGammaFit,
     ParetoNbdFit,
     compress,
@@ -248,12 +249,15 @@ def bench_scoring(big: pd.DataFrame, params: dict[str, float]) -> float:
             btx,
             bt,
             horizon=39,
-            time_unit="W",
             spend=gg,
             monetary_value=money,
-            discount_rate=0.01,
-            discount_rate_period="M",
-            days_per_month=WEEKS_PER_MONTH * 7,
+            settings=ClvSettings(
+                time_unit="W",
+                horizon_months=12,
+                discount_rate=0.01,
+                discount_rate_period="M",
+                days_per_month=WEEKS_PER_MONTH * 7,
+            ),
         )
         if scores.lifetime_value is None:
             raise RuntimeError("no CLV without spend")

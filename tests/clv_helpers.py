@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from customer_centric.clv._fitting import FloatArray
+from customer_centric._arrays import FloatArray
 
 if TYPE_CHECKING:
     from pathlib import Path

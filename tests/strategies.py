@@ -410,6 +410,24 @@ def spend_and_contract_fits() -> st.SearchStrategy[object]:
     )
 
 
+def clv_settings() -> st.SearchStrategy[object]:
+    """Valid ``ClvSettings``: any unit, period, horizon, month and margin."""
+    from customer_centric import clv  # noqa: PLC0415 - needs [stats]
+
+    units = st.sampled_from(["D", "W", "M", "Q", "Y"]) | st.timedeltas(
+        timedelta(hours=1), timedelta(days=400)
+    )
+    return st.builds(
+        clv.ClvSettings,
+        time_unit=units,
+        discount_rate=st.floats(0.0, 1.0),
+        discount_rate_period=st.sampled_from(["M", "Q", "Y"]),
+        horizon_months=st.integers(1, 12_000),
+        days_per_month=st.floats(28.0, 31.0),
+        margin=st.floats(0.0, 1.0),
+    )
+
+
 # --- Kano answers, counts, responses, coefficients, drift (D) -------------
 
 kano_answers = st.sampled_from(list(cc.kano.KanoAnswer))

@@ -29,9 +29,6 @@ CORE_USES: dict[str, frozenset[str]] = {
     # The shipped data sets are customers, events and transactions.
     "datasets": frozenset({"relationship", "value"}),
 }
-# Numerical input checks the plots share with the models; they belong in
-# one shared module once clv's fitting module is split (issue 8).
-EXTRA_PRIVATE_ALLOWED = frozenset({"customer_centric.clv._fitting"})
 
 
 def _area(module: str) -> str:
@@ -79,7 +76,7 @@ def test_each_module_respects_the_contract(path: Path) -> None:
             continue
         if area in EXTRAS:
             private = any(p.startswith("_") for p in imported.split(".")[2:])
-            assert not private or imported in EXTRA_PRIVATE_ALLOWED, (
+            assert not private, (
                 f"{name} imports the private {imported}; use the area's "
                 "public names"
             )

@@ -842,6 +842,19 @@ def test_score_refuses_bad_option_values(
     assert message in " ".join(result.stderr.split())
 
 
+def test_score_refuses_a_discount_rate_too_large(
+    tmp_path: Path, log_lines: list[str]
+):
+    """A rate beyond 1e6 a month is refused in the settings' words."""
+    log = write_log(tmp_path / "log.csv", log_lines)
+    result = run("score", str(log), *PAID, "--discount-rate", "1e7")
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert "discount_rate must be a finite number >= 0 and at most 1e+06" in (
+        " ".join(result.stderr.split())
+    )
+
+
 @pytest.mark.parametrize(
     "date_format", ["%d/%m/%Y %z", "%d/%m/%Y %Z", "%d/%m/%Y"],
     ids=["offset", "zone-name", "plain"],

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from customer_centric.clv import (
     BgBbFit,
     BgNbdFit,
+    ClvSettings,
     GammaGammaFit,
     ParetoNbdFit,
     SbgFit,
@@ -35,7 +36,7 @@ from customer_centric.clv import (
     simulate_bg_nbd,
     validate_rfm,
 )
-from customer_centric.clv._fitting import FittedModel
+from customer_centric.clv._records import FittedModel
 from customer_centric.exceptions import CustomerCentricError
 
 BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
@@ -75,13 +76,26 @@ BAD_IDS = [
     "bool",
 ]
 
-_CLV = {
-    "spend": 20.0,
+_SETTINGS = {
     "time_unit": "W",
     "horizon_months": 12,
     "discount_rate": 0.01,
     "discount_rate_period": "M",
 }
+
+
+def _clv(**changes: object) -> object:
+    """CLV of one customer, with some spend or settings changed."""
+    spend = changes.pop("spend", 20.0)
+    return customer_lifetime_value(
+        BG,
+        2,
+        4,
+        6,
+        spend=spend,  # type: ignore[arg-type]
+        settings=ClvSettings.model_validate({**_SETTINGS, **changes}),
+    )
+
 
 CALLS: dict[str, Callable[[object], object]] = {
     "bg-nbd.expected": BG.expected_purchases,
@@ -131,48 +145,26 @@ CALLS: dict[str, Callable[[object], object]] = {
     "compress": lambda v: compress(v, [0], [1]),
     "validate-weights": lambda v: validate_rfm([1], [0.5], [1], weights=v),
     "monthly-rate": lambda v: monthly_discount_rate(v, per="Y"),
-    "clv.rate": lambda v: customer_lifetime_value(
-        BG,
-        2,
-        4,
-        6,
-        **{**_CLV, "discount_rate": v},
-    ),
-    "clv.margin": lambda v: customer_lifetime_value(
-        BG,
-        2,
-        4,
-        6,
-        margin=v,
-        **_CLV,
-    ),
-    "clv.spend": lambda v: customer_lifetime_value(
-        BG,
-        2,
-        4,
-        6,
-        **{**_CLV, "spend": v},
-    ),
-    "clv.months": lambda v: customer_lifetime_value(
-        BG,
-        2,
-        4,
-        6,
-        **{**_CLV, "horizon_months": v},
-    ),
+    "clv.rate": lambda v: _clv(discount_rate=v),
+    "clv.margin": lambda v: _clv(margin=v),
+    "clv.spend": lambda v: _clv(spend=v),
+    "clv.months": lambda v: _clv(horizon_months=v),
     "clv.model": lambda v: customer_lifetime_value(
-        v,
+        v,  # type: ignore[arg-type]
         2,
         4,
         6,
-        **_CLV,
+        spend=20.0,
+        settings=ClvSettings.model_validate(_SETTINGS),
     ),
-    "clv.time-unit": lambda v: customer_lifetime_value(
+    "clv.time-unit": lambda v: _clv(time_unit=v),
+    "clv.settings": lambda v: customer_lifetime_value(
         BG,
         2,
         4,
         6,
-        **{**_CLV, "time_unit": v},
+        spend=20.0,
+        settings=v,  # type: ignore[arg-type]
     ),
     "score.horizon": lambda v: score_customers(
         BG,
@@ -180,7 +172,6 @@ CALLS: dict[str, Callable[[object], object]] = {
         4,
         6,
         horizon=v,
-        time_unit="W",
     ),
     "score.model": lambda v: score_customers(
         v,
@@ -188,7 +179,6 @@ CALLS: dict[str, Callable[[object], object]] = {
         4,
         6,
         horizon=5,
-        time_unit="W",
     ),
     "simulate.T": lambda v: simulate_bg_nbd(
         v,

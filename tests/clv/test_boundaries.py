@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from scipy import special
 
+from customer_centric._arrays import FloatArray
 from customer_centric.clv import (
     ParetoNbdFit,
     compress,
@@ -26,9 +27,8 @@ from customer_centric.clv import (
 )
 from customer_centric.clv._bg_nbd import _BOUNDARIES as BG_NBD_EDGES
 from customer_centric.clv._bg_nbd import _Likelihood as BgNbdLikelihood
-from customer_centric.clv._fitting import (
+from customer_centric.clv._optimizer import (
     Boundary,
-    FloatArray,
     Objective,
     maximize_likelihood,
 )

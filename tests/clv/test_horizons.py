@@ -15,8 +15,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from customer_centric._arrays import MAX_VALUE
 from customer_centric.clv import BgNbdFit, ParetoNbdFit
-from customer_centric.clv._fitting import MAX_VALUE
 from customer_centric.exceptions import DataError
 
 BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)

@@ -18,6 +18,7 @@ import pytest
 from customer_centric._frozen import FrozenDict
 from customer_centric.clv import (
     BgNbdFit,
+    ClvSettings,
     GammaGammaFit,
     compress,
     customer_lifetime_value,
@@ -94,10 +95,9 @@ def _arrays() -> dict[str, np.ndarray]:
         t_x,
         big_t,
         horizon=52,
-        time_unit="W",
+        settings=ClvSettings(time_unit="W", discount_rate=0.01),
         spend=GG,
         monetary_value=[20.0, 0.0, 35.0],
-        discount_rate=0.01,
     )
     value = customer_lifetime_value(
         BG,
@@ -106,10 +106,12 @@ def _arrays() -> dict[str, np.ndarray]:
         big_t,
         spend=GG,
         monetary_value=[20.0, 0.0, 35.0],
-        time_unit="W",
-        horizon_months=12,
-        discount_rate=0.01,
-        discount_rate_period="M",
+        settings=ClvSettings(
+            time_unit="W",
+            horizon_months=12,
+            discount_rate=0.01,
+            discount_rate_period="M",
+        ),
     )
     data = validate_rfm(x, t_x, big_t)
     compressed = compress(x, t_x, big_t)

@@ -3,8 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from customer_centric._arrays import FloatArray
 from customer_centric.clv import (
     BgNbdFit,
+    ClvSettings,
     CustomerScores,
     GammaGammaFit,
     ParetoNbdFit,
@@ -12,8 +14,8 @@ from customer_centric.clv import (
     score_customers,
     simulate_bg_nbd,
 )
-from customer_centric.clv._fitting import FloatArray, PurchaseModel
-from customer_centric.exceptions import DataError, InvariantError
+from customer_centric.clv._records import PurchaseModel
+from customer_centric.exceptions import ArgumentTypeError, DataError
 
 Base = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 
@@ -22,6 +24,7 @@ PNBD = ParetoNbdFit.from_parameters(
     r=0.553, alpha=10.578, s=0.606, beta=11.669
 )
 GG = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
+WEEKLY = ClvSettings(time_unit="W", discount_rate=0.1)
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +57,9 @@ def test_scores_equal_the_models_own_predictions(
         t_x,
         big_t,
         horizon=52,
-        time_unit="W",
+        settings=ClvSettings(time_unit="W", discount_rate=0.1),
         spend=GG,
         monetary_value=money,
-        discount_rate=0.1,
     )
     assert isinstance(scores, CustomerScores)
     np.testing.assert_allclose(
@@ -88,13 +90,15 @@ def test_lifetime_value_is_the_discounted_clv(base: Base):
         t_x,
         big_t,
         horizon=39,
-        time_unit="W",
+        settings=ClvSettings(
+            time_unit="W",
+            horizon_months=6,
+            discount_rate=0.02,
+            discount_rate_period="M",
+            days_per_month=30,
+        ),
         spend=GG,
         monetary_value=money,
-        clv_months=6,
-        discount_rate=0.02,
-        discount_rate_period="M",
-        days_per_month=30,
     )
     reference = customer_lifetime_value(
         BG,
@@ -103,11 +107,13 @@ def test_lifetime_value_is_the_discounted_clv(base: Base):
         big_t,
         spend=GG,
         monetary_value=money,
-        time_unit="W",
-        horizon_months=6,
-        discount_rate=0.02,
-        discount_rate_period="M",
-        days_per_month=30,
+        settings=ClvSettings(
+            time_unit="W",
+            horizon_months=6,
+            discount_rate=0.02,
+            discount_rate_period="M",
+            days_per_month=30,
+        ),
     )
     assert scores.lifetime_value is not None
     np.testing.assert_allclose(scores.lifetime_value.value, reference.value)
@@ -133,9 +139,8 @@ def test_a_value_per_purchase_is_the_spend(base: Base):
         t_x,
         big_t,
         horizon=39,
-        time_unit="W",
+        settings=ClvSettings(time_unit="W", discount_rate=0.1),
         spend=money,
-        discount_rate=0.1,
     )
     assert scores.lifetime_value is not None
     np.testing.assert_array_equal(scores.lifetime_value.expected_spend, money)
@@ -144,42 +149,50 @@ def test_a_value_per_purchase_is_the_spend(base: Base):
 def test_without_spend_there_is_no_clv(base: Base):
     """No spend means no lifetime value, not zeros."""
     x, t_x, big_t, _ = base
-    scores = score_customers(BG, x, t_x, big_t, horizon=39, time_unit="W")
+    scores = score_customers(BG, x, t_x, big_t, horizon=39)
+    assert scores.lifetime_value is None
+
+
+def test_settings_without_spend_are_unused(base: Base):
+    """Settings alone add no lifetime value: spend is what asks for one."""
+    x, t_x, big_t, _ = base
+    weekly = ClvSettings(time_unit="W", discount_rate=0.1)
+    scores = score_customers(BG, x, t_x, big_t, horizon=39, settings=weekly)
     assert scores.lifetime_value is None
 
 
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"spend": GG, "discount_rate": 0.1}, DataError, "monetary_value"),
-        ({"spend": 10.0}, DataError, "no discount_rate"),
+        ({"spend": GG, "settings": WEEKLY}, DataError, "monetary_value"),
+        ({"spend": 10.0}, DataError, "no settings"),
         ({"monetary_value": [1.0, 2.0, 0.0]}, DataError, "needs spend"),
         ({"horizon": -1}, DataError, "horizon must be finite and > 0"),
         (
-            {"spend": 10.0, "discount_rate": 0.1, "clv_months": 0},
-            InvariantError,
-            "horizon_months",
+            {"spend": 10.0, "settings": {"time_unit": "W"}},
+            ArgumentTypeError,
+            "settings must be a ClvSettings",
         ),
         (
-            {"spend": 10.0, "discount_rate": -0.5},
-            InvariantError,
-            "discount_rate",
+            {"settings": "W"},
+            ArgumentTypeError,
+            "settings must be a ClvSettings",
         ),
     ],
     ids=[
         "gamma-gamma-without-money",
-        "spend-without-rate",
+        "spend-without-settings",
         "money-without-spend",
         "horizon",
-        "months",
-        "rate",
+        "settings-a-dict",
+        "settings-a-string-without-spend",
     ],
 )
 def test_bad_arguments_raise(
     kwargs: dict[str, object], error: type[Exception], message: str
 ):
     """Inconsistent scoring arguments are refused with a clear message."""
-    arguments: dict[str, object] = {"horizon": 39.0, "time_unit": "W"}
+    arguments: dict[str, object] = {"horizon": 39.0}
     arguments.update(kwargs)
     with pytest.raises(error, match=message):
         score_customers(
@@ -200,7 +213,6 @@ def test_bad_rows_are_named():
             [1.0, 0.0, 9.0],
             [5.0] * 3,
             horizon=39,
-            time_unit="W",
         )
 
 
@@ -213,10 +225,9 @@ def test_scores_do_not_mutate_inputs(base: Base):
         t_x,
         big_t,
         horizon=39,
-        time_unit="W",
+        settings=ClvSettings(time_unit="W", discount_rate=0.1),
         spend=GG,
         monetary_value=money,
-        discount_rate=0.1,
     )
     for before, after in zip(base, (x, t_x, big_t, money), strict=True):
         np.testing.assert_array_equal(before, after)

@@ -492,14 +492,25 @@ clv_result: clv.CustomerLifetimeValue = clv.customer_lifetime_value(
     big_t,
     spend=gg,
     monetary_value=[0.0, 20.0, 35.0],
-    time_unit="W",
-    horizon_months=12,
-    discount_rate=0.1,
-    discount_rate_period="Y",
+    settings=clv.ClvSettings(
+        time_unit="W",
+        horizon_months=12,
+        discount_rate=0.1,
+        discount_rate_period="Y",
+    ),
 )
 clv_values: NDArray[np.float64] = clv_result.value
+weekly: clv.ClvSettings = clv.ClvSettings(
+    time_unit=timedelta(days=7), discount_rate=0.1, margin=0.3
+)
+longer: clv.ClvSettings = weekly.with_changes(horizon_months=24)
+weekly_rate: float = weekly.monthly_discount_rate
+units_per_month: float = weekly.time_units_per_month
 scores: clv.CustomerScores = clv.score_customers(
-    model, x, t_x, big_t, horizon=52.0, time_unit=timedelta(days=7)
+    model, x, t_x, big_t, horizon=52.0, spend=10.0, settings=weekly
+)
+plain_scores: clv.CustomerScores = clv.score_customers(
+    model, x, t_x, big_t, horizon=52.0
 )
 score_clv: clv.CustomerLifetimeValue | None = scores.lifetime_value
 simulated: clv.RFMArrays = clv.simulate_bg_nbd(

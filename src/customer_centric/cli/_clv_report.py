@@ -15,19 +15,20 @@ from typing import TYPE_CHECKING, Final, final
 
 import attrs
 import numpy as np
+from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
 import customer_centric as cc
 from customer_centric import clv
 from customer_centric.cli._files import shown
-from customer_centric.exceptions import ConvergenceError
+from customer_centric.exceptions import ConvergenceError, InvariantError
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from customer_centric.clv._fitting import FloatArray
+    from customer_centric._arrays import FloatArray
     from customer_centric.relationship import Policy
     from customer_centric.value import RFMSummary
 
@@ -72,7 +73,7 @@ def fit_and_score(
     *,
     policy: Policy,
     horizon: float,
-    clv_months: int,
+    horizon_months: int,
     monthly_discount_rate: float,
 ) -> ClvResult:
     """Fit BG/NBD (and Gamma-Gamma with amounts) and score every customer."""
@@ -110,18 +111,29 @@ def fit_and_score(
     spend: clv.GammaGammaFit | FloatArray | None = (
         spend_fit if spend_fit is not None else money
     )
+    settings = None
+    if spend is not None:
+        try:
+            settings = clv.ClvSettings(
+                time_unit=summary.time_unit,
+                horizon_months=horizon_months,
+                discount_rate=monthly_discount_rate,
+                discount_rate_period="M",
+            )
+        except ValidationError as exc:
+            # The options are typed and ranged; what is left is a rate too
+            # large, refused in the settings' own words.
+            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise InvariantError(message) from exc
     scores = clv.score_customers(
         purchase_fit,
         x,
         t_x,
         big_t,
         horizon=horizon,
-        time_unit=summary.time_unit,
         spend=spend,
         monetary_value=money if spend_fit is not None else None,
-        clv_months=clv_months,
-        discount_rate=monthly_discount_rate if spend is not None else None,
-        discount_rate_period="M",
+        settings=settings,
     )
     stages = tuple(
         loyalty_stage(

@@ -85,7 +85,7 @@ def clv_section(console: Console) -> None:
         split.calibration,
         policy=cc.relationship.DEFAULT_POLICY,
         horizon=split.duration_holdout,
-        clv_months=12,
+        horizon_months=12,
         monthly_discount_rate=0.01,
     )
     console.print(

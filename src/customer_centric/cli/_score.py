@@ -663,7 +663,7 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
             summary,
             policy=policy,
             horizon=horizon or 365.25 / cc.value.days_per_unit(time_unit),
-            clv_months=clv_months,
+            horizon_months=clv_months,
             monthly_discount_rate=discount_rate,
         )
     except (DataError, ConvergenceError, InvariantError) as exc:

@@ -22,26 +22,29 @@ from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
 from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
-    monthly_discount_rate,
 )
-from customer_centric.clv._fitting import (
-    CompressedRFM,
+from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
+from customer_centric.clv._records import (
     FittedModel,
     OptimizerDiagnostics,
     PurchaseModel,
+)
+from customer_centric.clv._rfm import (
+    CompressedRFM,
     RFMArrays,
     compress,
     validate_rfm,
 )
-from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
-from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._sbg import SbgFit, fit_sbg
 from customer_centric.clv._score import CustomerScores, score_customers
+from customer_centric.clv._settings import ClvSettings, monthly_discount_rate
 from customer_centric.clv._simulate import simulate_bg_nbd
 
 __all__: list[str] = [
     "BgBbFit",
     "BgNbdFit",
+    "ClvSettings",
     "CompressedRFM",
     "CustomerLifetimeValue",
     "CustomerScores",

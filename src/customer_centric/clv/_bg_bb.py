@@ -30,17 +30,10 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from customer_centric.clv._fitting import (
-    Boundary,
-    FittedModel,
-    FloatArray,
-    broadcast_rfm,
-    check_integer,
-    compress,
-    fit_by_maximum_likelihood,
-    given_parameter_fields,
-    reject_rows,
-)
+from customer_centric._arrays import FloatArray, check_integer, reject_rows
+from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
+from customer_centric.clv._records import FittedModel, given_parameter_fields
+from customer_centric.clv._rfm import broadcast_rfm, compress
 from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
 
 __all__ = ["BgBbFit", "fit_bg_bb"]

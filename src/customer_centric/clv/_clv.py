@@ -15,13 +15,10 @@ Research* 42(4), 415-430 (their discounted expected transactions, DET,
 summed by month instead of integrated), and what ``lifetimes``'
 ``customer_lifetime_value`` computes with 30-day months.
 
-Time is explicit: the purchase model's time unit (a
-:data:`~customer_centric.value.TimeUnit`, ``"W"`` for CDNOW, or a
-:class:`~datetime.timedelta`) and the length of a month in days are
-arguments, so a month is exactly ``days_per_month / days_per_unit`` model
-time units (1, 1/3 and 1/12 of a unit for ``"M"``, ``"Q"`` and ``"Y"``).
-For the discrete-time BG/BB model, a month's purchases are those of the
-transaction opportunities (periods) that *end* by the end of that month.
+The time unit, horizon, discount rate, month length and margin are one
+:class:`~customer_centric.clv.ClvSettings` record. For the discrete-time
+BG/BB model, a month's purchases are those of the transaction
+opportunities (periods) that *end* by the end of that month.
 
 .. versionadded:: 0.1
 """
@@ -29,53 +26,23 @@ transaction opportunities (periods) that *end* by the end of that month.
 from __future__ import annotations
 
 import math
-import operator
-from datetime import timedelta
 from typing import Final, final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_centric._arrays import FloatArray, as_horizon, read_only
 from customer_centric.clv._bg_bb import BgBbFit
-from customer_centric.clv._fitting import (
-    MAX_VALUE,
-    FloatArray,
-    PurchaseModel,
-    as_horizon,
-    check_model,
-    compress,
-    read_only,
-    real_number,
-)
 from customer_centric.clv._gamma_gamma import GammaGammaFit
-from customer_centric.exceptions import (
-    ArgumentTypeError,
-    DataError,
-    InvariantError,
-)
-from customer_centric.value._transactions import (
-    DAYS_PER_UNIT,
-    TimeUnit,
-    days_per_unit,
-)
+from customer_centric.clv._records import PurchaseModel, check_model
+from customer_centric.clv._rfm import compress
+from customer_centric.clv._settings import ClvSettings, check_settings
+from customer_centric.exceptions import DataError
 
-__all__ = [
-    "CustomerLifetimeValue",
-    "customer_lifetime_value",
-    "monthly_discount_rate",
-]
+__all__ = ["CustomerLifetimeValue", "customer_lifetime_value"]
 
-_MONTHS_PER_UNIT: Final[dict[str, int]] = {"M": 1, "Q": 3, "Y": 12}
-"""Calendar units counted in months, whatever ``days_per_month`` is."""
 _PERIOD_SLACK: Final = 1e-9
-_MAX_MONTHS: Final = 1000 * 12
-"""Longest horizon summed month by month (a thousand years)."""
-_MAX_RATE: Final = 1e6
-_SHORTEST_MONTH: Final = 28.0
-_LONGEST_MONTH: Final = 31.0
-"""Largest discount rate per period accepted (beyond, every future month is
-worth nothing and the powers overflow)."""
 """Tolerance when counting whole periods that end within a month."""
 
 
@@ -116,90 +83,6 @@ class CustomerLifetimeValue:
     margin: float
 
 
-def _months_per_unit(
-    time_unit: TimeUnit | timedelta, days_per_month: float
-) -> float:
-    if isinstance(time_unit, str) and time_unit in _MONTHS_PER_UNIT:
-        return float(_MONTHS_PER_UNIT[time_unit])
-    if not isinstance(time_unit, str | timedelta):
-        raise ArgumentTypeError.for_argument(
-            "time_unit",
-            time_unit,
-            "one of 'D', 'W', 'M', 'Q', 'Y' or a datetime.timedelta",
-        )
-    return days_per_unit(time_unit) / days_per_month
-
-
-def _check_days_per_month(days_per_month: float) -> float:
-    days = real_number(days_per_month, name="days_per_month")
-    if not (_SHORTEST_MONTH <= days <= _LONGEST_MONTH):
-        msg = (
-            f"days_per_month must be a month's length in days, from "
-            f"{_SHORTEST_MONTH:g} to {_LONGEST_MONTH:g}, got "
-            f"{days_per_month!r}; e.g. 30.4375, the mean Gregorian month"
-        )
-        raise InvariantError(msg)
-    return days
-
-
-def monthly_discount_rate(
-    rate: float,
-    /,
-    *,
-    per: TimeUnit | timedelta,
-    days_per_month: float = DAYS_PER_UNIT["M"],
-) -> float:
-    """Convert a discount rate quoted per ``per`` to its monthly equivalent.
-
-    A rate ``d`` per unit of ``u`` months compounds to ``(1 + d)^(1/u) -
-    1`` a month, so ``u`` monthly discounts equal one unit's: 10 % a year
-    is about 0.797 % a month. Months, quarters and years (``"M"``,
-    ``"Q"``, ``"Y"``) are 1, 3 and 12 months; days, weeks and timedeltas
-    are converted with ``days_per_month``.
-
-    Args:
-        rate: The discount rate (finite, >= 0).
-        per: The period the rate is quoted for.
-        days_per_month: Length of a month in days, 28 to 31 (the default is
-            ``DAYS_PER_UNIT["M"]``, 365.25 / 12 = 30.4375).
-
-    Returns:
-        The rate per month.
-
-    Raises:
-        InvariantError: The rate is negative or not finite, or ``per`` or
-            ``days_per_month`` is not a valid length.
-
-    Examples:
-        >>> from customer_centric.clv import monthly_discount_rate
-        >>> round(monthly_discount_rate(0.10, per="Y"), 6)
-        0.007974
-        >>> monthly_discount_rate(0.01, per="M")
-        0.01
-
-    .. versionadded:: 0.1
-    """
-    rate = real_number(rate, name="discount_rate")
-    if not (0 <= rate <= _MAX_RATE):
-        msg = (
-            f"discount_rate must be a finite number >= 0 and at most "
-            f"{_MAX_RATE:g}, got {rate!r}; e.g. 0.1 for 10 % a year"
-        )
-        raise InvariantError(msg)
-    months = _months_per_unit(per, _check_days_per_month(days_per_month))
-    if months == 1:
-        return float(rate)
-    # In logs: a rate over a very short period compounds past float range.
-    log_growth = math.log1p(rate) / months
-    if log_growth > math.log1p(_MAX_RATE):
-        msg = (
-            f"a discount rate of {rate:g} per {per!r} is more than "
-            f"{_MAX_RATE:g} a month; quote the rate per a longer period"
-        )
-        raise InvariantError(msg)
-    return math.expm1(log_growth)
-
-
 def _spend_per_purchase(
     spend: GammaGammaFit | float | npt.ArrayLike,
     monetary_value: npt.ArrayLike | None,
@@ -231,49 +114,34 @@ def customer_lifetime_value(
     /,
     *,
     spend: GammaGammaFit | float | npt.ArrayLike,
-    time_unit: TimeUnit | timedelta,
-    horizon_months: int,
-    discount_rate: float,
-    discount_rate_period: TimeUnit | timedelta,
+    settings: ClvSettings,
     monetary_value: npt.ArrayLike | None = None,
-    days_per_month: float = DAYS_PER_UNIT["M"],
-    margin: float = 1.0,
 ) -> CustomerLifetimeValue:
     """Discounted value of each customer over the next ``horizon_months``.
 
     ``sum_{m=1..H} margin * spend * (E[X(m)] - E[X(m-1)]) / (1 + d)^m``,
     the discrete monthly form of Fader, Hardie & Lee (2005, *JMR*) (see the
-    module documentation). The conditional expectations are computed once
-    per distinct ``(frequency, recency, T)`` history and expanded back, so
-    a million customers cost about as much as their distinct histories.
+    module documentation), with ``H``, ``d``, the margin and the length of
+    a month in the model's time unit from ``settings``. The conditional
+    expectations are computed once per distinct ``(frequency, recency,
+    T)`` history and expanded back, so a million customers cost about as
+    much as their distinct histories.
 
     Args:
         model: A fitted purchase model: BG/NBD, Pareto/NBD (any
             :class:`~customer_centric.clv.PurchaseModel`) or BG/BB (then
-            ``T`` is the number of periods observed and ``time_unit`` the
-            length of one period).
+            ``T`` is the number of periods observed and the settings'
+            ``time_unit`` the length of one period).
         frequency: Repeat purchases per customer.
         recency: Time of the last repeat purchase, in the model's unit.
         T: Length of observation, in the model's unit.
         spend: Value of one purchase: a fitted Gamma-Gamma model (then
             ``monetary_value`` is required and each customer's conditional
             expected spend is used), or a number or array of numbers >= 0.
-        time_unit: The model's time unit, a
-            :data:`~customer_centric.value.TimeUnit` (``"D"``, ``"W"``;
-            ``"M"``,
-            ``"Q"``, ``"Y"`` are 1, 3 and 12 months) or a
-            :class:`~datetime.timedelta`.
-        horizon_months: Months to sum (whole number >= 1).
-        discount_rate: The discount rate (>= 0), quoted per
-            ``discount_rate_period``.
-        discount_rate_period: The period the rate is quoted for, e.g.
-            ``"Y"`` or ``"M"``; converted with :func:`monthly_discount_rate`.
+        settings: The model's time unit, the months summed, the discount
+            rate and its period, the month length and the margin.
         monetary_value: Average spend per repeat purchase per customer, for
             a Gamma-Gamma ``spend`` (ignored where frequency is 0).
-        days_per_month: Length of a month in days, 28 to 31 (the default is
-            ``DAYS_PER_UNIT["M"]``, 365.25 / 12 = 30.4375; ``lifetimes``
-            uses 30).
-        margin: Share of spend that counts as value; 1 values revenue.
 
     Returns:
         Value, spend, discounted and undiscounted purchases per customer.
@@ -281,23 +149,25 @@ def customer_lifetime_value(
     Raises:
         DataError: Bad histories (the rows are named), negative spend, or
             ``monetary_value`` missing or superfluous.
-        InvariantError: A bad time unit, horizon, discount rate, month
-            length or margin.
+        ArgumentTypeError: ``settings`` is not a
+            :class:`~customer_centric.clv.ClvSettings` or ``model`` not a
+            fitted purchase model.
 
     Examples:
         Fader, Hardie & Lee's (2005) BG/NBD and Gamma-Gamma fits on CDNOW
         (weeks), valued over a year at 10 % a year:
 
         >>> from customer_centric.clv import (
-        ...     BgNbdFit, GammaGammaFit, customer_lifetime_value)
+        ...     BgNbdFit, ClvSettings, GammaGammaFit, customer_lifetime_value)
         >>> bg = BgNbdFit.from_parameters(
         ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> gg = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
+        >>> yearly = ClvSettings(
+        ...     time_unit="W", horizon_months=12, discount_rate=0.10,
+        ...     discount_rate_period="Y")
         >>> clv = customer_lifetime_value(
         ...     bg, [2, 0], [30.43, 0.0], [38.86, 38.86],
-        ...     spend=gg, monetary_value=[22.35, 0.0], time_unit="W",
-        ...     horizon_months=12, discount_rate=0.10,
-        ...     discount_rate_period="Y")
+        ...     spend=gg, monetary_value=[22.35, 0.0], settings=yearly)
         >>> clv.expected_spend.round(2)
         array([24.66, 35.22])
         >>> clv.value.round(2)
@@ -305,28 +175,12 @@ def customer_lifetime_value(
 
     .. versionadded:: 0.1
     """
-    msg = (
-        "horizon_months must be a whole number of months >= 1, got "
-        f"{horizon_months!r}"
-    )
-    if isinstance(horizon_months, bool):
-        raise InvariantError(msg)
-    try:
-        n_months = operator.index(horizon_months)
-    except TypeError as exc:
-        raise InvariantError(msg) from exc
-    if not (1 <= n_months <= _MAX_MONTHS):
-        raise InvariantError(msg + f" and at most {_MAX_MONTHS}")
+    settings = check_settings(settings)
     check_model(model, name="model")
-    margin = real_number(margin, name="margin")
-    if not (0 <= margin <= MAX_VALUE):
-        msg = f"margin must be a finite number >= 0, got {margin!r}"
-        raise InvariantError(msg)
-    month_length = _check_days_per_month(days_per_month)
-    rate = monthly_discount_rate(
-        discount_rate, per=discount_rate_period, days_per_month=month_length
-    )
-    units_per_month = 1 / _months_per_unit(time_unit, month_length)
+    n_months = settings.horizon_months
+    margin = settings.margin
+    rate = settings.monthly_discount_rate
+    units_per_month = settings.time_units_per_month
     try:
         x, t_x, big_t = np.broadcast_arrays(
             np.asarray(frequency, dtype=np.float64),

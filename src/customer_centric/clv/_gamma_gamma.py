@@ -30,20 +30,18 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from customer_centric.clv._fitting import (
-    Boundary,
-    FittedModel,
+from customer_centric._arrays import (
     FloatArray,
     _offenders,
     as_counts,
     as_float_array,
     as_floats,
     as_non_negative,
-    check_weights,
-    fit_by_maximum_likelihood,
-    given_parameter_fields,
     reject_rows,
 )
+from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
+from customer_centric.clv._records import FittedModel, given_parameter_fields
+from customer_centric.clv._rfm import check_weights
 from customer_centric.exceptions import DataError
 
 __all__ = ["GammaGammaFit", "fit_gamma_gamma"]

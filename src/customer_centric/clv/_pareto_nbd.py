@@ -31,17 +31,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from customer_centric.clv._fitting import (
-    Boundary,
-    FittedModel,
-    FloatArray,
-    as_horizon,
-    as_non_negative,
+from customer_centric._arrays import FloatArray, as_horizon, as_non_negative
+from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
+from customer_centric.clv._records import FittedModel, given_parameter_fields
+from customer_centric.clv._rfm import (
     broadcast_rfm,
     compress,
     factorise,
-    fit_by_maximum_likelihood,
-    given_parameter_fields,
     purchase_counts,
     purchase_scales,
 )

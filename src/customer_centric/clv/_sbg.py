@@ -29,17 +29,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from customer_centric.clv._fitting import (
-    Boundary,
-    FittedModel,
+from customer_centric._arrays import (
     FloatArray,
     as_counts,
     as_floats,
-    fit_by_maximum_likelihood,
-    given_parameter_fields,
     real_number,
     reject_rows,
 )
+from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
+from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.exceptions import DataError, InvariantError
 
 __all__ = [

@@ -10,28 +10,26 @@ as their distinct purchase histories.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import final
 
 import attrs
 import numpy.typing as npt
 
+from customer_centric._arrays import (
+    MAX_VALUE,
+    FloatArray,
+    read_only,
+    real_number,
+)
 from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
 )
-from customer_centric.clv._fitting import (
-    MAX_VALUE,
-    FloatArray,
-    PurchaseModel,
-    check_model,
-    compress,
-    read_only,
-    real_number,
-)
 from customer_centric.clv._gamma_gamma import GammaGammaFit
+from customer_centric.clv._records import PurchaseModel, check_model
+from customer_centric.clv._rfm import compress
+from customer_centric.clv._settings import ClvSettings, check_settings
 from customer_centric.exceptions import DataError
-from customer_centric.value._transactions import DAYS_PER_UNIT, TimeUnit
 
 __all__ = ["CustomerScores", "score_customers"]
 
@@ -75,22 +73,17 @@ def score_customers(
     /,
     *,
     horizon: float,
-    time_unit: TimeUnit | timedelta,
     spend: GammaGammaFit | float | npt.ArrayLike | None = None,
     monetary_value: npt.ArrayLike | None = None,
-    clv_months: int = 12,
-    discount_rate: float | None = None,
-    discount_rate_period: TimeUnit | timedelta = "Y",
-    days_per_month: float = DAYS_PER_UNIT["M"],
-    margin: float = 1.0,
+    settings: ClvSettings | None = None,
 ) -> CustomerScores:
     """Score many customers: purchases, P(alive), spend and CLV.
 
     Expected purchases over ``horizon`` and P(alive) come from the purchase
     model, computed once per distinct history. With ``spend`` (a fitted
     Gamma-Gamma model with each customer's ``monetary_value``, or a value
-    per purchase) the discounted value of the next ``clv_months`` months is
-    added, computed by
+    per purchase) the discounted value of the next
+    ``settings.horizon_months`` months is added, computed by
     :func:`~customer_centric.clv.customer_lifetime_value`:
     ``sum_m margin * spend * (E[Y(m)] - E[Y(m-1)]) / (1 + d)^m``.
 
@@ -100,36 +93,32 @@ def score_customers(
         recency: Time of the last repeat purchase, in the model's unit.
         T: Observation length, in the model's unit.
         horizon: Horizon of ``expected_purchases``, in the model's unit.
-        time_unit: The model's time unit (``"W"`` for CDNOW).
         spend: Value of one purchase, or a Gamma-Gamma fit.
         monetary_value: Mean spend per repeat purchase, per customer (for
             a Gamma-Gamma ``spend``).
-        clv_months: Months of value to sum.
-        discount_rate: The discount rate, quoted per
-            ``discount_rate_period``; required with ``spend``.
-        discount_rate_period: The period the rate is quoted for.
-        days_per_month: Days in a month (365.25 / 12 by default).
-        margin: Share of spend that counts as value.
+        settings: The model's time unit, the months of value, the discount
+            rate and its period, the month length and the margin; required
+            with ``spend``, unused without.
 
     Returns:
         The scores, one value per input row.
 
     Raises:
-        DataError: Bad summary rows (named), a bad horizon, spend without a
-            discount rate, or monetary values without spend.
-        InvariantError: A bad time unit, month length, rate or margin (from
-            :func:`~customer_centric.clv.customer_lifetime_value`).
+        DataError: Bad summary rows (named), a bad horizon, spend without
+            settings, or monetary values without spend.
+        ArgumentTypeError: ``settings`` is not a
+            :class:`~customer_centric.clv.ClvSettings`.
 
     Examples:
         >>> from customer_centric.clv import (
-        ...     BgNbdFit, GammaGammaFit, score_customers)
+        ...     BgNbdFit, ClvSettings, GammaGammaFit, score_customers)
         >>> bg = BgNbdFit.from_parameters(
         ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
         >>> gg = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
         >>> scores = score_customers(
         ...     bg, [2, 0, 2], [30.43, 0.0, 30.43], [38.86] * 3,
-        ...     horizon=39, time_unit="W", spend=gg,
-        ...     monetary_value=[22.35, 0.0, 22.35], discount_rate=0.10)
+        ...     horizon=39, spend=gg, monetary_value=[22.35, 0.0, 22.35],
+        ...     settings=ClvSettings(time_unit="W", discount_rate=0.10))
         >>> scores.expected_purchases.round(3)
         array([1.226, 0.195, 1.226])
         >>> scores.probability_alive.round(3)
@@ -144,6 +133,8 @@ def score_customers(
     .. versionadded:: 0.1
     """
     check_model(model, name="model")
+    if settings is not None:
+        check_settings(settings)
     horizon = real_number(horizon, name="horizon")
     if not (0 < horizon <= MAX_VALUE):
         msg = (
@@ -157,10 +148,11 @@ def score_customers(
     alive = model.probability_alive(x, t_x, big_t)
     value = None
     if spend is not None:
-        if discount_rate is None:
+        if settings is None:
             msg = (
-                "spend was given but no discount_rate; pass one, e.g. "
-                "discount_rate=0.10 with discount_rate_period='Y'"
+                "spend was given but no settings; pass the model's time unit "
+                "and a discount rate, e.g. settings=ClvSettings("
+                "time_unit='W', discount_rate=0.10)"
             )
             raise DataError(msg)
         value = customer_lifetime_value(
@@ -170,12 +162,7 @@ def score_customers(
             T,
             spend=spend,
             monetary_value=monetary_value,
-            time_unit=time_unit,
-            horizon_months=clv_months,
-            discount_rate=discount_rate,
-            discount_rate_period=discount_rate_period,
-            days_per_month=days_per_month,
-            margin=margin,
+            settings=settings,
         )
     elif monetary_value is not None:
         msg = (

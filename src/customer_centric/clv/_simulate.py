@@ -12,12 +12,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from customer_centric.clv._fitting import (
-    MAX_VALUE,
-    RFMArrays,
-    as_non_negative,
-    real_number,
-)
+from customer_centric._arrays import MAX_VALUE, as_non_negative, real_number
+from customer_centric.clv._rfm import RFMArrays
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 __all__ = ["simulate_bg_nbd"]

@@ -22,6 +22,15 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import numpy.typing as npt
 
+from customer_centric._arrays import (
+    FloatArray,
+    as_counts,
+    as_float_array,
+    as_floats,
+    as_non_negative,
+    real_number,
+    reject_rows,
+)
 from customer_centric.exceptions import (
     ArgumentTypeError,
     DataError,
@@ -38,8 +47,7 @@ if TYPE_CHECKING:
     # Not imported at run time: ``customer_centric.plot`` must import
     # without the [stats] extra; the figures need it only once a fitted
     # model exists.
-    from customer_centric.clv import BgBbFit, BgNbdFit
-    from customer_centric.clv._fitting import FloatArray, PurchaseModel
+    from customer_centric.clv import BgBbFit, BgNbdFit, PurchaseModel
 
 __all__ = [
     "plot_cumulative_transactions",
@@ -73,14 +81,7 @@ def _count(value: int, *, name: str) -> int:
 
 def _time(value: object, *, name: str, limit: float) -> float:
     """A finite time > 0 and at most ``limit``, as a float."""
-    if isinstance(value, bool) or not isinstance(
-        value, int | float | np.integer | np.floating
-    ):
-        raise ArgumentTypeError.for_argument(name, value, "a real number")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = np.inf
+    number = real_number(value, name=name)
     if not (np.isfinite(number) and 0 < number <= limit):
         msg = f"{name} must be a finite time > 0 and at most {limit:g}, got "
         msg += f"{value!r}"
@@ -89,9 +90,15 @@ def _time(value: object, *, name: str, limit: float) -> float:
 
 
 def _checked_model(model: object) -> PurchaseModel:
-    from customer_centric.clv._fitting import check_model  # noqa: PLC0415
+    from customer_centric.clv import PurchaseModel  # noqa: PLC0415
 
-    return check_model(model, name="model")
+    if not isinstance(model, PurchaseModel):
+        raise ArgumentTypeError.for_argument(
+            "model",
+            model,
+            "a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)",
+        )
+    return model
 
 
 def _colormap(cmap: object) -> str:
@@ -341,10 +348,6 @@ def plot_period_transactions(
         BgBbFit,
         BgNbdFit,
     )
-    from customer_centric.clv._fitting import (  # noqa: PLC0415
-        as_counts,
-        as_non_negative,
-    )
 
     if not isinstance(model, BgNbdFit | BgBbFit):
         raise ArgumentTypeError.for_argument(
@@ -440,12 +443,6 @@ def plot_cumulative_transactions(
 
     .. versionadded:: 0.1
     """
-    from customer_centric.clv._fitting import (  # noqa: PLC0415
-        as_float_array,
-        as_floats,
-        reject_rows,
-    )
-
     model = _checked_model(model)
     end = (
         None

@@ -1,0 +1,781 @@
+"""Maximum likelihood over positive parameters, as every model is fitted.
+
+:func:`maximize_likelihood` maximises the summed log-likelihood in
+log-parameter space, from analytic gradients, by BFGS, retrying from other
+starting values; it checks that the optimum is a proper interior maximum
+(a negative definite Hessian, a small Newton step, bounded standard
+errors) and that the likelihood is not as high at one of the model's
+edges (:class:`Boundary`), and raises
+:class:`~customer_centric.exceptions.ConvergenceError` otherwise.
+:func:`fit_by_maximum_likelihood` turns the outcome into the model's
+:class:`~customer_centric.clv.FittedModel` record.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Final, TypeAlias, TypeVar, final
+
+import attrs
+import numpy as np
+
+from customer_centric._arrays import FloatArray
+from customer_centric.clv._records import (
+    LOG_BOUND,
+    FittedModel,
+    OptimizerDiagnostics,
+)
+from customer_centric.exceptions import ConvergenceError
+
+__all__ = [
+    "Boundary",
+    "MaximumLikelihood",
+    "Objective",
+    "fit_by_maximum_likelihood",
+    "maximize_likelihood",
+]
+
+Objective: TypeAlias = Callable[[FloatArray], tuple[float, FloatArray]]
+"""Summed log-likelihood and its gradient at the natural parameters."""
+
+_GRADIENT_TOLERANCE: Final = 1e-5
+"""Largest accepted gradient norm of the mean log-likelihood per customer,
+with respect to the log-parameters."""
+_HESSIAN_STEP: Final = 1e-5
+_METHOD: Final = "BFGS in log-parameters"
+_BFGS_GRADIENT: Final = 1e-8
+_BFGS_FUNCTION: Final = 1e-15
+_MAX_STEP: Final = 5.0
+"""Longest BFGS step in log-parameters (a factor of e^5 in a parameter)."""
+_MIN_STEP: Final = 1e-12
+_BFGS_STALL: Final = 1e-12
+_STALL_ITERATIONS: Final = 25
+_CURVATURE: Final = 1e-10
+_NEWTON_STEP_TOLERANCE: Final = 1e-2
+"""Largest accepted Newton step in log-parameters at a converged point."""
+_RELATIVE_SE_LIMIT: Final = 10.0
+"""Largest accepted standard error of a parameter relative to its value."""
+_FAR_LOG: Final = 18.0
+"""How far out a boundary is probed: the first moved parameter reaches
+e^18 (about 6.6e7) or e^-18, and no parameter goes beyond, where the full
+model is close to its simpler limit and still evaluates accurately."""
+_TRUSTED_LOG: Final = 21.0
+"""Beyond e^21 (about 1.3e9) the likelihoods lose more than 1e-6 per
+customer to rounding, so points there are not compared with the edges."""
+_BOUNDARY_TOLERANCE: Final = 1e-5
+"""Largest gain in mean log-likelihood per customer of the interior
+optimum over the limit for which the limit counts as just as good."""
+_PROFILE_ITERATIONS: Final = 100
+_PROFILE_EVALUATIONS: Final = 20
+"""Budget of one boundary's profile: along a flat edge the target is
+reached in a few dozen evaluations."""
+_PROFILE_MIN_STEP: Final = 1e-3
+"""A profile only needs to show how close the edge comes: its line
+searches give up early rather than polish."""
+_CLEARLY_INSIDE: Final = 0.1
+"""Predicted fall in mean log-likelihood per customer from an accepted
+maximum to an edge beyond which the edge is not profiled: 10^4 times
+:data:`_BOUNDARY_TOLERANCE`, and 100 times the largest prediction (1e-3)
+seen for a base whose supremum is on the edge by construction."""
+_UNDEFINED: Final = 1e10
+"""The objective's value where the likelihood is not finite."""
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Boundary:
+    """An edge of the parameter space where a model becomes a simpler one.
+
+    Attributes:
+        direction: For each parameter (in the model's order), +1 if it runs
+            to infinity at this edge, -1 if it runs to 0, 0 if it stays
+            free. Parameters marked together move together, keeping their
+            ratio (e.g. ``r`` and ``alpha`` with the mean rate ``r/alpha``).
+        parameters: The parameters and where they run, for the message,
+            e.g. ``"r and alpha run to infinity together"``.
+        simpler: The simpler model the edge stands for, e.g. ``"no
+            purchase-rate heterogeneity (Poisson purchasing)"``.
+
+    Examples:
+        >>> from customer_centric.clv._optimizer import Boundary
+        >>> Boundary(direction=(1, 1), parameters="a and b run to "
+        ...     "infinity together", simpler="one probability").direction
+        (1, 1)
+
+    .. versionadded:: 0.2
+    """
+
+    direction: tuple[int, ...]
+    parameters: str
+    simpler: str
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MaximumLikelihood:
+    """The outcome of :func:`maximize_likelihood`, ready to become a record.
+
+    Attributes:
+        parameters: The estimates by name.
+        standard_errors: Their standard errors by name.
+        covariance: The covariance matrix, in ``parameters`` order.
+        log_likelihood: The summed log-likelihood at the optimum.
+        n_customers: The number of customers (sum of weights).
+        diagnostics: How the optimizer got there.
+
+    Examples:
+        >>> import numpy as np
+        >>> from customer_centric.clv._optimizer import maximize_likelihood
+        >>> x = np.array([1.0, 3.0, 2.0])  # Poisson counts
+        >>> def loglik(theta):
+        ...     lam = theta[0]
+        ...     return (x * np.log(lam) - lam).sum(), np.array(
+        ...         [(x / lam - 1).sum()])
+        >>> mle = maximize_likelihood(
+        ...     loglik, names=("lam",), starts=[[1.0]], n_customers=3.0,
+        ...     model="Poisson")
+        >>> round(mle.parameters["lam"], 6)
+        2.0
+        >>> mle.record_fields()["n_customers"]
+        3.0
+
+    .. versionadded:: 0.1
+    """
+
+    parameters: dict[str, float]
+    standard_errors: dict[str, float]
+    covariance: tuple[tuple[float, ...], ...]
+    log_likelihood: float
+    n_customers: float
+    diagnostics: OptimizerDiagnostics
+
+    def record_fields(self) -> dict[str, object]:
+        """The fields of a :class:`FittedModel` subclass, for validation.
+
+        Use as ``MyFit.model_validate(mle.record_fields())``.
+        """
+        return {
+            **self.parameters,
+            "standard_errors": self.standard_errors,
+            "covariance": self.covariance,
+            "log_likelihood": self.log_likelihood,
+            "n_customers": self.n_customers,
+            "diagnostics": self.diagnostics,
+        }
+
+
+@final
+@attrs.frozen(kw_only=True)
+class _Attempt:
+    """One start of :func:`maximize_likelihood` and where BFGS took it."""
+
+    start: tuple[float, ...]
+    result: _Run
+    problem: str | None = None
+    hessian: FloatArray | None = None
+
+    @property
+    def gradient_norm(self) -> float:
+        return float(np.linalg.norm(self.result.jac))
+
+    @property
+    def at_bound(self) -> bool:
+        return bool((np.abs(self.result.x) >= LOG_BOUND - 1e-6).any())
+
+    @property
+    def stationary(self) -> bool:
+        return (
+            math.isfinite(self.result.fun)
+            and self.gradient_norm < _GRADIENT_TOLERANCE
+            and not self.at_bound
+        )
+
+    def natural(self, n_customers: float) -> tuple[FloatArray, FloatArray]:
+        """The parameters and the gradient of the summed log-likelihood."""
+        theta = np.exp(self.result.x)
+        return theta, -self.result.jac * n_customers / theta
+
+    def describe(self) -> str:
+        start = ", ".join(f"{v:.4g}" for v in self.start)
+        end = ", ".join(f"{v:.4g}" for v in np.exp(self.result.x))
+        if self.at_bound:
+            why = "a parameter ran to the edge of [1e-13, 1e13]"
+        elif self.problem is not None:
+            why = self.problem
+        else:
+            why = f"gradient norm {self.gradient_norm:.3g}"
+        return (
+            f"start ({start}) -> ({end}), {why}, optimizer said "
+            f"{str(self.result.message)!r}"
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class _Run:
+    """Where one BFGS run ended (mirrors scipy's ``OptimizeResult``)."""
+
+    x: FloatArray
+    fun: float
+    jac: FloatArray
+    nit: int
+    nfev: int
+    message: str
+
+
+def _bfgs(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    x0: FloatArray,
+    max_iterations: int,
+    *,
+    target: float = -math.inf,
+    max_evaluations: float = math.inf,
+    min_step: float = _MIN_STEP,
+) -> _Run:
+    """Minimise ``fun`` by BFGS with a backtracking (Armijo) line search.
+
+    Written in numpy rather than calling scipy's L-BFGS-B, whose BLAS
+    calls on tiny vectors cost milliseconds when OpenBLAS threads compete
+    for a busy machine; the steps stay within the log-parameter box.
+    """
+    x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
+    f, g = fun(x)
+    start_inverse = _initial_inverse(fun, x, g)
+    from_identity = start_inverse is None
+    inverse = np.eye(x.size) if start_inverse is None else start_inverse
+    evaluations = 1 + x.size
+    message = "iteration limit reached"
+    iteration = 0
+    stalled = 0
+    for iteration in range(1, max_iterations + 1):
+        if np.linalg.norm(g) < _BFGS_GRADIENT:
+            message = "gradient norm below 1e-8"
+            break
+        if f <= target:
+            message = "reached the target value"
+            break
+        if evaluations >= max_evaluations:
+            message = "evaluation limit reached"
+            break
+        direction = -inverse @ g
+        slope = float(direction @ g)
+        if slope >= 0:
+            inverse = np.eye(x.size)
+            direction = -g
+            slope = float(direction @ g)
+        x_new, f_new, g_new, step, used = _line_search(
+            fun, x, f, direction, slope, min_step=min_step
+        )
+        evaluations += used
+        if step < min_step and f_new > f:
+            message = "line search could not improve (precision limit)"
+            break
+        s = x_new - x
+        y = g_new - g
+        sy = float(s @ y)
+        if sy > _CURVATURE * float(np.linalg.norm(s) * np.linalg.norm(y)):
+            if iteration == 1 and from_identity:
+                inverse = np.eye(x.size) * (sy / float(y @ y))
+            rho = 1 / sy
+            left = np.eye(x.size) - rho * np.outer(s, y)
+            inverse = left @ inverse @ left.T + rho * np.outer(s, s)
+        improvement = f - f_new
+        x, f, g = x_new, f_new, g_new
+        small = improvement <= _BFGS_STALL * max(1.0, abs(f))
+        stalled = stalled + 1 if small else 0
+        stop = _stop_reason(x, f, g, improvement, stalled)
+        if stop is not None:
+            message = stop
+            break
+    return _Run(
+        x=x,
+        fun=float(f),
+        jac=np.asarray(g, dtype=np.float64),
+        nit=iteration,
+        nfev=evaluations,
+        message=message,
+    )
+
+
+def _line_search(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    x: FloatArray,
+    f: float,
+    direction: FloatArray,
+    slope: float,
+    *,
+    min_step: float,
+) -> tuple[FloatArray, float, FloatArray, float, int]:
+    """Backtrack from a unit step (at most e^5 per parameter) to Armijo.
+
+    Returns the new point, its value and gradient, the step taken and the
+    number of evaluations.
+    """
+    longest = float(np.abs(direction).max())
+    step = min(1.0, _MAX_STEP / longest) if longest > 0 else 1.0
+    used = 0
+    while True:
+        x_new = np.clip(x + step * direction, -LOG_BOUND, LOG_BOUND)
+        f_new, g_new = fun(x_new)
+        used += 1
+        if f_new <= f + 1e-4 * step * slope or step < min_step:
+            return x_new, f_new, g_new, step, used
+        step /= 2
+
+
+def _stop_reason(
+    x: FloatArray,
+    f: float,
+    g: FloatArray,
+    improvement: float,
+    stalled: int,
+) -> str | None:
+    """Why BFGS should stop after this iteration, or ``None`` to go on."""
+    if 0 <= improvement <= _BFGS_FUNCTION * max(1.0, abs(f)) and (
+        np.linalg.norm(g) < _GRADIENT_TOLERANCE
+    ):
+        return "relative improvement below 1e-15"
+    if (np.abs(x) >= LOG_BOUND).any():
+        return "a log-parameter reached the edge of [-30, 30]"
+    if stalled >= _STALL_ITERATIONS:
+        return (
+            "less than 1e-12 relative improvement in "
+            f"{_STALL_ITERATIONS} iterations (a flat ridge)"
+        )
+    return None
+
+
+def _initial_inverse(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    x: FloatArray,
+    g: FloatArray,
+) -> FloatArray | None:
+    """Inverse Hessian at the start, by forward differences of the gradient.
+
+    Starting BFGS from the true curvature instead of the identity saves
+    more iterations than the ``k`` gradient evaluations cost. ``None``
+    where the start is not in a convex region (BFGS then starts from the
+    identity).
+    """
+    hessian = _forward_hessian(lambda u: fun(u)[1], x, g)
+    finite = bool(np.isfinite(hessian).all())
+    values, vectors = np.linalg.eigh(np.where(finite, hessian, 0.0))
+    if not finite or values.min() <= _CURVATURE * max(values.max(), 0.0):
+        return None
+    result: FloatArray = (vectors / values) @ vectors.T
+    return result
+
+
+def _forward_hessian(
+    gradient: Callable[[FloatArray], FloatArray], x: FloatArray, g: FloatArray
+) -> FloatArray:
+    """Hessian by symmetrised forward differences of ``gradient``.
+
+    ``g`` is the gradient at ``x``; each coordinate steps by 1e-5.
+    """
+    k = x.size
+    hessian = np.empty((k, k))
+    for j in range(k):
+        step = np.zeros(k)
+        step[j] = _HESSIAN_STEP
+        hessian[:, j] = (gradient(x + step) - g) / _HESSIAN_STEP
+    result: FloatArray = (hessian + hessian.T) / 2
+    return result
+
+
+def _log_space(
+    objective: Objective, n_customers: float
+) -> Callable[[FloatArray], tuple[float, FloatArray]]:
+    def negative_mean(log_theta: FloatArray) -> tuple[float, FloatArray]:
+        theta = np.exp(log_theta)
+        with np.errstate(all="ignore"):
+            value, gradient = objective(theta)
+        gradient = np.asarray(gradient, dtype=np.float64)
+        if not (math.isfinite(value) and np.isfinite(gradient).all()):
+            # Steer the line search back towards moderate parameters.
+            return _UNDEFINED, log_theta.copy()
+        return -value / n_customers, -gradient * theta / n_customers
+
+    return negative_mean
+
+
+def _hessian(
+    objective: Objective, theta: FloatArray, gradient: FloatArray
+) -> FloatArray:
+    """Hessian of the summed log-likelihood in the natural parameters.
+
+    Forward differences of the analytic gradient in log space (well scaled
+    whatever the magnitude of each parameter), mapped back by the chain
+    rule; ``gradient`` is the analytic gradient at ``theta``.
+    """
+
+    def log_gradient(log_moved: FloatArray) -> FloatArray:
+        moved = np.exp(log_moved)
+        return np.asarray(objective(moved)[1]) * moved
+
+    h_log = _forward_hessian(log_gradient, np.log(theta), gradient * theta)
+    # d2L/dlog_i dlog_j = theta_i theta_j H_ij + delta_ij theta_i g_i
+    inner = h_log - np.diag(gradient * theta)
+    result: FloatArray = inner / np.outer(theta, theta)
+    return result
+
+
+def maximize_likelihood(
+    objective: Objective,
+    /,
+    *,
+    names: tuple[str, ...],
+    starts: Sequence[Sequence[float]],
+    n_customers: float,
+    model: str,
+    max_iterations: int = 500,
+    boundaries: Sequence[Boundary] = (),
+) -> MaximumLikelihood:
+    """Maximise a log-likelihood over positive parameters.
+
+    The search runs in log-parameter space (so every parameter stays
+    positive) with BFGS on the mean log-likelihood per customer and the
+    analytic gradient, from each start in turn until one converges: the
+    gradient norm of the mean log-likelihood with respect to the
+    log-parameters is below 1e-5, no parameter sits at the edge of
+    [1e-13, 1e13], the Hessian is negative definite, a Newton step
+    would move the log-parameters by less than 0.01 and no standard error
+    exceeds ten times its parameter (so a parameter drifting to 0 or
+    infinity along a flat ridge is caught). One Newton step on the
+    finite-difference Hessian then polishes the optimum.
+
+    Then each of the model's ``boundaries`` (edges of the parameter space
+    where it becomes a simpler model) is probed: the log-likelihood is
+    maximised over the other parameters with the edge's parameters moved
+    far out (to e^18 or e^-18) along it, and if that is within 1e-6 per
+    customer of the optimum, the likelihood is flat towards the edge and
+    its supremum lies there, wherever the optimizer stopped. This test
+    does not depend on the optimizer's stopping point: a proper interior
+    maximum is higher than every point far along the edge. Standard errors
+    are the square roots of the diagonal of the inverse of the negative
+    Hessian (observed information) of the summed log-likelihood.
+
+    Args:
+        objective: Returns the summed log-likelihood and its gradient with
+            respect to the natural parameters.
+        names: The parameter names, in the objective's order.
+        starts: Starting values to try, in order.
+        n_customers: The number of customers (sum of weights), to scale.
+        model: The model's name, for error messages.
+        max_iterations: Iteration limit per start.
+        boundaries: The model's edges to probe.
+
+    Returns:
+        Estimates, standard errors, covariance, log-likelihood, diagnostics.
+
+    Raises:
+        ConvergenceError: No start converged, or the optimum is not a
+            proper maximum (the Hessian is not negative definite); the
+            message lists every start tried and where it ended. Or the
+            likelihood is as high at a boundary: the message names its
+            parameters and the simpler model the data support.
+
+    Examples:
+        See :class:`MaximumLikelihood`.
+
+    .. versionadded:: 0.1
+    """
+    negative_mean = _log_space(objective, n_customers)
+    attempts: list[_Attempt] = []
+    best: _Attempt | None = None
+    for start in starts:
+        start_array = np.log(np.asarray(start, dtype=np.float64))
+        attempt = _Attempt(
+            start=tuple(float(v) for v in start),
+            result=_bfgs(negative_mean, start_array, max_iterations),
+        )
+        if attempt.stationary:
+            attempt = _check_maximum(objective, attempt, n_customers)
+        attempts.append(attempt)
+        if attempt.stationary and attempt.problem is None:
+            best = attempt
+            break
+    tried = "; ".join(a.describe() for a in attempts)
+    _check_boundaries(
+        negative_mean,
+        attempts if best is None else [best],
+        boundaries,
+        names=names,
+        model=model,
+        n_customers=n_customers,
+    )
+    if best is None or best.hessian is None:
+        msg = (
+            f"{model} fit did not converge from {len(attempts)} starting "
+            f"value(s) with {_METHOD}: {tried}."
+            f"{_running_off(attempts, names, boundaries)} The "
+            "data may not identify the model (e.g. no repeat purchases, or "
+            "too few customers); check the summary or use another model"
+        )
+        raise ConvergenceError(msg)
+    theta, gradient = best.natural(n_customers)
+    log_likelihood = -best.result.fun * n_customers
+    hessian = best.hessian
+    # The Newton step moves the estimate by far less than its standard
+    # error, so the Hessian at the pre-polish point serves for both.
+    theta, log_likelihood, gradient = _newton_polish(
+        objective, theta, hessian, log_likelihood, gradient
+    )
+    covariance = np.linalg.inv(-hessian)
+    covariance = (covariance + covariance.T) / 2
+    final_gradient = gradient * theta / n_customers
+    se = np.sqrt(np.diag(covariance))
+    diagnostics = OptimizerDiagnostics(
+        method=_METHOD,
+        converged=True,
+        iterations=int(best.result.nit),
+        function_evaluations=int(best.result.nfev),
+        gradient_norm=float(np.linalg.norm(final_gradient)),
+        message=str(best.result.message),
+        starts_tried=len(attempts),
+    )
+    return MaximumLikelihood(
+        parameters={n: float(v) for n, v in zip(names, theta, strict=True)},
+        standard_errors={n: float(v) for n, v in zip(names, se, strict=True)},
+        covariance=tuple(tuple(float(v) for v in row) for row in covariance),
+        log_likelihood=float(log_likelihood),
+        n_customers=float(n_customers),
+        diagnostics=diagnostics,
+    )
+
+
+_FitT = TypeVar("_FitT", bound=FittedModel)
+
+
+def fit_by_maximum_likelihood(
+    fit_class: type[_FitT],
+    objective: Objective,
+    /,
+    *,
+    starts: Sequence[Sequence[float]],
+    n_customers: float,
+    model: str,
+    boundaries: Sequence[Boundary] = (),
+) -> _FitT:
+    """Maximise ``objective`` over ``fit_class``'s parameters; the fit record.
+
+    :func:`maximize_likelihood` with ``names=fit_class.parameter_names``,
+    validated into ``fit_class``.
+
+    Examples:
+        Every ``fit_*`` function of the package ends with it; see
+        :func:`~customer_centric.clv.fit_bg_nbd` and
+        :class:`MaximumLikelihood`.
+
+    .. versionadded:: 0.1
+    """
+    mle = maximize_likelihood(
+        objective,
+        names=fit_class.parameter_names,
+        starts=starts,
+        n_customers=n_customers,
+        model=model,
+        boundaries=boundaries,
+    )
+    return fit_class.model_validate(mle.record_fields())
+
+
+def _running_off(
+    attempts: Sequence[_Attempt],
+    names: tuple[str, ...],
+    boundaries: Sequence[Boundary],
+) -> str:
+    """Name the parameters the best start took beyond e^18 or e^-18.
+
+    And the first of the model's edges that they ran off along, if any.
+    """
+    best = min(attempts, key=lambda a: a.result.fun)
+    log_theta = best.result.x
+    off = [
+        f"{name} to {'infinity' if value > 0 else '0'}"
+        for name, value in zip(names, log_theta, strict=True)
+        if abs(value) > _FAR_LOG
+    ]
+    if not off:
+        return ""
+    along = [
+        b
+        for b in boundaries
+        if all(
+            d * value > _FAR_LOG
+            for d, value in zip(b.direction, log_theta, strict=True)
+            if d != 0
+        )
+    ]
+    edge = (
+        ""
+        if not along
+        else f" where {along[0].parameters}, the simpler model with "
+        f"{along[0].simpler}"
+    )
+    return (
+        " At the best start the parameters ran off the parameter space ("
+        + ", ".join(off)
+        + f"): the likelihood rises towards a degenerate model{edge}."
+    )
+
+
+def _check_boundaries(
+    negative_mean: Callable[[FloatArray], tuple[float, FloatArray]],
+    attempts: Sequence[_Attempt],
+    boundaries: Sequence[Boundary],
+    *,
+    names: tuple[str, ...],
+    model: str,
+    n_customers: float,
+) -> None:
+    """Raise ``ConvergenceError`` if the likelihood is as high at an edge.
+
+    Compares the best point the starts reached with the profile
+    likelihood far along each boundary (see :func:`maximize_likelihood`),
+    except along an edge that a proper maximum's curvature puts clearly
+    out of reach (:func:`_clearly_inside`).
+    """
+    finite = [
+        a
+        for a in attempts
+        if a.result.fun < _UNDEFINED
+        and np.abs(a.result.x).max() <= _TRUSTED_LOG
+    ]
+    if not finite:
+        return
+    best = min(finite, key=lambda a: a.result.fun)
+    log_theta = best.result.x
+    # The profile goes no further out than e^18 or its start.
+    box = np.maximum(np.abs(log_theta), _FAR_LOG) + 1e-9
+    for boundary in boundaries:
+        direction = np.asarray(boundary.direction, dtype=np.float64)
+        moved = direction != 0
+        shift = _FAR_LOG - float((direction * log_theta)[moved].max())
+        if _clearly_inside(best, shift * direction, n_customers):
+            continue
+        far = log_theta + shift * direction
+        unit = direction / np.linalg.norm(direction)
+        projector = np.eye(direction.size) - np.outer(unit, unit)
+
+        def profile(
+            v: FloatArray,
+            far: FloatArray = far,
+            projector: FloatArray = projector,
+        ) -> tuple[float, FloatArray]:
+            point = far + projector @ v
+            if (np.abs(point) > box).any():
+                # Beyond e^18 the likelihoods lose precision: stay inside.
+                return _UNDEFINED, projector @ point
+            value, gradient = negative_mean(point)
+            return value, projector @ gradient
+
+        run = _bfgs(
+            profile,
+            np.zeros(direction.size),
+            _PROFILE_ITERATIONS,
+            target=best.result.fun + _BOUNDARY_TOLERANCE,
+            max_evaluations=_PROFILE_EVALUATIONS,
+            min_step=_PROFILE_MIN_STEP,
+        )
+        gain = run.fun - best.result.fun
+        if gain <= _BOUNDARY_TOLERANCE:
+            point = ", ".join(
+                f"{n}={v:.4g}"
+                for n, v in zip(names, np.exp(log_theta), strict=True)
+            )
+            msg = (
+                f"{model} fit did not converge to an interior optimum: the "
+                f"likelihood is as high where {boundary.parameters} (mean "
+                f"log-likelihood per customer {-run.fun:.8g} there, "
+                f"{-best.result.fun:.8g} at the best point found, {point}), "
+                f"so the data support the simpler model with "
+                f"{boundary.simpler}. Fit that model, or use a larger or "
+                "more varied customer base"
+            )
+            raise ConvergenceError(msg)
+
+
+def _clearly_inside(
+    best: _Attempt, step: FloatArray, n_customers: float
+) -> bool:
+    """Whether a proper maximum's curvature rules out the edge ``step`` away.
+
+    The quadratic model of the mean log-likelihood at an accepted maximum
+    predicts the profile ``step`` away (in log-parameters) lower by
+    ``step**2 / (2 var)``, ``var`` the variance of the log-parameters
+    along ``step``. Along a flat edge the curvature vanishes and the
+    prediction is small; where it exceeds :data:`_CLEARLY_INSIDE` the edge
+    is out of reach and its costly profile is skipped.
+    """
+    if best.problem is not None or best.hessian is None:
+        return False
+    theta = np.exp(best.result.x)
+    log_information = -(theta[:, None] * best.hessian * theta) / n_customers
+    variance = step @ np.linalg.solve(log_information, step) / (step @ step)
+    return bool(step @ step / (2 * variance) > _CLEARLY_INSIDE)
+
+
+def _check_maximum(
+    objective: Objective, attempt: _Attempt, n_customers: float
+) -> _Attempt:
+    """Confirm a stationary point is a proper, interior maximum.
+
+    The Hessian must be negative definite and the Newton step (in
+    log-parameters) small: a parameter drifting towards 0 or infinity with
+    a vanishing gradient fails the second test.
+    """
+    theta, gradient = attempt.natural(n_customers)
+    with np.errstate(all="ignore"):
+        hessian = _hessian(objective, theta, gradient)
+    problem = None
+    if not np.isfinite(hessian).all():
+        problem = "the Hessian is not finite there"
+    else:
+        try:
+            np.linalg.cholesky(-hessian)
+        except np.linalg.LinAlgError:
+            problem = (
+                "the Hessian is not negative definite there (parameters "
+                "not identified)"
+            )
+    if problem is None:
+        step = np.linalg.solve(hessian, -gradient) / theta
+        relative_se = np.sqrt(np.diag(np.linalg.inv(-hessian))) / theta
+        if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
+            problem = (
+                "a Newton step would still move the log-parameters by "
+                f"{np.abs(step).max():.3g} (drifting towards 0 or infinity)"
+            )
+        elif relative_se.max() > _RELATIVE_SE_LIMIT:
+            problem = (
+                "a parameter's standard error is "
+                f"{relative_se.max():.3g} times its value (a flat ridge: "
+                "the data do not identify it)"
+            )
+    return attrs.evolve(attempt, problem=problem, hessian=hessian)
+
+
+def _newton_polish(
+    objective: Objective,
+    theta: FloatArray,
+    hessian: FloatArray,
+    value: float,
+    gradient: FloatArray,
+) -> tuple[FloatArray, float, FloatArray]:
+    """One Newton step from ``theta``, kept only if it raises the likelihood.
+
+    Returns the parameters with their log-likelihood and gradient. Only
+    called after :func:`_check_maximum` accepted the point: the Hessian is
+    negative definite (so the solve succeeds) and the step moves each
+    parameter by under 1 % (so the candidate stays finite and positive).
+    """
+    candidate = theta + np.linalg.solve(hessian, -gradient)
+    with np.errstate(all="ignore"):
+        new_value, new_gradient = objective(candidate)
+    if math.isfinite(new_value) and new_value >= value:
+        return candidate, new_value, np.asarray(new_gradient, np.float64)
+    return theta, value, gradient
