@@ -41,26 +41,20 @@ Examples:
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final, Protocol, TypeVar, runtime_checkable
 
-try:
-    import narwhals  # noqa: F401
-    import numpy as np
-    import numpy.typing as npt
-    import pandas as pd
-    from pyspark.sql import DataFrame
-    from pyspark.sql.types import DoubleType, StructField, StructType
-except ImportError as exc:  # pragma: no cover - exercised without the extra
-    from customer_centric.exceptions import MissingExtraError
+from customer_centric._extras import require_extra
 
-    raise MissingExtraError.for_extra("spark", exc.name) from exc
-if importlib.util.find_spec("pyarrow") is None:  # pragma: no cover
-    # mapInPandas moves batches through Arrow.
-    from customer_centric.exceptions import MissingExtraError
+# mapInPandas moves batches through Arrow, hence pyarrow.
+require_extra("spark", "narwhals", "numpy", "pandas", "pyspark", "pyarrow")
 
-    raise MissingExtraError.for_extra("spark", "pyarrow")
+# ruff: noqa: E402 - the imports below come after the extra's guard
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pyspark.sql import DataFrame
+from pyspark.sql.types import DoubleType, StructField, StructType
 
 from customer_centric._checks import check_finite, check_instance
 from customer_centric.exceptions import (

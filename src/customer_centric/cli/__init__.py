@@ -13,13 +13,12 @@ Examples:
 
 from __future__ import annotations
 
-try:
-    import click
-    import rich  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised without the extra
-    from customer_centric.exceptions import MissingExtraError
+from customer_centric._extras import require_extra
 
-    raise MissingExtraError.for_extra("cli", exc.name) from exc
+require_extra("cli", "click", "rich")
+
+# ruff: noqa: E402 - the imports below come after the extra's guard
+import click
 
 from customer_centric.cli._files import tolerate_narrow_terminals
 
@@ -34,9 +33,9 @@ def main() -> None:
 
 
 # Sub-commands, each in its own private module (after ``main`` exists).
-from customer_centric.cli._demo import demo  # noqa: E402
-from customer_centric.cli._replay import replay  # noqa: E402
-from customer_centric.cli._score import score  # noqa: E402
+from customer_centric.cli._demo import demo
+from customer_centric.cli._replay import replay
+from customer_centric.cli._score import score
 
 main.add_command(demo)
 main.add_command(replay)

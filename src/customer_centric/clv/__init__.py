@@ -7,16 +7,11 @@ predictions. Models work in ``float`` and numpy arrays, not ``Decimal``.
 
 from __future__ import annotations
 
-try:
-    import numpy as np  # noqa: F401
-    import scipy  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised without the extra
-    from customer_centric.exceptions import MissingExtraError
+from customer_centric._extras import require_extra
 
-    raise MissingExtraError.for_extra("stats", exc.name) from exc
+require_extra("stats", "numpy", "scipy")
 
-# Fitting machinery, BG/NBD, Pareto/NBD and scoring (C1); Gamma-Gamma,
-# BG/BB, sBG and discounted CLV (C2). Kept in isort order.
+# ruff: noqa: E402 - the imports below come after the extra's guard
 from customer_centric.clv._bg_bb import BgBbFit, fit_bg_bb
 from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
 from customer_centric.clv._clv import (

@@ -6,12 +6,11 @@ matplotlib ``Axes``; none calls ``plt.show()``.
 
 from __future__ import annotations
 
-try:
-    import matplotlib as mpl  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised without the extra
-    from customer_centric.exceptions import MissingExtraError
+from customer_centric._extras import require_extra
 
-    raise MissingExtraError.for_extra("plot", exc.name) from exc
+require_extra("plot", "matplotlib")
+
+# ruff: noqa: E402 - the imports below come after the extra's guard
 
 from customer_centric.plot._clv import (
     plot_cumulative_transactions,
