@@ -37,6 +37,12 @@ def test_bad_resolution_is_refused(resolution: float) -> None:
         simulate_bg_nbd([39.0], seed=1, resolution=resolution, **TRUTH)
 
 
+def test_purchase_counts_past_the_cap_are_refused() -> None:
+    """A tiny alpha (rates near infinity) raises DataError, not numpy's."""
+    with pytest.raises(DataError, match=re.escape("alpha=4.79e-253 is too")):
+        simulate_bg_nbd([1.0], r=1.0, alpha=4.79e-253, a=1.0, b=1.0, seed=0)
+
+
 def test_negative_observation_length_is_refused() -> None:
     """A negative T raises DataError naming the row."""
     with pytest.raises(DataError, match=r"T must be >= 0.*row 1"):

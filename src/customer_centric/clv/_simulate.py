@@ -91,7 +91,16 @@ def simulate_bg_nbd(
     n = big_t.size
     rate = rng.gamma(r, 1 / alpha, size=n)
     dropout = rng.beta(a, b, size=n)
-    purchases = rng.poisson(rate * big_t)
+    expected = rate * big_t
+    if not (expected <= MAX_VALUE).all():
+        msg = (
+            f"a customer would make {np.max(expected):.3g} purchases on "
+            f"average (more than {MAX_VALUE:.0e}): alpha={alpha!r} is too "
+            f"small for r={r!r} and T up to {np.max(big_t):.6g}; pass a "
+            "larger alpha or shorter observation periods"
+        )
+        raise DataError(msg)
+    purchases = rng.poisson(expected)
     before_dropout = rng.geometric(np.clip(dropout, 1e-300, 1.0))
     x = np.minimum(purchases, before_dropout)
     repeat = x > 0
