@@ -68,13 +68,13 @@ RULES: dict[str, Callable[[], object]] = {
         Decimal("100.37"),
         retention=Decimal("0.8"),
         discount_rate=Decimal("0.1"),
-        period="Y",
+        time_unit="Y",
     ),
     "lifetime-value-finite": lambda: lifetime_value(
         Decimal("123.45"),
         retention=Decimal("0.873"),
         discount_rate=Decimal("0.0125"),
-        period="M",
+        time_unit="M",
         horizon=24,
     ),
     "retention-effect": lambda: retention_effect(
@@ -82,7 +82,7 @@ RULES: dict[str, Callable[[], object]] = {
         retention=Decimal("0.8123"),
         change=Decimal("0.0537"),
         discount_rate=Decimal("0.1"),
-        period="Y",
+        time_unit="Y",
     ),
     "simple-lifetime-value": lambda: simple_lifetime_value(
         Decimal("1234.5678"), years=Decimal("2.3456")
@@ -148,7 +148,7 @@ def test_lifetime_value_at_low_caller_precision_is_exact():
             Decimal(100),
             retention=Decimal("0.8"),
             discount_rate=Decimal("0.1"),
-            period="Y",
+            time_unit="Y",
         )
     assert clv.value == Decimal("266.6666666666666666666666667")
 
@@ -161,7 +161,7 @@ def test_rules_leave_the_callers_context_alone():
             Decimal(100),
             retention=Decimal("0.8"),
             discount_rate=Decimal("0.1"),
-            period="Y",
+            time_unit="Y",
         )
         assert context.prec == 5
         assert not any(context.flags.values())
@@ -201,7 +201,7 @@ def test_lifetime_value_is_the_same_in_any_caller_context(  # noqa: PLR0917 - hy
             margin,
             retention=retention,
             discount_rate=discount,
-            period="M",
+            time_unit="M",
             horizon=horizon,
         )
 

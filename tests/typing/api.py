@@ -368,7 +368,7 @@ value: cc.value.LifetimeValue = cc.value.lifetime_value(
     Decimal(100),
     retention=Decimal("0.8"),
     discount_rate=Decimal("0.1"),
-    period="Y",
+    time_unit="Y",
     horizon=10,
 )
 period_values: tuple[cc.value.PeriodValue, ...] = value.periods
@@ -377,7 +377,7 @@ effect: cc.value.RetentionEffect = cc.value.retention_effect(
     retention=Decimal("0.8"),
     change=Decimal("0.05"),
     discount_rate=Decimal("0.1"),
-    period="Y",
+    time_unit="Y",
 )
 relative: Decimal | None = effect.relative_change
 cost: cc.value.CostComparison = cc.value.retention_vs_acquisition_cost(

@@ -93,12 +93,12 @@ def test_lifetime_value_matches_the_formulas(
         Decimal(100),
         retention=Decimal(retention),
         discount_rate=Decimal(discount),
-        period="Y",
+        time_unit="Y",
         horizon=horizon,
     )
     assert clv.value == Decimal(expected)
     assert clv.horizon == horizon
-    assert clv.period == "Y"
+    assert clv.time_unit == "Y"
     assert len(clv.periods) == (horizon or 0)
 
 
@@ -108,7 +108,7 @@ def test_lifetime_value_breakdown_adds_up():
         Decimal(50),
         retention=Decimal("0.9"),
         discount_rate=Decimal("0.05"),
-        period="M",
+        time_unit="M",
         horizon=12,
     )
     assert sum(p.value for p in clv.periods) == clv.value
@@ -124,13 +124,13 @@ def test_infinite_horizon_expected_periods():
         Decimal(1),
         retention=Decimal("0.75"),
         discount_rate=Decimal("0.1"),
-        period="Y",
+        time_unit="Y",
     ).expected_periods == Decimal(3)
     assert lifetime_value(
         Decimal(1),
         retention=Decimal(1),
         discount_rate=Decimal("0.1"),
-        period="Y",
+        time_unit="Y",
     ).expected_periods == Decimal("Infinity")
 
 
@@ -170,7 +170,7 @@ def test_lifetime_value_rejects_bad_input(
     args.update(kwargs)
     margin = args.pop("margin")
     with pytest.raises(error, match=match):
-        lifetime_value(margin, period="Y", **args)  # type: ignore[arg-type]
+        lifetime_value(margin, time_unit="Y", **args)  # type: ignore[arg-type]
 
 
 @given(margin=margins, low=rates, high=rates, discount=discounts)
@@ -184,14 +184,14 @@ def test_value_is_non_negative_and_non_decreasing_in_retention(
             margin,
             retention=low,
             discount_rate=discount,
-            period="Y",
+            time_unit="Y",
             horizon=horizon,
         )
         better = lifetime_value(
             margin,
             retention=high,
             discount_rate=discount,
-            period="Y",
+            time_unit="Y",
             horizon=horizon,
         )
         assert worse.value >= 0
@@ -214,11 +214,11 @@ def test_finite_horizon_converges_to_infinite(
         margin,
         retention=retention,
         discount_rate=discount,
-        period="Q",
+        time_unit="Q",
         horizon=horizon,
     )
     infinite = lifetime_value(
-        margin, retention=retention, discount_rate=discount, period="Q"
+        margin, retention=retention, discount_rate=discount, time_unit="Q"
     )
     ratio = retention / (1 + discount)
     gap = infinite.value * (ratio**horizon if horizon else 1)
@@ -234,8 +234,8 @@ def test_finite_horizon_is_close_after_many_periods():
         "retention": Decimal("0.9"),
         "discount_rate": Decimal("0.1"),
     }
-    finite = lifetime_value(Decimal(100), period="Y", horizon=400, **kwargs)
-    infinite = lifetime_value(Decimal(100), period="Y", **kwargs)
+    finite = lifetime_value(Decimal(100), time_unit="Y", horizon=400, **kwargs)
+    infinite = lifetime_value(Decimal(100), time_unit="Y", **kwargs)
     assert abs(finite.value - infinite.value) < Decimal("0.01")
 
 
@@ -258,7 +258,7 @@ def test_retention_effect_is_computed_not_quoted(
         retention=Decimal(retention),
         change=Decimal(change),
         discount_rate=Decimal("0.1"),
-        period="Y",
+        time_unit="Y",
     )
     assert effect.relative_change is not None
     assert (100 * effect.relative_change).quantize(Decimal("0.1")) == percent
@@ -273,7 +273,7 @@ def test_retention_effect_from_zero_value_has_no_relative_change():
         retention=Decimal(0),
         change=Decimal("0.5"),
         discount_rate=Decimal("0.1"),
-        period="Y",
+        time_unit="Y",
         horizon=3,
     )
     assert effect.relative_change is None
@@ -288,7 +288,7 @@ def test_retention_effect_rejects_changes_leaving_the_unit_interval():
             retention=Decimal("0.98"),
             change=Decimal("0.05"),
             discount_rate=Decimal("0.1"),
-            period="Y",
+            time_unit="Y",
         )
 
 
@@ -407,7 +407,7 @@ def _value_call(name: str, bad: object) -> Callable[[], object]:
         "margin": Decimal(100),
         "retention": Decimal("0.8"),
         "discount_rate": Decimal("0.1"),
-        "period": "Y",
+        "time_unit": "Y",
         "horizon": 3,
     }
     if name in good:
@@ -422,7 +422,7 @@ def _value_call(name: str, bad: object) -> Callable[[], object]:
             retention=Decimal("0.8"),
             change=bad,  # type: ignore[arg-type]
             discount_rate=Decimal("0.1"),
-            period="Y",
+            time_unit="Y",
         ),
         "customers": lambda: retention_vs_acquisition_cost(
             bad,  # type: ignore[arg-type]
@@ -467,8 +467,8 @@ BAD_VALUE_INPUTS = [
     ("discount_rate", float("inf"), ArgumentTypeError),
     ("discount_rate", Decimal("-Infinity"), InvariantError),
     ("discount_rate", Decimal("9E+999999"), InvariantError),
-    ("period", "fortnight", InvariantError),
-    ("period", None, InvariantError),
+    ("time_unit", "fortnight", InvariantError),
+    ("time_unit", None, InvariantError),
     ("horizon", 10**6, InvariantError),
     ("horizon", 10**400, InvariantError),
     ("horizon", "3", ArgumentTypeError),
@@ -528,7 +528,7 @@ def test_horizon_up_to_the_maximum_is_summed(horizon: int):
         Decimal(10),
         retention=Decimal("0.99"),
         discount_rate=Decimal("0.001"),
-        period="D",
+        time_unit="D",
         horizon=horizon,
     )
     assert len(clv.periods) == horizon
@@ -542,7 +542,7 @@ def test_horizon_above_the_maximum_is_refused_with_a_fix():
             Decimal(10),
             retention=Decimal("0.99"),
             discount_rate=Decimal("0.001"),
-            period="D",
+            time_unit="D",
             horizon=MAX_HORIZON + 1,
         )
 
@@ -594,7 +594,7 @@ def test_unrepresentable_infinite_values_are_refused(
             Decimal(100),
             retention=retention,
             discount_rate=discount,
-            period="Y",
+            time_unit="Y",
         )
 
 
@@ -604,7 +604,7 @@ def test_a_tiny_discount_with_full_retention_is_not_lost():
         Decimal(100),
         retention=Decimal(1),
         discount_rate=Decimal("1e-30"),
-        period="Y",
+        time_unit="Y",
     )
     assert clv.value == Decimal("1E+32")
     assert clv.expected_periods == Decimal("Infinity")
@@ -618,5 +618,5 @@ def test_unrepresentable_relative_change_is_refused():
             retention=Decimal("1e-1000020"),
             change=Decimal("0.5"),
             discount_rate=Decimal("0.1"),
-            period="Y",
+            time_unit="Y",
         )

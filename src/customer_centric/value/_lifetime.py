@@ -190,7 +190,7 @@ class PeriodValue:
         >>> from customer_centric.value import lifetime_value
         >>> first = lifetime_value(
         ...     Decimal(100), retention=Decimal("0.8"),
-        ...     discount_rate=Decimal("0.25"), period="Y", horizon=2,
+        ...     discount_rate=Decimal("0.25"), time_unit="Y", horizon=2,
         ... ).periods[0]
         >>> first.survival, first.discount_factor, first.value
         (Decimal('0.8'), Decimal('0.8'), Decimal('64.00'))
@@ -214,7 +214,7 @@ class LifetimeValue:
         margin: The margin per period that was assumed.
         retention: The per-period retention rate that was assumed.
         discount_rate: The per-period discount rate that was assumed.
-        period: The time unit of ``margin``, ``retention`` and
+        time_unit: The time unit of ``margin``, ``retention`` and
             ``discount_rate`` (``"D"``, ``"W"``, ``"M"``, ``"Q"``, ``"Y"``).
         horizon: The number of periods summed, or ``None`` for an infinite
             horizon.
@@ -228,7 +228,7 @@ class LifetimeValue:
         >>> from customer_centric.value import lifetime_value
         >>> clv = lifetime_value(
         ...     Decimal(100), retention=Decimal("0.8"),
-        ...     discount_rate=Decimal("0.1"), period="Y",
+        ...     discount_rate=Decimal("0.1"), time_unit="Y",
         ... )
         >>> clv.value.quantize(Decimal("0.01")), clv.expected_periods
         (Decimal('266.67'), Decimal('4'))
@@ -240,7 +240,7 @@ class LifetimeValue:
     margin: Decimal
     retention: Decimal
     discount_rate: Decimal
-    period: TimeUnit
+    time_unit: TimeUnit
     horizon: int | None
     periods: tuple[PeriodValue, ...]
     expected_periods: Decimal
@@ -253,7 +253,7 @@ def lifetime_value(
     *,
     retention: Decimal,
     discount_rate: Decimal,
-    period: TimeUnit,
+    time_unit: TimeUnit,
     horizon: int | None = None,
 ) -> LifetimeValue:
     """Return the expected present value of a customer's future margins.
@@ -268,7 +268,7 @@ def lifetime_value(
     and over an infinite horizon the sum converges to m x r / (1 + d - r)
     (Gupta & Lehmann 2003, "Customers as assets", Journal of Interactive
     Marketing 17(1); Gupta, Lehmann & Stuart 2004, Journal of Marketing
-    Research 41(1)). All three rates must be per ``period``: a yearly
+    Research 41(1)). All three rates must be per ``time_unit``: a yearly
     retention of 0.8 is not a monthly one. Today's margin (t = 0) is not
     included; add it yourself if the customer has not paid yet.
 
@@ -276,7 +276,7 @@ def lifetime_value(
         margin: m, the margin (not revenue) per period while retained.
         retention: r, the per-period retention rate, in [0, 1].
         discount_rate: d, the per-period discount rate, >= 0.
-        period: The time unit of all three figures.
+        time_unit: The time unit of all three figures.
         horizon: The number of periods to sum; ``None`` for no end.
 
     Returns:
@@ -287,7 +287,7 @@ def lifetime_value(
             negative discount rate or horizon, a figure that is NaN,
             infinite or absurdly large (a margin above 1E+18, a discount
             rate above 1000, a horizon above 36 525 periods), an unknown
-            ``period``, or an infinite horizon with retention 1 and no
+            ``time_unit``, or an infinite horizon with retention 1 and no
             discounting (the value is unbounded).
         ArgumentTypeError: A figure is not a ``Decimal`` (or ``int``), or
             ``horizon`` is not an ``int`` or ``None``.
@@ -297,7 +297,7 @@ def lifetime_value(
         >>> from customer_centric.value import lifetime_value
         >>> three = lifetime_value(
         ...     Decimal(100), retention=Decimal("0.8"),
-        ...     discount_rate=Decimal("0.25"), period="Y", horizon=3,
+        ...     discount_rate=Decimal("0.25"), time_unit="Y", horizon=3,
         ... )
         >>> three.value
         Decimal('131.174400')
@@ -305,7 +305,7 @@ def lifetime_value(
         [Decimal('64.00'), Decimal('40.9600'), Decimal('26.214400')]
         >>> lifetime_value(
         ...     Decimal(100), retention=Decimal("0.8"),
-        ...     discount_rate=Decimal("0.25"), period="Y",
+        ...     discount_rate=Decimal("0.25"), time_unit="Y",
         ... ).value
         Decimal('177.7777777777777777777777778')
 
@@ -314,7 +314,7 @@ def lifetime_value(
     margin = check_non_negative_money(margin, name="margin")
     retention = check_rate(retention, name="retention")
     discount_rate = _check_discount_rate(discount_rate)
-    check_choice(period, get_args(TimeUnit), name="period")
+    check_choice(time_unit, get_args(TimeUnit), name="time_unit")
     if horizon is None:
         if retention == _ONE and discount_rate == _ZERO:
             msg = (
@@ -344,7 +344,7 @@ def lifetime_value(
             margin=margin,
             retention=retention,
             discount_rate=discount_rate,
-            period=period,
+            time_unit=time_unit,
             horizon=None,
             periods=(),
             expected_periods=expected,
@@ -376,7 +376,7 @@ def lifetime_value(
         margin=margin,
         retention=retention,
         discount_rate=discount_rate,
-        period=period,
+        time_unit=time_unit,
         horizon=horizon,
         periods=tuple(breakdown),
         expected_periods=sum((p.survival for p in breakdown), _ZERO),
@@ -401,7 +401,7 @@ class RetentionEffect:
         >>> effect = retention_effect(
         ...     Decimal(100), retention=Decimal("0.8"),
         ...     change=Decimal("0.05"), discount_rate=Decimal("0.1"),
-        ...     period="Y",
+        ...     time_unit="Y",
         ... )
         >>> effect.relative_change.quantize(Decimal("0.0001"))
         Decimal('0.2750')
@@ -423,7 +423,7 @@ def retention_effect(
     retention: Decimal,
     change: Decimal,
     discount_rate: Decimal,
-    period: TimeUnit,
+    time_unit: TimeUnit,
     horizon: int | None = None,
 ) -> RetentionEffect:
     """Return the value effect of changing retention by ``change`` points.
@@ -443,7 +443,7 @@ def retention_effect(
             for five points more; negative for less. The new retention must
             stay in [0, 1].
         discount_rate: The per-period discount rate.
-        period: The time unit of the three rates and the margin.
+        time_unit: The time unit of the three rates and the margin.
         horizon: The number of periods; ``None`` for no end.
 
     Returns:
@@ -461,7 +461,7 @@ def retention_effect(
         >>> effect = retention_effect(
         ...     Decimal(100), retention=Decimal("0.90"),
         ...     change=Decimal("0.05"), discount_rate=Decimal("0.10"),
-        ...     period="Y",
+        ...     time_unit="Y",
         ... )
         >>> effect.before.value, effect.after.value
         (Decimal('450'), Decimal('633.3333333333333333333333333'))
@@ -484,14 +484,14 @@ def retention_effect(
         margin,
         retention=retention,
         discount_rate=discount_rate,
-        period=period,
+        time_unit=time_unit,
         horizon=horizon,
     )
     after = lifetime_value(
         margin,
         retention=new_retention,
         discount_rate=discount_rate,
-        period=period,
+        time_unit=time_unit,
         horizon=horizon,
     )
     difference = after.value - before.value
