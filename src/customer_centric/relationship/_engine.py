@@ -1,8 +1,10 @@
 """The relationship engine: apply events to states under a policy.
 
 Pure functions: the state, the event and the policy go in, an answer comes
-out; nothing is mutated, read from a clock or stored between calls (the
-policy's lookup table is computed once when the policy is created).
+out; nothing is mutated or read from a clock. What is kept between calls
+never changes an answer: a policy's lookup table, and the decisions that
+depend only on an event's kind and the state's stages, kept beside the
+policy by its fingerprint.
 """
 
 from __future__ import annotations
