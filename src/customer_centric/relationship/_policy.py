@@ -396,8 +396,9 @@ def _canonical_json(data: object) -> str:
 
 # Compiled forms live beside the policies, never in them (a policy record
 # holds no cache), keyed by fingerprint so that equal policies share one.
-# The mapping is bounded: past the limit the oldest form is dropped, and
-# compiled again from its policy's fields when next used.
+# The mapping is bounded: at the limit it is emptied (one atomic step, safe
+# under threads), and each form is compiled again from its policy's fields
+# when next used.
 _MAX_COMPILED: Final = 64
 _COMPILED: Final[dict[str, _Compiled]] = {}
 # A fingerprint dumps and hashes the whole policy (some 100 µs) and the
@@ -429,7 +430,7 @@ def compiled(policy: Policy, /) -> _Compiled:
     found = _COMPILED.get(fingerprint)
     if found is None:
         if len(_COMPILED) >= _MAX_COMPILED:
-            del _COMPILED[next(iter(_COMPILED))]
+            _COMPILED.clear()
         found = _COMPILED[fingerprint] = _Compiled(
             fingerprint=fingerprint, table=_compile(policy)
         )
