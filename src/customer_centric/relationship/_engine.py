@@ -670,7 +670,7 @@ def _record(
 class _Plan(NamedTuple):
     """What one event does to a state's field values: the engine's decision.
 
-    :func:`_decide` makes every plan and :func:`_write` applies every plan.
+    :func:`_decide` makes every plan and :func:`_written` applies every plan.
     A plan that depends on nothing but its key (event kind, loyalty,
     lifecycle, peak rung) is kept and reused for the later events with
     that key, which is the fast path: a dictionary copy and a handful of
@@ -889,14 +889,16 @@ def _lifecycle_writes(
     return writes, False
 
 
-def _write(new: dict[str, Any], plan: _Plan, event: Event) -> None:
-    """Apply a plan to a state's field values, in place: the one writer.
+def _written(
+    current: dict[str, Any], plan: _Plan, event: Event
+) -> dict[str, Any]:
+    """A plan applied to a state's field values, as new values: the writer.
 
     An event with an ``event_id`` joins the state's ``last_events`` when
     the plan sets them (it is at the state's latest instant).
     """
     writes = plan.writes
-    new.update(writes)
+    new = current | writes
     counter = plan.counter
     if counter is not None:
         new[counter] += 1
@@ -905,14 +907,6 @@ def _write(new: dict[str, Any], plan: _Plan, event: Event) -> None:
         new[field] = when
     if event.event_id is not None and "last_events" in writes:
         new["last_events"] = (*writes["last_events"], event)
-
-
-def _written(
-    current: dict[str, Any], plan: _Plan, event: Event
-) -> dict[str, Any]:
-    """A plan applied to a copy of a state's field values."""
-    new = current.copy()
-    _write(new, plan, event)
     return new
 
 
@@ -1222,11 +1216,9 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         and _known(current["last_events"], event.event_id)
     ):
         return _apply(state, event, policy)
-    # _written(), then _outcome() without its calls:
-    new = current.copy()
-    _write(new, plan, event)
+    # _outcome() without its call:
     out: Outcome = _new(Outcome)
-    _set_out_state(out, _state_from(new))
+    _set_out_state(out, _state_from(_written(current, plan, event)))
     _set_out_moves(out, plan.moves)
     _set_out_held(out, ())
     _set_out_event(out, event)
@@ -1373,8 +1365,7 @@ def _replay(
                 Rejection(index=index, event=event, error=exc)
             )
             continue
-        # The replay's own copy is updated in place: no dictionary per event.
-        _write(current, plan, event)
+        states[cid] = _written(current, plan, event)
         if plan.moves:
             histories.setdefault(cid, []).extend(
                 (plan.moves, event_id, event.occurred_at)
