@@ -13,9 +13,6 @@ from customer_centric.exceptions import (
     InvariantError,
     OutOfOrderEventError,
 )
-from customer_centric.relationship import _engine
-from customer_centric.relationship._policy import compiled
-from customer_centric.relationship._state import trusted
 from strategies import (
     _build_event,
     _event_fields,
@@ -815,33 +812,13 @@ def test_records_round_trip_through_json(events: list[cc.Event]) -> None:
     ) == (state)
 
 
-# --- the planned fast path --------------------------------------------------
-
-
-def _or_error(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-    """What a call returns, or the type and message of the error it raises."""
-    try:
-        return call(*args, **kwargs)
-    except (InvalidTransitionError, InvariantError, OutOfOrderEventError) as e:
-        return type(e), str(e)
-
-
-def _searched(state, event, policy):  # noqa: ANN001, ANN202 - test helper
-    """The outcome of the general rule search, bypassing every plan."""
-    new, moves, held = _engine._step(state.__dict__, event, policy)
-    return _engine._outcome(
-        trusted(cc.RelationshipState, new),
-        moves,
-        held,
-        event,
-        policy.fingerprint,
-    )
+# --- kept decisions ---------------------------------------------------------
 
 
 def _unguarded(
     event: str, sources: tuple[str, ...], target: str, dimension: str
 ) -> cc.relationship.Rule:
-    """An unguarded rule, which the engine can plan."""
+    """An unguarded rule, whose decision depends only on the stages."""
     return cc.relationship.Rule(
         id=f"{dimension}.test_{event}",
         event=event,
@@ -852,9 +829,10 @@ def _unguarded(
     )
 
 
-# Unguarded rules, tried first, for every kind of plannable move the
-# default rules only make behind guards: into trouble from a healthy stage
-# or from trouble, out of trouble, one rung down, and into win-back.
+# Unguarded rules, tried first, for every kind of move the default rules
+# only make behind guards: into trouble from a healthy stage or from
+# trouble, out of trouble, one rung down, into win-back, and back to the
+# stage a customer was in before trouble.
 EAGER = cc.relationship.DEFAULT_POLICY.with_rules(
     _unguarded(
         "complaint_filed",
@@ -878,8 +856,19 @@ EAGER = cc.relationship.DEFAULT_POLICY.with_rules(
         "loyalty",
     ),
     _unguarded("win_back_attempted", ("divorce",), "win_back", "lifecycle"),
+    _unguarded(
+        "complaint_resolved", ("intensive_care",), "resume", "lifecycle"
+    ),
     first=True,
 )
+
+
+def _or_error(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    """What a call returns, or the type and message of the error it raises."""
+    try:
+        return call(*args, **kwargs)
+    except (InvalidTransitionError, InvariantError, OutOfOrderEventError) as e:
+        return type(e), str(e)
 
 
 @pytest.mark.parametrize(
@@ -888,95 +877,249 @@ EAGER = cc.relationship.DEFAULT_POLICY.with_rules(
     ids=["default", "eager", "random"],
 )
 @given(data=st.data())
-def test_planned_path_equals_the_rule_search(
+def test_moves_are_the_rules_that_fire(
     fixed: cc.relationship.Policy | None, data: st.DataObject
 ) -> None:
-    """Any event on any reachable state: plans decide as the rules do."""
+    """Any event on a reachable state moves by the rules explain() fires."""
     policy = fixed or data.draw(policies())
     state = cc.RelationshipState(customer_id="C-1")
     for step in data.draw(legal_walks(policy=policy, max_steps=12)):
+        kind = data.draw(st.sampled_from(cc.relationship.EVENT_KINDS))
         gap = timedelta(days=data.draw(st.integers(0, 400)))
-        for kind in cc.relationship.EVENT_KINDS:
-            fields = data.draw(_event_fields(kind))
-            event = _build_event(fields, "C-1", step.occurred_at + gap)
-            _assert_paths_agree(state, event, policy)
+        fields = data.draw(_event_fields(kind))
+        event = _build_event(fields, "C-1", step.occurred_at + gap)
+        explanation = cc.relationship.explain(state, event, policy=policy)
+        outcome = _or_error(cc.apply_event, state, event, policy=policy)
+        if explanation.outcome is None:
+            assert outcome == (type(explanation.error), str(explanation.error))
+        else:
+            moved = [
+                c.rule.id
+                for c in explanation.candidates
+                if c.fired and not c.rule.is_stay
+            ]
+            assert [r.rule_id for r in outcome.records] == moved
+            assert outcome == explanation.outcome
         state = cc.apply_event(state, step, policy=policy).state
 
 
-def _assert_paths_agree(
-    state: cc.RelationshipState,
-    event: cc.Event,
-    policy: cc.relationship.Policy,
+def _seen(result: object) -> object:
+    """A replay's answer or error as plain values (errors compare by id)."""
+    if not isinstance(result, cc.relationship.Replay):
+        return result
+    return (
+        result.state,
+        result.history,
+        result.applied,
+        result.duplicates,
+        [
+            (r.index, r.event, type(r.error), str(r.error))
+            for r in result.rejected
+        ],
+    )
+
+
+@given(event_histories())
+def test_replay_is_replay_many_for_one_customer(
+    events: list[cc.Event],
 ) -> None:
-    """apply_event, replay and replay_many agree with the rule search."""
-    expected = _or_error(_searched, state, event, policy)
-    # The first call may make the plan, the second reads it.
-    for _ in range(2):
-        got = _or_error(cc.apply_event, state, event, policy=policy)
-        assert got == expected
-    replayed = _or_error(cc.replay, [event], initial=state, policy=policy)
-    many = _or_error(
-        cc.relationship.replay_many,
-        [event],
-        initial={"C-1": state},
-        policy=policy,
-    )
-    if isinstance(many, dict):
-        many = many["C-1"]
-    if isinstance(expected, cc.relationship.Outcome):
-        assert isinstance(replayed, cc.relationship.Replay)
-        assert replayed.state == expected.state
-        assert replayed.history == expected.records
-        assert many == replayed
-    else:
-        assert replayed == many == expected
+    """replay() and replay_many() refuse and collect the same events."""
+    initial = cc.RelationshipState(customer_id="C-1")
+    for on_error in ("collect", "raise"):
+        one = _or_error(cc.replay, events, initial=initial, on_error=on_error)
+        many = _or_error(
+            cc.relationship.replay_many,
+            events,
+            initial={"C-1": initial},
+            on_error=on_error,
+        )
+        if isinstance(many, dict):
+            many = many["C-1"]
+        assert _seen(one) == _seen(many)
 
 
-def test_unguarded_moves_are_planned_once():
-    """A newer first purchase from a prospect is decided by a cached plan."""
-    # A policy no other test uses: equal policies share their plans.
-    policy = cc.relationship.DEFAULT_POLICY.with_thresholds(
-        win_back_window_days=4321
+def test_replay_refuses_a_second_customer_even_when_collecting():
+    """A one-customer replay raises on another customer's event."""
+    events = [ev("interest_shown", 0), ev("interest_shown", 1, "C-2")]
+    with pytest.raises(InvariantError, match="is for customer 'C-2'"):
+        cc.replay(events, on_error="collect")
+    with pytest.raises(InvariantError, match="the state is customer 'C-9'"):
+        cc.replay(
+            events[:1],
+            initial=cc.RelationshipState(customer_id="C-9"),
+            on_error="collect",
+        )
+
+
+def _customer(**fields: object) -> cc.RelationshipState:
+    """A customer in getting to know, bought once, plus ``fields``."""
+    when = T0 + timedelta(days=1)
+    return cc.RelationshipState.model_validate(
+        {
+            "customer_id": "C-1",
+            "loyalty": "customer",
+            "peak_loyalty": "customer",
+            "lifecycle": "getting_to_know",
+            "purchases": 1,
+            "last_event_at": when,
+            "last_activity_at": when,
+            **fields,
+        }
     )
-    state = after(ev("interest_shown", 0))
-    out = cc.apply_event(state, ev("first_purchase", 1), policy=policy)
-    key = (
-        "first_purchase",
-        cc.LoyaltyStage.PROSPECT,
-        cc.LifecycleStage.ACQUISITION,
-        cc.LoyaltyStage.PROSPECT,
-    )
-    plan = compiled(policy).plans[key]
-    assert [move[3] for move in plan.moves] == [
-        "loyalty.first_purchase",
-        "lifecycle.first_purchase",
-    ]
-    again = cc.apply_event(state, ev("first_purchase", 1), policy=policy)
-    assert again == out
-    assert again.state.peak_loyalty is cc.LoyaltyStage.CUSTOMER
-    assert list(compiled(policy).plans) == [key]
+
+
+CARE_STATE = {
+    "loyalty": "client",
+    "peak_loyalty": "client",
+    "lifecycle": "intensive_care",
+    "open_complaints": 1,
+}
+DIVORCE_STATE = {
+    "lifecycle": "divorce",
+    "departed_at": T0 + timedelta(days=1),
+    "departure_reason": "price",
+}
+DAY_3 = T0 + timedelta(days=3)
+LATE = {"last_event_at": T0 + timedelta(days=5)}
+# Two events on states with the same stages and peak rung, so one decision
+# key, where the state or the event decides: what the first decided must
+# not be reused for the second, which ends with the fields given.
+SAME_KEY = [
+    (
+        "guarded",
+        cc.relationship.DEFAULT_POLICY,
+        (_customer(purchases=1), ev("repeat_purchase", 3)),
+        (_customer(purchases=2), ev("repeat_purchase", 3)),
+        {"loyalty": cc.LoyaltyStage.CLIENT},
+    ),
+    (
+        "counter-down",
+        cc.relationship.DEFAULT_POLICY,
+        (
+            _customer(lifecycle="account_management"),
+            ev("complaint_resolved", 3, satisfied=True),
+        ),
+        (
+            _customer(lifecycle="account_management", open_complaints=2),
+            ev("complaint_resolved", 3, satisfied=True),
+        ),
+        {"open_complaints": 1},
+    ),
+    (
+        "into-divorce",
+        cc.relationship.DEFAULT_POLICY,
+        (_customer(), ev("account_closed", 3, reason="price")),
+        (_customer(), ev("account_closed", 3, reason="new_job")),
+        {"departure_reason": cc.relationship.DepartureReason.NEW_JOB},
+    ),
+    (
+        "divorce-again",
+        cc.relationship.DEFAULT_POLICY,
+        (
+            _customer(**{**DIVORCE_STATE, "lifecycle": "win_back"}),
+            ev("win_back_declined", 3),
+        ),
+        (_customer(lifecycle="win_back"), ev("win_back_declined", 3)),
+        {
+            "departed_at": DAY_3,
+            "departure_reason": cc.relationship.DepartureReason.UNKNOWN,
+        },
+    ),
+    (
+        "back-from-divorce",
+        cc.relationship.DEFAULT_POLICY,
+        (_customer(**DIVORCE_STATE), ev("reactivated", 3)),
+        (_customer(**DIVORCE_STATE, win_backs=2), ev("reactivated", 3)),
+        {"win_backs": 3},
+    ),
+    (
+        "resume",
+        EAGER,
+        (
+            _customer(**CARE_STATE, resume_lifecycle="welcome"),
+            ev("complaint_resolved", 3, satisfied=True),
+        ),
+        (
+            _customer(**CARE_STATE, resume_lifecycle="account_management"),
+            ev("complaint_resolved", 3, satisfied=True),
+        ),
+        {"lifecycle": cc.LifecycleStage.ACCOUNT_MANAGEMENT},
+    ),
+    (
+        "same-instant",
+        cc.relationship.DEFAULT_POLICY,
+        (_customer(), ev("needs_profiled", 3, event_id="E-1")),
+        (
+            _customer(
+                last_event_at=DAY_3,
+                last_events=(ev("needs_profiled", 3, event_id="E-0"),),
+            ),
+            ev("needs_profiled", 3, event_id="E-1"),
+        ),
+        {
+            "last_events": (
+                ev("needs_profiled", 3, event_id="E-0"),
+                ev("needs_profiled", 3, event_id="E-1"),
+            )
+        },
+    ),
+    (
+        "older",
+        cc.relationship.DEFAULT_POLICY.with_thresholds(
+            allow_out_of_order=True
+        ),
+        (_customer(), ev("interest_shown", 3)),
+        (_customer(**LATE), ev("interest_shown", 3)),
+        {**LATE, "last_activity_at": DAY_3},
+    ),
+]
 
 
 @pytest.mark.parametrize(
-    ("history", "event"),
-    [
-        (GETTING_TO_KNOW, ev("repeat_purchase", 3)),
-        (CLIENT, ev("account_closed", 10, reason="price")),
-        (CARE, ev("complaint_resolved", 7, satisfied=True)),
-        (DIVORCED, ev("reactivated", 11)),
-    ],
-    ids=["guarded", "into-divorce", "counter-down", "back-from-divorce"],
+    ("policy", "first", "second", "expected"),
+    [case[1:] for case in SAME_KEY],
+    ids=[case[0] for case in SAME_KEY],
 )
-def test_state_dependent_moves_are_not_planned(
-    history: tuple[cc.Event, ...], event: cc.Event
+def test_decisions_follow_the_state_not_only_the_stages(
+    policy: cc.relationship.Policy,
+    first: tuple[cc.RelationshipState, cc.Event],
+    second: tuple[cc.RelationshipState, cc.Event],
+    expected: dict[str, object],
 ) -> None:
-    """Guards, departures and decrements are left to the rule search."""
-    # A policy no other test uses: equal policies share their plans.
-    policy = cc.relationship.DEFAULT_POLICY.with_thresholds(
-        win_back_window_days=4322
-    )
-    state = after(*history)
-    assert cc.apply_event(state, event, policy=policy) == _searched(
-        state, event, policy
-    )
-    assert list(compiled(policy).plans.values()) == [None]
+    """An event decided once is decided afresh where the state decides."""
+    cc.apply_event(*first, policy=policy)
+    state = cc.apply_event(*second, policy=policy).state
+    assert {name: getattr(state, name) for name in expected} == expected
+
+
+def test_a_redelivered_event_explains_what_it_did():
+    """explain() on a redelivery shows the rules it fired, if still legal."""
+    first = ev("first_purchase", 1, event_id="E-1")
+    state = cc.apply_event(after(ev("interest_shown", 0)), first).state
+    gone = cc.relationship.explain(state, first)
+    assert gone.outcome is not None
+    assert gone.outcome.duplicate
+    assert (gone.legal, gone.candidates) == (False, ())
+    noted = ev("needs_profiled", 2, event_id="E-2")
+    again = cc.relationship.explain(cc.apply_event(state, noted).state, noted)
+    assert again.outcome is not None
+    assert again.outcome.duplicate
+    assert [c.rule.id for c in again.candidates if c.fired] == [
+        "lifecycle.needs_noted"
+    ]
+
+
+def test_many_policies_in_turn_decide_alike():
+    """A policy used again after many others decides as it did."""
+    state = after(ev("interest_shown", 0))
+    event = ev("first_purchase", 1)
+    policies_ = [
+        cc.relationship.DEFAULT_POLICY.with_thresholds(
+            win_back_window_days=5000 + days
+        )
+        for days in range(70)
+    ]
+    outcomes = [cc.apply_event(state, event, policy=p) for p in policies_]
+    again = [cc.apply_event(state, event, policy=p) for p in policies_]
+    assert again == outcomes
+    assert len({o.policy_fingerprint for o in outcomes}) == len(policies_)

@@ -275,10 +275,9 @@ def test_thresholds_and_rule_lookup():
     """Thresholds read as numbers; rules are looked up per kind and stage."""
     assert P.thresholds["intensive_care_min_severity"] == 3
     assert P.thresholds["dissatisfaction_threshold"] == 0.7
-    ids = [
-        c.rule.id
-        for c in P.rules_for("complaint_filed", cc.LifecycleStage.WELCOME)
-    ]
+    rules = P.rules_for("complaint_filed", cc.LifecycleStage.WELCOME)
+    assert all(isinstance(r, cc.relationship.Rule) for r in rules)
+    ids = [r.id for r in rules]
     assert ids == [
         "lifecycle.serious_complaint",
         "lifecycle.complaints_pile_up",

@@ -64,6 +64,9 @@ why: cc.relationship.Explanation = cc.relationship.explain(state, purchase)
 policy: cc.relationship.Policy = (
     cc.relationship.DEFAULT_POLICY.with_thresholds(client_min_purchases=4)
 )
+tried: tuple[cc.relationship.Rule, ...] = policy.rules_for(
+    "repeat_purchase", cc.LoyaltyStage.CUSTOMER
+)
 fingerprint: str = policy.fingerprint
 actions: tuple[cc.relationship.Action, ...] = (
     cc.relationship.recommended_actions(state)

@@ -1,8 +1,10 @@
 """The relationship engine: apply events to states under a policy.
 
 Pure functions: the state, the event and the policy go in, an answer comes
-out; nothing is mutated, read from a clock or stored between calls (the
-policy's lookup table is computed once when the policy is created).
+out; nothing is mutated or read from a clock. What is kept between calls
+never changes an answer: a policy's lookup table, and the decisions that
+depend only on an event's kind and the state's stages, kept beside the
+policy by its fingerprint.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from customer_centric._stages import (
     LifecycleStage,
     LoyaltyStage,
 )
+from customer_centric._types import CustomerId
 from customer_centric.exceptions import (
     ArgumentTypeError,
     EventTransitionError,
@@ -43,7 +46,8 @@ from customer_centric.relationship._events import (
     _EventBase,
 )
 from customer_centric.relationship._policy import (
-    _BY_POLICY,
+    _COMPILED,
+    _FINGERPRINTS,
     DEFAULT_POLICY,
     Policy,
     Rule,
@@ -56,12 +60,12 @@ from customer_centric.relationship._state import (
     TransitionRecord,
     check_state,
     trusted,
+    trusting,
 )
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from customer_centric._types import CustomerId
     from customer_centric.relationship._policy import (
         CompiledRule,
         Dimension,
@@ -546,9 +550,8 @@ def _checks(
 
 # --- the engine ------------------------------------------------------------
 
-# What each event kind does to a counter: one definition for the general
-# path and the plans. A counter never falls below zero (a resolution with
-# no complaint on file).
+# What each event kind does to a counter. A counter never falls below zero
+# (a resolution with no complaint on file).
 _COUNTERS: Final[dict[str, tuple[str, int]]] = {
     "first_purchase": ("purchases", 1),
     "repeat_purchase": ("purchases", 1),
@@ -557,20 +560,6 @@ _COUNTERS: Final[dict[str, tuple[str, int]]] = {
     "complaint_resolved": ("open_complaints", -1),
     "win_back_attempted": ("win_back_attempts", 1),
 }
-
-
-def _count_event(kind: str, new: dict[str, Any], event: Event) -> None:
-    """Update the counters an event changes, whatever the stages do."""
-    counter = _COUNTERS.get(kind)
-    if counter is not None:
-        field, step = counter
-        new[field] = max(0, new[field] + step)
-    elif kind == "needs_profiled":
-        new["needs_profiled"] = True
-    if kind in _ACTIVITY:
-        last = new["last_activity_at"]
-        if last is None or event.occurred_at > last:
-            new["last_activity_at"] = event.occurred_at
 
 
 def _target(
@@ -590,33 +579,16 @@ def _target(
     return policy.win_back_reentry_stage  # "win_back_reentry"
 
 
-def _move_lifecycle(
-    new: dict[str, Any],
-    before: LifecycleStage,
-    after: LifecycleStage,
-    event: Event,
-) -> None:
-    new["lifecycle"] = after
-    new["lifecycle_since"] = event.occurred_at
-    if after in _TROUBLE:
-        if before in _HEALTHY:
-            new["resume_lifecycle"] = before
-        elif before not in _TROUBLE:
-            new["resume_lifecycle"] = None
-    else:
-        new["resume_lifecycle"] = None
-    if after is _DIVORCE:
-        if new["departed_at"] is None:
-            new["departed_at"] = event.occurred_at
-        if event.kind == "account_closed":
-            new["departure_reason"] = event.reason
-        elif new["departure_reason"] is None:
-            new["departure_reason"] = _UNKNOWN
-    elif after not in _GONE:
-        if before in _GONE:
-            new["win_backs"] += 1
-        new["departure_reason"] = None
-        new["departed_at"] = None
+def _rules_tried(
+    policy: Policy, kind: str, loyalty: Stage, lifecycle: Stage
+) -> tuple[tuple[CompiledRule, ...], tuple[CompiledRule, ...]]:
+    """The rules an event kind tries from two stages, loyalty first.
+
+    An event is legal exactly when one of the two is not empty: the step,
+    :func:`available_events` and the refusal's ``allowed`` all read it here.
+    """
+    table = compiled(policy).table
+    return table.get((kind, loyalty), ()), table.get((kind, lifecycle), ())
 
 
 def _allowed(
@@ -625,8 +597,7 @@ def _allowed(
     return tuple(
         kind
         for kind in EVENT_KINDS
-        if policy.rules_for(kind, state.loyalty)
-        or policy.rules_for(kind, state.lifecycle)
+        if any(_rules_tried(policy, kind, state.loyalty, state.lifecycle))
     )
 
 
@@ -655,9 +626,6 @@ _Move: TypeAlias = tuple[str, str, str, str, str, tuple[_Check, ...], str]
 # collections, which scan every live object (the events included) and
 # took about 40 % of the time.
 _History: TypeAlias = list["tuple[_Move, ...] | str | datetime | None"]
-_Result: TypeAlias = tuple[
-    dict[str, Any], tuple[_Move, ...], tuple["HeldRule", ...]
-]
 
 _STAGE_BY_VALUE: Final[dict[str, LoyaltyStage | LifecycleStage]] = {
     **{stage.value: stage for stage in LoyaltyStage},
@@ -696,186 +664,94 @@ def _record(
     )
 
 
-# --- plans: the fast path ----------------------------------------------------
+# --- the one step ------------------------------------------------------------
 
 
 class _Plan(NamedTuple):
-    """What an event does from one state's stages when no guard decides.
+    """What one event does to a state's field values: the engine's decision.
 
-    It holds only what the policy and the key (event kind, loyalty,
-    lifecycle, peak rung) fix; the engine adds the event's time and one to
-    a counter, which is a dictionary copy and a handful of writes instead
-    of the rule search of :func:`_step`.
+    :func:`_decide` makes every plan and :func:`_written` applies every plan.
+    A plan that depends on nothing but its key (event kind, loyalty,
+    lifecycle, peak rung) is kept and reused for the later events with
+    that key, which is the fast path: a dictionary copy and a handful of
+    writes instead of the rule search.
     """
 
     counter: str | None  # the counter the event adds one to, if any
-    writes: dict[str, Any]  # constant values: stages and what they reset
-    stamped: tuple[str, ...]  # the fields set to the event's time
+    writes: dict[str, Any]  # fields set to these values
+    stamped: tuple[str, ...]  # fields set to the event's time
     moves: tuple[_Move, ...]  # the moves, loyalty first
+    fired: tuple[CompiledRule, ...]  # the rules that accepted the event
+    held: tuple[tuple[str, CompiledRule], ...]  # (dimension, rule) not yet
+    observed: dict[str, Any] | None  # the values the guards read, if any
+    keyed: bool  # whether it depends on nothing but its key
 
 
 _PlanKey: TypeAlias = tuple[str, LoyaltyStage, LifecycleStage, LoyaltyStage]
 
 
-def _static_target(
-    rule: CompiledRule, stage: Stage, policy: Policy
-) -> Stage | None:
-    """Where a rule moves from a stage, or None if the state decides."""
-    if rule.static_target is not None:
-        return rule.static_target
-    if rule.rule.target == "resume":
-        return None  # the state's resume_lifecycle
-    # Policy validation keeps every source rung on the ladder, so a
-    # one-rung-down target always has a rung below to resolve to.
-    return _target(rule.rule, stage, {}, policy)
+def _other_customer(event: Event, customer_id: str) -> InvariantError:
+    msg = (
+        f"event {event.kind!r} is for customer {event.customer_id!r} but the "
+        f"state is customer {customer_id!r}; apply each customer's events "
+        "to their own state (replay_many() does this)"
+    )
+    return InvariantError(msg)
 
 
-def _move_writes(
-    dimension: str, before: Stage, after: Stage
-) -> dict[str, Any] | None:
-    """The writes of a move that change the state, as :func:`_step` does.
+def _admit(
+    current: dict[str, Any], event: Event, policy: Policy
+) -> tuple[tuple[Dimension, Stage, tuple[CompiledRule, ...]], ...]:
+    """The rules an event tries in each dimension, unless it is refused."""
+    if event.customer_id != current["customer_id"]:
+        raise _other_customer(event, current["customer_id"])
+    when, last = event.occurred_at, current["last_event_at"]
+    if last is not None and when < last and not policy.allow_out_of_order:
+        raise OutOfOrderEventError._for_event(  # noqa: SLF001 - our own
+            event.customer_id, event.kind, occurred_at=when, last_event_at=last
+        )
+    loyalty, lifecycle = current["loyalty"], current["lifecycle"]
+    loyalty_rules, lifecycle_rules = _rules_tried(
+        policy, event.kind, loyalty, lifecycle
+    )
+    if not loyalty_rules and not lifecycle_rules:
+        raise _refuse(current, event, policy)
+    return (
+        ("loyalty", loyalty, loyalty_rules),
+        ("lifecycle", lifecycle, lifecycle_rules),
+    )
 
-    None for the lifecycle moves whose writes read the state or the event:
-    into divorce (departure time and reason) and back from a departure
-    (the win-back count). The stage's time is stamped separately. A valid
-    state out of trouble has no resume stage, and one that has not
-    departed has no departure (:class:`RelationshipState` refuses both),
-    so the writes of None that would change nothing are left out.
-    """
-    if dimension == "loyalty":
-        return {"loyalty": after}
-    if after is _DIVORCE or (before in _GONE and after not in _GONE):
-        return None
-    writes: dict[str, Any] = {"lifecycle": after}
-    if after in _TROUBLE and before in _HEALTHY:
-        writes["resume_lifecycle"] = before
-    elif after not in _TROUBLE and before in _TROUBLE:
-        writes["resume_lifecycle"] = None
-    return writes
 
-
-def _plan(
-    policy: Policy,
-    kind: str,
-    loyalty: LoyaltyStage,
-    lifecycle: LifecycleStage,
-    peak: LoyaltyStage,
-) -> _Plan | None:
-    """The plan for an event kind from a state's stages, if one exists.
-
-    There is none when no rule accepts the event (:func:`_step` refuses
-    it), when the first rule tried in a dimension has guards, when a
-    move's target or writes depend on the state, or when the event lowers
-    a counter (which must not fall below zero).
-    """
-    table = compiled(policy).table
-    counter, step = _COUNTERS.get(kind, (None, 1))
-    if step < 0:
-        return None
-    # An event newer than the state's last one starts its last_events.
-    writes: dict[str, Any] = {"last_events": ()}
+def _counting(current: dict[str, Any], event: Event) -> _Plan:
+    """What an event writes whatever the stages do: counters and times."""
+    kind, when = event.kind, event.occurred_at
+    last = current["last_event_at"]
+    newer = last is None or when > last
+    counter: str | None = None
+    writes: dict[str, Any] = {}
+    stamped: list[str] = []
+    counted = _COUNTERS.get(kind)
+    if counted is not None and counted[1] > 0:
+        counter = counted[0]
+    elif counted is not None:  # a decrement reads the count it lowers
+        writes[counted[0]] = max(0, current[counted[0]] + counted[1])
     if kind == "needs_profiled":
         writes["needs_profiled"] = True
-    stamped = ["last_event_at"]
-    if kind in _ACTIVITY:
-        stamped.append("last_activity_at")
-    moves: list[_Move] = []
-    legal = False
-    for dimension, stage in (("loyalty", loyalty), ("lifecycle", lifecycle)):
-        rules = table.get((kind, stage), ())
-        legal = legal or bool(rules)
-        if not rules or (rules[0].stay and not rules[0].guards):
-            continue
-        rule = rules[0]
-        to = None if rule.guards else _static_target(rule, stage, policy)
-        effects = None if to is None else _move_writes(dimension, stage, to)
-        if to is None or effects is None:
-            return None  # a guard or the state decides
-        writes.update(effects)
-        stamped.append(f"{dimension}_since")
-        moves.append(
-            (
-                dimension,
-                _VALUE[stage],
-                _VALUE[to],
-                rule.rule.id,
-                rule.rule.reason,
-                (),
-                kind,
-            )
-        )
-    if not legal:
-        return None
-    rung = writes.get("loyalty")
-    if rung is not None and _RANK[rung] > _RANK[peak]:
-        writes["peak_loyalty"] = rung
-    return _Plan(
-        counter=counter,
-        writes=writes,
-        stamped=tuple(stamped),
-        moves=tuple(moves),
-    )
-
-
-def _plan_key(current: dict[str, Any], event: Event) -> _PlanKey | None:
-    """The state's plan key for an event, if the fast path may take it.
-
-    It may for an event of the state's customer that is strictly newer
-    than the state's last event: then the event's time is later than every
-    time in the state, so the plan can stamp it without comparing. Every
-    other case (refusals included) is left to :func:`_step`.
-    """
-    last = current["last_event_at"]
-    if event.customer_id != current["customer_id"] or (
-        last is not None and not event.occurred_at > last
-    ):
-        return None
-    return (
-        event.kind,
-        current["loyalty"],
-        current["lifecycle"],
-        current["peak_loyalty"],
-    )
-
-
-def _planned(
-    current: dict[str, Any],
-    event: Event,
-    policy: Policy,
-    plans: dict[Any, Any],
-) -> _Plan | None:
-    """The policy's plan for this event and state, if the fast path may go.
-
-    Plans are made on first use and kept in the policy's compiled form
-    (``plans``, which the replays look up once).
-    """
-    key = _plan_key(current, event)
-    if key is None:
-        return None
-    try:
-        plan: _Plan | None = plans[key]
-    except KeyError:
-        plan = plans[key] = _plan(policy, *key)
-    return plan
-
-
-def _write(new: dict[str, Any], plan: _Plan, when: datetime) -> None:
-    """Apply a plan to a state's field values, in place.
-
-    Plans are taken only for events newer than the state's last one, so
-    the plan's writes empty the state's
-    :attr:`~RelationshipState.last_events`; the caller adds the event when
-    it has an ``event_id``.
-    """
-    counter, writes, stamped, _ = plan
-    if counter is not None:
-        new[counter] += 1
-    new.update(writes)
-    for field in stamped:
-        new[field] = when
-
-
-# --- the general path --------------------------------------------------------
+    if newer:
+        # Every time in a valid state is at or before its last event, so
+        # a newer event's time is stamped without comparing.
+        stamped.append("last_event_at")
+        writes["last_events"] = ()
+        if kind in _ACTIVITY:
+            stamped.append("last_activity_at")
+    else:
+        if when == last:
+            writes["last_events"] = current["last_events"]
+        activity = current["last_activity_at"]
+        if kind in _ACTIVITY and (activity is None or when > activity):
+            writes["last_activity_at"] = when
+    keyed = newer and (counted is None or counter is not None)
+    return _Plan(counter, writes, tuple(stamped), (), (), (), None, keyed)
 
 
 def _passes_all(
@@ -890,100 +766,213 @@ def _passes_all(
     return True
 
 
-def _step(  # noqa: C901, PLR0912 - the general path stays in one frame
+def _decide(current: dict[str, Any], event: Event, policy: Policy) -> _Plan:
+    """What an event does to a state under a policy: the engine's one rule.
+
+    In each dimension the rules for the event kind and the current stage
+    are tried in order; the first whose guards all pass fires (a ``stay``
+    rule accepts without moving). Guards read the state with the event
+    counted. Every refusal is raised before anything is decided.
+    """
+    tried = _admit(current, event, policy)
+    base = _counting(current, event)
+    writes, stamped, keyed = dict(base.writes), [*base.stamped], base.keyed
+    observed: dict[str, Any] | None = None
+    moves: list[_Move] = []
+    fired: list[CompiledRule] = []
+    held: list[tuple[str, CompiledRule]] = []
+    for dimension, stage, rules in tried:
+        waiting = []
+        for rule in rules:
+            if rule.tests:
+                keyed = False  # the state or the event decides
+                observed = observed or _written(current, base, event)
+                if not _passes_all(rule.tests, observed, event):
+                    waiting.append((dimension, rule))
+                    continue
+            fired.append(rule)
+            if not rule.stay:
+                move, effects, keyed_move = _moved(
+                    dimension, stage, rule, current, observed, event, policy
+                )
+                moves.append(move)
+                writes.update(effects)
+                stamped.append(f"{dimension}_since")
+                keyed = keyed and keyed_move
+            break
+        else:
+            held.extend(waiting)
+    return _Plan(
+        base.counter,
+        writes,
+        tuple(stamped),
+        tuple(moves),
+        tuple(fired),
+        tuple(held),
+        observed,
+        keyed,
+    )
+
+
+def _moved(  # noqa: PLR0917 - the step's own helper
+    dimension: Dimension,
+    stage: Stage,
+    rule: CompiledRule,
+    current: dict[str, Any],
+    observed: dict[str, Any] | None,
+    event: Event,
+    policy: Policy,
+) -> tuple[_Move, dict[str, Any], bool]:
+    """A firing rule's move, its writes, and whether only the key decides."""
+    to = rule.static_target or _target(rule.rule, stage, current, policy)
+    # A guarded rule's checks, read before anything moved (the step
+    # observed the values to test the guards).
+    checks = (
+        _observe(rule, cast("dict[str, Any]", observed), event)
+        if rule.tests
+        else ()
+    )
+    move: _Move = (
+        dimension,
+        _VALUE[stage],
+        _VALUE[to],
+        rule.rule.id,
+        rule.rule.reason,
+        checks,
+        event.kind,
+    )
+    if dimension == "loyalty":
+        writes: dict[str, Any] = {"loyalty": to}
+        if _RANK[to] > _RANK[current["peak_loyalty"]]:
+            writes["peak_loyalty"] = to
+        return move, writes, True
+    writes, keyed = _lifecycle_writes(
+        cast("LifecycleStage", stage),
+        cast("LifecycleStage", to),
+        current,
+        event,
+    )
+    # A resumed stage is the state's own.
+    return move, writes, keyed and rule.rule.target != "resume"
+
+
+def _lifecycle_writes(
+    before: LifecycleStage,
+    after: LifecycleStage,
+    current: dict[str, Any],
+    event: Event,
+) -> tuple[dict[str, Any], bool]:
+    """A lifecycle move's writes, and whether only its stages decide them.
+
+    Trouble remembers the healthy stage to resume; a divorce keeps its
+    first departure time and takes the closing event's reason; coming
+    back from a departure counts a win-back and clears the departure. A
+    valid state holds a stage to resume only in trouble and a departure
+    only when gone, so writes that would change nothing are left out.
+    """
+    writes: dict[str, Any] = {"lifecycle": after}
+    if after in _TROUBLE and before in _HEALTHY:
+        writes["resume_lifecycle"] = before
+    elif after not in _TROUBLE and before in _TROUBLE:
+        writes["resume_lifecycle"] = None
+    if after is _DIVORCE:
+        departed, reason = current["departed_at"], current["departure_reason"]
+        writes["departed_at"] = departed or event.occurred_at
+        writes["departure_reason"] = (
+            event.reason if event.kind == "account_closed" else reason
+        ) or _UNKNOWN
+        return writes, False
+    if after in _GONE or before not in _GONE:
+        return writes, True
+    writes["departure_reason"] = writes["departed_at"] = None
+    writes["win_backs"] = current["win_backs"] + 1
+    return writes, False
+
+
+def _written(
+    current: dict[str, Any],
+    plan: _Plan,
+    event: Event,
+    in_place: bool = False,  # noqa: FBT001, FBT002 - private, hot path
+) -> dict[str, Any]:
+    """A plan applied to a state's field values: the one writer.
+
+    Returns new values, or with ``in_place`` the values given, updated. A
+    replay updates its own copy: a new dictionary per event would be
+    promoted by the garbage collector and set off full collections, which
+    scan every live object (measured: 0.4 to 0.7 s more on 200,000
+    events). An event with an ``event_id`` joins the state's
+    ``last_events`` when the plan sets them (it is at the latest instant).
+    """
+    writes = plan.writes
+    if in_place:
+        new = current
+        new.update(writes)
+    else:
+        new = current | writes
+    counter = plan.counter
+    if counter is not None:
+        new[counter] += 1
+    when = event.occurred_at
+    for field in plan.stamped:
+        new[field] = when
+    if event.event_id is not None and "last_events" in writes:
+        new["last_events"] = (*writes["last_events"], event)
+    return new
+
+
+def _plan_key(current: dict[str, Any], event: Event) -> _PlanKey | None:
+    """The state's plan key for an event, if a kept plan may decide it.
+
+    It may for an event of the state's customer that is strictly newer
+    than the state's last event: a kept plan stamps its time without
+    comparing. Every other case (refusals included) is decided afresh.
+    """
+    last = current["last_event_at"]
+    if event.customer_id != current["customer_id"] or (
+        last is not None and not event.occurred_at > last
+    ):
+        return None
+    return (
+        event.kind,
+        current["loyalty"],
+        current["lifecycle"],
+        current["peak_loyalty"],
+    )
+
+
+def _plan_for(
     current: dict[str, Any],
     event: Event,
     policy: Policy,
-    replaying: bool = False,  # noqa: FBT001, FBT002 - private, hot path
-) -> _Result:
-    """Apply an event to a state's field values; return the new values.
+    plans: dict[Any, Any],
+) -> _Plan:
+    """The kept plan for the event's key, or the step's, kept if it may be.
 
-    Works on the ``__dict__`` of an already validated state so that replays
-    build a state record only once per customer, not once per event. When
-    ``replaying`` the replays update their own private copy instead of
-    allocating a new dictionary per event (fewer objects for the garbage
-    collector to promote and scan) and get no held rules, which they do not
-    report; every refusal is raised before anything is written, so a
-    refused event leaves the copy as it was.
+    Plans live in the policy's compiled form (``plans``, which the replays
+    look up once), made on first use.
     """
-    kind = event.kind
-    if event.customer_id != current["customer_id"]:
-        msg = (
-            f"event {kind!r} is for customer {event.customer_id!r} but the "
-            f"state is customer {current['customer_id']!r}; apply each "
-            "customer's events to their own state (replay_many() does this)"
+    key = _plan_key(current, event)
+    plan: _Plan | None = None if key is None else plans.get(key)
+    if plan is None:
+        plan = _decide(current, event, policy)
+        if key is not None and plan.keyed:
+            plans[key] = plan
+    return plan
+
+
+def _held(plan: _Plan, event: Event) -> tuple[HeldRule, ...]:
+    """The plan's rules not met yet, each with its failed guards."""
+    observed = cast("dict[str, Any]", plan.observed)
+    return tuple(
+        _held_rule(
+            rule.rule.id,
+            dimension,
+            _shown(rule.rule),
+            tuple(c for c in _checks(rule, observed, event) if not c.passed),
         )
-        raise InvariantError(msg)
-    when = event.occurred_at
-    last = current["last_event_at"]
-    if last is not None and when < last and not policy.allow_out_of_order:
-        raise OutOfOrderEventError._for_event(  # noqa: SLF001 - our own
-            event.customer_id, kind, occurred_at=when, last_event_at=last
-        )
-    loyalty: LoyaltyStage = current["loyalty"]
-    lifecycle: LifecycleStage = current["lifecycle"]
-    table = compiled(policy).table
-    loyalty_rules = table.get((kind, loyalty), ())
-    lifecycle_rules = table.get((kind, lifecycle), ())
-    if not loyalty_rules and not lifecycle_rules:
-        raise _refuse(current, event, policy)
-    new = current if replaying else current.copy()
-    _count_event(kind, new, event)
-    if last is None or when > last:
-        new["last_event_at"] = when
-        new["last_events"] = () if event.event_id is None else (event,)
-    elif when == last and event.event_id is not None:
-        new["last_events"] = (*new["last_events"], event)
-    moves: list[_Move] = []
-    held: list[HeldRule] = []
-    for dimension, rules, stage in (
-        ("loyalty", loyalty_rules, loyalty),
-        ("lifecycle", lifecycle_rules, lifecycle),
-    ):
-        if not rules:
-            continue
-        waiting: list[tuple[CompiledRule, tuple[GuardCheck, ...]]] = []
-        for rule in rules:
-            tests = rule.tests
-            if tests and not _passes_all(tests, new, event):
-                if not replaying:
-                    waiting.append((rule, _checks(rule, new, event)))
-                continue
-            if rule.stay:
-                break
-            to = rule.static_target or _target(rule.rule, stage, new, policy)
-            # The checks are read before the move writes the state.
-            checks = _observe(rule, new, event) if tests else ()
-            if dimension == "loyalty":
-                new["loyalty"] = to
-                new["loyalty_since"] = when
-                if _RANK[to] > _RANK[new["peak_loyalty"]]:
-                    new["peak_loyalty"] = to
-            else:
-                _move_lifecycle(new, lifecycle, to, event)  # type: ignore[arg-type]
-            moves.append(
-                (
-                    dimension,
-                    _VALUE[stage],
-                    _VALUE[to],
-                    rule.rule.id,
-                    rule.rule.reason,
-                    checks,
-                    kind,
-                )
-            )
-            break
-        else:
-            held.extend(
-                _held_rule(
-                    waiting_rule.rule.id,
-                    dimension,
-                    _shown(waiting_rule.rule),
-                    tuple(c for c in waiting_checks if not c.passed),
-                )
-                for waiting_rule, waiting_checks in waiting
-            )
-    return new, tuple(moves), tuple(held)
+        for dimension, rule in plan.held
+    )
 
 
 _EVENT_WANTED: Final = (
@@ -1029,9 +1018,6 @@ def _prior(
     return prior
 
 
-_compiled_by_id: Final = _BY_POLICY.get
-
-
 class _Redelivery(tuple):  # type: ignore[type-arg]
     """The moves of a duplicate's outcome: none, and equal only to itself.
 
@@ -1060,29 +1046,32 @@ def _known(events: tuple[Event, ...], event_id: str) -> bool:
 
 
 def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
-    """Apply an event by any path (the body of :func:`apply_event`)."""
+    """Apply an event by the step (the body of :func:`apply_event`)."""
     check_state(state)
     _check_event(event)
     check_policy(policy)
-    fingerprint = compiled(policy).fingerprint
+    found = compiled(policy)
     if (
         event.customer_id == state.customer_id
         and _prior(state.last_events, event) is not None
     ):
-        return _outcome(state, (), (), event, fingerprint, duplicate=True)
+        return _outcome(
+            state, (), (), event, found.fingerprint, duplicate=True
+        )
     current = state.__dict__
-    plan = _planned(current, event, policy, compiled(policy).plans)
-    if plan is None:
-        new, moves, held = _step(current, event, policy)
-    else:
-        new = current.copy()
-        _write(new, plan, event.occurred_at)
-        if event.event_id is not None:
-            new["last_events"] = (event,)
-        moves, held = plan.moves, ()
+    plan = _plan_for(current, event, policy, found.plans)
     return _outcome(
-        trusted(RelationshipState, new), moves, held, event, fingerprint
+        _state_from(_written(current, plan, event)),
+        plan.moves,
+        _held(plan, event),
+        event,
+        found.fingerprint,
     )
+
+
+_state_from: Final = trusting(RelationshipState)
+_fingerprint_of_id: Final = _FINGERPRINTS.get
+_compiled_by_fingerprint: Final = _COMPILED.get
 
 
 # Answers the engine builds on every event are filled through their slot
@@ -1103,18 +1092,6 @@ _OUTCOME_SLOTS: Final = tuple(
 _HELD_SLOTS: Final = tuple(
     HeldRule.__dict__[name].__set__
     for name in ("rule_id", "dimension", "target", "failed")
-)
-# The same for the new state on apply_event's fast path, which inlines
-# trusted(RelationshipState, ...).
-_STATE_FIELDS_SET: Final = set(RelationshipState.model_fields)
-_set_state_dict, _set_fields_set, _set_extra, _set_private = (
-    BaseModel.__dict__[name].__set__
-    for name in (
-        "__dict__",
-        "__pydantic_fields_set__",
-        "__pydantic_extra__",
-        "__pydantic_private__",
-    )
 )
 (
     _set_out_state,
@@ -1195,8 +1172,8 @@ def apply_event(
 
     Raises:
         EventTransitionError: No rule accepts the event in either
-            dimension (an ``InvalidTransitionError``); ``allowed`` lists the
-            event kinds that would be accepted.
+            dimension; ``allowed`` lists the event kinds that would be
+            accepted.
         OutOfOrderEventError: The event is older than the state's last
             event and the policy does not allow that.
         InvariantError: The event is for another customer, or another
@@ -1231,70 +1208,36 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
 
     .. versionadded:: 0.1
     """
-    # The fast path is written out in this one frame: at about a
-    # microsecond per event, each further call would cost some 5 %. It
-    # takes an event of the state's customer, newer than the state's last
-    # event, whose plan the policy has cached (see _planned); everything
-    # else, including the first event of each plan, goes through _apply.
-    # The compiled form is found by the policy's identity, so anything but
-    # a Policy, and any state or event without a record's fields, falls
-    # through to _apply, which checks the arguments.
-    compiled_policy = _compiled_by_id(id(policy))
+    # The fast path: an event of the state's customer, newer than the
+    # state's last event, whose plan the policy keeps (see _plan_for) is
+    # written here; everything else, including the first event of each
+    # plan, goes through _apply. The compiled form is found through the
+    # policy's identity, so anything but a Policy, and any state or event
+    # without a record's fields, falls through to _apply, which checks
+    # the arguments.
+    found = _compiled_by_fingerprint(_fingerprint_of_id(id(policy)))  # type: ignore[arg-type]
     try:
         current = state.__dict__
-        # Pydantic routes attribute reads through a ``__getattr__`` hook,
-        # which makes each slower than a read from the instance dictionary.
-        fields = event.__dict__
-        when = fields["occurred_at"]
-        last = current["last_event_at"]
-        event_id = fields["event_id"]
-        plan = (
-            compiled_policy.plans.get(
-                (
-                    fields["kind"],
-                    current["loyalty"],
-                    current["lifecycle"],
-                    current["peak_loyalty"],
-                )
-            )
-            if compiled_policy is not None
-            and fields["customer_id"] == current["customer_id"]
-            and (last is None or when > last)
-            else None
-        )
+        plan = found.plans.get(_plan_key(current, event))  # type: ignore[union-attr]
     except (AttributeError, KeyError, TypeError):
         plan = None
     if plan is None or (
-        event_id is not None
+        event.event_id is not None
         and current["last_events"]
-        and _known(current["last_events"], event_id)
+        and _known(current["last_events"], event.event_id)
     ):
         return _apply(state, event, policy)
-    # _write() on a new dictionary:
-    counter, writes, stamped, moves = plan
-    new = current | writes
-    if counter is not None:
-        new[counter] += 1
-    for field in stamped:
-        new[field] = when
-    if event_id is not None:
-        new["last_events"] = (event,)
-    # trusted(RelationshipState, new) and _outcome():
-    after: RelationshipState = _new(RelationshipState)
-    _set_state_dict(after, new)
-    _set_fields_set(after, _STATE_FIELDS_SET)
-    _set_extra(after, None)
-    _set_private(after, None)
+    # _outcome() without its call:
     out: Outcome = _new(Outcome)
-    _set_out_state(out, after)
-    _set_out_moves(out, moves)
+    _set_out_state(out, _state_from(_written(current, plan, event)))
+    _set_out_moves(out, plan.moves)
     _set_out_held(out, ())
     _set_out_event(out, event)
-    _set_out_fp(out, compiled_policy.fingerprint)  # type: ignore[union-attr]
+    _set_out_fp(out, found.fingerprint)  # type: ignore[union-attr]
     return out
 
 
-def replay(  # noqa: C901 - the per-event loop stays in one frame
+def replay(
     events: Iterable[Event],
     /,
     *,
@@ -1345,72 +1288,113 @@ def replay(  # noqa: C901 - the per-event loop stays in one frame
     _check_events(events)
     check_policy(policy)
     collect = check_choice(on_error, _ON_ERROR, name="on_error") == "collect"
-    state = None if initial is None else check_state(initial, name="initial")
-    steps: _History = []
-    plans = compiled(policy).plans
-    rejected: list[Rejection] = []
-    duplicates: list[int] = []
-    applied = 0
-    current: dict[str, Any] | None = (
-        None if state is None else state.__dict__.copy()
-    )
-    seen: dict[str, Event] = (
-        {} if state is None else {e.event_id: e for e in state.last_events}  # type: ignore[misc]
-    )
-    for index, event in enumerate(events):
-        item: object = event
-        if not isinstance(item, _EventBase):
-            _check_event(item, f"events[{index}]")
-        if current is None:
-            current = RelationshipState(
-                customer_id=event.customer_id
-            ).__dict__.copy()
-        event_id = event.event_id
-        if event_id is not None and event_id in seen:
-            _redelivered(
-                seen, event, index, rejected, duplicates, collect=collect
-            )
-            continue
-        plan = _planned(current, event, policy, plans)
-        if plan is not None:
-            _write(current, plan, event.occurred_at)
-            if event_id is not None:
-                current["last_events"] = (event,)
-            moves = plan.moves
-        else:
-            try:
-                current, moves, _ = _step(current, event, policy, True)  # noqa: FBT003
-            except (
-                EventTransitionError,
-                OutOfOrderEventError,
-                InvariantError,
-            ) as exc:
-                if not collect or (
-                    isinstance(exc, InvariantError)
-                    and event.customer_id != current["customer_id"]
-                ):
-                    raise
-                rejected.append(Rejection(index=index, event=event, error=exc))
-                continue
-        if moves:
-            steps.extend((moves, event_id, event.occurred_at))
-        if event_id is not None:
-            seen[event_id] = event
-        applied += 1
-    if current is None:
+    states: dict[CustomerId, dict[str, Any]] = {}
+    if initial is not None:
+        check_state(initial, name="initial")
+        states[initial.customer_id] = initial.__dict__.copy()
+    replays = _replay(events, policy, states, collect=collect, single=True)
+    if not replays:
         msg = (
             "replay() needs at least one event or an initial state; pass "
             "initial=RelationshipState(customer_id=...) for an empty history"
         )
         raise InvariantError(msg)
-    return Replay(
-        state=trusted(RelationshipState, current),
-        moves=tuple(steps),
-        fingerprint=policy.fingerprint,
-        rejected=tuple(rejected),
-        applied=applied,
-        duplicates=tuple(duplicates),
-    )
+    (only,) = replays.values()
+    return only
+
+
+# A new customer's field values but the id: a suspect in acquisition.
+_NEWCOMER: Final = RelationshipState(customer_id=CustomerId("-")).__dict__
+
+
+def _newcomer(
+    event: Event, states: Mapping[CustomerId, object], *, single: bool
+) -> dict[str, Any]:
+    """A new suspect's field values for the event's customer.
+
+    The event's record already checked its customer id, as a state would.
+
+    Raises:
+        InvariantError: A one-customer replay met a second customer.
+    """
+    if single and states:
+        raise _other_customer(event, next(iter(states)))
+    return _NEWCOMER | {"customer_id": event.customer_id}
+
+
+def _replay(
+    events: Iterable[Event],
+    policy: Policy,
+    states: dict[CustomerId, dict[str, Any]],
+    *,
+    collect: bool,
+    single: bool,
+) -> dict[CustomerId, Replay]:
+    """Replay events into the customers' field values (updated in place).
+
+    The body of :func:`replay_many`, and of :func:`replay` with ``single``:
+    then every event must be of one customer.
+    """
+    seen: dict[CustomerId, dict[str, Event]] = {
+        cid: {e.event_id: e for e in values["last_events"]}
+        for cid, values in states.items()
+        if values["last_events"]
+    }
+    histories: dict[CustomerId, _History] = {}
+    rejected: dict[CustomerId, list[Rejection]] = {}
+    duplicates: dict[CustomerId, list[int]] = {}
+    applied: dict[CustomerId, int] = {}
+    found = compiled(policy)
+    plans = found.plans
+    for index, event in enumerate(events):
+        item: object = event
+        if not isinstance(item, _EventBase):
+            _check_event(item, f"events[{index}]")
+        cid = event.customer_id
+        current = states.get(cid)
+        if current is None:
+            current = states[cid] = _newcomer(event, states, single=single)
+        event_id = event.event_id
+        if event_id is not None:
+            known = seen.setdefault(cid, {})
+            if event_id in known:
+                _redelivered(
+                    known,
+                    event,
+                    index,
+                    rejected.setdefault(cid, []),
+                    duplicates.setdefault(cid, []),
+                    collect=collect,
+                )
+                continue
+        try:
+            plan = _plan_for(current, event, policy, plans)
+        except (EventTransitionError, OutOfOrderEventError) as exc:
+            if not collect:
+                raise
+            rejected.setdefault(cid, []).append(
+                Rejection(index=index, event=event, error=exc)
+            )
+            continue
+        _written(current, plan, event, True)  # noqa: FBT003
+        if plan.moves:
+            histories.setdefault(cid, []).extend(
+                (plan.moves, event_id, event.occurred_at)
+            )
+        if event_id is not None:
+            seen[cid][event_id] = event
+        applied[cid] = applied.get(cid, 0) + 1
+    return {
+        cid: Replay(
+            state=_state_from(values),
+            moves=tuple(histories.get(cid, ())),
+            fingerprint=found.fingerprint,
+            rejected=tuple(rejected.get(cid, ())),
+            applied=applied.get(cid, 0),
+            duplicates=tuple(duplicates.get(cid, ())),
+        )
+        for cid, values in states.items()
+    }
 
 
 def _redelivered(
@@ -1472,7 +1456,7 @@ def _initial_states(
     return states
 
 
-def replay_many(  # noqa: C901 - the per-event loop stays in one frame
+def replay_many(
     events: Iterable[Event],
     /,
     *,
@@ -1524,75 +1508,7 @@ def replay_many(  # noqa: C901 - the per-event loop stays in one frame
     check_policy(policy)
     collect = check_choice(on_error, _ON_ERROR, name="on_error") == "collect"
     states = _initial_states(initial)
-    seen: dict[CustomerId, dict[str, Event]] = {
-        cid: {e.event_id: e for e in state.last_events}  # type: ignore[misc]
-        for cid, state in (initial or {}).items()
-        if state.last_events
-    }
-    histories: dict[CustomerId, _History] = {}
-    rejected: dict[CustomerId, list[Rejection]] = {}
-    duplicates: dict[CustomerId, list[int]] = {}
-    applied: dict[CustomerId, int] = {}
-    planned, write, step = _planned, _write, _step
-    fingerprint = policy.fingerprint
-    plans = compiled(policy).plans
-    for index, event in enumerate(events):
-        item: object = event
-        if not isinstance(item, _EventBase):
-            _check_event(item, f"events[{index}]")
-        cid = event.customer_id
-        current = states.get(cid)
-        if current is None:
-            current = states[cid] = RelationshipState(
-                customer_id=cid
-            ).__dict__.copy()
-        event_id = event.event_id
-        if event_id is not None:
-            known = seen.setdefault(cid, {})
-            if event_id in known:
-                _redelivered(
-                    known,
-                    event,
-                    index,
-                    rejected.setdefault(cid, []),
-                    duplicates.setdefault(cid, []),
-                    collect=collect,
-                )
-                continue
-        plan = planned(current, event, policy, plans)
-        if plan is not None:
-            write(current, plan, event.occurred_at)
-            if event_id is not None:
-                current["last_events"] = (event,)
-            moves = plan.moves
-        else:
-            try:
-                _, moves, _ = step(current, event, policy, True)  # noqa: FBT003
-            except (EventTransitionError, OutOfOrderEventError) as exc:
-                if not collect:
-                    raise
-                rejected.setdefault(cid, []).append(
-                    Rejection(index=index, event=event, error=exc)
-                )
-                continue
-        if moves:
-            histories.setdefault(cid, []).extend(
-                (moves, event_id, event.occurred_at)
-            )
-        if event_id is not None:
-            seen[cid][event_id] = event
-        applied[cid] = applied.get(cid, 0) + 1
-    return {
-        cid: Replay(
-            state=trusted(RelationshipState, values),
-            moves=tuple(histories.get(cid, ())),
-            fingerprint=fingerprint,
-            rejected=tuple(rejected.get(cid, ())),
-            applied=applied.get(cid, 0),
-            duplicates=tuple(duplicates.get(cid, ())),
-        )
-        for cid, values in states.items()
-    }
+    return _replay(events, policy, states, collect=collect, single=False)
 
 
 def available_events(
@@ -1631,13 +1547,11 @@ def available_events(
     check_policy(policy)
     out = []
     for kind in _allowed(state, policy):
-        rules = (
-            *policy.rules_for(kind, state.loyalty),
-            *policy.rules_for(kind, state.lifecycle),
+        loyalty_rules, lifecycle_rules = _rules_tried(
+            policy, kind, state.loyalty, state.lifecycle
         )
-        out.append(
-            AvailableEvent(kind=kind, rules=tuple(c.rule for c in rules))
-        )
+        rules = tuple(c.rule for c in (*loyalty_rules, *lifecycle_rules))
+        out.append(AvailableEvent(kind=kind, rules=rules))
     return tuple(out)
 
 
@@ -1680,28 +1594,40 @@ def explain(
         InvariantError,
     ) as exc:
         outcome, error = None, exc
-    candidates: list[RuleCheck] = []
-    new = dict(state.__dict__)
-    _count_event(event.kind, new, event)
-    for stage in (state.loyalty, state.lifecycle):
-        first_passing = outcome is not None
-        for candidate in policy.rules_for(event.kind, stage):
-            checks = _checks(candidate, new, event)
-            passed = all(c.passed for c in checks)
-            candidates.append(
-                RuleCheck(
-                    rule=candidate.rule,
-                    checks=checks,
-                    fired=passed and first_passing,
-                )
-            )
-            if passed:
-                first_passing = False
+    current = state.__dict__
+    fired = () if outcome is None else _fired(current, event, policy)
+    # Every rule tried is shown with its guards, read as the step reads
+    # them: on the state with the event counted.
+    observed = _written(current, _counting(current, event), event)
+    candidates = tuple(
+        RuleCheck(
+            rule=candidate.rule,
+            checks=_checks(candidate, observed, event),
+            fired=any(candidate is rule for rule in fired),
+        )
+        for rules in _rules_tried(
+            policy, event.kind, state.loyalty, state.lifecycle
+        )
+        for candidate in rules
+    )
     return Explanation(
         state=state,
         event=event,
         legal=bool(candidates),
-        candidates=tuple(candidates),
+        candidates=candidates,
         outcome=outcome,
         error=error,
     )
+
+
+def _fired(
+    current: dict[str, Any], event: Event, policy: Policy
+) -> tuple[CompiledRule, ...]:
+    """The rules the step fires for an event, none if it refuses it.
+
+    A redelivered event is not applied again, but shows what it did.
+    """
+    try:
+        return _decide(current, event, policy).fired
+    except EventTransitionError:  # its kind no longer fits the stages
+        return ()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
 from typing import (
     Annotated,
@@ -377,15 +377,15 @@ class CompiledRule:
 @final
 @attrs.frozen(kw_only=True)
 class _Compiled:
+    """A policy's lookup table, and the engine's decision plans for it."""
+
     fingerprint: str
     table: dict[tuple[str, Stage], tuple[CompiledRule, ...]]
     # The engine's decision plans by (event kind, loyalty, lifecycle, peak
     # rung), made on first use: a plan depends only on the policy and its
     # key, so the cache never changes an answer, and it only ever holds the
     # few keys that customers actually reach.
-    plans: dict[tuple[str, Stage, Stage, Stage], Any] = attrs.field(
-        factory=dict
-    )
+    plans: dict[Hashable, Any] = attrs.field(factory=dict)
 
 
 def _canonical_json(data: object) -> str:
@@ -394,34 +394,46 @@ def _canonical_json(data: object) -> str:
     )
 
 
-# Compiled forms live beside the policies, never in them: by the id of each
-# live policy (removed when it is collected) for the engine's per-event
-# lookup, and by fingerprint so that equal policies share one table.
-_BY_POLICY: Final[dict[int, _Compiled]] = {}
-_BY_FINGERPRINT: Final[weakref.WeakValueDictionary[str, _Compiled]] = (
-    weakref.WeakValueDictionary()
-)
+# Compiled forms live beside the policies, never in them (a policy record
+# holds no cache), keyed by fingerprint so that equal policies share one.
+# The mapping is bounded: at the limit it is emptied (one atomic step, safe
+# under threads), and each form is compiled again from its policy's fields
+# when next used.
+_MAX_COMPILED: Final = 64
+_COMPILED: Final[dict[str, _Compiled]] = {}
+# A fingerprint dumps and hashes the whole policy (some 100 µs) and the
+# engine needs one per event, so each live policy's fingerprint is kept by
+# the policy's identity until the policy is collected (an identity reused
+# by a later object never finds a stale one).
+_FINGERPRINTS: Final[dict[int, str]] = {}
+
+
+def fingerprint_of(policy: Policy, /) -> str:
+    """SHA-256 of the policy's canonical JSON, computed once per policy."""
+    key = id(policy)
+    found = _FINGERPRINTS.get(key)
+    if found is None:
+        found = _FINGERPRINTS[key] = hashlib.sha256(
+            _canonical_json(policy.model_dump(mode="json")).encode()
+        ).hexdigest()
+        weakref.finalize(policy, _FINGERPRINTS.pop, key, None)
+    return found
 
 
 def compiled(policy: Policy, /) -> _Compiled:
-    """The fingerprint and lookup table of a policy, computed from its fields.
+    """The lookup table of a policy, compiled from its fields.
 
-    Computed once per fingerprint and kept beside the policy (the policy
-    record holds no cache), so a copy made by any means is compiled from
-    its own fields.
+    Compiled once per fingerprint and kept beside the policy, so a copy made
+    by any means is compiled from its own fields.
     """
-    found = _BY_POLICY.get(id(policy))
+    fingerprint = fingerprint_of(policy)
+    found = _COMPILED.get(fingerprint)
     if found is None:
-        fingerprint = hashlib.sha256(
-            _canonical_json(policy.model_dump(mode="json")).encode()
-        ).hexdigest()
-        found = _BY_FINGERPRINT.get(fingerprint)
-        if found is None:
-            found = _Compiled(fingerprint=fingerprint, table=_compile(policy))
-            _BY_FINGERPRINT[fingerprint] = found
-        key = id(policy)
-        _BY_POLICY[key] = found
-        weakref.finalize(policy, _BY_POLICY.pop, key, None)
+        if len(_COMPILED) >= _MAX_COMPILED:
+            _COMPILED.clear()
+        found = _COMPILED[fingerprint] = _Compiled(
+            fingerprint=fingerprint, table=_compile(policy)
+        )
     return found
 
 
@@ -585,17 +597,20 @@ lower potential_divorce_inactivity_days
             >>> len(DEFAULT_POLICY.fingerprint)
             64
         """
-        return compiled(self).fingerprint
+        return fingerprint_of(self)
 
-    def rules_for(
-        self, event: str, stage: Stage, /
-    ) -> tuple[CompiledRule, ...]:
+    def rules_for(self, event: str, stage: Stage, /) -> tuple[Rule, ...]:
         """The rules tried for an event kind in one stage, in order.
+
+        Returns:
+            The policy's own :class:`Rule` records, in the order the engine
+            tries them in that stage's dimension: the first whose guards
+            all pass fires.
 
         Examples:
             >>> from customer_centric import LoyaltyStage
             >>> from customer_centric.relationship import DEFAULT_POLICY
-            >>> [c.rule.id for c in DEFAULT_POLICY.rules_for(
+            >>> [r.id for r in DEFAULT_POLICY.rules_for(
             ...     "referral_made", LoyaltyStage.CLIENT)]
             ['loyalty.advocate']
         """
@@ -604,7 +619,8 @@ lower potential_divorce_inactivity_days
             raise ArgumentTypeError.for_argument(
                 "stage", stage, "a LoyaltyStage or LifecycleStage"
             )
-        return compiled(self).table.get((event, stage), ())
+        table = compiled(self).table
+        return tuple(c.rule for c in table.get((event, stage), ()))
 
     @property
     def thresholds(self) -> dict[str, float]:
