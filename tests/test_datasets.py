@@ -111,7 +111,7 @@ def test_demo_history_shows_the_lifecycle_moves(
 ):
     """The demo history contains each kind of lifecycle move."""
     reasons = {
-        record.reason
+        record.reason_code
         for replay in demo_replays.values()
         for record in replay.history
     }

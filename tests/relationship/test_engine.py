@@ -529,7 +529,7 @@ def test_replay_collects_rejections_and_keeps_going():
     assert [r.index for r in result.rejected] == [0, len(events) - 1]
     assert result.applied == len(CLIENT)
     assert result.state == after(*CLIENT)
-    assert result.last_record("loyalty").reason == "repeat_buyer"
+    assert result.last_record("loyalty").reason_code == "repeat_buyer"
     with pytest.raises(InvalidTransitionError):
         cc.replay(events)
 
@@ -630,7 +630,7 @@ def test_departure_guard_holds_a_customer_who_never_left():
                 metric="departure_winnable", op="equals", threshold=1
             ),
         ),
-        reason="test_rewelcome",
+        reason_code="test_rewelcome",
     )
     policy = cc.relationship.DEFAULT_POLICY.with_rules(rule, first=True)
     explanation = cc.relationship.explain(
@@ -664,7 +664,7 @@ def test_care_entered_from_win_back_resumes_account_management():
                 threshold="intensive_care_min_severity",
             ),
         ),
-        reason="test_win_back_complaint",
+        reason_code="test_win_back_complaint",
     )
     policy = cc.relationship.DEFAULT_POLICY.with_rules(rule, first=True)
     care = cc.replay(
@@ -825,7 +825,7 @@ def _unguarded(
         dimension=dimension,
         sources=sources,
         target=target,
-        reason=f"test_{event}",
+        reason_code=f"test_{event}",
     )
 
 

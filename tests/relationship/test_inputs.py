@@ -178,7 +178,7 @@ def _reactivation(guard: dict[str, object]) -> dict[str, object]:
         "dimension": "lifecycle",
         "sources": ["divorce"],
         "target": "welcome",
-        "reason": "came_back",
+        "reason_code": "came_back",
         "guards": [guard],
     }
 
@@ -232,7 +232,7 @@ def test_named_thresholds_are_checked_against_their_rules() -> None:
         dimension="lifecycle",
         sources=(cc.LifecycleStage.INTENSIVE_CARE,),
         target="resume",
-        reason="odd",
+        reason_code="odd",
         guards=(
             cc.relationship.Guard(
                 metric="satisfied",

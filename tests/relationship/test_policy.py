@@ -88,7 +88,7 @@ def _rule(**fields: object) -> cc.relationship.Rule:
         "dimension": "loyalty",
         "sources": ("suspect",),
         "target": "prospect",
-        "reason": "custom",
+        "reason_code": "custom",
     }
     return cc.relationship.Rule.model_validate({**base, **fields})
 

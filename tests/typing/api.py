@@ -91,7 +91,7 @@ rule: cc.relationship.Rule = cc.relationship.Rule(
     guards=(
         cc.relationship.Guard(metric="purchases", op="at_least", threshold=1),
     ),
-    reason="bought_once",
+    reason_code="bought_once",
     description="A first purchase makes a prospect a customer.",
 )
 extended: cc.relationship.Policy = cc.relationship.Policy.default(

@@ -307,7 +307,7 @@ def reason_of(replay: Replay, /) -> str:
         for g in record.guards
     )
     when = record.occurred_at.date().isoformat()
-    text = f"{record.reason} on {when}"
+    text = f"{record.reason_code} on {when}"
     return f"{text}: {evidence}" if evidence else text
 
 
@@ -344,7 +344,7 @@ def at_risk_tables(
     reasons = Counter(
         (
             r.state.lifecycle,
-            record.reason
+            record.reason_code
             if (record := r.last_record("lifecycle")) is not None
             else "-",
         )

@@ -289,7 +289,7 @@ class Replay:
         ...             FirstPurchase(customer_id="C-1", occurred_at=t)])
         >>> r.state.loyalty.value, len(r.history), r.applied
         ('customer', 3, 2)
-        >>> r.last_record("lifecycle").reason
+        >>> r.last_record("lifecycle").reason_code
         'first_purchase'
 
     .. versionadded:: 0.1
@@ -654,7 +654,7 @@ def _record(
             "from_stage": _STAGE_BY_VALUE[before],
             "to_stage": _STAGE_BY_VALUE[after],
             "rule_id": rule_id,
-            "reason": reason,
+            "reason_code": reason,
             "guards": _guard_checks(checks),
             "policy_fingerprint": fingerprint,
             "event_kind": kind,
@@ -837,7 +837,7 @@ def _moved(  # noqa: PLR0917 - the step's own helper
         _VALUE[stage],
         _VALUE[to],
         rule.rule.id,
-        rule.rule.reason,
+        rule.rule.reason_code,
         checks,
         event.kind,
     )

@@ -250,14 +250,14 @@ class Rule(BaseModel):
             ``"one_rung_down"``.
         guards (tuple[Guard, ...]): Conditions that must all hold for the rule
             to fire.
-        reason (str): A snake_case reason code recorded with the move.
+        reason_code (str): A snake_case code recorded with the move.
         description (str): Why the rule exists, with its source.
 
     Examples:
         >>> from customer_centric.relationship import Rule
         >>> r = Rule(id="loyalty.interest", event="interest_shown",
         ...          dimension="loyalty", sources=("suspect",),
-        ...          target="prospect", reason="showed_interest",
+        ...          target="prospect", reason_code="showed_interest",
         ...          description="Suspects who show interest are prospects.")
         >>> r.target
         <LoyaltyStage.PROSPECT: 'prospect'>
@@ -273,7 +273,7 @@ class Rule(BaseModel):
     sources: tuple[Stage, ...] = Field(min_length=1)
     target: Stage | DynamicTarget
     guards: tuple[Guard, ...] = ()
-    reason: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    reason_code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: str = ""
 
     @model_validator(mode="after")
@@ -696,7 +696,7 @@ lower potential_divorce_inactivity_days
             >>> loud = Rule(id="lifecycle.any_complaint",
             ...     event="complaint_filed", dimension="lifecycle",
             ...     sources=("account_management",), target="intensive_care",
-            ...     reason="any_complaint")
+            ...     reason_code="any_complaint")
             >>> p = DEFAULT_POLICY.with_rules(loud, first=True)
             >>> p.rules[0].id
             'lifecycle.any_complaint'
@@ -1079,7 +1079,7 @@ def default_rules(
             "dimension": "loyalty",
             "sources": (_L.SUSPECT,),
             "target": _L.PROSPECT,
-            "reason": "showed_interest",
+            "reason_code": "showed_interest",
             "description": (
                 "A suspect who shows interest becomes a prospect "
                 f"({_SOURCE_LADDER})."
@@ -1091,7 +1091,7 @@ def default_rules(
             "dimension": "loyalty",
             "sources": (_L.SUSPECT, _L.PROSPECT),
             "target": _L.CUSTOMER,
-            "reason": "first_purchase",
+            "reason_code": "first_purchase",
             "description": f"Customers have bought once ({_SOURCE_LADDER}).",
         },
         {
@@ -1101,7 +1101,7 @@ def default_rules(
             "sources": (_L.CUSTOMER,),
             "target": _L.CLIENT,
             "guards": (_g("purchases", "at_least", "client_min_purchases"),),
-            "reason": "repeat_buyer",
+            "reason_code": "repeat_buyer",
             "description": f"Clients buy repeatedly ({_SOURCE_LADDER}).",
         },
     ]
@@ -1116,7 +1116,7 @@ def default_rules(
                 "guards": (
                     _g("purchases", "at_least", "supporter_min_purchases"),
                 ),
-                "reason": "loyal_buyer",
+                "reason_code": "loyal_buyer",
                 "description": (
                     "Opt-in rung: clients who keep buying become supporters "
                     f"({_SOURCE_LADDER})."
@@ -1131,7 +1131,7 @@ def default_rules(
             "sources": (_L.CLIENT, *([_L.SUPPORTER] if supporter else [])),
             "target": _L.ADVOCATE,
             "guards": (_g("referrals", "at_least", "advocate_min_referrals"),),
-            "reason": "recommends_firm",
+            "reason_code": "recommends_firm",
             "description": (
                 "Advocates actively recommend the firm "
                 f"({_SOURCE_LADDER}; Raphel & Raphel 1995)."
@@ -1149,7 +1149,7 @@ def default_rules(
                 "guards": (
                     _g("referrals", "at_least", "partner_min_referrals"),
                 ),
-                "reason": "partnership",
+                "reason_code": "partnership",
                 "description": (
                     "Opt-in rung: sustained advocacy becomes a partnership "
                     f"({_SOURCE_LADDER}, 1999 edition)."
@@ -1166,7 +1166,7 @@ def default_rules(
             "guards": (
                 _g("inactive_days", "at_least", "lapse_inactivity_days"),
             ),
-            "reason": "lapsed",
+            "reason_code": "lapsed",
             "description": (
                 "Customers may fall back down the ladder when they stop "
                 f"buying ({_SOURCE_LADDER})."
@@ -1179,7 +1179,7 @@ def default_rules(
             "sources": tuple(top),
             "target": "one_rung_down",
             "guards": (_g("satisfied", "equals", 0),),
-            "reason": "dissatisfied_after_complaint",
+            "reason_code": "dissatisfied_after_complaint",
             "description": (
                 "An advocate left dissatisfied by a complaint stops "
                 "recommending (TARP: dissatisfied customers tell 9-10 "
@@ -1192,7 +1192,7 @@ def default_rules(
             "dimension": "loyalty",
             "sources": tuple(top),
             "target": "stay",
-            "reason": "complaint_recovered",
+            "reason_code": "complaint_recovered",
             "description": "A well-resolved complaint keeps the rung.",
         },
         # --- lifecycle ------------------------------------------------------
@@ -1202,7 +1202,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": _ALL_CYCLE,
             "target": "stay",
-            "reason": "interest_noted",
+            "reason_code": "interest_noted",
             "description": "Interest is recorded as activity in any stage.",
         },
         {
@@ -1211,7 +1211,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.ACQUISITION,),
             "target": _C.WELCOME,
-            "reason": "first_purchase",
+            "reason_code": "first_purchase",
             "description": (
                 "After the first purchase the firm welcomes the customer "
                 f"and introduces its key people ({_SOURCE_CYCLE})."
@@ -1223,7 +1223,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.WELCOME,),
             "target": _C.GETTING_TO_KNOW,
-            "reason": "needs_exchanged",
+            "reason_code": "needs_exchanged",
             "description": (
                 "Exchanging information on needs, plans and aspirations is "
                 f"getting to know each other ({_SOURCE_CYCLE})."
@@ -1242,7 +1242,7 @@ def default_rules(
                 _C.WIN_BACK,
             ),
             "target": "stay",
-            "reason": "needs_updated",
+            "reason_code": "needs_updated",
             "description": "A needs profile can be updated at any time.",
         },
         {
@@ -1258,7 +1258,7 @@ def default_rules(
                     "account_management_min_purchases",
                 ),
             ),
-            "reason": "steady_relationship",
+            "reason_code": "steady_relationship",
             "description": (
                 "A customer the firm knows and who keeps buying is managed "
                 f"as an account ({_SOURCE_CYCLE})."
@@ -1270,7 +1270,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.POTENTIAL_DIVORCE,),
             "target": "resume",
-            "reason": "reengaged",
+            "reason_code": "reengaged",
             "description": (
                 "Buying again is the clearest sign that a customer at risk "
                 "has come back."
@@ -1286,7 +1286,7 @@ def default_rules(
                 _C.INTENSIVE_CARE,
             ),
             "target": "stay",
-            "reason": "purchase_recorded",
+            "reason_code": "purchase_recorded",
             "description": "Purchases are recorded in any active stage.",
         },
         {
@@ -1295,7 +1295,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": _ACTIVE_T,
             "target": "stay",
-            "reason": "referral_recorded",
+            "reason_code": "referral_recorded",
             "description": "Referrals are recorded in any active stage.",
         },
         {
@@ -1311,7 +1311,7 @@ def default_rules(
                     "intensive_care_min_severity",
                 ),
             ),
-            "reason": "serious_complaint",
+            "reason_code": "serious_complaint",
             "description": (
                 "A problem that threatens the relationship puts it in "
                 f"intensive care ({_SOURCE_CYCLE})."
@@ -1330,7 +1330,7 @@ def default_rules(
                     "intensive_care_open_complaints",
                 ),
             ),
-            "reason": "complaints_pile_up",
+            "reason_code": "complaints_pile_up",
             "description": (
                 "Several unresolved complaints threaten the relationship "
                 "even when each is minor."
@@ -1342,7 +1342,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.POTENTIAL_DIVORCE,),
             "target": _C.INTENSIVE_CARE,
-            "reason": "dissatisfaction_voiced",
+            "reason_code": "dissatisfaction_voiced",
             "description": (
                 "A silently dissatisfied customer who complains gives the "
                 "firm its chance to recover (TARP: most never complain)."
@@ -1354,7 +1354,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.ACQUISITION, _C.INTENSIVE_CARE, *_GONE_T),
             "target": "stay",
-            "reason": "complaint_recorded",
+            "reason_code": "complaint_recorded",
             "description": "Other complaints are recorded without a move.",
         },
         {
@@ -1367,7 +1367,7 @@ def default_rules(
                 _g("satisfied", "equals", 1),
                 _g("open_complaints", "at_most", 0),
             ),
-            "reason": "recovered",
+            "reason_code": "recovered",
             "description": (
                 "When every complaint is resolved to the customer's "
                 "satisfaction the relationship resumes (TARP: most "
@@ -1381,7 +1381,7 @@ def default_rules(
             "sources": (_C.INTENSIVE_CARE,),
             "target": _C.POTENTIAL_DIVORCE,
             "guards": (_g("satisfied", "equals", 0),),
-            "reason": "recovery_failed",
+            "reason_code": "recovery_failed",
             "description": (
                 "If intensive care does not satisfy the customer, divorce "
                 f"may be imminent ({_SOURCE_CYCLE})."
@@ -1398,7 +1398,7 @@ def default_rules(
                 *_GONE_T,
             ),
             "target": "stay",
-            "reason": "complaint_closed",
+            "reason_code": "complaint_closed",
             "description": "Other resolutions are recorded without a move.",
         },
         {
@@ -1414,7 +1414,7 @@ def default_rules(
                     "dissatisfaction_threshold",
                 ),
             ),
-            "reason": "silent_dissatisfaction",
+            "reason_code": "silent_dissatisfaction",
             "description": (
                 "Dissatisfaction is usually silent, so behavioural signals "
                 f"can put a relationship at risk ({_SOURCE_CYCLE}; TARP)."
@@ -1426,7 +1426,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.ACQUISITION, _C.POTENTIAL_DIVORCE, *_GONE_T),
             "target": "stay",
-            "reason": "signal_recorded",
+            "reason_code": "signal_recorded",
             "description": "Signals outside healthy stages move nothing.",
         },
         {
@@ -1442,7 +1442,7 @@ def default_rules(
                     "potential_divorce_inactivity_days",
                 ),
             ),
-            "reason": "gone_quiet",
+            "reason_code": "gone_quiet",
             "description": (
                 "A customer who has gone quiet may be silently dissatisfied."
             ),
@@ -1456,7 +1456,7 @@ def default_rules(
             "guards": (
                 _g("inactive_days", "at_least", "divorce_inactivity_days"),
             ),
-            "reason": "presumed_lost",
+            "reason_code": "presumed_lost",
             "description": (
                 "A customer silent for a year has left without telling the "
                 "firm."
@@ -1468,7 +1468,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.ACQUISITION, _C.INTENSIVE_CARE, *_GONE_T),
             "target": "stay",
-            "reason": "inactivity_recorded",
+            "reason_code": "inactivity_recorded",
             "description": "Inactivity moves nothing in these stages.",
         },
         {
@@ -1477,7 +1477,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": _ACTIVE_T,
             "target": _C.DIVORCE,
-            "reason": "account_closed",
+            "reason_code": "account_closed",
             "description": (
                 "Dissolution is reachable from every active stage (Dwyer, "
                 "Schurr & Oh 1987)."
@@ -1493,7 +1493,7 @@ def default_rules(
                 _g("days_since_departure", "at_most", "win_back_window_days"),
                 _g("departure_winnable", "equals", 1),
             ),
-            "reason": "win_back_started",
+            "reason_code": "win_back_started",
             "description": (
                 "A departed customer can be approached again, unless the "
                 f"firm ended the relationship ({_SOURCE_CYCLE})."
@@ -1505,7 +1505,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.WIN_BACK,),
             "target": "stay",
-            "reason": "win_back_continued",
+            "reason_code": "win_back_continued",
             "description": "Further attempts continue the win-back.",
         },
         {
@@ -1514,7 +1514,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": (_C.WIN_BACK,),
             "target": _C.DIVORCE,
-            "reason": "win_back_declined",
+            "reason_code": "win_back_declined",
             "description": "A declined win-back returns to divorce.",
         },
         {
@@ -1523,7 +1523,7 @@ def default_rules(
             "dimension": "lifecycle",
             "sources": _GONE_T,
             "target": "win_back_reentry",
-            "reason": "won_back",
+            "reason_code": "won_back",
             "description": (
                 "A won-back customer re-enters the cycle and can bond more "
                 f"strongly than before ({_SOURCE_CYCLE})."

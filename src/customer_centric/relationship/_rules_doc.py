@@ -62,7 +62,7 @@ def _target(rule: Rule) -> str:
 
 def _rules_table(policy: Policy, dimension: Dimension) -> list[str]:
     lines = [
-        "| rule | event | from | to | guards | reason | why |",
+        "| rule | event | from | to | guards | reason code | why |",
         "|---|---|---|---|---|---|---|",
     ]
     for rule in policy.rules:
@@ -72,7 +72,7 @@ def _rules_table(policy: Policy, dimension: Dimension) -> list[str]:
         guards = "; ".join(_guard(g) for g in rule.guards) or "none"
         lines.append(
             f"| `{rule.id}` | `{rule.event}` | {sources} | {_target(rule)} "
-            f"| {guards} | `{rule.reason}` | {rule.description} |"
+            f"| {guards} | `{rule.reason_code}` | {rule.description} |"
         )
     return lines
 

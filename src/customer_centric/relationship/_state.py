@@ -325,7 +325,7 @@ class TransitionRecord(BaseModel):
     from_stage: LoyaltyStage | LifecycleStage
     to_stage: LoyaltyStage | LifecycleStage
     rule_id: str
-    reason: str
+    reason_code: str
     guards: tuple[GuardCheck, ...] = ()
     policy_fingerprint: str
     event_kind: EventKind
