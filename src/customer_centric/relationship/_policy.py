@@ -14,8 +14,6 @@ current stage in either dimension is illegal.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import weakref
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
@@ -42,6 +40,7 @@ from pydantic import (
 )
 
 from customer_centric._checks import check_choice, check_instance
+from customer_centric._fingerprint import fingerprint
 from customer_centric._severity import Severity
 from customer_centric._stages import LifecycleStage, LoyaltyStage
 from customer_centric.exceptions import ArgumentTypeError, PolicyError
@@ -388,12 +387,6 @@ class _Compiled:
     plans: dict[Hashable, Any] = attrs.field(factory=dict)
 
 
-def _canonical_json(data: object) -> str:
-    return json.dumps(
-        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-
-
 # Compiled forms live beside the policies, never in them (a policy record
 # holds no cache), keyed by fingerprint so that equal policies share one.
 # The mapping is bounded: at the limit it is emptied (one atomic step, safe
@@ -413,9 +406,7 @@ def fingerprint_of(policy: Policy, /) -> str:
     key = id(policy)
     found = _FINGERPRINTS.get(key)
     if found is None:
-        found = _FINGERPRINTS[key] = hashlib.sha256(
-            _canonical_json(policy.model_dump(mode="json")).encode()
-        ).hexdigest()
+        found = _FINGERPRINTS[key] = fingerprint(policy)
         weakref.finalize(policy, _FINGERPRINTS.pop, key, None)
     return found
 
