@@ -31,6 +31,7 @@ from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
     LoyaltyStage,
+    StageGroup,
 )
 from customer_centric._types import CustomerId
 from customer_centric.exceptions import (
@@ -99,11 +100,9 @@ RejectionError: TypeAlias = (
 
 _L = LoyaltyStage
 _C = LifecycleStage
-_HEALTHY: Final = frozenset(
-    {_C.WELCOME, _C.GETTING_TO_KNOW, _C.ACCOUNT_MANAGEMENT}
-)
-_TROUBLE: Final = frozenset({_C.INTENSIVE_CARE, _C.POTENTIAL_DIVORCE})
-_GONE: Final = frozenset({_C.DIVORCE, _C.WIN_BACK})
+_HEALTHY: Final = StageGroup.HEALTHY.stages
+_TROUBLE: Final = StageGroup.IN_TROUBLE.stages
+_GONE: Final = StageGroup.GONE.stages
 _RESUME_FALLBACK: Final = _C.ACCOUNT_MANAGEMENT
 # Enum members read from their class cost a lookup through the metaclass on
 # every access; the hot path reads these module constants instead.

@@ -28,6 +28,7 @@ from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
     LoyaltyStage,
+    StageGroup,
 )
 from customer_centric._types import CustomerId, EventId
 from customer_centric.exceptions import InvariantError
@@ -58,10 +59,8 @@ def _count(value: int) -> int:
 
 _Count = Annotated[int, AfterValidator(_count)]
 
-_TROUBLE: Final = frozenset(
-    {LifecycleStage.INTENSIVE_CARE, LifecycleStage.POTENTIAL_DIVORCE}
-)
-_GONE: Final = frozenset({LifecycleStage.DIVORCE, LifecycleStage.WIN_BACK})
+_TROUBLE: Final = StageGroup.IN_TROUBLE.stages
+_GONE: Final = StageGroup.GONE.stages
 
 
 class RelationshipState(BaseModel):
