@@ -200,8 +200,8 @@ class StageGroup(enum.StrEnum):
     GONE = "gone"
 
     @property
-    def stages(self) -> frozenset[LifecycleStage]:
-        """The lifecycle stages in the group."""
+    def stages(self) -> tuple[LifecycleStage, ...]:
+        """The lifecycle stages in the group, in the cycle's order."""
         return _STAGES_IN[self]
 
 
@@ -362,7 +362,7 @@ _GROUP: Final[dict[LifecycleStage, StageGroup]] = {
     LifecycleStage.DIVORCE: StageGroup.GONE,
     LifecycleStage.WIN_BACK: StageGroup.GONE,
 }
-_STAGES_IN: Final[dict[StageGroup, frozenset[LifecycleStage]]] = {
-    group: frozenset(s for s, g in _GROUP.items() if g is group)
+_STAGES_IN: Final[dict[StageGroup, tuple[LifecycleStage, ...]]] = {
+    group: tuple(s for s in LifecycleStage if _GROUP[s] is group)
     for group in StageGroup
 }

@@ -900,7 +900,50 @@ def test_moves_are_the_rules_that_fire(
             ]
             assert [r.rule_id for r in outcome.records] == moved
             assert outcome == explanation.outcome
+            _assert_checks_explained(outcome, explanation)
         state = cc.apply_event(state, step, policy=policy).state
+
+
+def _assert_checks_explained(
+    outcome: cc.relationship.Outcome, explanation: cc.relationship.Explanation
+) -> None:
+    """Records and held rules carry the guard checks explain() reads."""
+    checks = {c.rule.id: c.checks for c in explanation.candidates}
+    assert [r.guards for r in outcome.records] == [
+        checks[r.rule_id] for r in outcome.records
+    ]
+    fired_in = {c.rule.dimension for c in explanation.candidates if c.fired}
+    assert [(h.rule_id, h.failed) for h in outcome.held] == [
+        (c.rule.id, tuple(check for check in c.checks if not check.passed))
+        for c in explanation.candidates
+        if c.rule.dimension not in fired_in
+        and not all(check.passed for check in c.checks)
+    ]
+
+
+def test_kept_guarded_decisions_report_each_events_own_checks():
+    """Events deciding alike under guards still show their own observations."""
+    policy = cc.relationship.DEFAULT_POLICY.with_thresholds(
+        client_min_purchases=5
+    )
+    state = cc.replay([*WELCOME], policy=policy).state
+    for day, purchases in zip(range(3, 6), range(2, 5), strict=True):
+        out = cc.apply_event(state, ev("repeat_purchase", day), policy=policy)
+        assert out.records == ()
+        (held,) = out.held
+        assert [c.observed for c in held.failed] == [purchases]
+        state = out.state
+    for severity in ("high", "critical", "high"):
+        out = cc.apply_event(
+            state,
+            ev("complaint_filed", 9, severity=severity),
+            policy=policy,
+        )
+        (record,) = out.records
+        assert record.to_stage.value == "intensive_care"
+        assert [c.observed for c in record.guards] == [
+            cc.Severity(severity).rank
+        ]
 
 
 def _seen(result: object) -> object:

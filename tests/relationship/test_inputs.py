@@ -288,10 +288,10 @@ def test_a_duplicate_outcome_is_not_an_applied_one() -> None:
     again = cc.apply_event(once.state, buy)
     plain = cc.relationship.Outcome(
         state=again.state,
-        held=(),
         event=buy,
         policy_fingerprint=again.policy_fingerprint,
         moves=(),
+        waiting=(),
     )
     assert again != plain
     assert not plain.duplicate

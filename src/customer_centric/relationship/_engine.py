@@ -33,6 +33,7 @@ from customer_centric._stages import (
     LoyaltyStage,
     StageGroup,
 )
+from customer_centric._trusted import trusted, trusting
 from customer_centric._types import CustomerId
 from customer_centric.exceptions import (
     ArgumentTypeError,
@@ -41,6 +42,7 @@ from customer_centric.exceptions import (
     OutOfOrderEventError,
 )
 from customer_centric.relationship._events import (
+    ACTIVITY_KINDS,
     EVENT_KINDS,
     Event,
     EventKind,
@@ -49,19 +51,19 @@ from customer_centric.relationship._events import (
 from customer_centric.relationship._policy import (
     _COMPILED,
     _FINGERPRINTS,
+    _RESUME_FALLBACK,
     DEFAULT_POLICY,
     Policy,
     Rule,
     check_policy,
     compiled,
+    target_shown,
 )
 from customer_centric.relationship._state import (
     GuardCheck,
     RelationshipState,
     TransitionRecord,
     check_state,
-    trusted,
-    trusting,
 )
 
 if TYPE_CHECKING:
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
         CompiledRule,
         Dimension,
         Stage,
+        Test,
     )
 
 __all__ = [
@@ -103,23 +106,11 @@ _C = LifecycleStage
 _HEALTHY: Final = StageGroup.HEALTHY.stages
 _TROUBLE: Final = StageGroup.IN_TROUBLE.stages
 _GONE: Final = StageGroup.GONE.stages
-_RESUME_FALLBACK: Final = _C.ACCOUNT_MANAGEMENT
 # Enum members read from their class cost a lookup through the metaclass on
 # every access; the hot path reads these module constants instead.
 _DIVORCE: Final = _C.DIVORCE
 _UNKNOWN: Final = DepartureReason.UNKNOWN
 _FIRM_TERMINATED: Final = DepartureReason.FIRM_TERMINATED
-_ACTIVITY: Final = frozenset(
-    {
-        "interest_shown",
-        "first_purchase",
-        "repeat_purchase",
-        "referral_made",
-        "needs_profiled",
-        "complaint_filed",
-        "reactivated",
-    }
-)
 _RANK: Final[dict[str, int]] = {stage: stage.rank for stage in LoyaltyStage}
 
 
@@ -193,10 +184,22 @@ class Outcome:
     """
 
     state: RelationshipState
-    held: tuple[HeldRule, ...]
     event: Event
     policy_fingerprint: str
     _moves: tuple[_Move, ...] = attrs.field(alias="moves", repr=False)
+    _waiting: tuple[_Waiting, ...] = attrs.field(alias="waiting", repr=False)
+
+    @functools.cached_property
+    def held(self) -> tuple[HeldRule, ...]:
+        """Legal rules whose guards are not met yet (built when read).
+
+        Only dimensions that did not move have them; each comes with every
+        guard that failed.
+        """
+        return tuple(
+            _held_rule(rule_id, dimension, target, _guard_checks(failed))
+            for rule_id, dimension, target, failed in self._waiting
+        )
 
     @functools.cached_property
     def records(self) -> tuple[TransitionRecord, ...]:
@@ -412,7 +415,7 @@ class Explanation:
             )
         ]
         for cand in self.candidates:
-            shown = _shown(cand.rule)
+            shown = target_shown(cand.rule)
             if cand.fired:
                 lines.append(f"  {cand.rule.id} fires ({shown})")
             elif all(c.passed for c in cand.checks):
@@ -516,22 +519,14 @@ _CHECK_FIELDS: Final = (
 def _observe(
     compiled: CompiledRule, new: dict[str, object], event: Event
 ) -> tuple[_Check, ...]:
-    out = []
-    for cg in compiled.guards:
-        guard = cg.guard
-        observed = _METRICS[guard.metric](new, event)
-        passed = _passes(guard.op, observed, cg.required)
-        out.append(
-            (
-                guard.metric,
-                guard.op,
-                guard.threshold,
-                observed,
-                cg.required,
-                passed,
-            )
-        )
-    return tuple(out)
+    return tuple(
+        [
+            (metric, op, threshold, observed, required, passed)
+            for metric, op, required, threshold in compiled.tests
+            for observed in (_METRICS[metric](new, event),)
+            for passed in (_passes(op, observed, required),)
+        ]
+    )
 
 
 def _guard_checks(checks: tuple[_Check, ...]) -> tuple[GuardCheck, ...]:
@@ -603,7 +598,7 @@ def _allowed(
 def _refuse(
     current: dict[str, object], event: Event, policy: Policy
 ) -> EventTransitionError:
-    state = trusted(RelationshipState, current)
+    state = trusted(RelationshipState, dict(current))
     return EventTransitionError._for_event(  # noqa: SLF001 - our own
         state.customer_id,
         event.kind,
@@ -618,6 +613,9 @@ def _refuse(
 # strings. Moves made without guards are the same for every event, so the
 # plans build them once. Records are built from moves when they are read.
 _Move: TypeAlias = tuple[str, str, str, str, str, tuple[_Check, ...], str]
+# A rule held back, as the outcome keeps it until ``held`` is read: (rule
+# id, dimension, target as shown, the failed guards' checks).
+_Waiting: TypeAlias = tuple[str, str, str, tuple[_Check, ...]]
 # What a replay keeps per event that moved something: the moves, the
 # event's id and its time, appended flat to one list per customer. A tuple
 # per event would be one more object for the garbage collector to count:
@@ -671,19 +669,35 @@ class _Plan(NamedTuple):
 
     :func:`_decide` makes every plan and :func:`_written` applies every plan.
     A plan that depends on nothing but its key (event kind, loyalty,
-    lifecycle, peak rung) is kept and reused for the later events with
-    that key, which is the fast path: a dictionary copy and a handful of
-    writes instead of the rule search.
+    lifecycle, peak rung), and on the results of the guards it read, is
+    kept and reused for the later events with that key and those results
+    (see :func:`_plan_for`): the fast path, a dictionary copy and a handful
+    of writes instead of the rule search.
     """
 
     counter: str | None  # the counter the event adds one to, if any
     writes: dict[str, Any]  # fields set to these values
     stamped: tuple[str, ...]  # fields set to the event's time
     moves: tuple[_Move, ...]  # the moves, loyalty first
+    movers: tuple[CompiledRule, ...]  # the rule of each move
     fired: tuple[CompiledRule, ...]  # the rules that accepted the event
     held: tuple[tuple[str, CompiledRule], ...]  # (dimension, rule) not yet
     observed: dict[str, Any] | None  # the values the guards read, if any
-    keyed: bool  # whether it depends on nothing but its key
+    keyed: bool  # whether its key and guard results decide it
+    guarded: bool  # whether it read guards
+
+
+class _Guarded(NamedTuple):
+    """The kept plans of a key whose rules have guards, by guard results.
+
+    The results are those of every guarded rule the key tries, in order,
+    read on the state with the event counted (``base`` applied), as the
+    step reads them.
+    """
+
+    base: _Plan  # what the event writes whatever the stages do
+    tested: tuple[CompiledRule, ...]  # the key's guarded rules, in order
+    plans: dict[tuple[bool, ...], _Plan]
 
 
 _PlanKey: TypeAlias = tuple[str, LoyaltyStage, LifecycleStage, LoyaltyStage]
@@ -741,25 +755,36 @@ def _counting(current: dict[str, Any], event: Event) -> _Plan:
         # a newer event's time is stamped without comparing.
         stamped.append("last_event_at")
         writes["last_events"] = ()
-        if kind in _ACTIVITY:
+        if kind in ACTIVITY_KINDS:
             stamped.append("last_activity_at")
     else:
         if when == last:
             writes["last_events"] = current["last_events"]
         activity = current["last_activity_at"]
-        if kind in _ACTIVITY and (activity is None or when > activity):
+        if kind in ACTIVITY_KINDS and (activity is None or when > activity):
             writes["last_activity_at"] = when
     keyed = newer and (counted is None or counter is not None)
-    return _Plan(counter, writes, tuple(stamped), (), (), (), None, keyed)
+    return _Plan(
+        counter=counter,
+        writes=writes,
+        stamped=tuple(stamped),
+        moves=(),
+        movers=(),
+        fired=(),
+        held=(),
+        observed=None,
+        keyed=keyed,
+        guarded=False,
+    )
 
 
 def _passes_all(
-    tests: tuple[tuple[str, str, float], ...],
+    tests: tuple[Test, ...],
     new: dict[str, object],
     event: Event,
 ) -> bool:
     """Whether every guard passes, without building the checks."""
-    for metric, op, required in tests:
+    for metric, op, required, _ in tests:
         if not _passes(op, _METRICS[metric](new, event), required):
             return False
     return True
@@ -778,13 +803,13 @@ def _decide(current: dict[str, Any], event: Event, policy: Policy) -> _Plan:
     writes, stamped, keyed = dict(base.writes), [*base.stamped], base.keyed
     observed: dict[str, Any] | None = None
     moves: list[_Move] = []
+    movers: list[CompiledRule] = []
     fired: list[CompiledRule] = []
     held: list[tuple[str, CompiledRule]] = []
     for dimension, stage, rules in tried:
         waiting = []
         for rule in rules:
             if rule.tests:
-                keyed = False  # the state or the event decides
                 observed = observed or _written(current, base, event)
                 if not _passes_all(rule.tests, observed, event):
                     waiting.append((dimension, rule))
@@ -795,6 +820,7 @@ def _decide(current: dict[str, Any], event: Event, policy: Policy) -> _Plan:
                     dimension, stage, rule, current, observed, event, policy
                 )
                 moves.append(move)
+                movers.append(rule)
                 writes.update(effects)
                 stamped.append(f"{dimension}_since")
                 keyed = keyed and keyed_move
@@ -806,10 +832,12 @@ def _decide(current: dict[str, Any], event: Event, policy: Policy) -> _Plan:
         writes,
         tuple(stamped),
         tuple(moves),
+        tuple(movers),
         tuple(fired),
         tuple(held),
         observed,
         keyed,
+        observed is not None,
     )
 
 
@@ -949,26 +977,96 @@ def _plan_for(
     """The kept plan for the event's key, or the step's, kept if it may be.
 
     Plans live in the policy's compiled form (``plans``, which the replays
-    look up once), made on first use.
+    look up once), made on first use. A key whose rules read guards keeps
+    its plans by the guards' results (see :func:`_by_guards`).
     """
     key = _plan_key(current, event)
-    plan: _Plan | None = None if key is None else plans.get(key)
+    if key is None:
+        return _decide(current, event, policy)
+    kept: _Plan | _Guarded | None = plans.get(key)
+    if kept is None:
+        plan = _decide(current, event, policy)
+        if plan.keyed:
+            plans[key] = _kept(plan, current, event, policy)
+        return plan
+    if isinstance(kept, _Guarded):
+        return _by_guards(kept, current, event, policy)
+    return kept
+
+
+def _kept(
+    plan: _Plan, current: dict[str, Any], event: Event, policy: Policy
+) -> _Plan | _Guarded:
+    """What a key keeps after its first plan: the plan, or plans by guards."""
+    if not plan.guarded:
+        return plan
+    loyalty_rules, lifecycle_rules = _rules_tried(
+        policy, event.kind, current["loyalty"], current["lifecycle"]
+    )
+    tested = tuple(r for r in (*loyalty_rules, *lifecycle_rules) if r.tests)
+    kept = _Guarded(_counting(current, event), tested, {})
+    observed = cast("dict[str, Any]", plan.observed)
+    kept.plans[_results(kept, observed, event)] = plan
+    return kept
+
+
+def _results(
+    kept: _Guarded, observed: dict[str, Any], event: Event
+) -> tuple[bool, ...]:
+    return tuple([_passes_all(r.tests, observed, event) for r in kept.tested])
+
+
+def _by_guards(
+    kept: _Guarded, current: dict[str, Any], event: Event, policy: Policy
+) -> _Plan:
+    """The plan for the event's guard results, with this event's checks.
+
+    A kept plan holds the moves of the event that made it; the guard
+    checks in them (the observed values) are this event's own.
+    """
+    observed = _written(current, kept.base, event)
+    results = _results(kept, observed, event)
+    plan = kept.plans.get(results)
     if plan is None:
         plan = _decide(current, event, policy)
-        if key is not None and plan.keyed:
-            plans[key] = plan
-    return plan
+        if plan.keyed:
+            kept.plans[results] = plan
+        return plan
+    moves = plan.moves
+    if moves:
+        moves = tuple(
+            [
+                (*move[:5], _observe(rule, observed, event), move[6])
+                if rule.tests
+                else move
+                for move, rule in zip(moves, plan.movers, strict=True)
+            ]
+        )
+    return _Plan(
+        plan.counter,
+        plan.writes,
+        plan.stamped,
+        moves,
+        plan.movers,
+        plan.fired,
+        plan.held,
+        observed,
+        True,  # noqa: FBT003 - a NamedTuple's field
+        True,  # noqa: FBT003
+    )
 
 
-def _held(plan: _Plan, event: Event) -> tuple[HeldRule, ...]:
+def _held(plan: _Plan, event: Event) -> tuple[_Waiting, ...]:
     """The plan's rules not met yet, each with its failed guards."""
+    if not plan.held:
+        return ()
     observed = cast("dict[str, Any]", plan.observed)
     return tuple(
-        _held_rule(
+        (
             rule.rule.id,
             dimension,
-            _shown(rule.rule),
-            tuple(c for c in _checks(rule, observed, event) if not c.passed),
+            rule.shown,
+            tuple([c for c in _observe(rule, observed, event) if not c[-1]]),
         )
         for dimension, rule in plan.held
     )
@@ -1083,7 +1181,7 @@ _OUTCOME_SLOTS: Final = tuple(
     for name in (
         "state",
         "_moves",
-        "held",
+        "_waiting",
         "event",
         "policy_fingerprint",
     )
@@ -1095,7 +1193,7 @@ _HELD_SLOTS: Final = tuple(
 (
     _set_out_state,
     _set_out_moves,
-    _set_out_held,
+    _set_out_waiting,
     _set_out_event,
     _set_out_fp,
 ) = _OUTCOME_SLOTS
@@ -1104,7 +1202,7 @@ _HELD_SLOTS: Final = tuple(
 def _outcome(
     state: RelationshipState,
     moves: tuple[_Move, ...],
-    held: tuple[HeldRule, ...],
+    waiting: tuple[_Waiting, ...],
     event: Event,
     fingerprint: str,
     *,
@@ -1113,7 +1211,7 @@ def _outcome(
     out: Outcome = _new(Outcome)
     _set_out_state(out, state)
     _set_out_moves(out, _REDELIVERED if duplicate else moves)
-    _set_out_held(out, held)
+    _set_out_waiting(out, waiting)
     _set_out_event(out, event)
     _set_out_fp(out, fingerprint)
     return out
@@ -1129,15 +1227,6 @@ def _held_rule(
     set_target(held, target)
     set_failed(held, failed)
     return held
-
-
-def _shown(rule: Rule) -> str:
-    target = rule.target
-    return (
-        target.value
-        if isinstance(target, LoyaltyStage | LifecycleStage)
-        else target
-    )
 
 
 def apply_event(
@@ -1226,11 +1315,15 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         and _known(current["last_events"], event.event_id)
     ):
         return _apply(state, event, policy)
+    waiting: tuple[_Waiting, ...] = ()
+    if plan.__class__ is _Guarded:
+        plan = _by_guards(plan, current, event, policy)
+        waiting = _held(plan, event)
     # _outcome() without its call:
     out: Outcome = _new(Outcome)
     _set_out_state(out, _state_from(_written(current, plan, event)))
     _set_out_moves(out, plan.moves)
-    _set_out_held(out, ())
+    _set_out_waiting(out, waiting)
     _set_out_event(out, event)
     _set_out_fp(out, found.fingerprint)  # type: ignore[union-attr]
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Final, Literal, TypeAlias, get_args
+from typing import Annotated, ClassVar, Final, Literal, TypeAlias, get_args
 
 from pydantic import (
     AfterValidator,
@@ -62,9 +62,18 @@ relationship records therefore keep instants in UTC.
 
 
 class _EventBase(BaseModel):
-    """Fields every event has."""
+    """Fields every event has.
+
+    ``is_activity`` (a class attribute) says whether the event is something
+    the customer did, which sets ``RelationshipState.last_activity_at``:
+    buying, asking, referring, complaining and coming back are; a
+    resolution, a signal the firm observed, a check, a closure and the
+    firm's win-back attempts are not.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    is_activity: ClassVar[bool] = True
 
     customer_id: CustomerId = Field(min_length=1)
     occurred_at: UtcDatetime
@@ -190,6 +199,8 @@ class ComplaintResolved(_EventBase):
     .. versionadded:: 0.1
     """
 
+    is_activity: ClassVar[bool] = False
+
     kind: Literal["complaint_resolved"] = "complaint_resolved"
     satisfied: bool
     complaint_id: ComplaintId | None = None
@@ -214,6 +225,8 @@ class DissatisfactionSignal(_EventBase):
     .. versionadded:: 0.1
     """
 
+    is_activity: ClassVar[bool] = False
+
     kind: Literal["dissatisfaction_signal"] = "dissatisfaction_signal"
     score: float = Field(ge=0.0, le=1.0, allow_inf_nan=False)
     source: str = Field(min_length=1)
@@ -235,6 +248,8 @@ class InactivityObserved(_EventBase):
     .. versionadded:: 0.1
     """
 
+    is_activity: ClassVar[bool] = False
+
     kind: Literal["inactivity_observed"] = "inactivity_observed"
     as_of: UtcDatetime
 
@@ -251,6 +266,8 @@ class AccountClosed(_EventBase):
 
     .. versionadded:: 0.1
     """
+
+    is_activity: ClassVar[bool] = False
 
     kind: Literal["account_closed"] = "account_closed"
     reason: DepartureReason
@@ -269,6 +286,8 @@ class WinBackAttempted(_EventBase):
     .. versionadded:: 0.1
     """
 
+    is_activity: ClassVar[bool] = False
+
     kind: Literal["win_back_attempted"] = "win_back_attempted"
 
 
@@ -284,6 +303,8 @@ class WinBackDeclined(_EventBase):
 
     .. versionadded:: 0.1
     """
+
+    is_activity: ClassVar[bool] = False
 
     kind: Literal["win_back_declined"] = "win_back_declined"
 
@@ -341,6 +362,16 @@ EventKind: TypeAlias = Literal[
 
 EVENT_KINDS: Final[tuple[EventKind, ...]] = get_args(EventKind)
 """Every event kind, in lifecycle order."""
+
+_EVENT_CLASSES: Final[tuple[type[_EventBase], ...]] = get_args(
+    get_args(Event)[0]
+)
+ACTIVITY_KINDS: Final[frozenset[str]] = frozenset(
+    cls.model_fields["kind"].default
+    for cls in _EVENT_CLASSES
+    if cls.is_activity
+)
+"""The kinds of the events the customer does (see ``is_activity``)."""
 
 _EVENT_ADAPTER: Final[TypeAdapter[Event]] = TypeAdapter(Event)
 

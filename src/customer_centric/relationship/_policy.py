@@ -14,9 +14,12 @@ current stage in either dimension is illegal.
 
 from __future__ import annotations
 
+import functools
+import tomllib
 import weakref
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
+from importlib import resources
 from typing import (
     Annotated,
     Any,
@@ -26,6 +29,7 @@ from typing import (
     TypeAlias,
     cast,
     final,
+    get_args,
 )
 
 import attrs
@@ -42,7 +46,7 @@ from pydantic import (
 from customer_centric._checks import check_choice, check_instance
 from customer_centric._fingerprint import fingerprint
 from customer_centric._severity import Severity
-from customer_centric._stages import LifecycleStage, LoyaltyStage
+from customer_centric._stages import LifecycleStage, LoyaltyStage, StageGroup
 from customer_centric.exceptions import ArgumentTypeError, PolicyError
 from customer_centric.relationship._events import EVENT_KINDS, EventKind
 
@@ -195,16 +199,11 @@ _CORE_RUNGS: Final = (
     LoyaltyStage.CLIENT,
     LoyaltyStage.ADVOCATE,
 )
-_HEALTHY: Final = frozenset(
-    {
-        LifecycleStage.WELCOME,
-        LifecycleStage.GETTING_TO_KNOW,
-        LifecycleStage.ACCOUNT_MANAGEMENT,
-    }
-)
-_TROUBLE: Final = frozenset(
-    {LifecycleStage.INTENSIVE_CARE, LifecycleStage.POTENTIAL_DIVORCE}
-)
+# The stage groups in the cycle's order, as rule sources list them.
+_HEALTHY: Final = StageGroup.HEALTHY.stages
+_TROUBLE: Final = StageGroup.IN_TROUBLE.stages
+# Where a customer returns from trouble when no stage to resume is known:
+# account management, the stage of an established relationship.
 _RESUME_FALLBACK: Final = LifecycleStage.ACCOUNT_MANAGEMENT
 
 
@@ -347,13 +346,10 @@ def _check_guard(rule: Rule, guard: Guard, required: float) -> None:
         raise PolicyError(msg)
 
 
-@final
-@attrs.frozen
-class CompiledGuard:
-    """A guard with its threshold resolved against one policy (internal)."""
-
-    guard: Guard
-    required: float
+# A guard as the engine tests it: (metric, op, required value, threshold as
+# written), plain values, so that testing a guard builds no GuardCheck (the
+# engine builds those only for the rules it reports).
+Test: TypeAlias = tuple[str, str, float, "str | float"]
 
 
 @final
@@ -362,14 +358,19 @@ class CompiledRule:
     """A rule with resolved guards, as the engine's lookup table holds it."""
 
     rule: Rule
-    guards: tuple[CompiledGuard, ...]
+    tests: tuple[Test, ...]
     stay: bool
     static_target: Stage | None
-    # The guards as plain (metric, op, required) triples, which the engine
-    # tests without building a GuardCheck per guard (it builds those only
-    # for the rules it reports).
-    tests: tuple[tuple[str, str, float], ...] = attrs.field(
-        default=(), repr=False, eq=False
+    shown: str  # the target as answers show it: a stage value or its name
+
+
+def target_shown(rule: Rule, /) -> str:
+    """A rule's target as answers show it: a stage's value, or its name."""
+    target = rule.target
+    return (
+        target.value
+        if isinstance(target, LoyaltyStage | LifecycleStage)
+        else target
     )
 
 
@@ -763,20 +764,7 @@ def _unwrap(exc: ValidationError) -> PolicyError:
     )
 
 
-_THRESHOLD_NAMES: Final[tuple[str, ...]] = (
-    "client_min_purchases",
-    "supporter_min_purchases",
-    "advocate_min_referrals",
-    "partner_min_referrals",
-    "account_management_min_purchases",
-    "intensive_care_min_severity",
-    "intensive_care_open_complaints",
-    "dissatisfaction_threshold",
-    "potential_divorce_inactivity_days",
-    "lapse_inactivity_days",
-    "divorce_inactivity_days",
-    "win_back_window_days",
-)
+_THRESHOLD_NAMES: Final[tuple[ThresholdName, ...]] = get_args(ThresholdName)
 
 
 def _threshold(policy: Policy, name: str) -> float:
@@ -898,7 +886,9 @@ def _check_rules(p: Policy) -> None:
                     f"{p.ladder[0].value!r}, the lowest rung; remove it "
                     "from the rule's sources"
                 )
-        elif rule.target == "resume" and not set(rule.sources) <= _TROUBLE:
+        elif rule.target == "resume" and not set(rule.sources) <= set(
+            _TROUBLE
+        ):
             _fail(
                 f"rule {rule.id!r} resumes a previous stage from "
                 f"{[s.value for s in rule.sources if s not in _TROUBLE]!r}; "
@@ -1000,50 +990,47 @@ def _reach(start: Stage, moves: list[tuple[Stage, Stage, Rule]]) -> set[Stage]:
 def _compile(p: Policy) -> dict[tuple[str, Stage], tuple[CompiledRule, ...]]:
     table: dict[tuple[str, Stage], list[CompiledRule]] = {}
     for rule in p.rules:
-        guards = tuple(
-            CompiledGuard(
-                guard=g,
-                required=(
-                    _threshold(p, g.threshold)
-                    if isinstance(g.threshold, str)
-                    else g.threshold
-                ),
-            )
-            for g in rule.guards
-        )
         compiled = CompiledRule(
             rule=rule,
-            guards=guards,
+            tests=tuple(
+                (
+                    g.metric,
+                    g.op,
+                    (
+                        _threshold(p, g.threshold)
+                        if isinstance(g.threshold, str)
+                        else g.threshold
+                    ),
+                    g.threshold,
+                )
+                for g in rule.guards
+            ),
             stay=rule.is_stay,
             static_target=(
                 rule.target
                 if isinstance(rule.target, LoyaltyStage | LifecycleStage)
                 else None
             ),
-            tests=tuple(
-                (cg.guard.metric, cg.guard.op, cg.required) for cg in guards
-            ),
+            shown=target_shown(rule),
         )
         for source in rule.sources:
             table.setdefault((rule.event, source), []).append(compiled)
     return {key: tuple(value) for key, value in table.items()}
 
 
-def _g(metric: GuardMetric, op: GuardOp, threshold: str | float) -> Guard:
-    return Guard.model_validate(
-        {"metric": metric, "op": op, "threshold": threshold}
+# The default rules are data, shipped beside this module.
+_DEFAULT_RULES: Final = "default_rules.toml"
+_OPT_IN_RUNGS: Final = frozenset({"supporter", "partner"})
+
+
+@functools.cache
+def _default_rule_data() -> tuple[dict[str, Any], ...]:
+    text = (
+        resources.files("customer_centric.relationship")
+        .joinpath(_DEFAULT_RULES)
+        .read_text(encoding="utf-8")
     )
-
-
-_L: Final = LoyaltyStage
-_C: Final = LifecycleStage
-_ALL_CYCLE: Final = tuple(LifecycleStage)
-_HEALTHY_T: Final = (_C.WELCOME, _C.GETTING_TO_KNOW, _C.ACCOUNT_MANAGEMENT)
-_ACTIVE_T: Final = (*_HEALTHY_T, _C.INTENSIVE_CARE, _C.POTENTIAL_DIVORCE)
-_GONE_T: Final = (_C.DIVORCE, _C.WIN_BACK)
-
-_SOURCE_LADDER: Final = "Christopher, Payne & Ballantyne (1991)"
-_SOURCE_CYCLE: Final = "Stone & Woodcock's relationship cycle"
+    return tuple(tomllib.loads(text)["rules"])
 
 
 def default_rules(
@@ -1051,477 +1038,33 @@ def default_rules(
 ) -> tuple[Rule, ...]:
     """The default transition rules, optionally with the opt-in rungs.
 
+    They are read from ``default_rules.toml`` in this package, whose
+    comments describe the format: a copy of it is a starting point for a
+    firm's own rules. A rule marked ``only_with`` an opt-in rung, and that
+    rung among a rule's sources, are left out unless the rung is asked for.
+
     Examples:
         >>> from customer_centric.relationship._policy import default_rules
         >>> len(default_rules()) < len(default_rules(supporter=True))
         True
     """
-    above_client = [_L.ADVOCATE]
-    if supporter:
-        above_client.insert(0, _L.SUPPORTER)
-    if partner:
-        above_client.append(_L.PARTNER)
-    top = [_L.ADVOCATE, *([_L.PARTNER] if partner else [])]
-    raw: list[dict[str, object]] = [
-        # --- loyalty ladder -------------------------------------------------
-        {
-            "id": "loyalty.interest",
-            "event": "interest_shown",
-            "dimension": "loyalty",
-            "sources": (_L.SUSPECT,),
-            "target": _L.PROSPECT,
-            "reason_code": "showed_interest",
-            "description": (
-                "A suspect who shows interest becomes a prospect "
-                f"({_SOURCE_LADDER})."
-            ),
-        },
-        {
-            "id": "loyalty.first_purchase",
-            "event": "first_purchase",
-            "dimension": "loyalty",
-            "sources": (_L.SUSPECT, _L.PROSPECT),
-            "target": _L.CUSTOMER,
-            "reason_code": "first_purchase",
-            "description": f"Customers have bought once ({_SOURCE_LADDER}).",
-        },
-        {
-            "id": "loyalty.client",
-            "event": "repeat_purchase",
-            "dimension": "loyalty",
-            "sources": (_L.CUSTOMER,),
-            "target": _L.CLIENT,
-            "guards": (_g("purchases", "at_least", "client_min_purchases"),),
-            "reason_code": "repeat_buyer",
-            "description": f"Clients buy repeatedly ({_SOURCE_LADDER}).",
-        },
-    ]
-    if supporter:
-        raw.append(
+    left_out = _OPT_IN_RUNGS - {
+        rung
+        for rung, wanted in (("supporter", supporter), ("partner", partner))
+        if wanted
+    }
+    return tuple(
+        Rule.model_validate(
             {
-                "id": "loyalty.supporter",
-                "event": "repeat_purchase",
-                "dimension": "loyalty",
-                "sources": (_L.CLIENT,),
-                "target": _L.SUPPORTER,
-                "guards": (
-                    _g("purchases", "at_least", "supporter_min_purchases"),
-                ),
-                "reason_code": "loyal_buyer",
-                "description": (
-                    "Opt-in rung: clients who keep buying become supporters "
-                    f"({_SOURCE_LADDER})."
+                **{k: v for k, v in data.items() if k != "only_with"},
+                "sources": tuple(
+                    s for s in data["sources"] if s not in left_out
                 ),
             }
         )
-    raw.append(
-        {
-            "id": "loyalty.advocate",
-            "event": "referral_made",
-            "dimension": "loyalty",
-            "sources": (_L.CLIENT, *([_L.SUPPORTER] if supporter else [])),
-            "target": _L.ADVOCATE,
-            "guards": (_g("referrals", "at_least", "advocate_min_referrals"),),
-            "reason_code": "recommends_firm",
-            "description": (
-                "Advocates actively recommend the firm "
-                f"({_SOURCE_LADDER}; Raphel & Raphel 1995)."
-            ),
-        }
+        for data in _default_rule_data()
+        if data.get("only_with") not in left_out
     )
-    if partner:
-        raw.append(
-            {
-                "id": "loyalty.partner",
-                "event": "referral_made",
-                "dimension": "loyalty",
-                "sources": (_L.ADVOCATE,),
-                "target": _L.PARTNER,
-                "guards": (
-                    _g("referrals", "at_least", "partner_min_referrals"),
-                ),
-                "reason_code": "partnership",
-                "description": (
-                    "Opt-in rung: sustained advocacy becomes a partnership "
-                    f"({_SOURCE_LADDER}, 1999 edition)."
-                ),
-            }
-        )
-    raw += [
-        {
-            "id": "loyalty.lapse",
-            "event": "inactivity_observed",
-            "dimension": "loyalty",
-            "sources": (_L.CLIENT, *above_client),
-            "target": "one_rung_down",
-            "guards": (
-                _g("inactive_days", "at_least", "lapse_inactivity_days"),
-            ),
-            "reason_code": "lapsed",
-            "description": (
-                "Customers may fall back down the ladder when they stop "
-                f"buying ({_SOURCE_LADDER})."
-            ),
-        },
-        {
-            "id": "loyalty.lost_advocacy",
-            "event": "complaint_resolved",
-            "dimension": "loyalty",
-            "sources": tuple(top),
-            "target": "one_rung_down",
-            "guards": (_g("satisfied", "equals", 0),),
-            "reason_code": "dissatisfied_after_complaint",
-            "description": (
-                "An advocate left dissatisfied by a complaint stops "
-                "recommending (TARP: dissatisfied customers tell 9-10 "
-                "others)."
-            ),
-        },
-        {
-            "id": "loyalty.complaint_resolved",
-            "event": "complaint_resolved",
-            "dimension": "loyalty",
-            "sources": tuple(top),
-            "target": "stay",
-            "reason_code": "complaint_recovered",
-            "description": "A well-resolved complaint keeps the rung.",
-        },
-        # --- lifecycle ------------------------------------------------------
-        {
-            "id": "lifecycle.interest",
-            "event": "interest_shown",
-            "dimension": "lifecycle",
-            "sources": _ALL_CYCLE,
-            "target": "stay",
-            "reason_code": "interest_noted",
-            "description": "Interest is recorded as activity in any stage.",
-        },
-        {
-            "id": "lifecycle.first_purchase",
-            "event": "first_purchase",
-            "dimension": "lifecycle",
-            "sources": (_C.ACQUISITION,),
-            "target": _C.WELCOME,
-            "reason_code": "first_purchase",
-            "description": (
-                "After the first purchase the firm welcomes the customer "
-                f"and introduces its key people ({_SOURCE_CYCLE})."
-            ),
-        },
-        {
-            "id": "lifecycle.needs_profiled",
-            "event": "needs_profiled",
-            "dimension": "lifecycle",
-            "sources": (_C.WELCOME,),
-            "target": _C.GETTING_TO_KNOW,
-            "reason_code": "needs_exchanged",
-            "description": (
-                "Exchanging information on needs, plans and aspirations is "
-                f"getting to know each other ({_SOURCE_CYCLE})."
-            ),
-        },
-        {
-            "id": "lifecycle.needs_noted",
-            "event": "needs_profiled",
-            "dimension": "lifecycle",
-            "sources": (
-                _C.ACQUISITION,
-                _C.GETTING_TO_KNOW,
-                _C.ACCOUNT_MANAGEMENT,
-                _C.INTENSIVE_CARE,
-                _C.POTENTIAL_DIVORCE,
-                _C.WIN_BACK,
-            ),
-            "target": "stay",
-            "reason_code": "needs_updated",
-            "description": "A needs profile can be updated at any time.",
-        },
-        {
-            "id": "lifecycle.account_management",
-            "event": "repeat_purchase",
-            "dimension": "lifecycle",
-            "sources": (_C.GETTING_TO_KNOW,),
-            "target": _C.ACCOUNT_MANAGEMENT,
-            "guards": (
-                _g(
-                    "purchases",
-                    "at_least",
-                    "account_management_min_purchases",
-                ),
-            ),
-            "reason_code": "steady_relationship",
-            "description": (
-                "A customer the firm knows and who keeps buying is managed "
-                f"as an account ({_SOURCE_CYCLE})."
-            ),
-        },
-        {
-            "id": "lifecycle.reengaged",
-            "event": "repeat_purchase",
-            "dimension": "lifecycle",
-            "sources": (_C.POTENTIAL_DIVORCE,),
-            "target": "resume",
-            "reason_code": "reengaged",
-            "description": (
-                "Buying again is the clearest sign that a customer at risk "
-                "has come back."
-            ),
-        },
-        {
-            "id": "lifecycle.repeat_purchase",
-            "event": "repeat_purchase",
-            "dimension": "lifecycle",
-            "sources": (
-                _C.WELCOME,
-                _C.ACCOUNT_MANAGEMENT,
-                _C.INTENSIVE_CARE,
-            ),
-            "target": "stay",
-            "reason_code": "purchase_recorded",
-            "description": "Purchases are recorded in any active stage.",
-        },
-        {
-            "id": "lifecycle.referral",
-            "event": "referral_made",
-            "dimension": "lifecycle",
-            "sources": _ACTIVE_T,
-            "target": "stay",
-            "reason_code": "referral_recorded",
-            "description": "Referrals are recorded in any active stage.",
-        },
-        {
-            "id": "lifecycle.serious_complaint",
-            "event": "complaint_filed",
-            "dimension": "lifecycle",
-            "sources": _HEALTHY_T,
-            "target": _C.INTENSIVE_CARE,
-            "guards": (
-                _g(
-                    "complaint_severity",
-                    "at_least",
-                    "intensive_care_min_severity",
-                ),
-            ),
-            "reason_code": "serious_complaint",
-            "description": (
-                "A problem that threatens the relationship puts it in "
-                f"intensive care ({_SOURCE_CYCLE})."
-            ),
-        },
-        {
-            "id": "lifecycle.complaints_pile_up",
-            "event": "complaint_filed",
-            "dimension": "lifecycle",
-            "sources": _HEALTHY_T,
-            "target": _C.INTENSIVE_CARE,
-            "guards": (
-                _g(
-                    "open_complaints",
-                    "at_least",
-                    "intensive_care_open_complaints",
-                ),
-            ),
-            "reason_code": "complaints_pile_up",
-            "description": (
-                "Several unresolved complaints threaten the relationship "
-                "even when each is minor."
-            ),
-        },
-        {
-            "id": "lifecycle.complaint_voiced",
-            "event": "complaint_filed",
-            "dimension": "lifecycle",
-            "sources": (_C.POTENTIAL_DIVORCE,),
-            "target": _C.INTENSIVE_CARE,
-            "reason_code": "dissatisfaction_voiced",
-            "description": (
-                "A silently dissatisfied customer who complains gives the "
-                "firm its chance to recover (TARP: most never complain)."
-            ),
-        },
-        {
-            "id": "lifecycle.complaint_noted",
-            "event": "complaint_filed",
-            "dimension": "lifecycle",
-            "sources": (_C.ACQUISITION, _C.INTENSIVE_CARE, *_GONE_T),
-            "target": "stay",
-            "reason_code": "complaint_recorded",
-            "description": "Other complaints are recorded without a move.",
-        },
-        {
-            "id": "lifecycle.recovered",
-            "event": "complaint_resolved",
-            "dimension": "lifecycle",
-            "sources": (_C.INTENSIVE_CARE,),
-            "target": "resume",
-            "guards": (
-                _g("satisfied", "equals", 1),
-                _g("open_complaints", "at_most", 0),
-            ),
-            "reason_code": "recovered",
-            "description": (
-                "When every complaint is resolved to the customer's "
-                "satisfaction the relationship resumes (TARP: most "
-                "complainants whose problem is solved quickly stay)."
-            ),
-        },
-        {
-            "id": "lifecycle.recovery_failed",
-            "event": "complaint_resolved",
-            "dimension": "lifecycle",
-            "sources": (_C.INTENSIVE_CARE,),
-            "target": _C.POTENTIAL_DIVORCE,
-            "guards": (_g("satisfied", "equals", 0),),
-            "reason_code": "recovery_failed",
-            "description": (
-                "If intensive care does not satisfy the customer, divorce "
-                f"may be imminent ({_SOURCE_CYCLE})."
-            ),
-        },
-        {
-            "id": "lifecycle.complaint_closed",
-            "event": "complaint_resolved",
-            "dimension": "lifecycle",
-            "sources": (
-                _C.ACQUISITION,
-                *_HEALTHY_T,
-                _C.POTENTIAL_DIVORCE,
-                *_GONE_T,
-            ),
-            "target": "stay",
-            "reason_code": "complaint_closed",
-            "description": "Other resolutions are recorded without a move.",
-        },
-        {
-            "id": "lifecycle.silent_dissatisfaction",
-            "event": "dissatisfaction_signal",
-            "dimension": "lifecycle",
-            "sources": (*_HEALTHY_T, _C.INTENSIVE_CARE),
-            "target": _C.POTENTIAL_DIVORCE,
-            "guards": (
-                _g(
-                    "dissatisfaction_score",
-                    "at_least",
-                    "dissatisfaction_threshold",
-                ),
-            ),
-            "reason_code": "silent_dissatisfaction",
-            "description": (
-                "Dissatisfaction is usually silent, so behavioural signals "
-                f"can put a relationship at risk ({_SOURCE_CYCLE}; TARP)."
-            ),
-        },
-        {
-            "id": "lifecycle.dissatisfaction_noted",
-            "event": "dissatisfaction_signal",
-            "dimension": "lifecycle",
-            "sources": (_C.ACQUISITION, _C.POTENTIAL_DIVORCE, *_GONE_T),
-            "target": "stay",
-            "reason_code": "signal_recorded",
-            "description": "Signals outside healthy stages move nothing.",
-        },
-        {
-            "id": "lifecycle.gone_quiet",
-            "event": "inactivity_observed",
-            "dimension": "lifecycle",
-            "sources": _HEALTHY_T,
-            "target": _C.POTENTIAL_DIVORCE,
-            "guards": (
-                _g(
-                    "inactive_days",
-                    "at_least",
-                    "potential_divorce_inactivity_days",
-                ),
-            ),
-            "reason_code": "gone_quiet",
-            "description": (
-                "A customer who has gone quiet may be silently dissatisfied."
-            ),
-        },
-        {
-            "id": "lifecycle.presumed_lost",
-            "event": "inactivity_observed",
-            "dimension": "lifecycle",
-            "sources": (_C.POTENTIAL_DIVORCE,),
-            "target": _C.DIVORCE,
-            "guards": (
-                _g("inactive_days", "at_least", "divorce_inactivity_days"),
-            ),
-            "reason_code": "presumed_lost",
-            "description": (
-                "A customer silent for a year has left without telling the "
-                "firm."
-            ),
-        },
-        {
-            "id": "lifecycle.inactivity_noted",
-            "event": "inactivity_observed",
-            "dimension": "lifecycle",
-            "sources": (_C.ACQUISITION, _C.INTENSIVE_CARE, *_GONE_T),
-            "target": "stay",
-            "reason_code": "inactivity_recorded",
-            "description": "Inactivity moves nothing in these stages.",
-        },
-        {
-            "id": "lifecycle.account_closed",
-            "event": "account_closed",
-            "dimension": "lifecycle",
-            "sources": _ACTIVE_T,
-            "target": _C.DIVORCE,
-            "reason_code": "account_closed",
-            "description": (
-                "Dissolution is reachable from every active stage (Dwyer, "
-                "Schurr & Oh 1987)."
-            ),
-        },
-        {
-            "id": "lifecycle.win_back",
-            "event": "win_back_attempted",
-            "dimension": "lifecycle",
-            "sources": (_C.DIVORCE,),
-            "target": _C.WIN_BACK,
-            "guards": (
-                _g("days_since_departure", "at_most", "win_back_window_days"),
-                _g("departure_winnable", "equals", 1),
-            ),
-            "reason_code": "win_back_started",
-            "description": (
-                "A departed customer can be approached again, unless the "
-                f"firm ended the relationship ({_SOURCE_CYCLE})."
-            ),
-        },
-        {
-            "id": "lifecycle.win_back_again",
-            "event": "win_back_attempted",
-            "dimension": "lifecycle",
-            "sources": (_C.WIN_BACK,),
-            "target": "stay",
-            "reason_code": "win_back_continued",
-            "description": "Further attempts continue the win-back.",
-        },
-        {
-            "id": "lifecycle.win_back_declined",
-            "event": "win_back_declined",
-            "dimension": "lifecycle",
-            "sources": (_C.WIN_BACK,),
-            "target": _C.DIVORCE,
-            "reason_code": "win_back_declined",
-            "description": "A declined win-back returns to divorce.",
-        },
-        {
-            "id": "lifecycle.reactivated",
-            "event": "reactivated",
-            "dimension": "lifecycle",
-            "sources": _GONE_T,
-            "target": "win_back_reentry",
-            "reason_code": "won_back",
-            "description": (
-                "A won-back customer re-enters the cycle and can bond more "
-                f"strongly than before ({_SOURCE_CYCLE})."
-            ),
-        },
-    ]
-    return tuple(Rule.model_validate(r) for r in raw)
 
 
 DEFAULT_POLICY: Final[Policy] = Policy(rules=default_rules())
