@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,10 +35,14 @@ def _state() -> RelationshipState:
     [_trusted.trusting, _trusted._handing_over, _trusted._any_fields],
     ids=["chosen", "handing-over", "any-fields"],
 )
-def test_a_trusted_record_equals_the_validated_one(build: Any) -> None:
+def test_a_trusted_record_equals_the_validated_one(
+    build: Callable[[type[RelationshipState]], _trusted.Builder[Any] | None],
+) -> None:
     """Every form builds the record validation would, with every field set."""
     validated = _state()
-    made = build(RelationshipState)(dict(validated.__dict__))
+    builder = build(RelationshipState)
+    assert builder is not None
+    made = builder(dict(validated.__dict__))
     assert made == validated
     assert type(made) is RelationshipState
     assert made.model_fields_set == set(RelationshipState.model_fields)
