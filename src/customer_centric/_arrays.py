@@ -246,13 +246,13 @@ def check_integer(array: FloatArray, /, *, name: str) -> FloatArray:
         Traceback (most recent call last):
         ...
         customer_centric.exceptions.DataError: frequency must be whole \
-numbers (counts of repeat purchases); offending rows: row 1 (frequency=1.5)
+numbers; offending rows: row 1 (frequency=1.5)
 
     .. versionadded:: 0.1
     """
     reject_rows(
         array != np.floor(array),
-        f"{name} must be whole numbers (counts of repeat purchases)",
+        f"{name} must be whole numbers",
         (name, array),
     )
     return array
