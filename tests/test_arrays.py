@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import pytest
-
 import numpy as np
+import pytest
 
 from customer_centric._arrays import as_horizon, check_integer
 from customer_centric.exceptions import DataError
