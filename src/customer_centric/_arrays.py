@@ -5,7 +5,9 @@ The models (:mod:`customer_centric.clv`) and their figures
 helpers, so a bad value is reported the same way wherever it enters: a
 :class:`~customer_centric.exceptions.DataError` that names the offending
 rows and their values. Answers hold their arrays read-only
-(:func:`read_only`).
+(:func:`read_only`). A fitted model passed in is checked against
+:class:`PurchaseModel`, the protocol both areas read it through
+(published as :class:`customer_centric.clv.PurchaseModel`).
 
 Only the numerical areas import this module (it needs numpy, which the
 core does not).
@@ -16,7 +18,7 @@ core does not).
 from __future__ import annotations
 
 import math
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -26,12 +28,14 @@ from customer_centric.exceptions import ArgumentTypeError, DataError
 __all__ = [
     "MAX_VALUE",
     "FloatArray",
+    "PurchaseModel",
     "as_counts",
     "as_float_array",
     "as_floats",
     "as_horizon",
     "as_non_negative",
     "check_integer",
+    "check_model",
     "read_only",
     "read_only_indices",
     "real_number",
@@ -246,13 +250,13 @@ def check_integer(array: FloatArray, /, *, name: str) -> FloatArray:
         Traceback (most recent call last):
         ...
         customer_centric.exceptions.DataError: frequency must be whole \
-numbers (counts of repeat purchases); offending rows: row 1 (frequency=1.5)
+numbers; offending rows: row 1 (frequency=1.5)
 
     .. versionadded:: 0.1
     """
     reject_rows(
         array != np.floor(array),
-        f"{name} must be whole numbers (counts of repeat purchases)",
+        f"{name} must be whole numbers",
         (name, array),
     )
     return array
@@ -319,3 +323,76 @@ number, got '1' (str); pass a real number
         return float(value)
     except OverflowError:
         return math.inf
+
+
+# --------------------------------------------------------------------------
+# Fitted purchase models
+# --------------------------------------------------------------------------
+@runtime_checkable
+class PurchaseModel(Protocol):
+    """What a fitted purchase-count model offers to CLV, scoring and plots.
+
+    :class:`~customer_centric.clv.BgNbdFit` and
+    :class:`~customer_centric.clv.ParetoNbdFit` implement it. All inputs are
+    array-like and broadcast together; times are in the fit's time unit.
+
+    Examples:
+        >>> from customer_centric.clv import BgNbdFit, PurchaseModel
+        >>> fit = BgNbdFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
+        >>> isinstance(fit, PurchaseModel)
+        True
+
+    .. versionadded:: 0.1
+    """
+
+    def expected_purchases(self, t: npt.ArrayLike, /) -> FloatArray:
+        """Expected purchases of a new customer in ``(0, t]``."""
+        ...
+
+    def conditional_expected_purchases(
+        self,
+        t: npt.ArrayLike,
+        frequency: npt.ArrayLike,
+        recency: npt.ArrayLike,
+        T: npt.ArrayLike,  # noqa: N803 - the papers' name
+        /,
+    ) -> FloatArray:
+        """Expected purchases in ``(T, T + t]`` given the history."""
+        ...
+
+    def probability_alive(
+        self,
+        frequency: npt.ArrayLike,
+        recency: npt.ArrayLike,
+        T: npt.ArrayLike,  # noqa: N803 - the papers' name
+        /,
+    ) -> FloatArray:
+        """Probability that the customer is still active at ``T``."""
+        ...
+
+
+def check_model(model: object, /, *, name: str) -> PurchaseModel:
+    """Return ``model`` if it is a fitted purchase model, else raise.
+
+    Raises:
+        ArgumentTypeError: ``model`` does not implement
+            :class:`PurchaseModel`.
+
+    Examples:
+        >>> from customer_centric._arrays import check_model
+        >>> check_model(None, name="model")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.ArgumentTypeError: model must be a \
+fitted purchase model (e.g. BgNbdFit, ParetoNbdFit), got None \
+(NoneType); pass a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)
+
+    .. versionadded:: 0.2
+    """
+    if not isinstance(model, PurchaseModel):
+        raise ArgumentTypeError.for_argument(
+            name,
+            model,
+            "a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)",
+        )
+    return model

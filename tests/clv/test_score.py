@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from customer_centric._arrays import FloatArray
+from customer_centric._arrays import FloatArray, PurchaseModel
 from customer_centric.clv import (
     BgNbdFit,
     ClvSettings,
@@ -14,7 +14,6 @@ from customer_centric.clv import (
     score_customers,
     simulate_bg_nbd,
 )
-from customer_centric.clv._records import PurchaseModel
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 Base = tuple[FloatArray, FloatArray, FloatArray, FloatArray]

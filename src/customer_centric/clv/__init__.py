@@ -12,6 +12,7 @@ from customer_centric._extras import require_extra
 require_extra("stats", "numpy", "scipy")
 
 # ruff: noqa: E402 - the imports below come after the extra's guard
+from customer_centric._arrays import PurchaseModel
 from customer_centric.clv._bg_bb import BgBbFit, fit_bg_bb
 from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
 from customer_centric.clv._clv import (
@@ -20,11 +21,7 @@ from customer_centric.clv._clv import (
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
-from customer_centric.clv._records import (
-    FittedModel,
-    OptimizerDiagnostics,
-    PurchaseModel,
-)
+from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
 from customer_centric.clv._rfm import (
     CompressedRFM,
     RFMArrays,

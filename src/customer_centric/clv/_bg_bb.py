@@ -31,9 +31,9 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric._arrays import FloatArray, check_integer, reject_rows
-from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
+from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
-from customer_centric.clv._rfm import broadcast_rfm, compress
+from customer_centric.clv._rfm import broadcast_rfm, compress, fit_compressed
 from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
 
 __all__ = ["BgBbFit", "fit_bg_bb"]
@@ -622,16 +622,16 @@ def fit_bg_bb(
         np.reshape(n_b, -1),
         weights=weights,
     )
-    return fit_by_maximum_likelihood(
+    return fit_compressed(
         BgBbFit,
-        _Likelihood(data.frequency, data.recency, data.T, data.weights),
+        _Likelihood,
+        data,
         starts=[
             (1.0, 1.0, 1.0, 1.0),
             (0.5, 0.5, 0.5, 2.0),
             (2.0, 2.0, 1.0, 5.0),
             (0.2, 1.0, 0.2, 1.0),
         ],
-        n_customers=float(data.weights.sum()),
         model=_MODEL,
         boundaries=_BOUNDARIES,
     )

@@ -26,12 +26,13 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric._arrays import FloatArray, as_horizon
-from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
+from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
     broadcast_rfm,
     compress,
     factorise,
+    fit_compressed,
     purchase_counts,
     purchase_scales,
 )
@@ -632,16 +633,16 @@ def fit_bg_nbd(
     """
     data = compress(frequency, recency, T, weights=weights)
     rate, _ = purchase_scales(data)
-    return fit_by_maximum_likelihood(
+    return fit_compressed(
         BgNbdFit,
-        _Likelihood(data.frequency, data.recency, data.T, data.weights),
+        _Likelihood,
+        data,
         starts=[
             (1.0, 1.0 / rate, 1.0, 1.0),
             (1.0, 1.0, 1.0, 1.0),
             (0.5, 10.0 / rate, 2.0, 5.0),
             (0.1, 0.1 / rate, 0.5, 0.5),
         ],
-        n_customers=float(data.weights.sum()),
         model=_MODEL,
         boundaries=_BOUNDARIES,
     )

@@ -32,10 +32,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_centric._arrays import FloatArray, as_horizon, read_only
+from customer_centric._arrays import (
+    FloatArray,
+    PurchaseModel,
+    as_horizon,
+    check_model,
+    read_only,
+)
 from customer_centric.clv._bg_bb import BgBbFit
 from customer_centric.clv._gamma_gamma import GammaGammaFit
-from customer_centric.clv._records import PurchaseModel, check_model
 from customer_centric.clv._rfm import compress
 from customer_centric.clv._settings import ClvSettings, check_settings
 from customer_centric.exceptions import DataError

@@ -32,12 +32,13 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric._arrays import FloatArray, as_horizon, as_non_negative
-from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
+from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
     broadcast_rfm,
     compress,
     factorise,
+    fit_compressed,
     purchase_counts,
     purchase_scales,
 )
@@ -588,16 +589,16 @@ model with no ...
     data = compress(frequency, recency, T, weights=weights)
     rate, mean_t = purchase_scales(data)
     scale = max(mean_t, 1e-3)
-    return fit_by_maximum_likelihood(
+    return fit_compressed(
         ParetoNbdFit,
-        _Likelihood(data.frequency, data.recency, data.T, data.weights),
+        _Likelihood,
+        data,
         starts=[
             (1.0, 1.0 / rate, 1.0, scale),
             (1.0, 1.0, 1.0, 1.0),
             (0.5, 10.0 / rate, 0.5, 10.0 * scale),
             (0.1, 0.1 / rate, 2.0, 0.1 * scale),
         ],
-        n_customers=float(data.weights.sum()),
         model=_MODEL,
         boundaries=_BOUNDARIES,
     )

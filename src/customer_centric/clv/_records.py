@@ -1,9 +1,10 @@
-"""The records of fitted models and the protocol of purchase models.
+"""The records of fitted models.
 
 A fit is a frozen :class:`FittedModel` record (parameters, standard errors
 from the inverse Hessian, summed log-likelihood, optimizer diagnostics)
-that round-trips through JSON; :class:`PurchaseModel` is what a fitted
-purchase-count model offers to CLV, scoring and plots.
+that round-trips through JSON. What a fitted purchase-count model offers
+to CLV, scoring and plots, :class:`~customer_centric.clv.PurchaseModel`,
+lives with the numerical checks the figures share.
 
 Models work in ``float`` and numpy arrays, not ``Decimal``.
 
@@ -13,16 +14,9 @@ Models work in ``float`` and numpy arrays, not ``Decimal``.
 from __future__ import annotations
 
 import math
-from typing import (
-    ClassVar,
-    Final,
-    Protocol,
-    Self,
-    runtime_checkable,
-)
+from typing import ClassVar, Final, Self
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -32,14 +26,12 @@ from pydantic import (
 
 from customer_centric._arrays import FloatArray, real_number
 from customer_centric._frozen import FrozenMap
-from customer_centric.exceptions import ArgumentTypeError, DataError
+from customer_centric.exceptions import DataError
 
 __all__ = [
     "LOG_BOUND",
     "FittedModel",
     "OptimizerDiagnostics",
-    "PurchaseModel",
-    "check_model",
     "given_parameter_fields",
 ]
 
@@ -186,76 +178,6 @@ class FittedModel(BaseModel):
             [getattr(self, name) for name in self.parameter_names],
             dtype=np.float64,
         )
-
-
-@runtime_checkable
-class PurchaseModel(Protocol):
-    """What a fitted purchase-count model offers to CLV, scoring and plots.
-
-    :class:`~customer_centric.clv.BgNbdFit` and
-    :class:`~customer_centric.clv.ParetoNbdFit` implement it. All inputs are
-    array-like and broadcast together; times are in the fit's time unit.
-
-    Examples:
-        >>> from customer_centric.clv import BgNbdFit, PurchaseModel
-        >>> fit = BgNbdFit.from_parameters(r=0.2, alpha=4, a=0.8, b=2)
-        >>> isinstance(fit, PurchaseModel)
-        True
-
-    .. versionadded:: 0.1
-    """
-
-    def expected_purchases(self, t: npt.ArrayLike, /) -> FloatArray:
-        """Expected purchases of a new customer in ``(0, t]``."""
-        ...
-
-    def conditional_expected_purchases(
-        self,
-        t: npt.ArrayLike,
-        frequency: npt.ArrayLike,
-        recency: npt.ArrayLike,
-        T: npt.ArrayLike,  # noqa: N803 - the papers' name
-        /,
-    ) -> FloatArray:
-        """Expected purchases in ``(T, T + t]`` given the history."""
-        ...
-
-    def probability_alive(
-        self,
-        frequency: npt.ArrayLike,
-        recency: npt.ArrayLike,
-        T: npt.ArrayLike,  # noqa: N803 - the papers' name
-        /,
-    ) -> FloatArray:
-        """Probability that the customer is still active at ``T``."""
-        ...
-
-
-def check_model(model: object, /, *, name: str) -> PurchaseModel:
-    """Return ``model`` if it is a fitted purchase model, else raise.
-
-    Raises:
-        ArgumentTypeError: ``model`` does not implement
-            :class:`PurchaseModel`.
-
-    Examples:
-        >>> from customer_centric.clv._records import check_model
-        >>> check_model(None, name="model")
-        Traceback (most recent call last):
-        ...
-        customer_centric.exceptions.ArgumentTypeError: model must be a \
-fitted purchase model (e.g. BgNbdFit, ParetoNbdFit), got None \
-(NoneType); pass a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)
-
-    .. versionadded:: 0.2
-    """
-    if not isinstance(model, PurchaseModel):
-        raise ArgumentTypeError.for_argument(
-            name,
-            model,
-            "a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)",
-        )
-    return model
 
 
 def given_parameter_fields(params: dict[str, object], /) -> dict[str, object]:

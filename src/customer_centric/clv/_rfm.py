@@ -12,7 +12,8 @@ pattern.
 
 from __future__ import annotations
 
-from typing import final
+from collections.abc import Callable, Sequence
+from typing import TypeVar, final
 
 import attrs
 import numpy as np
@@ -28,6 +29,12 @@ from customer_centric._arrays import (
     read_only_indices,
     reject_rows,
 )
+from customer_centric.clv._optimizer import (
+    Boundary,
+    Objective,
+    fit_by_maximum_likelihood,
+)
+from customer_centric.clv._records import FittedModel
 from customer_centric.exceptions import DataError
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "check_weights",
     "compress",
     "factorise",
+    "fit_compressed",
     "purchase_counts",
     "purchase_scales",
     "validate_rfm",
@@ -270,6 +278,42 @@ def compress(
 # --------------------------------------------------------------------------
 # Helpers for the models' likelihoods and predictions
 # --------------------------------------------------------------------------
+
+_FitT = TypeVar("_FitT", bound=FittedModel)
+
+
+def fit_compressed(
+    fit_class: type[_FitT],
+    likelihood: Callable[
+        [FloatArray, FloatArray, FloatArray, FloatArray], Objective
+    ],
+    data: CompressedRFM,
+    /,
+    *,
+    starts: Sequence[Sequence[float]],
+    model: str,
+    boundaries: Sequence[Boundary],
+) -> _FitT:
+    """Fit a model of histories on their compressed rows.
+
+    ``likelihood`` is built from the unique rows' columns and weights
+    (``frequency, recency, T, weights``); the fit counts the customers the
+    weights stand for. The history models (BG/NBD, Pareto/NBD, BG/BB) are
+    all fitted this way.
+
+    Examples:
+        See :func:`~customer_centric.clv.fit_bg_nbd`.
+
+    .. versionadded:: 0.2
+    """
+    return fit_by_maximum_likelihood(
+        fit_class,
+        likelihood(data.frequency, data.recency, data.T, data.weights),
+        starts=starts,
+        n_customers=float(data.weights.sum()),
+        model=model,
+        boundaries=boundaries,
+    )
 
 
 def factorise(

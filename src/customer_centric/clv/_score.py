@@ -18,6 +18,8 @@ import numpy.typing as npt
 from customer_centric._arrays import (
     MAX_VALUE,
     FloatArray,
+    PurchaseModel,
+    check_model,
     read_only,
     real_number,
 )
@@ -26,7 +28,6 @@ from customer_centric.clv._clv import (
     customer_lifetime_value,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit
-from customer_centric.clv._records import PurchaseModel, check_model
 from customer_centric.clv._rfm import compress
 from customer_centric.clv._settings import ClvSettings, check_settings
 from customer_centric.exceptions import DataError

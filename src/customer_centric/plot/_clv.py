@@ -24,10 +24,12 @@ import numpy.typing as npt
 
 from customer_centric._arrays import (
     FloatArray,
+    PurchaseModel,
     as_counts,
     as_float_array,
     as_floats,
     as_non_negative,
+    check_model,
     real_number,
     reject_rows,
 )
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     # Not imported at run time: ``customer_centric.plot`` must import
     # without the [stats] extra; the figures need it only once a fitted
     # model exists.
-    from customer_centric.clv import BgBbFit, BgNbdFit, PurchaseModel
+    from customer_centric.clv import BgBbFit, BgNbdFit
 
 __all__ = [
     "plot_cumulative_transactions",
@@ -89,18 +91,6 @@ def _time(value: object, *, name: str, limit: float) -> float:
     return number
 
 
-def _checked_model(model: object) -> PurchaseModel:
-    from customer_centric.clv import PurchaseModel  # noqa: PLC0415
-
-    if not isinstance(model, PurchaseModel):
-        raise ArgumentTypeError.for_argument(
-            "model",
-            model,
-            "a fitted purchase model (e.g. BgNbdFit, ParetoNbdFit)",
-        )
-    return model
-
-
 def _colormap(cmap: object) -> str:
     import matplotlib as mpl  # noqa: PLC0415
 
@@ -120,7 +110,6 @@ def _grid(
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
     """Frequency (rows) by recency (columns) histories at time ``T``."""
     _count(max_frequency, name="max_frequency")
-    T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     # Imported here: the figures need the [stats] extra only once a model
     # exists, and ``customer_centric.plot`` must import without it.
     from customer_centric.clv import BgBbFit  # noqa: PLC0415
@@ -149,8 +138,10 @@ def _matrix_image(
     label: str,
     cmap: str,
 ) -> Axes:
-    """Draw ``predict(x, t_x, T)`` over the grid of :func:`_grid`."""
-    model = _checked_model(model)
+    """Draw ``predict(x, t_x, T)`` over the grid of :func:`_grid`.
+
+    The callers have checked ``model`` and ``T``; the rest is checked here.
+    """
     cmap = _colormap(cmap)
     x, t_x, valid = _grid(model, T, max_frequency)
     values = np.full(x.shape, np.nan)
@@ -219,7 +210,7 @@ def plot_probability_alive_matrix(
 
     .. versionadded:: 0.1
     """
-    model = _checked_model(model)
+    model = check_model(model, name="model")
     T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     return _matrix_image(
         model,
@@ -280,7 +271,7 @@ def plot_frequency_recency_matrix(
 
     .. versionadded:: 0.1
     """
-    model = _checked_model(model)
+    model = check_model(model, name="model")
     T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     horizon = _time(t, name="t", limit=_MAX_TIME)
     return _matrix_image(
@@ -443,7 +434,7 @@ def plot_cumulative_transactions(
 
     .. versionadded:: 0.1
     """
-    model = _checked_model(model)
+    model = check_model(model, name="model")
     end = (
         None
         if calibration_end is None
