@@ -261,7 +261,22 @@ without making it
 
 
 class OutOfOrderEventError(CustomerCentricError, ValueError):
-    """An event older than the last event already applied to the state.
+    """A change dated before the last change already applied.
+
+    Raised by :func:`~customer_centric.relationship.apply_event` for an event
+    older than the state's last one, and by
+    :func:`~customer_centric.complaints.advance` for a status change older
+    than the complaint's last one. Every attribute is set.
+
+    Attributes:
+        customer_id: The customer the change is about.
+        event_kind: The refused change: a relationship event's kind, e.g.
+            ``"repeat_purchase"``, or for a complaint the status it was
+            being moved to, e.g. ``"closed"``.
+        complaint_id: The complaint moved, or ``None`` for a relationship
+            event.
+        occurred_at: When the refused change happened.
+        last_event_at: When the last applied change happened.
 
     Examples:
         >>> from customer_centric.exceptions import OutOfOrderEventError
@@ -271,6 +286,7 @@ class OutOfOrderEventError(CustomerCentricError, ValueError):
 
     customer_id: str
     event_kind: str
+    complaint_id: str | None
     occurred_at: datetime
     last_event_at: datetime
 
@@ -304,11 +320,74 @@ with allow_out_of_order=True
             f"{last_event_at.isoformat()!r}; sort the events by occurred_at, "
             "or use a policy with allow_out_of_order=True"
         )
-        err.customer_id = customer_id
-        err.event_kind = event_kind
-        err.occurred_at = occurred_at
-        err.last_event_at = last_event_at
-        return err
+        return err._with(
+            customer_id,
+            event_kind,
+            complaint_id=None,
+            occurred_at=occurred_at,
+            last_event_at=last_event_at,
+        )
+
+    @classmethod
+    def _for_complaint(
+        cls,
+        complaint_id: str,
+        customer_id: str,
+        to_status: str,
+        *,
+        occurred_at: datetime,
+        last_event_at: datetime,
+    ) -> OutOfOrderEventError:
+        """Build the error for a status change older than the last one.
+
+        Examples:
+            >>> from datetime import datetime, UTC
+            >>> from customer_centric.exceptions import OutOfOrderEventError
+            >>> err = OutOfOrderEventError._for_complaint(
+            ...     "K-1", "C-1", "closed",
+            ...     occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
+            ...     last_event_at=datetime(2025, 2, 1, tzinfo=UTC))
+            >>> print(err)
+            cannot move complaint 'K-1' of customer 'C-1' to 'closed' at \
+'2025-01-01T00:00:00+00:00': its last change was at \
+'2025-02-01T00:00:00+00:00'; apply changes in time order, with an \
+occurred_at no earlier than the last change
+            >>> err.complaint_id, err.event_kind
+            ('K-1', 'closed')
+        """
+        # A status may be a StrEnum member: str() is its value, repr is not.
+        wanted = str(to_status)
+        err = cls(
+            f"cannot move complaint {complaint_id!r} of customer "
+            f"{customer_id!r} to {wanted!r} at {occurred_at.isoformat()!r}: "
+            f"its last change was at {last_event_at.isoformat()!r}; apply "
+            "changes in time order, with an occurred_at no earlier than the "
+            "last change"
+        )
+        return err._with(
+            customer_id,
+            wanted,
+            complaint_id=complaint_id,
+            occurred_at=occurred_at,
+            last_event_at=last_event_at,
+        )
+
+    def _with(
+        self,
+        customer_id: str,
+        event_kind: str,
+        *,
+        complaint_id: str | None,
+        occurred_at: datetime,
+        last_event_at: datetime,
+    ) -> OutOfOrderEventError:
+        """Set every attribute (each builder's one way to do so)."""
+        self.customer_id = customer_id
+        self.event_kind = event_kind
+        self.complaint_id = complaint_id
+        self.occurred_at = occurred_at
+        self.last_event_at = last_event_at
+        return self
 
 
 class PolicyError(CustomerCentricError, ValueError):
