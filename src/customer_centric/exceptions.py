@@ -298,55 +298,26 @@ class OutOfOrderEventError(CustomerCentricError, ValueError):
         *,
         occurred_at: datetime,
         last_event_at: datetime,
+        complaint_id: str | None = None,
     ) -> OutOfOrderEventError:
-        """Build the error for an event older than the state's last one.
+        """Build the error for a change older than the last one applied.
+
+        With ``complaint_id``, the change is that complaint's move to the
+        status ``event_kind``; without, a relationship event of that kind.
 
         Examples:
             >>> from datetime import datetime, UTC
             >>> from customer_centric.exceptions import OutOfOrderEventError
-            >>> err = OutOfOrderEventError._for_event(
-            ...     "C-1", "repeat_purchase",
-            ...     occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
-            ...     last_event_at=datetime(2025, 2, 1, tzinfo=UTC))
-            >>> print(err)
+            >>> times = dict(occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
+            ...              last_event_at=datetime(2025, 2, 1, tzinfo=UTC))
+            >>> print(OutOfOrderEventError._for_event(
+            ...     "C-1", "repeat_purchase", **times))
             event 'repeat_purchase' for customer 'C-1' occurred at \
 '2025-01-01T00:00:00+00:00', before the last applied event at \
 '2025-02-01T00:00:00+00:00'; sort the events by occurred_at, or use a policy \
 with allow_out_of_order=True
-        """
-        err = cls(
-            f"event {event_kind!r} for customer {customer_id!r} occurred at "
-            f"{occurred_at.isoformat()!r}, before the last applied event at "
-            f"{last_event_at.isoformat()!r}; sort the events by occurred_at, "
-            "or use a policy with allow_out_of_order=True"
-        )
-        return err._with(
-            customer_id,
-            event_kind,
-            complaint_id=None,
-            occurred_at=occurred_at,
-            last_event_at=last_event_at,
-        )
-
-    @classmethod
-    def _for_complaint(
-        cls,
-        complaint_id: str,
-        customer_id: str,
-        to_status: str,
-        *,
-        occurred_at: datetime,
-        last_event_at: datetime,
-    ) -> OutOfOrderEventError:
-        """Build the error for a status change older than the last one.
-
-        Examples:
-            >>> from datetime import datetime, UTC
-            >>> from customer_centric.exceptions import OutOfOrderEventError
-            >>> err = OutOfOrderEventError._for_complaint(
-            ...     "K-1", "C-1", "closed",
-            ...     occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
-            ...     last_event_at=datetime(2025, 2, 1, tzinfo=UTC))
+            >>> err = OutOfOrderEventError._for_event(
+            ...     "C-1", "closed", complaint_id="K-1", **times)
             >>> print(err)
             cannot move complaint 'K-1' of customer 'C-1' to 'closed' at \
 '2025-01-01T00:00:00+00:00': its last change was at \
@@ -356,38 +327,32 @@ occurred_at no earlier than the last change
             ('K-1', 'closed')
         """
         # A status may be a StrEnum member: str() is its value, repr is not.
-        wanted = str(to_status)
-        err = cls(
-            f"cannot move complaint {complaint_id!r} of customer "
-            f"{customer_id!r} to {wanted!r} at {occurred_at.isoformat()!r}: "
-            f"its last change was at {last_event_at.isoformat()!r}; apply "
-            "changes in time order, with an occurred_at no earlier than the "
-            "last change"
+        kind, when, last = (
+            str(event_kind),
+            occurred_at.isoformat(),
+            last_event_at.isoformat(),
         )
-        return err._with(
-            customer_id,
-            wanted,
-            complaint_id=complaint_id,
-            occurred_at=occurred_at,
-            last_event_at=last_event_at,
-        )
-
-    def _with(
-        self,
-        customer_id: str,
-        event_kind: str,
-        *,
-        complaint_id: str | None,
-        occurred_at: datetime,
-        last_event_at: datetime,
-    ) -> OutOfOrderEventError:
-        """Set every attribute (each builder's one way to do so)."""
-        self.customer_id = customer_id
-        self.event_kind = event_kind
-        self.complaint_id = complaint_id
-        self.occurred_at = occurred_at
-        self.last_event_at = last_event_at
-        return self
+        if complaint_id is None:
+            message = (
+                f"event {kind!r} for customer {customer_id!r} occurred at "
+                f"{when!r}, before the last applied event at {last!r}; sort "
+                "the events by occurred_at, or use a policy with "
+                "allow_out_of_order=True"
+            )
+        else:
+            message = (
+                f"cannot move complaint {complaint_id!r} of customer "
+                f"{customer_id!r} to {kind!r} at {when!r}: its last change "
+                f"was at {last!r}; apply changes in time order, with an "
+                "occurred_at no earlier than the last change"
+            )
+        err = cls(message)
+        err.customer_id = customer_id
+        err.event_kind = kind
+        err.complaint_id = complaint_id
+        err.occurred_at = occurred_at
+        err.last_event_at = last_event_at
+        return err
 
 
 class PolicyError(CustomerCentricError, ValueError):

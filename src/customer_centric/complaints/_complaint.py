@@ -611,12 +611,12 @@ handling process does not allow it; allowed from 'acknowledged': \
     if not check.allowed:
         raise _refusal(complaint, new_status)
     if occurred_at < complaint.updated_at:
-        raise OutOfOrderEventError._for_complaint(  # noqa: SLF001 - our own
-            complaint.complaint_id,
+        raise OutOfOrderEventError._for_event(  # noqa: SLF001 - our own
             complaint.customer_id,
             new_status,
             occurred_at=occurred_at,
             last_event_at=complaint.updated_at,
+            complaint_id=complaint.complaint_id,
         )
     change = StatusChange(
         from_status=complaint.status,
