@@ -48,6 +48,7 @@ from customer_centric._checks import (
     check_instance,
     check_member,
 )
+from customer_centric._ranked import RankedEnum
 from customer_centric._types import (
     CustomerId,
     check_bounded_decimal,
@@ -93,8 +94,11 @@ class RiskDirection(enum.StrEnum):
 
 
 @enum.unique
-class RiskLevel(enum.StrEnum):
+class RiskLevel(RankedEnum):
     """A KRI's grade: green (fine), amber (watch), red (act).
+
+    Attributes:
+        rank: 1 for ``GREEN`` up to 3 for ``RED``.
 
     Examples:
         >>> from customer_centric.risk import RiskLevel
@@ -107,16 +111,6 @@ class RiskLevel(enum.StrEnum):
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
-
-    @property
-    def rank(self) -> int:
-        """1 for ``GREEN`` up to 3 for ``RED``."""
-        return _LEVEL_RANK[self]
-
-
-_LEVEL_RANK: Final[dict[RiskLevel, int]] = {
-    level: rank for rank, level in enumerate(RiskLevel, start=1)
-}
 
 
 @enum.unique
