@@ -298,7 +298,11 @@ def test_a_summary_that_is_not_a_spark_frame_is_refused(
     [
         ({"model": None}, ArgumentTypeError, "model must be a fitted"),
         ({"horizon": "52"}, ArgumentTypeError, "horizon must be a real"),
-        ({"horizon": -1.0}, InvariantError, "horizon must be >= 0"),
+        (
+            {"horizon": -1.0},
+            InvariantError,
+            "horizon must be a finite number >= 0",
+        ),
         ({"horizon": float("nan")}, InvariantError, "horizon must be"),
         (
             {"expected_purchases_col": 3},

@@ -29,6 +29,7 @@ __all__ = [
     "check_holdout_split",
     "check_instance",
     "check_member",
+    "check_non_negative",
     "refuse_bool",
     "to_utc",
 ]
@@ -206,16 +207,44 @@ def check_finite(value: object, /, *, name: str) -> float:
         customer_centric.exceptions.InvariantError: t must be a finite \
 number, got nan
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ArgumentTypeError.for_argument(name, value, "a real number")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
+    number = _real(value, name=name)
     if not math.isfinite(number):
         msg = f"{name} must be a finite number, got {value!r}"
         raise InvariantError(msg)
     return number
+
+
+def check_non_negative(value: object, /, *, name: str, fix: str) -> float:
+    """Return ``value`` as a finite ``float`` >= 0; ``fix`` ends the message.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a real number.
+        InvariantError: ``value`` is negative, NaN, infinite or too large
+            for a float.
+
+    Examples:
+        >>> from customer_centric._checks import check_non_negative
+        >>> check_non_negative(-1, name="years", fix="count forward")
+        Traceback (most recent call last):
+        ...
+        customer_centric.exceptions.InvariantError: years must be a finite \
+number >= 0, got -1; count forward
+    """
+    number = _real(value, name=name)
+    if not (math.isfinite(number) and number >= 0):
+        msg = f"{name} must be a finite number >= 0, got {value!r}; {fix}"
+        raise InvariantError(msg)
+    return number
+
+
+def _real(value: object, /, *, name: str) -> float:
+    """``value`` as a float (infinite if too large), or refuse a non-number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ArgumentTypeError.for_argument(name, value, "a real number")
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf
 
 
 def refuse_bool(value: object, /, *, name: str, fix: str) -> object:

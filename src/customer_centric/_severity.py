@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import enum
-from typing import Final
+
+from customer_centric._ranked import RankedEnum
 
 __all__ = ["Severity"]
 
 
 @enum.unique
-class Severity(enum.StrEnum):
+class Severity(RankedEnum):
     """The seriousness of a complaint or problem, lowest first.
 
     The value is the serialised form. ``rank`` orders the levels (1 lowest);
     compare severities through it, not through the string values.
+
+    Attributes:
+        rank: 1 for ``LOW`` up to 4 for ``CRITICAL``.
 
     Examples:
         >>> from customer_centric import Severity
@@ -29,13 +33,3 @@ class Severity(enum.StrEnum):
     MEDIUM = "medium"
     HIGH = "high"
     CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        """1 for ``LOW`` up to 4 for ``CRITICAL``."""
-        return _RANK[self]
-
-
-_RANK: Final[dict[Severity, int]] = {
-    severity: rank for rank, severity in enumerate(Severity, start=1)
-}

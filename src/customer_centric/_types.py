@@ -31,6 +31,8 @@ __all__ = [
     "DECIMAL_CONTEXT",
     "MAX_COUNT",
     "MAX_MONEY",
+    "ONE",
+    "ZERO",
     "ComplaintId",
     "CustomerId",
     "EventId",
@@ -55,8 +57,8 @@ EventId = NewType("EventId", str)
 ComplaintId = NewType("ComplaintId", str)
 """A complaint's identifier (ISO 10002 "unique identification code")."""
 
-_ZERO: Final = Decimal(0)
-_ONE: Final = Decimal(1)
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
 
 DECIMAL_CONTEXT: Final = Context(
     prec=28,
@@ -200,8 +202,8 @@ def check_non_negative_money(
 finite, non-negative amount of money, got Decimal('-1'); pass a value >= 0
     """
     amount = check_decimal(value, name=name)
-    if not _ZERO <= amount <= MAX_MONEY:
-        hint = "a value >= 0" if amount < _ZERO else f"at most {MAX_MONEY}"
+    if not ZERO <= amount <= MAX_MONEY:
+        hint = "a value >= 0" if amount < ZERO else f"at most {MAX_MONEY}"
         msg = (
             f"{name} must be a finite, non-negative amount of money, got "
             f"{amount!r}; pass {hint}"
@@ -233,11 +235,11 @@ def check_rate(value: object, /, *, name: str = "rate") -> Decimal:
 rate in [0, 1], got Decimal('80'); write 80 % as Decimal('0.8')
     """
     rate = check_decimal(value, name=name)
-    if not _ZERO <= rate <= _ONE:
+    if not ZERO <= rate <= ONE:
         with localcontext(DECIMAL_CONTEXT):
             hint = (
                 f"write {rate} % as Decimal({str(rate / 100)!r})"
-                if _ONE < rate <= 100  # noqa: PLR2004
+                if ONE < rate <= 100  # noqa: PLR2004
                 else "pass a value between 0 and 1"
             )
         msg = f"{name} must be a rate in [0, 1], got {rate!r}; {hint}"

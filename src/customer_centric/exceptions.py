@@ -261,7 +261,22 @@ without making it
 
 
 class OutOfOrderEventError(CustomerCentricError, ValueError):
-    """An event older than the last event already applied to the state.
+    """A change dated before the last change already applied.
+
+    Raised by :func:`~customer_centric.relationship.apply_event` for an event
+    older than the state's last one, and by
+    :func:`~customer_centric.complaints.advance` for a status change older
+    than the complaint's last one. Every attribute is set.
+
+    Attributes:
+        customer_id: The customer the change is about.
+        event_kind: The refused change: a relationship event's kind, e.g.
+            ``"repeat_purchase"``, or for a complaint the status it was
+            being moved to, e.g. ``"closed"``.
+        complaint_id: The complaint moved, or ``None`` for a relationship
+            event.
+        occurred_at: When the refused change happened.
+        last_event_at: When the last applied change happened.
 
     Examples:
         >>> from customer_centric.exceptions import OutOfOrderEventError
@@ -271,6 +286,7 @@ class OutOfOrderEventError(CustomerCentricError, ValueError):
 
     customer_id: str
     event_kind: str
+    complaint_id: str | None
     occurred_at: datetime
     last_event_at: datetime
 
@@ -282,30 +298,58 @@ class OutOfOrderEventError(CustomerCentricError, ValueError):
         *,
         occurred_at: datetime,
         last_event_at: datetime,
+        complaint_id: str | None = None,
     ) -> OutOfOrderEventError:
-        """Build the error for an event older than the state's last one.
+        """Build the error for a change older than the last one applied.
+
+        With ``complaint_id``, the change is that complaint's move to the
+        status ``event_kind``; without, a relationship event of that kind.
 
         Examples:
             >>> from datetime import datetime, UTC
             >>> from customer_centric.exceptions import OutOfOrderEventError
-            >>> err = OutOfOrderEventError._for_event(
-            ...     "C-1", "repeat_purchase",
-            ...     occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
-            ...     last_event_at=datetime(2025, 2, 1, tzinfo=UTC))
-            >>> print(err)
+            >>> times = dict(occurred_at=datetime(2025, 1, 1, tzinfo=UTC),
+            ...              last_event_at=datetime(2025, 2, 1, tzinfo=UTC))
+            >>> print(OutOfOrderEventError._for_event(
+            ...     "C-1", "repeat_purchase", **times))
             event 'repeat_purchase' for customer 'C-1' occurred at \
 '2025-01-01T00:00:00+00:00', before the last applied event at \
 '2025-02-01T00:00:00+00:00'; sort the events by occurred_at, or use a policy \
 with allow_out_of_order=True
+            >>> err = OutOfOrderEventError._for_event(
+            ...     "C-1", "closed", complaint_id="K-1", **times)
+            >>> print(err)
+            cannot move complaint 'K-1' of customer 'C-1' to 'closed' at \
+'2025-01-01T00:00:00+00:00': its last change was at \
+'2025-02-01T00:00:00+00:00'; apply changes in time order, with an \
+occurred_at no earlier than the last change
+            >>> err.complaint_id, err.event_kind
+            ('K-1', 'closed')
         """
-        err = cls(
-            f"event {event_kind!r} for customer {customer_id!r} occurred at "
-            f"{occurred_at.isoformat()!r}, before the last applied event at "
-            f"{last_event_at.isoformat()!r}; sort the events by occurred_at, "
-            "or use a policy with allow_out_of_order=True"
+        # A status may be a StrEnum member: str() is its value, repr is not.
+        kind, when, last = (
+            str(event_kind),
+            occurred_at.isoformat(),
+            last_event_at.isoformat(),
         )
+        if complaint_id is None:
+            message = (
+                f"event {kind!r} for customer {customer_id!r} occurred at "
+                f"{when!r}, before the last applied event at {last!r}; sort "
+                "the events by occurred_at, or use a policy with "
+                "allow_out_of_order=True"
+            )
+        else:
+            message = (
+                f"cannot move complaint {complaint_id!r} of customer "
+                f"{customer_id!r} to {kind!r} at {when!r}: its last change "
+                f"was at {last!r}; apply changes in time order, with an "
+                "occurred_at no earlier than the last change"
+            )
+        err = cls(message)
         err.customer_id = customer_id
-        err.event_kind = event_kind
+        err.event_kind = kind
+        err.complaint_id = complaint_id
         err.occurred_at = occurred_at
         err.last_event_at = last_event_at
         return err

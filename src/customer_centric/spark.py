@@ -56,7 +56,10 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql.types import DoubleType, StructField, StructType
 
-from customer_centric._checks import check_finite, check_instance
+from customer_centric._checks import (
+    check_instance,
+    check_non_negative,
+)
 from customer_centric.exceptions import (
     ArgumentTypeError,
     DataError,
@@ -120,14 +123,11 @@ def _check_rfm_columns(summary: object, columns: Sequence[str]) -> DataFrame:
 
 
 def _check_horizon(horizon: object) -> float:
-    value = check_finite(horizon, name="horizon")
-    if value < 0:
-        msg = (
-            f"horizon must be >= 0 time units, got {horizon!r}; pass the "
-            "prediction period in the summary's time unit"
-        )
-        raise InvariantError(msg)
-    return value
+    return check_non_negative(
+        horizon,
+        name="horizon",
+        fix="pass the prediction period in the summary's time unit",
+    )
 
 
 def _check_column_name(name: object, *, argument: str) -> str:

@@ -332,6 +332,31 @@ def test_advance_rejects_naive_and_out_of_order_times():
         advance(complaint, S.ASSESSED, occurred_at=T0 + timedelta(hours=1))
 
 
+def test_out_of_order_error_carries_every_attribute():
+    """An out-of-order move's error names the complaint, times and fix."""
+    complaint = advance(
+        make(), S.ACKNOWLEDGED, occurred_at=T0 + timedelta(hours=2)
+    )
+    early = T0 + timedelta(hours=1)
+    with pytest.raises(OutOfOrderEventError) as info:
+        advance(complaint, S.ASSESSED, occurred_at=early)
+    err = info.value
+    assert (err.complaint_id, err.customer_id, err.event_kind) == (
+        complaint.complaint_id,
+        complaint.customer_id,
+        "assessed",
+    )
+    assert (err.occurred_at, err.last_event_at) == (
+        early,
+        complaint.updated_at,
+    )
+    message = str(err)
+    assert repr(complaint.complaint_id) in message
+    assert repr(early.isoformat()) in message
+    assert repr(complaint.updated_at.isoformat()) in message
+    assert "apply changes in time order" in message
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

@@ -552,7 +552,8 @@ def advance(
             ``complaint_id``, ``from_status``, ``to_status``,
             ``allowed_statuses``).
         OutOfOrderEventError: ``occurred_at`` is earlier than the last
-            change.
+            change (attributes ``complaint_id``, ``customer_id``,
+            ``event_kind``, ``occurred_at``, ``last_event_at``).
         InvariantError: ``occurred_at`` is naive, ``new_status`` is not a
             status, or ``customer_satisfied`` is given on a move other than
             closing.
@@ -610,13 +611,13 @@ handling process does not allow it; allowed from 'acknowledged': \
     if not check.allowed:
         raise _refusal(complaint, new_status)
     if occurred_at < complaint.updated_at:
-        msg = (
-            f"cannot move complaint {complaint.complaint_id!r} at "
-            f"{occurred_at.isoformat()!r}: its last change was at "
-            f"{complaint.updated_at.isoformat()!r}; apply changes in time "
-            "order"
+        raise OutOfOrderEventError._for_event(  # noqa: SLF001 - our own
+            complaint.customer_id,
+            new_status,
+            occurred_at=occurred_at,
+            last_event_at=complaint.updated_at,
+            complaint_id=complaint.complaint_id,
         )
-        raise OutOfOrderEventError(msg)
     change = StatusChange(
         from_status=complaint.status,
         to_status=new_status,

@@ -565,6 +565,11 @@ class RegulatoryDeadlineRule(BaseModel):
 _FCA_DISP_1_5: Final = "https://www.handbook.fca.org.uk/handbook/DISP/1/5.html"
 _FCA_DISP_1_6: Final = "https://www.handbook.fca.org.uk/handbook/DISP/1/6.html"
 _CFPB_PROCESS: Final = "https://www.consumerfinance.gov/complaint/process/"
+_CFPB_REGIME: Final = "US CFPB complaint process"
+_CFPB_CITATION: Final = (
+    "CFPB Company Portal Manual, section 8.1 'Providing a timely response'; "
+    "CFPB, 'Learn how the complaint process works'"
+)
 
 FCA_SUMMARY_RESOLUTION: Final = RegulatoryDeadlineRule(
     name="fca_disp_1_5_summary_resolution",
@@ -627,15 +632,12 @@ PSD and EMD complaints have shorter limits (DISP 1.6.2AR: 15 business days,
 
 CFPB_RESPONSE: Final = RegulatoryDeadlineRule(
     name="cfpb_15_day_response",
-    regime="US CFPB complaint process",
+    regime=_CFPB_REGIME,
     description=(
         "respond through the CFPB company portal within 15 calendar days "
         "of the complaint being sent to the company"
     ),
-    citation=(
-        "CFPB Company Portal Manual, section 8.1 'Providing a timely "
-        "response'; CFPB, 'Learn how the complaint process works'"
-    ),
+    citation=_CFPB_CITATION,
     url=_CFPB_PROCESS,
     milestone=ComplaintStatus.RESPONDED,
     within=15,
@@ -657,15 +659,12 @@ one is sent, track the 60-day rule.
 
 CFPB_FINAL_RESPONSE: Final = RegulatoryDeadlineRule(
     name="cfpb_60_day_final_response",
-    regime="US CFPB complaint process",
+    regime=_CFPB_REGIME,
     description=(
         "give a final response within 60 calendar days of the complaint "
         "being sent to the company"
     ),
-    citation=(
-        "CFPB Company Portal Manual, section 8.1 'Providing a timely "
-        "response'; CFPB, 'Learn how the complaint process works'"
-    ),
+    citation=_CFPB_CITATION,
     url=_CFPB_PROCESS,
     milestone=ComplaintStatus.RESPONDED,
     within=60,

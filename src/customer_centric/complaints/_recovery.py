@@ -52,6 +52,8 @@ from customer_centric._types import (
     DECIMAL_CONTEXT,
     MAX_COUNT,
     MAX_MONEY,
+    ONE,
+    ZERO,
     check_bounded_decimal,
     check_non_negative_money,
     check_rate,
@@ -95,8 +97,6 @@ __all__ = [
     "word_of_mouth_reach",
 ]
 
-_ZERO: Final = Decimal(0)
-_ONE: Final = Decimal(1)
 _TWO: Final = Decimal(2)
 _CENT: Final = Decimal("0.01")
 _PROBABILITY: Final = Decimal("0.0001")
@@ -247,7 +247,7 @@ class AssumptionSet(BaseModel):
         for field, assumption in self.figures():
             _check_field_unit(self.name, field, assumption)
         rate = self.complaint_rate
-        if (rate.low if rate.low is not None else rate.value) <= _ZERO:
+        if (rate.low if rate.low is not None else rate.value) <= ZERO:
             msg = (
                 f"assumption set {self.name!r}: complaint_rate must be above "
                 f"0 to estimate hidden customers, got {rate.low!r}"
@@ -725,7 +725,7 @@ def _check_amount(
     value: object, /, *, name: str, limit: Decimal = MAX_MONEY
 ) -> Decimal:
     amount = check_bounded_decimal(value, name=name, bound=limit)
-    if amount < _ZERO:
+    if amount < ZERO:
         msg = f"{name} must be >= 0, got {value!r}; pass 0 or more"
         raise InvariantError(msg)
     return amount
@@ -805,7 +805,7 @@ def hidden_dissatisfied(
     if rate is None:
         raise _missing(assumptions, "front_line_complaint_rate")
     low_rate, rate_value, high_rate = _bounds(rate)
-    if low_rate <= _ZERO:
+    if low_rate <= ZERO:
         msg = (
             f"assumption set {assumptions.name!r}: the {channel} complaint "
             f"rate must be above 0 to estimate hidden customers, got "
@@ -904,7 +904,7 @@ def _word_of_mouth(
         if recovered_count:
             raise _missing(assumptions, "recovered_word_of_mouth")
         positive = _estimate(
-            lambda: _ZERO,
+            lambda: ZERO,
             unit="people",
             basis=(),
             explanation="no recovered customers",
@@ -1308,7 +1308,7 @@ def _lost(
     def lost(
         hidden_count: Decimal, p_silent: Decimal, p_handled: Decimal
     ) -> Decimal:
-        return hidden_count * (_ONE - p_silent) + count * (_ONE - p_handled)
+        return hidden_count * (ONE - p_silent) + count * (ONE - p_handled)
 
     return _estimate(
         lost,
@@ -1439,7 +1439,7 @@ def _retention(
     cap = baseline_retention
     applied = False
     if paradox_uplift is not None and path.resolved:
-        cap = min(_ONE, baseline_retention + paradox_uplift)
+        cap = min(ONE, baseline_retention + paradox_uplift)
         applied = True
         reasons.append(
             f"caller's paradox uplift {paradox_uplift} raises the cap to "
@@ -1825,7 +1825,7 @@ def _number(value: Decimal) -> str:
 def _format(assumption: Assumption) -> str:
     low, value, high = _bounds(assumption)
     if assumption.unit == "share":
-        inverse = _ONE / value if value else _ZERO
+        inverse = ONE / value if value else ZERO
         whole = inverse.to_integral_value()
         if len(str(value)) > 8 and (inverse - whole).copy_abs() < _TINY:  # noqa: PLR2004
             return f"1 in {whole} ({_number(value * 100)} %)"

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from customer_centric._checks import check_decimal, check_instance
 from customer_centric._fingerprint import fingerprint
 from customer_centric._frozen import FrozenDict, FrozenMap
+from customer_centric._ranked import RankedEnum, member_at
 from customer_centric._severity import Severity
 from customer_centric._types import (
     ComplaintId,
@@ -46,10 +47,13 @@ __all__ = [
 
 
 @enum.unique
-class Priority(enum.StrEnum):
+class Priority(RankedEnum):
     """How soon a complaint must be handled, lowest first.
 
     Compare priorities through :attr:`rank`, not their string values.
+
+    Attributes:
+        rank: 1 for ``LOW`` up to 4 for ``URGENT``.
 
     Examples:
         >>> from customer_centric.complaints import Priority
@@ -68,22 +72,9 @@ class Priority(enum.StrEnum):
     HIGH = "high"
     URGENT = "urgent"
 
-    @property
-    def rank(self) -> int:
-        """1 for ``LOW`` up to 4 for ``URGENT``."""
-        return _RANK[self]
-
     def raised(self) -> Priority:
         """The next priority up (``URGENT`` stays ``URGENT``)."""
-        return _BY_RANK[min(self.rank + 1, len(_BY_RANK))]
-
-
-_RANK: Final[dict[Priority, int]] = {
-    priority: rank for rank, priority in enumerate(Priority, start=1)
-}
-_BY_RANK: Final[dict[int, Priority]] = {
-    rank: priority for priority, rank in _RANK.items()
-}
+        return member_at(Priority, self.rank + 1) or self
 
 
 _SEVERITY_FIRST: Final[dict[Severity, Priority]] = {

@@ -30,8 +30,8 @@ from pydantic import (
 )
 
 from customer_centric._checks import (
-    check_finite,
     check_instance,
+    check_non_negative,
     refuse_bool,
     to_utc,
 )
@@ -231,13 +231,9 @@ def project_drift(
     .. versionadded:: 0.1
     """
     start = _category(start, name="start")
-    elapsed = check_finite(years, name="years")
-    if elapsed < 0:
-        msg = (
-            f"years must be a finite number >= 0, got {years!r}; "
-            "project forward in time only"
-        )
-        raise InvariantError(msg)
+    elapsed = check_non_negative(
+        years, name="years", fix="project forward in time only"
+    )
     check_instance(rates, KanoDriftRates, name="rates")
     if start not in DRIFT_ORDER:
         return KanoDriftProjection(

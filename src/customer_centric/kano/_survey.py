@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -27,6 +26,7 @@ from pydantic import (
 from customer_centric._checks import (
     check_choice,
     check_instance,
+    check_non_negative,
     refuse_bool,
 )
 from customer_centric.exceptions import (
@@ -113,16 +113,13 @@ class KanoResponse(BaseModel):
         importance: float | None = handler(
             refuse_bool(value, name="importance", fix=fix)
         )
-        if importance is not None and not (
-            math.isfinite(importance) and importance >= 0
-        ):
-            msg = (
-                "importance must be a finite number >= 0, got "
-                f"{importance!r}; leave it empty if the respondent did not "
-                "rate it"
-            )
-            raise InvariantError(msg)
-        return importance
+        if importance is None:
+            return None
+        return check_non_negative(
+            importance,
+            name="importance",
+            fix="leave it empty if the respondent did not rate it",
+        )
 
 
 @final

@@ -20,6 +20,7 @@ import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from customer_centric._checks import check_instance
+from customer_centric._ranked import member_at, position
 from customer_centric.exceptions import InvariantError
 
 __all__ = [
@@ -66,7 +67,7 @@ class KanoAnswer(enum.StrEnum):
     @property
     def code(self) -> int:
         """The answer's code on the questionnaire, 1 (like) to 5."""
-        return _ANSWER_CODE[self]
+        return position(self)
 
     @classmethod
     def from_code(cls, code: int, /) -> KanoAnswer:
@@ -87,7 +88,7 @@ code 6; use 1 (like), 2 (must_be), 3 (neutral), 4 (live_with) or 5 (dislike)
         """
         given: object = code
         if isinstance(given, int) and not isinstance(given, bool):
-            answer = _ANSWER_BY_CODE.get(given)
+            answer = member_at(cls, given)
             if answer is not None:
                 return answer
         msg = f"unknown Kano answer code {code!r}; use {_CODES_HINT}"
@@ -138,12 +139,6 @@ to 5
         raise InvariantError(msg)
 
 
-_ANSWER_CODE: Final[dict[KanoAnswer, int]] = {
-    answer: code for code, answer in enumerate(KanoAnswer, start=1)
-}
-_ANSWER_BY_CODE: Final[dict[int, KanoAnswer]] = {
-    code: answer for answer, code in _ANSWER_CODE.items()
-}
 _MAX_CODE_DIGITS: Final = 20
 _CODES_HINT: Final = (
     "1 (like), 2 (must_be), 3 (neutral), 4 (live_with) or 5 (dislike)"

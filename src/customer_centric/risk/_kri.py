@@ -43,12 +43,13 @@ from pydantic import (
 
 from customer_centric._checks import (
     check_aware,
-    check_choice,
     check_finite,
     check_instance,
     check_member,
 )
+from customer_centric._ranked import RankedEnum
 from customer_centric._types import (
+    ZERO,
     CustomerId,
     check_bounded_decimal,
     check_count,
@@ -71,8 +72,6 @@ _SOURCE_003: Final = (
     "(KRI) system' (modiryar)"
 )
 _SHARE: Final = Decimal("0.0001")
-_ZERO: Final = Decimal(0)
-_ONE: Final = Decimal(1)
 _SECONDS_PER_DAY: Final = Decimal(86400)
 
 
@@ -93,8 +92,11 @@ class RiskDirection(enum.StrEnum):
 
 
 @enum.unique
-class RiskLevel(enum.StrEnum):
+class RiskLevel(RankedEnum):
     """A KRI's grade: green (fine), amber (watch), red (act).
+
+    Attributes:
+        rank: 1 for ``GREEN`` up to 3 for ``RED``.
 
     Examples:
         >>> from customer_centric.risk import RiskLevel
@@ -107,16 +109,6 @@ class RiskLevel(enum.StrEnum):
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
-
-    @property
-    def rank(self) -> int:
-        """1 for ``GREEN`` up to 3 for ``RED``."""
-        return _LEVEL_RANK[self]
-
-
-_LEVEL_RANK: Final[dict[RiskLevel, int]] = {
-    level: rank for rank, level in enumerate(RiskLevel, start=1)
-}
 
 
 @enum.unique
@@ -135,9 +127,6 @@ class Trend(enum.StrEnum):
     STABLE = "stable"
     WORSENING = "worsening"
     UNKNOWN = "unknown"
-
-
-_CHANNELS: Final = ("head_office", "front_line")
 
 
 def _check_finite(value: object, /, *, name: str) -> Decimal:
@@ -429,12 +418,12 @@ def _slope_per_day(observations: Sequence[KpiObservation]) -> Decimal:
     ]
     ys = [o.value for o in observations]
     n = Decimal(len(xs))
-    mean_x = sum(xs, _ZERO) / n
-    mean_y = sum(ys, _ZERO) / n
-    sxx = sum(((x - mean_x) ** 2 for x in xs), _ZERO)
+    mean_x = sum(xs, ZERO) / n
+    mean_y = sum(ys, ZERO) / n
+    sxx = sum(((x - mean_x) ** 2 for x in xs), ZERO)
     sxy = sum(
         ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)),
-        _ZERO,
+        ZERO,
     )
     return sxy / sxx
 
@@ -445,7 +434,7 @@ def assess_series(
     observations: Sequence[KpiObservation],
     /,
     *,
-    stable_band: Decimal = _ZERO,
+    stable_band: Decimal = ZERO,
 ) -> KriSeriesAssessment:
     """Grade a KPI series: each value, the trend and the first breach.
 
@@ -493,7 +482,7 @@ def assess_series(
         msg = "observations is empty; pass at least one KPI observation"
         raise InvariantError(msg)
     band = _check_finite(stable_band, name="stable_band")
-    if band < _ZERO:
+    if band < ZERO:
         msg = f"stable_band must be finite and >= 0, got {stable_band!r}"
         raise InvariantError(msg)
     for earlier, later in itertools.pairwise(observations):
@@ -746,7 +735,6 @@ def silent_dissatisfaction_share(
     """
     _ratio(complaints, customers, names=("complaints", "customers"))
     check_instance(assumptions, AssumptionSet, name="assumptions")
-    check_choice(channel, _CHANNELS, name="channel")
     hidden = hidden_dissatisfied(
         complaints, assumptions=assumptions, channel=channel
     )

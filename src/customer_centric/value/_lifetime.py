@@ -19,6 +19,8 @@ from customer_centric._checks import (
     check_instance,
 )
 from customer_centric._types import (
+    ONE,
+    ZERO,
     check_bounded_decimal,
     check_count,
     check_non_negative_money,
@@ -47,8 +49,6 @@ __all__ = [
     "simple_lifetime_value",
 ]
 
-_ZERO: Final = Decimal(0)
-_ONE: Final = Decimal(1)
 
 MAX_HORIZON: Final = 36_525
 """The most periods :func:`lifetime_value` sums: a hundred years of days.
@@ -154,7 +154,7 @@ def simple_lifetime_value(
     """
     income = check_non_negative_money(annual_income, name="annual_income")
     number = check_bounded_decimal(years, name="years", bound=MAX_YEARS)
-    if number < _ZERO:
+    if number < ZERO:
         msg = f"years must be >= 0, got {years!r}; pass 0 or more"
         raise InvariantError(msg)
     return income * number
@@ -164,7 +164,7 @@ def _check_discount_rate(value: object, /) -> Decimal:
     rate = check_bounded_decimal(
         value, name="discount_rate", bound=MAX_DISCOUNT_RATE
     )
-    if rate < _ZERO:
+    if rate < ZERO:
         msg = (
             f"discount_rate must be finite and >= 0, got {rate!r}; "
             "write 10 % per period as Decimal('0.1')"
@@ -316,7 +316,7 @@ def lifetime_value(
     discount_rate = _check_discount_rate(discount_rate)
     check_choice(time_unit, get_args(TimeUnit), name="time_unit")
     if horizon is None:
-        if retention == _ONE and discount_rate == _ZERO:
+        if retention == ONE and discount_rate == ZERO:
             msg = (
                 "an infinite horizon with retention 1 and discount_rate 0 "
                 "has no finite value; pass a horizon, a retention below 1 "
@@ -325,10 +325,10 @@ def lifetime_value(
             raise InvariantError(msg)
         try:
             # 1 - r first: with r = 1 a tiny d must not vanish in 1 + d.
-            value = margin * retention / ((_ONE - retention) + discount_rate)
+            value = margin * retention / ((ONE - retention) + discount_rate)
             expected = (
-                retention / (_ONE - retention)
-                if retention < _ONE
+                retention / (ONE - retention)
+                if retention < ONE
                 else Decimal("Infinity")
             )
         except (Overflow, DivisionByZero):
@@ -356,9 +356,9 @@ def lifetime_value(
             f"{horizon!r}; pass 0 or more, or None for no end"
         )
         raise InvariantError(msg)
-    factor = _ONE / (_ONE + discount_rate)
-    survival = _ONE
-    discount = _ONE
+    factor = ONE / (ONE + discount_rate)
+    survival = ONE
+    discount = ONE
     breakdown: list[PeriodValue] = []
     for t in range(1, horizon + 1):
         survival *= retention
@@ -372,14 +372,14 @@ def lifetime_value(
             )
         )
     return LifetimeValue(
-        value=sum((p.value for p in breakdown), _ZERO),
+        value=sum((p.value for p in breakdown), ZERO),
         margin=margin,
         retention=retention,
         discount_rate=discount_rate,
         time_unit=time_unit,
         horizon=horizon,
         periods=tuple(breakdown),
-        expected_periods=sum((p.survival for p in breakdown), _ZERO),
+        expected_periods=sum((p.survival for p in breakdown), ZERO),
     )
 
 
@@ -473,7 +473,7 @@ def retention_effect(
     retention = check_rate(retention, name="retention")
     change = check_decimal(change, name="change")
     new_retention = retention + change
-    if not _ZERO <= new_retention <= _ONE:
+    if not ZERO <= new_retention <= ONE:
         msg = (
             f"retention {retention!r} changed by {change!r} gives "
             f"{new_retention!r}, outside [0, 1]; pass a change that keeps "
@@ -496,7 +496,7 @@ def retention_effect(
     )
     difference = after.value - before.value
     relative: Decimal | None = None
-    if before.value != _ZERO:
+    if before.value != ZERO:
         try:
             relative = difference / before.value
         except Overflow:
@@ -610,7 +610,7 @@ def retention_vs_acquisition_cost(
     check_instance(multiple, Assumption, name="multiple")
     for figure in (multiple.value, multiple.low, multiple.high):
         if figure is not None and not (
-            figure.is_finite() and _ZERO <= figure <= MAX_MULTIPLE
+            figure.is_finite() and ZERO <= figure <= MAX_MULTIPLE
         ):
             msg = (
                 f"assumption {multiple.name!r} must be a multiple from 0 to "
@@ -641,7 +641,7 @@ def _share(
     part_name, whole_name = names
     part = check_non_negative_money(part, name=part_name)
     whole = check_non_negative_money(whole, name=whole_name)
-    if whole == _ZERO:
+    if whole == ZERO:
         msg = (
             f"{whole_name} is 0, so no share can be computed; pass the "
             "total for a period in which there was spending"

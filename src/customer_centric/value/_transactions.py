@@ -24,6 +24,7 @@ from customer_centric._checks import (
 )
 from customer_centric._types import (
     MAX_COUNT,
+    ZERO,
     CustomerId,
     check_non_negative_money,
     exact,
@@ -72,7 +73,6 @@ DAYS_PER_UNIT: Final[dict[TimeUnit, float]] = {
 """
 
 _MAX_SHOWN: Final = 5
-_ZERO: Final = Decimal(0)
 
 
 def days_per_unit(time_unit: TimeUnit | timedelta, /) -> float:
@@ -423,7 +423,7 @@ def _collect(
         if start is not None and day <= start:
             continue
         days = customers.setdefault(transaction.customer_id, {})
-        previous = days.get(day, _ZERO)
+        previous = days.get(day, ZERO)
         days[day] = (
             None
             if transaction.amount is None or previous is None
@@ -456,7 +456,7 @@ def _collect(
 
 def _mean(values: Sequence[Decimal | None]) -> Decimal:
     known = [v for v in values if v is not None]
-    return sum(known, _ZERO) / len(known) if known else _ZERO
+    return sum(known, ZERO) / len(known) if known else ZERO
 
 
 @exact
