@@ -30,7 +30,6 @@ from customer_centric.frames import (  # noqa: E402
     rfm_summary,
 )
 from customer_centric.spark import (  # noqa: E402
-    PurchasePredictor,
     fit_summary,
     score,
 )
@@ -155,7 +154,7 @@ def test_fit_on_compressed_summary_and_score_on_executors(
 ):
     """Fit BG/NBD from the collected compressed table; score with Spark."""
     fit = fit_summary(cdnow_summary, fit=clv.fit_bg_nbd)
-    assert isinstance(fit, PurchasePredictor)
+    assert isinstance(fit, clv.PurchaseModel)
     assert (fit.r, fit.alpha, fit.a, fit.b) == pytest.approx(
         (0.243, 4.414, 0.793, 2.426), abs=5e-4
     )

@@ -42,7 +42,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Final, Protocol, TypeVar, runtime_checkable
+from typing import Final, TypeVar
 
 from customer_centric._extras import require_extra
 
@@ -50,12 +50,11 @@ from customer_centric._extras import require_extra
 require_extra("spark", "narwhals", "numpy", "pandas", "pyspark", "pyarrow")
 
 # ruff: noqa: E402 - the imports below come after the extra's guard
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql.types import DoubleType, StructField, StructType
 
+from customer_centric._arrays import PurchaseModel, check_model
 from customer_centric._checks import (
     check_instance,
     check_non_negative,
@@ -67,44 +66,12 @@ from customer_centric.exceptions import (
 )
 from customer_centric.frames import compress_rfm
 
-__all__ = ["ModelT", "PurchasePredictor", "fit_summary", "score"]
+__all__ = ["ModelT", "fit_summary", "score"]
 
 _RFM: Final = ("frequency", "recency", "T")
 
 ModelT = TypeVar("ModelT")
 """The model a fit function returns."""
-
-
-@runtime_checkable
-class PurchasePredictor(Protocol):
-    """What :func:`score` needs from a fitted model.
-
-    The purchase models of ``customer_centric.clv`` (BG/NBD, Pareto/NBD)
-    have both methods; inputs are float arrays, times in the model's unit.
-
-    .. versionadded:: 0.1
-    """
-
-    def conditional_expected_purchases(
-        self,
-        t: float,
-        frequency: npt.NDArray[np.float64],
-        recency: npt.NDArray[np.float64],
-        T: npt.NDArray[np.float64],  # noqa: N803 - the papers' name
-        /,
-    ) -> npt.NDArray[np.float64]:
-        """Expected purchases in the next ``t`` time units."""
-        ...
-
-    def probability_alive(
-        self,
-        frequency: npt.NDArray[np.float64],
-        recency: npt.NDArray[np.float64],
-        T: npt.NDArray[np.float64],  # noqa: N803 - the papers' name
-        /,
-    ) -> npt.NDArray[np.float64]:
-        """Probability that the customer is still active."""
-        ...
 
 
 def _check_rfm_columns(summary: object, columns: Sequence[str]) -> DataFrame:
@@ -197,7 +164,7 @@ def fit_summary(
 
 def score(
     summary: DataFrame,
-    model: PurchasePredictor,
+    model: PurchaseModel,
     /,
     *,
     horizon: float,
@@ -239,10 +206,7 @@ def score(
     .. versionadded:: 0.1
     """
     summary = _check_rfm_columns(summary, _RFM)
-    if not isinstance(model, PurchasePredictor):
-        raise ArgumentTypeError.for_argument(
-            "model", model, "a fitted purchase model (e.g. BgNbdFit)"
-        )
+    check_model(model, name="model")
     names = (
         _check_column_name(
             expected_purchases_col, argument="expected_purchases_col"
@@ -279,7 +243,7 @@ def score(
 
 
 def _batch_scorer(
-    model: PurchasePredictor, *, horizon: float, names: tuple[str, str]
+    model: PurchaseModel, *, horizon: float, names: tuple[str, str]
 ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
     """The function Spark ships to the executors (pickled with the model)."""
     expected_name, alive_name = names

@@ -566,7 +566,7 @@ spark_summary: DataFrame = session.createDataFrame(  # pyright: ignore[reportUnk
 )
 spark_fit: clv.BgNbdFit = spark.fit_summary(spark_summary, fit=clv.fit_bg_nbd)
 spark_scores: DataFrame = spark.score(spark_summary, bg, horizon=52.0)
-predictor: spark.PurchasePredictor = bg
+predictor: clv.PurchaseModel = bg
 command_name: str | None = main.name
 
 # --- results that may be missing (checked exactly, not just assignable) ------

@@ -113,6 +113,18 @@ class Boundary:
     simpler: str
 
 
+NBD_RATE_BOUNDARY: Final = Boundary(
+    direction=(1, 1, 0, 0),
+    parameters="r and alpha run to infinity together (r/alpha fixed)",
+    simpler="no purchase-rate heterogeneity (Poisson purchasing at one rate)",
+)
+"""The edge of the gamma mixture of purchase rates (``r``, ``alpha`` first).
+
+BG/NBD and Pareto/NBD share the NBD purchase process: as ``r`` and
+``alpha`` grow with their ratio fixed, every customer buys at one rate.
+"""
+
+
 @final
 @attrs.frozen(kw_only=True)
 class MaximumLikelihood:

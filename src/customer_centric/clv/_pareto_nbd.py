@@ -32,7 +32,7 @@ import numpy.typing as npt
 from scipy import special
 
 from customer_centric._arrays import FloatArray, as_horizon, as_non_negative
-from customer_centric.clv._optimizer import Boundary
+from customer_centric.clv._optimizer import NBD_RATE_BOUNDARY, Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
     broadcast_rfm,
@@ -57,12 +57,7 @@ _BOUNDARIES: Final = (
         parameters="s runs to 0 (dropout rates to 0)",
         simpler="no dropout (the NBD model)",
     ),
-    Boundary(
-        direction=(1, 1, 0, 0),
-        parameters="r and alpha run to infinity together (r/alpha fixed)",
-        simpler="no purchase-rate heterogeneity (Poisson purchasing at one "
-        "rate)",
-    ),
+    NBD_RATE_BOUNDARY,
     Boundary(
         direction=(0, 0, 1, 1),
         parameters="s and beta run to infinity together (s/beta fixed)",
