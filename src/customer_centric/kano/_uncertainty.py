@@ -109,7 +109,12 @@ def _wilson(share: float, inverse_n: float, z: float) -> tuple[float, float]:
     half = (z / scale) * math.sqrt(
         share * (1.0 - share) * inverse_n + z2 * inverse_n * inverse_n / 4.0
     )
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # The interval holds the share exactly; rounding may miss it by an ulp
+    # (at a share of 0 or 1 the centre and half-width cancel).
+    return (
+        min(share, max(0.0, centre - half)),
+        max(share, min(1.0, centre + half)),
+    )
 
 
 @final

@@ -66,7 +66,7 @@ def plot_better_worse(
             :class:`~customer_centric.kano.KanoFeatureResult`, or ``threshold``
             is not a number.
         InvariantError: ``threshold`` is NaN or outside (0, 1), or
-            ``intervals`` names a feature that is not drawn.
+            ``intervals`` names a feature not in ``results``.
 
     Examples:
         >>> import matplotlib
@@ -108,11 +108,11 @@ def plot_better_worse(
         and result.coefficients.worse is not None
     ]
     ax.scatter([x for _, x, _ in points], [y for _, _, y in points])
-    unknown = sorted(set(bars) - {label for label, _, _ in points})
+    unknown = sorted(set(bars) - {result.feature for result in checked})
     if unknown:
         msg = (
-            f"intervals names features that are not drawn: {unknown!r}; "
-            "key the intervals by the features' names"
+            f"intervals names features not in results: {unknown!r}; key "
+            "the intervals by the features' names"
         )
         raise InvariantError(msg)
     drawn = [
