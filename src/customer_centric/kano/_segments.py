@@ -30,7 +30,12 @@ from customer_centric.kano._tables import (
     KanoCategory,
     KanoTable,
 )
-from customer_centric.kano._uncertainty import KanoInterval, _wilson, _z
+from customer_centric.kano._uncertainty import (
+    KanoInterval,
+    _named_counts,
+    _wilson,
+    _z,
+)
 
 __all__ = [
     "KanoDifference",
@@ -202,16 +207,7 @@ class KanoSegmentTest:
 def _segment_table(
     counts: object,
 ) -> dict[str, KanoCounts]:
-    if not isinstance(counts, Mapping):
-        raise ArgumentTypeError.for_argument(
-            "counts", counts, "a mapping of segment names to KanoCounts"
-        )
-    table = {
-        check_instance(name, str, name="segment name"): check_instance(
-            value, KanoCounts, name=f"counts[{name!r}]"
-        )
-        for name, value in counts.items()
-    }
+    table = _named_counts(counts, of="segment")
     if len(table) < 2:  # noqa: PLR2004 - a comparison needs two segments
         msg = (
             f"a comparison needs at least 2 segments, got {list(table)!r}; "

@@ -297,6 +297,20 @@ class KanoBootstrap:
         )
 
 
+def _named_counts(counts: object, *, of: str) -> dict[str, KanoCounts]:
+    """``counts`` as a dict of names to counts, or refused by type."""
+    if not isinstance(counts, Mapping):
+        raise ArgumentTypeError.for_argument(
+            "counts", counts, f"a mapping of {of} names to KanoCounts"
+        )
+    return {
+        check_instance(name, str, name=f"{of} name"): check_instance(
+            value, KanoCounts, name=f"counts[{name!r}]"
+        )
+        for name, value in counts.items()
+    }
+
+
 def _seed(seed: object) -> int:
     number = check_instance(
         seed, int, name="seed", what="a whole number >= 0, e.g. 2024"
@@ -540,21 +554,16 @@ def bootstrap_features(
 
     .. versionadded:: 0.2
     """
-    if not isinstance(counts, Mapping):
-        raise ArgumentTypeError.for_argument(
-            "counts", counts, "a mapping of feature names to KanoCounts"
-        )
-    if not counts:
+    named = _named_counts(counts, of="feature")
+    if not named:
         msg = (
             "counts holds no features, got {}; pass each feature's "
             "KanoCounts, e.g. count_responses(responses)"
         )
         raise DataError(msg)
     features = {
-        check_instance(name, str, name="feature name"): _drawable(
-            value, name=f"counts[{name!r}]"
-        )
-        for name, value in counts.items()
+        name: _drawable(value, name=f"counts[{name!r}]")
+        for name, value in named.items()
     }
     number = _seed(seed)
     resamples = _resamples(n_resamples)
