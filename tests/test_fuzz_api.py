@@ -105,6 +105,14 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     ("Complaint", domain.complaints()),
     ("KeyRiskIndicator", domain.key_risk_indicators()),
     ("KanoNeed", domain.kano_needs()),
+    # A mapping of names to counts (features or segments) before the
+    # counts themselves; a list of categories before one category.
+    (
+        r"Mapping\[str, KanoCounts",
+        st.dictionaries(domain.customer_ids, domain.kano_counts, max_size=3),
+    ),
+    ("KanoCounts", domain.kano_counts),
+    (r"Iterable\[KanoCategory", st.lists(domain.kano_categories)),
     ("Transaction", domain.transaction_logs()),
     ("Event", domain.events),
     ("Customer", domain.customers),

@@ -8,7 +8,13 @@ import matplotlib.pyplot as plt
 import pytest
 
 from customer_centric.exceptions import ArgumentTypeError, InvariantError
-from customer_centric.kano import KanoFeatureResult, KanoResponse, analyze
+from customer_centric.kano import (
+    KanoCounts,
+    KanoFeatureResult,
+    KanoResponse,
+    analyze,
+    coefficient_intervals,
+)
 from customer_centric.plot import plot_better_worse
 
 
@@ -125,3 +131,60 @@ def test_axes_must_be_axes(results: tuple[KanoFeatureResult, ...]):
     """Axes that are not matplotlib axes are refused by name."""
     with pytest.raises(ArgumentTypeError, match="ax must be a matplotlib"):
         plot_better_worse(results, ax="axes")  # type: ignore[arg-type]
+
+
+def test_intervals_are_drawn_as_bars(results: tuple[KanoFeatureResult, ...]):
+    """A feature with intervals gets a |Worse| bar and a Better bar."""
+    brakes = next(r for r in results if r.feature == "brakes")
+    found = coefficient_intervals(brakes.counts)
+    assert found.better is not None
+    assert found.worse is not None
+    ax = plot_better_worse(results, intervals={"brakes": found})
+    try:
+        horizontal, vertical = ax.collections[1:]
+        ((x_low, y), (x_high, _)) = horizontal.get_segments()[0].tolist()
+        assert (x_low, x_high) == (-found.worse.high, -found.worse.low)
+        assert y == found.better.estimate
+        ((x, y_low), (_, y_high)) = vertical.get_segments()[0].tolist()
+        assert x == -found.worse.estimate
+        assert (y_low, y_high) == (found.better.low, found.better.high)
+    finally:
+        plt.close(ax.figure)
+
+
+def test_features_without_defined_intervals_get_no_bars(
+    results: tuple[KanoFeatureResult, ...],
+):
+    """Undefined intervals, or an undrawn feature's, draw no bars."""
+    empty = coefficient_intervals(KanoCounts(reverse=1))
+    ax = plot_better_worse(results, intervals={"gift": empty, "ads": empty})
+    try:
+        assert len(ax.collections) == 1
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("intervals", "error", "match"),
+    [
+        ([], ArgumentTypeError, "intervals must be a mapping"),
+        ({1: None}, ArgumentTypeError, "intervals' feature name"),
+        ({"gift": 0.5}, ArgumentTypeError, r"intervals\['gift'\] must be"),
+        (
+            {"tyres": coefficient_intervals(KanoCounts(must_be=1))},
+            InvariantError,
+            r"not in results: \['tyres'\]",
+        ),
+    ],
+    ids=["list", "key", "value", "unknown-feature"],
+)
+def test_bad_intervals(
+    results: tuple[KanoFeatureResult, ...],
+    intervals: object,
+    error: type[Exception],
+    match: str,
+):
+    """Intervals must be KanoCoefficientIntervals keyed by features."""
+    with pytest.raises(error, match=match):
+        plot_better_worse(results, intervals=intervals)  # type: ignore[arg-type]
+    plt.close("all")

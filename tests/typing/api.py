@@ -198,6 +198,33 @@ current: cc.kano.KanoCategory | None = need.current
 observations: tuple[cc.kano.KanoObservation, ...] = need.history
 rates = cc.kano.KanoDriftRates(indifferent_to_attractive=0.1)
 projection: cc.kano.KanoDriftProjection = need.project(as_of=when, rates=rates)
+kano_intervals: cc.kano.KanoCoefficientIntervals = (
+    cc.kano.coefficient_intervals(counts, confidence=0.9)
+)
+interval_method: cc.kano.KanoIntervalMethod = kano_intervals.method
+better_interval: cc.kano.KanoInterval | None = kano_intervals.better
+resampled: cc.kano.KanoBootstrap = cc.kano.bootstrap(
+    counts, seed=2024, n_resamples=cc.kano.DEFAULT_RESAMPLES
+)
+stability: tuple[tuple[cc.kano.KanoCategory, float], ...] = resampled.stability
+stable_share: float = resampled.share(cc.kano.KanoCategory.ATTRACTIVE)
+every_feature: dict[str, cc.kano.KanoBootstrap] = cc.kano.bootstrap_features(
+    by_feature, seed=1, rule="m_o_a_i"
+)
+width: float = cc.kano.interval_width(200, share=0.3)
+needed: int = cc.kano.respondents_for_width(0.1)
+by_segment: dict[str, dict[str, cc.kano.KanoCounts]] = cc.kano.segment_counts(
+    [response], segments={"R-1": "young"}
+)
+segment_result: cc.kano.KanoSegmentTest = cc.kano.segment_test(
+    by_segment["fast delivery"]
+)
+difference: cc.kano.KanoDifference = cc.kano.coefficient_difference(
+    counts, counts
+)
+kept: cc.kano.KanoCounts = cc.kano.drop_categories(
+    counts, categories=[cc.kano.KanoCategory.QUESTIONABLE]
+)
 drift: cc.kano.KanoDriftProjection = cc.kano.project_drift(
     cc.kano.KanoCategory.ATTRACTIVE, years=5.0, rates=cc.kano.NO_DRIFT
 )

@@ -167,12 +167,25 @@ respondents must be a whole number >= 0, got -1; count each respondent once
             ...     attractive=3, indifferent=3, must_be=1).ranked()][:3]
             ['A', 'I', 'M']
         """
-        return tuple(
-            sorted(
-                ((category, self[category]) for category in _PRIORITY),
-                key=lambda pair: -pair[1],
-            )
-        )
+        values = _ordered(self)
+        return tuple((_PRIORITY[k], values[k]) for k in _rank(values))
+
+
+def _ordered(counts: KanoCounts) -> tuple[int, ...]:
+    """The counts in M > O > A > I > R > Q order (that of ``_PRIORITY``)."""
+    return (
+        counts.must_be,
+        counts.one_dimensional,
+        counts.attractive,
+        counts.indifferent,
+        counts.reverse,
+        counts.questionable,
+    )
+
+
+def _rank(values: tuple[int, ...]) -> list[int]:
+    """Positions in ``_PRIORITY`` by count, largest first; ties by priority."""
+    return sorted(range(len(values)), key=lambda k: -values[k])
 
 
 def _coefficient(
@@ -255,14 +268,20 @@ def satisfaction_coefficients(counts: KanoCounts, /) -> KanoCoefficients:
     .. versionadded:: 0.1
     """
     check_instance(counts, KanoCounts, name="counts")
-    a, o = counts.attractive, counts.one_dimensional
-    m, i = counts.must_be, counts.indifferent
+    found = _better_worse(_ordered(counts))
+    if found is None:
+        return KanoCoefficients(better=None, worse=None)
+    better, worse = found
+    return KanoCoefficients(better=better, worse=worse)
+
+
+def _better_worse(values: tuple[int, ...]) -> tuple[float, float] | None:
+    """Better and Worse of counts in ``_ordered`` order; None if undefined."""
+    m, o, a, i = values[:4]
     denominator = a + o + m + i
     if denominator == 0:
-        return KanoCoefficients(better=None, worse=None)
-    return KanoCoefficients(
-        better=(a + o) / denominator, worse=-(o + m) / denominator
-    )
+        return None
+    return (a + o) / denominator, -(o + m) / denominator
 
 
 def total_strength(counts: KanoCounts, /) -> float | None:
@@ -394,6 +413,21 @@ def fong_test(counts: KanoCounts, /, *, z: float = FONG_Z) -> KanoSignificance:
         )
         raise DataError(msg)
     (first, a), (second, b), *_ = counts.ranked()
+    threshold = _fong_threshold(a, b, n, critical, z=z)
+    difference = abs(a - b)
+    return KanoSignificance(
+        first=first,
+        second=second,
+        difference=difference,
+        threshold=threshold,
+        significant=difference >= threshold,
+    )
+
+
+def _fong_threshold(
+    a: int, b: int, n: int, critical: float, *, z: object
+) -> float:
+    """Fong's threshold ``critical * sqrt((a + b)(2n - a - b) / 2n)``."""
     # Decimal keeps (a + b)(2n - a - b) / 2n exact enough for any count;
     # float arithmetic overflows once counts pass about 1e308.
     wide = Context(prec=40, Emax=MAX_EMAX, Emin=MIN_EMIN)
@@ -411,14 +445,7 @@ def fong_test(counts: KanoCounts, /, *, z: float = FONG_Z) -> KanoSignificance:
             "check the counts"
         )
         raise InvariantError(msg)
-    difference = abs(a - b)
-    return KanoSignificance(
-        first=first,
-        second=second,
-        difference=difference,
-        threshold=threshold,
-        significant=difference >= threshold,
-    )
+    return threshold
 
 
 @final
@@ -456,11 +483,32 @@ def _describe(counts: KanoCounts) -> str:
     return ", ".join(f"{c.letter}={_n(counts[c])}" for c in _PRIORITY)
 
 
-def _first_by_priority(
-    counts: KanoCounts, among: tuple[KanoCategory, ...]
+_MATTERS: Final = (0, 1, 2)  # M, O, A in ``_PRIORITY``
+_REST: Final = (3, 4, 5)  # I, R, Q
+
+
+def _decide(
+    values: tuple[int, ...], rule: KanoDecisionRule, critical: float
 ) -> KanoCategory:
-    best = max(counts[c] for c in among)
-    return next(c for c in _PRIORITY if c in among and counts[c] == best)
+    """The category ``rule`` picks for counts in ``_ordered`` order.
+
+    The one definition of the rules: :func:`decide_category` explains its
+    choice in words, the bootstrap calls this once per resample.
+    """
+    ranked = _rank(values)
+    if rule == "mode":
+        return _PRIORITY[ranked[0]]
+    if rule == "m_o_a_i":
+        first, second = ranked[0], ranked[1]
+        a, b = values[first], values[second]
+        threshold = _fong_threshold(a, b, sum(values), critical, z=critical)
+        if abs(a - b) >= threshold or b == 0:
+            return _PRIORITY[first]
+        return _PRIORITY[min(first, second)]
+    matters = sum(values[k] for k in _MATTERS)
+    rest = sum(values[k] for k in _REST)
+    group = _MATTERS if matters > rest else _REST
+    return _PRIORITY[next(k for k in ranked if k in group)]
 
 
 def decide_category(
@@ -513,16 +561,17 @@ R=0, Q=0
     """
     check_instance(counts, KanoCounts, name="counts")
     rule = check_choice(rule, _RULES, name="rule")
-    _critical_value(z)
+    critical = _critical_value(z)
     if counts.total == 0:
         msg = (
             "cannot decide a Kano category without respondents, got all "
             "counts 0; collect answers for this feature first"
         )
         raise DataError(msg)
+    values = _ordered(counts)
+    category = _decide(values, rule, critical)
     described = _describe(counts)
     if rule == "mode":
-        category = _first_by_priority(counts, _PRIORITY)
         tied = [c for c in _PRIORITY if counts[c] == counts[category]]
         why = (
             f"{category.letter} is the most frequent category"
@@ -544,7 +593,7 @@ R=0, Q=0
         a, b = counts[first], counts[second]
         if test.significant or b == 0:
             return KanoDecision(
-                category=first,
+                category=category,
                 rule=rule,
                 reasons=(
                     (
@@ -559,7 +608,6 @@ R=0, Q=0
                     ),
                 ),
             )
-        category = next(c for c in _PRIORITY if c in (first, second))
         return KanoDecision(
             category=category,
             rule=rule,
@@ -574,20 +622,9 @@ R=0, Q=0
                 ),
             ),
         )
-    matters = (
-        KanoCategory.MUST_BE,
-        KanoCategory.ONE_DIMENSIONAL,
-        KanoCategory.ATTRACTIVE,
-    )
-    rest = (
-        KanoCategory.INDIFFERENT,
-        KanoCategory.REVERSE,
-        KanoCategory.QUESTIONABLE,
-    )
-    aom = sum(counts[c] for c in matters)
-    irq = sum(counts[c] for c in rest)
-    group = matters if aom > irq else rest
-    category = _first_by_priority(counts, group)
+    aom = sum(values[k] for k in _MATTERS)
+    irq = sum(values[k] for k in _REST)
+    group = [_PRIORITY[k] for k in (_MATTERS if aom > irq else _REST)]
     comparison = ">" if aom > irq else "<="
     return KanoDecision(
         category=category,

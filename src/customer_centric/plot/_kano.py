@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from customer_centric._checks import check_finite, check_items
-from customer_centric.exceptions import InvariantError
-from customer_centric.kano import KanoFeatureResult
+from customer_centric._checks import (
+    check_finite,
+    check_instance,
+    check_items,
+)
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
+from customer_centric.kano import KanoCoefficientIntervals, KanoFeatureResult
 from customer_centric.plot._axes import axes
 
 if TYPE_CHECKING:
@@ -29,6 +33,7 @@ def plot_better_worse(
     *,
     ax: Axes | None = None,
     threshold: float = 0.5,
+    intervals: Mapping[str, KanoCoefficientIntervals] | None = None,
 ) -> Axes:
     """Draw features on the better-worse diagram, one labelled point each.
 
@@ -43,6 +48,15 @@ def plot_better_worse(
             :func:`customer_centric.kano.analyze`.
         ax: The axes to draw on; a new figure's axes by default.
         threshold: Where the quadrant lines are drawn.
+        intervals: Better and Worse intervals by feature name, e.g. from
+            :func:`customer_centric.kano.coefficient_intervals` or the
+            ``intervals`` of :func:`customer_centric.kano.bootstrap`;
+            each drawn feature that has one gets a horizontal bar over
+            its ``|Worse|`` interval and a vertical bar over its Better
+            interval.
+
+    .. versionchanged:: 0.2
+       ``intervals`` draws error bars.
 
     Returns:
         The axes drawn on.
@@ -51,7 +65,8 @@ def plot_better_worse(
         ArgumentTypeError: ``results`` is not an iterable of
             :class:`~customer_centric.kano.KanoFeatureResult`, or ``threshold``
             is not a number.
-        InvariantError: ``threshold`` is NaN or outside (0, 1).
+        InvariantError: ``threshold`` is NaN or outside (0, 1), or
+            ``intervals`` names a feature not in ``results``.
 
     Examples:
         >>> import matplotlib
@@ -66,6 +81,12 @@ def plot_better_worse(
         [[1.0, 0.0]]
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
+        >>> from customer_centric.kano import coefficient_intervals
+        >>> ax = plot_better_worse(results, intervals={
+        ...     "radio": coefficient_intervals(results[0].counts)})
+        >>> len(ax.collections)
+        3
+        >>> plt.close(ax.figure)
 
     .. versionadded:: 0.1
     """
@@ -74,6 +95,7 @@ def plot_better_worse(
         msg = f"threshold must be in (0, 1), got {threshold!r}; use e.g. 0.5"
         raise InvariantError(msg)
     checked = check_items(results, KanoFeatureResult, name="results")
+    bars = _intervals(intervals)
     ax = axes(ax, size=(6, 6))
     points = [
         (
@@ -86,6 +108,35 @@ def plot_better_worse(
         and result.coefficients.worse is not None
     ]
     ax.scatter([x for _, x, _ in points], [y for _, _, y in points])
+    unknown = sorted(set(bars) - {result.feature for result in checked})
+    if unknown:
+        msg = (
+            f"intervals names features not in results: {unknown!r}; key "
+            "the intervals by the features' names"
+        )
+        raise InvariantError(msg)
+    drawn = [
+        (x, y, bar.better, bar.worse)
+        for label, x, y in points
+        if (bar := bars.get(label)) is not None
+        and bar.better is not None
+        and bar.worse is not None
+    ]
+    if drawn:
+        ax.hlines(
+            [y for _, y, _, _ in drawn],
+            [-worse.high for _, _, _, worse in drawn],
+            [-worse.low for _, _, _, worse in drawn],
+            color="C0",
+            linewidth=1,
+        )
+        ax.vlines(
+            [x for x, _, _, _ in drawn],
+            [better.low for _, _, better, _ in drawn],
+            [better.high for _, _, better, _ in drawn],
+            color="C0",
+            linewidth=1,
+        )
     for label, x, y in points:
         ax.annotate(
             label,
@@ -114,3 +165,24 @@ def plot_better_worse(
     ax.set_ylabel("Better: satisfaction if present")
     ax.set_title("Kano better-worse diagram")
     return ax
+
+
+def _intervals(
+    intervals: object,
+) -> dict[str, KanoCoefficientIntervals]:
+    if intervals is None:
+        return {}
+    if not isinstance(intervals, Mapping):
+        raise ArgumentTypeError.for_argument(
+            "intervals",
+            intervals,
+            "a mapping of feature names to KanoCoefficientIntervals",
+        )
+    return {
+        check_instance(name, str, name="intervals' feature name"): (
+            check_instance(
+                value, KanoCoefficientIntervals, name=f"intervals[{name!r}]"
+            )
+        )
+        for name, value in intervals.items()
+    }
