@@ -430,6 +430,8 @@ _T = TypeVar("_T")
 
 def _category(value: object, /, *, name: str) -> KanoCategory:
     """Return ``value`` as a category (a member or its value), or refuse it."""
+    if isinstance(value, KanoCategory):
+        return value
     if isinstance(value, str):
         for category in KanoCategory:
             if value == category.value:
