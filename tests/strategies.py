@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from typing import get_args
 
 from hypothesis import strategies as st
 
@@ -538,16 +539,7 @@ def business_hours(draw: st.DrawFn) -> cc.complaints.BusinessHours:
 clock_targets = st.builds(
     cc.complaints.ClockTarget,
     amount=st.integers(1, 60),
-    unit=st.sampled_from(
-        [
-            "business_minutes",
-            "business_hours",
-            "business_days",
-            "calendar_minutes",
-            "calendar_hours",
-            "calendar_days",
-        ]
-    ),
+    unit=st.sampled_from(get_args(cc.complaints.ClockUnit)),
 )
 
 sla_metrics = st.sampled_from(

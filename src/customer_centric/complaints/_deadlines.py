@@ -872,7 +872,7 @@ def _counting(
     raise PolicyError(msg)
 
 
-def _share(used: timedelta, allowed: timedelta) -> Decimal:
+def share_of(used: timedelta, allowed: timedelta) -> Decimal:
     # allowed is always positive: targets are > 0 and rules end after the
     # day of receipt.
     micro = Decimal(used // timedelta(microseconds=1))
@@ -965,7 +965,7 @@ def _service_deadline(
         if due.tzinfo is not None
         else due.replace(tzinfo=zone)
     )
-    used_share = _share(used, required)
+    used_share = share_of(used, required)
     name = f"{profile.name}:{target.milestone.value}"
     status = _status(
         due_at=due_at,
@@ -1194,7 +1194,7 @@ def _regulatory_deadlines(
             as_of,
             requires_acceptance=rule.requires_acceptance,
         )
-        used_share = _share(
+        used_share = share_of(
             (completed_at or as_of) - complaint.received_at,
             due_at - complaint.received_at,
         )

@@ -60,6 +60,7 @@ from customer_centric.complaints._deadlines import (
     DeadlineStatus,
     check_as_of,
     paused_intervals,
+    share_of,
 )
 from customer_centric.complaints._hours import (
     BusinessHours,
@@ -262,13 +263,6 @@ def pausing_twin(metric: SlaMetric, /) -> SlaMetric:
         stops_on=metric.stops_on,
         pause_statuses=metric.pause_statuses,
     )
-
-
-def _share_of(used: timedelta, allowed: timedelta) -> Decimal:
-    micro = Decimal(used // timedelta(microseconds=1))
-    total = Decimal(allowed // timedelta(microseconds=1))
-    with localcontext(DECIMAL_CONTEXT):
-        return (micro / total).quantize(Decimal("0.0001"))
 
 
 class WarningLevel(BaseModel):
@@ -700,7 +694,7 @@ def _clock(
         due_at=due.astimezone(hours.zone),
         elapsed=elapsed,
         allowed=run.allowed,
-        used_share=_share_of(elapsed, run.allowed),
+        used_share=share_of(elapsed, run.allowed),
         status=status,
         paused=run.paused,
     )
@@ -786,31 +780,34 @@ def metric_clocks(
     hours = check_instance(hours, BusinessHours, name="hours")
     _check_horizon(complaint, as_of)
     try:
-        return _metric_clocks(complaint, metric, target, hours, as_of)
+        pairs = _clocks(complaint, metric, target, hours, as_of)
     except OverflowError:
         raise _out_of_range(complaint) from None
+    return tuple(clock for _, clock in pairs)
 
 
-def _metric_clocks(
+def _clocks(
     complaint: Complaint,
     metric: SlaMetric,
     target: ClockTarget,
     hours: BusinessHours,
     as_of: datetime,
-) -> tuple[MetricClock, ...]:
-    return tuple(
-        _clock(
+) -> list[tuple[_Run, MetricClock]]:
+    runs = _runs(complaint, metric, target, hours, as_of)
+    return [
+        (
             run,
-            number,
-            metric=metric,
-            target=target,
-            hours=hours,
-            as_of=as_of,
+            _clock(
+                run,
+                number,
+                metric=metric,
+                target=target,
+                hours=hours,
+                as_of=as_of,
+            ),
         )
-        for number, run in enumerate(
-            _runs(complaint, metric, target, hours, as_of), start=1
-        )
-    )
+        for number, run in enumerate(runs, start=1)
+    ]
 
 
 @final
@@ -974,18 +971,10 @@ def sla_status(
             target = sla_target.targets.get(priority)
             if target is None:
                 continue
-            metric = sla_target.metric
             counting = counting_hours(target, policy.hours)
-            runs = _runs(complaint, metric, target, policy.hours, as_of)
-            for number, run in enumerate(runs, start=1):
-                clock = _clock(
-                    run,
-                    number,
-                    metric=metric,
-                    target=target,
-                    hours=policy.hours,
-                    as_of=as_of,
-                )
+            for run, clock in _clocks(
+                complaint, sla_target.metric, target, policy.hours, as_of
+            ):
                 clocks.append(clock)
                 if run.stop is None:
                     reached, coming = _alerts(
@@ -1123,7 +1112,7 @@ def attainment(statuses: Iterable[SlaStatus], /) -> tuple[AttainmentRow, ...]:
                 breached=breached,
                 running=len(clocks) - decided,
                 attainment=(
-                    _share_of(
+                    share_of(
                         timedelta(microseconds=met),
                         timedelta(microseconds=decided),
                     )
