@@ -6,8 +6,9 @@ file; keep sections independent.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from typing import get_args
 
 from hypothesis import strategies as st
 
@@ -489,3 +490,91 @@ def kano_needs(draw: st.DrawFn, max_observations: int = 6) -> cc.KanoNeed:
             note=draw(st.none() | _text),
         )
     return need
+
+
+# --- complaint clocks: business hours, targets, SLA metrics and policies ---
+
+_SLA_ZONES = ("UTC", "Europe/London", "America/New_York", "Australia/Sydney")
+
+
+@st.composite
+def opening_spans(draw: st.DrawFn) -> tuple[cc.complaints.OpeningSpan, ...]:
+    """A day's non-overlapping spans on the half hour (00:00 ends at 24:00)."""
+    marks = sorted(
+        draw(
+            st.lists(
+                st.integers(0, 48), min_size=2, max_size=6, unique=True
+            ).filter(lambda m: len(m) % 2 == 0)
+        )
+    )
+
+    def wall(mark: int) -> time:
+        return time(0) if mark == 48 else time(mark // 2, 30 * (mark % 2))
+
+    return tuple(
+        cc.complaints.OpeningSpan(opens=wall(a), closes=wall(b))
+        for a, b in zip(marks[::2], marks[1::2], strict=True)
+    )
+
+
+@st.composite
+def business_hours(draw: st.DrawFn) -> cc.complaints.BusinessHours:
+    """Weekly hours in a DST zone, some weekdays closed, a holiday or two."""
+    open_days = draw(
+        st.lists(st.integers(0, 6), min_size=1, max_size=7, unique=True)
+    )
+    calendar = cc.complaints.BusinessCalendar(
+        timezone=draw(st.sampled_from(_SLA_ZONES)),
+        weekend=frozenset(set(range(7)) - set(open_days)),
+        holiday_rules=draw(
+            st.sampled_from(((), ("FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25",)))
+        ),
+    )
+    return cc.complaints.BusinessHours(
+        calendar=calendar,
+        weekly={day: draw(opening_spans()) for day in open_days},
+    )
+
+
+clock_targets = st.builds(
+    cc.complaints.ClockTarget,
+    amount=st.integers(1, 60),
+    unit=st.sampled_from(get_args(cc.complaints.ClockUnit)),
+)
+
+sla_metrics = st.sampled_from(
+    [
+        cc.complaints.FIRST_REPLY,
+        cc.complaints.NEXT_REPLY,
+        cc.complaints.PERIODIC_UPDATE,
+        cc.complaints.REQUESTER_WAIT,
+    ]
+)
+
+
+@st.composite
+def sla_policies(draw: st.DrawFn) -> cc.complaints.SlaPolicy:
+    """Policies over the shipped metrics with sorted warning levels."""
+    metrics = draw(st.lists(sla_metrics, min_size=1, max_size=4, unique=True))
+    shares = sorted(
+        draw(st.sets(st.sampled_from(["0.25", "0.5", "0.75", "1"])))
+    )
+    return cc.complaints.SlaPolicy(
+        name="policy",
+        version=draw(st.integers(1, 5)),
+        hours=draw(business_hours()),
+        targets=tuple(
+            cc.complaints.SlaTarget(
+                metric=metric,
+                targets={p: draw(clock_targets) for p in priorities_list},
+            )
+            for metric in metrics
+        ),
+        warnings=tuple(
+            cc.complaints.WarningLevel(share=Decimal(s), action=f"act_{s}")
+            for s in shares
+        ),
+    )
+
+
+priorities_list = list(cc.complaints.Priority)

@@ -99,6 +99,10 @@ _finite_floats = st.floats(0.0, 100.0)
 _numbers = st.lists(_finite_floats, min_size=1, max_size=4)
 _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     # Matched against the annotation's text in this order: specific first.
+    ("BusinessHours", domain.business_hours()),
+    ("ClockTarget", domain.clock_targets),
+    ("SlaMetric", domain.sla_metrics),
+    ("SlaPolicy", domain.sla_policies()),
     ("ClvSettings", domain.clv_settings()),
     ("RelationshipState", domain.relationship_states()),
     ("Policy", st.just(cc.relationship.DEFAULT_POLICY) | domain.policies()),

@@ -769,7 +769,7 @@ class Deadline:
     explanation: str
 
 
-def _check_as_of(complaint: object, as_of: object) -> Complaint:
+def check_as_of(complaint: object, as_of: object) -> Complaint:
     complaint = check_instance(complaint, Complaint, name="complaint")
     as_of = check_aware(as_of, name="as_of")
     if as_of < complaint.received_at:
@@ -809,7 +809,7 @@ def _reached_at(
     return None
 
 
-def _pauses(
+def paused_intervals(
     complaint: Complaint,
     pause_statuses: frozenset[ComplaintStatus],
     until: datetime,
@@ -872,7 +872,7 @@ def _counting(
     raise PolicyError(msg)
 
 
-def _share(used: timedelta, allowed: timedelta) -> Decimal:
+def share_of(used: timedelta, allowed: timedelta) -> Decimal:
     # allowed is always positive: targets are > 0 and rules end after the
     # day of receipt.
     micro = Decimal(used // timedelta(microseconds=1))
@@ -930,7 +930,7 @@ def _service_deadline(
     zone = profile.calendar.zone
     completed_at = _reached_at(complaint, target.milestone, as_of)
     stop = completed_at or as_of
-    pauses, paused = _pauses(complaint, profile.pause_statuses, stop)
+    pauses, paused = paused_intervals(complaint, profile.pause_statuses, stop)
     if completed_at is not None:
         paused = False
 
@@ -965,7 +965,7 @@ def _service_deadline(
         if due.tzinfo is not None
         else due.replace(tzinfo=zone)
     )
-    used_share = _share(used, required)
+    used_share = share_of(used, required)
     name = f"{profile.name}:{target.milestone.value}"
     status = _status(
         due_at=due_at,
@@ -1049,7 +1049,7 @@ def service_deadlines(
 
     .. versionadded:: 0.1
     """
-    complaint = _check_as_of(complaint, as_of)
+    complaint = check_as_of(complaint, as_of)
     priority = check_member(priority, Priority, name="priority")
     profile = check_instance(profile, ServiceLevelProfile, name="profile")
     if as_of - complaint.received_at > _MAX_DAYS * _DAY:
@@ -1148,7 +1148,7 @@ def regulatory_deadlines(
 
     .. versionadded:: 0.1
     """
-    complaint = _check_as_of(complaint, as_of)
+    complaint = check_as_of(complaint, as_of)
     check_rate(
         check_decimal(at_risk_share, name="at_risk_share"),
         name="at_risk_share",
@@ -1194,7 +1194,7 @@ def _regulatory_deadlines(
             as_of,
             requires_acceptance=rule.requires_acceptance,
         )
-        used_share = _share(
+        used_share = share_of(
             (completed_at or as_of) - complaint.received_at,
             due_at - complaint.received_at,
         )
