@@ -100,6 +100,12 @@ _numbers = st.lists(_finite_floats, min_size=1, max_size=4)
 _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     # Matched against the annotation's text in this order: specific first.
     ("ClvSettings", domain.clv_settings()),
+    ("CalibrationHoldout", domain.calibration_splits()),
+    (
+        r"Mapping\[str, PurchaseModel",
+        st.dictionaries(domain.customer_ids, domain.purchase_models()),
+    ),
+    ("FittedModel", domain.fitted_models()),
     ("RelationshipState", domain.relationship_states()),
     ("Policy", st.just(cc.relationship.DEFAULT_POLICY) | domain.policies()),
     ("Complaint", domain.complaints()),
