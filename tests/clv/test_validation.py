@@ -11,12 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import optimize, special, stats
 
+from clv_helpers import fhl_models
 from customer_centric import Transaction
 from customer_centric.clv import (
-    BgNbdFit,
     FittedModel,
     HoldoutValidation,
-    ParetoNbdFit,
     fit_bg_nbd,
     information_criteria,
     likelihood_ratio_test,
@@ -34,10 +33,9 @@ from customer_centric.value import (
     rfm_calibration_holdout,
 )
 
-BG = BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
-PNBD = ParetoNbdFit.from_parameters(
-    r=0.553, alpha=10.578, s=0.606, beta=11.669
-)
+MODELS = fhl_models()
+BG = MODELS["BG/NBD"]
+PNBD = MODELS["Pareto/NBD"]
 CALIBRATION_END = date(1997, 9, 30)
 HOLDOUT_END = date(1998, 6, 30)
 
@@ -75,7 +73,7 @@ def cdnow_report(
     """Both published models validated on CDNOW, with tracking."""
     return validate_holdout(
         cdnow,
-        models={"BG/NBD": BG, "Pareto/NBD": PNBD},
+        models=MODELS,
         transactions=cdnow_log,
     )
 

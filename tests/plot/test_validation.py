@@ -11,24 +11,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from clv_helpers import fhl_models
 from customer_centric import Transaction
-from customer_centric.clv import (
-    BgNbdFit,
-    HoldoutValidation,
-    ParetoNbdFit,
-    validate_holdout,
-)
+from customer_centric.clv import HoldoutValidation, validate_holdout
 from customer_centric.datasets import load_cdnow_sample
 from customer_centric.exceptions import ArgumentTypeError
 from customer_centric.plot import plot_calibration_vs_holdout, plot_tracking
 from customer_centric.value import rfm_calibration_holdout
 
-MODELS = {
-    "BG/NBD": BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426),
-    "Pareto/NBD": ParetoNbdFit.from_parameters(
-        r=0.553, alpha=10.578, s=0.606, beta=11.669
-    ),
-}
+MODELS = fhl_models()
 
 
 @pytest.fixture(autouse=True)

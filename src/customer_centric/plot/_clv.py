@@ -508,25 +508,21 @@ def plot_calibration_vs_holdout(
         >>> matplotlib.use("Agg")
         >>> import matplotlib.pyplot as plt
         >>> from datetime import date
-        >>> from customer_centric import Transaction
         >>> from customer_centric.clv import BgNbdFit, validate_holdout
+        >>> from customer_centric.datasets import load_cdnow_sample
         >>> from customer_centric.plot import plot_calibration_vs_holdout
         >>> from customer_centric.value import rfm_calibration_holdout
-        >>> log = [
-        ...     Transaction(customer_id=c, occurred_at=date(2024, 1, d))
-        ...     for c, days in {"A": (1, 8, 20), "B": (2, 25)}.items()
-        ...     for d in days
-        ... ]
-        >>> split = rfm_calibration_holdout(
-        ...     log, calibration_end=date(2024, 1, 14),
-        ...     observation_end=date(2024, 1, 28), time_unit="W")
-        >>> bg = BgNbdFit.from_parameters(r=0.5, alpha=2.0, a=0.8, b=2.5)
-        >>> report = validate_holdout(split, models={"BG/NBD": bg})
+        >>> cdnow = rfm_calibration_holdout(
+        ...     load_cdnow_sample(), calibration_end=date(1997, 9, 30),
+        ...     observation_end=date(1998, 6, 30), time_unit="W")
+        >>> bg = BgNbdFit.from_parameters(
+        ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> report = validate_holdout(cdnow, models={"BG/NBD": bg})
         >>> ax = plot_calibration_vs_holdout(report)
-        >>> ax.lines[0].get_ydata().tolist()
-        [1.0, 1.0]
-        >>> [t.get_text() for t in ax.get_xticklabels()]
-        ['0', '1']
+        >>> ax.lines[0].get_ydata().round(2).tolist()[:3]
+        [0.24, 0.7, 1.39]
+        >>> ax.get_xticklabels()[-1].get_text()
+        '7+'
         >>> plt.close(ax.figure)
 
     .. versionadded:: 0.3
