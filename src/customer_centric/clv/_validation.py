@@ -221,10 +221,10 @@ def likelihood_ratio_test(
     (NBD inside BG/NBD or Pareto/NBD: no dropout is a dropout probability
     or rate of 0, which the general model reaches only at its boundary),
     Wilks' result fails; with ``boundary=True`` the p-value is that of
-    Self & Liang (1987, *JASA* 82(398), 605-610, Case 5 for one parameter
-    on the boundary): a 50:50 mixture of chi-squared with ``df - 1`` and
-    ``df`` degrees of freedom (for ``df = 1``, of a point mass at 0,
-    χ²₀, and χ²₁), which halves the tail probability of a single
+    Self & Liang (1987, *JASA* 82(398), 605-610) for one parameter on the
+    boundary and the others interior: a 50:50 mixture of chi-squared with
+    ``df - 1`` and ``df`` degrees of freedom (for ``df = 1``, of a point
+    mass at 0, χ²₀, and χ²₁), which halves the tail probability of a single
     restriction. Where a parameter of the general model is not identified
     under the restriction (BG/NBD's ``b`` once ``a`` reaches 0) neither
     reference is exact; with the large statistics of real customer bases
