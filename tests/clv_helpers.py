@@ -25,6 +25,20 @@ Columns = tuple[FloatArray, FloatArray, FloatArray]
 """Frequency, recency and T, one value per customer."""
 
 
+def fhl_models() -> dict[str, BgNbdFit | ParetoNbdFit]:
+    """BG/NBD and Pareto/NBD with FHL 2005's published CDNOW parameters."""
+    from customer_centric.clv import BgNbdFit, ParetoNbdFit  # noqa: PLC0415
+
+    return {
+        "BG/NBD": BgNbdFit.from_parameters(
+            r=0.243, alpha=4.414, a=0.793, b=2.426
+        ),
+        "Pareto/NBD": ParetoNbdFit.from_parameters(
+            r=0.553, alpha=10.578, s=0.606, beta=11.669
+        ),
+    }
+
+
 def read_columns(path: Path, *names: str) -> list[FloatArray]:
     """The named columns of a CSV file, as float arrays."""
     with path.open(encoding="utf-8") as f:

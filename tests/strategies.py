@@ -411,6 +411,51 @@ def spend_and_contract_fits() -> st.SearchStrategy[object]:
     )
 
 
+@st.composite
+def calibration_splits(draw: st.DrawFn) -> object:
+    """A log of January 2024 split at a day of it, holdout to February."""
+    log = draw(transaction_logs())
+    first = min(t.day for t in log)
+    end = first + timedelta(days=draw(st.integers(0, 20)))
+    return cc.value.rfm_calibration_holdout(
+        log,
+        calibration_end=end,
+        observation_end=end + timedelta(days=draw(st.integers(1, 30))),
+        time_unit=draw(st.sampled_from(["D", "W"])),
+        on_late="drop",
+    )
+
+
+def purchase_models() -> st.SearchStrategy[object]:
+    """BG/NBD and Pareto/NBD records built from known parameters."""
+    from customer_centric import clv  # noqa: PLC0415 - needs [stats]
+
+    return st.one_of(
+        model_parameters("r", "alpha", "a", "b").map(
+            lambda p: clv.BgNbdFit.from_parameters(**p)
+        ),
+        model_parameters("r", "alpha", "s", "beta").map(
+            lambda p: clv.ParetoNbdFit.from_parameters(**p)
+        ),
+    )
+
+
+def fitted_models() -> st.SearchStrategy[object]:
+    """Purchase-model records with a log-likelihood, as fits have."""
+    return st.builds(
+        lambda model, ll, n: type(model).model_validate(
+            {
+                **model.model_dump(),
+                "log_likelihood": ll,
+                "n_customers": n,
+            }
+        ),
+        purchase_models(),
+        st.floats(-1e6, 0.0),
+        st.sampled_from([10.0, 100.0]),
+    )
+
+
 def clv_settings() -> st.SearchStrategy[object]:
     """Valid ``ClvSettings``: any unit, period, horizon, month and margin."""
     from customer_centric import clv  # noqa: PLC0415 - needs [stats]

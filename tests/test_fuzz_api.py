@@ -104,6 +104,12 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     ("SlaMetric", domain.sla_metrics),
     ("SlaPolicy", domain.sla_policies()),
     ("ClvSettings", domain.clv_settings()),
+    ("CalibrationHoldout", domain.calibration_splits()),
+    (
+        r"Mapping\[str, PurchaseModel",
+        st.dictionaries(domain.customer_ids, domain.purchase_models()),
+    ),
+    ("FittedModel", domain.fitted_models()),
     ("RelationshipState", domain.relationship_states()),
     ("Policy", st.just(cc.relationship.DEFAULT_POLICY) | domain.policies()),
     ("Complaint", domain.complaints()),

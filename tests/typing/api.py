@@ -546,6 +546,24 @@ score_clv: clv.CustomerLifetimeValue | None = scores.lifetime_value
 simulated: clv.RFMArrays = clv.simulate_bg_nbd(
     big_t, r=0.24, alpha=4.41, a=0.79, b=2.43, seed=np.random.default_rng(1)
 )
+report: clv.HoldoutValidation = clv.validate_holdout(
+    split,
+    models={"BG/NBD": bg, "Pareto/NBD": pareto},
+    transactions=[transaction],
+    max_frequency=clv.DEFAULT_MAX_FREQUENCY,
+    period=1.0,
+)
+report_rows: list[dict[str, str | int | float | None]] = report.to_rows()
+one_model: clv.ModelValidation = report["BG/NBD"]
+model_criteria: clv.InformationCriteria | None = one_model.criteria
+by_frequency: clv.HoldoutByFrequency = report.by_frequency
+bin_labels: tuple[str, ...] = by_frequency.labels()
+tracking: clv.PurchaseTracking | None = report.tracking
+criteria: clv.InformationCriteria = clv.information_criteria(bg)
+lr_test: clv.LikelihoodRatioTest = clv.likelihood_ratio_test(
+    bg, pareto, boundary=True
+)
+lr_p: float = lr_test.p_value
 
 # --- dataframes: customer_centric.frames -------------------------------------
 log_pd = pd.DataFrame({"id": ["A"], "day": ["2024-01-01"]})
@@ -584,6 +602,9 @@ period_ax: Axes = plot.plot_period_transactions(bb, [0, 1, 3], [6, 6, 6])
 cumulative_ax: Axes = plot.plot_cumulative_transactions(
     bg, [0.0, 1.0], [2.0, 3.5], times=[1.0, 2.0, 3.0, 4.0]
 )
+holdout_ax: Axes = plot.plot_calibration_vs_holdout(report, ax=kano_ax)
+if tracking is not None:
+    tracking_ax: Axes = plot.plot_tracking(tracking, cumulative=False)
 
 # --- Spark and the command line ----------------------------------------------
 session = SparkSession.builder.getOrCreate()

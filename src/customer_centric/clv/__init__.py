@@ -32,8 +32,21 @@ from customer_centric.clv._sbg import SbgFit, fit_sbg
 from customer_centric.clv._score import CustomerScores, score_customers
 from customer_centric.clv._settings import ClvSettings, monthly_discount_rate
 from customer_centric.clv._simulate import simulate_bg_nbd
+from customer_centric.clv._validation import (
+    DEFAULT_MAX_FREQUENCY,
+    HoldoutByFrequency,
+    HoldoutValidation,
+    InformationCriteria,
+    LikelihoodRatioTest,
+    ModelValidation,
+    PurchaseTracking,
+    information_criteria,
+    likelihood_ratio_test,
+    validate_holdout,
+)
 
 __all__: list[str] = [
+    "DEFAULT_MAX_FREQUENCY",
     "BgBbFit",
     "BgNbdFit",
     "ClvSettings",
@@ -42,9 +55,15 @@ __all__: list[str] = [
     "CustomerScores",
     "FittedModel",
     "GammaGammaFit",
+    "HoldoutByFrequency",
+    "HoldoutValidation",
+    "InformationCriteria",
+    "LikelihoodRatioTest",
+    "ModelValidation",
     "OptimizerDiagnostics",
     "ParetoNbdFit",
     "PurchaseModel",
+    "PurchaseTracking",
     "RFMArrays",
     "SbgFit",
     "compress",
@@ -54,8 +73,11 @@ __all__: list[str] = [
     "fit_gamma_gamma",
     "fit_pareto_nbd",
     "fit_sbg",
+    "information_criteria",
+    "likelihood_ratio_test",
     "monthly_discount_rate",
     "score_customers",
     "simulate_bg_nbd",
+    "validate_holdout",
     "validate_rfm",
 ]

@@ -13,19 +13,23 @@ require_extra("plot", "matplotlib")
 # ruff: noqa: E402 - the imports below come after the extra's guard
 
 from customer_centric.plot._clv import (
+    plot_calibration_vs_holdout,
     plot_cumulative_transactions,
     plot_frequency_recency_matrix,
     plot_period_transactions,
     plot_probability_alive_matrix,
+    plot_tracking,
 )
 from customer_centric.plot._funnel import plot_loyalty_funnel
 from customer_centric.plot._kano import plot_better_worse
 
 __all__: list[str] = [
     "plot_better_worse",
+    "plot_calibration_vs_holdout",
     "plot_cumulative_transactions",
     "plot_frequency_recency_matrix",
     "plot_loyalty_funnel",
     "plot_period_transactions",
     "plot_probability_alive_matrix",
+    "plot_tracking",
 ]

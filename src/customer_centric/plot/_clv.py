@@ -49,13 +49,20 @@ if TYPE_CHECKING:
     # Not imported at run time: ``customer_centric.plot`` must import
     # without the [stats] extra; the figures need it only once a fitted
     # model exists.
-    from customer_centric.clv import BgBbFit, BgNbdFit
+    from customer_centric.clv import (
+        BgBbFit,
+        BgNbdFit,
+        HoldoutValidation,
+        PurchaseTracking,
+    )
 
 __all__ = [
+    "plot_calibration_vs_holdout",
     "plot_cumulative_transactions",
     "plot_frequency_recency_matrix",
     "plot_period_transactions",
     "plot_probability_alive_matrix",
+    "plot_tracking",
 ]
 
 _MAX_GRID: Final = 10_000
@@ -467,5 +474,178 @@ def plot_cumulative_transactions(
     ax.set_xlabel("time")
     ax.set_ylabel("cumulative repeat transactions")
     ax.set_title("Tracking cumulative repeat transactions")
+    ax.legend()
+    return ax
+
+
+def plot_calibration_vs_holdout(
+    validation: HoldoutValidation,
+    /,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Mean holdout purchases by calibration frequency, actual and models.
+
+    FHL 2005, Figure 4, and lifetimes'
+    ``plot_calibration_purchases_vs_holdout_purchases``: one line for what
+    the customers did and one per model, from
+    :attr:`~customer_centric.clv.HoldoutValidation.by_frequency`.
+
+    Args:
+        validation: A report of
+            :func:`~customer_centric.clv.validate_holdout`.
+        ax: The axes to draw on; a new figure's axes by default.
+
+    Returns:
+        The axes; ``ax.lines[0]`` is the actual line, then one per model
+        in the report's order.
+
+    Raises:
+        ArgumentTypeError: ``validation`` is not a holdout report.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from datetime import date
+        >>> from customer_centric.clv import BgNbdFit, validate_holdout
+        >>> from customer_centric.datasets import load_cdnow_sample
+        >>> from customer_centric.plot import plot_calibration_vs_holdout
+        >>> from customer_centric.value import rfm_calibration_holdout
+        >>> cdnow = rfm_calibration_holdout(
+        ...     load_cdnow_sample(), calibration_end=date(1997, 9, 30),
+        ...     observation_end=date(1998, 6, 30), time_unit="W")
+        >>> bg = BgNbdFit.from_parameters(
+        ...     r=0.243, alpha=4.414, a=0.793, b=2.426)
+        >>> report = validate_holdout(cdnow, models={"BG/NBD": bg})
+        >>> ax = plot_calibration_vs_holdout(report)
+        >>> ax.lines[0].get_ydata().round(2).tolist()[:3]
+        [0.24, 0.7, 1.39]
+        >>> ax.get_xticklabels()[-1].get_text()
+        '7+'
+        >>> plt.close(ax.figure)
+
+    .. versionadded:: 0.3
+    """
+    from customer_centric.clv import HoldoutValidation  # noqa: PLC0415
+
+    if not isinstance(validation, HoldoutValidation):
+        raise ArgumentTypeError.for_argument(
+            "validation",
+            validation,
+            "a HoldoutValidation from customer_centric.clv.validate_holdout",
+        )
+    table = validation.by_frequency
+    positions = np.arange(len(table.frequency))
+    ax = axes(ax)
+    ax.plot(positions, table.actual, marker="o", label="Actual")
+    for name, means in table.predicted.items():
+        ax.plot(positions, means, linestyle="--", marker=".", label=name)
+    ax.set_xticks(positions, list(table.labels()))
+    ax.set_xlabel("repeat purchases in the calibration period")
+    ax.set_ylabel("mean purchases in the holdout period")
+    ax.set_title("Calibration versus holdout purchases")
+    ax.legend()
+    return ax
+
+
+def plot_tracking(
+    tracking: PurchaseTracking,
+    /,
+    *,
+    cumulative: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """Tracking plot: repeat purchases per period, actual and every model.
+
+    FHL 2005, Figure 3 (cumulative) and the weekly version beside it
+    (incremental), with several models overlaid and a vertical line at the
+    end of the calibration period.
+
+    Args:
+        tracking: The ``tracking`` of a
+            :func:`~customer_centric.clv.validate_holdout` report made with
+            ``transactions=``.
+        cumulative: Cumulative purchases (``True``) or purchases per
+            period.
+        ax: The axes to draw on; a new figure's axes by default.
+
+    Returns:
+        The axes; ``ax.lines[0]`` is the actual curve, then one per model,
+        then the calibration line.
+
+    Raises:
+        ArgumentTypeError: ``tracking`` is not a tracking table (``None``
+            when the report was made without transactions), or
+            ``cumulative`` not a bool.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from datetime import date
+        >>> from customer_centric import Transaction
+        >>> from customer_centric.clv import (
+        ...     BgNbdFit, ParetoNbdFit, validate_holdout)
+        >>> from customer_centric.plot import plot_tracking
+        >>> from customer_centric.value import rfm_calibration_holdout
+        >>> log = [
+        ...     Transaction(customer_id=c, occurred_at=date(2024, 1, d))
+        ...     for c, days in {"A": (1, 8, 20), "B": (2, 25)}.items()
+        ...     for d in days
+        ... ]
+        >>> split = rfm_calibration_holdout(
+        ...     log, calibration_end=date(2024, 1, 14),
+        ...     observation_end=date(2024, 1, 28), time_unit="W")
+        >>> models = {
+        ...     "BG/NBD": BgNbdFit.from_parameters(
+        ...         r=0.5, alpha=2.0, a=0.8, b=2.5),
+        ...     "Pareto/NBD": ParetoNbdFit.from_parameters(
+        ...         r=0.5, alpha=2.0, s=0.6, beta=10.0)}
+        >>> report = validate_holdout(split, models=models, transactions=log)
+        >>> ax = plot_tracking(report.tracking)
+        >>> ax.lines[0].get_ydata().tolist()
+        [0.0, 1.0, 2.0, 3.0]
+        >>> len(ax.lines)
+        4
+        >>> plt.close(ax.figure)
+
+    .. versionadded:: 0.3
+    """
+    from customer_centric.clv import PurchaseTracking  # noqa: PLC0415
+
+    if not isinstance(tracking, PurchaseTracking):
+        raise ArgumentTypeError.for_argument(
+            "tracking",
+            tracking,
+            "a PurchaseTracking: validate_holdout(split, models=..., "
+            "transactions=log).tracking",
+        )
+    if not isinstance(cumulative, bool):
+        raise ArgumentTypeError.for_argument(
+            "cumulative", cumulative, "a bool"
+        )
+    ax = axes(ax)
+    if cumulative:
+        ax.plot(tracking.times, tracking.actual_cumulative, label="Actual")
+        for name in tracking.expected:
+            ax.plot(
+                tracking.times,
+                tracking.expected_cumulative(name),
+                linestyle="--",
+                label=name,
+            )
+    else:
+        ax.plot(tracking.times, tracking.actual, label="Actual")
+        for name, values in tracking.expected.items():
+            ax.plot(tracking.times, values, linestyle="--", label=name)
+    ax.axvline(tracking.calibration_end, color="grey", linestyle=":")
+    ax.set_xlabel("time since the start of the first period")
+    ax.set_ylabel(
+        "cumulative repeat purchases"
+        if cumulative
+        else "repeat purchases per period"
+    )
+    ax.set_title("Tracking repeat purchases")
     ax.legend()
     return ax
