@@ -14,6 +14,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
     "sphinxcontrib.mermaid",
+    "matplotlib.sphinxext.plot_directive",
 ]
 source_suffix = {".md": "markdown"}
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -61,6 +62,14 @@ autodoc_default_options = {"members": True, "show-inheritance": True}
 autodoc_pydantic_model_show_json = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
+
+# Figures are drawn at build time from the data the package ships
+# (docs/figures/*.py through matplotlib's plot directive), as SVG.
+plot_formats = [("svg", 96)]
+plot_html_show_formats = False
+plot_html_show_source_link = False
+plot_include_source = False
+plot_rcparams = {"savefig.bbox": "tight", "figure.autolayout": False}
 
 html_theme = "furo"
 html_title = "customer_centric"
