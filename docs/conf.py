@@ -13,13 +13,11 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
-    "sphinxcontrib.mermaid",
     "matplotlib.sphinxext.plot_directive",
 ]
 source_suffix = {".md": "markdown"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-myst_fence_as_directive = ["mermaid"]
 
 # The build machines are offline, so intersphinx has no inventories to
 # fetch; references to other projects' types are written as plain text and
@@ -72,5 +70,9 @@ plot_include_source = False
 plot_rcparams = {"savefig.bbox": "tight", "figure.autolayout": False}
 
 html_theme = "furo"
+# Wide tables (the rule tables) scroll inside the page instead of
+# overflowing it, and long guard texts wrap.
+html_static_path = ["_static"]
+html_css_files = ["tables.css"]
 html_title = "customer_centric"
 exclude_patterns = ["_build"]

@@ -20,6 +20,7 @@ from customer_centric.plot._clv import (
 )
 from customer_centric.plot._funnel import plot_loyalty_funnel
 from customer_centric.plot._kano import plot_better_worse
+from customer_centric.plot._transitions import plot_transitions
 
 __all__: list[str] = [
     "plot_better_worse",
@@ -28,4 +29,5 @@ __all__: list[str] = [
     "plot_loyalty_funnel",
     "plot_period_transactions",
     "plot_probability_alive_matrix",
+    "plot_transitions",
 ]
