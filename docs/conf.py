@@ -13,12 +13,11 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
-    "sphinxcontrib.mermaid",
+    "matplotlib.sphinxext.plot_directive",
 ]
 source_suffix = {".md": "markdown"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-myst_fence_as_directive = ["mermaid"]
 
 # The build machines are offline, so intersphinx has no inventories to
 # fetch; references to other projects' types are written as plain text and
@@ -62,6 +61,18 @@ autodoc_pydantic_model_show_json = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 
+# Figures are drawn at build time from the data the package ships
+# (docs/figures/*.py through matplotlib's plot directive), as SVG.
+plot_formats = [("svg", 96)]
+plot_html_show_formats = False
+plot_html_show_source_link = False
+plot_include_source = False
+plot_rcparams = {"savefig.bbox": "tight", "figure.autolayout": False}
+
 html_theme = "furo"
+# Wide tables (the rule tables) scroll inside the page instead of
+# overflowing it, and long guard texts wrap.
+html_static_path = ["_static"]
+html_css_files = ["tables.css"]
 html_title = "customer_centric"
 exclude_patterns = ["_build"]

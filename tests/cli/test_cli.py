@@ -1,5 +1,6 @@
 import csv
 import json
+import runpy
 import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -669,3 +670,16 @@ def test_loyalty_stage_follows_the_policy(
         client_min_purchases=threshold
     )
     assert loyalty_stage(frequency, policy=policy).value == expected
+
+
+def test_python_dash_m_runs_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m customer_centric --help`` is the command line's help."""
+    monkeypatch.setattr(sys, "argv", ["customer_centric", "--help"])
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_module("customer_centric", run_name="__main__")
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "Usage: customer-centric" in out
+    assert "Know where every customer stands" in out

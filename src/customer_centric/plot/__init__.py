@@ -22,6 +22,7 @@ from customer_centric.plot._clv import (
 )
 from customer_centric.plot._funnel import plot_loyalty_funnel
 from customer_centric.plot._kano import plot_better_worse
+from customer_centric.plot._transitions import plot_transitions
 
 __all__: list[str] = [
     "plot_better_worse",
@@ -32,4 +33,5 @@ __all__: list[str] = [
     "plot_period_transactions",
     "plot_probability_alive_matrix",
     "plot_tracking",
+    "plot_transitions",
 ]

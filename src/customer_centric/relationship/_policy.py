@@ -614,6 +614,31 @@ lower potential_divorce_inactivity_days
         table = compiled(self).table
         return tuple(c.rule for c in table.get((event, stage), ()))
 
+    def moves(
+        self, dimension: Dimension, /
+    ) -> tuple[tuple[Stage, Stage, Rule], ...]:
+        """Every stage-to-stage move the rules allow in a dimension.
+
+        Returns:
+            ``(from stage, to stage, rule)`` for each source of each rule
+            that moves, in rule order. Dynamic targets are expanded:
+            ``one_rung_down`` to the rung below, ``win_back_reentry`` to
+            the policy's re-entry stage, ``resume`` to each healthy stage
+            from which a rule leads into trouble. ``stay`` rules make no
+            move. The state diagrams (``render_rules`` and
+            ``customer_centric.plot.plot_transitions``) draw these.
+
+        Examples:
+            >>> from customer_centric.relationship import DEFAULT_POLICY
+            >>> [(a.value, b.value) for a, b, _ in
+            ...  DEFAULT_POLICY.moves("loyalty")][:2]
+            [('suspect', 'prospect'), ('suspect', 'customer')]
+
+        .. versionadded:: 0.2
+        """
+        check_choice(dimension, ("loyalty", "lifecycle"), name="dimension")
+        return tuple(edges(self, dimension))
+
     @property
     def thresholds(self) -> dict[str, float]:
         """Every named threshold as a number (severity as its rank).
