@@ -36,8 +36,12 @@ repeats = np.array(
     [day / WEEK for d in days.values() for day in sorted(d)[1:]]
 )
 fig, axes = plt.subplots(2, 2, figsize=(12, 9), layout="constrained")
-plot_probability_alive_matrix(fit, T=39, max_frequency=15, ax=axes[0, 0])
-plot_frequency_recency_matrix(fit, t=39, T=39, max_frequency=15, ax=axes[0, 1])
+plot_probability_alive_matrix(
+    fit, T=39, max_frequency=15, ax=axes[0, 0], time_unit="weeks"
+)
+plot_frequency_recency_matrix(
+    fit, t=39, T=39, max_frequency=15, ax=axes[0, 1], time_unit="weeks"
+)
 plot_period_transactions(fit, x, T, ax=axes[1, 0])
 plot_cumulative_transactions(
     fit,
@@ -46,4 +50,5 @@ plot_cumulative_transactions(
     times=np.arange(1, 79),
     calibration_end=39,
     ax=axes[1, 1],
+    time_unit="weeks",
 )

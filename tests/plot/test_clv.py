@@ -354,3 +354,47 @@ def test_bad_arguments_get_our_errors(
     """Wrong arguments name themselves, never a bare AttributeError."""
     with pytest.raises(error, match=match):
         call()
+
+
+def test_time_axes_carry_the_time_unit():
+    """Time axes and horizons say their unit; the calibration end is named."""
+    fit = BG
+    alive = plot_probability_alive_matrix(
+        fit, T=39, max_frequency=5, time_unit="weeks"
+    )
+    assert alive.get_xlabel() == (
+        "recency: time of the last repeat purchase (weeks)"
+    )
+    assert alive.get_title() == "Probability alive at T = 39 weeks"
+    grid = plot_frequency_recency_matrix(
+        fit, t=13, T=39, max_frequency=5, time_unit="weeks"
+    )
+    assert grid.get_title() == (
+        "Expected purchases in the next 13 weeks, at T = 39 weeks"
+    )
+    tracking = plot_cumulative_transactions(
+        fit,
+        [0.0, 1.0],
+        [2.0, 5.0],
+        times=[1.0, 2.0, 3.0, 6.0],
+        calibration_end=3,
+        time_unit="weeks",
+    )
+    assert tracking.get_xlabel() == "time (weeks)"
+    legend = [t.get_text() for t in tracking.get_legend().get_texts()]
+    assert "end of calibration" in legend
+    plt.close("all")
+
+
+@pytest.mark.parametrize("unit", ["", "   ", 7])
+def test_a_time_unit_must_name_one(unit: object):
+    """An empty or non-text time unit is refused with our error."""
+    fit = BG
+    with pytest.raises((InvariantError, ArgumentTypeError), match="time_unit"):
+        plot_probability_alive_matrix(
+            fit,
+            T=39,
+            max_frequency=5,
+            time_unit=unit,  # type: ignore[arg-type]
+        )
+    plt.close("all")

@@ -33,6 +33,7 @@ from customer_centric._arrays import (
     real_number,
     reject_rows,
 )
+from customer_centric._checks import check_instance
 from customer_centric.exceptions import (
     ArgumentTypeError,
     DataError,
@@ -134,6 +135,23 @@ def _grid(
     return x, t_x, valid
 
 
+def _unit(time_unit: object) -> str:
+    """The time unit for the labels, checked: a non-empty text."""
+    unit = check_instance(time_unit, str, name="time_unit")
+    if not unit.strip():
+        msg = (
+            f"time_unit must name the time unit, got {time_unit!r}; e.g. "
+            '"weeks"'
+        )
+        raise InvariantError(msg)
+    return unit
+
+
+def _calibration_line(ax: Axes, end: float) -> None:
+    """The calibration end, drawn and named in the legend."""
+    ax.axvline(end, color="grey", linestyle=":", label="end of calibration")
+
+
 def _matrix_image(
     model: PurchaseModel,
     T: float,  # noqa: N803 - the papers' name
@@ -144,6 +162,7 @@ def _matrix_image(
     title: str,
     label: str,
     cmap: str,
+    time_unit: str,
 ) -> Axes:
     """Draw ``predict(x, t_x, T)`` over the grid of :func:`_grid`.
 
@@ -165,7 +184,7 @@ def _matrix_image(
         cmap=cmap,
     )
     ax.figure.colorbar(image, ax=ax, label=label)
-    ax.set_xlabel("recency (time of last repeat purchase)")
+    ax.set_xlabel(f"recency: time of the last repeat purchase ({time_unit})")
     ax.set_ylabel("frequency (repeat purchases)")
     ax.set_title(title)
     return ax
@@ -179,6 +198,7 @@ def plot_probability_alive_matrix(
     max_frequency: int,
     ax: Axes | None = None,
     cmap: str = "viridis",
+    time_unit: str = "time units",
 ) -> Axes:
     """Draw P(alive) for every (frequency, recency) history at time ``T``.
 
@@ -194,6 +214,8 @@ def plot_probability_alive_matrix(
         max_frequency: Largest frequency shown.
         ax: The axes to draw on; a new figure's axes by default.
         cmap: A matplotlib colour map name.
+        time_unit: The model's time unit, for the labels (e.g.
+            ``"weeks"``).
 
     Returns:
         The axes; the image (``ax.images[0]``) holds the matrix.
@@ -219,15 +241,17 @@ def plot_probability_alive_matrix(
     """
     model = check_model(model, name="model")
     T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
+    unit = _unit(time_unit)
     return _matrix_image(
         model,
         T,
         max_frequency,
         model.probability_alive,
         ax=ax,
-        title=f"Probability alive at T = {T:g}",
+        title=f"Probability alive at T = {T:g} {unit}",
         label="P(alive)",
         cmap=cmap,
+        time_unit=unit,
     )
 
 
@@ -240,6 +264,7 @@ def plot_frequency_recency_matrix(
     max_frequency: int,
     ax: Axes | None = None,
     cmap: str = "viridis",
+    time_unit: str = "time units",
 ) -> Axes:
     """Draw expected purchases in the next ``t`` for every history at ``T``.
 
@@ -254,6 +279,8 @@ def plot_frequency_recency_matrix(
         max_frequency: Largest frequency shown.
         ax: The axes to draw on; a new figure's axes by default.
         cmap: A matplotlib colour map name.
+        time_unit: The model's time unit, for the labels (e.g.
+            ``"weeks"``).
 
     Returns:
         The axes; the image (``ax.images[0]``) holds the matrix.
@@ -281,6 +308,7 @@ def plot_frequency_recency_matrix(
     model = check_model(model, name="model")
     T = _time(T, name="T", limit=_MAX_GRID)  # noqa: N806 - the papers' name
     horizon = _time(t, name="t", limit=_MAX_TIME)
+    unit = _unit(time_unit)
     return _matrix_image(
         model,
         T,
@@ -289,9 +317,13 @@ def plot_frequency_recency_matrix(
             horizon, x, t_x, big_t
         ),
         ax=ax,
-        title=f"Expected purchases in the next {horizon:g}, at T = {T:g}",
+        title=(
+            f"Expected purchases in the next {horizon:g} {unit}, at "
+            f"T = {T:g} {unit}"
+        ),
         label="expected purchases",
         cmap=cmap,
+        time_unit=unit,
     )
 
 
@@ -394,6 +426,7 @@ def plot_cumulative_transactions(
     times: ArrayLike,
     calibration_end: float | None = None,
     ax: Axes | None = None,
+    time_unit: str = "time units",
 ) -> Axes:
     """Tracking plot: cumulative repeat transactions, actual and model.
 
@@ -413,6 +446,8 @@ def plot_cumulative_transactions(
         calibration_end: Where to draw a vertical line marking the end of
             the calibration period.
         ax: The axes to draw on; a new figure's axes by default.
+        time_unit: The time unit of the times, for the labels (e.g.
+            ``"weeks"``).
 
     Returns:
         The axes; ``ax.lines[0]`` is the actual curve and ``ax.lines[1]``
@@ -447,6 +482,7 @@ def plot_cumulative_transactions(
         if calibration_end is None
         else _time(calibration_end, name="calibration_end", limit=_MAX_TIME)
     )
+    unit = _unit(time_unit)
     births = as_float_array(birth_times, name="birth_times")
     grid = as_float_array(times, name="times")
     bad = np.zeros(grid.size, dtype=np.bool_)
@@ -470,8 +506,8 @@ def plot_cumulative_transactions(
     ax.plot(grid, actual, label="Actual")
     ax.plot(grid, expected, linestyle="--", label="Model")
     if end is not None:
-        ax.axvline(end, color="grey", linestyle=":")
-    ax.set_xlabel("time")
+        _calibration_line(ax, end)
+    ax.set_xlabel(f"time ({unit})")
     ax.set_ylabel("cumulative repeat transactions")
     ax.set_title("Tracking cumulative repeat transactions")
     ax.legend()
@@ -555,6 +591,7 @@ def plot_tracking(
     *,
     cumulative: bool = True,
     ax: Axes | None = None,
+    time_unit: str = "time units",
 ) -> Axes:
     """Tracking plot: repeat purchases per period, actual and every model.
 
@@ -569,6 +606,8 @@ def plot_tracking(
         cumulative: Cumulative purchases (``True``) or purchases per
             period.
         ax: The axes to draw on; a new figure's axes by default.
+        time_unit: The time unit of the times, for the labels (e.g.
+            ``"weeks"``).
 
     Returns:
         The axes; ``ax.lines[0]`` is the actual curve, then one per model,
@@ -625,6 +664,7 @@ def plot_tracking(
         raise ArgumentTypeError.for_argument(
             "cumulative", cumulative, "a bool"
         )
+    unit = _unit(time_unit)
     ax = axes(ax)
     if cumulative:
         ax.plot(tracking.times, tracking.actual_cumulative, label="Actual")
@@ -639,8 +679,8 @@ def plot_tracking(
         ax.plot(tracking.times, tracking.actual, label="Actual")
         for name, values in tracking.expected.items():
             ax.plot(tracking.times, values, linestyle="--", label=name)
-    ax.axvline(tracking.calibration_end, color="grey", linestyle=":")
-    ax.set_xlabel("time since the start of the first period")
+    _calibration_line(ax, tracking.calibration_end)
+    ax.set_xlabel(f"time since the start of the first period ({unit})")
     ax.set_ylabel(
         "cumulative repeat purchases"
         if cumulative
