@@ -12,13 +12,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, TypeAlias, TypeVar, final
 
-from pydantic import AfterValidator, SerializerFunctionWrapHandler
+from pydantic import (
+    AfterValidator,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+)
 from pydantic.functional_serializers import WrapSerializer
 
-__all__ = ["FrozenDict", "FrozenMap"]
+from customer_centric._fingerprint import canonical_json
+
+__all__ = ["FrozenDict", "FrozenMap", "SortedSet"]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+_T = TypeVar("_T")
 
 
 @final
@@ -96,3 +103,24 @@ FrozenMap: TypeAlias = Annotated[
     Mapping[_K, _V], AfterValidator(_freeze), WrapSerializer(_thaw)
 ]
 """A ``Mapping`` record field stored as a :class:`FrozenDict` (field type)."""
+
+
+def _in_order(
+    value: frozenset[Any],
+    handler: SerializerFunctionWrapHandler,
+    info: SerializationInfo,
+) -> Any:  # noqa: ANN401 - pydantic's serialiser returns any JSON value
+    dumped = handler(value)
+    if info.mode_is_json():
+        return sorted(dumped, key=canonical_json)
+    return dumped
+
+
+SortedSet: TypeAlias = Annotated[frozenset[_T], WrapSerializer(_in_order)]
+"""A ``frozenset`` record field whose JSON lists the items sorted (field type).
+
+A set's iteration order depends on the process's string hash seed, so the
+same set would dump to JSON in a different order in another process, and a
+record's fingerprint (taken over its JSON) would change with it. Sorted by
+their JSON form, equal sets dump alike everywhere.
+"""

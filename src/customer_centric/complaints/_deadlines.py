@@ -47,7 +47,7 @@ from customer_centric._checks import (
     check_instance,
     check_member,
 )
-from customer_centric._frozen import FrozenMap
+from customer_centric._frozen import FrozenMap, SortedSet
 from customer_centric._types import DECIMAL_CONTEXT, Rate, check_rate
 from customer_centric.complaints._complaint import (
     Complaint,
@@ -198,8 +198,8 @@ class BusinessCalendar(BaseModel):
 
     name: str = "business_days"
     timezone: str = "UTC"
-    weekend: frozenset[int] = frozenset({5, 6})
-    holidays: frozenset[date] = frozenset()
+    weekend: SortedSet[int] = frozenset({5, 6})
+    holidays: SortedSet[date] = frozenset()
     holiday_rules: tuple[str, ...] = ()
     close_of_business: time = time(17, 0)
 

@@ -46,7 +46,7 @@ from customer_centric._checks import (
     check_instance,
     check_member,
 )
-from customer_centric._frozen import FrozenMap
+from customer_centric._frozen import FrozenMap, SortedSet
 from customer_centric._stages import DepartureReason
 from customer_centric._types import (
     DECIMAL_CONTEXT,
@@ -240,7 +240,7 @@ class AssumptionSet(BaseModel):
     acquisition_cost_multiple: Assumption
     annual_customer_loss: Assumption | None = None
     staff_indifference_share: Assumption | None = None
-    unsupported: frozenset[str] = frozenset()
+    unsupported: SortedSet[str] = frozenset()
 
     @model_validator(mode="after")
     def _figures_are_usable(self) -> Self:

@@ -48,7 +48,7 @@ from customer_centric._checks import (
 )
 from customer_centric._customer import CustomerType
 from customer_centric._fingerprint import fingerprint
-from customer_centric._frozen import FrozenMap
+from customer_centric._frozen import FrozenMap, SortedSet
 from customer_centric._types import DECIMAL_CONTEXT, ComplaintId
 from customer_centric.complaints._complaint import (
     Complaint,
@@ -176,9 +176,9 @@ class SlaMetric(BaseModel):
 
     name: str = Field(min_length=1)
     kind: Literal["pausing", "restart"]
-    starts_on: frozenset[ClockEvent] = Field(min_length=1)
-    stops_on: frozenset[ClockEvent] = Field(min_length=1)
-    pause_statuses: frozenset[ComplaintStatus] = frozenset()
+    starts_on: SortedSet[ClockEvent] = Field(min_length=1)
+    stops_on: SortedSet[ClockEvent] = Field(min_length=1)
+    pause_statuses: SortedSet[ComplaintStatus] = frozenset()
 
     @model_validator(mode="after")
     def _pauses_can_end(self) -> Self:
