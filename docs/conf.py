@@ -36,7 +36,7 @@ nitpick_ignore_regex = [
     ),
     (
         r"py:class",
-        r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes|FrozenMap)",
+        r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes|FrozenMap|SortedSet)",
     ),
     # Short names of standard and pydantic types in rendered annotations.
     (r"py:class", r"(Decimal|date|time|datetime|timedelta|AwareDatetime)"),
