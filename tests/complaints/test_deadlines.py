@@ -17,6 +17,11 @@ from customer_centric.complaints import (
     FCA_DISP_RULES,
     FCA_FINAL_RESPONSE,
     FCA_SUMMARY_RESOLUTION,
+    FCAC_RESPONSE,
+    FCAC_RULES,
+    PSD2_FINAL_REPLY,
+    PSD2_REPLY,
+    PSD2_RULES,
     BusinessCalendar,
     ComplaintChannel,
     ComplaintStatus,
@@ -620,7 +625,7 @@ def test_bad_as_of_is_rejected():
 
 def test_shipped_rules_cite_their_sources():
     """Every shipped rule names its rulebook section and a URL."""
-    for rule in (*FCA_DISP_RULES, *CFPB_RULES):
+    for rule in (*FCA_DISP_RULES, *CFPB_RULES, *PSD2_RULES, *FCAC_RULES):
         assert rule.url.startswith("https://")
         assert rule.citation
     assert FCA_SUMMARY_RESOLUTION.binding is False
@@ -680,3 +685,149 @@ def test_custom_close_of_business_moves_the_summary_deadline():
     assert due(FCA_SUMMARY_RESOLUTION, received, early) == datetime(
         2026, 3, 5, 16, 30, tzinfo=LONDON
     )
+
+
+# A provider in Germany closed on Good Friday, Easter Monday and 1 May: the
+# PSD2's business days are the provider's own, so the test passes them in.
+BERLIN = ZoneInfo("Europe/Berlin")
+PROVIDER = BusinessCalendar(
+    name="provider_de",
+    timezone="Europe/Berlin",
+    holiday_rules=(
+        "FREQ=YEARLY;BYEASTER=-2",
+        "FREQ=YEARLY;BYEASTER=1",
+        "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=1",
+    ),
+)
+TORONTO = ZoneInfo("America/Toronto")
+CANADA = BusinessCalendar(timezone="America/Toronto")
+
+
+def _end_of(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=zone)
+
+
+@pytest.mark.parametrize(
+    ("received", "reply", "final"),
+    [
+        # Mon 2 Mar: 3-6, 9-13, 16-20 and 23 March are business days 1-15.
+        (datetime(2026, 3, 2, 10, tzinfo=BERLIN), date(2026, 3, 23), None),
+        # Sat 7 Mar: counting starts on Monday 9, so day 15 is Fri 27.
+        (datetime(2026, 3, 7, 10, tzinfo=BERLIN), date(2026, 3, 27), None),
+        # Thu 26 Mar: Good Friday (3 Apr) and Easter Monday (6 Apr) skipped.
+        (datetime(2026, 3, 26, 10, tzinfo=BERLIN), date(2026, 4, 20), None),
+        # 35 days from Mon 2 Mar: 23 in March and 1-2 April, Easter skipped,
+        # 7-10, 13-17 and 20-22 April make 35.
+        (
+            datetime(2026, 3, 2, 10, tzinfo=BERLIN),
+            date(2026, 3, 23),
+            date(2026, 4, 22),
+        ),
+        # 23:30 UTC on Sunday 1 March is Monday 00:30 in Berlin.
+        (
+            datetime(2026, 3, 1, 23, 30, tzinfo=UTC),
+            date(2026, 3, 23),
+            date(2026, 4, 22),
+        ),
+    ],
+    ids=["monday", "saturday", "easter", "exceptional-35", "utc-receipt"],
+)
+def test_psd2_reply_within_15_and_35_business_days(
+    received: datetime, reply: date, final: date | None
+):
+    """PSD2 art. 101(2): 15 business days, 35 in exceptional situations."""
+    assert due(PSD2_REPLY, received, PROVIDER) == _end_of(reply, BERLIN)
+    if final is not None:
+        assert due(PSD2_FINAL_REPLY, received, PROVIDER) == _end_of(
+            final, BERLIN
+        )
+
+
+def test_psd2_business_days_are_the_callers_calendar():
+    """A provider open on Saturdays counts them; the rule does not decide."""
+    received = datetime(2026, 3, 2, 10, tzinfo=BERLIN)
+    six_days = BusinessCalendar(timezone="Europe/Berlin", weekend={6})
+    # 3-7, 9-14 and 16-19 March: 15 days open Monday to Saturday.
+    assert due(PSD2_REPLY, received, six_days) == _end_of(
+        date(2026, 3, 19), BERLIN
+    )
+
+
+def test_psd2_late_reply_breaches_15_but_meets_35():
+    """A reply on business day 20 is late for 15 days, in time for 35."""
+    received = datetime(2026, 3, 2, 10, tzinfo=BERLIN)
+    replied = advance(
+        make(received),
+        S.RESPONDED,
+        occurred_at=datetime(2026, 3, 30, 11, tzinfo=BERLIN),
+    )
+    reply, final = regulatory_deadlines(
+        replied,
+        rules=PSD2_RULES,
+        calendar=PROVIDER,
+        as_of=datetime(2026, 3, 31, tzinfo=BERLIN),
+    )
+    assert (reply.status, final.status) == (
+        DeadlineStatus.BREACHED,
+        DeadlineStatus.MET,
+    )
+    assert "holding reply" in reply.explanation
+    assert "2015/2366" in reply.source
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        # 2 March + 56 days: 29 days to 31 March, 27 more to 27 April.
+        (datetime(2026, 3, 2, 10, tzinfo=TORONTO), date(2026, 4, 27)),
+        # Calendar days: day 56 is Saturday 28 February and stays there.
+        (datetime(2026, 1, 3, 10, tzinfo=TORONTO), date(2026, 2, 28)),
+        # 02:00 UTC on 3 March is still 2 March in Toronto.
+        (datetime(2026, 3, 3, 2, tzinfo=UTC), date(2026, 4, 27)),
+    ],
+    ids=["monday", "due-on-a-saturday", "utc-receipt"],
+)
+def test_fcac_56_calendar_days_after_the_day_of_receipt(
+    received: datetime, expected: date
+):
+    """FCAC: 56 calendar days after the day on which it was received."""
+    assert due(FCAC_RESPONSE, received, CANADA) == _end_of(expected, TORONTO)
+
+
+def test_fcac_ignores_the_calendars_holidays():
+    """The calendar's weekends and holidays never move a calendar day."""
+    received = datetime(2026, 3, 2, 10, tzinfo=TORONTO)
+    closed = BusinessCalendar(
+        timezone="America/Toronto", holidays={date(2026, 4, 27)}
+    )
+    assert due(FCAC_RESPONSE, received, closed) == due(
+        FCAC_RESPONSE, received, CANADA
+    )
+
+
+ZONES = ("UTC", "Europe/London", "Europe/Berlin", "America/Toronto")
+calendars = st.builds(
+    BusinessCalendar,
+    timezone=st.sampled_from(ZONES),
+    weekend=st.frozensets(st.integers(0, 6), max_size=6),
+    holidays=st.frozensets(
+        st.dates(date(2019, 12, 1), date(2031, 12, 31)), max_size=40
+    ),
+    holiday_rules=st.sampled_from(
+        [(), ("FREQ=YEARLY;BYEASTER=-2", "FREQ=YEARLY;BYEASTER=1")]
+    ),
+)
+
+
+@given(
+    calendar=calendars,
+    first=aware_times,
+    shift=st.timedeltas(timedelta(0), timedelta(days=40)),
+)
+def test_every_pack_is_monotone_under_every_calendar(
+    calendar: BusinessCalendar, first: datetime, shift: timedelta
+):
+    """A later receipt never gives an earlier deadline, whatever the days."""
+    second = (first.astimezone(UTC) + shift).astimezone(first.tzinfo)
+    for rule in (*FCA_DISP_RULES, *CFPB_RULES, *PSD2_RULES, *FCAC_RULES):
+        assert due(rule, first, calendar) <= due(rule, second, calendar)

@@ -13,7 +13,10 @@ Two kinds, kept apart:
   UK FCA DISP 1.5 (summary resolution by close of business on the third
   business day after the day of receipt) and DISP 1.6.2R (final response by
   the end of eight weeks after receipt); US CFPB (response within 15
-  calendar days, final response within 60).
+  calendar days, final response within 60); EU PSD2 article 101(2) (reply
+  within 15 business days, 35 in exceptional situations); Canada's FCAC
+  (banks deal with a complaint within 56 calendar days of the day of
+  receipt).
 
 Each :class:`Deadline` reports its status at an ``as_of`` time: on track, at
 risk, met, breached, or lapsed (an optional window that passed).
@@ -60,9 +63,14 @@ __all__ = [
     "CFPB_FINAL_RESPONSE",
     "CFPB_RESPONSE",
     "CFPB_RULES",
+    "FCAC_RESPONSE",
+    "FCAC_RULES",
     "FCA_DISP_RULES",
     "FCA_FINAL_RESPONSE",
     "FCA_SUMMARY_RESOLUTION",
+    "PSD2_FINAL_REPLY",
+    "PSD2_REPLY",
+    "PSD2_RULES",
     "BusinessCalendar",
     "Deadline",
     "DeadlineStatus",
@@ -680,6 +688,128 @@ CFPB_FINAL_RESPONSE: Final = RegulatoryDeadlineRule(
 .. versionadded:: 0.1
 """
 
+_PSD2_ART_101: Final = (
+    "https://eba.europa.eu/regulation-and-policy/single-rulebook/"
+    "interactive-single-rulebook/-/interactive-single-rulebook/toc/5402/"
+    "article-id/5664"
+)
+_PSD2_REGIME: Final = "EU PSD2, Directive (EU) 2015/2366"
+_PSD2_CITATION: Final = (
+    "Directive (EU) 2015/2366 of 25 November 2015 on payment services in "
+    "the internal market (PSD2; OJ L 337, 23.12.2015), article 101(2), "
+    "first subparagraph (version in force from 12 January 2016)"
+)
+_PSD2_MORE_ADVANTAGEOUS: Final = (
+    "; Member States may introduce or maintain rules more advantageous to "
+    "the payment service user (article 101(2), second subparagraph): check "
+    "the national transposition"
+)
+_FCAC_RIGHTS: Final = (
+    "https://www.canada.ca/en/financial-consumer-agency/services/"
+    "rights-responsibilities/rights-banking/make-complaint.html"
+)
+
+PSD2_REPLY: Final = RegulatoryDeadlineRule(
+    name="psd2_art_101_2_reply",
+    regime=_PSD2_REGIME,
+    description=(
+        "reply on paper or, if agreed, on another durable medium, "
+        "addressing all points raised, at the latest within 15 business "
+        "days of receipt of the complaint"
+    ),
+    citation=_PSD2_CITATION,
+    url=_PSD2_ART_101,
+    milestone=ComplaintStatus.RESPONDED,
+    within=15,
+    unit="business_days",
+    ends="end_of_day",
+    consequence=(
+        "the reply is late unless, in an exceptional situation and for "
+        "reasons beyond the provider's control, a holding reply gave the "
+        "reasons for the delay and the date of the final reply; then the "
+        "35-business-day limit (PSD2_FINAL_REPLY) applies"
+        + _PSD2_MORE_ADVANTAGEOUS
+    ),
+)
+"""PSD2 article 101(2): a reply within 15 business days of receipt.
+
+Article 101 does not say which days are business days (the directive's
+definitions, article 4, were not in the copy read for this rule), so no
+calendar is built in: pass a :class:`BusinessCalendar` with the provider's
+weekend, holidays and zone. The text gives no hour either, so the deadline
+ends at the end of the 15th business day after the day of receipt in the
+calendar's zone.
+
+.. versionadded:: 0.2
+"""
+
+PSD2_FINAL_REPLY: Final = RegulatoryDeadlineRule(
+    name="psd2_art_101_2_exceptional_final_reply",
+    regime=_PSD2_REGIME,
+    description=(
+        "in exceptional situations, after a holding reply, give the final "
+        "reply: the deadline for receiving it does not exceed 35 business "
+        "days"
+    ),
+    citation=_PSD2_CITATION,
+    url=_PSD2_ART_101,
+    milestone=ComplaintStatus.RESPONDED,
+    within=35,
+    unit="business_days",
+    ends="end_of_day",
+    consequence=(
+        "the final reply is later than the directive allows in any event"
+        + _PSD2_MORE_ADVANTAGEOUS
+    ),
+)
+"""PSD2 article 101(2): the final reply within 35 business days at most.
+
+Applies in exceptional situations only, when a holding reply has been
+sent; counted, like the 15 days, from receipt of the complaint.
+
+.. versionadded:: 0.2
+"""
+
+FCAC_RESPONSE: Final = RegulatoryDeadlineRule(
+    name="fcac_56_day_complaint",
+    regime="Canada FCAC, Bank Act Part XII.2",
+    description=(
+        "deal with the complaint within the prescribed period of 56 "
+        "calendar days after the day on which it was received"
+    ),
+    citation=(
+        "Bank Act (S.C. 1991, c. 46), paragraph 627.43(1)(a) (complaints "
+        "dealt with within the prescribed period); FCAC, 'Filing a "
+        "complaint with a bank: know your rights' ('deal with your "
+        "complaint within 56 days after they received it'); FCAC news "
+        "release of 31 July 2025 on its Thematic Review on Complaint "
+        "Handling ('the prescribed period of 56 calendar days after the "
+        "day on which the complaint was received'); FCAC Guideline on "
+        "Complaint-Handling Procedures for Banks and Authorized Foreign "
+        "Banks (published 27 January 2022, effective 30 June 2022)"
+    ),
+    url=_FCAC_RIGHTS,
+    milestone=ComplaintStatus.RESPONDED,
+    within=56,
+    unit="calendar_days",
+    ends="end_of_day",
+    consequence=(
+        "the complainant may take a complaint the bank has not dealt with "
+        "within the prescribed period to the external complaints body "
+        "(Bank Act Part XII.2)"
+    ),
+)
+"""FCAC: a bank deals with a complaint within 56 calendar days.
+
+Counted from the day after the day of receipt, in calendar days (weekends
+and holidays count; a deadline falling on one is not moved). Met when the
+complaint first reaches ``responded`` (or ``closed``): the texts read say
+"deal with"; what the final communication must contain is set out in the
+Guideline, whose paragraphs on it were not in the copy read for this rule.
+
+.. versionadded:: 0.2
+"""
+
 FCA_DISP_RULES: Final = (FCA_SUMMARY_RESOLUTION, FCA_FINAL_RESPONSE)
 """The UK FCA DISP rules, for :func:`regulatory_deadlines`.
 
@@ -690,6 +820,23 @@ CFPB_RULES: Final = (CFPB_RESPONSE, CFPB_FINAL_RESPONSE)
 """The US CFPB rules, for :func:`regulatory_deadlines`.
 
 .. versionadded:: 0.1
+"""
+
+PSD2_RULES: Final = (PSD2_REPLY, PSD2_FINAL_REPLY)
+"""The EU PSD2 article 101(2) rules, for :func:`regulatory_deadlines`.
+
+Like :data:`CFPB_RULES`, both limits are reported: a reply after 15
+business days breaches :data:`PSD2_REPLY` and may still meet
+:data:`PSD2_FINAL_REPLY`, which counts only when a holding reply was sent
+in an exceptional situation. Pass ``(PSD2_REPLY,)`` alone when none was.
+
+.. versionadded:: 0.2
+"""
+
+FCAC_RULES: Final = (FCAC_RESPONSE,)
+"""The Canadian FCAC 56-day rule for banks, for :func:`regulatory_deadlines`.
+
+.. versionadded:: 0.2
 """
 
 
@@ -1108,10 +1255,13 @@ def regulatory_deadlines(
     Args:
         complaint: The complaint.
         rules: The rules that apply, e.g.
-            :data:`~customer_centric.complaints.FCA_DISP_RULES` or
-            :data:`~customer_centric.complaints.CFPB_RULES`.
+            :data:`~customer_centric.complaints.FCA_DISP_RULES`,
+            :data:`~customer_centric.complaints.CFPB_RULES`,
+            :data:`~customer_centric.complaints.PSD2_RULES` or
+            :data:`~customer_centric.complaints.FCAC_RULES`.
         calendar: Business days and zone (for the FCA,
-            :meth:`BusinessCalendar.uk`).
+            :meth:`BusinessCalendar.uk`; for PSD2, the provider's own
+            business days).
         as_of: When to evaluate (timezone-aware, not before receipt).
         at_risk_share: Share of the time after which an open deadline is at
             risk (a library convention, not a regulatory figure).
