@@ -110,6 +110,11 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
         st.dictionaries(domain.customer_ids, domain.purchase_models()),
     ),
     ("FittedModel", domain.fitted_models()),
+    # Many states (one per customer) before one state.
+    (
+        r"Iterable\[RelationshipState",
+        st.lists(domain.relationship_states(), max_size=1),
+    ),
     ("RelationshipState", domain.relationship_states()),
     ("Policy", st.just(cc.relationship.DEFAULT_POLICY) | domain.policies()),
     ("Complaint", domain.complaints()),

@@ -6,7 +6,7 @@ stages of the relationship lifecycle (Stone & Woodcock). This area holds the
 events that move them, the relationship state, the policy of rules and
 guards, the engine that applies an event and explains every decision, the
 playbook of recommended actions, the loyalty funnel and the mappings to CRM
-stage names.
+stage names, and the events that time alone makes due.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ from customer_centric.relationship._crm import (
     HubSpotLifecycleStage,
     to_arts,
     to_hubspot,
+)
+from customer_centric.relationship._due import (
+    DueEvent,
+    NextDue,
+    due_events,
+    due_events_many,
+    next_due,
+    next_due_many,
 )
 from customer_centric.relationship._engine import (
     AvailableEvent,
@@ -94,6 +102,7 @@ __all__ = [
     "DepartureReason",
     "Dimension",
     "DissatisfactionSignal",
+    "DueEvent",
     "Event",
     "EventKind",
     "Explanation",
@@ -107,6 +116,7 @@ __all__ = [
     "InterestShown",
     "LoyaltyFunnel",
     "NeedsProfiled",
+    "NextDue",
     "OnError",
     "Outcome",
     "Policy",
@@ -126,8 +136,12 @@ __all__ = [
     "WinBackDeclined",
     "apply_event",
     "available_events",
+    "due_events",
+    "due_events_many",
     "explain",
     "loyalty_funnel",
+    "next_due",
+    "next_due_many",
     "parse_event",
     "recommended_actions",
     "render_rules",
