@@ -34,6 +34,8 @@ CORE_USES: dict[str, frozenset[str]] = {
 def _area(module: str) -> str:
     """The area a dotted module name under customer_centric belongs to."""
     parts = module.split(".")
+    if parts[1:] == ["__main__"]:
+        return "cli"  # python -m customer_centric runs the command line
     if len(parts) == 1 or parts[1].startswith("_") or parts[1] == "exceptions":
         return SHARED
     return parts[1]

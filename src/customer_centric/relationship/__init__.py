@@ -61,6 +61,9 @@ from customer_centric.relationship._funnel import (
     LoyaltyFunnel,
     loyalty_funnel,
 )
+from customer_centric.relationship._labels import (
+    reason_label,
+)
 from customer_centric.relationship._playbook import (
     Action,
     recommended_actions,
@@ -129,6 +132,7 @@ __all__ = [
     "explain",
     "loyalty_funnel",
     "parse_event",
+    "reason_label",
     "recommended_actions",
     "render_rules",
     "replay",
