@@ -69,12 +69,16 @@ def test_outcome_with_moves_shows_rules_and_reasons():
     assert "Held rules" not in html
 
 
-def test_outcome_with_held_rules_shows_failed_guards():
-    """A rule not yet met lists its failed guards; a still dimension stays."""
-    state = apply_event(
+def _after_first_purchase() -> cc.RelationshipState:
+    return apply_event(
         cc.RelationshipState(customer_id="C-1"),
         FirstPurchase(customer_id="C-1", occurred_at=T),
     ).state
+
+
+def test_outcome_with_held_rules_shows_failed_guards():
+    """A rule not yet met lists its failed guards; a still dimension stays."""
+    state = _after_first_purchase()
     out = apply_event(state, RepeatPurchase(customer_id="C-1", occurred_at=T))
     assert out.held
     assert repr(out).endswith(f"; {len(out.held)} held)")
@@ -113,10 +117,7 @@ def test_explanation_of_a_refused_event():
 
 def test_explanation_lists_each_rule_with_result_and_reason():
     """Every candidate shows whether it fired, was held or not reached."""
-    state = apply_event(
-        cc.RelationshipState(customer_id="C-1"),
-        FirstPurchase(customer_id="C-1", occurred_at=T),
-    ).state
+    state = _after_first_purchase()
     e = explain(state, RepeatPurchase(customer_id="C-1", occurred_at=T))
     html = e._repr_html_()
     assert "accepted" in html
