@@ -127,8 +127,6 @@ class FittedModel(BaseModel):
         True
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.1
-       A short ``repr``, and ``_repr_html_`` for notebooks.
     """
 
     model_config = ConfigDict(

@@ -764,8 +764,6 @@ due 2026-03-05T17:00:00+00:00, 30% used)
         True
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.1
-       A short ``repr``, and ``_repr_html_`` for notebooks.
     """
 
     name: str

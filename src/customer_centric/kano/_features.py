@@ -143,8 +143,6 @@ class KanoFeatureResult:
         True
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.1
-       A short ``repr``, and ``_repr_html_`` for notebooks.
     """
 
     feature: str = attrs.field(validator=_is(str))

@@ -198,8 +198,6 @@ acquisition->welcome; 0 held)
         True
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.1
-       A short ``repr``, and ``_repr_html_`` for notebooks.
     """
 
     state: RelationshipState
@@ -427,8 +425,6 @@ class Explanation:
         True
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.1
-       A short ``repr``, and ``_repr_html_`` for notebooks.
     """
 
     state: RelationshipState

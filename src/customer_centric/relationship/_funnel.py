@@ -68,8 +68,6 @@ client=0, advocate=0)
         True
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.1
-       A short ``repr``, and ``_repr_html_`` for notebooks.
     """
 
     rungs: tuple[FunnelRung, ...]
