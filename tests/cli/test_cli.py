@@ -73,18 +73,32 @@ def test_demo_succeeds(demo_result: Result):
         "intermediate",
         "Win back",
         "Customers at risk, by reason",
-        "silent_dissatisfaction",
-        "gone_quiet",
+        "silent dissatisfaction",
+        "gone quiet",
         "Intensive care: 3 of",
         "Potential divorce: 3 of",
         "Resolve the problem fast",
         "Look for silent dissatisfaction",
+        "default policy",
+        cc.relationship.DEFAULT_POLICY.fingerprint[:12]
+        + "\N{HORIZONTAL ELLIPSIS}",
     ],
     ids=lambda text: text,
 )
 def test_demo_shows_the_relationship_report(demo_result: Result, text: str):
     """The demo shows the funnel, the lifecycle and who is at risk."""
     assert text in demo_result.stdout
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["silent_dissatisfaction", "gone_quiet", "serious_complaint"],
+    ids=lambda code: code,
+)
+def test_demo_shows_reasons_as_words_not_codes(demo_result: Result, code: str):
+    """People read reason labels; the codes stay in the records."""
+    assert code not in demo_result.stdout
+    assert cc.relationship.reason_label(code) in demo_result.stdout
 
 
 @pytest.mark.parametrize(
@@ -177,6 +191,8 @@ def test_replay_with_a_policy_file(tmp_path: Path):
     result = run("replay", str(events), "--policy", str(policy_file))
     assert result.exit_code == 0, result.output
     assert policy.fingerprint[:12] in result.stdout
+    assert "policy policy.json" in result.stdout
+    assert "default policy" not in result.stdout
 
 
 def test_replay_rejects_an_invalid_policy_as_usage_error(tmp_path: Path):

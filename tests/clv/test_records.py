@@ -4,12 +4,16 @@ import math
 
 import pytest
 
+from customer_centric._display import number
 from customer_centric.clv import (
     BgNbdFit,
     FittedModel,
+    GammaGammaFit,
     OptimizerDiagnostics,
     ParetoNbdFit,
     PurchaseModel,
+    fit_bg_nbd,
+    simulate_bg_nbd,
 )
 from customer_centric.clv._records import given_parameter_fields
 
@@ -64,3 +68,44 @@ def test_records_are_frozen():
         fit.r = 2.0  # type: ignore[misc]
     assert issubclass(BgNbdFit, FittedModel)
     assert OptimizerDiagnostics.model_config["frozen"]
+
+
+@pytest.fixture(scope="module")
+def fit() -> BgNbdFit:
+    """A BG/NBD fit on simulated data."""
+    sim = simulate_bg_nbd(
+        [39.0] * 500, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7
+    )
+    return fit_bg_nbd(sim.frequency, sim.recency, sim.T)
+
+
+def test_fit_repr_is_one_short_line(fit: BgNbdFit):
+    """A fit's repr names the parameters, customers and log-likelihood."""
+    shown = repr(fit)
+    assert len(shown) < 200
+    assert "\n" not in shown
+    assert shown.startswith("BgNbdFit(r=")
+    assert "n=500" in shown
+    assert f"ll={fit.log_likelihood:.1f}" in shown
+    assert str(fit) == shown
+
+
+def test_fit_html_shows_parameters_errors_and_diagnostics(fit: BgNbdFit):
+    """The table holds estimates, standard errors and optimizer facts."""
+    shown = fit._repr_html_()
+    for name, value in fit.params.items():
+        assert f"<td>{name}</td><td>{number(value)}</td>" in shown
+        assert number(fit.standard_errors[name]) in shown
+    assert f"{fit.log_likelihood:.2f}" in shown
+    assert "500 customers" in shown
+    assert fit.diagnostics.method in shown
+    assert "<td>converged</td><td>yes</td>" in shown
+
+
+def test_given_parameters_show_as_not_fitted():
+    """Parameters given, not fitted, show NaN errors and say so."""
+    given = GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44)
+    assert repr(given) == (
+        "GammaGammaFit(p=6.25, q=3.74, gamma=15.44, n=0, ll=nan)"
+    )
+    assert "parameters given, not fitted" in given._repr_html_()

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -36,6 +37,9 @@ from customer_centric.complaints import (
 )
 from customer_centric.exceptions import InvariantError, PolicyError
 from strategies import complaints, priorities
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -831,3 +835,42 @@ def test_every_pack_is_monotone_under_every_calendar(
     second = (first.astimezone(UTC) + shift).astimezone(first.tzinfo)
     for rule in (*FCA_DISP_RULES, *CFPB_RULES, *PSD2_RULES, *FCAC_RULES):
         assert due(rule, first, calendar) <= due(rule, second, calendar)
+
+
+def test_deadline_repr_and_html():
+    """A deadline shows status, due time, time used, pauses and source."""
+    complaint = Complaint(
+        complaint_id="K-1",
+        customer_id="C-1",
+        received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        severity=Severity.LOW,
+        channel=ComplaintChannel.PHONE,
+    )
+    summary, _ = regulatory_deadlines(
+        complaint,
+        rules=FCA_DISP_RULES,
+        calendar=BusinessCalendar.uk(),
+        as_of=datetime(2026, 3, 3, 9, tzinfo=UTC),
+    )
+    assert len(repr(summary)) < 200
+    shown = summary._repr_html_()
+    assert "<td>status</td><td>on_track</td>" in shown
+    assert "<td>completed at</td><td>\N{EM DASH}</td>" in shown
+    assert "<td>paused now</td><td>no</td>" in shown
+    assert "30.0%" in shown
+    done = attrs.evolve(
+        summary,
+        completed_at=datetime(2026, 3, 3, 9, tzinfo=UTC),
+        status=DeadlineStatus.MET,
+        milestone=ComplaintStatus.CLOSED,
+        paused=True,
+        paused_for=timedelta(hours=2),
+        used_share=Decimal("0.5"),
+        source=SCRIPT,
+    )
+    shown = done._repr_html_()
+    assert "<td>completed at</td><td>2026-03-03T09:00:00+00:00</td>" in shown
+    assert "<td>paused now</td><td>yes</td>" in shown
+    assert "<td>paused for</td><td>2:00:00</td>" in shown
+    assert ESCAPED in shown
+    assert SCRIPT not in shown

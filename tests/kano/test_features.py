@@ -1,3 +1,4 @@
+import html
 import math
 from collections.abc import Callable
 
@@ -11,13 +12,19 @@ from customer_centric.kano import (
     POULIOT_TABLE,
     KanoAnswer,
     KanoCategory,
+    KanoCoefficients,
     KanoCounts,
+    KanoFeatureResult,
     KanoResponse,
     analyze,
     count_responses,
+    decide_category,
     prioritize_features,
 )
 from strategies import kano_answer_pairs
+
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def _answers(
@@ -276,3 +283,48 @@ def test_feature_result_refuses_what_ranking_cannot_use(
     (result,) = analyze(_answers("radio", [(2, 5)], importance=4))
     with pytest.raises(error, match=field):
         attrs.evolve(result, **{field: value})
+
+
+def _analyzed(
+    feature: str, pairs: list[tuple[int, int]], importance: float | None
+) -> KanoFeatureResult:
+    (result,) = analyze(_answers(feature, pairs, importance))
+    return result
+
+
+def test_kano_result_repr_and_html_escape_the_feature():
+    """A feature named with markup shows escaped; the measures are there."""
+    result = _analyzed(SCRIPT, [(1, 3), (1, 3), (1, 5), (3, 3)], 4)
+    shown = result._repr_html_()
+    assert SCRIPT not in shown
+    assert ESCAPED in shown
+    assert "<td>attractive</td><td>2</td><td>50%</td>" in shown
+    assert "<td>mean importance</td><td>4</td>" in shown
+    assert "<td>better (Berger et al. 1993)</td><td>0.75</td>" in shown
+    assert len(repr(result)) < 200
+    assert repr(result).startswith(f"KanoFeatureResult({SCRIPT!r}: attractive")
+
+
+def test_kano_result_html_shows_significance_and_missing_values():
+    """A clear winner is significant; absent strengths show as a dash."""
+    clear = _analyzed("wifi", [(1, 3)] * 20, None)
+    assert "<td>top two differ (Fong 1996)</td><td>yes</td>" in (
+        clear._repr_html_()
+    )
+    empty = attrs.evolve(clear, total_strength=None)
+    assert "<td>total strength</td><td>\N{EM DASH}</td>" in (
+        empty._repr_html_()
+    )
+    assert "<td>mean importance</td><td>\N{EM DASH}</td>" in (
+        clear._repr_html_()
+    )
+
+
+def test_kano_coefficients_and_decision_html():
+    """Coefficients and a decision show their values and reasons."""
+    coefficients = KanoCoefficients(better=0.5, worse=-0.25)
+    assert "<td>-0.25</td>" in coefficients._repr_html_()
+    decision = decide_category(KanoCounts(attractive=3, must_be=1))
+    shown = decision._repr_html_()
+    assert "Kano category: attractive" in shown
+    assert all(html.escape(reason) in shown for reason in decision.reasons)

@@ -71,6 +71,7 @@ fingerprint: str = policy.fingerprint
 actions: tuple[cc.relationship.Action, ...] = (
     cc.relationship.recommended_actions(state)
 )
+reason: str = cc.relationship.reason_label("repeat_buyer")
 hubspot: cc.relationship.HubSpotLifecycleStage = cc.relationship.to_hubspot(
     state
 )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final, final
 import attrs
 import click
 from pydantic import ValidationError
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -302,12 +303,13 @@ def reason_of(replay: Replay, /) -> str:
     if record is None:
         return "-"
     evidence = "; ".join(
-        f"{g.metric} {_shown_value(g.metric, g.observed)} (needs "
+        f"{g.metric.replace('_', ' ')} "
+        f"{_shown_value(g.metric, g.observed)} (needs "
         f"{g.op.replace('_', ' ')} {_shown_value(g.metric, g.required)})"
         for g in record.guards
     )
     when = record.occurred_at.date().isoformat()
-    text = f"{record.reason_code} on {when}"
+    text = f"{cc.relationship.reason_label(record.reason_code)} on {when}"
     return f"{text}: {evidence}" if evidence else text
 
 
@@ -353,7 +355,11 @@ def at_risk_tables(
     for (stage, reason), count in sorted(
         reasons.items(), key=lambda item: (item[0][0].rank, -item[1])
     ):
-        summary.add_row(stage.info.label_en, shown(reason), f"{count:,}")
+        summary.add_row(
+            stage.info.label_en,
+            shown(cc.relationship.reason_label(reason)),
+            f"{count:,}",
+        )
     as_of = _as_of(r.state for r in replays.values())
     listings: list[Table] = []
     for stage in sorted(StageGroup.IN_TROUBLE.stages, key=lambda s: s.rank):
@@ -409,10 +415,15 @@ def render(
     /,
     *,
     policy: Policy,
+    policy_name: str = "default policy",
     customers: Sequence[Customer] = (),
     limit: int = 15,
 ) -> None:
-    """Print the whole relationship report."""
+    """Print the whole relationship report.
+
+    The policy shows by ``policy_name`` (``"default policy"`` or the file
+    it came from) and the start of its fingerprint.
+    """
     replays = replayed.replays
     states = [r.state for r in replays.values()]
     types = {c.customer_id: c.type for c in customers}
@@ -420,8 +431,9 @@ def render(
     applied = sum(r.applied for r in replays.values())
     console.print(
         f"[bold]{len(states):,} customers[/bold], {applied:,} events "
-        f"applied, as of {as_of.date().isoformat() if as_of else '-'} "
-        f"(policy {policy.fingerprint[:12]})"
+        f"applied, as of {as_of.date().isoformat() if as_of else '-'}, "
+        f"{escape(printable(policy_name))} "
+        f"({policy.fingerprint[:12]}\N{HORIZONTAL ELLIPSIS})"
     )
     if types:
         mix = Counter(t.value for t in types.values())

@@ -42,6 +42,11 @@ def load_policy(path: Path | None, /) -> cc.relationship.Policy:
         raise click.BadParameter(msg, param_hint="'--policy'") from exc
 
 
+def policy_name(path: Path | None, /) -> str:
+    """How the report names a policy: its file's name, or the default."""
+    return "default policy" if path is None else f"policy {path.name}"
+
+
 def load_customers(
     path: Path, /
 ) -> tuple[tuple[cc.Customer, ...], tuple[BadLine, ...]]:
@@ -129,7 +134,14 @@ def replay(
     )
     rejected = sorted([*parsed.bad, *replayed.refused], key=lambda b: b.line)
     report_bad_lines(errors, str(events_file), rejected)
-    render(console, replayed, policy=policy, customers=customers, limit=limit)
+    render(
+        console,
+        replayed,
+        policy=policy,
+        policy_name=policy_name(policy_file),
+        customers=customers,
+        limit=limit,
+    )
     console.print()
     if rejected or bad_customers:
         console.print(

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from customer_centric._arrays import FloatArray, real_number
+from customer_centric._display import html_table, number
 from customer_centric._frozen import FrozenMap
 from customer_centric.exceptions import DataError
 
@@ -115,6 +116,16 @@ class FittedModel(BaseModel):
         >>> sorted(fit.params) == sorted(fit.parameter_names)
         True
 
+        ``repr`` is one line: the parameters, the number of customers and
+        the log-likelihood (the record's fields are its attributes, and
+        ``model_dump()`` lists them all). In Jupyter a fit shows as a table
+        of parameters with standard errors and the optimizer's diagnostics:
+
+        >>> BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+        BgNbdFit(r=0.243, alpha=4.414, a=0.793, b=2.426, n=0, ll=nan)
+        >>> "standard error" in fit._repr_html_()
+        True
+
     .. versionadded:: 0.1
     """
 
@@ -157,6 +168,51 @@ class FittedModel(BaseModel):
                 )
                 raise DataError(msg)
         return self
+
+    def __repr__(self) -> str:
+        """One line: parameters, customers and log-likelihood."""
+        shown = ", ".join(
+            f"{name}={number(value)}" for name, value in self.params.items()
+        )
+        return (
+            f"{type(self).__name__}({shown}, n={self._customers()}, "
+            f"ll={self.log_likelihood:.1f})"
+        )
+
+    def _customers(self) -> str:
+        return number(self.n_customers, digits=10)
+
+    def __str__(self) -> str:
+        """The same line as ``repr``."""
+        return repr(self)
+
+    def _repr_html_(self) -> str:
+        """Parameters with standard errors, then fit and diagnostics."""
+        name = type(self).__name__
+        parameters = html_table(
+            f"{name}: {self._customers()} customers",
+            [
+                (p, number(value), number(self.standard_errors[p]))
+                for p, value in self.params.items()
+            ],
+            header=("parameter", "estimate", "standard error"),
+        )
+        d = self.diagnostics
+        diagnostics = html_table(
+            "Fit and optimizer diagnostics",
+            [
+                ("log-likelihood", f"{self.log_likelihood:.2f}"),
+                ("customers", self._customers()),
+                ("method", d.method),
+                ("converged", "yes" if d.converged else "no"),
+                ("iterations", d.iterations),
+                ("function evaluations", d.function_evaluations),
+                ("gradient norm", number(d.gradient_norm, digits=3)),
+                ("starts tried", d.starts_tried),
+                ("message", d.message),
+            ],
+        )
+        return parameters + diagnostics
 
     @property
     def params(self) -> dict[str, float]:

@@ -50,6 +50,7 @@ from customer_centric._checks import (
     check_instance,
     check_member,
 )
+from customer_centric._display import NO_VALUE, html_table
 from customer_centric._frozen import FrozenMap, SortedSet
 from customer_centric._types import DECIMAL_CONTEXT, Rate, check_rate
 from customer_centric.complaints._complaint import (
@@ -900,6 +901,15 @@ class Deadline:
         >>> summary.due_at.isoformat(), summary.status.value
         ('2026-03-05T17:00:00+00:00', 'on_track')
 
+        ``repr`` is one line; in Jupyter a deadline shows as a table with
+        its status, due time, share of time used, pauses and source:
+
+        >>> summary
+        Deadline('fca_disp_1_5_summary_resolution' regulatory: on_track, \
+due 2026-03-05T17:00:00+00:00, 30% used)
+        >>> "DISP 1.5.1R" in summary._repr_html_()
+        True
+
     .. versionadded:: 0.1
     """
 
@@ -914,6 +924,34 @@ class Deadline:
     used_share: Decimal
     source: str
     explanation: str
+
+    def __repr__(self) -> str:
+        """One line: name, kind, status, due time and time used."""
+        return (
+            f"Deadline({self.name!r} {self.kind}: {self.status.value}, due "
+            f"{self.due_at.isoformat()}, {self.used_share:.0%} used)"
+        )
+
+    def _repr_html_(self) -> str:
+        completed = self.completed_at
+        return html_table(
+            f"Deadline {self.name}: {self.status.value}",
+            [
+                ("kind", self.kind),
+                ("milestone", self.milestone.value),
+                ("due at", self.due_at.isoformat()),
+                (
+                    "completed at",
+                    NO_VALUE if completed is None else completed.isoformat(),
+                ),
+                ("status", self.status.value),
+                ("share of the time used", f"{self.used_share:.1%}"),
+                ("paused now", "yes" if self.paused else "no"),
+                ("paused for", str(self.paused_for)),
+                ("source", self.source),
+                ("explanation", self.explanation),
+            ],
+        )
 
 
 def check_as_of(complaint: object, as_of: object) -> Complaint:

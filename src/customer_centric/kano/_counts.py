@@ -20,6 +20,7 @@ from customer_centric._checks import (
     check_instance,
     check_items,
 )
+from customer_centric._display import html_table, number
 from customer_centric.exceptions import (
     DataError,
     InvariantError,
@@ -227,6 +228,8 @@ class KanoCoefficients:
         >>> from customer_centric.kano import KanoCoefficients
         >>> KanoCoefficients(better=0.5, worse=-0.25).worse
         -0.25
+        >>> "better" in KanoCoefficients(better=0.5, worse=-0.25)._repr_html_()
+        True
         >>> KanoCoefficients(better=float("nan"), worse=-0.25)
         Traceback (most recent call last):
         ...
@@ -246,6 +249,16 @@ number, got nan
                 f"better={self.better!r}, worse={self.worse!r}"
             )
             raise InvariantError(msg)
+
+    def _repr_html_(self) -> str:
+        return html_table(
+            "Satisfaction coefficients (Berger et al. 1993)",
+            [
+                ("better", number(self.better), "having it pleases"),
+                ("worse", number(self.worse), "lacking it displeases"),
+            ],
+            header=("coefficient", "value", "meaning"),
+        )
 
 
 def satisfaction_coefficients(counts: KanoCounts, /) -> KanoCoefficients:
@@ -458,12 +471,27 @@ class KanoDecision:
         rule: The rule applied.
         reasons: Why, in sentences a person can read.
 
+    Examples:
+        In Jupyter a decision shows as its category with the reasons:
+
+        >>> from customer_centric.kano import KanoCounts, decide_category
+        >>> decision = decide_category(KanoCounts(attractive=3, must_be=1))
+        >>> decision.category.value, "attractive" in decision._repr_html_()
+        ('attractive', True)
+
     .. versionadded:: 0.1
     """
 
     category: KanoCategory = attrs.field(validator=_is(KanoCategory))
     rule: KanoDecisionRule
     reasons: tuple[str, ...]
+
+    def _repr_html_(self) -> str:
+        return html_table(
+            f"Kano category: {self.category.value} (rule {self.rule!r})",
+            [(reason,) for reason in self.reasons],
+            header=("why",),
+        )
 
 
 def _n(count: int) -> str:

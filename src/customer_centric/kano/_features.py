@@ -14,6 +14,7 @@ from customer_centric._checks import (
     check_instance,
     check_items,
 )
+from customer_centric._display import NO_VALUE, html_table, number
 from customer_centric.exceptions import InvariantError
 from customer_centric.kano._counts import (
     _RULES,
@@ -127,6 +128,20 @@ class KanoFeatureResult:
         mean_importance: The mean self-stated importance of the
             respondents who gave one, else None.
 
+    Examples:
+        ``repr`` is one line; in Jupyter a result shows as the category
+        with its reasons, the respondents per category and the measures:
+
+        >>> from customer_centric.kano import KanoResponse, analyze
+        >>> (result,) = analyze([
+        ...     KanoResponse(respondent_id=f"R{n}", feature="shampoo",
+        ...                  functional=1, dysfunctional=3)
+        ...     for n in range(4)])
+        >>> result
+        KanoFeatureResult('shampoo': attractive, n=4, better=1, worse=0)
+        >>> "attractive" in result._repr_html_()
+        True
+
     .. versionadded:: 0.1
     """
 
@@ -148,6 +163,53 @@ class KanoFeatureResult:
     def category(self) -> KanoCategory:
         """The decided category (shortcut for ``decision.category``)."""
         return self.decision.category
+
+    def __repr__(self) -> str:
+        """One line: feature, category, respondents, Better and Worse."""
+        return (
+            f"KanoFeatureResult({self.feature!r}: {self.category.value}, "
+            f"n={self.counts.total}, "
+            f"better={number(self.coefficients.better)}, "
+            f"worse={number(self.coefficients.worse)})"
+        )
+
+    def _repr_html_(self) -> str:
+        counts = self.counts
+        decision = html_table(
+            f"Kano result for {self.feature!r}: {self.category.value} "
+            f"(rule {self.decision.rule!r})",
+            [(reason,) for reason in self.decision.reasons],
+            header=("why",),
+        )
+        respondents = html_table(
+            f"Respondents per category ({counts.total} in all)",
+            [
+                (category.value, n, _share(counts.share(category)))
+                for category, n in counts.ranked()
+            ],
+            header=("category", "respondents", "share"),
+        )
+        coefficients = self.coefficients
+        measures = html_table(
+            "Measures",
+            [
+                ("better (Berger et al. 1993)", number(coefficients.better)),
+                ("worse (Berger et al. 1993)", number(coefficients.worse)),
+                ("total strength", _share(self.total_strength)),
+                ("category strength", _share(self.category_strength)),
+                (
+                    "top two differ (Fong 1996)",
+                    "yes" if self.significance.significant else "no",
+                ),
+                ("mean importance", number(self.mean_importance)),
+            ],
+            header=("measure", "value"),
+        )
+        return decision + respondents + measures
+
+
+def _share(value: float | None) -> str:
+    return NO_VALUE if value is None else f"{value:.0%}"
 
 
 def analyze(

@@ -69,6 +69,9 @@ from customer_centric.relationship._funnel import (
     LoyaltyFunnel,
     loyalty_funnel,
 )
+from customer_centric.relationship._labels import (
+    reason_label,
+)
 from customer_centric.relationship._playbook import (
     Action,
     recommended_actions,
@@ -143,6 +146,7 @@ __all__ = [
     "next_due",
     "next_due_many",
     "parse_event",
+    "reason_label",
     "recommended_actions",
     "render_rules",
     "replay",

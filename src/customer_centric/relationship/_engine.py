@@ -59,6 +59,13 @@ from customer_centric.relationship._policy import (
     compiled,
     target_shown,
 )
+from customer_centric.relationship._shown import (
+    explanation_html,
+    explanation_repr,
+    outcome_html,
+    outcome_repr,
+    rule_result,
+)
 from customer_centric.relationship._state import (
     GuardCheck,
     RelationshipState,
@@ -180,6 +187,16 @@ class Outcome:
         >>> out.changed, [r.to_stage.value for r in out.records]
         (True, ['customer', 'welcome'])
 
+        ``repr`` is one line; in Jupyter an outcome shows as a table of the
+        new stages with each move's rule and reason, then the held rules
+        with their failed guards:
+
+        >>> out
+        Outcome('C-1' first_purchase: loyalty suspect->customer, lifecycle \
+acquisition->welcome; 0 held)
+        >>> "first purchase" in out._repr_html_()
+        True
+
     .. versionadded:: 0.1
     """
 
@@ -235,6 +252,13 @@ class Outcome:
         the state given.
         """
         return self._moves is _REDELIVERED
+
+    def __repr__(self) -> str:
+        """One line: customer, event, moves and held rules."""
+        return outcome_repr(self)
+
+    def _repr_html_(self) -> str:
+        return outcome_html(self)
 
 
 @final
@@ -392,6 +416,14 @@ class Explanation:
 'acquisition'): accepted
           lifecycle.complaint_noted fires (stay)
 
+        ``repr`` is one line; in Jupyter an explanation shows as a table of
+        every rule tried, what it did, its reason and its failed guards:
+
+        >>> e
+        Explanation('C-1' complaint_filed: accepted, rules tried: 1)
+        >>> "complaint recorded" in e._repr_html_()
+        True
+
     .. versionadded:: 0.1
     """
 
@@ -416,16 +448,22 @@ class Explanation:
         ]
         for cand in self.candidates:
             shown = target_shown(cand.rule)
-            if cand.fired:
-                lines.append(f"  {cand.rule.id} fires ({shown})")
-            elif all(c.passed for c in cand.checks):
-                lines.append(f"  {cand.rule.id} not reached ({shown})")
+            result = rule_result(cand)
+            if result != "held":
+                lines.append(f"  {cand.rule.id} {result} ({shown})")
             else:
                 failed = "; ".join(
                     c.describe() for c in cand.checks if not c.passed
                 )
                 lines.append(f"  {cand.rule.id} held: {failed}")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        """One line: customer, event, verdict and rules tried."""
+        return explanation_repr(self)
+
+    def _repr_html_(self) -> str:
+        return explanation_html(self)
 
 
 # --- metrics ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from customer_centric.relationship._policy import (
     Policy,
     check_policy,
 )
+from customer_centric.relationship._shown import funnel_html, funnel_repr
 from customer_centric.relationship._state import RelationshipState, check_state
 
 __all__ = ["FunnelRung", "LoyaltyFunnel", "loyalty_funnel"]
@@ -52,11 +53,32 @@ class LoyaltyFunnel:
         rungs: One :class:`FunnelRung` per rung of the policy's ladder.
         customers: How many states were counted.
 
+    Examples:
+        ``repr`` is one line; in Jupyter a funnel shows as a table of the
+        rungs with the customers now, their share, how many ever reached
+        the rung and the conversion from the rung below:
+
+        >>> from customer_centric import RelationshipState
+        >>> from customer_centric.relationship import loyalty_funnel
+        >>> funnel = loyalty_funnel([RelationshipState(customer_id="A")])
+        >>> funnel
+        LoyaltyFunnel(customers=1, suspect=1, prospect=0, customer=0, \
+client=0, advocate=0)
+        >>> "Suspect" in funnel._repr_html_()
+        True
+
     .. versionadded:: 0.1
     """
 
     rungs: tuple[FunnelRung, ...]
     customers: int
+
+    def __repr__(self) -> str:
+        """One line: customers, then the number on each rung."""
+        return funnel_repr(self)
+
+    def _repr_html_(self) -> str:
+        return funnel_html(self)
 
     def conversion(self, stage: LoyaltyStage, /) -> float | None:
         """Share of those who reached the rung below who also reached this.
