@@ -29,6 +29,8 @@ from customer_centric.complaints import (
     WarningLevel,
     advance,
     attainment,
+    attainment_row,
+    clock_rows,
     metric_clocks,
     pausing_twin,
     select_policy,
@@ -484,6 +486,76 @@ def test_attainment_of_running_clocks_only() -> None:
         None,
     )
     assert attainment([]) == ()
+
+
+def test_clock_rows_flatten_every_clock() -> None:
+    """One plain row per clock, with the status's priority and values."""
+    status = sla_status(
+        CONVERSATION, policy=POLICY, priority=Priority.URGENT, as_of=at(4, 9)
+    )
+    rows = clock_rows([status])
+    assert [(r["metric"], r["cycle"], r["status"]) for r in rows] == [
+        (c.metric, c.cycle, c.status.value) for c in status.clocks
+    ]
+    assert {r["priority"] for r in rows} == {"urgent"}
+    assert rows[0]["stopped"] is True
+    assert rows[0]["elapsed_seconds"] == HOUR.total_seconds()
+    assert clock_rows([]) == ()
+
+
+def test_attainment_is_attainment_row_per_group() -> None:
+    """Each report row is attainment_row() of its group's clocks."""
+    status = sla_status(
+        CONVERSATION, policy=POLICY, priority=Priority.URGENT, as_of=at(4, 9)
+    )
+    for row in attainment([status]):
+        clocks = [c for c in status.clocks if c.metric == row.metric]
+        assert row == attainment_row(
+            row.metric,
+            Priority.URGENT,
+            statuses=[c.status for c in clocks],
+            times=[c.elapsed for c in clocks if c.stopped_at is not None],
+        )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (
+            {"statuses": ["met", "late"]},
+            InvariantError,
+            r"statuses\[1\] must be one of .*got 'late'",
+        ),
+        (
+            {"times": [HOUR, -MINUTE]},
+            InvariantError,
+            (
+                r"times must be >= 0, got datetime.timedelta\(days=-1.*"
+                r"'first_reply' at priority 'low'"
+            ),
+        ),
+        ({"times": [60]}, ArgumentTypeError, r"times\[0\] must be"),
+        ({"statuses": "met"}, ArgumentTypeError, "statuses must be"),
+        ({"priority": "asap"}, InvariantError, "priority must be one of"),
+        ({"metric": None}, ArgumentTypeError, "metric must be a str"),
+    ],
+    ids=["status", "negative", "seconds", "string", "priority", "metric"],
+)
+def test_attainment_row_refuses_bad_input(
+    kwargs: dict[str, object], error: type[Exception], match: str
+) -> None:
+    """Unknown statuses, negative or untyped times name the value."""
+    arguments: dict[str, object] = {
+        "metric": "first_reply",
+        "priority": "low",
+        "statuses": ["met"],
+        "times": [HOUR],
+        **kwargs,
+    }
+    metric = arguments.pop("metric")
+    priority = arguments.pop("priority")
+    with pytest.raises(error, match=match):
+        attainment_row(metric, priority, **arguments)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

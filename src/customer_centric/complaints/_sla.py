@@ -36,7 +36,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, localcontext
-from typing import Final, Literal, Self, final
+from typing import Final, Literal, Self, TypedDict, final
 
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -81,6 +81,7 @@ __all__ = [
     "Alert",
     "AttainmentRow",
     "ClockEvent",
+    "ClockRow",
     "MetricClock",
     "SlaCondition",
     "SlaMetric",
@@ -89,6 +90,8 @@ __all__ = [
     "SlaTarget",
     "WarningLevel",
     "attainment",
+    "attainment_row",
+    "clock_rows",
     "metric_clocks",
     "pausing_twin",
     "select_policy",
@@ -1045,6 +1048,166 @@ def _nearest_rank(ordered: Sequence[timedelta], share: float) -> timedelta:
     return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
 
 
+class ClockRow(TypedDict):
+    """One SLA clock as a flat row, ready for a dataframe.
+
+    The columns :func:`customer_centric.frames.sla_attainment` reads.
+
+    Attributes:
+        complaint_id: The complaint.
+        metric: The metric's name.
+        priority: The priority's value, such as ``"low"``.
+        cycle: The clock's cycle, from 1.
+        status: The clock's :class:`DeadlineStatus` value.
+        stopped: Whether the clock stopped by ``as_of``.
+        elapsed_seconds: The counted time in seconds.
+
+    Examples:
+        >>> from customer_centric.complaints import ClockRow
+        >>> sorted(ClockRow.__annotations__)[:3]
+        ['complaint_id', 'cycle', 'elapsed_seconds']
+
+    .. versionadded:: 0.2
+    """
+
+    complaint_id: str
+    metric: str
+    priority: str
+    cycle: int
+    status: str
+    stopped: bool
+    elapsed_seconds: float
+
+
+def clock_rows(statuses: Iterable[SlaStatus], /) -> tuple[ClockRow, ...]:
+    """Every clock of ``statuses`` as a :class:`ClockRow`, in order.
+
+    ``pandas.DataFrame(rows)`` or ``polars.DataFrame(rows)`` turns them into
+    the frame :func:`customer_centric.frames.sla_attainment` reads.
+
+    Raises:
+        ArgumentTypeError: ``statuses`` is not an iterable of
+            :class:`SlaStatus`.
+
+    Examples:
+        >>> from datetime import datetime, UTC
+        >>> from customer_centric import Complaint
+        >>> from customer_centric.complaints import (
+        ...     FIRST_REPLY, ClockTarget, Priority, SlaPolicy, SlaTarget,
+        ...     clock_rows, sla_status)
+        >>> policy = SlaPolicy(name="retail", version=1, targets=(
+        ...     SlaTarget(metric=FIRST_REPLY, targets={
+        ...         p: ClockTarget(amount=2, unit="calendar_hours")
+        ...         for p in Priority}),))
+        >>> complaint = Complaint(
+        ...     complaint_id="K-1", customer_id="C-1", severity="low",
+        ...     channel="email",
+        ...     received_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
+        >>> status = sla_status(complaint, policy=policy,
+        ...                     priority=Priority.LOW,
+        ...                     as_of=datetime(2026, 3, 2, 10, tzinfo=UTC))
+        >>> clock_rows([status])
+        ({'complaint_id': 'K-1', 'metric': 'first_reply', 'priority': 'low', \
+'cycle': 1, 'status': 'on_track', 'stopped': False, \
+'elapsed_seconds': 3600.0},)
+
+    .. versionadded:: 0.2
+    """
+    return tuple(
+        ClockRow(
+            complaint_id=str(status.complaint_id),
+            metric=clock.metric,
+            priority=status.priority.value,
+            cycle=clock.cycle,
+            status=clock.status.value,
+            stopped=clock.stopped_at is not None,
+            elapsed_seconds=clock.elapsed.total_seconds(),
+        )
+        for status in check_items(statuses, SlaStatus, name="statuses")
+        for clock in status.clocks
+    )
+
+
+def attainment_row(
+    metric: str,
+    priority: Priority,
+    /,
+    *,
+    statuses: Iterable[DeadlineStatus],
+    times: Iterable[timedelta],
+) -> AttainmentRow:
+    """The attainment of one metric at one priority, from its clocks.
+
+    The one rule behind :func:`attainment` and the dataframe report
+    :func:`customer_centric.frames.sla_attainment`: ``met`` and
+    ``breached`` count the clocks with those statuses, every other clock
+    is ``running``; ``median`` and ``p90`` (nearest rank: the smallest time
+    with at least 90 % of the times at or below it) are taken over
+    ``times``.
+
+    Args:
+        metric: The metric's name.
+        priority: The priority (a member or its value).
+        statuses: Each clock's status.
+        times: The counted times of the clocks that stopped.
+
+    Returns:
+        The row for ``metric`` and ``priority``.
+
+    Raises:
+        InvariantError: ``priority`` or a status is not one of its enum's
+            values, or a time is negative.
+        ArgumentTypeError: An argument has the wrong type.
+
+    Examples:
+        >>> from datetime import timedelta
+        >>> from customer_centric.complaints import attainment_row
+        >>> row = attainment_row(
+        ...     "first_reply", "low",
+        ...     statuses=["met", "met", "breached", "on_track"],
+        ...     times=[timedelta(hours=h) for h in (1, 3, 2)])
+        >>> row.met, row.breached, row.running, str(row.attainment)
+        (2, 1, 1, '0.6667')
+        >>> str(row.median), str(row.p90)
+        ('2:00:00', '3:00:00')
+
+    .. versionadded:: 0.2
+    """
+    metric = check_instance(metric, str, name="metric")
+    priority = check_member(priority, Priority, name="priority")
+    checked = [
+        check_member(s, DeadlineStatus, name=f"statuses[{i}]")
+        for i, s in enumerate(check_items(statuses, object, name="statuses"))
+    ]
+    ordered = sorted(check_items(times, timedelta, name="times"))
+    if ordered and ordered[0] < timedelta(0):
+        msg = (
+            f"times must be >= 0, got {ordered[0]!r} for metric {metric!r} "
+            f"at priority {priority.value!r}; pass the counted times of "
+            "stopped clocks"
+        )
+        raise InvariantError(msg)
+    met = sum(s is DeadlineStatus.MET for s in checked)
+    breached = sum(s is DeadlineStatus.BREACHED for s in checked)
+    decided = met + breached
+    return AttainmentRow(
+        metric=metric,
+        priority=priority,
+        met=met,
+        breached=breached,
+        running=len(checked) - decided,
+        attainment=(
+            share_of(
+                timedelta(microseconds=met), timedelta(microseconds=decided)
+            )
+            if decided
+            else None
+        ),
+        median=_median(ordered) if ordered else None,
+        p90=_nearest_rank(ordered, 0.9) if ordered else None,
+    )
+
+
 def attainment(statuses: Iterable[SlaStatus], /) -> tuple[AttainmentRow, ...]:
     """Met / breached counts and times per metric and priority (pure Python).
 
@@ -1052,7 +1215,10 @@ def attainment(statuses: Iterable[SlaStatus], /) -> tuple[AttainmentRow, ...]:
     as service desks report them. Times are the clocks' counted times
     (open time for business targets) of the stopped clocks; the 90th
     percentile is the nearest-rank one (the smallest time with at least
-    90 % of the times at or below it).
+    90 % of the times at or below it). Each row is
+    :func:`attainment_row` of its group's clocks; :func:`clock_rows` gives
+    the same clocks as rows for the dataframe report
+    :func:`customer_centric.frames.sla_attainment`.
 
     Args:
         statuses: Results of :func:`sla_status`.
@@ -1096,31 +1262,14 @@ def attainment(statuses: Iterable[SlaStatus], /) -> tuple[AttainmentRow, ...]:
     for status in checked:
         for clock in status.clocks:
             groups[clock.metric, status.priority].append(clock)
-    rows: list[AttainmentRow] = []
-    for (metric, priority), clocks in sorted(
-        groups.items(), key=lambda item: (item[0][0], item[0][1].rank)
-    ):
-        met = sum(c.status is DeadlineStatus.MET for c in clocks)
-        breached = sum(c.status is DeadlineStatus.BREACHED for c in clocks)
-        times = sorted(c.elapsed for c in clocks if c.stopped_at is not None)
-        decided = met + breached
-        rows.append(
-            AttainmentRow(
-                metric=metric,
-                priority=priority,
-                met=met,
-                breached=breached,
-                running=len(clocks) - decided,
-                attainment=(
-                    share_of(
-                        timedelta(microseconds=met),
-                        timedelta(microseconds=decided),
-                    )
-                    if decided
-                    else None
-                ),
-                median=_median(times) if times else None,
-                p90=_nearest_rank(times, 0.9) if times else None,
-            )
+    return tuple(
+        attainment_row(
+            metric,
+            priority,
+            statuses=[c.status for c in clocks],
+            times=[c.elapsed for c in clocks if c.stopped_at is not None],
         )
-    return tuple(rows)
+        for (metric, priority), clocks in sorted(
+            groups.items(), key=lambda item: (item[0][0], item[0][1].rank)
+        )
+    )
