@@ -15,9 +15,11 @@ from customer_centric.frames._rfm import (  # noqa: E402 - after the guard
     rfm_calibration_holdout,
     rfm_summary,
 )
+from customer_centric.frames._sla import sla_attainment  # noqa: E402
 
 __all__: list[str] = [
     "compress_rfm",
     "rfm_calibration_holdout",
     "rfm_summary",
+    "sla_attainment",
 ]
