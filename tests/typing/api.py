@@ -590,6 +590,17 @@ split_pl: pl.DataFrame = frames.rfm_calibration_holdout(
     observation_end=date(2024, 2, 1),
 )
 compressed_pl: pl.DataFrame = frames.compress_rfm(summary_pl)
+clock_table: tuple[cc.complaints.ClockRow, ...] = cc.complaints.clock_rows([])
+attainment_pl: pl.DataFrame = frames.sla_attainment(
+    pl.DataFrame(list(clock_table))
+)
+attainment_pd: pd.DataFrame = frames.sla_attainment(pd.DataFrame(clock_table))
+one_row: cc.complaints.AttainmentRow = cc.complaints.attainment_row(
+    "first_reply",
+    cc.complaints.Priority.LOW,
+    statuses=[cc.complaints.DeadlineStatus.MET],
+    times=[timedelta(hours=1)],
+)
 
 # --- figures: customer_centric.plot ------------------------------------------
 kano_ax: Axes = plot.plot_better_worse(results, threshold=0.5)
