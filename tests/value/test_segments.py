@@ -53,9 +53,9 @@ def _scores(r: int, f: int, m: int = 1, bins: int = 5) -> RFMScores:
     [
         ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 5, (1, 1, 2, 2, 3, 3, 4, 4, 5, 5)),
         ([10, 1, 5], 3, (3, 1, 2)),
-        ([4, 4, 4], 5, (5, 5, 5)),
-        ([7], 2, (2,)),
-        ([0, 0, 0, 1], 2, (2, 2, 2, 2)),
+        ([4, 4, 4], 5, (1, 1, 1)),
+        ([7], 2, (1,)),
+        ([0, 0, 0, 1], 2, (1, 1, 1, 2)),
         ([0, 0, 1, 1, 2, 2], 3, (1, 1, 2, 2, 3, 3)),
     ],
     ids=["deciles", "unsorted", "all-tied", "one", "tie-on-edge", "pairs"],
@@ -70,10 +70,10 @@ def test_quantile_scores(
 def test_quantile_scores_with_breaks_and_reversed():
     """Given breaks replace the quantiles; reversed scores favour less."""
     values = [0, 5, 5.5, 30, 31]
-    assert quantile_scores(values, bins=3, breaks=[5, 30]) == (1, 2, 2, 3, 3)
+    assert quantile_scores(values, bins=3, breaks=[5, 30]) == (1, 1, 2, 2, 3)
     assert quantile_scores(
         values, bins=3, breaks=[5, 30], higher_is_better=False
-    ) == (3, 2, 2, 1, 1)
+    ) == (3, 3, 2, 2, 1)
 
 
 def test_quantile_scores_accepts_decimals_and_does_not_mutate():
@@ -181,7 +181,7 @@ def test_rfm_scores_worked_example():
         summary,
         bins=2,
         recency_breaks=[20],
-        frequency_breaks=[1],
+        frequency_breaks=[0],
         monetary_breaks=[40],
     )
     assert breaks.cells() == ((2, 2, 2), (1, 2, 1), (1, 1, 1))

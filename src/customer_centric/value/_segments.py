@@ -8,7 +8,7 @@ replace; a last table maps segments to rungs of the loyalty ladder.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -60,12 +60,16 @@ def quantile_scores(
     Without ``breaks`` the ``bins - 1`` inner edges are the sample
     quantiles at ``1/bins, 2/bins, ...`` computed by linear interpolation
     between order statistics (Hyndman & Fan 1996 type 7, the default of R's
-    ``quantile()`` and of numpy, and what the R ``rfm`` package's scoring
-    uses). A value is scored by the number of edges at or below it, plus
-    one: bins are ``[lower, upper)`` intervals, as in the R ``rfm``
-    package, so a value equal to an edge goes to the upper bin. Equal
-    values therefore always get the same score; when ties make two edges
-    equal, the bin between them stays empty and its score goes unused.
+    ``quantile()`` and of numpy, as in the R ``rfm`` package's scoring).
+    A value is scored by the number of edges strictly below it, plus one:
+    bins are ``(lower, upper]`` intervals, the default of R's ``cut()``
+    and of :func:`pandas.cut`, so a value equal to an edge stays in the
+    lower bin. Equal values therefore always get the same score; when ties
+    make edges equal, the bins between them stay empty and their scores go
+    unused. This differs on purpose from the R ``rfm`` package's
+    ``[lower, upper)`` bins: there, a mass of tied lowest values (the
+    one-time buyers, whose repeat frequency is 0) is lifted to a high
+    score; here it stays at 1.
     With ``higher_is_better=False`` the scores are reversed
     (``bins + 1 - score``), for measures where less is better.
 
@@ -92,10 +96,11 @@ def quantile_scores(
         >>> quantile_scores([1, 1, 2, 3], bins=2)
         (1, 1, 2, 2)
 
-        Ties on an edge all go up: here the median edge is 0.
+        Ties on an edge stay below it: the two lowest edges are both 0, so
+        scores 2 and 3 go unused.
 
-        >>> quantile_scores([0, 0, 0, 1], bins=2)
-        (2, 2, 2, 2)
+        >>> quantile_scores([0, 0, 0, 0, 1, 2], bins=4)
+        (1, 1, 1, 1, 4, 4)
         >>> quantile_scores([3, 40, 7], bins=3, breaks=[5, 30],
         ...                 higher_is_better=False)
         (3, 1, 2)
@@ -113,7 +118,7 @@ def quantile_scores(
         if breaks is None
         else check_breaks(breaks, bins, name="breaks")
     )
-    scores = (1 + bisect_right(edges, number) for number in numbers)
+    scores = (1 + bisect_left(edges, number) for number in numbers)
     if higher_is_better:
         return tuple(scores)
     return tuple(bins + 1 - score for score in scores)
