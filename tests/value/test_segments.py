@@ -265,6 +265,19 @@ def test_custom_rules_and_counts():
     assert result.scores is scores
 
 
+def test_misaligned_scores_refused():
+    """Score columns of different lengths raise a DataError."""
+    scores = RFMScores(
+        customer_ids=("A", "B"),
+        recency=(1,),
+        frequency=(1, 2),
+        monetary=(1, 2),
+        bins=2,
+    )
+    with pytest.raises(DataError, match=r"\[2, 1, 2, 2\]"):
+        rfm_segments(scores)
+
+
 def test_overlapping_rules_refused():
     """Two rules that share a cell raise a PolicyError naming both."""
     rules = [

@@ -107,7 +107,7 @@ def quantile_scores(
 
     .. versionadded:: 0.1
     """
-    check_bins(bins)
+    _check_bins(bins)
     check_instance(higher_is_better, bool, name="higher_is_better")
     numbers = _numbers(values, name="values")
     if not numbers:
@@ -116,7 +116,7 @@ def quantile_scores(
     edges = (
         _quantile_edges(numbers, bins)
         if breaks is None
-        else check_breaks(breaks, bins, name="breaks")
+        else _check_breaks(breaks, bins, name="breaks")
     )
     scores = (1 + bisect_left(edges, number) for number in numbers)
     if higher_is_better:
@@ -124,7 +124,7 @@ def quantile_scores(
     return tuple(bins + 1 - score for score in scores)
 
 
-def check_bins(bins: object) -> int:
+def _check_bins(bins: object) -> int:
     """Return ``bins`` if it is an int of at least 2."""
     count = check_instance(bins, int, name="bins")
     if count < 2:  # noqa: PLR2004 - two bins is the least that ranks
@@ -136,7 +136,9 @@ def check_bins(bins: object) -> int:
     return count
 
 
-def check_breaks(breaks: object, bins: int, *, name: str) -> tuple[float, ...]:
+def _check_breaks(
+    breaks: object, bins: int, *, name: str
+) -> tuple[float, ...]:
     """Return ``breaks`` as ``bins - 1`` strictly increasing finite edges."""
     edges = _numbers(breaks, name=name)
     if len(edges) != bins - 1:
@@ -196,12 +198,21 @@ class RFMScores:
         monetary: M score; higher means a larger mean spend.
         bins: The highest score.
 
+    Built by :func:`rfm_scores` from a summary, or from plain sequences
+    with :func:`quantile_scores`.
+
     Examples:
-        >>> from customer_centric.value import RFMScores
-        >>> s = RFMScores(customer_ids=("A",), recency=(5,), frequency=(4,),
-        ...               monetary=(3,), bins=5)
+        >>> from customer_centric.value import RFMScores, quantile_scores
+        >>> days_since_last = [3, 40, 12]
+        >>> s = RFMScores(
+        ...     customer_ids=("A", "B", "C"),
+        ...     recency=quantile_scores(days_since_last, bins=3,
+        ...                             higher_is_better=False),
+        ...     frequency=quantile_scores([4, 0, 1], bins=3),
+        ...     monetary=quantile_scores([20.0, 5.0, 80.0], bins=3),
+        ...     bins=3)
         >>> s.cells()
-        ((5, 4, 3),)
+        ((3, 3, 2), (1, 1, 1), (2, 2, 3))
 
     .. versionadded:: 0.1
     """
@@ -278,7 +289,7 @@ def rfm_scores(
     .. versionadded:: 0.1
     """
     check_instance(summary, RFMSummary, name="summary")
-    check_bins(bins)
+    _check_bins(bins)
     if not len(summary):
         msg = (
             "the RFM summary is empty; pass a summary of at least one customer"
@@ -409,7 +420,7 @@ cell, carved out of "Hibernating". Replace the tuple to use another map.
 """
 
 
-def check_rules(rules: object) -> tuple[SegmentRule, ...]:
+def _check_rules(rules: object) -> tuple[SegmentRule, ...]:
     """Return ``rules`` as a tuple of rules no two of which overlap."""
     if isinstance(rules, str | bytes) or not isinstance(rules, Sequence):
         raise ArgumentTypeError.for_argument(
@@ -484,6 +495,7 @@ def rfm_segments(
 
     Raises:
         PolicyError: Two rules overlap.
+        DataError: The score columns differ in length.
         ArgumentTypeError: An argument has the wrong type.
 
     Examples:
@@ -498,7 +510,16 @@ def rfm_segments(
     .. versionadded:: 0.1
     """
     check_instance(scores, RFMScores, name="scores")
-    checked = check_rules(rules)
+    columns = (scores.recency, scores.frequency, scores.monetary)
+    if any(len(column) != len(scores) for column in columns):
+        shown = [len(c) for c in (scores.customer_ids, *columns)]
+        msg = (
+            "the scores' columns differ in length (customer_ids, recency, "
+            f"frequency, monetary: {shown!r}); give one score per customer "
+            "in each"
+        )
+        raise DataError(msg)
+    checked = _check_rules(rules)
     segments = tuple(
         next((rule.segment for rule in checked if rule.matches(*cell)), OTHERS)
         for cell in scores.cells()
