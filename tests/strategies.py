@@ -426,6 +426,45 @@ def calibration_splits(draw: st.DrawFn) -> object:
     )
 
 
+@st.composite
+def rfm_summaries(draw: st.DrawFn) -> object:
+    """The RFM summary of a January 2024 log, observed to a later day."""
+    log = draw(transaction_logs())
+    last = max(t.day for t in log)
+    return cc.value.rfm_summary(
+        log,
+        observation_end=last + timedelta(days=draw(st.integers(0, 30))),
+        time_unit=draw(st.sampled_from(["D", "W"])),
+    )
+
+
+@st.composite
+def rfm_score_sets(draw: st.DrawFn) -> object:
+    """Aligned R, F and M scores from 1 to a drawn number of bins."""
+    bins = draw(st.integers(2, 7))
+    n = draw(st.integers(0, 6))
+    column = st.lists(st.integers(1, bins), min_size=n, max_size=n)
+    return cc.value.RFMScores(
+        customer_ids=tuple(f"C-{i}" for i in range(n)),
+        recency=tuple(draw(column)),
+        frequency=tuple(draw(column)),
+        monetary=tuple(draw(column)),
+        bins=bins,
+    )
+
+
+_score_ranges = st.none() | st.tuples(
+    st.integers(1, 7), st.integers(0, 3)
+).map(lambda t: (t[0], t[0] + t[1]))
+segment_rules = st.builds(
+    cc.value.SegmentRule,
+    segment=st.sampled_from(["Gold", "Silver", "Lost"]),
+    recency=_score_ranges,
+    frequency=_score_ranges,
+    monetary=_score_ranges,
+)
+
+
 def purchase_models() -> st.SearchStrategy[object]:
     """BG/NBD and Pareto/NBD records built from known parameters."""
     from customer_centric import clv  # noqa: PLC0415 - needs [stats]

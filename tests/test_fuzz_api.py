@@ -105,6 +105,15 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     ("SlaPolicy", domain.sla_policies()),
     ("ClvSettings", domain.clv_settings()),
     ("CalibrationHoldout", domain.calibration_splits()),
+    ("RFMSummary", domain.rfm_summaries()),
+    ("RFMScores", domain.rfm_score_sets()),
+    (r"Sequence\[SegmentRule", st.lists(domain.segment_rules, max_size=3)),
+    (
+        r"Mapping\[str, LoyaltyStage",
+        st.dictionaries(
+            st.sampled_from(["Gold", "Lost"]), domain.loyalty_stages
+        ),
+    ),
     (
         r"Mapping\[str, PurchaseModel",
         st.dictionaries(domain.customer_ids, domain.purchase_models()),

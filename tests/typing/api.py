@@ -438,6 +438,19 @@ summary: cc.value.RFMSummary = cc.value.rfm_summary(
     on_late=late,
 )
 frequencies: tuple[int, ...] = summary.frequency
+rfm: cc.value.RFMScores = cc.value.rfm_scores(
+    summary, bins=4, frequency_breaks=[0.0, 1.0, 3.0]
+)
+rfm_cells: tuple[tuple[int, int, int], ...] = rfm.cells()
+scored: tuple[int, ...] = cc.value.quantile_scores(
+    [1.0, 2.0], bins=2, higher_is_better=False
+)
+rules: tuple[cc.value.SegmentRule, ...] = cc.value.DEFAULT_SEGMENT_RULES
+segmented: cc.value.RFMSegments = cc.value.rfm_segments(rfm, rules=rules)
+segment_counts: dict[str, int] = segmented.counts()
+rung: cc.LoyaltyStage = cc.value.segment_loyalty(
+    cc.value.OTHERS, mapping=cc.value.SEGMENT_LOYALTY
+)
 spends: tuple[Decimal, ...] | None = summary.monetary_value
 split: cc.value.CalibrationHoldout = cc.value.rfm_calibration_holdout(
     [transaction],

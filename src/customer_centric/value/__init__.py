@@ -2,7 +2,8 @@
 
 The sources' V = I x N, retention-based lifetime value and its economics
 (retention versus acquisition cost, shares of market and wallet), and the
-transaction records and RFM summaries the customer-base models start from.
+transaction records and RFM summaries the customer-base models start from,
+and RFM scores and named segments.
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ from customer_centric.value._lifetime import (
     share_of_wallet,
     simple_lifetime_value,
 )
+from customer_centric.value._segments import (
+    DEFAULT_SEGMENT_RULES,
+    OTHERS,
+    SEGMENT_LOYALTY,
+    RFMScores,
+    RFMSegments,
+    SegmentRule,
+    quantile_scores,
+    rfm_scores,
+    rfm_segments,
+    segment_loyalty,
+)
 from customer_centric.value._transactions import (
     DAYS_PER_UNIT,
     CalibrationHoldout,
@@ -38,21 +51,31 @@ __all__ = [
     "ACQUISITION_COST_MULTIPLE_PRIMARY",
     "ACQUISITION_COST_MULTIPLE_SOURCE_TEXTS",
     "DAYS_PER_UNIT",
+    "DEFAULT_SEGMENT_RULES",
+    "OTHERS",
+    "SEGMENT_LOYALTY",
     "CalibrationHoldout",
     "CostComparison",
     "LifetimeValue",
     "OnLate",
     "PeriodValue",
+    "RFMScores",
+    "RFMSegments",
     "RFMSummary",
     "RetentionEffect",
+    "SegmentRule",
     "TimeUnit",
     "Transaction",
     "days_per_unit",
     "lifetime_value",
+    "quantile_scores",
     "retention_effect",
     "retention_vs_acquisition_cost",
     "rfm_calibration_holdout",
+    "rfm_scores",
+    "rfm_segments",
     "rfm_summary",
+    "segment_loyalty",
     "share_of_market",
     "share_of_wallet",
     "simple_lifetime_value",
