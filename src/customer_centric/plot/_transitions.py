@@ -8,21 +8,26 @@ Ballantyne 1991), the relationship cycle as a cycle (Stone & Woodcock).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from matplotlib.colors import to_hex
 
 from customer_centric._checks import check_choice, check_instance
 from customer_centric._stages import LifecycleStage, LoyaltyStage, StageGroup
 from customer_centric.plot._axes import axes
-from customer_centric.relationship import DEFAULT_POLICY, EVENT_KINDS, Policy
+from customer_centric.relationship import (
+    DEFAULT_POLICY,
+    EVENT_KINDS,
+    Dimension,
+    Policy,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["plot_transitions"]
 
-_DIMENSIONS: Final = ("loyalty", "lifecycle")
+_DIMENSIONS: Final = get_args(Dimension)
 # Stage groups in the colours of a traffic light, prospects in blue.
 _GROUP_COLOURS: Final = {
     StageGroup.PROSPECTIVE: "#c6dbef",

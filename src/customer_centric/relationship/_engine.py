@@ -53,6 +53,7 @@ from customer_centric.relationship._policy import (
     _FINGERPRINTS,
     _RESUME_FALLBACK,
     DEFAULT_POLICY,
+    DIMENSIONS,
     Policy,
     Rule,
     check_policy,
@@ -102,7 +103,6 @@ OnError: TypeAlias = Literal["raise", "collect"]
 """What replay does with a rejected event: raise, or collect and go on."""
 
 _ON_ERROR: Final[tuple[OnError, ...]] = get_args(OnError)
-_DIMENSIONS: Final[tuple[Dimension, ...]] = ("loyalty", "lifecycle")
 
 RejectionError: TypeAlias = (
     EventTransitionError | OutOfOrderEventError | InvariantError
@@ -341,7 +341,7 @@ class Replay:
 
     def last_record(self, dimension: Dimension, /) -> TransitionRecord | None:
         """The latest move in a dimension, which says why it is where it is."""
-        check_choice(dimension, _DIMENSIONS, name="dimension")
+        check_choice(dimension, DIMENSIONS, name="dimension")
         for record in reversed(self.history):
             if record.dimension == dimension:
                 return record

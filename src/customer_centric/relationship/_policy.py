@@ -65,6 +65,7 @@ __all__ = [
 
 Dimension: TypeAlias = Literal["loyalty", "lifecycle"]
 """Which of the relationship's two dimensions a rule moves."""
+DIMENSIONS: Final[tuple[Dimension, ...]] = get_args(Dimension)
 
 Stage: TypeAlias = LoyaltyStage | LifecycleStage
 """A stage in either dimension."""
@@ -636,7 +637,7 @@ lower potential_divorce_inactivity_days
 
         .. versionadded:: 0.2
         """
-        check_choice(dimension, ("loyalty", "lifecycle"), name="dimension")
+        check_choice(dimension, DIMENSIONS, name="dimension")
         return tuple(edges(self, dimension))
 
     @property

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from customer_centric._display import NO_VALUE, html_table
 from customer_centric.relationship._labels import reason_label
-from customer_centric.relationship._policy import target_shown
+from customer_centric.relationship._policy import DIMENSIONS, target_shown
 
 if TYPE_CHECKING:
     from customer_centric.relationship._engine import (
@@ -34,7 +34,6 @@ __all__ = [
     "rule_result",
 ]
 
-_DIMENSIONS: Final = ("loyalty", "lifecycle")
 _SHORT: Final = 12
 """Characters of a policy fingerprint shown (as on the command line)."""
 
@@ -71,7 +70,7 @@ def outcome_html(outcome: Outcome, /) -> str:
     state = outcome.state
     moved = {r.dimension: r for r in outcome.records}
     rows: list[tuple[str, str, str, str, str]] = []
-    for dimension in _DIMENSIONS:
+    for dimension in DIMENSIONS:
         stage = state.loyalty if dimension == "loyalty" else state.lifecycle
         record = moved.get(dimension)
         if record is None:

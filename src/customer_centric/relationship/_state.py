@@ -30,7 +30,7 @@ from customer_centric._stages import (
 from customer_centric._types import CustomerId, EventId
 from customer_centric.exceptions import InvariantError
 from customer_centric.relationship._events import Event, EventKind, UtcDatetime
-from customer_centric.relationship._policy import FiniteNumber
+from customer_centric.relationship._policy import DIMENSIONS, FiniteNumber
 
 __all__ = ["GuardCheck", "RelationshipState", "TransitionRecord"]
 
@@ -236,7 +236,7 @@ class RelationshipState(BaseModel):
             ...                 as_of=datetime(2025, 1, 31, tzinfo=UTC))
             30
         """
-        check_choice(dimension, ("loyalty", "lifecycle"), name="dimension")
+        check_choice(dimension, DIMENSIONS, name="dimension")
         check_aware(as_of, name="as_of")
         since = (
             self.loyalty_since
