@@ -2,7 +2,8 @@
 
 BG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma and the shifted-beta-geometric model:
 fitting by maximum likelihood with standard errors, and vectorised
-predictions. Models work in ``float`` and numpy arrays, not ``Decimal``.
+predictions with delta-method or bootstrap intervals. Models work in
+``float`` and numpy arrays, not ``Decimal``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ from customer_centric.clv._clv import (
     customer_lifetime_value,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._intervals import (
+    DEFAULT_RESAMPLES,
+    IntervalScale,
+    PredictionInterval,
+    bootstrap_interval,
+    delta_interval,
+)
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
 from customer_centric.clv._rfm import (
@@ -47,6 +55,7 @@ from customer_centric.clv._validation import (
 
 __all__: list[str] = [
     "DEFAULT_MAX_FREQUENCY",
+    "DEFAULT_RESAMPLES",
     "BgBbFit",
     "BgNbdFit",
     "ClvSettings",
@@ -58,16 +67,20 @@ __all__: list[str] = [
     "HoldoutByFrequency",
     "HoldoutValidation",
     "InformationCriteria",
+    "IntervalScale",
     "LikelihoodRatioTest",
     "ModelValidation",
     "OptimizerDiagnostics",
     "ParetoNbdFit",
+    "PredictionInterval",
     "PurchaseModel",
     "PurchaseTracking",
     "RFMArrays",
     "SbgFit",
+    "bootstrap_interval",
     "compress",
     "customer_lifetime_value",
+    "delta_interval",
     "fit_bg_bb",
     "fit_bg_nbd",
     "fit_gamma_gamma",

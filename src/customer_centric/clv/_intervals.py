@@ -1,0 +1,638 @@
+"""Intervals for any prediction of fitted models: delta method, bootstrap.
+
+A prediction is any function of one or more fits: expected purchases,
+P(alive), expected spend, CLV, or a quantity added later (such as DERT). The
+caller passes the fits and a callable ``predict(*fits)`` returning the
+prediction (a number or one value per customer), and gets back a
+:class:`PredictionInterval`:
+
+- :func:`delta_interval` linearises the prediction around the estimates,
+  with the covariance every fit already holds (the inverse of the negative
+  Hessian of its log-likelihood). The gradient is taken by central
+  differences in the log-parameters the fits are searched in, and the
+  interval is built on the log scale of a positive quantity or the logit
+  scale of a probability, so it never leaves the quantity's range.
+- :func:`bootstrap_interval` resamples customers with replacement
+  (non-parametric), refits every model on each resample and takes
+  percentile intervals. A resample is one multinomial draw of customer
+  counts over the data's rows, which the fits take as weights of their
+  compressed rows, so a resample costs a fit on the distinct histories.
+
+Fits estimated on separate likelihoods (a purchase model and the
+Gamma-Gamma spend model, whose independence assumption makes the joint
+log-likelihood a sum with disjoint parameters) have a block-diagonal joint
+covariance; resampling the same customers for both keeps whatever
+dependence the data show.
+
+Models work in ``float`` and numpy arrays, not ``Decimal``.
+
+.. versionadded:: 0.3
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Final, Literal, TypeAlias, final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+from scipy import special
+
+from customer_centric._arrays import FloatArray, read_only, real_number
+from customer_centric._checks import check_choice, check_instance
+from customer_centric.clv._bg_bb import BgBbFit, fit_bg_bb
+from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
+from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
+from customer_centric.clv._records import FittedModel
+from customer_centric.clv._rfm import RFMArrays
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    ConvergenceError,
+    DataError,
+    InvariantError,
+)
+
+__all__ = [
+    "DEFAULT_RESAMPLES",
+    "IntervalScale",
+    "PredictionInterval",
+    "bootstrap_interval",
+    "delta_interval",
+]
+
+IntervalScale: TypeAlias = Literal["log", "logit", "identity"]
+"""The scale a delta-method interval is symmetric on: ``"log"`` for
+positive quantities (purchases, spend, CLV), ``"logit"`` for
+probabilities (P(alive)), ``"identity"`` for quantities of any sign."""
+
+_SCALES: Final[tuple[IntervalScale, ...]] = ("log", "logit", "identity")
+
+DEFAULT_RESAMPLES: Final = 1000
+"""Bootstrap resamples by default.
+
+Efron & Tibshirani (1993), *An Introduction to the Bootstrap*, ch. 19,
+advise about 1,000 resamples or more for percentile intervals, whose
+ends are tail quantiles of the resampled predictions.
+"""
+
+_MAX_RESAMPLES: Final = 1_000_000
+_STEP: Final = 1e-5
+"""Forward-difference step in the log-parameters, as the fits' Hessians
+take: the truncation error (order ``_STEP``, 1e-5 relative) and the
+rounding error (order ``1e-16 / _STEP``) change an interval's width by far
+less than its own sampling error."""
+_SAME_FIT: Final = 1e-6
+"""Largest difference in mean log-likelihood per customer between a fit
+and its refit on ``data`` for the data to count as the fit's own."""
+
+Fits: TypeAlias = FittedModel | Sequence[FittedModel]
+"""One fitted model, or several whose predictions combine (e.g. a
+purchase model and a Gamma-Gamma spend model for CLV)."""
+
+Predict: TypeAlias = Callable[..., npt.ArrayLike]
+"""Called with the fits, in order, as positional arguments; returns the
+prediction, a number or an array (one value per customer)."""
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class PredictionInterval:
+    """A prediction with its confidence interval, elementwise.
+
+    ``estimate``, ``lower`` and ``upper`` have the prediction's shape: a
+    0-d array for a single number, one value per customer for a
+    per-customer prediction.
+
+    Attributes:
+        estimate: The prediction at the fitted parameters.
+        lower: Lower end of the interval.
+        upper: Upper end of the interval.
+        confidence: The nominal coverage, e.g. 0.9.
+        method: ``"delta"`` or ``"bootstrap"``.
+        scale: The scale a delta interval is symmetric on; ``None`` for a
+            bootstrap (percentile intervals need no scale).
+        n_resamples: Bootstrap resamples drawn (0 for the delta method).
+        failed: Resamples whose refit did not converge (left out of the
+            percentiles; 0 for the delta method).
+
+    Examples:
+        See :func:`delta_interval` and :func:`bootstrap_interval`.
+
+    .. versionadded:: 0.3
+    """
+
+    estimate: FloatArray = attrs.field(converter=read_only)
+    lower: FloatArray = attrs.field(converter=read_only)
+    upper: FloatArray = attrs.field(converter=read_only)
+    confidence: float
+    method: Literal["delta", "bootstrap"]
+    scale: IntervalScale | None
+    n_resamples: int = 0
+    failed: int = 0
+
+    @property
+    def width(self) -> FloatArray:
+        """``upper - lower``, elementwise."""
+        width: FloatArray = self.upper - self.lower
+        return width
+
+
+# --------------------------------------------------------------------------
+# Checks shared by both methods
+# --------------------------------------------------------------------------
+
+
+def _fit_tuple(fits: object) -> tuple[FittedModel, ...]:
+    """The fits as a non-empty tuple, each fitted to data."""
+    given = (fits,) if isinstance(fits, FittedModel) else fits
+    what = "a fitted model (e.g. BgNbdFit) or a sequence of them"
+    if isinstance(given, str | bytes) or not isinstance(given, Sequence):
+        raise ArgumentTypeError.for_argument("fits", fits, what)
+    result = tuple(
+        check_instance(fit, FittedModel, name=f"fits[{i}]", what=what)
+        for i, fit in enumerate(given)
+    )
+    if not result:
+        msg = "fits is empty; pass at least one fitted model"
+        raise DataError(msg)
+    for fit in result:
+        if not np.isfinite(np.asarray(fit.covariance)).all():
+            msg = (
+                f"{fit!r} has no finite covariance (built from parameters, "
+                "not fitted), so its predictions carry no sampling "
+                "uncertainty; fit the model to data first"
+            )
+            raise DataError(msg)
+    return result
+
+
+def _confidence(confidence: object) -> float:
+    value = real_number(confidence, name="confidence")
+    if not 0 < value < 1:
+        msg = (
+            f"confidence must be strictly between 0 and 1, got "
+            f"{confidence!r}; use e.g. 0.9 for a 90 % interval"
+        )
+        raise InvariantError(msg)
+    return value
+
+
+def _predicted(
+    predict: Predict,
+    fits: tuple[FittedModel, ...],
+    *,
+    shape: tuple[int, ...] | None = None,
+) -> FloatArray:
+    """``predict(*fits)`` as a float array of the expected shape."""
+    try:
+        values = np.asarray(predict(*fits), dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"predict must return a number or an array of numbers: {exc}"
+        raise DataError(msg) from exc
+    if shape is not None and values.shape != shape:
+        msg = (
+            f"predict returned shape {values.shape!r} for moved parameters "
+            f"but {shape!r} at the estimates; return one value per "
+            "customer whatever the parameters"
+        )
+        raise DataError(msg)
+    return values
+
+
+# --------------------------------------------------------------------------
+# Delta method
+# --------------------------------------------------------------------------
+
+
+def _to_scale(values: FloatArray, scale: IntervalScale) -> FloatArray:
+    with np.errstate(divide="ignore"):
+        if scale == "log":
+            logged: FloatArray = np.log(values)
+            return logged
+        if scale == "logit":
+            odds: FloatArray = special.logit(values)
+            return odds
+    return values
+
+
+def _from_scale(values: FloatArray, scale: IntervalScale) -> FloatArray:
+    if scale == "log":
+        exponentiated: FloatArray = np.exp(values)
+        return exponentiated
+    if scale == "logit":
+        probability: FloatArray = special.expit(values)
+        return probability
+    return values
+
+
+def _check_range(estimate: FloatArray, scale: IntervalScale) -> None:
+    """Refuse predictions outside the scale's range (or not finite)."""
+    low, high, what = {
+        "log": (0.0, math.inf, "a quantity >= 0"),
+        "logit": (0.0, 1.0, "a probability in [0, 1]"),
+        "identity": (-math.inf, math.inf, "a finite number"),
+    }[scale]
+    bad = ~(np.isfinite(estimate) & (estimate >= low) & (estimate <= high))
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        msg = (
+            f"scale={scale!r} needs {what} at every prediction, but predict "
+            f"returned {float(estimate[index])!r} at index {index!r}; pass "
+            "the scale that matches the quantity ('log' for positive "
+            "quantities, 'logit' for probabilities, 'identity' otherwise)"
+        )
+        raise DataError(msg)
+
+
+def _moved(fit: FittedModel, index: int, log_step: float) -> FittedModel:
+    """``fit`` with its ``index``-th parameter times ``exp(log_step)``."""
+    name = fit.parameter_names[index]
+    fields = fit.model_dump()
+    fields[name] = getattr(fit, name) * math.exp(log_step)
+    return type(fit).model_validate(fields)
+
+
+def _log_covariance(fits: tuple[FittedModel, ...]) -> FloatArray:
+    """Block-diagonal covariance of every fit's log-parameters.
+
+    ``Cov(log theta) = Cov(theta) / (theta theta')``, the chain rule of the
+    map from the log-parameters the fits are searched in.
+    """
+    blocks = []
+    for fit in fits:
+        theta = fit.parameter_vector()
+        blocks.append(np.asarray(fit.covariance) / np.outer(theta, theta))
+    size = sum(len(b) for b in blocks)
+    covariance = np.zeros((size, size))
+    start = 0
+    for block in blocks:
+        end = start + len(block)
+        covariance[start:end, start:end] = block
+        start = end
+    return covariance
+
+
+def _gradient(
+    predict: Predict,
+    fits: tuple[FittedModel, ...],
+    scale: IntervalScale,
+    estimate: FloatArray,
+) -> FloatArray:
+    """Forward differences of the scaled prediction in each log-parameter.
+
+    One row per parameter of every fit, in order, and one column per value
+    of the prediction (flattened).
+    """
+    center = _to_scale(estimate, scale).reshape(-1)
+    rows = []
+    for position, fit in enumerate(fits):
+        for index in range(len(fit.parameter_names)):
+            moved = list(fits)
+            moved[position] = _moved(fit, index, _STEP)
+            values = _predicted(predict, tuple(moved), shape=estimate.shape)
+            # Where the prediction sits on the scale's edge both values are
+            # infinite; the interval there is the point (see the caller).
+            with np.errstate(invalid="ignore"):
+                step = _to_scale(values, scale).reshape(-1) - center
+            rows.append(step / _STEP)
+    return np.asarray(rows)
+
+
+def _check_variance(
+    variance: FloatArray, fixed: npt.NDArray[np.bool_], scale: IntervalScale
+) -> None:
+    """Refuse a prediction whose moved values are not finite on the scale."""
+    bad = ~fixed & ~np.isfinite(variance)
+    if bad.any():
+        index = int(np.argmax(bad))
+        msg = (
+            f"predict is not finite on scale={scale!r} near the estimates "
+            f"(flattened index {index}): a parameter moved by a factor of "
+            "exp(1e-5) gives NaN, an infinite value, or one on the edge of "
+            "the scale; check predict, or use scale='identity' for a "
+            "quantity within rounding of 0 or 1"
+        )
+        raise DataError(msg)
+
+
+def delta_interval(
+    fits: Fits,
+    predict: Predict,
+    /,
+    *,
+    confidence: float = 0.95,
+    scale: IntervalScale = "log",
+) -> PredictionInterval:
+    """Delta-method interval of a prediction of fitted models.
+
+    With ``g`` the prediction on ``scale`` and ``phi`` the log-parameters
+    of every fit, ``Var g ~ grad(g)' Cov(phi) grad(g)`` (the delta method;
+    Casella & Berger 2002, *Statistical Inference*, theorem 5.5.24):
+    ``Cov(phi)`` comes from each fit's covariance (the inverse of the
+    negative Hessian of its log-likelihood), the fits' blocks independent,
+    and ``grad(g)`` from forward differences of ``predict`` with steps of
+    1e-5 in each log-parameter. The interval ``g +/- z sd(g)``, ``z`` the
+    normal quantile of ``(1 + confidence) / 2``, is mapped back from the
+    scale, so a positive quantity's interval (``"log"``) stays positive
+    and a probability's (``"logit"``) stays in [0, 1]. Where the
+    prediction sits on the edge of its scale (0 expected purchases, a
+    P(alive) of exactly 1) it does not depend on the parameters and the
+    interval is that point.
+
+    Args:
+        fits: A fitted model, or a sequence of fits (e.g. a purchase model
+            and a Gamma-Gamma fit) estimated on separate likelihoods.
+        predict: Called as ``predict(*fits)`` with the fits, at the
+            estimates and with each parameter moved; returns a number or
+            an array of the same shape each time.
+        confidence: The nominal coverage, in (0, 1).
+        scale: ``"log"`` for positive quantities, ``"logit"`` for
+            probabilities, ``"identity"`` for quantities of any sign.
+
+    Returns:
+        The estimate and interval ends in the prediction's shape.
+
+    Raises:
+        DataError: A fit has no covariance (built from parameters),
+            ``predict`` returns values outside the scale's range, NaN or
+            a changing shape.
+        ArgumentTypeError: ``fits`` is not a fitted model or a sequence of
+            them.
+        InvariantError: ``confidence`` is not in (0, 1) or ``scale`` is
+            unknown.
+
+    Examples:
+        P(alive) of three customers, with 90 % intervals, from a BG/NBD
+        fit to 1,000 simulated customers:
+
+        >>> from customer_centric.clv import (
+        ...     delta_interval, fit_bg_nbd, simulate_bg_nbd)
+        >>> sim = simulate_bg_nbd(
+        ...     [39.0] * 1000, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7)
+        >>> bg = fit_bg_nbd(sim.frequency, sim.recency, sim.T)
+        >>> alive = delta_interval(
+        ...     bg, lambda fit: fit.probability_alive(
+        ...         [0, 2, 2], [0.0, 30.0, 5.0], 39.0),
+        ...     confidence=0.9, scale="logit")
+        >>> alive.estimate.round(3)
+        array([1.   , 0.727, 0.125])
+        >>> alive.lower.round(3), alive.upper.round(3)
+        (array([1.   , 0.69 , 0.101]), array([1.   , 0.761, 0.154]))
+
+        A 0-purchase history's P(alive) is exactly 1 under BG/NBD, whatever
+        the parameters, so its interval is that point.
+
+    .. versionadded:: 0.3
+    """
+    checked = _fit_tuple(fits)
+    level = _confidence(confidence)
+    chosen = check_choice(scale, _SCALES, name="scale")
+    estimate = _predicted(predict, checked)
+    _check_range(estimate, chosen)
+    shape = estimate.shape
+    center = _to_scale(estimate, chosen).reshape(-1)
+    gradient = _gradient(predict, checked, chosen, estimate)
+    covariance = _log_covariance(checked)
+    with np.errstate(invalid="ignore"):
+        variance = np.einsum("in,ij,jn->n", gradient, covariance, gradient)
+    fixed = ~np.isfinite(center)
+    _check_variance(variance, fixed, chosen)
+    half = float(special.ndtri((1 + level) / 2)) * np.sqrt(variance)
+    flat = estimate.reshape(-1)
+    lower = np.where(fixed, flat, _from_scale(center - half, chosen))
+    upper = np.where(fixed, flat, _from_scale(center + half, chosen))
+    return PredictionInterval(
+        estimate=estimate,
+        lower=lower.reshape(shape),
+        upper=upper.reshape(shape),
+        confidence=level,
+        method="delta",
+        scale=chosen,
+    )
+
+
+# --------------------------------------------------------------------------
+# Bootstrap over customers
+# --------------------------------------------------------------------------
+
+
+def _refit(
+    fit: FittedModel,
+    data: RFMArrays,
+    monetary_value: FloatArray | None,
+    counts: FloatArray,
+) -> FittedModel:
+    """Refit ``fit``'s model on the rows of ``data`` with ``counts``."""
+    keep = counts > 0
+    x, t_x, big_t = data.frequency[keep], data.recency[keep], data.T[keep]
+    weights = counts[keep]
+    if isinstance(fit, BgNbdFit):
+        return fit_bg_nbd(x, t_x, big_t, weights=weights)
+    if isinstance(fit, ParetoNbdFit):
+        return fit_pareto_nbd(x, t_x, big_t, weights=weights)
+    if isinstance(fit, BgBbFit):
+        return fit_bg_bb(x, t_x, big_t, weights=weights)
+    if isinstance(fit, GammaGammaFit):
+        if monetary_value is None:
+            msg = (
+                "a Gamma-Gamma fit is refitted on monetary_value (average "
+                "spend per repeat purchase, one per row of data); pass it"
+            )
+            raise DataError(msg)
+        repeat = x > 0
+        return fit_gamma_gamma(
+            x[repeat],
+            monetary_value[keep][repeat],
+            weights=weights[repeat],
+        )
+    msg = (
+        f"cannot bootstrap {type(fit).__name__}: the bootstrap refits "
+        "BgNbdFit, ParetoNbdFit, BgBbFit and GammaGammaFit on customers' "
+        "histories; use delta_interval for other models"
+    )
+    raise ArgumentTypeError(msg)
+
+
+def _customers(
+    data: object, monetary_value: object
+) -> tuple[RFMArrays, FloatArray | None, int]:
+    """The data, the spend column and the number of customers, checked."""
+    rows = check_instance(
+        data, RFMArrays, name="data", what="an RFMArrays (see validate_rfm)"
+    )
+    spend = None
+    if monetary_value is not None:
+        spend = np.asarray(monetary_value, dtype=np.float64).reshape(-1)
+        if spend.size != rows.frequency.size:
+            msg = (
+                f"monetary_value has {spend.size} values but data has "
+                f"{rows.frequency.size} rows; pass one per row"
+            )
+            raise DataError(msg)
+    total = float(rows.weights.sum())
+    if not (rows.weights == np.round(rows.weights)).all():
+        msg = (
+            "data.weights must be whole numbers of customers to resample "
+            "customers, got fractional weights; pass one row per customer "
+            "or whole counts"
+        )
+        raise DataError(msg)
+    return rows, spend, round(total)
+
+
+def _same_fit(fit: FittedModel, refit: FittedModel) -> None:
+    """Refuse data that are not the ones ``fit`` was fitted on."""
+    gap = abs(fit.log_likelihood - refit.log_likelihood) / max(
+        fit.n_customers, 1.0
+    )
+    if fit.n_customers != refit.n_customers or not gap <= _SAME_FIT:
+        msg = (
+            f"{fit!r} was not fitted on these data: refitted on them it is "
+            f"{refit!r}; pass the data (and monetary_value) the fit was "
+            "fitted on"
+        )
+        raise DataError(msg)
+
+
+def _resamples(n_resamples: object) -> int:
+    number = check_instance(
+        n_resamples, int, name="n_resamples", what="a whole number"
+    )
+    if not 1 <= number <= _MAX_RESAMPLES:
+        msg = (
+            f"n_resamples must be from 1 to {_MAX_RESAMPLES:,}, got "
+            f"{n_resamples!r}; use e.g. {DEFAULT_RESAMPLES}"
+        )
+        raise InvariantError(msg)
+    return number
+
+
+def _seed(seed: object) -> int:
+    number = check_instance(
+        seed, int, name="seed", what="a whole number >= 0, e.g. 2024"
+    )
+    if number < 0:
+        msg = f"seed must be a whole number >= 0, got {seed!r}; use e.g. 2024"
+        raise InvariantError(msg)
+    return number
+
+
+def bootstrap_interval(
+    fits: Fits,
+    predict: Predict,
+    /,
+    *,
+    data: RFMArrays,
+    seed: int,
+    monetary_value: npt.ArrayLike | None = None,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    confidence: float = 0.95,
+) -> PredictionInterval:
+    """Bootstrap interval of a prediction, resampling customers.
+
+    The non-parametric bootstrap (Efron & Tibshirani 1993, ch. 6 and 13):
+    each resample draws as many customers as ``data`` holds, with
+    replacement, as one multinomial draw of counts over its rows
+    (weighted by ``data.weights``); every fit is refitted on the resample
+    (the counts are the weights of its compressed rows, so a refit costs
+    the distinct histories), ``predict`` is evaluated on the refits, and
+    the interval is the ``(1 -/+ confidence) / 2`` percentiles of the
+    resampled predictions. A purchase model and a Gamma-Gamma fit are
+    refitted on the same resampled customers. Resamples whose refit does
+    not converge are left out and counted in ``failed``. The randomness
+    comes from ``seed`` alone (numpy's ``default_rng``).
+
+    Before resampling, every fit is refitted on ``data`` itself and must
+    reproduce its log-likelihood: a fit is only bootstrapped on its own
+    data.
+
+    Args:
+        fits: A fitted model or a sequence of them: ``BgNbdFit``,
+            ``ParetoNbdFit``, ``BgBbFit`` (``data.T`` the periods
+            observed) or ``GammaGammaFit``.
+        predict: Called as ``predict(*fits)``, at the estimates and on
+            every resample's refits.
+        data: The customers the fits were fitted on, from
+            :func:`~customer_centric.clv.validate_rfm` (whole weights).
+        seed: The random seed, a whole number >= 0.
+        monetary_value: Average spend per repeat purchase, one per row of
+            ``data``, to refit a Gamma-Gamma fit (on the rows with
+            ``frequency > 0``).
+        n_resamples: Resamples to draw (1 to 1,000,000); see
+            :data:`DEFAULT_RESAMPLES`.
+        confidence: The nominal coverage, in (0, 1).
+
+    Returns:
+        The estimate at the fits and the percentile interval.
+
+    Raises:
+        DataError: ``data`` is not the fits' data, has fractional weights,
+            or lacks ``monetary_value`` for a Gamma-Gamma fit; a fit has
+            no covariance.
+        ConvergenceError: No resample's refit converged.
+        ArgumentTypeError: A fit of a model the bootstrap cannot refit, or
+            an argument of the wrong type.
+        InvariantError: ``seed``, ``n_resamples`` or ``confidence`` out of
+            range.
+
+    Examples:
+        Expected purchases of a new customer over 39 weeks, from a BG/NBD
+        fit to 1,000 simulated customers, with a 90 % interval from 200
+        resamples (the delta method gives 1.17 to 1.43):
+
+        >>> from customer_centric.clv import (
+        ...     bootstrap_interval, fit_bg_nbd, simulate_bg_nbd)
+        >>> sim = simulate_bg_nbd(
+        ...     [39.0] * 1000, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7)
+        >>> bg = fit_bg_nbd(sim.frequency, sim.recency, sim.T)
+        >>> new = bootstrap_interval(
+        ...     bg, lambda fit: fit.expected_purchases(39), data=sim,
+        ...     seed=1, n_resamples=200, confidence=0.9)
+        >>> [round(float(v), 2) for v in (new.lower, new.estimate, new.upper)]
+        [1.17, 1.29, 1.41]
+        >>> new.method, new.n_resamples, new.failed
+        ('bootstrap', 200, 0)
+
+    .. versionadded:: 0.3
+    """
+    checked = _fit_tuple(fits)
+    rows, spend, n_customers = _customers(data, monetary_value)
+    draws = _resamples(n_resamples)
+    rng = np.random.default_rng(_seed(seed))
+    level = _confidence(confidence)
+    for fit in checked:
+        _same_fit(fit, _refit(fit, rows, spend, rows.weights))
+    estimate = _predicted(predict, checked)
+    shares = rows.weights / rows.weights.sum()
+    resampled = []
+    for _ in range(draws):
+        counts = rng.multinomial(n_customers, shares).astype(np.float64)
+        try:
+            refits = tuple(_refit(fit, rows, spend, counts) for fit in checked)
+        except (ConvergenceError, DataError):
+            continue
+        resampled.append(_predicted(predict, refits, shape=estimate.shape))
+    if not resampled:
+        msg = (
+            f"none of the {draws} resamples could be refitted (each "
+            "raised ConvergenceError or DataError): the data are too few or "
+            "too uniform to bootstrap; use delta_interval"
+        )
+        raise ConvergenceError(msg)
+    tail = 100 * (1 - level) / 2
+    lower, upper = np.percentile(
+        np.asarray(resampled), [tail, 100 - tail], axis=0
+    )
+    return PredictionInterval(
+        estimate=estimate,
+        lower=lower,
+        upper=upper,
+        confidence=level,
+        method="bootstrap",
+        scale=None,
+        n_resamples=draws,
+        failed=draws - len(resampled),
+    )
