@@ -516,6 +516,18 @@ def test_refuses_what_is_not_a_fit(fits: object) -> None:
         delta_interval(fits, new_customer)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("predict", [None, 3, "alive"])
+def test_refuses_what_is_not_callable(
+    tiny: tuple[RFMArrays, BgNbdFit], predict: object
+) -> None:
+    """A prediction that is not a callable is refused by type."""
+    rfm, bg = tiny
+    with pytest.raises(ArgumentTypeError, match="predict must be"):
+        delta_interval(bg, predict)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="predict must be"):
+        bootstrap_interval(bg, predict, data=rfm, seed=1)  # type: ignore[arg-type]
+
+
 def test_refuses_no_fits() -> None:
     """An empty sequence of fits is refused."""
     with pytest.raises(DataError, match="fits is empty"):

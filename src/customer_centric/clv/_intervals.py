@@ -93,10 +93,6 @@ _SAME_FIT: Final = 1e-6
 """Largest difference in mean log-likelihood per customer between a fit
 and its refit on ``data`` for the data to count as the fit's own."""
 
-Fits: TypeAlias = FittedModel | Sequence[FittedModel]
-"""One fitted model, or several whose predictions combine (e.g. a
-purchase model and a Gamma-Gamma spend model for CLV)."""
-
 Predict: TypeAlias = Callable[..., npt.ArrayLike]
 """Called with the fits, in order, as positional arguments; returns the
 prediction, a number or an array (one value per customer)."""
@@ -172,6 +168,17 @@ def _fit_tuple(fits: object) -> tuple[FittedModel, ...]:
             )
             raise DataError(msg)
     return result
+
+
+def _callable(predict: object) -> Predict:
+    if not callable(predict):
+        raise ArgumentTypeError.for_argument(
+            "predict",
+            predict,
+            "a callable taking the fits, e.g. lambda fit: "
+            "fit.probability_alive(x, t_x, T)",
+        )
+    return predict
 
 
 def _confidence(confidence: object) -> float:
@@ -324,7 +331,7 @@ def _check_variance(
 
 
 def delta_interval(
-    fits: Fits,
+    fits: FittedModel | Sequence[FittedModel],
     predict: Predict,
     /,
     *,
@@ -393,6 +400,7 @@ def delta_interval(
     .. versionadded:: 0.3
     """
     checked = _fit_tuple(fits)
+    predict = _callable(predict)
     level = _confidence(confidence)
     chosen = check_choice(scale, _SCALES, name="scale")
     estimate = _predicted(predict, checked)
@@ -462,7 +470,7 @@ def _refit(
 
 
 def _customers(
-    data: object, monetary_value: object
+    data: object, monetary_value: npt.ArrayLike | None
 ) -> tuple[RFMArrays, FloatArray | None, int]:
     """The data, the spend column and the number of customers, checked.
 
@@ -542,7 +550,7 @@ def _seed(seed: object) -> int:
 
 
 def bootstrap_interval(
-    fits: Fits,
+    fits: FittedModel | Sequence[FittedModel],
     predict: Predict,
     /,
     *,
@@ -620,6 +628,7 @@ def bootstrap_interval(
     .. versionadded:: 0.3
     """
     checked = _fit_tuple(fits)
+    predict = _callable(predict)
     rows, spend, n_customers = _customers(data, monetary_value)
     draws = _resamples(n_resamples)
     rng = np.random.default_rng(_seed(seed))
