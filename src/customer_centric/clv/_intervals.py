@@ -8,7 +8,7 @@ prediction (a number or one value per customer), and gets back a
 
 - :func:`delta_interval` linearises the prediction around the estimates,
   with the covariance every fit already holds (the inverse of the negative
-  Hessian of its log-likelihood). The gradient is taken by central
+  Hessian of its log-likelihood). The gradient is taken by forward
   differences in the log-parameters the fits are searched in, and the
   interval is built on the log scale of a positive quantity or the logit
   scale of a probability, so it never leaves the quantity's range.
@@ -117,7 +117,10 @@ class PredictionInterval:
             bootstrap (percentile intervals need no scale).
         n_resamples: Bootstrap resamples drawn (0 for the delta method).
         failed: Resamples whose refit did not converge (left out of the
-            percentiles; 0 for the delta method).
+            percentiles; 0 for the delta method). Such refits usually ran
+            to a boundary of the parameter space, so leaving them out
+            shortens the interval on that side: more than a few percent
+            is a reason to prefer :func:`delta_interval`.
 
     Examples:
         See :func:`delta_interval` and :func:`bootstrap_interval`.
@@ -571,7 +574,9 @@ def bootstrap_interval(
     the interval is the ``(1 -/+ confidence) / 2`` percentiles of the
     resampled predictions. A purchase model and a Gamma-Gamma fit are
     refitted on the same resampled customers. Resamples whose refit does
-    not converge are left out and counted in ``failed``. The randomness
+    not converge (on small bases, mostly a boundary such as "no dropout")
+    are left out and counted in ``failed``, which shortens the interval
+    on that side. The randomness
     comes from ``seed`` alone (numpy's ``default_rng``).
 
     Before resampling, every fit is refitted on ``data`` itself and must
