@@ -660,6 +660,12 @@ def test_bootstrap_refuses_bad_data(
     )
     with pytest.raises(DataError, match="whole numbers"):
         bootstrap_interval(bg, new_customer, data=halves, seed=1)
+    distinct = np.arange(10_000.0)
+    crowd = validate_rfm(
+        distinct, distinct, 10_000.0 + 0 * distinct, weights=[1e12] * 10_000
+    )
+    with pytest.raises(DataError, match="more than"):
+        bootstrap_interval(bg, new_customer, data=crowd, seed=1)
     base, _, gg = small
     with pytest.raises(DataError, match="pass it"):
         bootstrap_interval(gg, spend, data=base.rfm, seed=1)

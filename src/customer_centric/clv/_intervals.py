@@ -84,6 +84,7 @@ ends are tail quantiles of the resampled predictions.
 """
 
 _MAX_RESAMPLES: Final = 1_000_000
+_MAX_CUSTOMERS: Final = 2.0**53
 _STEP: Final = 1e-5
 """Forward-difference step in the log-parameters, as the fits' Hessians
 take: the truncation error (order ``_STEP``, 1e-5 relative) and the
@@ -505,6 +506,13 @@ def _customers(
             )
             raise DataError(msg)
     total = float(rows.weights.sum())
+    if total > _MAX_CUSTOMERS:
+        msg = (
+            f"data stand for {total:.3g} customers, more than "
+            f"{_MAX_CUSTOMERS:.3g} (2**53, where whole counts stop being "
+            "exact floats); check the weights"
+        )
+        raise DataError(msg)
     if not (rows.weights == np.round(rows.weights)).all():
         msg = (
             "data.weights must be whole numbers of customers to resample "
