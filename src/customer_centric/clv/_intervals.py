@@ -17,6 +17,8 @@ prediction (a number or one value per customer), and gets back a
   percentile intervals. A resample is one multinomial draw of customer
   counts over the data's rows, which the fits take as weights of their
   compressed rows, so a resample costs a fit on the distinct histories.
+  Its parametric variant simulates the customers' histories from BG/NBD
+  and Gamma-Gamma fits instead.
 
 Fits estimated on separate likelihoods (a purchase model and the
 Gamma-Gamma spend model, whose independence assumption makes the joint
@@ -53,6 +55,7 @@ from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import RFMArrays, compress
+from customer_centric.clv._simulate import simulate_bg_nbd
 from customer_centric.exceptions import (
     ArgumentTypeError,
     ConvergenceError,
@@ -62,6 +65,7 @@ from customer_centric.exceptions import (
 
 __all__ = [
     "DEFAULT_RESAMPLES",
+    "BootstrapKind",
     "IntervalScale",
     "PredictionInterval",
     "bootstrap_interval",
@@ -75,6 +79,14 @@ probabilities (P(alive)), ``"identity"`` for quantities of any sign."""
 
 _SCALES: Final[tuple[IntervalScale, ...]] = ("log", "logit", "identity")
 
+BootstrapKind: TypeAlias = Literal["nonparametric", "parametric"]
+"""How :func:`bootstrap_interval` draws a resample: the customers with
+replacement (``"nonparametric"``), or new histories simulated from the
+fitted models for the same customers' observation periods
+(``"parametric"``)."""
+
+_KINDS: Final[tuple[BootstrapKind, ...]] = ("nonparametric", "parametric")
+
 DEFAULT_RESAMPLES: Final = 1000
 """Bootstrap resamples by default.
 
@@ -85,6 +97,8 @@ ends are tail quantiles of the resampled predictions.
 
 _MAX_RESAMPLES: Final = 1_000_000
 _MAX_CUSTOMERS: Final = 2.0**53
+_MAX_SIMULATED: Final = 10_000_000
+"""Most customers a parametric resample simulates one by one."""
 _STEP: Final = 1e-5
 """Forward-difference step in the log-parameters, as the fits' Hessians
 take: the truncation error (order ``_STEP``, 1e-5 relative) and the
@@ -113,7 +127,8 @@ class PredictionInterval:
         lower: Lower end of the interval.
         upper: Upper end of the interval.
         confidence: The nominal coverage, e.g. 0.9.
-        method: ``"delta"`` or ``"bootstrap"``.
+        method: ``"delta"``, ``"bootstrap"`` (customers resampled) or
+            ``"parametric bootstrap"``.
         scale: The scale a delta interval is symmetric on; ``None`` for a
             bootstrap (percentile intervals need no scale).
         n_resamples: Bootstrap resamples drawn (0 for the delta method).
@@ -133,7 +148,7 @@ class PredictionInterval:
     lower: FloatArray = attrs.field(converter=read_only)
     upper: FloatArray = attrs.field(converter=read_only)
     confidence: float
-    method: Literal["delta", "bootstrap"]
+    method: Literal["delta", "bootstrap", "parametric bootstrap"]
     scale: IntervalScale | None
     n_resamples: int = 0
     failed: int = 0
@@ -560,6 +575,72 @@ def _seed(seed: object) -> int:
     return number
 
 
+def _spend_draws(
+    fit: GammaGammaFit, frequency: FloatArray, rng: np.random.Generator
+) -> FloatArray:
+    """Average spend of each repeat buyer drawn from a Gamma-Gamma fit.
+
+    Fader & Hardie (2013): a customer's transactions are gamma with shape
+    ``p`` and rate ``nu``, ``nu ~ Gamma(q, rate=gamma)``, so the average of
+    ``x`` of them is ``Gamma(p x, rate=nu x)``; 0 where ``x`` is 0.
+    """
+    count = np.maximum(frequency, 1.0)
+    nu = rng.gamma(fit.q, 1 / fit.gamma, size=frequency.size)
+    average = rng.gamma(fit.p * count, 1 / (nu * count))
+    spend: FloatArray = np.where(frequency > 0, average, 0.0)
+    return spend
+
+
+def _check_simulable(fits: tuple[FittedModel, ...], n_customers: int) -> None:
+    for fit in fits:
+        if not isinstance(fit, BgNbdFit | GammaGammaFit):
+            msg = (
+                f"cannot simulate from {type(fit).__name__}: the parametric "
+                "bootstrap draws from BgNbdFit and GammaGammaFit; use "
+                "kind='nonparametric' for other models"
+            )
+            raise ArgumentTypeError(msg)
+    if n_customers > _MAX_SIMULATED:
+        msg = (
+            f"the parametric bootstrap simulates every customer, and data "
+            f"stand for {n_customers:,} (at most {_MAX_SIMULATED:,}); use "
+            "kind='nonparametric', which draws counts of distinct histories"
+        )
+        raise DataError(msg)
+
+
+def _simulated(
+    fits: tuple[FittedModel, ...],
+    rows: RFMArrays,
+    spend: FloatArray | None,
+    rng: np.random.Generator,
+) -> tuple[RFMArrays, FloatArray | None]:
+    """One parametric resample: every customer's history drawn anew.
+
+    Each customer keeps their observation period ``T``; a BG/NBD fit
+    draws their purchases (:func:`~customer_centric.clv.simulate_bg_nbd`)
+    and a Gamma-Gamma fit the average spend of the repeat buyers, given
+    the (drawn or observed) frequencies.
+    """
+    per_row = rows.weights.astype(np.intp)
+    x = np.repeat(rows.frequency, per_row)
+    t_x = np.repeat(rows.recency, per_row)
+    big_t = np.repeat(rows.T, per_row)
+    for fit in fits:
+        if isinstance(fit, BgNbdFit):
+            history = simulate_bg_nbd(
+                big_t, r=fit.r, alpha=fit.alpha, a=fit.a, b=fit.b, seed=rng
+            )
+            x, t_x = history.frequency, history.recency
+    for fit in fits:
+        if isinstance(fit, GammaGammaFit):
+            spend = _spend_draws(fit, x, rng)
+    customers = RFMArrays(
+        frequency=x, recency=t_x, T=big_t, weights=np.ones(x.size)
+    )
+    return customers, spend
+
+
 def bootstrap_interval(
     fits: FittedModel | Sequence[FittedModel],
     predict: Predict,
@@ -570,6 +651,7 @@ def bootstrap_interval(
     monetary_value: npt.ArrayLike | None = None,
     n_resamples: int = DEFAULT_RESAMPLES,
     confidence: float = 0.95,
+    kind: BootstrapKind = "nonparametric",
 ) -> PredictionInterval:
     """Bootstrap interval of a prediction, resampling customers.
 
@@ -584,8 +666,17 @@ def bootstrap_interval(
     refitted on the same resampled customers. Resamples whose refit does
     not converge (on small bases, mostly a boundary such as "no dropout")
     are left out and counted in ``failed``, which shortens the interval
-    on that side. The randomness
-    comes from ``seed`` alone (numpy's ``default_rng``).
+    on that side. The randomness comes from ``seed`` alone (numpy's
+    ``default_rng``).
+
+    With ``kind="parametric"`` (Efron & Tibshirani 1993, section 6.5) each
+    resample is drawn from the fitted models instead: every customer keeps
+    their observation period ``T``, a BG/NBD fit draws their purchases
+    (:func:`~customer_centric.clv.simulate_bg_nbd`) and a Gamma-Gamma fit
+    the average spend of each repeat buyer (given the drawn frequencies,
+    or the observed ones without a BG/NBD fit). It leans on the model
+    being right, and as every simulated history is distinct, a refit costs
+    the customers rather than their distinct histories.
 
     Before resampling, every fit is refitted on ``data`` itself and must
     reproduce its log-likelihood: a fit is only bootstrapped on its own
@@ -606,6 +697,9 @@ def bootstrap_interval(
         n_resamples: Resamples to draw (1 to 1,000,000); see
             :data:`DEFAULT_RESAMPLES`.
         confidence: The nominal coverage, in (0, 1).
+        kind: ``"nonparametric"`` resamples customers; ``"parametric"``
+            simulates them from BG/NBD and Gamma-Gamma fits (at most
+            10,000,000 customers).
 
     Returns:
         The estimate at the fits and the percentile interval.
@@ -615,10 +709,10 @@ def bootstrap_interval(
             or lacks ``monetary_value`` for a Gamma-Gamma fit; a fit has
             no covariance.
         ConvergenceError: No resample's refit converged.
-        ArgumentTypeError: A fit of a model the bootstrap cannot refit, or
-            an argument of the wrong type.
-        InvariantError: ``seed``, ``n_resamples`` or ``confidence`` out of
-            range.
+        ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
+            parametric, simulate), or an argument of the wrong type.
+        InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
+            ``kind`` out of range.
 
     Examples:
         Expected purchases of a new customer over 39 weeks, from a BG/NBD
@@ -638,23 +732,43 @@ def bootstrap_interval(
         >>> new.method, new.n_resamples, new.failed
         ('bootstrap', 100, 0)
 
+        Drawing the customers' histories from the fit instead:
+
+        >>> model = bootstrap_interval(
+        ...     bg, lambda fit: fit.expected_purchases(39), data=sim,
+        ...     seed=1, n_resamples=100, confidence=0.9, kind="parametric")
+        >>> [round(float(v), 2) for v in (model.lower, model.upper)]
+        [1.18, 1.43]
+        >>> model.method
+        'parametric bootstrap'
+
     .. versionadded:: 0.3
     """
     checked = _fit_tuple(fits)
     predict = _callable(predict)
+    chosen = check_choice(kind, _KINDS, name="kind")
     rows, spend, n_customers = _customers(data, monetary_value)
     draws = _resamples(n_resamples)
     rng = np.random.default_rng(_seed(seed))
     level = _confidence(confidence)
+    if chosen == "parametric":
+        _check_simulable(checked, n_customers)
     for fit in checked:
         _same_fit(fit, _refit(fit, rows, spend, rows.weights))
     estimate = _predicted(predict, checked)
     shares = rows.weights / rows.weights.sum()
     resampled = []
     for _ in range(draws):
-        counts = rng.multinomial(n_customers, shares).astype(np.float64)
+        if chosen == "parametric":
+            drawn, drawn_spend = _simulated(checked, rows, spend, rng)
+            counts = drawn.weights
+        else:
+            drawn, drawn_spend = rows, spend
+            counts = rng.multinomial(n_customers, shares).astype(np.float64)
         try:
-            refits = tuple(_refit(fit, rows, spend, counts) for fit in checked)
+            refits = tuple(
+                _refit(fit, drawn, drawn_spend, counts) for fit in checked
+            )
         except (ConvergenceError, DataError):
             continue
         resampled.append(_predicted(predict, refits, shape=estimate.shape))
@@ -674,7 +788,9 @@ def bootstrap_interval(
         lower=lower,
         upper=upper,
         confidence=level,
-        method="bootstrap",
+        method="bootstrap"
+        if chosen == "nonparametric"
+        else ("parametric bootstrap"),
         scale=None,
         n_resamples=draws,
         failed=draws - len(resampled),
