@@ -480,6 +480,8 @@ def test_bootstrap_pareto_nbd_and_bg_bb() -> None:
     pnbd = fit_pareto_nbd(rfm.frequency, rfm.recency, rfm.T)
     interval = bootstrap_interval(pnbd, alive, data=rfm, seed=1, n_resamples=5)
     assert 0 < interval.lower <= interval.upper < 1
+    with pytest.raises(ArgumentTypeError, match="cannot simulate"):
+        bootstrap_interval(pnbd, alive, data=rfm, seed=1, kind="parametric")
     # The 1995 donor cohort of Fader, Hardie & Shang (2010), 6 periods.
     x = [0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 6]
     t_x = [0, 1, 2, 3, 4, 5, 6, 2, 3, 4, 5, 6, 3, 4, 5, 6, 4, 5, 6, 5, 6, 6]
@@ -497,6 +499,63 @@ def test_bootstrap_pareto_nbd_and_bg_bb() -> None:
     assert interval.lower < interval.estimate < interval.upper
     assert isinstance(bb, BgBbFit)
     assert isinstance(pnbd, ParetoNbdFit)
+
+
+def test_parametric_bootstrap_simulates_from_the_fits(
+    small: tuple[Base, BgNbdFit, GammaGammaFit],
+) -> None:
+    """Histories and spend drawn from the fits give a seeded interval."""
+    base, bg, gg = small
+
+    def run(seed: int) -> PredictionInterval:
+        return bootstrap_interval(
+            (bg, gg),
+            clv,
+            data=base.rfm,
+            monetary_value=base.monetary_value,
+            seed=seed,
+            n_resamples=20,
+            confidence=0.9,
+            kind="parametric",
+        )
+
+    first, again = run(4), run(4)
+    assert first.method == "parametric bootstrap"
+    assert (first.lower, first.upper) == (again.lower, again.upper)
+    assert 0 < first.lower <= first.estimate <= first.upper
+    delta = delta_interval((bg, gg), clv, confidence=0.9)
+    assert 0.5 < first.width / delta.width < 2
+    # A Gamma-Gamma fit alone keeps the observed frequencies.
+    alone = bootstrap_interval(
+        gg,
+        spend,
+        data=base.rfm,
+        monetary_value=base.monetary_value,
+        seed=1,
+        n_resamples=20,
+        kind="parametric",
+    )
+    assert alone.lower < alone.estimate < alone.upper
+
+
+def test_parametric_bootstrap_refusals(
+    tiny: tuple[RFMArrays, BgNbdFit],
+) -> None:
+    """Models without a simulator and huge bases are refused."""
+    rfm, bg = tiny
+    crowd = validate_rfm([1], [2.0], [5.0], weights=[2e7])
+    with pytest.raises(DataError, match="simulates every customer"):
+        bootstrap_interval(
+            bg, new_customer, data=crowd, seed=1, kind="parametric"
+        )
+    with pytest.raises(InvariantError, match="kind"):
+        bootstrap_interval(
+            bg,
+            new_customer,
+            data=rfm,
+            seed=1,
+            kind="jackknife",  # type: ignore[arg-type]
+        )
 
 
 def test_failed_refits_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:

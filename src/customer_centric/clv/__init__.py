@@ -23,6 +23,7 @@ from customer_centric.clv._clv import (
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._intervals import (
     DEFAULT_RESAMPLES,
+    BootstrapKind,
     IntervalScale,
     PredictionInterval,
     bootstrap_interval,
@@ -58,6 +59,7 @@ __all__: list[str] = [
     "DEFAULT_RESAMPLES",
     "BgBbFit",
     "BgNbdFit",
+    "BootstrapKind",
     "ClvSettings",
     "CompressedRFM",
     "CustomerLifetimeValue",
