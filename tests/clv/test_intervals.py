@@ -680,6 +680,15 @@ def test_refuses_predictions_that_are_not_numbers(
         delta_interval(tiny[1], lambda _: "many")
 
 
+def test_errors_of_predict_pass_unchanged(
+    tiny: tuple[RFMArrays, BgNbdFit],
+) -> None:
+    """A bad history inside predict raises the model's own error."""
+    _, bg = tiny
+    with pytest.raises(DataError, match="recency must be <= T"):
+        delta_interval(bg, lambda f: f.probability_alive(1, 9.0, 5.0))
+
+
 def test_refuses_changing_shapes(tiny: tuple[RFMArrays, BgNbdFit]) -> None:
     """Predict must keep its shape when parameters move."""
     _, bg = tiny

@@ -218,16 +218,19 @@ def _predicted(
     shape: tuple[int, ...] | None = None,
 ) -> FloatArray:
     """``predict(*fits)`` as a float array of the expected shape."""
+    # Errors raised by predict itself (bad customer data, say) pass as
+    # they are; only its answer is checked here.
+    answer = predict(*fits)
     try:
-        values = np.asarray(predict(*fits), dtype=np.float64)
+        values = np.asarray(answer, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         msg = f"predict must return a number or an array of numbers: {exc}"
         raise DataError(msg) from exc
     if shape is not None and values.shape != shape:
         msg = (
             f"predict returned shape {values.shape!r} for moved parameters "
-            f"but {shape!r} at the estimates; return one value per "
-            "customer whatever the parameters"
+            f"or refitted models but {shape!r} at the estimates; return one "
+            "value per customer whatever the parameters"
         )
         raise DataError(msg)
     return values
