@@ -677,3 +677,32 @@ def replay_sets(
     for i in range(draw(st.integers(0, max_customers))):
         events += draw(legal_walks(max_steps=max_steps, customer_id=f"C-{i}"))
     return cc.relationship.replay_many(events)
+
+
+@st.composite
+def stage_flow_sets(draw: st.DrawFn) -> cc.relationship.StageFlows:
+    """The flows of drawn replays over a period of up to three years."""
+    start = draw(aware_datetimes.filter(lambda d: d.year < 2090))
+    return cc.relationship.stage_flows(
+        draw(replay_sets(max_customers=2, max_steps=8)),
+        dimension=draw(st.sampled_from(["loyalty", "lifecycle"])),
+        start=start,
+        end=start + timedelta(days=draw(st.integers(1, 1100))),
+    )
+
+
+@st.composite
+def stage_mixes(draw: st.DrawFn) -> cc.relationship.StageMix:
+    """The stage mix of drawn replays' cohort at a few increasing dates."""
+    start = draw(aware_datetimes.filter(lambda d: d.year < 2090))
+    steps = draw(st.lists(st.integers(1, 400), min_size=1, max_size=4))
+    dates = [
+        start + timedelta(days=sum(steps[: i + 1])) for i in range(len(steps))
+    ]
+    return cc.relationship.stage_mix(
+        draw(replay_sets(max_customers=2, max_steps=8)),
+        dimension=draw(st.sampled_from(["loyalty", "lifecycle"])),
+        dates=dates,
+        acquired_from=start - timedelta(days=draw(st.integers(1, 3650))),
+        acquired_before=start + timedelta(days=draw(st.integers(1, 3650))),
+    )

@@ -20,7 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, TypeAlias, final
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
 from pydantic import BaseModel
@@ -50,8 +50,6 @@ __all__ = [
     "stage_velocity",
     "time_in_stage",
 ]
-
-Replays: TypeAlias = "Mapping[CustomerId, Replay] | Iterable[Replay]"
 
 _DAY: Final = 86_400.0
 _STAGES: Final[dict[str, tuple[Stage, ...]]] = {
@@ -265,7 +263,7 @@ class TimeInStage:
 
 
 def time_in_stage(
-    replays: Replays,
+    replays: Mapping[CustomerId, Replay] | Iterable[Replay],
     /,
     *,
     dimension: Dimension,
@@ -398,7 +396,7 @@ class StageFlows:
 
 
 def stage_flows(
-    replays: Replays,
+    replays: Mapping[CustomerId, Replay] | Iterable[Replay],
     /,
     *,
     dimension: Dimension,
@@ -511,7 +509,10 @@ class StageVelocity:
 
 
 def stage_velocity(
-    replays: Replays, /, *, dimension: Dimension
+    replays: Mapping[CustomerId, Replay] | Iterable[Replay],
+    /,
+    *,
+    dimension: Dimension,
 ) -> StageVelocity:
     """Stage velocity: median days from the journey's start to each stage.
 
@@ -678,7 +679,7 @@ def _stage_at(
 
 
 def stage_mix(
-    replays: Replays,
+    replays: Mapping[CustomerId, Replay] | Iterable[Replay],
     /,
     *,
     dimension: Dimension,
