@@ -5,10 +5,10 @@ Read from replayed histories (:func:`replay` / :func:`replay_many`): each
 record of the same dimension says when they left it. From those records come
 the time spent in each stage, the from→to flows of a period, the velocity of
 the journey (days from its start to each stage) and a cohort's stage mix over
-time. These are the journey reports CRM tools show: HubSpot, for one, keeps
-the date each record entered and left every lifecycle and deal stage, and
-reports the time spent in each stage and how fast records move between
-stages ("time in stage", stage velocity).
+time. These are the journey reports CRM tools show: HubSpot's stage
+calculated properties, for one, hold the date each record entered and exited
+every stage and its time in the stage, and its reports show how long records
+spend in each stage and how fast they move between stages (stage velocity).
 
 Pure Python: times are in days, as ``float``.
 """
@@ -711,7 +711,8 @@ def stage_mix(
 
     Raises:
         InvariantError: An unknown dimension, naive times, an empty or
-            unsorted ``dates``, or an empty acquisition period.
+            unsorted ``dates``, an empty acquisition period, or a cohort
+            member's history whose moves go back in time.
         ArgumentTypeError: Arguments of the wrong type.
 
     Examples:
