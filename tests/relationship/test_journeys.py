@@ -462,3 +462,40 @@ def test_time_in_stage_is_never_negative(
     velocity = stage_velocity(replays, dimension=dimension)
     for reach in velocity.stages:
         assert reach.median_days is None or reach.median_days >= 0
+
+
+def test_rows_for_dataframes(three: dict[cc.CustomerId, Replay]) -> None:
+    """Each answer gives plain rows: stage values, counts, days, shares."""
+    times = time_in_stage(three, dimension="loyalty", as_of=_day(3, 1))
+    customer = next(r for r in times.to_rows() if r["stage"] == "customer")
+    assert customer["completed"] == 2
+    assert customer["km_median_days"] == 30.0
+    flows = stage_flows(
+        three, dimension="loyalty", start=_day(1, 1), end=_day(2, 1)
+    )
+    assert flows.to_rows()[1] == {
+        "from_stage": "suspect",
+        "to_stage": "customer",
+        "count": 2,
+    }
+    velocity = stage_velocity(three, dimension="loyalty").to_rows()
+    client = next(r for r in velocity if r["stage"] == "client")
+    assert (client["reached"], client["median_days"]) == (2, 25.0)
+    mix = stage_mix(
+        three,
+        dimension="loyalty",
+        dates=[_day(1, 1), _day(1, 11)],
+        acquired_from=_day(1, 1),
+        acquired_before=_day(1, 11),
+    )
+    rows = mix.to_rows()
+    assert len(rows) == 2 * len(mix.stages)
+    assert {
+        (r["at"], r["stage"], r["count"], r["share"])
+        for r in rows
+        if r["count"]
+    } == {
+        (_day(1, 1), "customer", 2, 1.0),
+        (_day(1, 11), "customer", 1, 0.5),
+        (_day(1, 11), "client", 1, 0.5),
+    }

@@ -261,6 +261,34 @@ class TimeInStage:
         )
         raise InvariantError(msg)
 
+    def to_rows(self) -> list[dict[str, str | int | float | None]]:
+        """One row per stage, ready for a dataframe or a CSV writer.
+
+        The keys are ``stage`` (its value) and the names of the
+        :class:`StageTime` fields.
+
+        Examples:
+            >>> from datetime import datetime, UTC
+            >>> from customer_centric.relationship import time_in_stage
+            >>> rows = time_in_stage([], dimension="loyalty",
+            ...     as_of=datetime(2025, 1, 1, tzinfo=UTC)).to_rows()
+            >>> rows[0]["stage"], rows[0]["completed"], rows[0]["median_days"]
+            ('suspect', 0, None)
+        """
+        return [
+            {
+                "stage": t.stage.value,
+                "completed": t.completed,
+                "censored": t.censored,
+                "mean_days": t.mean_days,
+                "median_days": t.median_days,
+                "lower_quartile_days": t.lower_quartile_days,
+                "upper_quartile_days": t.upper_quartile_days,
+                "km_median_days": t.km_median_days,
+            }
+            for t in self.stages
+        ]
+
 
 def time_in_stage(
     replays: Mapping[CustomerId, Replay] | Iterable[Replay],
@@ -394,6 +422,21 @@ class StageFlows:
             for source in self.stages
         )
 
+    def to_rows(self) -> list[dict[str, str | int]]:
+        """One row per from→to pair that moved, for a dataframe or a CSV.
+
+        The keys are ``from_stage``, ``to_stage`` (their values) and
+        ``count``.
+        """
+        return [
+            {
+                "from_stage": f.from_stage.value,
+                "to_stage": f.to_stage.value,
+                "count": f.count,
+            }
+            for f in self.flows
+        ]
+
 
 def stage_flows(
     replays: Mapping[CustomerId, Replay] | Iterable[Replay],
@@ -506,6 +549,22 @@ class StageVelocity:
     dimension: Dimension
     customers: int
     stages: tuple[StageReach, ...]
+
+    def to_rows(self) -> list[dict[str, str | int | float | None]]:
+        """One row per stage, for a dataframe or a CSV writer.
+
+        The keys are ``stage`` (its value), ``reached``, ``median_days``
+        and ``mean_days``.
+        """
+        return [
+            {
+                "stage": r.stage.value,
+                "reached": r.reached,
+                "median_days": r.median_days,
+                "mean_days": r.mean_days,
+            }
+            for r in self.stages
+        ]
 
 
 def stage_velocity(
@@ -630,6 +689,20 @@ class StageMix:
     customers: int
     stages: tuple[Stage, ...]
     points: tuple[MixPoint, ...]
+
+    def to_rows(self) -> list[dict[str, datetime | str | int | float]]:
+        """One row per date and stage (long form), for a dataframe or a CSV.
+
+        The keys are ``at``, ``stage`` (its value), ``count`` and
+        ``share``.
+        """
+        return [
+            {"at": point.at, "stage": stage.value, "count": n, "share": share}
+            for point in self.points
+            for stage, n, share in zip(
+                self.stages, point.counts, point.shares, strict=True
+            )
+        ]
 
 
 def _acquired_at(replay: Replay) -> datetime | None:
