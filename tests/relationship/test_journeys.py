@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 from datetime import UTC, datetime
 
 import pytest
@@ -25,6 +26,7 @@ from customer_centric.relationship import (
     stage_velocity,
     time_in_stage,
 )
+from customer_centric.relationship._journeys import _km_median, _quantile
 from strategies import aware_datetimes, replay_sets
 
 
@@ -333,6 +335,15 @@ _COHORT = {
             ArgumentTypeError,
             r"dates\[0\] must be",
         ),
+        (
+            lambda r: stage_mix(
+                [r],
+                dimension="loyalty",
+                **{**_COHORT, "acquired_before": _day(1, 1)},
+            ),
+            InvariantError,
+            r"acquired_before \(.*\) must be after acquired_from",
+        ),
     ],
     ids=[
         "not-iterable",
@@ -346,6 +357,7 @@ _COHORT = {
         "unsorted-dates",
         "dates-a-string",
         "date-none",
+        "empty-cohort-period",
     ],
 )
 def test_bad_input_is_refused_with_a_message(
@@ -499,3 +511,21 @@ def test_rows_for_dataframes(three: dict[cc.CustomerId, Replay]) -> None:
         (_day(1, 11), "customer", 1, 0.5),
         (_day(1, 11), "client", 1, 0.5),
     }
+
+
+def test_kaplan_meier_median_survives_rounding() -> None:
+    """S(3) = 0.8 * 7/8 * 5/7 is one half, though floats give 0.5000...1."""
+    completed = [1.0, 1.0, 2.0, 3.0, 3.0]
+    assert _km_median(completed, [10.0] * 5) == 3.0
+    assert _km_median([], [4.0]) is None
+
+
+@given(st.lists(st.floats(0, 1e6), min_size=2, max_size=30))
+def test_quartiles_are_type_7_as_the_standard_library(
+    data: list[float],
+) -> None:
+    """The quartiles agree with statistics.quantiles(method="inclusive")."""
+    ordered = sorted(data)
+    ours = [_quantile(ordered, p) for p in (0.25, 0.5, 0.75)]
+    theirs = statistics.quantiles(data, n=4, method="inclusive")
+    assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-6)

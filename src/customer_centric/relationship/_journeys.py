@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 _DAY: Final = 86_400.0
+_HALF: Final = 0.5 + 1e-12
 _STAGES: Final[dict[str, tuple[Stage, ...]]] = {
     "loyalty": tuple(LoyaltyStage),
     "lifecycle": tuple(LifecycleStage),
@@ -75,12 +76,14 @@ def _quantile(ordered: Sequence[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def _km_median(completed: Sequence[float], censored: Sequence[float]) -> float:
+def _km_median(
+    completed: Sequence[float], censored: Sequence[float]
+) -> float | None:
     """The Kaplan–Meier median: the first time survival falls to 0.5 or less.
 
     Kaplan & Meier (1958): at each time a stay ends, survival is multiplied
     by ``1 - ended / at risk``; a stay still running at that time (censored
-    there or later) is at risk. ``nan`` when survival stays above 0.5.
+    there or later) is at risk. ``None`` when survival stays above 0.5.
     """
     ended = Counter(completed)
     at_risk = len(completed) + len(censored)
@@ -89,10 +92,11 @@ def _km_median(completed: Sequence[float], censored: Sequence[float]) -> float:
     for time in sorted({*ended, *left}):
         if ended[time]:
             survival *= 1.0 - ended[time] / at_risk
-            if survival <= 0.5:  # noqa: PLR2004 - the median
+            # A product such as 2/3 * 3/4 is one half up to rounding.
+            if survival <= _HALF:
                 return time
         at_risk -= ended[time] + left[time]
-    return math.nan
+    return None
 
 
 def _replays(replays: object) -> tuple[Replay, ...]:
@@ -144,20 +148,18 @@ def _moves(
     return moves
 
 
-def _period(start: object, end: object) -> tuple[datetime, datetime]:
-    first = check_aware(start, name="start")
-    last = check_aware(end, name="end")
+def _period(
+    start: object, end: object, *, names: tuple[str, str] = ("start", "end")
+) -> tuple[datetime, datetime]:
+    first = check_aware(start, name=names[0])
+    last = check_aware(end, name=names[1])
     if last <= first:
         msg = (
-            f"end ({last.isoformat()}) must be after start "
-            f"({first.isoformat()}); the period is [start, end)"
+            f"{names[1]} ({last.isoformat()}) must be after {names[0]} "
+            f"({first.isoformat()}); the period is [{names[0]}, {names[1]})"
         )
         raise InvariantError(msg)
     return first, last
-
-
-def _none(value: float) -> float | None:
-    return None if math.isnan(value) else value
 
 
 @final
@@ -223,7 +225,7 @@ def _stage_time(
         median_days=_quantile(ordered, 0.5),
         lower_quartile_days=_quantile(ordered, 0.25),
         upper_quartile_days=_quantile(ordered, 0.75),
-        km_median_days=_none(_km_median(ordered, censored)),
+        km_median_days=_km_median(ordered, censored),
     )
 
 
@@ -812,7 +814,11 @@ def stage_mix(
     checked = _replays(replays)
     check_choice(dimension, DIMENSIONS, name="dimension")
     at = _dates(dates)
-    first, last = _period(acquired_from, acquired_before)
+    first, last = _period(
+        acquired_from,
+        acquired_before,
+        names=("acquired_from", "acquired_before"),
+    )
     cohort = [
         replay
         for replay in checked
