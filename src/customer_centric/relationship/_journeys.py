@@ -769,9 +769,10 @@ def stage_mix(
     Woodcock: a prospect becomes a customer with the first purchase) in
     that period. At each date, every member of the cohort is in exactly one
     stage of the dimension, the one its last move at or before the date
-    entered, so the shares of a non-empty cohort sum to 1. Plotted as a
-    stacked area, this is the life of a cohort: how many still climb the
-    ladder, how many are in trouble, how many are gone.
+    entered (before its first move, the stage its history starts in), so
+    the shares of a non-empty cohort sum to 1. Plotted as a stacked area,
+    this is the life of a cohort: how many still climb the ladder, how many
+    are in trouble, how many are gone.
 
     Args:
         replays: The replays of :func:`replay_many` or an iterable of
