@@ -120,6 +120,12 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
         st.dictionaries(domain.customer_ids, domain.purchase_models()),
     ),
     ("FittedModel", domain.fitted_models()),
+    # A journey's answers, and the replays they are read from.
+    ("StageFlows", domain.stage_flow_sets()),
+    ("StageMix", domain.stage_mixes()),
+    ("Replay", domain.replay_sets(max_customers=2, max_steps=8)),
+    ("Dimension", st.sampled_from(["loyalty", "lifecycle"])),
+    (r"Sequence\[datetime", st.lists(domain.aware_datetimes, max_size=3)),
     # Many states (one per customer) before one state.
     (
         r"Iterable\[RelationshipState",

@@ -694,6 +694,43 @@ def funnel_example(states: list[cc.RelationshipState]) -> None:
     del conversion
 
 
+def journeys_example(
+    replays: Mapping[cc.CustomerId, cc.relationship.Replay],
+) -> None:
+    """The journeys API, typed over the replays of replay_many."""
+    as_of = datetime(2025, 6, 1, tzinfo=UTC)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    times = cc.relationship.time_in_stage(
+        replays, dimension="lifecycle", as_of=as_of
+    )
+    stay: cc.relationship.StageTime = times.for_stage(
+        cc.LifecycleStage.WELCOME
+    )
+    assert_type(stay.km_median_days, float | None)
+    assert_type(stay.completed, int)
+    flows = cc.relationship.stage_flows(
+        replays.values(), dimension="loyalty", start=start, end=as_of
+    )
+    assert_type(flows, cc.relationship.StageFlows)
+    assert_type(flows.matrix(), tuple[tuple[int, ...], ...])
+    flow: cc.relationship.StageFlow = flows.flows[0]
+    assert_type(flow.count, int)
+    velocity = cc.relationship.stage_velocity(replays, dimension="loyalty")
+    reach: cc.relationship.StageReach = velocity.stages[0]
+    assert_type(reach.median_days, float | None)
+    mix = cc.relationship.stage_mix(
+        replays,
+        dimension="lifecycle",
+        dates=[start, as_of],
+        acquired_from=start,
+        acquired_before=as_of,
+    )
+    point: cc.relationship.MixPoint = mix.points[0]
+    assert_type(point.shares, tuple[float, ...])
+    assert_type(plot.plot_stage_flows(flows), Axes)
+    assert_type(plot.plot_stage_mix(mix), Axes)
+
+
 def refused_event_example(
     state: cc.RelationshipState, event: cc.Event
 ) -> tuple[str, ...]:

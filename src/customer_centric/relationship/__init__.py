@@ -6,7 +6,8 @@ stages of the relationship lifecycle (Stone & Woodcock). This area holds the
 events that move them, the relationship state, the policy of rules and
 guards, the engine that applies an event and explains every decision, the
 playbook of recommended actions, the loyalty funnel and the mappings to CRM
-stage names, and the events that time alone makes due.
+stage names, the events that time alone makes due, and the journeys
+read from replayed histories (time in stage, flows, velocity, cohorts).
 """
 
 from __future__ import annotations
@@ -69,6 +70,20 @@ from customer_centric.relationship._funnel import (
     LoyaltyFunnel,
     loyalty_funnel,
 )
+from customer_centric.relationship._journeys import (
+    MixPoint,
+    StageFlow,
+    StageFlows,
+    StageMix,
+    StageReach,
+    StageTime,
+    StageVelocity,
+    TimeInStage,
+    stage_flows,
+    stage_mix,
+    stage_velocity,
+    time_in_stage,
+)
 from customer_centric.relationship._labels import (
     reason_label,
 )
@@ -122,6 +137,7 @@ __all__ = [
     "InactivityObserved",
     "InterestShown",
     "LoyaltyFunnel",
+    "MixPoint",
     "NeedsProfiled",
     "NextDue",
     "OnError",
@@ -136,8 +152,15 @@ __all__ = [
     "Rule",
     "RuleCheck",
     "Stage",
+    "StageFlow",
+    "StageFlows",
     "StageGroup",
     "StageInfo",
+    "StageMix",
+    "StageReach",
+    "StageTime",
+    "StageVelocity",
+    "TimeInStage",
     "TransitionRecord",
     "WinBackAttempted",
     "WinBackDeclined",
@@ -157,6 +180,10 @@ __all__ = [
     "replay",
     "replay_many",
     "segment_actions",
+    "stage_flows",
+    "stage_mix",
+    "stage_velocity",
+    "time_in_stage",
     "to_arts",
     "to_hubspot",
 ]
