@@ -84,6 +84,9 @@ from customer_centric.relationship._policy import (
     Rule,
     Stage,
 )
+from customer_centric.relationship._policy_files import (
+    load_policy,
+)
 from customer_centric.relationship._rules_doc import (
     render_rules,
 )
@@ -142,6 +145,7 @@ __all__ = [
     "due_events",
     "due_events_many",
     "explain",
+    "load_policy",
     "loyalty_funnel",
     "next_due",
     "next_due_many",
