@@ -95,6 +95,12 @@ from customer_centric.relationship._state import (
     RelationshipState,
     TransitionRecord,
 )
+from customer_centric.relationship._whatif import (
+    Divergence,
+    PolicyComparison,
+    StageMatrix,
+    compare_policies,
+)
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -108,6 +114,7 @@ __all__ = [
     "DepartureReason",
     "Dimension",
     "DissatisfactionSignal",
+    "Divergence",
     "DueEvent",
     "Event",
     "EventKind",
@@ -126,6 +133,7 @@ __all__ = [
     "OnError",
     "Outcome",
     "Policy",
+    "PolicyComparison",
     "Reactivated",
     "ReferralMade",
     "Rejection",
@@ -137,11 +145,13 @@ __all__ = [
     "Stage",
     "StageGroup",
     "StageInfo",
+    "StageMatrix",
     "TransitionRecord",
     "WinBackAttempted",
     "WinBackDeclined",
     "apply_event",
     "available_events",
+    "compare_policies",
     "due_events",
     "due_events_many",
     "explain",
