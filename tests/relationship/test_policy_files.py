@@ -9,11 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import customer_centric as cc
-from customer_centric.exceptions import ArgumentTypeError, PolicyError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    InvariantError,
+    PolicyError,
+)
 from customer_centric.relationship import Guard, Policy, Rule, load_policy
 from strategies import policies
 
 P = cc.relationship.DEFAULT_POLICY
+STRICT = P.with_thresholds(client_min_purchases=5)
 
 
 @st.composite
@@ -109,6 +114,17 @@ def test_load_policy_reads_either_format(tmp_path: Path, name: str):
     assert load_policy(str(path)) == policy
 
 
+def test_syntax_overrides_the_suffix(tmp_path: Path):
+    """syntax= reads a file whatever its name; an unknown one is refused."""
+    path = tmp_path / "policy.txt"
+    path.write_text(STRICT.to_toml(), encoding="utf-8")
+    assert load_policy(path, syntax="toml") == STRICT
+    with pytest.raises(PolicyError, match="invalid policy: Invalid JSON"):
+        load_policy(path, syntax="json")
+    with pytest.raises(InvariantError, match="syntax"):
+        load_policy(path, syntax="yaml")  # type: ignore[arg-type]
+
+
 def test_load_policy_accepts_a_byte_order_mark(tmp_path: Path):
     """A file saved by an editor with a UTF-8 byte-order mark still loads."""
     path = tmp_path / "p.toml"
@@ -119,7 +135,11 @@ def test_load_policy_accepts_a_byte_order_mark(tmp_path: Path):
 @pytest.mark.parametrize(
     ("name", "content", "fragment"),
     [
-        ("p.yaml", b"", "suffix '.yaml'; name it .toml or .json"),
+        (
+            "p.yaml",
+            b"",
+            "suffix '.yaml'; name it .toml or .json, or pass syntax=",
+        ),
         ("p.toml", b"win_back_window_days = -1", "p.toml: win_back_window"),
         ("p.json", b'{"ladder": ["client"]}', "p.json: the ladder must"),
         ("p.json", b"{", "p.json: invalid policy: Invalid JSON"),

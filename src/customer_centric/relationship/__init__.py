@@ -85,6 +85,7 @@ from customer_centric.relationship._policy import (
     Stage,
 )
 from customer_centric.relationship._policy_files import (
+    PolicySyntax,
     load_policy,
 )
 from customer_centric.relationship._rules_doc import (
@@ -134,6 +135,7 @@ __all__ = [
     "Outcome",
     "Policy",
     "PolicyComparison",
+    "PolicySyntax",
     "Reactivated",
     "ReferralMade",
     "Rejection",

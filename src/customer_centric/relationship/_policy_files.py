@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal, TypeAlias, get_args
 
 from pydantic import ValidationError
 
+from customer_centric._checks import check_choice
 from customer_centric.exceptions import ArgumentTypeError, PolicyError
 from customer_centric.relationship._policy import Policy, _unwrap
 
-__all__ = ["load_policy"]
+__all__ = ["PolicySyntax", "load_policy"]
 
-_FORMATS: Final = (".toml", ".json")
+PolicySyntax: TypeAlias = Literal["toml", "json"]
+"""The languages a policy file can be written in."""
+_SYNTAXES: Final[tuple[PolicySyntax, ...]] = get_args(PolicySyntax)
 
 
 def _text(path: Path) -> str:
@@ -44,8 +47,8 @@ def _text(path: Path) -> str:
         raise PolicyError(msg) from exc
 
 
-def _parsed(text: str, suffix: str) -> Policy:
-    if suffix == ".toml":
+def _parsed(text: str, syntax: PolicySyntax) -> Policy:
+    if syntax == "toml":
         return Policy.from_toml(text)
     try:
         return Policy.model_validate_json(text)
@@ -53,7 +56,21 @@ def _parsed(text: str, suffix: str) -> Policy:
         raise _unwrap(exc) from exc
 
 
-def load_policy(path: str | os.PathLike[str], /) -> Policy:
+def _syntax_of(file: Path) -> PolicySyntax:
+    suffix = file.suffix.lower()
+    for syntax in _SYNTAXES:
+        if suffix == f".{syntax}":
+            return syntax
+    msg = (
+        f"cannot tell the format of the policy file {str(file)!r} from its "
+        f"suffix {suffix!r}; name it .toml or .json, or pass syntax="
+    )
+    raise PolicyError(msg)
+
+
+def load_policy(
+    path: str | os.PathLike[str], /, *, syntax: PolicySyntax | None = None
+) -> Policy:
     """Read a policy from a ``.toml`` or ``.json`` file.
 
     TOML is read as :meth:`Policy.from_toml` reads it (a field left out
@@ -61,14 +78,16 @@ def load_policy(path: str | os.PathLike[str], /) -> Policy:
     files with :meth:`Policy.to_toml` or ``model_dump_json(indent=2)``.
 
     Args:
-        path: The file; its suffix (``.toml`` or ``.json``, any case) says
-            the format. UTF-8, with or without a byte-order mark.
+        path: The file, UTF-8 with or without a byte-order mark.
+        syntax: ``"toml"`` or ``"json"``; by default the file's suffix
+            (``.toml`` or ``.json``, any case) says which.
 
     Returns:
         The validated policy.
 
     Raises:
-        PolicyError: The file cannot be read, has another suffix, is not
+        PolicyError: The file cannot be read, has another suffix (and no
+            ``syntax`` is given), is not
             valid TOML or JSON, or is not a valid policy. The message
             starts with the file's name and gives the key and the value.
         ArgumentTypeError: ``path`` is not a string or path.
@@ -100,15 +119,12 @@ value >= 1
             "path", path, "a path to a .toml or .json file"
         )
     file = Path(path)
-    suffix = file.suffix.lower()
-    if suffix not in _FORMATS:
-        msg = (
-            f"cannot tell the format of the policy file {str(file)!r} from "
-            f"its suffix {suffix!r}; name it .toml or .json"
-        )
-        raise PolicyError(msg)
+    if syntax is None:
+        syntax = _syntax_of(file)
+    else:
+        check_choice(syntax, _SYNTAXES, name="syntax")
     text = _text(file)
     try:
-        return _parsed(text, suffix)
+        return _parsed(text, syntax)
     except PolicyError as exc:
         raise PolicyError(f"{file}: {exc}") from exc
