@@ -272,8 +272,10 @@ class PolicyComparison:
                 f"{proposed_name}."
             )
             lines.append(_wrapped(refused, first=""))
-        for matrix in (self.loyalty, self.lifecycle):
-            lines.extend(("", *_matrix_lines(matrix)))
+        matrices = (self.loyalty, self.lifecycle)
+        width = 2 + max(len(label) for m in matrices for label, _ in _rows(m))
+        for matrix in matrices:
+            lines.extend(("", *_matrix_lines(matrix, width)))
         shown = self.divergences[: max(limit, 0)]
         if shown:
             lines.extend(
@@ -364,14 +366,19 @@ def _headline(comparison: PolicyComparison) -> str:
     )
 
 
-def _matrix_lines(matrix: StageMatrix) -> list[str]:
-    rows = [("unchanged", matrix.total - matrix.moved)] + [
+def _rows(matrix: StageMatrix) -> list[tuple[str, int]]:
+    return [("unchanged", matrix.total - matrix.moved)] + [
         (f"{_label(a)} -> {_label(b)}", n) for a, b, n in matrix.moves()
     ]
-    width = max(len(label) for label, _ in rows) + 2
+
+
+def _matrix_lines(matrix: StageMatrix, width: int) -> list[str]:
     return [
         f"{matrix.dimension.capitalize()} (current -> proposed):",
-        *(f"{_INDENT}{label:<{width}}{count:>9,}" for label, count in rows),
+        *(
+            f"{_INDENT}{label:<{width}}{count:>9,}"
+            for label, count in _rows(matrix)
+        ),
     ]
 
 
