@@ -269,6 +269,9 @@ def test_repr_and_html_show_the_difference_escaped():
     assert "&lt;b&gt;A&lt;/b&gt;" in page
     assert "loyalty.client (repeat buyer)" in page
     assert "\N{EM DASH}" in page
+    many = [e for n in range(25) for e in _buyer(f"C-{n}", 3)]
+    wide = compare_policies(many, current=P, proposed=STRICTER)
+    assert "(20 of 25)" in wide._repr_html_()
 
 
 @pytest.mark.parametrize(

@@ -60,6 +60,8 @@ _SHORT: Final = 12
 _WIDTH: Final = 80
 """The report's line width: a terminal's."""
 _INDENT: Final = "    "
+_HTML_ROWS: Final = 20
+"""Customers a notebook table lists: the report is a summary."""
 
 
 def _label(stage: Stage) -> str:
@@ -101,7 +103,7 @@ class StageMatrix:
 
     @property
     def total(self) -> int:
-        """Every customer counted: the sum of all cells."""
+        """The sum of all cells, which counts every customer once."""
         return sum(map(sum, self.counts))
 
     @property
@@ -319,14 +321,15 @@ class PolicyComparison:
                 _rule(d.current_move),
                 _rule(d.proposed_move),
             )
-            for d in self.divergences
+            for d in self.divergences[:_HTML_ROWS]
         ]
         return html_table(
             caption,
             moves,
             header=("dimension", "current", "proposed", "customers"),
         ) + html_table(
-            "Customers who land elsewhere",
+            f"Customers who land elsewhere ({len(customers):,} of "
+            f"{len(self.divergences):,})",
             customers,
             header=(
                 "customer",
