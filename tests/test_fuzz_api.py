@@ -145,6 +145,8 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     ("KanoCounts", domain.kano_counts),
     (r"Iterable\[KanoCategory", st.lists(domain.kano_categories)),
     ("Transaction", domain.transaction_logs()),
+    # A history (several events, any customers) before one event.
+    (r"Iterable\[Event", st.lists(domain.events, max_size=4)),
     ("Event", domain.events),
     ("Customer", domain.customers),
     ("Severity", domain.severities),
@@ -361,3 +363,5 @@ def test_the_fuzz_covers_the_public_api() -> None:
     assert len(PUBLIC) > 120
     assert "customer_centric.relationship.apply_event" in PUBLIC
     assert "customer_centric.clv.fit_bg_nbd" in PUBLIC
+    assert "customer_centric.relationship.compare_policies" in PUBLIC
+    assert "customer_centric.relationship.load_policy" in PUBLIC

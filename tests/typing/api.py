@@ -68,6 +68,17 @@ tried: tuple[cc.relationship.Rule, ...] = policy.rules_for(
     "repeat_purchase", cc.LoyaltyStage.CUSTOMER
 )
 fingerprint: str = policy.fingerprint
+policy_text: str = policy.to_toml()
+same_policy: cc.relationship.Policy = cc.relationship.Policy.from_toml(
+    policy_text
+)
+kept_policy: cc.relationship.Policy = cc.relationship.load_policy("a.toml")
+what_if: cc.relationship.PolicyComparison = cc.relationship.compare_policies(
+    [purchase], current=cc.relationship.DEFAULT_POLICY, proposed=policy
+)
+moved_loyalty: cc.relationship.StageMatrix = what_if.matrix("loyalty")
+first_change: tuple[cc.relationship.Divergence, ...] = what_if.divergences
+what_if_text: str = what_if.report(limit=5)
 actions: tuple[cc.relationship.Action, ...] = (
     cc.relationship.recommended_actions(state)
 )

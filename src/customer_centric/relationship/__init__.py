@@ -102,6 +102,10 @@ from customer_centric.relationship._policy import (
     Rule,
     Stage,
 )
+from customer_centric.relationship._policy_files import (
+    PolicySyntax,
+    load_policy,
+)
 from customer_centric.relationship._rules_doc import (
     render_rules,
 )
@@ -109,6 +113,12 @@ from customer_centric.relationship._state import (
     GuardCheck,
     RelationshipState,
     TransitionRecord,
+)
+from customer_centric.relationship._whatif import (
+    Divergence,
+    PolicyComparison,
+    StageMatrix,
+    compare_policies,
 )
 
 __all__ = [
@@ -124,6 +134,7 @@ __all__ = [
     "DepartureReason",
     "Dimension",
     "DissatisfactionSignal",
+    "Divergence",
     "DueEvent",
     "Event",
     "EventKind",
@@ -143,6 +154,8 @@ __all__ = [
     "OnError",
     "Outcome",
     "Policy",
+    "PolicyComparison",
+    "PolicySyntax",
     "Reactivated",
     "ReferralMade",
     "Rejection",
@@ -156,6 +169,7 @@ __all__ = [
     "StageFlows",
     "StageGroup",
     "StageInfo",
+    "StageMatrix",
     "StageMix",
     "StageReach",
     "StageTime",
@@ -166,9 +180,11 @@ __all__ = [
     "WinBackDeclined",
     "apply_event",
     "available_events",
+    "compare_policies",
     "due_events",
     "due_events_many",
     "explain",
+    "load_policy",
     "loyalty_funnel",
     "next_due",
     "next_due_many",
