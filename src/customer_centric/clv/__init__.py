@@ -19,6 +19,8 @@ from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
 )
+from customer_centric.clv._covariate_records import CovariateEffects
+from customer_centric.clv._covariates import Covariates, at_covariates
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
@@ -51,6 +53,8 @@ __all__: list[str] = [
     "BgNbdFit",
     "ClvSettings",
     "CompressedRFM",
+    "CovariateEffects",
+    "Covariates",
     "CustomerLifetimeValue",
     "CustomerScores",
     "FittedModel",
@@ -66,6 +70,7 @@ __all__: list[str] = [
     "PurchaseTracking",
     "RFMArrays",
     "SbgFit",
+    "at_covariates",
     "compress",
     "customer_lifetime_value",
     "fit_bg_bb",
