@@ -118,6 +118,8 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
         r"Mapping\[str, PurchaseModel",
         st.dictionaries(domain.customer_ids, domain.purchase_models()),
     ),
+    # A fit that covariates and DERT accept (BG/NBD or Pareto/NBD).
+    ("ParetoNbdFit", domain.purchase_models()),
     ("FittedModel", domain.fitted_models()),
     # Many states (one per customer) before one state.
     (

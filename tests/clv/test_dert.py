@@ -195,3 +195,24 @@ def test_bad_arguments_are_refused(
         dert(model, 1, 1, 2, discount_rate=rate)  # type: ignore[arg-type]
     with pytest.raises(error, match=message):
         new_customer_dert(model, discount_rate=rate)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("s", [0.2, 0.606, 1.0, 2.5])
+@pytest.mark.parametrize("rate", [1e-4, FHL_RATE, 0.1, math.log(1.1)])
+def test_pareto_nbd_dert_is_fhl_closed_form(s: float, rate: float) -> None:
+    """FHL (2005) equation 2 with scipy's hyperu, where hyperu converges."""
+    from scipy import special  # noqa: PLC0415
+
+    fit = ParetoNbdFit.from_parameters(r=0.553, alpha=10.578, s=s, beta=11.669)
+    x, t_x, big_t = np.array([0, 2, 7]), np.array([0, 30.43, 35]), 38.86
+    z = rate * (fit.beta + big_t)
+    closed = (
+        fit.probability_alive(x, t_x, big_t)
+        * (fit.r + x)
+        / (fit.alpha + big_t)
+        * z**s
+        * special.hyperu(s, s, z)
+        / rate
+    )
+    ours = dert(fit, x, t_x, big_t, discount_rate=rate)
+    np.testing.assert_allclose(ours, closed, rtol=1e-8)
