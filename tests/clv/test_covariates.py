@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -292,10 +293,15 @@ def test_gradient_is_the_likelihood_slope(model: str) -> None:
         assert gradient[i] == pytest.approx(slope, rel=1e-5, abs=1e-4)
 
 
-def test_predictions_by_customer_and_at_covariates() -> None:
+@pytest.mark.parametrize(
+    "fitter", [fit_bg_nbd, fit_pareto_nbd], ids=["BG/NBD", "Pareto/NBD"]
+)
+def test_predictions_by_customer_and_at_covariates(
+    fitter: Callable[..., BgNbdFit | ParetoNbdFit],
+) -> None:
     """Per-customer predictions equal the segment model's predictions."""
     columns, group = _two_groups()
-    fit = fit_pareto_nbd(
+    fit = fitter(
         *columns,
         purchase_covariates={"busy": group},
         dropout_covariates={"busy": group},
