@@ -699,12 +699,12 @@ def predict_per_customer(
 
 
 def at_covariates(
-    fit: CovariateFit,
+    fit: _F,
     /,
     *,
     purchase: Mapping[str, float] | None = None,
     dropout: Mapping[str, float] | None = None,
-) -> CovariateFit:
+) -> _F:
     """The model of customers with given covariates, without covariates.
 
     Its parameters are the fit's, scaled by the covariates (``alpha *
@@ -748,8 +748,11 @@ def at_covariates(
         for process, values in zip(PROCESSES, (purchase, dropout), strict=True)
     }
     params = _scaled_parameters(fit, fit.covariates, tables, 1)
-    return type(fit).from_parameters(
-        **{k: float(v[0]) for k, v in params.items()}
+    return cast(
+        "_F",
+        type(fit).from_parameters(
+            **{k: float(v[0]) for k, v in params.items()}
+        ),
     )
 
 
