@@ -463,17 +463,27 @@ def fit_with_covariates(
     starts = _starts(plain_fit, rows, layout)
     width = len(layout.free)
     parameter_names = _PARAMETERS[model]
-    mle = maximize_likelihood(
-        likelihood,
-        names=(*parameter_names, *(f"exp({f})" for f in layout.free)),
-        starts=starts,
-        n_customers=float(rows[3].sum()),
-        model=f"{model} with covariates",
-        boundaries=[
-            attrs.evolve(b, direction=(*b.direction, *([0] * width)))
-            for b in boundaries
-        ],
-    )
+    try:
+        mle = maximize_likelihood(
+            likelihood,
+            names=(*parameter_names, *(f"exp({f})" for f in layout.free)),
+            starts=starts,
+            n_customers=float(rows[3].sum()),
+            model=f"{model} with covariates",
+            boundaries=[
+                attrs.evolve(b, direction=(*b.direction, *([0] * width)))
+                for b in boundaries
+            ],
+        )
+    except ConvergenceError as error:
+        msg = (
+            f"{error}. The points above list each coefficient c as exp(c) "
+            f"after the model's parameters ({', '.join(layout.free)}): one "
+            "far from 1 is a coefficient running off, e.g. a group that "
+            "never drops out. Try a small penalty= (L2), fewer covariates "
+            "or a longer calibration period"
+        )
+        raise ConvergenceError(msg) from error
     theta = np.array(list(mle.parameters.values()))
     effects = _effects(
         theta,
