@@ -119,6 +119,8 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
         r"Mapping\[str, PurchaseModel",
         st.dictionaries(domain.customer_ids, domain.purchase_models()),
     ),
+    # A fit that covariates and DERT accept (BG/NBD or Pareto/NBD).
+    ("ParetoNbdFit", domain.purchase_models()),
     ("FittedModel", domain.fitted_models()),
     # A journey's answers, and the replays they are read from.
     ("StageFlows", domain.stage_flow_sets()),

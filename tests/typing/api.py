@@ -514,6 +514,27 @@ r_param: float = known.r
 
 pareto: clv.ParetoNbdFit = clv.fit_pareto_nbd(x, t_x, big_t)
 pareto_alive: NDArray[np.float64] = pareto.probability_alive(x, t_x, big_t)
+segment: dict[str, list[float]] = {"vip": [0.0, 1.0, 1.0]}
+with_covariates: clv.ParetoNbdFit = clv.fit_pareto_nbd(
+    x,
+    t_x,
+    big_t,
+    purchase_covariates=segment,
+    dropout_covariates=segment,
+    penalty=0.1,
+    equal_coefficients=["vip"],
+)
+effects: clv.CovariateEffects | None = with_covariates.covariates
+covariate_alive: NDArray[np.float64] = with_covariates.probability_alive(
+    x, t_x, big_t, purchase_covariates=segment, dropout_covariates=segment
+)
+vip_model: clv.ParetoNbdFit = clv.at_covariates(
+    with_covariates, purchase={"vip": 1.0}, dropout={"vip": 1.0}
+)
+dert_values: NDArray[np.float64] = clv.dert(
+    pareto, x, t_x, big_t, discount_rate=0.0027
+)
+new_residual: float = clv.new_customer_dert(bg, discount_rate=0.0027)
 
 bb: clv.BgBbFit = clv.fit_bg_bb([0, 1, 3], [0, 2, 5], [6, 6, 6])
 bb_alive: NDArray[np.float64] = bb.probability_alive(
