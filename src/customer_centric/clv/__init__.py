@@ -20,6 +20,9 @@ from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
 )
+from customer_centric.clv._covariate_records import CovariateEffects
+from customer_centric.clv._covariates import Covariates, at_covariates
+from customer_centric.clv._dert import dert, new_customer_dert
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._intervals import (
     DEFAULT_RESAMPLES,
@@ -62,6 +65,8 @@ __all__: list[str] = [
     "BootstrapKind",
     "ClvSettings",
     "CompressedRFM",
+    "CovariateEffects",
+    "Covariates",
     "CustomerLifetimeValue",
     "CustomerScores",
     "FittedModel",
@@ -79,10 +84,12 @@ __all__: list[str] = [
     "PurchaseTracking",
     "RFMArrays",
     "SbgFit",
+    "at_covariates",
     "bootstrap_interval",
     "compress",
     "customer_lifetime_value",
     "delta_interval",
+    "dert",
     "fit_bg_bb",
     "fit_bg_nbd",
     "fit_gamma_gamma",
@@ -91,6 +98,7 @@ __all__: list[str] = [
     "information_criteria",
     "likelihood_ratio_test",
     "monthly_discount_rate",
+    "new_customer_dert",
     "score_customers",
     "simulate_bg_nbd",
     "validate_holdout",
