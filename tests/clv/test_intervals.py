@@ -27,6 +27,7 @@ from customer_centric.clv import (
     compress,
     customer_lifetime_value,
     delta_interval,
+    dert,
     fit_bg_bb,
     fit_bg_nbd,
     fit_gamma_gamma,
@@ -608,6 +609,40 @@ def tiny() -> tuple[RFMArrays, BgNbdFit]:
         [39.0] * 300, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=11
     )
     return rfm, fit_bg_nbd(rfm.frequency, rfm.recency, rfm.T)
+
+
+def test_refuses_fits_with_covariates(
+    tiny: tuple[RFMArrays, BgNbdFit],
+) -> None:
+    """Covariate coefficients' uncertainty is not carried: refused."""
+    rfm, _ = tiny
+    vip = (np.arange(300) % 2).astype(float)
+    bg = fit_bg_nbd(
+        rfm.frequency, rfm.recency, rfm.T, purchase_covariates={"vip": vip}
+    )
+    with pytest.raises(DataError, match="fitted with covariates"):
+        delta_interval(bg, new_customer)
+    with pytest.raises(DataError, match="fitted with covariates"):
+        bootstrap_interval(bg, new_customer, data=rfm, seed=1)
+
+
+def test_dert_gets_intervals(
+    small: tuple[Base, BgNbdFit, GammaGammaFit],
+) -> None:
+    """DERT is one more function of the fits: both methods apply."""
+    base, bg, _ = small
+
+    def residual(fit: BgNbdFit) -> npt.ArrayLike:
+        return dert(fit, [0, 2], [0.0, 30.0], 39.0, discount_rate=0.003)
+
+    delta = delta_interval(bg, residual, confidence=0.9)
+    boot = bootstrap_interval(
+        bg, residual, data=base.rfm, seed=1, n_resamples=20, confidence=0.9
+    )
+    for interval in (delta, boot):
+        assert interval.estimate.shape == (2,)
+        assert (interval.lower <= interval.estimate).all()
+        assert (interval.estimate <= interval.upper).all()
 
 
 def test_refuses_fits_without_covariance() -> None:

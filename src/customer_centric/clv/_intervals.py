@@ -1,7 +1,7 @@
 """Intervals for any prediction of fitted models: delta method, bootstrap.
 
 A prediction is any function of one or more fits: expected purchases,
-P(alive), expected spend, CLV, or a quantity added later (such as DERT). The
+P(alive), expected spend, CLV, DERT (:func:`~customer_centric.clv.dert`). The
 caller passes the fits and a callable ``predict(*fits)`` returning the
 prediction (a number or one value per customer), and gets back a
 :class:`PredictionInterval`:
@@ -179,6 +179,13 @@ def _fit_tuple(fits: object) -> tuple[FittedModel, ...]:
         msg = "fits is empty; pass at least one fitted model"
         raise DataError(msg)
     for fit in result:
+        if getattr(fit, "covariates", None) is not None:
+            msg = (
+                f"{fit!r} was fitted with covariates, whose coefficients' "
+                "uncertainty these intervals do not carry yet; for an "
+                "interval, fit the model without covariates (or per segment)"
+            )
+            raise DataError(msg)
         if not np.isfinite(np.asarray(fit.covariance)).all():
             msg = (
                 f"{fit!r} has no finite covariance (built from parameters, "
