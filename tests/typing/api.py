@@ -535,6 +535,23 @@ dert_values: NDArray[np.float64] = clv.dert(
     pareto, x, t_x, big_t, discount_rate=0.0027
 )
 new_residual: float = clv.new_customer_dert(bg, discount_rate=0.0027)
+alive_interval: clv.PredictionInterval = clv.delta_interval(
+    bg, lambda fit: fit.probability_alive(x, t_x, big_t), scale="logit"
+)
+interval_ends: NDArray[np.float64] = (
+    alive_interval.upper - alive_interval.lower
+)
+dert_interval: clv.PredictionInterval = clv.bootstrap_interval(
+    (bg,),
+    lambda fit: clv.dert(fit, x, t_x, big_t, discount_rate=0.0027),
+    data=clv.validate_rfm(x, t_x, big_t),
+    seed=7,
+    n_resamples=clv.DEFAULT_RESAMPLES,
+    confidence=0.9,
+    kind="parametric",
+)
+a_scale: clv.IntervalScale = "log"
+a_kind: clv.BootstrapKind = "nonparametric"
 
 bb: clv.BgBbFit = clv.fit_bg_bb([0, 1, 3], [0, 2, 5], [6, 6, 6])
 bb_alive: NDArray[np.float64] = bb.probability_alive(
