@@ -1,4 +1,4 @@
-"""Rich display: one escaped HTML table helper behind every ``_repr_html_``.
+"""Rich display: the escaped HTML and Markdown tables behind every answer.
 
 The answers that use it are tested with their modules (fits in
 ``tests/clv/test_records.py``, relationship answers in
@@ -9,9 +9,29 @@ The answers that use it are tested with their modules (fits in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 
-from customer_centric._display import html_table, number
+from customer_centric import Complaint, Severity
+from customer_centric._display import (
+    Table,
+    html_table,
+    markdown_table,
+    number,
+    tables_html,
+    tables_markdown,
+)
+from customer_centric.clv import BgNbdFit
+from customer_centric.complaints import (
+    FCA_DISP_RULES,
+    BusinessCalendar,
+    ComplaintChannel,
+    regulatory_deadlines,
+)
+from customer_centric.kano import KanoResponse, analyze
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -40,3 +60,86 @@ def test_number_shows_none_nan_and_significant_digits(
 ):
     """Numbers get four significant digits; absent values a dash."""
     assert number(value) == shown
+
+
+def test_markdown_table_escapes_what_markdown_reads():
+    """Pipes, markup and edge underscores are escaped; a cell is one line."""
+    shown = markdown_table(SCRIPT, [("a|b", "_x_ y_z", "two\nlines")])
+    assert shown.splitlines()[0] == r"**\<script>alert(1)\</script>**"
+    assert shown.splitlines()[-1] == r"| a\|b | \_x\_ y_z | two lines |"
+
+
+def test_markdown_table_without_header_gets_an_empty_one():
+    """GitHub-flavoured Markdown needs a header row, so it is left blank."""
+    assert markdown_table("c", [("a", "b")]).splitlines()[2:4] == [
+        "|  |  |",
+        "| --- | --- |",
+    ]
+    assert markdown_table("empty", []).splitlines()[2:] == ["|  |", "| --- |"]
+
+
+def test_tables_render_one_after_the_other():
+    """HTML tables follow each other; Markdown ones are a blank line apart."""
+    tables = [Table("one", [(1,)]), Table("two", [(2,)], header=("n",))]
+    assert tables_html(tables).count("<table>") == 2
+    assert "| 1 |\n\n**two**" in tables_markdown(tables)
+
+
+def _fit() -> object:
+    return BgNbdFit.from_parameters(r=0.243, alpha=4.414, a=0.793, b=2.426)
+
+
+def _kano() -> object:
+    (result,) = analyze(
+        [
+            KanoResponse(
+                respondent_id=f"R{n}",
+                feature="a|b",
+                functional=1,
+                dysfunctional=3,
+            )
+            for n in range(4)
+        ]
+    )
+    return result
+
+
+def _deadline() -> object:
+    complaint = Complaint(
+        complaint_id="K-1",
+        customer_id="C-1",
+        received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        severity=Severity.LOW,
+        channel=ComplaintChannel.PHONE,
+    )
+    summary, _ = regulatory_deadlines(
+        complaint,
+        rules=FCA_DISP_RULES,
+        calendar=BusinessCalendar.uk(),
+        as_of=datetime(2026, 3, 3, 9, tzinfo=UTC),
+    )
+    return summary
+
+
+@pytest.mark.parametrize(
+    ("answer", "tables"),
+    [
+        (_fit, 2),
+        (_kano, 3),
+        (lambda: _kano().coefficients, 1),  # type: ignore[attr-defined]
+        (lambda: _kano().decision, 1),  # type: ignore[attr-defined]
+        (_deadline, 1),
+    ],
+    ids=["fit", "kano-result", "coefficients", "decision", "deadline"],
+)
+def test_answers_show_the_same_tables_in_html_and_markdown(
+    answer: Callable[[], Any], tables: int
+):
+    """Each answer's HTML and Markdown forms hold the same tables."""
+    shown = answer()
+    html, markdown = shown._repr_html_(), shown._repr_markdown_()
+    assert html.count("<table>") == tables
+    lines = markdown.splitlines()
+    rules = [line for line in lines if line.startswith("| ---")]
+    assert len(rules) == tables
+    assert len(repr(shown).splitlines()) == 1
