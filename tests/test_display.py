@@ -10,12 +10,12 @@ The answers that use it are tested with their modules (fits in
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from customer_centric import Complaint, Severity
+from customer_centric import Complaint, Severity, Transaction
 from customer_centric._display import (
     Table,
     html_table,
@@ -24,14 +24,19 @@ from customer_centric._display import (
     tables_html,
     tables_markdown,
 )
-from customer_centric.clv import BgNbdFit
+from customer_centric.clv import BgNbdFit, validate_holdout
 from customer_centric.complaints import (
     FCA_DISP_RULES,
     BusinessCalendar,
     ComplaintChannel,
     regulatory_deadlines,
 )
-from customer_centric.kano import KanoResponse, analyze
+from customer_centric.kano import (
+    KanoResponse,
+    analyze,
+    prioritize_features,
+)
+from customer_centric.value import rfm_calibration_holdout
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -121,6 +126,22 @@ def _deadline() -> object:
     return summary
 
 
+def _holdout() -> object:
+    log = [
+        Transaction(customer_id=c, occurred_at=date(2024, 1, d))
+        for c, days in {"A": (1, 8, 20, 27), "B": (2, 25)}.items()
+        for d in days
+    ]
+    split = rfm_calibration_holdout(
+        log,
+        calibration_end=date(2024, 1, 14),
+        observation_end=date(2024, 1, 28),
+        time_unit="W",
+    )
+    bg = BgNbdFit.from_parameters(r=0.5, alpha=2.0, a=0.8, b=2.5)
+    return validate_holdout(split, models={"BG/NBD": bg})
+
+
 @pytest.mark.parametrize(
     ("answer", "tables"),
     [
@@ -129,8 +150,18 @@ def _deadline() -> object:
         (lambda: _kano().coefficients, 1),  # type: ignore[attr-defined]
         (lambda: _kano().decision, 1),  # type: ignore[attr-defined]
         (_deadline, 1),
+        (lambda: prioritize_features([_kano()])[0], 2),  # type: ignore[list-item]
+        (_holdout, 2),
     ],
-    ids=["fit", "kano-result", "coefficients", "decision", "deadline"],
+    ids=[
+        "fit",
+        "kano-result",
+        "coefficients",
+        "decision",
+        "deadline",
+        "kano-priority",
+        "holdout",
+    ],
 )
 def test_answers_show_the_same_tables_in_html_and_markdown(
     answer: Callable[[], Any], tables: int

@@ -331,6 +331,33 @@ class KanoPriority:
     weighted_worse: float | None
     reasons: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        """One line: rank, feature, category and mean importance."""
+        return (
+            f"KanoPriority({self.rank}, {self.feature!r}: "
+            f"{self.category.value}, importance "
+            f"{number(self.mean_importance)})"
+        )
+
+    def _tables(self) -> tuple[Table, ...]:
+        measures = Table(
+            f"Build rank {self.rank}: {self.feature!r}, {self.category.value}",
+            [
+                ("mean importance", number(self.mean_importance)),
+                ("importance x better", number(self.weighted_better)),
+                ("importance x worse", number(self.weighted_worse)),
+            ],
+            header=("measure", "value"),
+        )
+        why = Table("Why", [(r,) for r in self.reasons], header=("reason",))
+        return measures, why
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
+
 
 def _impact(result: KanoFeatureResult) -> float:
     better, worse = result.coefficients.better, result.coefficients.worse
@@ -373,6 +400,8 @@ def prioritize_features(
         [(1, 'radio', 'M'), (2, 'massage seat', 'A')]
         >>> ranking[0].weighted_worse
         -9.0
+        >>> ranking[0]
+        KanoPriority(1, 'radio': must_be, importance 9)
 
     .. versionadded:: 0.1
     """
