@@ -1,0 +1,55 @@
+"""The docs' notebooks run, cell by cell, in a Jupyter kernel.
+
+Each notebook in ``docs/notebooks/`` (MyST Markdown, read as myst-nb reads
+it for the docs) is executed with nbclient in a ``python3`` kernel, which
+jupyter_client starts with the Python running the tests. A cell that raises
+fails the test; the answers it shows must come as tables (HTML), and every
+notebook but the complaints one must show a figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from myst_nb.core.read import read_myst_markdown_notebook
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).parents[1] / "docs" / "notebooks"
+AREAS = ("relationship", "kano", "value", "clv", "complaints", "risk")
+NO_FIGURE = frozenset({"complaints"})  # nothing in it is drawn over time
+
+
+def _outputs(notebook: Any) -> list[dict[str, Any]]:
+    return [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    ]
+
+
+def test_there_is_a_notebook_per_area():
+    """Every area has its notebook, and there is no other."""
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.md")) == sorted(AREAS)
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_notebook_runs_and_shows_tables_and_figures(area: str):
+    """The notebook executes without error; it shows tables and figures."""
+    path = NOTEBOOKS / f"{area}.md"
+    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+    nbformat.validate(notebook)
+    NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=120,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    ).execute()
+    outputs = _outputs(notebook)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    shown = [o.get("data", {}) for o in outputs]
+    assert any("<table>" in data.get("text/html", "") for data in shown)
+    assert any("image/png" in data for data in shown) != (area in NO_FIGURE)
