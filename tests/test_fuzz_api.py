@@ -46,6 +46,7 @@ from customer_centric import (
     frames,
     kano,
     plot,
+    records,
     relationship,
     risk,
     value,
@@ -156,7 +157,17 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
 )
 
 
-_AREAS = (relationship, kano, value, complaints, risk, clv, frames, plot)
+_AREAS = (
+    relationship,
+    kano,
+    value,
+    complaints,
+    risk,
+    clv,
+    records,
+    frames,
+    plot,
+)
 
 
 def _public() -> Iterator[tuple[str, Callable[..., object]]]:

@@ -73,8 +73,11 @@ from customer_centric.relationship._labels import (
     reason_label,
 )
 from customer_centric.relationship._playbook import (
+    SEGMENT_ACTIONS,
     Action,
+    playbook_action,
     recommended_actions,
+    segment_actions,
 )
 from customer_centric.relationship._policy import (
     DEFAULT_POLICY,
@@ -96,6 +99,7 @@ from customer_centric.relationship._state import (
 __all__ = [
     "DEFAULT_POLICY",
     "EVENT_KINDS",
+    "SEGMENT_ACTIONS",
     "AccountClosed",
     "Action",
     "ArtsRelationshipStage",
@@ -146,11 +150,13 @@ __all__ = [
     "next_due",
     "next_due_many",
     "parse_event",
+    "playbook_action",
     "reason_label",
     "recommended_actions",
     "render_rules",
     "replay",
     "replay_many",
+    "segment_actions",
     "to_arts",
     "to_hubspot",
 ]
