@@ -14,6 +14,7 @@ Areas (``import customer_centric as cc``, then ``cc.<area>``):
 - ``complaints``: complaints, triage, regulators' deadlines, recovery.
 - ``risk``: key risk indicators and health scorecards from KPIs.
 - ``datasets``: the data the package ships; ``exceptions``: every error.
+- ``records``: records stored as versioned JSON, migrated on load.
 - Extras: ``frames`` (dataframes), ``plot`` (matplotlib), ``spark`` and
   ``cli`` (also ``python -m customer_centric``).
 
