@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from customer_centric import Complaint, Severity, Transaction
@@ -30,11 +32,19 @@ from customer_centric.complaints import (
     BusinessCalendar,
     ComplaintChannel,
     regulatory_deadlines,
+    triage,
 )
 from customer_centric.kano import (
     KanoResponse,
     analyze,
     prioritize_features,
+)
+from customer_centric.risk import (
+    CustomerHealthKpi,
+    KpiObservation,
+    assess,
+    assess_series,
+    customer_health,
 )
 from customer_centric.value import rfm_calibration_holdout
 
@@ -109,14 +119,18 @@ def _kano() -> object:
     return result
 
 
-def _deadline() -> object:
-    complaint = Complaint(
+def _complaint() -> Complaint:
+    return Complaint(
         complaint_id="K-1",
         customer_id="C-1",
         received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
         severity=Severity.LOW,
         channel=ComplaintChannel.PHONE,
     )
+
+
+def _deadline() -> object:
+    complaint = _complaint()
     summary, _ = regulatory_deadlines(
         complaint,
         rules=FCA_DISP_RULES,
@@ -142,6 +156,37 @@ def _holdout() -> object:
     return validate_holdout(split, models={"BG/NBD": bg})
 
 
+CHURN = customer_health(
+    CustomerHealthKpi.CHURN_RATE, amber=Decimal("0.10"), red=Decimal("0.15")
+)
+
+
+def _series() -> object:
+    return assess_series(
+        CHURN,
+        [
+            KpiObservation(
+                occurred_at=datetime(2026, m, 1, tzinfo=UTC), value=Decimal(v)
+            )
+            for m, v in [(1, "0.08"), (2, "0.16")]
+        ],
+    )
+
+
+def test_kri_series_shows_each_grade_and_a_dash_for_no_time():
+    """The series lists each value's grade; a value without time, a dash."""
+    series = _series()
+    assert repr(series) == (
+        "KriSeriesAssessment('churn_rate': 2 observations, latest red, "
+        "worst red, worsening)"
+    )
+    assert "<td>0.16</td><td>red</td>" in series._repr_html_()  # type: ignore[attr-defined]
+    undated = attrs.evolve(series, assessments=(assess(CHURN, Decimal(0)),))  # type: ignore[misc]
+    assert "<td>\N{EM DASH}</td><td>0</td><td>green</td>" in (
+        undated._repr_html_()
+    )
+
+
 @pytest.mark.parametrize(
     ("answer", "tables"),
     [
@@ -152,6 +197,9 @@ def _holdout() -> object:
         (_deadline, 1),
         (lambda: prioritize_features([_kano()])[0], 2),  # type: ignore[list-item]
         (_holdout, 2),
+        (lambda: triage(_complaint()), 1),
+        (lambda: assess(CHURN, Decimal("0.12")), 1),
+        (_series, 1),
     ],
     ids=[
         "fit",
@@ -161,6 +209,9 @@ def _holdout() -> object:
         "deadline",
         "kano-priority",
         "holdout",
+        "triage",
+        "kri",
+        "kri-series",
     ],
 )
 def test_answers_show_the_same_tables_in_html_and_markdown(
