@@ -46,7 +46,12 @@ from customer_centric.risk import (
     assess_series,
     customer_health,
 )
-from customer_centric.value import rfm_calibration_holdout
+from customer_centric.value import (
+    RFMScores,
+    SegmentRule,
+    rfm_calibration_holdout,
+    rfm_segments,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -225,3 +230,27 @@ def test_answers_show_the_same_tables_in_html_and_markdown(
     rules = [line for line in lines if line.startswith("| ---")]
     assert len(rules) == tables
     assert len(repr(shown).splitlines()) == 1
+
+
+def test_rfm_segments_show_sizes_shares_and_rungs():
+    """Segments show largest first; one of a custom rule has no rung."""
+    scores = RFMScores(
+        customer_ids=tuple("ABCDE"),
+        recency=(5, 1, 3, 5, 5),
+        frequency=(5, 1, 3, 1, 5),
+        monetary=(2, 2, 2, 2, 2),
+        bins=5,
+    )
+    segments = rfm_segments(scores)
+    assert repr(segments) == (
+        "RFMSegments(5 customers; 'Champions': 2, 'Lost': 1, "
+        "'Need attention': 1; 1 more segments)"
+    )
+    assert (
+        "<td>Champions</td><td>2</td><td>40.0%</td><td>advocate</td>"
+    ) in segments._repr_html_()
+    custom = rfm_segments(scores, rules=[SegmentRule(segment="Everyone")])
+    assert repr(custom) == "RFMSegments(5 customers; 'Everyone': 5)"
+    assert "| Everyone | 5 | 100.0% | \N{EM DASH} |" in (
+        custom._repr_markdown_()
+    )

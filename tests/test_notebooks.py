@@ -1,14 +1,17 @@
-"""The docs' notebooks run, cell by cell, in a Jupyter kernel.
+"""The docs' notebooks run, cell by cell, in Jupyter kernels.
 
 Each notebook in ``docs/notebooks/`` (MyST Markdown, read as myst-nb reads
 it for the docs) is executed with nbclient in a ``python3`` kernel, which
-jupyter_client starts with the Python running the tests. A cell that raises
-fails the test; the answers it shows must come as tables (HTML), and every
-notebook but the complaints one must show a figure.
+jupyter_client starts with the Python running the tests. The six run at
+once, each in its own kernel, since most of their time is kernels starting
+and importing. A cell that raises fails the test; the answers a notebook
+shows must come as tables (HTML), and every notebook but the complaints
+one must show a figure.
 """
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,30 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).parents[1] / "docs" / "notebooks"
 AREAS = ("relationship", "kano", "value", "clv", "complaints", "risk")
 NO_FIGURE = frozenset({"complaints"})  # nothing in it is drawn over time
+
+
+async def _execute(area: str) -> Any:
+    path = NOTEBOOKS / f"{area}.md"
+    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"))
+    nbformat.validate(notebook)
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        timeout=120,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    return await client.async_execute()
+
+
+async def _execute_all() -> dict[str, Any]:
+    notebooks = await asyncio.gather(*(_execute(area) for area in AREAS))
+    return dict(zip(AREAS, notebooks, strict=True))
+
+
+@pytest.fixture(scope="module")
+def executed() -> dict[str, Any]:
+    """Every notebook, executed (a cell that raises fails the fixture)."""
+    return asyncio.run(_execute_all())
 
 
 def _outputs(notebook: Any) -> list[dict[str, Any]]:
@@ -37,19 +64,13 @@ def test_there_is_a_notebook_per_area():
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_notebook_runs_and_shows_tables_and_figures(area: str):
+def test_notebook_runs_and_shows_tables_and_figures(
+    area: str, executed: dict[str, Any]
+):
     """The notebook executes without error; it shows tables and figures."""
-    path = NOTEBOOKS / f"{area}.md"
-    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf-8"))
-    nbformat.validate(notebook)
-    NotebookClient(
-        notebook,
-        kernel_name="python3",
-        timeout=120,
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
-    ).execute()
-    outputs = _outputs(notebook)
+    outputs = _outputs(executed[area])
     assert not [o for o in outputs if o["output_type"] == "error"]
     shown = [o.get("data", {}) for o in outputs]
     assert any("<table>" in data.get("text/html", "") for data in shown)
-    assert any("image/png" in data for data in shown) != (area in NO_FIGURE)
+    has_figure = any("image/png" in data for data in shown)
+    assert has_figure != (area in NO_FIGURE)
