@@ -51,6 +51,11 @@ nitpick_ignore_regex = [
         r"py:class",
         r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes|FrozenMap|SortedSet)",
     ),
+    # pydantic's base class by its short name, and type variables.
+    (
+        r"py:class",
+        r"(BaseModel|(customer_centric\.records\.)?RecordT)",
+    ),
     # Short names of standard and pydantic types in rendered annotations.
     (r"py:class", r"(Decimal|date|time|datetime|timedelta|AwareDatetime)"),
     # pydantic's repr of Field() metadata inside Annotated aliases.
