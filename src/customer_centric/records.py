@@ -11,9 +11,9 @@ of an older version goes through the migrations, one version at a time,
 before it is validated, and a record written by a newer release is refused
 with a message saying so rather than misread.
 
-Version 0 is the bare ``model_dump_json()`` of the record that releases
-before 0.2 wrote without an envelope; :func:`load_record` takes it when told
-which schema it is (``schema="complaint"``). The JSON Schema of every
+Version 0 is the bare ``model_dump_json()`` of a record, as it was stored
+before the envelope existed; :func:`load_record` takes it when told which
+schema it is (``schema="complaint"``). The JSON Schema of every
 envelope is :func:`record_schema`; the files in ``docs/schemas/`` are
 generated from it, and a test fails when they drift.
 

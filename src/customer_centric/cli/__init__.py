@@ -36,7 +36,9 @@ def main() -> None:
 from customer_centric.cli._demo import demo
 from customer_centric.cli._replay import replay
 from customer_centric.cli._score import score
+from customer_centric.cli._whatif import what_if
 
 main.add_command(demo)
 main.add_command(replay)
 main.add_command(score)
+main.add_command(what_if)
