@@ -133,7 +133,8 @@ def dump_record(record: BaseModel) -> str:
             policy, complaint, SLA policy or fitted model.
 
     Returns:
-        Compact JSON: ``{"schema": ..., "version": ..., "data": ...}``.
+        The envelope, as compact JSON text
+        ``{"schema": ..., "version": ..., "data": ...}``.
 
     Raises:
         ArgumentTypeError: Anything that is not one of the stored records.
