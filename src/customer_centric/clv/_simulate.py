@@ -1,4 +1,4 @@
-"""Seeded simulation of customer bases from the BG/NBD process.
+"""Seeded simulation of customer bases from the BG/NBD and MBG/NBD processes.
 
 Used to test that fits recover known parameters and to benchmark fits at
 scale on data that really come from the model (not tiled copies of one
@@ -16,7 +16,7 @@ from customer_centric._arrays import MAX_VALUE, as_non_negative, real_number
 from customer_centric.clv._rfm import RFMArrays
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
-__all__ = ["simulate_bg_nbd"]
+__all__ = ["simulate_bg_nbd", "simulate_mbg_nbd"]
 
 
 def simulate_bg_nbd(
@@ -70,6 +70,80 @@ def simulate_bg_nbd(
 
     .. versionadded:: 0.1
     """
+    return _simulate_beta_geometric(
+        T,
+        (r, alpha, a, b),
+        seed=seed,
+        resolution=resolution,
+        dropout_at_zero=False,
+    )
+
+
+def simulate_mbg_nbd(
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    r: float,
+    alpha: float,
+    a: float,
+    b: float,
+    seed: int | np.random.Generator,
+    resolution: float | None = None,
+) -> RFMArrays:
+    """Simulate one customer per value of ``T`` from the MBG/NBD process.
+
+    As :func:`simulate_bg_nbd`, except that the customer may also drop out
+    at time 0, right after the first purchase (Batislam, Denizel &
+    Filiztekin 2007): the repeat purchases made before dropping out are
+    ``K - 1`` with ``K ~ Geometric(p)``, so ``x = min(N, K - 1)``.
+
+    Args:
+        T: Observation length of each customer, in the model's time unit.
+        r: Shape of the gamma distribution of purchase rates.
+        alpha: Rate of that gamma distribution.
+        a: First shape of the beta distribution of dropout probabilities.
+        b: Second shape of that beta distribution.
+        seed: A seed or a numpy ``Generator``; the same seed gives the same
+            customers.
+        resolution: Round recency down to a multiple of this; ``None``
+            keeps exact times.
+
+    Returns:
+        The simulated summary (weights all one).
+
+    Raises:
+        DataError: A parameter is not finite and positive, or ``T`` is
+            negative.
+
+    Examples:
+        >>> from customer_centric.clv import simulate_mbg_nbd
+        >>> sim = simulate_mbg_nbd(
+        ...     [39.0] * 5, r=0.52, alpha=6.2, a=0.89, b=1.6, seed=1)
+        >>> sim.frequency.shape, bool((sim.recency <= sim.T).all())
+        ((5,), True)
+
+    .. versionadded:: 0.3
+    """
+    return _simulate_beta_geometric(
+        T,
+        (r, alpha, a, b),
+        seed=seed,
+        resolution=resolution,
+        dropout_at_zero=True,
+    )
+
+
+def _simulate_beta_geometric(
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    params: tuple[float, float, float, float],
+    /,
+    *,
+    seed: int | np.random.Generator,
+    resolution: float | None,
+    dropout_at_zero: bool,
+) -> RFMArrays:
+    """The BG/NBD (or, dropping out at 0 too, MBG/NBD) simulation."""
+    r, alpha, a, b = params
     for name, value in (("r", r), ("alpha", alpha), ("a", a), ("b", b)):
         if not (0 < real_number(value, name=name) <= MAX_VALUE):
             msg = f"{name} must be finite and > 0, got {value!r}"
@@ -102,6 +176,8 @@ def simulate_bg_nbd(
         raise DataError(msg)
     purchases = rng.poisson(expected)
     before_dropout = rng.geometric(np.clip(dropout, 1e-300, 1.0))
+    if dropout_at_zero:
+        before_dropout -= 1
     x = np.minimum(purchases, before_dropout)
     repeat = x > 0
     fraction = np.zeros(n)
