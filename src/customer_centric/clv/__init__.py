@@ -1,9 +1,9 @@
 """Probabilistic customer-base models (needs the ``[stats]`` extra).
 
-BG/NBD, modified BG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma and the
-shifted-beta-geometric model: fitting by maximum likelihood with standard
-errors, and vectorised predictions. Models work in ``float`` and numpy
-arrays, not ``Decimal``.
+BG/NBD, modified BG/NBD, Pareto/NBD, Gamma-Gompertz/NBD, BG/BB,
+Gamma-Gamma and the shifted-beta-geometric model: fitting by maximum
+likelihood with standard errors, and vectorised predictions. Models work
+in ``float`` and numpy arrays, not ``Decimal``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from customer_centric.clv._clv import (
     customer_lifetime_value,
 )
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._ggom_nbd import GgomNbdFit, fit_ggom_nbd
 from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
@@ -33,7 +34,11 @@ from customer_centric.clv._rfm import (
 from customer_centric.clv._sbg import SbgFit, fit_sbg
 from customer_centric.clv._score import CustomerScores, score_customers
 from customer_centric.clv._settings import ClvSettings, monthly_discount_rate
-from customer_centric.clv._simulate import simulate_bg_nbd, simulate_mbg_nbd
+from customer_centric.clv._simulate import (
+    simulate_bg_nbd,
+    simulate_ggom_nbd,
+    simulate_mbg_nbd,
+)
 from customer_centric.clv._validation import (
     DEFAULT_MAX_FREQUENCY,
     HoldoutByFrequency,
@@ -57,6 +62,7 @@ __all__: list[str] = [
     "CustomerScores",
     "FittedModel",
     "GammaGammaFit",
+    "GgomNbdFit",
     "HoldoutByFrequency",
     "HoldoutValidation",
     "InformationCriteria",
@@ -74,6 +80,7 @@ __all__: list[str] = [
     "fit_bg_bb",
     "fit_bg_nbd",
     "fit_gamma_gamma",
+    "fit_ggom_nbd",
     "fit_mbg_nbd",
     "fit_pareto_nbd",
     "fit_sbg",
@@ -82,6 +89,7 @@ __all__: list[str] = [
     "monthly_discount_rate",
     "score_customers",
     "simulate_bg_nbd",
+    "simulate_ggom_nbd",
     "simulate_mbg_nbd",
     "validate_holdout",
     "validate_rfm",
