@@ -11,11 +11,10 @@ It times, in one run: the BG/NBD, Pareto/NBD and MBG/NBD fits on the CDNOW
 sample (Fader, Hardie & Lee 2005), a BG/NBD fit on 1,000,000 customers
 simulated from the BG/NBD process, and scoring those 1,000,000 customers
 (expected purchases, P(alive), 12-month CLV with a Gamma-Gamma spend model).
-It checks
-that both libraries reach the same optimum (rtol 1e-4) and the same scores,
-prints the speed-up ratios, and lists heavy-buyer rows on which lifetimes
-returns NaN or infinity. ``--customers`` shrinks the simulated base for a
-quick run.
+It checks that both libraries reach the same optimum (rtol 1e-4) and the
+same scores, prints the speed-up ratios, and lists heavy-buyer rows on which
+lifetimes returns NaN or infinity. ``--customers`` shrinks the simulated
+base for a quick run.
 """
 
 from __future__ import annotations

@@ -30,11 +30,15 @@ from clv_helpers import (
     cdnow_summary,
 )
 from customer_centric.clv import (
+    ClvSettings,
+    GammaGammaFit,
     GgomNbdFit,
+    MbgNbdFit,
     ParetoNbdFit,
     PurchaseModel,
     compress,
     fit_ggom_nbd,
+    score_customers,
     simulate_ggom_nbd,
 )
 from customer_centric.clv._ggom_nbd import _Likelihood
@@ -356,3 +360,43 @@ def test_is_a_purchase_model_for_the_plots():
     assert isinstance(EXAMPLE, PurchaseModel)
     ax = plot_probability_alive_matrix(EXAMPLE, T=32.0, max_frequency=10)
     assert ax.images
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        EXAMPLE,
+        MbgNbdFit.from_parameters(r=0.5248, alpha=6.183, a=0.8914, b=1.614),
+    ],
+    ids=["GGom/NBD", "MBG/NBD"],
+)
+def test_scores_and_lifetime_value_use_the_model(model: PurchaseModel):
+    """Scoring a base gives the model's own predictions, and CLV."""
+    x, t_x, big_t = [2.0, 0.0, 2.0], [30.0, 0.0, 5.0], [32.0] * 3
+    scores = score_customers(
+        model,
+        x,
+        t_x,
+        big_t,
+        horizon=39,
+        spend=GammaGammaFit.from_parameters(p=6.25, q=3.74, gamma=15.44),
+        monetary_value=[22.35, 0.0, 22.35],
+        settings=ClvSettings(time_unit="W", discount_rate=0.10),
+    )
+    assert scores.expected_purchases == pytest.approx(
+        model.conditional_expected_purchases(39, x, t_x, big_t)
+    )
+    assert scores.probability_alive == pytest.approx(
+        model.probability_alive(x, t_x, big_t)
+    )
+    assert (scores.lifetime_value.value > 0).all()
+
+
+def test_identical_customers_point_to_a_simpler_model():
+    """A base of identical customers has its supremum on an edge.
+
+    The first edge found is the Pareto/NBD's, whose own fit then names
+    the simpler model still (no heterogeneity).
+    """
+    with pytest.raises(ConvergenceError, match="the simpler model with"):
+        fit_ggom_nbd([2] * 100, [30.0] * 100, [39.0] * 100)
