@@ -105,7 +105,7 @@ def test_cdnow_fit_names_the_pareto_nbd(cdnow: Columns):
 def _direct_log_likelihood(
     params: dict[str, float], x: float, t_x: float, big_t: float
 ) -> float:
-    """Bemmaor & Glady (2012), equation (5), by adaptive quadrature."""
+    """Bemmaor & Glady's (2012) likelihood, by adaptive quadrature."""
     r, alpha, b, s, beta = params.values()
 
     def survival(y: float) -> float:
@@ -266,7 +266,7 @@ def test_pareto_nbd_is_the_edge(x: int, t_x: float, big_t: float):
 
 
 def test_conditional_expectation_matches_quadrature():
-    """Equation (8) by scipy: P(alive) (r+x)/(alpha+T) int S(T+u)/S(T)."""
+    """The expectation by scipy: P(alive) (r+x)/(alpha+T) int S(T+u)/S(T)."""
     r, alpha, b, s, beta = TRUTH.values()
     x, t_x, big_t, t = 2, 30.0, 32.0, 20.0
 

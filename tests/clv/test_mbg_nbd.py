@@ -75,7 +75,7 @@ def test_cdnow_fit_matches_lifetimes(cdnow_fit: MbgNbdFit, name: str):
 def test_cdnow_log_likelihood_is_the_printed_formula(
     cdnow: Columns, cdnow_fit: MbgNbdFit
 ):
-    """The summed log-likelihood is Batislam et al.'s equation (3)."""
+    """The summed log-likelihood is Batislam et al.'s likelihood."""
     x, t_x, big_t = cdnow
     r, alpha, a, b = cdnow_fit.params.values()
     common = special.gammaln(r + x) - special.gammaln(r) + r * math.log(alpha)
@@ -213,10 +213,10 @@ def test_predictions_match_lifetimes():
     )
 
 
-def _batislam_equation_6(
+def _batislam_expectation(
     t: float, x: float, t_x: float, big_t: float, params: dict[str, float]
 ) -> float:
-    """Batislam et al. (2007), equation (6), as printed."""
+    """Batislam et al.'s (2007) conditional expectation, as printed."""
     r, alpha, a, b = params.values()
     z = t / (alpha + big_t + t)
     numerator = (
@@ -248,13 +248,13 @@ def _batislam_equation_6(
 def test_conditional_expectation_matches_printed_formula(
     t: float, x: int, t_x: float, big_t: float
 ):
-    """The BG/NBD-based evaluation equals equation (6) as printed."""
-    expected = _batislam_equation_6(t, x, t_x, big_t, PEER.params)
+    """The BG/NBD-based evaluation equals the paper's expression."""
+    expected = _batislam_expectation(t, x, t_x, big_t, PEER.params)
     got = PEER.conditional_expected_purchases(t, x, t_x, big_t)
     assert float(got) == pytest.approx(expected, rel=1e-9)
 
 
-def test_expected_purchases_is_equation_4():
+def test_expected_purchases_is_the_printed_formula():
     """E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; z)]."""
     r, alpha, a, b = PEER.params.values()
     t = np.array([1.0, 39.0, 500.0])

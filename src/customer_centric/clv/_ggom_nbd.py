@@ -16,7 +16,7 @@ Bemmaor and N. Glady (2012), "Modeling Purchasing Behavior with Sudden
 1012-1021; the same parametrisation as CLVTools' ``ggomnbd``.
 
 The likelihood of ``x`` repeat purchases, the last at ``t_x``, in
-``(0, T]`` is (Bemmaor & Glady 2012, equation 5)::
+``(0, T]`` is (Bemmaor & Glady 2012)::
 
     L = Gamma(r+x) alpha^r / Gamma(r) * [(alpha+T)^-(r+x) S(T)
         + integral_{t_x}^{T} (alpha+y)^-(r+x) f(y) dy]
@@ -386,7 +386,7 @@ class GgomNbdFit(FittedModel):
         """Probability that a customer with this history is still active.
 
         The share of the likelihood that comes from "alive at ``T``"
-        (Bemmaor & Glady 2012, equation 7).
+        (Bemmaor & Glady 2012).
 
         Args:
             frequency: Repeat purchases ``x``.
@@ -420,7 +420,7 @@ class GgomNbdFit(FittedModel):
         so the customer survives to ``T + u`` with probability
         ``((beta - 1 + e^(bT)) / (beta - 1 + e^(b(T+u))))^s``: the
         expectation is ``P(alive) (r+x)/(alpha+T)`` times the integral of
-        that survival over ``(0, t]`` (Bemmaor & Glady 2012, equation 8),
+        that survival over ``(0, t]`` (Bemmaor & Glady 2012),
         taken by quadrature.
 
         Examples:
@@ -449,7 +449,7 @@ class GgomNbdFit(FittedModel):
         """Expected purchases of a new customer in ``(0, t]``.
 
         ``r/alpha`` times the expected time alive in ``(0, t]``, the
-        integral of ``S(y)`` (Bemmaor & Glady 2012, equation 6).
+        integral of ``S(y)`` (Bemmaor & Glady 2012).
 
         Examples:
             >>> from customer_centric.clv import GgomNbdFit
@@ -605,7 +605,7 @@ def fit_ggom_nbd(
     """Fit the Gamma-Gompertz/NBD model by maximum likelihood.
 
     The data are compressed to unique (x, t_x, T) rows and the summed
-    log-likelihood (Bemmaor & Glady 2012, equation 5, in the data's time
+    log-likelihood (Bemmaor & Glady 2012, in the data's time
     unit) is maximised with analytic gradients in log-parameter space.
 
     The model nests the Pareto/NBD at the edge where ``b`` and ``beta``

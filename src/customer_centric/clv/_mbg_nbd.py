@@ -20,7 +20,7 @@ purchase (survived ``x`` chances, then left)::
                              + p (1-p)^x e^(-lambda t_x)]
 
 and integrating over the gamma and beta mixtures gives Batislam et al.'s
-equation (3)::
+likelihood::
 
     L = Gamma(r+x) alpha^r / Gamma(r) * [B(a, b+x+1) / B(a, b) (alpha+T)^-(r+x)
         + B(a+1, b+x) / B(a, b) (alpha+t_x)^-(r+x)]
@@ -30,7 +30,7 @@ The share of the first term is P(alive), ``1 / (1 + a/(b+x)
 alive, the posterior of ``p`` is Beta(a, b+x+1) and that of ``lambda``
 Gamma(r+x, alpha+T), so the conditional expectation is the BG/NBD's
 expectation given alive with ``b + 1`` in place of ``b``, times P(alive):
-Batislam et al.'s equation (6), ``(a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))
+Batislam et al.'s expression, ``(a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))
 ^(r+x) 2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] * P(alive)``. Every
 numerical safeguard of :mod:`~customer_centric.clv._bg_nbd` carries over.
 
@@ -127,7 +127,7 @@ class MbgNbdFit(FittedModel):
     ) -> FloatArray:
         """Probability that a customer with this history is still active.
 
-        Batislam et al. (2007), equation (5): ``1 / (1 + a/(b+x)
+        Batislam et al. (2007): ``1 / (1 + a/(b+x)
         ((alpha+T)/(alpha+t_x))^(r+x))``, computed as a logistic of a
         log-ratio. Unlike the BG/NBD, a customer with no repeat purchase
         may have left.
@@ -162,7 +162,7 @@ class MbgNbdFit(FittedModel):
     ) -> FloatArray:
         """Expected purchases in ``(T, T + t]`` given the history.
 
-        Batislam et al. (2007), equation (6), computed as the BG/NBD's
+        Batislam et al. (2007), computed as the BG/NBD's
         expectation given alive with ``b + 1`` (see the module's
         derivation) times P(alive).
 
@@ -192,7 +192,7 @@ class MbgNbdFit(FittedModel):
     def expected_purchases(self, t: npt.ArrayLike, /) -> FloatArray:
         """Expected purchases of a new customer in ``(0, t]``.
 
-        Batislam et al. (2007), equation (4): ``b/(a-1) [1 - (alpha/(alpha
+        Batislam et al. (2007): ``b/(a-1) [1 - (alpha/(alpha
         +t))^r 2F1(r, b+1; a+b; t/(alpha+t))]``, the conditional
         expectation of a customer with ``x = t_x = T = 0``.
 
@@ -218,7 +218,7 @@ class MbgNbdFit(FittedModel):
         (1-p)^(n+1) Poisson(n; lambda t) + p (1-p)^n P(Poisson(lambda t)
         >= n)`` (alive at ``t`` after ``n`` purchases, or left right after
         the ``n``-th); mixed over the beta and gamma distributions this is
-        Batislam et al. (2007), equation (7), the negative binomial survival
+        Batislam et al.'s expression, the negative binomial survival
         function taken from the regularised incomplete beta function.
 
         Examples:
@@ -384,7 +384,7 @@ def fit_mbg_nbd(
     """Fit the MBG/NBD model by maximum likelihood.
 
     The data are compressed to unique (x, t_x, T) rows, and the summed
-    log-likelihood (Batislam et al. 2007, equation 3, in the data's time
+    log-likelihood (Batislam et al. 2007, in the data's time
     unit) is maximised with analytic gradients in log-parameter space, as
     :func:`~customer_centric.clv.fit_bg_nbd` does.
 
