@@ -92,8 +92,12 @@ _BOUNDARIES: Final = (
 )
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(12)
 _LOG_WEIGHTS: Final = np.log(_WEIGHTS / 2)
-_MAX_PANELS: Final = 40
-"""Panels per integral; beyond, the widest panels widen further."""
+_MAX_PANELS: Final = 48
+"""Panels per integral: up to 32 doubling ones (a first panel down to
+``2^-32`` of the widest) and 16 of the widest width, which grows past
+``cap`` where 16 would not reach the end. Should the doublings not reach
+the widest width, the last panel stretches to the end, where the
+integrand (steepest at the start) has long decayed."""
 _CAP: Final = 2.0
 """Widest panel, in units of ``1/b`` (``e^(b y)`` grows by e^2 across it)."""
 _LINEAR: Final = 30.0
@@ -131,7 +135,7 @@ def _panel_widths(
     """
     span = np.maximum(end - start, 0.0)
     first = np.maximum(np.minimum(first, span), 1e-300)
-    widest = np.maximum(cap, span / (_MAX_PANELS / 2))
+    widest = np.maximum(cap, span / 16)
     k = np.arange(_MAX_PANELS)
     widths = np.minimum(first[:, None] * 2.0**k, widest[:, None])
     reached = np.cumsum(widths, axis=1) < span[:, None] * (1 - 1e-12)
