@@ -78,6 +78,8 @@ _TYPES: Final[Mapping[str, tuple[str, str]]] = {
     "bg_bb_fit": ("customer_centric.clv", "BgBbFit"),
     "gamma_gamma_fit": ("customer_centric.clv", "GammaGammaFit"),
     "sbg_fit": ("customer_centric.clv", "SbgFit"),
+    "mbg_nbd_fit": ("customer_centric.clv", "MbgNbdFit"),
+    "ggom_nbd_fit": ("customer_centric.clv", "GgomNbdFit"),
 }
 
 # The class a record of each schema is an instance of: ``Event`` is a union

@@ -1,8 +1,9 @@
 """Probabilistic customer-base models (needs the ``[stats]`` extra).
 
-BG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma and the shifted-beta-geometric model:
-fitting by maximum likelihood with standard errors, and vectorised
-predictions. Models work in ``float`` and numpy arrays, not ``Decimal``.
+BG/NBD, modified BG/NBD, Pareto/NBD, Gamma-Gompertz/NBD, BG/BB,
+Gamma-Gamma and the shifted-beta-geometric model: fitting by maximum
+likelihood with standard errors, and vectorised predictions. Models work
+in ``float`` and numpy arrays, not ``Decimal``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._covariates import Covariates, at_covariates
 from customer_centric.clv._dert import dert, new_customer_dert
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._ggom_nbd import GgomNbdFit, fit_ggom_nbd
+from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
 from customer_centric.clv._rfm import (
@@ -34,7 +37,11 @@ from customer_centric.clv._rfm import (
 from customer_centric.clv._sbg import SbgFit, fit_sbg
 from customer_centric.clv._score import CustomerScores, score_customers
 from customer_centric.clv._settings import ClvSettings, monthly_discount_rate
-from customer_centric.clv._simulate import simulate_bg_nbd
+from customer_centric.clv._simulate import (
+    simulate_bg_nbd,
+    simulate_ggom_nbd,
+    simulate_mbg_nbd,
+)
 from customer_centric.clv._validation import (
     DEFAULT_MAX_FREQUENCY,
     HoldoutByFrequency,
@@ -60,10 +67,12 @@ __all__: list[str] = [
     "CustomerScores",
     "FittedModel",
     "GammaGammaFit",
+    "GgomNbdFit",
     "HoldoutByFrequency",
     "HoldoutValidation",
     "InformationCriteria",
     "LikelihoodRatioTest",
+    "MbgNbdFit",
     "ModelValidation",
     "OptimizerDiagnostics",
     "ParetoNbdFit",
@@ -78,6 +87,8 @@ __all__: list[str] = [
     "fit_bg_bb",
     "fit_bg_nbd",
     "fit_gamma_gamma",
+    "fit_ggom_nbd",
+    "fit_mbg_nbd",
     "fit_pareto_nbd",
     "fit_sbg",
     "information_criteria",
@@ -86,6 +97,8 @@ __all__: list[str] = [
     "new_customer_dert",
     "score_customers",
     "simulate_bg_nbd",
+    "simulate_ggom_nbd",
+    "simulate_mbg_nbd",
     "validate_holdout",
     "validate_rfm",
 ]
