@@ -9,15 +9,28 @@ release = _version("customer-centric")
 version = ".".join(release.split(".")[:2])
 
 extensions = [
-    "myst_parser",
+    # myst-nb reads the Markdown pages (it includes myst-parser) and the
+    # notebooks in notebooks/, which it executes at every build.
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
     "matplotlib.sphinxext.plot_directive",
 ]
-source_suffix = {".md": "markdown"}
+source_suffix = {".md": "myst-nb"}
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# The notebooks (MyST Markdown with a jupytext header) run on every build,
+# in a kernel of the Python running Sphinx, and an error fails the build.
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 120
+nb_kernel_rgx_aliases = {".*": "python3"}
+nb_merge_streams = True
+# No widget scripts from a CDN: the docs are built and read offline.
+nb_ipywidgets_js: dict[str, dict[str, str]] = {}
 
 # The build machines are offline, so intersphinx has no inventories to
 # fetch; references to other projects' types are written as plain text and
@@ -37,6 +50,11 @@ nitpick_ignore_regex = [
     (
         r"py:class",
         r"(NDArray|ArrayLike|FloatArray|IntArray|Self|T|Axes|FrozenMap|SortedSet)",
+    ),
+    # pydantic's base class by its short name, and type variables.
+    (
+        r"py:class",
+        r"(BaseModel|(customer_centric\.records\.)?RecordT)",
     ),
     # Short names of standard and pydantic types in rendered annotations.
     (r"py:class", r"(Decimal|date|time|datetime|timedelta|AwareDatetime)"),

@@ -467,7 +467,7 @@ segment_rules = st.builds(
 
 
 def purchase_models() -> st.SearchStrategy[object]:
-    """BG/NBD and Pareto/NBD records built from known parameters."""
+    """BG/NBD, Pareto/NBD, MBG/NBD and GGom/NBD records, known parameters."""
     from customer_centric import clv  # noqa: PLC0415 - needs [stats]
 
     return st.one_of(
@@ -476,6 +476,12 @@ def purchase_models() -> st.SearchStrategy[object]:
         ),
         model_parameters("r", "alpha", "s", "beta").map(
             lambda p: clv.ParetoNbdFit.from_parameters(**p)
+        ),
+        model_parameters("r", "alpha", "a", "b").map(
+            lambda p: clv.MbgNbdFit.from_parameters(**p)
+        ),
+        model_parameters("r", "alpha", "b", "s", "beta").map(
+            lambda p: clv.GgomNbdFit.from_parameters(**p)
         ),
     )
 

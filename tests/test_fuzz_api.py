@@ -182,8 +182,10 @@ _AREAS = (
 
 def _public() -> Iterator[tuple[str, Callable[..., object]]]:
     seen: set[int] = set()  # the top level re-exports some areas' nouns
-    for namespace in (*_AREAS, cc):
-        for name in namespace.__all__:
+    # The top level's nouns are its lazy names; its __all__ lists the areas.
+    listed = [(area, area.__all__) for area in _AREAS]
+    for namespace, names in [*listed, (cc, list(cc._HOME))]:
+        for name in names:
             obj = getattr(namespace, name)
             if not callable(obj) or _skipped(obj) or id(obj) in seen:
                 continue

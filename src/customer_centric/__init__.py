@@ -1,21 +1,33 @@
-"""Customer-centric management as typed records and pure, explainable rules.
+"""Know where every customer stands, what they are worth, and why.
 
-The top level holds the design card's nouns and the vocabulary every area
-shares; everything else lives in one area subpackage:
+``customer_centric`` models customer-centric management as typed records and
+pure, explainable rules: for a service that tracks customers, a notebook
+that values a customer base, or tests that pin a firm's business rules.
 
-- :mod:`customer_centric.relationship`: stages, events, policy and engine;
-- :mod:`customer_centric.kano`: Kano questionnaires, coefficients and drift;
-- :mod:`customer_centric.value`: V = I x N, retention economics and RFM;
-- :mod:`customer_centric.clv`: customer-base models (``[stats]`` extra);
-- :mod:`customer_centric.complaints`: complaints, triage, deadlines, recovery;
-- :mod:`customer_centric.risk`: key risk indicators built from KPIs;
+Areas (``import customer_centric as cc``, then ``cc.<area>``):
 
-and the extras :mod:`~customer_centric.frames`, :mod:`~customer_centric.plot`,
-:mod:`~customer_centric.spark` and :mod:`~customer_centric.cli`.
+- ``relationship``: the loyalty ladder and lifecycle, moved by events;
+  every move says which rule fired and why (start with ``cc.replay``).
+- ``kano``: Kano questionnaires, categories, better-worse coefficients.
+- ``value``: V = I x N, retention economics, transactions and RFM.
+- ``clv``: BG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma, sBG (``[stats]``).
+- ``complaints``: complaints, triage, regulators' deadlines, recovery.
+- ``risk``: key risk indicators and health scorecards from KPIs.
+- ``datasets``: the data the package ships; ``exceptions``: every error.
+- ``records``: records stored as versioned JSON, migrated on load.
+- Extras: ``frames`` (dataframes), ``plot`` (matplotlib), ``spark`` and
+  ``cli`` (also ``python -m customer_centric``).
 
-Importing the package is cheap: names and areas are loaded on first use, so
-``import customer_centric`` imports neither pydantic nor numpy until a
-record or rule is actually used.
+The top level also holds the shared nouns: ``Customer``,
+``CustomerProfile``, ``CustomerType``, ``LoyaltyStage``,
+``LifecycleStage``, ``RelationshipState``, ``Event``, ``apply_event``,
+``replay``, ``Transaction``, ``KanoNeed``, ``Complaint``, ``Severity``,
+``Assumption`` and the types ``CustomerId``, ``EventId``,
+``ComplaintId``, ``Money`` and ``Rate``; ``help(cc.Customer)`` shows one.
+Where to start: the tutorial and a notebook per area in the documentation.
+
+Names are loaded on first use: ``import customer_centric`` imports neither
+pydantic nor numpy until a record or rule is used.
 
 Examples:
     >>> import customer_centric as cc
@@ -49,30 +61,27 @@ if TYPE_CHECKING:
         spark,
         value,
     )
-    from customer_centric._assumptions import Assumption
-    from customer_centric._customer import (
-        Customer,
-        CustomerProfile,
-        CustomerType,
-    )
-    from customer_centric._severity import Severity
-    from customer_centric._stages import LifecycleStage, LoyaltyStage
-    from customer_centric._types import (
-        ComplaintId,
-        CustomerId,
-        EventId,
-        Money,
-        Rate,
-    )
-    from customer_centric.complaints import Complaint
-    from customer_centric.kano import KanoNeed
+    from customer_centric._assumptions import Assumption as Assumption
+    from customer_centric._customer import Customer as Customer
+    from customer_centric._customer import CustomerProfile as CustomerProfile
+    from customer_centric._customer import CustomerType as CustomerType
+    from customer_centric._severity import Severity as Severity
+    from customer_centric._stages import LifecycleStage as LifecycleStage
+    from customer_centric._stages import LoyaltyStage as LoyaltyStage
+    from customer_centric._types import ComplaintId as ComplaintId
+    from customer_centric._types import CustomerId as CustomerId
+    from customer_centric._types import EventId as EventId
+    from customer_centric._types import Money as Money
+    from customer_centric._types import Rate as Rate
+    from customer_centric.complaints import Complaint as Complaint
+    from customer_centric.kano import KanoNeed as KanoNeed
+    from customer_centric.relationship import Event as Event
     from customer_centric.relationship import (
-        Event,
-        RelationshipState,
-        apply_event,
-        replay,
+        RelationshipState as RelationshipState,
     )
-    from customer_centric.value import Transaction
+    from customer_centric.relationship import apply_event as apply_event
+    from customer_centric.relationship import replay as replay
+    from customer_centric.value import Transaction as Transaction
 
 _HOME: Final[dict[str, str]] = {
     "Assumption": "._assumptions",
@@ -112,25 +121,13 @@ _SUBPACKAGES: Final = frozenset(
     }
 )
 
+# ``__all__`` names the areas only. pydoc believes ``__all__`` and renders
+# every class in it in full (a pydantic model or enum runs to 500 lines of
+# inherited methods), so listing the nouns made ``help(customer_centric)``
+# 6,000 lines long; the docstring names them instead. They stay public:
+# ``dir()`` lists them and the ``X as X`` imports above re-export them to
+# type checkers.
 __all__ = [
-    "Assumption",
-    "Complaint",
-    "ComplaintId",
-    "Customer",
-    "CustomerId",
-    "CustomerProfile",
-    "CustomerType",
-    "Event",
-    "EventId",
-    "KanoNeed",
-    "LifecycleStage",
-    "LoyaltyStage",
-    "Money",
-    "Rate",
-    "RelationshipState",
-    "Severity",
-    "Transaction",
-    "apply_event",
     "cli",
     "clv",
     "complaints",
@@ -141,7 +138,6 @@ __all__ = [
     "plot",
     "records",
     "relationship",
-    "replay",
     "risk",
     "spark",
     "value",
@@ -165,4 +161,4 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__, "__version__"})
+    return sorted({*globals(), *__all__, *_HOME, "__version__"})

@@ -78,6 +78,8 @@ _TYPES: Final[Mapping[str, tuple[str, str]]] = {
     "bg_bb_fit": ("customer_centric.clv", "BgBbFit"),
     "gamma_gamma_fit": ("customer_centric.clv", "GammaGammaFit"),
     "sbg_fit": ("customer_centric.clv", "SbgFit"),
+    "mbg_nbd_fit": ("customer_centric.clv", "MbgNbdFit"),
+    "ggom_nbd_fit": ("customer_centric.clv", "GgomNbdFit"),
 }
 
 # The class a record of each schema is an instance of: ``Event`` is a union
@@ -133,7 +135,8 @@ def dump_record(record: BaseModel) -> str:
             policy, complaint, SLA policy or fitted model.
 
     Returns:
-        Compact JSON: ``{"schema": ..., "version": ..., "data": ...}``.
+        The envelope, as compact JSON text
+        ``{"schema": ..., "version": ..., "data": ...}``.
 
     Raises:
         ArgumentTypeError: Anything that is not one of the stored records.

@@ -297,7 +297,7 @@ _MATRIX = {"T": 10, "max_frequency": 5}
         (
             lambda: plot_period_transactions(None, [1, 2], [5, 5]),
             ArgumentTypeError,
-            "model must be a BgNbdFit or a BgBbFit",
+            "model must be a BgNbdFit, an MbgNbdFit or a BgBbFit",
         ),
         (
             lambda: plot_period_transactions(BG, 3, [5, 5]),

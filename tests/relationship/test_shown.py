@@ -1,8 +1,10 @@
-"""Short reprs and notebook tables of outcomes, explanations and funnels."""
+"""Short reprs and notebook tables of relationship answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -10,11 +12,14 @@ import customer_centric as cc
 from customer_centric.relationship import (
     ComplaintFiled,
     FirstPurchase,
+    Reactivated,
     RepeatPurchase,
+    _shown,
     apply_event,
     explain,
     loyalty_funnel,
     reason_label,
+    replay,
 )
 
 T = datetime(2025, 1, 1, tzinfo=UTC)
@@ -151,3 +156,85 @@ def test_funnel_repr_and_html():
     assert "Loyalty funnel of 2 customers" in html
     assert "<td>50.0%</td><td>2</td><td>\N{EM DASH}</td>" in html
     assert "<td>0</td><td>0.0%</td><td>0</td><td>0.0%</td>" in html
+
+
+def test_replay_repr_is_one_short_line():
+    """A replay's repr names the stages and counts, not the whole state."""
+    r = replay(
+        [
+            FirstPurchase(customer_id="C-1", occurred_at=T, event_id="E-1"),
+            FirstPurchase(customer_id="C-1", occurred_at=T, event_id="E-1"),
+            Reactivated(customer_id="C-1", occurred_at=T),
+        ],
+        on_error="collect",
+    )
+    assert repr(r) == (
+        "Replay('C-1': loyalty customer, lifecycle welcome; "
+        "1 applied, 1 refused, 1 repeated)"
+    )
+
+
+def test_replay_shows_each_move_and_each_refusal():
+    """The moves come with rule and reason; refused events with why."""
+    r = replay(
+        [
+            FirstPurchase(customer_id=SCRIPT, occurred_at=T),
+            Reactivated(customer_id=SCRIPT, occurred_at=T),
+        ],
+        on_error="collect",
+    )
+    html = r._repr_html_()
+    assert SCRIPT not in html
+    assert (
+        "<td>first_purchase</td><td>loyalty</td><td>suspect -&gt; customer"
+        "</td><td>loyalty.first_purchase</td><td>first purchase</td>"
+    ) in html
+    assert "Refused events (1)" in html
+    assert "<td>1</td><td>reactivated</td>" in html
+    markdown = r._repr_markdown_()
+    assert "| first_purchase | loyalty | suspect -> customer |" in markdown
+    assert "**Refused events (1)**" in markdown
+
+
+def test_replay_lists_the_latest_moves_only(monkeypatch: pytest.MonkeyPatch):
+    """A long history shows its latest moves and counts the older ones."""
+    assert _shown._MOVES_SHOWN == 30
+    monkeypatch.setattr(_shown, "_MOVES_SHOWN", 1)
+    r = replay([FirstPurchase(customer_id="C-1", occurred_at=T)])
+    html = r._repr_html_()
+    assert "2 moves (the 1 oldest not shown)" in html
+    assert html.count("<tr>") == 2
+    assert "<td>lifecycle</td>" in html
+    assert "Refused" not in html
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(
+            lambda: apply_event(
+                _after_first_purchase(),
+                RepeatPurchase(customer_id="C-1", occurred_at=T),
+            ),
+            id="outcome",
+        ),
+        pytest.param(
+            lambda: explain(
+                _after_first_purchase(),
+                RepeatPurchase(customer_id="C-1", occurred_at=T),
+            ),
+            id="explanation",
+        ),
+        pytest.param(
+            lambda: loyalty_funnel([_after_first_purchase()]), id="funnel"
+        ),
+    ],
+)
+def test_markdown_shows_the_same_tables_as_html(answer: Callable[[], Any]):
+    """Each table of the HTML form is in the Markdown form too."""
+    shown = answer()
+    html, markdown = shown._repr_html_(), shown._repr_markdown_()
+    lines = markdown.splitlines()
+    rules = [line for line in lines if line.startswith("| ---")]
+    assert html.count("<table>") == len(rules)
+    assert markdown.startswith("**")

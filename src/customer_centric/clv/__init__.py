@@ -1,9 +1,10 @@
 """Probabilistic customer-base models (needs the ``[stats]`` extra).
 
-BG/NBD, Pareto/NBD, BG/BB, Gamma-Gamma and the shifted-beta-geometric model:
-fitting by maximum likelihood with standard errors, and vectorised
-predictions with delta-method or bootstrap intervals. Models work in
-``float`` and numpy arrays, not ``Decimal``.
+BG/NBD, modified BG/NBD, Pareto/NBD, Gamma-Gompertz/NBD, BG/BB,
+Gamma-Gamma and the shifted-beta-geometric model: fitting by maximum
+likelihood with standard errors, and vectorised predictions with
+delta-method or bootstrap intervals. Models work in ``float`` and numpy
+arrays, not ``Decimal``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._covariates import Covariates, at_covariates
 from customer_centric.clv._dert import dert, new_customer_dert
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._ggom_nbd import GgomNbdFit, fit_ggom_nbd
 from customer_centric.clv._intervals import (
     DEFAULT_RESAMPLES,
     BootstrapKind,
@@ -32,6 +34,7 @@ from customer_centric.clv._intervals import (
     bootstrap_interval,
     delta_interval,
 )
+from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
 from customer_centric.clv._rfm import (
@@ -43,7 +46,11 @@ from customer_centric.clv._rfm import (
 from customer_centric.clv._sbg import SbgFit, fit_sbg
 from customer_centric.clv._score import CustomerScores, score_customers
 from customer_centric.clv._settings import ClvSettings, monthly_discount_rate
-from customer_centric.clv._simulate import simulate_bg_nbd
+from customer_centric.clv._simulate import (
+    simulate_bg_nbd,
+    simulate_ggom_nbd,
+    simulate_mbg_nbd,
+)
 from customer_centric.clv._validation import (
     DEFAULT_MAX_FREQUENCY,
     HoldoutByFrequency,
@@ -71,11 +78,13 @@ __all__: list[str] = [
     "CustomerScores",
     "FittedModel",
     "GammaGammaFit",
+    "GgomNbdFit",
     "HoldoutByFrequency",
     "HoldoutValidation",
     "InformationCriteria",
     "IntervalScale",
     "LikelihoodRatioTest",
+    "MbgNbdFit",
     "ModelValidation",
     "OptimizerDiagnostics",
     "ParetoNbdFit",
@@ -93,6 +102,8 @@ __all__: list[str] = [
     "fit_bg_bb",
     "fit_bg_nbd",
     "fit_gamma_gamma",
+    "fit_ggom_nbd",
+    "fit_mbg_nbd",
     "fit_pareto_nbd",
     "fit_sbg",
     "information_criteria",
@@ -101,6 +112,8 @@ __all__: list[str] = [
     "new_customer_dert",
     "score_customers",
     "simulate_bg_nbd",
+    "simulate_ggom_nbd",
+    "simulate_mbg_nbd",
     "validate_holdout",
     "validate_rfm",
 ]

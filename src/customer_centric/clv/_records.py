@@ -25,7 +25,12 @@ from pydantic import (
 )
 
 from customer_centric._arrays import FloatArray, real_number
-from customer_centric._display import html_table, number
+from customer_centric._display import (
+    Table,
+    number,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric._frozen import FrozenMap
 from customer_centric.exceptions import DataError
 
@@ -186,10 +191,10 @@ class FittedModel(BaseModel):
         """The same line as ``repr``."""
         return repr(self)
 
-    def _repr_html_(self) -> str:
+    def _tables(self) -> tuple[Table, ...]:
         """Parameters with standard errors, then fit and diagnostics."""
         name = type(self).__name__
-        parameters = html_table(
+        parameters = Table(
             f"{name}: {self._customers()} customers",
             [
                 (p, number(value), number(self.standard_errors[p]))
@@ -198,7 +203,7 @@ class FittedModel(BaseModel):
             header=("parameter", "estimate", "standard error"),
         )
         d = self.diagnostics
-        diagnostics = html_table(
+        diagnostics = Table(
             "Fit and optimizer diagnostics",
             [
                 ("log-likelihood", f"{self.log_likelihood:.2f}"),
@@ -212,7 +217,13 @@ class FittedModel(BaseModel):
                 ("message", d.message),
             ],
         )
-        return parameters + diagnostics
+        return parameters, diagnostics
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
     @property
     def params(self) -> dict[str, float]:

@@ -38,6 +38,12 @@ from customer_centric._arrays import (
     real_number,
 )
 from customer_centric._checks import check_instance, check_items
+from customer_centric._display import (
+    Table,
+    number,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric._frozen import FrozenDict
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import compress
@@ -503,6 +509,78 @@ class HoldoutValidation:
         )
         raise InvariantError(msg)
 
+    def __repr__(self) -> str:
+        """One line: customers, holdout length, each model's total."""
+        totals = ", ".join(
+            f"{m.name}={m.predicted_total:,.1f}" for m in self.models
+        )
+        actual = float(self.actual.sum())
+        return (
+            f"HoldoutValidation(customers={len(self.customer_ids):,}, "
+            f"duration={number(self.duration)}, actual={actual:,.0f}, "
+            f"predicted: {totals})"
+        )
+
+    def _tables(self) -> tuple[Table, ...]:
+        models = Table(
+            f"Holdout validation: {len(self.customer_ids):,} customers, "
+            f"holdout of {number(self.duration)} time units",
+            [
+                (
+                    row["model"],
+                    number(_float(row["predicted"]), digits=6),
+                    number(_float(row["actual"]), digits=6),
+                    number(_float(row["mae"])),
+                    number(_float(row["rmse"])),
+                    number(_float(row["bias"])),
+                    number(_float(row["aic"]), digits=6),
+                    number(_float(row["bic"]), digits=6),
+                )
+                for row in self.to_rows()
+            ],
+            header=(
+                "model",
+                "predicted purchases",
+                "actual purchases",
+                "MAE",
+                "RMSE",
+                "bias",
+                "AIC",
+                "BIC",
+            ),
+        )
+        bins = self.by_frequency
+        names = [m.name for m in self.models]
+        by_frequency = Table(
+            "Mean holdout purchases by calibration repeat purchases",
+            [
+                (
+                    label,
+                    customers,
+                    number(actual),
+                    *(number(bins.predicted[name][i]) for name in names),
+                )
+                for i, (label, customers, actual) in enumerate(
+                    zip(
+                        bins.labels(), bins.customers, bins.actual, strict=True
+                    )
+                )
+            ],
+            header=(
+                "repeat purchases",
+                "customers",
+                "actual",
+                *(f"{name} predicted" for name in names),
+            ),
+        )
+        return models, by_frequency
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
+
     def to_rows(self) -> list[dict[str, str | int | float | None]]:
         """One row per model: predictions, errors and information criteria.
 
@@ -531,6 +609,11 @@ class HoldoutValidation:
                 }
             )
         return rows
+
+
+def _float(value: str | float | None) -> float | None:
+    """A report cell as a float for display (``None`` stays absent)."""
+    return None if value is None else float(value)
 
 
 def _check_models(models: object, /) -> dict[str, PurchaseModel]:
@@ -706,6 +789,15 @@ def validate_holdout(
         (3.0, 0.724, 1.138)
         >>> report.tracking.actual.tolist()
         [0.0, 1.0, 1.0, 2.0]
+
+        ``repr`` is one line; in Jupyter the report shows a table of the
+        models' totals, errors and criteria, then the means by frequency:
+
+        >>> report
+        HoldoutValidation(customers=2, duration=2, actual=3, \
+predicted: BG/NBD=0.7)
+        >>> "MAE" in report._repr_html_()
+        True
 
     .. versionadded:: 0.3
     """

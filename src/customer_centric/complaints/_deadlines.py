@@ -50,7 +50,12 @@ from customer_centric._checks import (
     check_instance,
     check_member,
 )
-from customer_centric._display import NO_VALUE, html_table
+from customer_centric._display import (
+    NO_VALUE,
+    Table,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric._frozen import FrozenMap, SortedSet
 from customer_centric._types import DECIMAL_CONTEXT, Rate, check_rate
 from customer_centric.complaints._complaint import (
@@ -932,9 +937,9 @@ due 2026-03-05T17:00:00+00:00, 30% used)
             f"{self.due_at.isoformat()}, {self.used_share:.0%} used)"
         )
 
-    def _repr_html_(self) -> str:
+    def _tables(self) -> tuple[Table, ...]:
         completed = self.completed_at
-        return html_table(
+        table = Table(
             f"Deadline {self.name}: {self.status.value}",
             [
                 ("kind", self.kind),
@@ -952,6 +957,13 @@ due 2026-03-05T17:00:00+00:00, 30% used)
                 ("explanation", self.explanation),
             ],
         )
+        return (table,)
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def check_as_of(complaint: object, as_of: object) -> Complaint:

@@ -25,6 +25,7 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from customer_centric._checks import check_decimal, check_instance
+from customer_centric._display import Table, tables_html, tables_markdown
 from customer_centric._fingerprint import fingerprint
 from customer_centric._frozen import FrozenDict, FrozenMap
 from customer_centric._ranked import RankedEnum, member_at
@@ -183,6 +184,8 @@ class Triage:
         ...     safety_issue=True)
         >>> triage(complaint).priority
         <Priority.URGENT: 'urgent'>
+        >>> triage(complaint)
+        Triage('K-1': urgent, base low)
 
     .. versionadded:: 0.1
     """
@@ -193,6 +196,26 @@ class Triage:
     raised_for_value: bool
     reasons: tuple[str, ...]
     policy_fingerprint: str
+
+    def __repr__(self) -> str:
+        """One line: the complaint, its priority and the base priority."""
+        return (
+            f"Triage({self.complaint_id!r}: {self.priority.value}, base "
+            f"{self.base_priority.value})"
+        )
+
+    def _tables(self) -> tuple[Table, ...]:
+        caption = (
+            f"Complaint {self.complaint_id!r}: priority "
+            f"{self.priority.value} (policy {self.policy_fingerprint[:12]})"
+        )
+        return (Table(caption, [(r,) for r in self.reasons], header=("why",)),)
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def triage(

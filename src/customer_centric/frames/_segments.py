@@ -133,9 +133,9 @@ def rfm_segments(
             ``monetary_value``.
 
     Returns:
-        A frame of the same kind with one row per customer: the id,
-        ``r_score``, ``f_score``, ``m_score`` and ``segment``, in the
-        summary's row order.
+        A frame of the same kind, one row per customer in the summary's
+        row order, with the id, ``r_score``, ``f_score``, ``m_score`` and
+        ``segment``.
 
     Raises:
         DataError: A column is missing, the summary is empty, or a measure

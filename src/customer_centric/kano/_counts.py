@@ -20,7 +20,12 @@ from customer_centric._checks import (
     check_instance,
     check_items,
 )
-from customer_centric._display import html_table, number
+from customer_centric._display import (
+    Table,
+    number,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric.exceptions import (
     DataError,
     InvariantError,
@@ -250,15 +255,23 @@ number, got nan
             )
             raise InvariantError(msg)
 
-    def _repr_html_(self) -> str:
-        return html_table(
-            "Satisfaction coefficients (Berger et al. 1993)",
-            [
-                ("better", number(self.better), "having it pleases"),
-                ("worse", number(self.worse), "lacking it displeases"),
-            ],
-            header=("coefficient", "value", "meaning"),
+    def _tables(self) -> tuple[Table, ...]:
+        return (
+            Table(
+                "Satisfaction coefficients (Berger et al. 1993)",
+                [
+                    ("better", number(self.better), "having it pleases"),
+                    ("worse", number(self.worse), "lacking it displeases"),
+                ],
+                header=("coefficient", "value", "meaning"),
+            ),
         )
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def satisfaction_coefficients(counts: KanoCounts, /) -> KanoCoefficients:
@@ -486,12 +499,20 @@ class KanoDecision:
     rule: KanoDecisionRule
     reasons: tuple[str, ...]
 
-    def _repr_html_(self) -> str:
-        return html_table(
-            f"Kano category: {self.category.value} (rule {self.rule!r})",
-            [(reason,) for reason in self.reasons],
-            header=("why",),
+    def _tables(self) -> tuple[Table, ...]:
+        return (
+            Table(
+                f"Kano category: {self.category.value} (rule {self.rule!r})",
+                [(reason,) for reason in self.reasons],
+                header=("why",),
+            ),
         )
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def _n(count: int) -> str:

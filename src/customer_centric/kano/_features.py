@@ -14,7 +14,13 @@ from customer_centric._checks import (
     check_instance,
     check_items,
 )
-from customer_centric._display import NO_VALUE, html_table, number
+from customer_centric._display import (
+    NO_VALUE,
+    Table,
+    number,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric.exceptions import InvariantError
 from customer_centric.kano._counts import (
     _RULES,
@@ -173,15 +179,15 @@ class KanoFeatureResult:
             f"worse={number(self.coefficients.worse)})"
         )
 
-    def _repr_html_(self) -> str:
+    def _tables(self) -> tuple[Table, ...]:
         counts = self.counts
-        decision = html_table(
+        decision = Table(
             f"Kano result for {self.feature!r}: {self.category.value} "
             f"(rule {self.decision.rule!r})",
             [(reason,) for reason in self.decision.reasons],
             header=("why",),
         )
-        respondents = html_table(
+        respondents = Table(
             f"Respondents per category ({counts.total} in all)",
             [
                 (category.value, n, _share(counts.share(category)))
@@ -190,7 +196,7 @@ class KanoFeatureResult:
             header=("category", "respondents", "share"),
         )
         coefficients = self.coefficients
-        measures = html_table(
+        measures = Table(
             "Measures",
             [
                 ("better (Berger et al. 1993)", number(coefficients.better)),
@@ -205,7 +211,13 @@ class KanoFeatureResult:
             ],
             header=("measure", "value"),
         )
-        return decision + respondents + measures
+        return decision, respondents, measures
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def _share(value: float | None) -> str:
@@ -319,6 +331,33 @@ class KanoPriority:
     weighted_worse: float | None
     reasons: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        """One line: rank, feature, category and mean importance."""
+        return (
+            f"KanoPriority({self.rank}, {self.feature!r}: "
+            f"{self.category.value}, importance "
+            f"{number(self.mean_importance)})"
+        )
+
+    def _tables(self) -> tuple[Table, ...]:
+        measures = Table(
+            f"Build rank {self.rank}: {self.feature!r}, {self.category.value}",
+            [
+                ("mean importance", number(self.mean_importance)),
+                ("importance x better", number(self.weighted_better)),
+                ("importance x worse", number(self.weighted_worse)),
+            ],
+            header=("measure", "value"),
+        )
+        why = Table("Why", [(r,) for r in self.reasons], header=("reason",))
+        return measures, why
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
+
 
 def _impact(result: KanoFeatureResult) -> float:
     better, worse = result.coefficients.better, result.coefficients.worse
@@ -361,6 +400,8 @@ def prioritize_features(
         [(1, 'radio', 'M'), (2, 'massage seat', 'A')]
         >>> ranking[0].weighted_worse
         -9.0
+        >>> ranking[0]
+        KanoPriority(1, 'radio': must_be, importance 9)
 
     .. versionadded:: 0.1
     """

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         BgBbFit,
         BgNbdFit,
         HoldoutValidation,
+        MbgNbdFit,
         PurchaseTracking,
     )
 
@@ -328,7 +329,7 @@ def plot_frequency_recency_matrix(
 
 
 def plot_period_transactions(
-    model: BgNbdFit | BgBbFit,
+    model: BgNbdFit | MbgNbdFit | BgBbFit,
     frequency: ArrayLike,
     T: ArrayLike,  # noqa: N803 - the papers' name
     /,
@@ -343,8 +344,9 @@ def plot_period_transactions(
     last bar gathers ``max_frequency`` or more (FHL 2005, Figure 2).
 
     Args:
-        model: A fitted BG/NBD or BG/BB model (they give the distribution
-            of a new customer's purchases, ``probability_of_purchases``).
+        model: A fitted BG/NBD, MBG/NBD or BG/BB model (they give the
+            distribution of a new customer's purchases,
+            ``probability_of_purchases``).
         frequency: Repeat transactions per customer (whole numbers).
         T: Observation length per customer (or one for all).
         max_frequency: The first count gathered into the last bar.
@@ -377,11 +379,12 @@ def plot_period_transactions(
     from customer_centric.clv import (  # noqa: PLC0415
         BgBbFit,
         BgNbdFit,
+        MbgNbdFit,
     )
 
-    if not isinstance(model, BgNbdFit | BgBbFit):
+    if not isinstance(model, BgNbdFit | MbgNbdFit | BgBbFit):
         raise ArgumentTypeError.for_argument(
-            "model", model, "a BgNbdFit or a BgBbFit"
+            "model", model, "a BgNbdFit, an MbgNbdFit or a BgBbFit"
         )
     _count(max_frequency, name="max_frequency")
     x = as_counts(frequency, name="frequency")

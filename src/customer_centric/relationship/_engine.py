@@ -27,6 +27,7 @@ import attrs
 from pydantic import BaseModel
 
 from customer_centric._checks import check_choice, check_instance
+from customer_centric._display import tables_html, tables_markdown
 from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
@@ -61,10 +62,12 @@ from customer_centric.relationship._policy import (
     target_shown,
 )
 from customer_centric.relationship._shown import (
-    explanation_html,
     explanation_repr,
-    outcome_html,
+    explanation_tables,
     outcome_repr,
+    outcome_tables,
+    replay_repr,
+    replay_tables,
     rule_result,
 )
 from customer_centric.relationship._state import (
@@ -258,7 +261,10 @@ acquisition->welcome; 0 held)
         return outcome_repr(self)
 
     def _repr_html_(self) -> str:
-        return outcome_html(self)
+        return tables_html(outcome_tables(self))
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(outcome_tables(self))
 
 
 @final
@@ -318,6 +324,15 @@ class Replay:
         >>> r.last_record("lifecycle").reason_code
         'first_purchase'
 
+        ``repr`` is one line; in Jupyter a replay shows each move with its
+        event, rule and reason, then any refused events with why:
+
+        >>> r
+        Replay('C-1': loyalty customer, lifecycle welcome; 2 applied, \
+0 refused, 0 repeated)
+        >>> "loyalty.first_purchase" in r._repr_html_()
+        True
+
     .. versionadded:: 0.1
     """
 
@@ -346,6 +361,16 @@ class Replay:
             if record.dimension == dimension:
                 return record
         return None
+
+    def __repr__(self) -> str:
+        """One line: customer, stages now, and the events' fate."""
+        return replay_repr(self)
+
+    def _repr_html_(self) -> str:
+        return tables_html(replay_tables(self))
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(replay_tables(self))
 
 
 @final
@@ -463,7 +488,10 @@ class Explanation:
         return explanation_repr(self)
 
     def _repr_html_(self) -> str:
-        return explanation_html(self)
+        return tables_html(explanation_tables(self))
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(explanation_tables(self))
 
 
 # --- metrics ---------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import final
 import attrs
 from pydantic import BaseModel
 
+from customer_centric._display import tables_html, tables_markdown
 from customer_centric._stages import LoyaltyStage
 from customer_centric.exceptions import ArgumentTypeError, InvariantError
 from customer_centric.relationship._policy import (
@@ -16,7 +17,7 @@ from customer_centric.relationship._policy import (
     Policy,
     check_policy,
 )
-from customer_centric.relationship._shown import funnel_html, funnel_repr
+from customer_centric.relationship._shown import funnel_repr, funnel_tables
 from customer_centric.relationship._state import RelationshipState, check_state
 
 __all__ = ["FunnelRung", "LoyaltyFunnel", "loyalty_funnel"]
@@ -78,7 +79,10 @@ client=0, advocate=0)
         return funnel_repr(self)
 
     def _repr_html_(self) -> str:
-        return funnel_html(self)
+        return tables_html(funnel_tables(self))
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(funnel_tables(self))
 
     def conversion(self, stage: LoyaltyStage, /) -> float | None:
         """Share of those who reached the rung below who also reached this.

@@ -1,10 +1,12 @@
 """How relationship answers show: short reprs and notebook tables.
 
 :class:`~customer_centric.relationship.Outcome`,
+:class:`~customer_centric.relationship.Replay`,
 :class:`~customer_centric.relationship.Explanation` and
 :class:`~customer_centric.relationship.LoyaltyFunnel` keep their ``repr``
-to one line and show as HTML tables in Jupyter; the functions here build
-both, so the engine and funnel modules only name them. Reason codes show
+to one line and show as tables in Jupyter (HTML, or Markdown); the
+functions here build both, so the engine and funnel modules only name
+them. Reason codes show
 as their :func:`~customer_centric.relationship.reason_label`.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from customer_centric._display import NO_VALUE, html_table
+from customer_centric._display import NO_VALUE, Table
 from customer_centric.relationship._labels import reason_label
 from customer_centric.relationship._policy import DIMENSIONS, target_shown
 
@@ -20,17 +22,20 @@ if TYPE_CHECKING:
     from customer_centric.relationship._engine import (
         Explanation,
         Outcome,
+        Replay,
         RuleCheck,
     )
     from customer_centric.relationship._funnel import LoyaltyFunnel
 
 __all__ = [
-    "explanation_html",
     "explanation_repr",
-    "funnel_html",
+    "explanation_tables",
     "funnel_repr",
-    "outcome_html",
+    "funnel_tables",
     "outcome_repr",
+    "outcome_tables",
+    "replay_repr",
+    "replay_tables",
     "rule_result",
 ]
 
@@ -65,7 +70,7 @@ def outcome_repr(outcome: Outcome, /) -> str:
     )
 
 
-def outcome_html(outcome: Outcome, /) -> str:
+def outcome_tables(outcome: Outcome, /) -> tuple[Table, ...]:
     """The new stages with the moves' rules and reasons, then held rules."""
     state = outcome.state
     moved = {r.dimension: r for r in outcome.records}
@@ -89,11 +94,14 @@ def outcome_html(outcome: Outcome, /) -> str:
         f"{outcome.event.kind} for {state.customer_id!r}: {_moves(outcome)} "
         f"(policy {outcome.policy_fingerprint[:_SHORT]})"
     )
-    shown = html_table(
+    shown = Table(
         caption, rows, header=("dimension", "stage", "move", "rule", "reason")
     )
-    if outcome.held:
-        shown += html_table(
+    if not outcome.held:
+        return (shown,)
+    return (
+        shown,
+        Table(
             "Held rules (guards not met yet)",
             [
                 (
@@ -104,8 +112,8 @@ def outcome_html(outcome: Outcome, /) -> str:
                 for held in outcome.held
             ],
             header=("rule", "would move to", "failed guards"),
-        )
-    return shown
+        ),
+    )
 
 
 def _verdict(explanation: Explanation) -> str:
@@ -124,7 +132,7 @@ def explanation_repr(explanation: Explanation, /) -> str:
     )
 
 
-def explanation_html(explanation: Explanation, /) -> str:
+def explanation_tables(explanation: Explanation, /) -> tuple[Table, ...]:
     """Every rule tried, what it did, its reason and its failed guards."""
     state = explanation.state
     caption = (
@@ -132,7 +140,7 @@ def explanation_html(explanation: Explanation, /) -> str:
         f"{state.loyalty.value}, lifecycle {state.lifecycle.value}): "
         f"{_verdict(explanation)}"
     )
-    return html_table(
+    table = Table(
         caption,
         [
             (
@@ -155,6 +163,7 @@ def explanation_html(explanation: Explanation, /) -> str:
             "failed guards",
         ),
     )
+    return (table,)
 
 
 def funnel_repr(funnel: LoyaltyFunnel, /) -> str:
@@ -163,7 +172,7 @@ def funnel_repr(funnel: LoyaltyFunnel, /) -> str:
     return f"LoyaltyFunnel(customers={funnel.customers}, {rungs})"
 
 
-def funnel_html(funnel: LoyaltyFunnel, /) -> str:
+def funnel_tables(funnel: LoyaltyFunnel, /) -> tuple[Table, ...]:
     """One row per rung: now, share, reached and conversion from below."""
     rows = []
     for rung in funnel.rungs:
@@ -177,7 +186,7 @@ def funnel_html(funnel: LoyaltyFunnel, /) -> str:
                 NO_VALUE if conversion is None else f"{conversion:.1%}",
             )
         )
-    return html_table(
+    table = Table(
         f"Loyalty funnel of {funnel.customers:,} customers",
         rows,
         header=(
@@ -188,3 +197,62 @@ def funnel_html(funnel: LoyaltyFunnel, /) -> str:
             "reached from the rung below",
         ),
     )
+    return (table,)
+
+
+_MOVES_SHOWN: Final = 30
+"""Moves a replay's table lists, the latest ones; older ones are counted."""
+
+
+def replay_repr(replay: Replay, /) -> str:
+    """One line: customer, stages now, events applied, refused, repeated."""
+    state = replay.state
+    return (
+        f"Replay({state.customer_id!r}: loyalty {state.loyalty.value}, "
+        f"lifecycle {state.lifecycle.value}; {replay.applied} applied, "
+        f"{len(replay.rejected)} refused, {len(replay.duplicates)} repeated)"
+    )
+
+
+def replay_tables(replay: Replay, /) -> tuple[Table, ...]:
+    """The moves, latest last, each with its rule and reason; refusals."""
+    state, history = replay.state, replay.history
+    shown = history[-_MOVES_SHOWN:]
+    older = len(history) - len(shown)
+    caption = (
+        f"Replay of {state.customer_id!r}: now loyalty "
+        f"{state.loyalty.value}, lifecycle {state.lifecycle.value}; "
+        f"{replay.applied} events applied, {len(history)} moves"
+        + (f" (the {older} oldest not shown)" if older else "")
+    )
+    moves = Table(
+        caption,
+        [
+            (
+                r.occurred_at.isoformat(),
+                r.event_kind,
+                r.dimension,
+                f"{r.from_stage.value} -> {r.to_stage.value}",
+                r.rule_id,
+                reason_label(r.reason_code),
+            )
+            for r in shown
+        ],
+        header=("when", "event", "dimension", "move", "rule", "reason"),
+    )
+    if not replay.rejected:
+        return (moves,)
+    refused = Table(
+        f"Refused events ({len(replay.rejected)})",
+        [
+            (
+                rejection.index,
+                rejection.event.kind,
+                rejection.event.occurred_at.isoformat(),
+                str(rejection.error),
+            )
+            for rejection in replay.rejected
+        ],
+        header=("position", "event", "when", "why refused"),
+    )
+    return moves, refused

@@ -47,6 +47,12 @@ from customer_centric._checks import (
     check_instance,
     check_member,
 )
+from customer_centric._display import (
+    NO_VALUE,
+    Table,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric._ranked import RankedEnum
 from customer_centric._types import (
     ZERO,
@@ -299,6 +305,20 @@ class KriAssessment:
     occurred_at: datetime | None
     reasons: tuple[str, ...]
 
+    def __repr__(self) -> str:
+        """One line: indicator, value and level."""
+        return f"KriAssessment({self.indicator!r}: {self.value} {self.level})"
+
+    def _tables(self) -> tuple[Table, ...]:
+        caption = f"{self.indicator} = {self.value}: {self.level}"
+        return (Table(caption, [(r,) for r in self.reasons], header=("why",)),)
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
+
 
 @exact
 def assess(
@@ -406,6 +426,35 @@ class KriSeriesAssessment:
     first_breach_at: datetime | None
     first_red_at: datetime | None
     explanation: str
+
+    def __repr__(self) -> str:
+        """One line: indicator, observations, latest and worst, trend."""
+        return (
+            f"KriSeriesAssessment({self.indicator!r}: "
+            f"{len(self.assessments)} observations, latest "
+            f"{self.latest.level}, worst {self.worst}, {self.trend})"
+        )
+
+    def _tables(self) -> tuple[Table, ...]:
+        rows = [
+            (
+                NO_VALUE
+                if a.occurred_at is None
+                else a.occurred_at.isoformat(),
+                a.value,
+                a.level,
+            )
+            for a in self.assessments
+        ]
+        return (
+            Table(self.explanation, rows, header=("when", "value", "level")),
+        )
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def _slope_per_day(observations: Sequence[KpiObservation]) -> Decimal:

@@ -20,6 +20,12 @@ import attrs
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from customer_centric._checks import check_finite, check_instance
+from customer_centric._display import (
+    NO_VALUE,
+    Table,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric._stages import LoyaltyStage
 from customer_centric._types import CustomerId
 from customer_centric.exceptions import (
@@ -505,6 +511,12 @@ class RFMSegments:
         >>> s.segments, s.counts()
         (('Champions', 'Lost'), {'Champions': 1, 'Lost': 1})
 
+        ``repr`` is one line; in Jupyter the segments show as a table of
+        their sizes, shares and loyalty rungs:
+
+        >>> s
+        RFMSegments(2 customers; 'Champions': 1, 'Lost': 1)
+
     .. versionadded:: 0.1
     """
 
@@ -515,6 +527,39 @@ class RFMSegments:
     def counts(self) -> dict[str, int]:
         """How many customers each segment holds, largest first."""
         return dict(Counter(self.segments).most_common())
+
+    def __repr__(self) -> str:
+        """One line: customers, then the largest segments."""
+        largest = ", ".join(
+            f"{name!r}: {n}" for name, n in list(self.counts().items())[:3]
+        )
+        more = len(self.counts()) - 3
+        return f"RFMSegments({len(self.segments)} customers; {largest}" + (
+            f"; {more} more segments)" if more > 0 else ")"
+        )
+
+    def _tables(self) -> tuple[Table, ...]:
+        total = len(self.segments)
+        rows = [
+            (
+                name,
+                f"{n:,}",
+                f"{n / total:.1%}",
+                stage.value
+                if (stage := SEGMENT_LOYALTY.get(name)) is not None
+                else NO_VALUE,
+            )
+            for name, n in self.counts().items()
+        ]
+        header = ("segment", "customers", "share", "loyalty rung")
+        caption = f"RFM segments of {total:,} customers"
+        return (Table(caption, rows, header=header),)
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def rfm_segments(
