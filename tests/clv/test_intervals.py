@@ -31,6 +31,7 @@ from customer_centric.clv import (
     fit_bg_bb,
     fit_bg_nbd,
     fit_gamma_gamma,
+    fit_mbg_nbd,
     fit_pareto_nbd,
     fit_sbg,
     simulate_bg_nbd,
@@ -474,7 +475,7 @@ def test_bootstrap_on_compressed_rows_matches_customers(
 
 
 def test_bootstrap_pareto_nbd_and_bg_bb() -> None:
-    """Pareto/NBD and BG/BB fits are refitted too."""
+    """Pareto/NBD, MBG/NBD and BG/BB fits are refitted too."""
     rfm = simulate_bg_nbd(
         [39.0] * 1000, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=7
     )
@@ -483,6 +484,9 @@ def test_bootstrap_pareto_nbd_and_bg_bb() -> None:
     assert 0 < interval.lower <= interval.upper < 1
     with pytest.raises(ArgumentTypeError, match="cannot simulate"):
         bootstrap_interval(pnbd, alive, data=rfm, seed=1, kind="parametric")
+    mbg = fit_mbg_nbd(rfm.frequency, rfm.recency, rfm.T)
+    interval = bootstrap_interval(mbg, alive, data=rfm, seed=1, n_resamples=5)
+    assert 0 < interval.lower <= interval.upper < 1
     # The 1995 donor cohort of Fader, Hardie & Shang (2010), 6 periods.
     x = [0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 6]
     t_x = [0, 1, 2, 3, 4, 5, 6, 2, 3, 4, 5, 6, 3, 4, 5, 6, 4, 5, 6, 5, 6, 6]

@@ -52,6 +52,7 @@ from customer_centric._checks import check_choice, check_instance
 from customer_centric.clv._bg_bb import BgBbFit, fit_bg_bb
 from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import RFMArrays, compress
@@ -473,6 +474,8 @@ def _refit(
     weights = counts[keep]
     if isinstance(fit, BgNbdFit):
         return fit_bg_nbd(x, t_x, big_t, weights=weights)
+    if isinstance(fit, MbgNbdFit):
+        return fit_mbg_nbd(x, t_x, big_t, weights=weights)
     if isinstance(fit, ParetoNbdFit):
         return fit_pareto_nbd(x, t_x, big_t, weights=weights)
     if isinstance(fit, BgBbFit):
@@ -492,7 +495,8 @@ def _refit(
         )
     msg = (
         f"cannot bootstrap {type(fit).__name__}: the bootstrap refits "
-        "BgNbdFit, ParetoNbdFit, BgBbFit and GammaGammaFit on customers' "
+        "BgNbdFit, MbgNbdFit, ParetoNbdFit, BgBbFit and GammaGammaFit on "
+        "customers' "
         "histories; use delta_interval for other models"
     )
     raise ArgumentTypeError(msg)
@@ -694,8 +698,8 @@ def bootstrap_interval(
 
     Args:
         fits: A fitted model or a sequence of them: ``BgNbdFit``,
-            ``ParetoNbdFit``, ``BgBbFit`` (``data.T`` the periods
-            observed) or ``GammaGammaFit``.
+            ``MbgNbdFit``, ``ParetoNbdFit``, ``BgBbFit`` (``data.T`` the
+            periods observed) or ``GammaGammaFit``.
         predict: Called as ``predict(*fits)``, at the estimates and on
             every resample's refits.
         data: The customers the fits were fitted on, from
