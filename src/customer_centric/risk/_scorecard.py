@@ -218,8 +218,21 @@ class Measure(BaseModel):
         """The points (0 to 100) of one observed value."""
         if self.best is None or self.worst is None:
             return BAND_POINTS[self.level(value)]
-        raw = (self.worst - value) * 100.0 / (self.worst - self.best)
+        raw = (self.worst - value) * self.points_per_unit
         return min(max(raw, 0.0), 100.0)
+
+    @property
+    def points_per_unit(self) -> float:
+        """With ``scale="linear"``, the points one unit of value is worth.
+
+        ``100 / (worst - best)``, so negative when higher is better. The
+        dataframe path multiplies by this same number: a back-end may
+        divide by a constant through its reciprocal, which can differ in
+        the last bit.
+        """
+        if self.best is None or self.worst is None:
+            return 0.0
+        return 100.0 / (self.worst - self.best)
 
 
 class MeasureGroup(BaseModel):
