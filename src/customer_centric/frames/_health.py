@@ -36,6 +36,7 @@ _Frame: TypeAlias = "nw.DataFrame[Any] | nw.LazyFrame[Any]"
 # Larger than any points, so a measure left out is never the lowest.
 _NEVER_LOWEST: Final = 1e300
 _RANK: Final = {level: level.rank for level in RiskLevel}
+_STAGES: Final = tuple(stage.value for stage in LifecycleStage)
 
 
 def _when(
@@ -85,11 +86,24 @@ def _parts(
         rank = _rank(measure, value)
         points = _when(present, _points(measure, value, rank), 0.0)
         missing_rank = _RANK[RiskLevel.RED] if red else 0
-        counted = nw.lit(value=True) if red else present
+        # Always a column, even when every row counts: see _weight().
+        counted = (present | ~present) if red else present
         parts.append(
             (measure, counted, points, _when(present, rank, missing_rank))
         )
     return parts
+
+
+def _weight(counted: nw.Expr, weight: float) -> nw.Expr:
+    """``weight`` where ``counted``, else 0.0: a column, never a scalar.
+
+    A back-end may divide by a divisor it sees as one value through its
+    reciprocal (polars does when a when/then of literals comes out
+    uniform), which can differ from a true division in the last bit; a
+    boolean column times the weight (exactly ``weight`` or 0.0) stays a
+    column, divided row by row as the record path divides.
+    """
+    return counted.cast(nw.Float64) * weight
 
 
 def _band_name(rank: nw.Expr) -> nw.Expr:
@@ -124,11 +138,11 @@ def _profile_exprs(profile: HealthProfile) -> tuple[nw.Expr, ...]:
         for measure, counted, points, _ in parts:
             if measure in group.measures:
                 total = total + _when(counted, measure.weight * points, 0.0)
-                weights = weights + _when(counted, measure.weight, 0.0)
+                weights = weights + _weight(counted, measure.weight)
         card_total = card_total + _when(
             weights > 0.0, group.weight * (total / weights), 0.0
         )
-        card_weights = card_weights + _when(weights > 0.0, group.weight, 0.0)
+        card_weights = card_weights + _weight(weights > 0.0, group.weight)
     score = card_total / card_weights
     band = _when(
         score >= profile.green_at,
@@ -169,12 +183,10 @@ def _one_row(frame: _Frame, **exprs: nw.Expr) -> dict[str, Any]:
     return dict(zip(exprs, result.rows()[0], strict=True))
 
 
-def _check(frame: _Frame, card: Scorecard, stage_col: str | None) -> None:
-    """Columns, types, values and stages, in one pass over the rows."""
-    if stage_col is None:
-        names = [m.name for m in card.profile.measures]
-    else:
-        names = list(card.measure_names)
+def _check_schema(
+    frame: _Frame, names: list[str], stage_col: str | None
+) -> None:
+    """The measure (and stage) columns exist, are numeric, and no clash."""
     lazy = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
     schema = _check_columns(
         lazy,
@@ -188,13 +200,24 @@ def _check(frame: _Frame, card: Scorecard, stage_col: str | None) -> None:
             "are written to; rename or drop them first"
         )
         raise DataError(msg)
-    wrong = {n: str(schema[n]) for n in names if not schema[n].is_numeric()}
+    # A polars column of nulls alone has no type (Unknown): all missing.
+    wrong = {
+        n: str(schema[n])
+        for n in names
+        if not (schema[n].is_numeric() or schema[n] == nw.Unknown)
+    }
     if wrong:
         msg = (
             f"measure column(s) {wrong!r} are not numeric; store numbers "
             "(null where not observed)"
         )
         raise DataError(msg)
+
+
+def _row_checks(
+    card: Scorecard, names: list[str], stage: nw.Expr | None
+) -> dict[str, nw.Expr]:
+    """Counts of bad values, unknown stages and rows with nothing to score."""
     checks: dict[str, nw.Expr] = {}
     for name in names:
         value = nw.col(name).cast(nw.Float64)
@@ -202,15 +225,26 @@ def _check(frame: _Frame, card: Scorecard, stage_col: str | None) -> None:
             value.abs() > MAX_MEASURE_VALUE
         )
         checks[name] = bad.fill_null(value=False).cast(nw.Int64).sum()
-    stage = None
-    if stage_col is not None:
-        stage = nw.col(stage_col).cast(nw.String)
-        known = [s.value for s in LifecycleStage]
-        unknown = ~stage.is_null() & ~stage.is_in(known)
+    if stage is not None:
+        unknown = ~stage.is_null() & ~stage.is_in(_STAGES)
         checks["__cc_stage"] = unknown.cast(nw.Int64).sum()
-    counted = _by_stage(card, stage)[3]
-    checks["__cc_empty"] = (counted == 0).cast(nw.Int64).sum()
-    counts = _one_row(frame, **checks)
+    in_use = card.stages.values() if stage is not None else ()
+    if any(p.missing == "reweight" for p in (card.profile, *in_use)):
+        # Only a profile that leaves missing values out can find nothing.
+        counted = _by_stage(card, stage)[3]
+        checks["__cc_empty"] = (counted == 0).cast(nw.Int64).sum()
+    return checks
+
+
+def _check(frame: _Frame, card: Scorecard, stage_col: str | None) -> None:
+    """Columns, types, values and stages, in one pass over the rows."""
+    if stage_col is None:
+        names = [m.name for m in card.profile.measures]
+    else:
+        names = list(card.measure_names)
+    _check_schema(frame, names, stage_col)
+    stage = None if stage_col is None else nw.col(stage_col).cast(nw.String)
+    counts = _one_row(frame, **_row_checks(card, names, stage))
     for name in names:
         if counts[name]:
             msg = (
@@ -222,11 +256,11 @@ def _check(frame: _Frame, card: Scorecard, stage_col: str | None) -> None:
     if counts.get("__cc_stage"):
         msg = (
             f"{counts['__cc_stage']} row(s) of {stage_col!r} hold a value "
-            f"that is not a lifecycle stage; use one of {known!r} or null "
-            "for the default profile"
+            f"that is not a lifecycle stage; use one of {list(_STAGES)!r} or "
+            "null for the default profile"
         )
         raise DataError(msg)
-    if counts["__cc_empty"]:
+    if counts.get("__cc_empty"):
         msg = (
             f"{counts['__cc_empty']} row(s) have none of their profile's "
             "measures observed, and the card leaves missing values out: "
