@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from customer_centric._checks import check_instance
-from customer_centric._fingerprint import fingerprint
+from customer_centric._fingerprint import fingerprint_once
 from customer_centric._frozen import FrozenMap
 from customer_centric._stages import LifecycleStage
 from customer_centric.exceptions import PolicyError
@@ -367,8 +367,11 @@ class Scorecard(BaseModel):
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 of the card's canonical JSON, recorded with each score."""
-        return fingerprint(self)
+        """SHA-256 of the card's canonical JSON, recorded with each score.
+
+        Computed once per card: every score records it.
+        """
+        return fingerprint_once(self)
 
     @property
     def measure_names(self) -> tuple[str, ...]:
