@@ -32,6 +32,10 @@ from customer_centric.risk._kri import (
     share_unlikely_alive,
     silent_dissatisfaction_share,
 )
+from customer_centric.risk._measures import (
+    complaint_measures,
+    state_measures,
+)
 from customer_centric.risk._scorecard import (
     BAND_POINTS,
     MAX_MEASURE_VALUE,
@@ -69,10 +73,12 @@ __all__ = [
     "assess_series",
     "breach_signal",
     "churn_rate",
+    "complaint_measures",
     "complaint_rate",
     "customer_health",
     "health_signal",
     "score_health",
     "share_unlikely_alive",
     "silent_dissatisfaction_share",
+    "state_measures",
 ]
