@@ -143,7 +143,7 @@ def _profile_exprs(profile: HealthProfile) -> tuple[nw.Expr, ...]:
             weights > 0.0, group.weight * (total / weights), 0.0
         )
         card_weights = card_weights + _weight(weights > 0.0, group.weight)
-    score = card_total / card_weights
+    score = (card_total / card_weights).clip(0.0, 100.0)
     band = _when(
         score >= profile.green_at,
         nw.lit(RiskLevel.GREEN.value),

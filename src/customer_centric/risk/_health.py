@@ -281,7 +281,8 @@ def _weighted(
             group_share * p.measure.weight / weights if p.counted else 0.0
             for p in members
         )
-    return card_total / card_weights, shares
+    # A weighted mean of 100s can round to 100.00000000000001: clip it.
+    return min(max(card_total / card_weights, 0.0), 100.0), shares
 
 
 def _worst(parts: list[_Part]) -> tuple[float, RiskLevel, list[float]]:
