@@ -439,10 +439,18 @@ class Scorecard(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as error:
+            errors = error.errors()
+            locs = [e["loc"] for e in errors]
+            # A bad measure also empties its group and profile; report only
+            # the deepest error on each path, where the fix is.
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or '(card)'}: "
                 f"{e['msg']} (got {e.get('input')!r})"
-                for e in error.errors()
+                for e in errors
+                if not any(
+                    len(o) > len(e["loc"]) and o[: len(e["loc"])] == e["loc"]
+                    for o in locs
+                )
             )
             msg = f"invalid scorecard: {problems}"
             raise PolicyError(msg) from None
