@@ -22,7 +22,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Final, final
+from typing import Final, NamedTuple, final
 
 import attrs
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -43,9 +43,11 @@ from customer_centric.relationship._events import DissatisfactionSignal
 from customer_centric.risk._kri import RiskLevel, Trend
 from customer_centric.risk._scorecard import (
     MAX_MEASURE_VALUE,
+    Combine,
     HealthProfile,
     Measure,
     Scorecard,
+    graded_points,
 )
 
 __all__ = [
@@ -100,7 +102,7 @@ class MeasureScore:
             counts); 0 when left out.
         contribution: ``points * weight``: what it adds to the score.
         counted: Whether it counts in the score.
-        reason: The above in a sentence.
+        measure: The measure as the card defines it.
 
     .. versionadded:: 0.2
     """
@@ -113,7 +115,28 @@ class MeasureScore:
     weight: float
     contribution: float
     counted: bool
-    reason: str
+    measure: Measure
+
+    @property
+    def reason(self) -> str:
+        """The grade, points and share in a sentence (made when read)."""
+        if self.value is None:
+            if self.counted:
+                return (
+                    f"{self.name} missing: counted as red, 0 points (the "
+                    "card counts missing values as red)"
+                )
+            return (
+                f"{self.name} missing: left out, the other measures "
+                "re-weighted"
+            )
+        measure = self.measure
+        return (
+            f"{self.name} = {self.value:g}: {self.band.value} (amber at "
+            f"{measure.amber:g}, red at {measure.red:g}, "
+            f"{measure.direction.value}); {self.points:.4g} points x weight "
+            f"{self.weight:.4g} = {self.contribution:.4g}"
+        )
 
 
 @final
@@ -125,6 +148,7 @@ class HealthScore:
         score: From 0 (worst) to 100 (best).
         band: Green, amber or red.
         profile: The profile used: a lifecycle stage or ``"default"``.
+        combine: How the profile combined the measures.
         measures: Each measure, in card order.
         trend: Against the newest earlier score: improving, stable or
             worsening; unknown without one.
@@ -134,7 +158,6 @@ class HealthScore:
         card: The card's name.
         card_version: The card's version.
         card_fingerprint: :attr:`Scorecard.fingerprint`.
-        explanation: The summary in a sentence.
 
     Examples:
         >>> from datetime import datetime, UTC
@@ -157,6 +180,7 @@ class HealthScore:
     score: float
     band: RiskLevel
     profile: str
+    combine: Combine
     measures: tuple[MeasureScore, ...]
     trend: Trend
     days_in_band: int
@@ -164,7 +188,16 @@ class HealthScore:
     card: str
     card_version: int
     card_fingerprint: str
-    explanation: str
+
+    @property
+    def explanation(self) -> str:
+        """The summary in a sentence (made when read)."""
+        band = self.band.value
+        return (
+            f"health {self.score:.4g} ({band}) on {self.card} "
+            f"v{self.card_version}, profile {self.profile}, {self.combine}; "
+            f"{self.trend.value}, {self.days_in_band} day(s) in {band}"
+        )
 
     def snapshot(self) -> HealthSnapshot:
         """The score as a record to store and pass back as history."""
@@ -218,9 +251,8 @@ def _observed(
     }
 
 
-@attrs.frozen
-class _Part:
-    """A measure's points and band before weighting."""
+class _Part(NamedTuple):
+    """A measure's points and band before weighting (a tuple: built fast)."""
 
     measure: Measure
     group: str
@@ -242,7 +274,8 @@ def _parts(
                 band = RiskLevel.RED if counted_missing else RiskLevel.GREEN
                 points, counted = 0.0, counted_missing
             else:
-                band, points = measure.level(value), measure.points(value)
+                band = measure.level(value)
+                points = graded_points(measure, value, band)
                 counted = True
             parts.append(
                 _Part(measure, group.name, value, band, points, counted)
@@ -298,25 +331,6 @@ def _band(profile: HealthProfile, score: float) -> RiskLevel:
     if score >= profile.green_at:
         return RiskLevel.GREEN
     return RiskLevel.AMBER if score >= profile.amber_at else RiskLevel.RED
-
-
-def _reason(part: _Part, share: float) -> str:
-    measure = part.measure
-    if part.value is None:
-        if part.counted:
-            return (
-                f"{measure.name} missing: counted as red, 0 points (the card "
-                "counts missing values as red)"
-            )
-        return (
-            f"{measure.name} missing: left out, the other measures re-weighted"
-        )
-    return (
-        f"{measure.name} = {part.value:g}: {part.band.value} (amber at "
-        f"{measure.amber:g}, red at {measure.red:g}, "
-        f"{measure.direction.value}); {part.points:.4g} points x weight "
-        f"{share:.4g} = {part.points * share:.4g}"
-    )
 
 
 def _history(history: object, as_of: datetime) -> tuple[HealthSnapshot, ...]:
@@ -462,7 +476,7 @@ x weight 0.6667 = 33.33
             weight=share,
             contribution=p.points * share,
             counted=p.counted,
-            reason=_reason(p, share),
+            measure=p.measure,
         )
         for p, share in zip(parts, shares, strict=True)
     )
@@ -472,6 +486,7 @@ x weight 0.6667 = 33.33
         score=score,
         band=band,
         profile=profile_name,
+        combine=profile.combine,
         measures=measures,
         trend=trend,
         days_in_band=days,
@@ -479,11 +494,6 @@ x weight 0.6667 = 33.33
         card=card.name,
         card_version=card.version,
         card_fingerprint=card.fingerprint,
-        explanation=(
-            f"health {score:.4g} ({band.value}) on {card.name} "
-            f"v{card.version}, profile {profile_name}, {profile.combine}; "
-            f"{trend.value}, {days} day(s) in {band.value}"
-        ),
     )
 
 

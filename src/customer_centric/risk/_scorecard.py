@@ -216,10 +216,7 @@ class Measure(BaseModel):
 
     def points(self, value: float, /) -> float:
         """The points (0 to 100) of one observed value."""
-        if self.best is None or self.worst is None:
-            return BAND_POINTS[self.level(value)]
-        raw = (self.worst - value) * self.points_per_unit
-        return min(max(raw, 0.0), 100.0)
+        return graded_points(self, value, self.level(value))
 
     @property
     def points_per_unit(self) -> float:
@@ -233,6 +230,14 @@ class Measure(BaseModel):
         if self.best is None or self.worst is None:
             return 0.0
         return 100.0 / (self.worst - self.best)
+
+
+def graded_points(measure: Measure, value: float, band: RiskLevel) -> float:
+    """The points of ``value``, already graded ``band`` by ``measure``."""
+    if measure.best is None or measure.worst is None:
+        return BAND_POINTS[band]
+    raw = (measure.worst - value) * measure.points_per_unit
+    return min(max(raw, 0.0), 100.0)
 
 
 class MeasureGroup(BaseModel):
