@@ -306,8 +306,8 @@ class HealthProfile(BaseModel):
     groups: tuple[MeasureGroup, ...] = Field(min_length=1)
     combine: Combine = "weighted"
     missing: MissingRule = "reweight"
-    green_at: FiniteFloat = 70.0
-    amber_at: FiniteFloat = 40.0
+    green_at: float = Field(default=70.0, allow_inf_nan=False)
+    amber_at: float = Field(default=40.0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
