@@ -712,3 +712,115 @@ def stage_mixes(draw: st.DrawFn) -> cc.relationship.StageMix:
         acquired_from=start - timedelta(days=draw(st.integers(1, 3650))),
         acquired_before=start + timedelta(days=draw(st.integers(1, 3650))),
     )
+
+
+# --- health scorecards (risk) ----------------------------------------------
+
+MEASURE_NAMES = ("logins", "nps", "tickets", "spend", "p_alive", "seats")
+_thresholds = st.floats(-500, 500, allow_nan=False).map(lambda x: round(x, 3))
+_weights = st.floats(0.1, 10.0).map(lambda x: round(x, 3))
+
+
+def _ordered(
+    draw: st.DrawFn, direction: cc.risk.RiskDirection
+) -> tuple[float, float]:
+    """Two distinct values: (better, worse) for ``direction``."""
+    low, high = sorted(
+        draw(st.lists(_thresholds, min_size=2, max_size=2, unique=True))
+    )
+    higher = direction is cc.risk.RiskDirection.HIGHER_IS_WORSE
+    return (low, high) if higher else (high, low)
+
+
+@st.composite
+def health_measures(draw: st.DrawFn, name: str = "logins") -> object:
+    """Measures in either direction, on either scale."""
+    direction = draw(st.sampled_from(list(cc.risk.RiskDirection)))
+    amber, red = _ordered(draw, direction)
+    linear = draw(st.booleans())
+    best, worst = _ordered(draw, direction) if linear else (None, None)
+    return cc.risk.Measure(
+        name=name,
+        weight=draw(_weights),
+        direction=direction,
+        amber=amber,
+        red=red,
+        scale="linear" if linear else "band",
+        best=best,
+        worst=worst,
+    )
+
+
+@st.composite
+def health_profiles(draw: st.DrawFn) -> object:
+    """Profiles of one to three groups over distinct measure names."""
+    names = draw(
+        st.lists(
+            st.sampled_from(MEASURE_NAMES), min_size=1, max_size=5, unique=True
+        )
+    )
+    cut = draw(st.integers(1, len(names)))
+    chunks = [c for c in (names[:cut], names[cut:]) if c]
+    groups = tuple(
+        cc.risk.MeasureGroup(
+            name=f"g{index}",
+            weight=draw(_weights),
+            measures=tuple(draw(health_measures(name)) for name in chunk),
+        )
+        for index, chunk in enumerate(chunks)
+    )
+    amber_at, green_at = sorted(
+        draw(
+            st.lists(
+                st.floats(0, 100).map(lambda x: round(x, 1)),
+                min_size=2,
+                max_size=2,
+                unique=True,
+            )
+        )
+    )
+    return cc.risk.HealthProfile(
+        groups=groups,
+        combine=draw(st.sampled_from(["weighted", "worst_of"])),
+        missing=draw(st.sampled_from(["reweight", "red"])),
+        green_at=green_at,
+        amber_at=amber_at,
+    )
+
+
+@st.composite
+def scorecards(draw: st.DrawFn) -> cc.risk.Scorecard:
+    """Cards with a default profile and up to two stage profiles."""
+    stages = draw(st.lists(lifecycle_stages, max_size=2, unique=True))
+    return cc.risk.Scorecard(
+        name="card",
+        version=draw(st.integers(1, 5)),
+        profile=draw(health_profiles()),
+        stages={stage: draw(health_profiles()) for stage in stages},
+    )
+
+
+measure_values = st.floats(-1000, 1000, allow_nan=False) | st.none()
+"""One observed value or a missing one."""
+
+health_values = st.dictionaries(
+    st.sampled_from(MEASURE_NAMES), measure_values, max_size=6
+)
+"""A customer's observed values (some measures absent)."""
+
+health_snapshots = st.builds(
+    cc.risk.HealthSnapshot,
+    as_of=aware_datetimes,
+    score=st.floats(0, 100),
+    band=st.sampled_from(list(cc.risk.RiskLevel)),
+)
+
+
+@st.composite
+def health_scores(draw: st.DrawFn) -> object:
+    """Scores of a full set of values on a drawn card."""
+    card = draw(scorecards())
+    values = {name: draw(st.floats(-1000, 1000)) for name in MEASURE_NAMES}
+    return cc.risk.score_health(
+        values, card=card, as_of=datetime(2026, 1, 1, tzinfo=UTC)
+    )

@@ -104,6 +104,16 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     ("ClockTarget", domain.clock_targets),
     ("SlaMetric", domain.sla_metrics),
     ("SlaPolicy", domain.sla_policies()),
+    # Health scorecards: many snapshots before one, then the records.
+    ("Scorecard", domain.scorecards()),
+    ("HealthProfile", domain.health_profiles()),
+    (r"tuple\[Measure,", st.lists(domain.health_measures(), min_size=1)),
+    ("Measure", domain.health_measures()),
+    (r"Sequence\[HealthSnapshot", st.lists(domain.health_snapshots)),
+    ("HealthSnapshot", domain.health_snapshots),
+    ("HealthScore", domain.health_scores()),
+    (r"Mapping\[str, float", domain.health_values),
+    (r"Iterable\[Complaint", st.lists(domain.complaints(), max_size=2)),
     ("ClvSettings", domain.clv_settings()),
     ("CalibrationHoldout", domain.calibration_splits()),
     ("RFMSummary", domain.rfm_summaries()),
@@ -369,3 +379,5 @@ def test_the_fuzz_covers_the_public_api() -> None:
     assert "customer_centric.clv.fit_bg_nbd" in PUBLIC
     assert "customer_centric.relationship.compare_policies" in PUBLIC
     assert "customer_centric.relationship.load_policy" in PUBLIC
+    assert "customer_centric.risk.score_health" in PUBLIC
+    assert "customer_centric.frames.score_health" in PUBLIC

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING
+import weakref
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -39,3 +40,31 @@ def fingerprint(record: BaseModel, /) -> str:
     """
     dumped = canonical_json(record.model_dump(mode="json"))
     return hashlib.sha256(dumped.encode()).hexdigest()
+
+
+# Each live record's fingerprint, by the record's identity until the record
+# is collected (an identity reused by a later object never finds a stale
+# one). Frozen records hold no caches, so it lives beside them.
+_KNOWN: Final[dict[int, str]] = {}
+
+
+def fingerprint_once(record: BaseModel, /) -> str:
+    """:func:`fingerprint` of a frozen record, computed once per record.
+
+    Rules that record the fingerprint with every answer (a scorecard's, per
+    customer scored) would otherwise dump and hash the record each time.
+
+    Examples:
+        >>> from customer_centric._fingerprint import (
+        ...     fingerprint, fingerprint_once)
+        >>> from customer_centric.complaints import TriagePolicy
+        >>> policy = TriagePolicy()
+        >>> fingerprint_once(policy) == fingerprint(policy)
+        True
+    """
+    key = id(record)
+    found = _KNOWN.get(key)
+    if found is None:
+        found = _KNOWN[key] = fingerprint(record)
+        weakref.finalize(record, _KNOWN.pop, key, None)
+    return found

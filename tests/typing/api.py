@@ -403,6 +403,61 @@ alert: cc.relationship.DissatisfactionSignal | None = cc.risk.breach_signal(
 )
 unlikely: Decimal = cc.risk.share_unlikely_alive([0.1, 0.9], threshold=0.5)
 direction: cc.risk.RiskDirection = kri.direction
+health_card: cc.risk.Scorecard = cc.risk.Scorecard(
+    name="retail",
+    version=1,
+    profile=cc.risk.HealthProfile(
+        groups=(
+            cc.risk.MeasureGroup(
+                name="usage",
+                measures=(
+                    cc.risk.Measure(
+                        name="logins",
+                        direction=cc.risk.RiskDirection.LOWER_IS_WORSE,
+                        amber=8,
+                        red=3,
+                    ),
+                ),
+            ),
+        ),
+        combine="worst_of",
+        missing="red",
+    ),
+)
+loaded_card: cc.risk.Scorecard = cc.risk.Scorecard.from_toml("name = 'x'")
+card_profile: tuple[str, cc.risk.HealthProfile] = health_card.profile_for(
+    cc.LifecycleStage.WELCOME
+)
+health: cc.risk.HealthScore = cc.risk.score_health(
+    {"logins": 5, "nps": 2.5, "tickets": None, "spend": Decimal(3)},
+    card=health_card,
+    as_of=when,
+    stage="welcome",
+    history=[
+        cc.risk.HealthSnapshot(
+            as_of=when - timedelta(days=30),
+            score=80.0,
+            band=cc.risk.RiskLevel.GREEN,
+        )
+    ],
+    stable_within=2.0,
+)
+health_parts: tuple[cc.risk.MeasureScore, ...] = health.measures
+health_reason: str = health_parts[0].reason
+health_trend: cc.risk.Trend = health.trend
+stored_health: cc.risk.HealthSnapshot = health.snapshot()
+health_alert: cc.relationship.DissatisfactionSignal | None = (
+    cc.risk.health_signal(health, customer_id="C-1", score=0.9)
+)
+from_state: dict[str, float | None] = cc.risk.state_measures(
+    cc.RelationshipState(customer_id=cc.CustomerId("C-1")), as_of=when
+)
+from_complaints: dict[str, float | None] = cc.risk.complaint_measures(
+    [], as_of=when, window_days=90
+)
+scored_base: pl.DataFrame = frames.score_health(
+    pl.DataFrame({"logins": [5.0]}), card=health_card
+)
 
 # --- value, transactions and RFM (B) -----------------------------------------
 simple: Decimal = cc.value.simple_lifetime_value(Decimal(500), years=5)

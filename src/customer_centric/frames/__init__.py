@@ -10,6 +10,7 @@ from customer_centric._extras import require_extra
 
 require_extra("dataframe", "narwhals")
 
+from customer_centric.frames._health import score_health  # noqa: E402
 from customer_centric.frames._rfm import (  # noqa: E402 - after the guard
     compress_rfm,
     rfm_calibration_holdout,
@@ -23,5 +24,6 @@ __all__: list[str] = [
     "rfm_calibration_holdout",
     "rfm_segments",
     "rfm_summary",
+    "score_health",
     "sla_attainment",
 ]

@@ -30,7 +30,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Final, Literal, Self, final
+from typing import Final, Literal, Self, TypeVar, final
 
 import attrs
 from pydantic import (
@@ -135,6 +135,46 @@ class Trend(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
+_N = TypeVar("_N", Decimal, float)
+
+
+def grade(
+    value: _N, /, *, direction: RiskDirection, amber: _N, red: _N
+) -> RiskLevel:
+    """The level of ``value`` against amber and red thresholds.
+
+    With ``HIGHER_IS_WORSE`` a value at or above ``red`` is red, at or
+    above ``amber`` amber, else green; with ``LOWER_IS_WORSE`` the
+    comparisons flip. The one rule KRIs and health scorecards grade by.
+    """
+    if direction is RiskDirection.HIGHER_IS_WORSE:
+        if value >= red:
+            return RiskLevel.RED
+        return RiskLevel.AMBER if value >= amber else RiskLevel.GREEN
+    if value <= red:
+        return RiskLevel.RED
+    return RiskLevel.AMBER if value <= amber else RiskLevel.GREEN
+
+
+def check_thresholds(
+    what: str, /, *, direction: RiskDirection, amber: _N, red: _N
+) -> None:
+    """Refuse amber and red thresholds in the wrong order for ``direction``.
+
+    Raises:
+        PolicyError: amber is not strictly on the better side of red.
+    """
+    higher = direction is RiskDirection.HIGHER_IS_WORSE
+    if (higher and amber >= red) or (not higher and amber <= red):
+        relation = "below" if higher else "above"
+        msg = (
+            f"{what} thresholds are in the wrong order: with "
+            f"{direction.value}, amber ({amber}) must be {relation} red "
+            f"({red}); swap them or change the direction"
+        )
+        raise PolicyError(msg)
+
+
 def _check_finite(value: object, /, *, name: str) -> Decimal:
     """A KPI value or threshold: a finite Decimal of at most 1E+18."""
     return check_bounded_decimal(value, name=name)
@@ -210,18 +250,12 @@ lower_is_worse, amber (20) must be above red (30); swap them ...
     def _thresholds_ordered(self) -> Self:
         _check_finite(self.amber, name=f"KRI {self.name!r} amber")
         _check_finite(self.red, name=f"KRI {self.name!r} red")
-        higher = self.direction is RiskDirection.HIGHER_IS_WORSE
-        if (higher and self.amber >= self.red) or (
-            not higher and self.amber <= self.red
-        ):
-            relation = "below" if higher else "above"
-            msg = (
-                f"KRI {self.name!r} thresholds are in the wrong order: with "
-                f"{self.direction.value}, amber ({self.amber}) must be "
-                f"{relation} red ({self.red}); swap them or change the "
-                "direction"
-            )
-            raise PolicyError(msg)
+        check_thresholds(
+            f"KRI {self.name!r}",
+            direction=self.direction,
+            amber=self.amber,
+            red=self.red,
+        )
         return self
 
     def level(self, value: Decimal, /) -> RiskLevel:
@@ -237,13 +271,9 @@ lower_is_worse, amber (20) must be above red (30); swap them ...
             (<RiskLevel.AMBER: 'amber'>, <RiskLevel.GREEN: 'green'>)
         """
         value = _check_finite(value, name=f"value of KRI {self.name!r}")
-        if self.direction is RiskDirection.HIGHER_IS_WORSE:
-            if value >= self.red:
-                return RiskLevel.RED
-            return RiskLevel.AMBER if value >= self.amber else RiskLevel.GREEN
-        if value <= self.red:
-            return RiskLevel.RED
-        return RiskLevel.AMBER if value <= self.amber else RiskLevel.GREEN
+        return grade(
+            value, direction=self.direction, amber=self.amber, red=self.red
+        )
 
 
 class KpiObservation(BaseModel):
