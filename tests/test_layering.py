@@ -29,7 +29,9 @@ CORE_USES: dict[str, frozenset[str]] = {
     # The shipped data sets are customers, events and transactions.
     "datasets": frozenset({"relationship", "value"}),
     # Stored records are the areas' records in a versioned envelope.
-    "records": frozenset({"relationship", "complaints", "clv", "value"}),
+    "records": frozenset(
+        {"relationship", "complaints", "clv", "risk", "value"}
+    ),
 }
 
 

@@ -73,6 +73,8 @@ _TYPES: Final[Mapping[str, tuple[str, str]]] = {
     "policy": ("customer_centric.relationship", "Policy"),
     "complaint": ("customer_centric.complaints", "Complaint"),
     "sla_policy": ("customer_centric.complaints", "SlaPolicy"),
+    "scorecard": ("customer_centric.risk", "Scorecard"),
+    "health_snapshot": ("customer_centric.risk", "HealthSnapshot"),
     "bg_nbd_fit": ("customer_centric.clv", "BgNbdFit"),
     "pareto_nbd_fit": ("customer_centric.clv", "ParetoNbdFit"),
     "bg_bb_fit": ("customer_centric.clv", "BgBbFit"),
@@ -132,7 +134,8 @@ def dump_record(record: BaseModel) -> str:
 
     Args:
         record: A customer, relationship state, transition record, event,
-            policy, complaint, SLA policy or fitted model.
+            policy, complaint, SLA policy, health scorecard or snapshot,
+            or fitted model.
 
     Returns:
         The envelope, as compact JSON text
