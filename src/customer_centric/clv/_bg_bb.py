@@ -30,7 +30,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from customer_centric._arrays import FloatArray, check_integer, reject_rows
+from customer_centric._arrays import (
+    FloatArray,
+    check_integer,
+    dot,
+    reject_rows,
+)
 from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import broadcast_rfm, compress, fit_compressed
@@ -534,10 +539,10 @@ class _Likelihood:
             log_l = special.logsumexp(terms.log_terms, axis=1)
             share = np.exp(terms.log_terms - log_l[:, None])
             w = self.w[rows]
-            value += float(w @ log_l)
+            value += dot(w, log_l)
             for k, grad in enumerate(terms.gradients):
-                gradient[k] += float(
-                    w @ np.where(share > 0, share * grad, 0.0).sum(axis=1)
+                gradient[k] += dot(
+                    w, np.where(share > 0, share * grad, 0.0).sum(axis=1)
                 )
         return value, gradient
 

@@ -37,6 +37,7 @@ from customer_centric._arrays import (
     as_float_array,
     as_floats,
     as_non_negative,
+    dot,
     reject_rows,
 )
 from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
@@ -215,21 +216,21 @@ class _Likelihood:
         px = p * x
         log_gxm = np.log(gamma + self.xm)
         value = float(
-            w
-            @ (
+            dot(
+                w,
                 special.gammaln(px + q)
                 - special.gammaln(px)
                 + (px - 1) * self.log_m
                 + px * self.log_x
-                - (px + q) * log_gxm
+                - (px + q) * log_gxm,
             )
             + self.total * (q * math.log(gamma) - special.gammaln(q))
         )
         psi_pxq = special.digamma(px + q)
         gradient = np.array(
             [
-                w
-                @ (
+                dot(
+                    w,
                     x
                     * (
                         psi_pxq
@@ -237,11 +238,11 @@ class _Likelihood:
                         + self.log_m
                         + self.log_x
                         - log_gxm
-                    )
+                    ),
                 ),
-                w @ (psi_pxq - log_gxm)
+                dot(w, psi_pxq - log_gxm)
                 + self.total * (math.log(gamma) - special.digamma(q)),
-                self.total * q / gamma - w @ ((px + q) / (gamma + self.xm)),
+                self.total * q / gamma - dot(w, (px + q) / (gamma + self.xm)),
             ]
         )
         return value, gradient
@@ -325,7 +326,7 @@ monetary_value=0.0); select the customers with frequency > 0 first
     )
     w = check_weights(weights, size=x.size)
     n_customers = float(w.sum())
-    mean_m = float(w @ m) / n_customers
+    mean_m = dot(w, m) / n_customers
     return fit_by_maximum_likelihood(
         GammaGammaFit,
         _Likelihood(x, m, w),

@@ -33,6 +33,7 @@ from customer_centric._arrays import (
     FloatArray,
     as_counts,
     as_floats,
+    dot,
     real_number,
     reject_rows,
 )
@@ -366,7 +367,7 @@ class _Likelihood:
         log_ab = special.betaln(a, b)
         log_p = special.betaln(a + 1, b + t - 1) - log_ab
         log_s = special.betaln(a, b + self.last) - log_ab
-        value = float(churned @ log_p) + self.alive * float(log_s)
+        value = dot(churned, log_p) + self.alive * float(log_s)
         psi = special.digamma
         psi_ab = psi(a + b)
         d_p_a = psi(a + 1) - psi(a + b + t) - psi(a) + psi_ab
@@ -375,8 +376,8 @@ class _Likelihood:
         d_s_b = psi(b + self.last) - psi(a + b + self.last) - psi(b) + psi_ab
         gradient = np.array(
             [
-                float(churned @ d_p_a) + self.alive * float(d_s_a),
-                float(churned @ d_p_b) + self.alive * float(d_s_b),
+                dot(churned, d_p_a) + self.alive * float(d_s_a),
+                dot(churned, d_p_b) + self.alive * float(d_s_b),
             ]
         )
         return value, gradient

@@ -36,6 +36,7 @@ from customer_centric._arrays import (
     check_model,
     read_only,
     real_number,
+    weighted_rows,
 )
 from customer_centric._checks import check_instance, check_items
 from customer_centric._frozen import FrozenDict
@@ -880,8 +881,10 @@ def _track(
     ages = np.maximum(edges[:, None] - born[None, :], 0.0) / unit_days
     expected = {
         name: np.diff(
-            np.asarray(model.expected_purchases(ages), dtype=np.float64)
-            @ counts
+            weighted_rows(
+                np.asarray(model.expected_purchases(ages), dtype=np.float64),
+                counts,
+            )
         )
         for name, model in models.items()
     }
