@@ -23,12 +23,11 @@ Every quantity is a ratio of beta functions, evaluated in log space
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
@@ -36,10 +35,16 @@ from customer_centric._arrays import (
     dot,
     reject_rows,
 )
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import broadcast_rfm, compress, fit_compressed
 from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["BgBbFit", "fit_bg_bb"]
 

@@ -19,11 +19,10 @@ expectation is taken after Euler's transformation, so heavy buyers
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
@@ -31,6 +30,7 @@ from customer_centric._arrays import (
     dot,
     weighted_rows,
 )
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import NBD_RATE_BOUNDARY, Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
@@ -41,6 +41,11 @@ from customer_centric.clv._rfm import (
     purchase_counts,
     purchase_scales,
 )
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["BgNbdFit", "fit_bg_nbd"]
 

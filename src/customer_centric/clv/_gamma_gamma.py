@@ -24,11 +24,10 @@ spend is independent of the purchase process; check that on your data
 from __future__ import annotations
 
 import math
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
@@ -40,10 +39,16 @@ from customer_centric._arrays import (
     dot,
     reject_rows,
 )
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import check_weights
 from customer_centric.exceptions import DataError
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["GammaGammaFit", "fit_gamma_gamma"]
 

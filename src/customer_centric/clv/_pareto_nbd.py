@@ -25,11 +25,10 @@ analytic gradients from the same nodes.
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
@@ -38,6 +37,7 @@ from customer_centric._arrays import (
     dot,
     weighted_rows,
 )
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import NBD_RATE_BOUNDARY, Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
@@ -48,6 +48,11 @@ from customer_centric.clv._rfm import (
     purchase_counts,
     purchase_scales,
 )
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["ParetoNbdFit", "fit_pareto_nbd"]
 

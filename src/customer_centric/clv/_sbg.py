@@ -23,11 +23,10 @@ opportunities.
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
@@ -37,9 +36,15 @@ from customer_centric._arrays import (
     real_number,
     reject_rows,
 )
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.exceptions import DataError, InvariantError
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = [
     "SbgFit",

@@ -21,12 +21,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from customer_centric._arrays import (
     MAX_VALUE,
@@ -39,6 +38,7 @@ from customer_centric._arrays import (
     weighted_rows,
 )
 from customer_centric._checks import check_instance, check_items
+from customer_centric._extras import defer_import
 from customer_centric._frozen import FrozenDict
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import compress
@@ -52,6 +52,11 @@ from customer_centric.value import (
     Transaction,
     days_per_unit,
 )
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = [
     "DEFAULT_MAX_FREQUENCY",
@@ -304,10 +309,10 @@ def likelihood_ratio_test(
         )
         raise DataError(msg)
     statistic = max(2.0 * difference, 0.0)
-    tail = float(stats.chi2.sf(statistic, df))
+    tail = float(special.chdtrc(df, statistic))
     if boundary:
         lower = (
-            float(stats.chi2.sf(statistic, df - 1))
+            float(special.chdtrc(df - 1, statistic))
             if df > 1
             else float(statistic == 0.0)
         )
