@@ -36,7 +36,6 @@ from customer_centric.cli._files import (
     printable,
     shown,
 )
-from customer_centric.relationship import StageGroup
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -337,7 +336,8 @@ def at_risk_tables(
     risky = [
         replay
         for replay in replays.values()
-        if replay.state.lifecycle.group is StageGroup.IN_TROUBLE
+        if replay.state.lifecycle.group
+        is cc.relationship.StageGroup.IN_TROUBLE
     ]
     summary = Table(title="Customers at risk, by reason", title_justify="left")
     summary.add_column("stage")
@@ -362,7 +362,9 @@ def at_risk_tables(
         )
     as_of = _as_of(r.state for r in replays.values())
     listings: list[Table] = []
-    for stage in sorted(StageGroup.IN_TROUBLE.stages, key=lambda s: s.rank):
+    for stage in sorted(
+        cc.relationship.StageGroup.IN_TROUBLE.stages, key=lambda s: s.rank
+    ):
         members = [r for r in risky if r.state.lifecycle is stage]
         if not members or limit == 0:
             continue
