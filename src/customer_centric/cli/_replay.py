@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 
 import customer_centric as cc
 from customer_centric.cli._files import (
@@ -31,6 +30,8 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 def load_policy(path: Path | None, /) -> cc.relationship.Policy:
     """The policy in a JSON file, or the default policy."""
+    from pydantic import ValidationError  # noqa: PLC0415 - only when run
+
     if path is None:
         return cc.relationship.DEFAULT_POLICY
     try:
@@ -51,6 +52,8 @@ def load_customers(
     path: Path, /
 ) -> tuple[tuple[cc.Customer, ...], tuple[BadLine, ...]]:
     """The customers in a JSON Lines file, and the lines that are not."""
+    from pydantic import ValidationError  # noqa: PLC0415 - only when run
+
     customers: list[cc.Customer] = []
     bad: list[BadLine] = []
     for number, line in enumerate(split_lines(read_bytes(path)), start=1):
