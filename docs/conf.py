@@ -29,7 +29,7 @@ nitpick_ignore_regex = [
         r"py:.*",
         (
             r"(datetime|decimal|collections|typing|typing_extensions|enum|"
-            r"pathlib|numpy|np|scipy|pandas|polars|pyarrow|narwhals|nw|pyspark|"
+            r"pathlib|numpy|np|npt|scipy|pandas|polars|pyarrow|narwhals|nw|pyspark|"
             r"matplotlib|pydantic|pydantic_core|attrs|attr|annotated_types|"
             r"dateutil|types|builtins|os|io|click|rich)(\..*)?"
         ),

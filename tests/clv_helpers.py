@@ -102,3 +102,49 @@ def assert_count_distribution(
     assert (n * p).sum() == pytest.approx(
         float(fit.expected_purchases(t)), rel=1e-8
     )
+
+
+def apparel_summary(
+    folder: Path, weeks: int
+) -> tuple[Columns, dict[str, list[float]]]:
+    """CLVTools' apparel data summarised as CLVTools does, with covariates.
+
+    Weeks of 7 days; the calibration runs ``weeks`` from the first date of
+    the log; same-day purchases count once; each customer's first
+    purchase starts their clock and is not a repeat purchase.
+    """
+    import datetime as dt  # noqa: PLC0415
+    from decimal import Decimal  # noqa: PLC0415
+
+    import customer_centric as cc  # noqa: PLC0415
+    from customer_centric.value import rfm_summary  # noqa: PLC0415
+
+    with (folder / "apparelTrans.csv").open(encoding="utf-8") as f:
+        log = [
+            cc.Transaction(
+                customer_id=cc.CustomerId(row["Id"]),
+                occurred_at=dt.date.fromisoformat(row["Date"]),
+                amount=Decimal(row["Price"]),
+            )
+            for row in csv.DictReader(f)
+        ]
+    start = min(t.occurred_at for t in log)
+    assert isinstance(start, dt.date)
+    summary = rfm_summary(
+        log,
+        observation_end=start + dt.timedelta(weeks=weeks),
+        time_unit="W",
+        on_late="drop",
+    )
+    with (folder / "apparelStaticCov.csv").open(encoding="utf-8") as f:
+        table = {row["Id"]: row for row in csv.DictReader(f)}
+    covariates = {
+        name: [float(table[i][name]) for i in summary.customer_ids]
+        for name in ("Gender", "Channel")
+    }
+    columns = (
+        np.array(summary.frequency, dtype=np.float64),
+        np.array(summary.recency, dtype=np.float64),
+        np.array(summary.T, dtype=np.float64),
+    )
+    return columns, covariates

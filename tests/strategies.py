@@ -178,6 +178,7 @@ def legal_walks(
     draw: st.DrawFn,
     policy: cc.relationship.Policy = cc.relationship.DEFAULT_POLICY,
     max_steps: int = 40,
+    customer_id: str = "C-1",
 ) -> list[cc.Event]:
     """Event histories where every event is legal when it arrives.
 
@@ -185,7 +186,7 @@ def legal_walks(
     walks reach deep stages (advocates, intensive care, win-back) that
     purely random histories rarely reach.
     """
-    state = cc.RelationshipState(customer_id="C-1")
+    state = cc.RelationshipState(customer_id=customer_id)
     when = draw(aware_datetimes.filter(lambda d: d.year < 2050))
     out: list[cc.Event] = []
     for _ in range(draw(st.integers(0, max_steps))):
@@ -195,7 +196,7 @@ def legal_walks(
         ]
         kind = draw(st.sampled_from(kinds))
         when += timedelta(days=draw(st.integers(0, 400)))
-        event = _build_event(draw(_event_fields(kind)), "C-1", when)
+        event = _build_event(draw(_event_fields(kind)), customer_id, when)
         out.append(event)
         state = cc.apply_event(state, event, policy=policy).state
     return out
@@ -662,3 +663,46 @@ def sla_policies(draw: st.DrawFn) -> cc.complaints.SlaPolicy:
 
 
 priorities_list = list(cc.complaints.Priority)
+
+
+# --- journeys: replayed histories of several customers --------------------
+
+
+@st.composite
+def replay_sets(
+    draw: st.DrawFn, max_customers: int = 3, max_steps: int = 15
+) -> dict[cc.CustomerId, cc.relationship.Replay]:
+    """The replays of up to ``max_customers`` customers' legal walks."""
+    events: list[cc.Event] = []
+    for i in range(draw(st.integers(0, max_customers))):
+        events += draw(legal_walks(max_steps=max_steps, customer_id=f"C-{i}"))
+    return cc.relationship.replay_many(events)
+
+
+@st.composite
+def stage_flow_sets(draw: st.DrawFn) -> cc.relationship.StageFlows:
+    """The flows of drawn replays over a period of up to three years."""
+    start = draw(aware_datetimes.filter(lambda d: d.year < 2090))
+    return cc.relationship.stage_flows(
+        draw(replay_sets(max_customers=2, max_steps=8)),
+        dimension=draw(st.sampled_from(["loyalty", "lifecycle"])),
+        start=start,
+        end=start + timedelta(days=draw(st.integers(1, 1100))),
+    )
+
+
+@st.composite
+def stage_mixes(draw: st.DrawFn) -> cc.relationship.StageMix:
+    """The stage mix of drawn replays' cohort at a few increasing dates."""
+    start = draw(aware_datetimes.filter(lambda d: d.year < 2090))
+    steps = draw(st.lists(st.integers(1, 400), min_size=1, max_size=4))
+    dates = [
+        start + timedelta(days=sum(steps[: i + 1])) for i in range(len(steps))
+    ]
+    return cc.relationship.stage_mix(
+        draw(replay_sets(max_customers=2, max_steps=8)),
+        dimension=draw(st.sampled_from(["loyalty", "lifecycle"])),
+        dates=dates,
+        acquired_from=start - timedelta(days=draw(st.integers(1, 3650))),
+        acquired_before=start + timedelta(days=draw(st.integers(1, 3650))),
+    )

@@ -46,6 +46,7 @@ from customer_centric import (
     frames,
     kano,
     plot,
+    records,
     relationship,
     risk,
     value,
@@ -118,7 +119,15 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
         r"Mapping\[str, PurchaseModel",
         st.dictionaries(domain.customer_ids, domain.purchase_models()),
     ),
+    # A fit that covariates and DERT accept (BG/NBD or Pareto/NBD).
+    ("ParetoNbdFit", domain.purchase_models()),
     ("FittedModel", domain.fitted_models()),
+    # A journey's answers, and the replays they are read from.
+    ("StageFlows", domain.stage_flow_sets()),
+    ("StageMix", domain.stage_mixes()),
+    ("Replay", domain.replay_sets(max_customers=2, max_steps=8)),
+    ("Dimension", st.sampled_from(["loyalty", "lifecycle"])),
+    (r"Sequence\[datetime", st.lists(domain.aware_datetimes, max_size=3)),
     # Many states (one per customer) before one state.
     (
         r"Iterable\[RelationshipState",
@@ -138,6 +147,8 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     ("KanoCounts", domain.kano_counts),
     (r"Iterable\[KanoCategory", st.lists(domain.kano_categories)),
     ("Transaction", domain.transaction_logs()),
+    # A history (several events, any customers) before one event.
+    (r"Iterable\[Event", st.lists(domain.events, max_size=4)),
     ("Event", domain.events),
     ("Customer", domain.customers),
     ("Severity", domain.severities),
@@ -156,7 +167,17 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
 )
 
 
-_AREAS = (relationship, kano, value, complaints, risk, clv, frames, plot)
+_AREAS = (
+    relationship,
+    kano,
+    value,
+    complaints,
+    risk,
+    clv,
+    records,
+    frames,
+    plot,
+)
 
 
 def _public() -> Iterator[tuple[str, Callable[..., object]]]:
@@ -344,3 +365,5 @@ def test_the_fuzz_covers_the_public_api() -> None:
     assert len(PUBLIC) > 120
     assert "customer_centric.relationship.apply_event" in PUBLIC
     assert "customer_centric.clv.fit_bg_nbd" in PUBLIC
+    assert "customer_centric.relationship.compare_policies" in PUBLIC
+    assert "customer_centric.relationship.load_policy" in PUBLIC

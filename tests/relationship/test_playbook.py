@@ -1,4 +1,5 @@
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -99,3 +100,80 @@ def test_actions_are_well_formed(state: cc.RelationshipState) -> None:
         assert action.title
         assert action.detail
         assert action.source
+
+
+def test_every_default_segment_has_actions_that_exist() -> None:
+    """The segment map covers exactly the shipped segments, with real codes."""
+    segments = {rule.segment for rule in cc.value.DEFAULT_SEGMENT_RULES}
+    mapping = cc.relationship.SEGMENT_ACTIONS
+    assert set(mapping) == segments | {cc.value.OTHERS}
+    assert set(mapping) == set(cc.value.SEGMENT_LOYALTY)
+    for segment, codes in mapping.items():
+        actions = cc.relationship.segment_actions(segment)
+        assert [a.code for a in actions] == list(codes)
+
+
+@given(relationship_states())
+def test_every_recommended_action_can_be_looked_up(
+    state: cc.RelationshipState,
+) -> None:
+    """playbook_action() finds each action recommended_actions() gives."""
+    for action in cc.relationship.recommended_actions(state):
+        assert cc.relationship.playbook_action(action.code) == action
+
+
+def test_segment_actions_read_a_callers_mapping() -> None:
+    """A firm's own segment names map to the playbook's actions."""
+    mine = {"VIP": ["nurture_advocacy"]}
+    found = cc.relationship.segment_actions("VIP", mapping=mine)
+    assert [a.stage for a in found] == ["account_management"]
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: cc.relationship.playbook_action("smile"),
+            cc.exceptions.InvariantError,
+            "no playbook action 'smile'; the codes are act_before_they_leave",
+        ),
+        (
+            lambda: cc.relationship.playbook_action(3),
+            cc.exceptions.ArgumentTypeError,
+            "code must be a str",
+        ),
+        (
+            lambda: cc.relationship.segment_actions("VIP"),
+            cc.exceptions.InvariantError,
+            "no playbook actions for segment 'VIP'; known: 'Champions'",
+        ),
+        (
+            lambda: cc.relationship.segment_actions("VIP", mapping={}),
+            cc.exceptions.InvariantError,
+            "known: none",
+        ),
+        (
+            lambda: cc.relationship.segment_actions("A", mapping=[("A", ())]),
+            cc.exceptions.ArgumentTypeError,
+            "mapping must be a mapping of segment names to action codes",
+        ),
+        (
+            lambda: cc.relationship.segment_actions("A", mapping={"A": "x"}),
+            cc.exceptions.ArgumentTypeError,
+            r"mapping\['A'\] must be a tuple of action codes",
+        ),
+        (
+            lambda: cc.relationship.segment_actions(
+                "A", mapping={"A": ("x",)}
+            ),
+            cc.exceptions.InvariantError,
+            "no playbook action 'x'",
+        ),
+    ],
+)
+def test_unknown_codes_and_segments_are_refused_with_the_choices(
+    call: Callable[[], object], error: type[Exception], message: str
+) -> None:
+    """Each bad argument raises our error, listing what is known."""
+    with pytest.raises(error, match=message):
+        call()

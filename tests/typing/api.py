@@ -68,6 +68,17 @@ tried: tuple[cc.relationship.Rule, ...] = policy.rules_for(
     "repeat_purchase", cc.LoyaltyStage.CUSTOMER
 )
 fingerprint: str = policy.fingerprint
+policy_text: str = policy.to_toml()
+same_policy: cc.relationship.Policy = cc.relationship.Policy.from_toml(
+    policy_text
+)
+kept_policy: cc.relationship.Policy = cc.relationship.load_policy("a.toml")
+what_if: cc.relationship.PolicyComparison = cc.relationship.compare_policies(
+    [purchase], current=cc.relationship.DEFAULT_POLICY, proposed=policy
+)
+moved_loyalty: cc.relationship.StageMatrix = what_if.matrix("loyalty")
+first_change: tuple[cc.relationship.Divergence, ...] = what_if.divergences
+what_if_text: str = what_if.report(limit=5)
 actions: tuple[cc.relationship.Action, ...] = (
     cc.relationship.recommended_actions(state)
 )
@@ -509,6 +520,27 @@ r_param: float = known.r
 
 pareto: clv.ParetoNbdFit = clv.fit_pareto_nbd(x, t_x, big_t)
 pareto_alive: NDArray[np.float64] = pareto.probability_alive(x, t_x, big_t)
+segment: dict[str, list[float]] = {"vip": [0.0, 1.0, 1.0]}
+with_covariates: clv.ParetoNbdFit = clv.fit_pareto_nbd(
+    x,
+    t_x,
+    big_t,
+    purchase_covariates=segment,
+    dropout_covariates=segment,
+    penalty=0.1,
+    equal_coefficients=["vip"],
+)
+effects: clv.CovariateEffects | None = with_covariates.covariates
+covariate_alive: NDArray[np.float64] = with_covariates.probability_alive(
+    x, t_x, big_t, purchase_covariates=segment, dropout_covariates=segment
+)
+vip_model: clv.ParetoNbdFit = clv.at_covariates(
+    with_covariates, purchase={"vip": 1.0}, dropout={"vip": 1.0}
+)
+dert_values: NDArray[np.float64] = clv.dert(
+    pareto, x, t_x, big_t, discount_rate=0.0027
+)
+new_residual: float = clv.new_customer_dert(bg, discount_rate=0.0027)
 
 bb: clv.BgBbFit = clv.fit_bg_bb([0, 1, 3], [0, 2, 5], [6, 6, 6])
 bb_alive: NDArray[np.float64] = bb.probability_alive(
@@ -702,6 +734,43 @@ def funnel_example(states: list[cc.RelationshipState]) -> None:
     assert_type(rung.reached, int)
     assert_type(plot.plot_loyalty_funnel(funnel), Axes)
     del conversion
+
+
+def journeys_example(
+    replays: Mapping[cc.CustomerId, cc.relationship.Replay],
+) -> None:
+    """The journeys API, typed over the replays of replay_many."""
+    as_of = datetime(2025, 6, 1, tzinfo=UTC)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    times = cc.relationship.time_in_stage(
+        replays, dimension="lifecycle", as_of=as_of
+    )
+    stay: cc.relationship.StageTime = times.for_stage(
+        cc.LifecycleStage.WELCOME
+    )
+    assert_type(stay.km_median_days, float | None)
+    assert_type(stay.completed, int)
+    flows = cc.relationship.stage_flows(
+        replays.values(), dimension="loyalty", start=start, end=as_of
+    )
+    assert_type(flows, cc.relationship.StageFlows)
+    assert_type(flows.matrix(), tuple[tuple[int, ...], ...])
+    flow: cc.relationship.StageFlow = flows.flows[0]
+    assert_type(flow.count, int)
+    velocity = cc.relationship.stage_velocity(replays, dimension="loyalty")
+    reach: cc.relationship.StageReach = velocity.stages[0]
+    assert_type(reach.median_days, float | None)
+    mix = cc.relationship.stage_mix(
+        replays,
+        dimension="lifecycle",
+        dates=[start, as_of],
+        acquired_from=start,
+        acquired_before=as_of,
+    )
+    point: cc.relationship.MixPoint = mix.points[0]
+    assert_type(point.shares, tuple[float, ...])
+    assert_type(plot.plot_stage_flows(flows), Axes)
+    assert_type(plot.plot_stage_mix(mix), Axes)
 
 
 def refused_event_example(

@@ -29,11 +29,12 @@ from customer_centric.cli._files import tolerate_narrow_terminals
 __all__ = ["main"]
 
 _COMMANDS: Final = {
-    "demo": "customer_centric.cli._demo",
-    "replay": "customer_centric.cli._replay",
-    "score": "customer_centric.cli._score",
+    "demo": ("customer_centric.cli._demo", "demo"),
+    "replay": ("customer_centric.cli._replay", "replay"),
+    "score": ("customer_centric.cli._score", "score"),
+    "what-if": ("customer_centric.cli._whatif", "what_if"),
 }
-"""Each sub-command and the module that defines it, under the same name."""
+"""Each sub-command's name, and the module and function that define it."""
 
 
 class _LazyGroup(click.Group):
@@ -47,8 +48,10 @@ class _LazyGroup(click.Group):
     ) -> click.Command | None:
         if cmd_name not in _COMMANDS:
             return super().get_command(ctx, cmd_name)
-        module = importlib.import_module(_COMMANDS[cmd_name])
-        command: click.Command = getattr(module, cmd_name)
+        module, function = _COMMANDS[cmd_name]
+        command: click.Command = getattr(
+            importlib.import_module(module), function
+        )
         return command
 
 

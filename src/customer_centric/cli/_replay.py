@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 import customer_centric as cc
 from customer_centric.cli._files import (
-    BOM,
     NotUtf8Error,
     consoles,
     decode,
@@ -24,23 +24,30 @@ from customer_centric.cli._relationships import (
     replay_events,
     report_bad_lines,
 )
+from customer_centric.exceptions import PolicyError
+
+if TYPE_CHECKING:
+    from customer_centric.relationship import PolicySyntax
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
-def load_policy(path: Path | None, /) -> cc.relationship.Policy:
-    """The policy in a JSON file, or the default policy."""
-    from pydantic import ValidationError  # noqa: PLC0415 - only when run
+def load_policy(
+    path: Path | None, /, *, option: str = "--policy"
+) -> cc.relationship.Policy:
+    """The policy in a TOML or JSON file, or the default policy.
 
+    A ``.toml`` file is TOML; any other is JSON, as before TOML was read.
+    An unreadable or invalid file is a usage error of ``option``.
+    """
     if path is None:
         return cc.relationship.DEFAULT_POLICY
+    syntax: PolicySyntax = "toml" if path.suffix.lower() == ".toml" else "json"
     try:
-        return cc.relationship.Policy.model_validate_json(
-            read_bytes(path).removeprefix(BOM)
-        )
-    except ValidationError as exc:
-        msg = f"{path} is not a valid policy: {describe_validation_error(exc)}"
-        raise click.BadParameter(msg, param_hint="'--policy'") from exc
+        return cc.relationship.load_policy(path, syntax=syntax)
+    except PolicyError as exc:
+        msg = f"not a valid policy: {exc}"
+        raise click.BadParameter(msg, param_hint=f"'{option}'") from exc
 
 
 def policy_name(path: Path | None, /) -> str:
@@ -82,7 +89,10 @@ def load_customers(
     "--policy",
     "policy_file",
     type=_FILE,
-    help="A Policy as JSON (default: the library's DEFAULT_POLICY).",
+    help=(
+        "A Policy as a .toml file, or JSON (default: the library's "
+        "DEFAULT_POLICY)."
+    ),
 )
 @click.option(
     "--customers",

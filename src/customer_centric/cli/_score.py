@@ -576,7 +576,10 @@ def _suffix_ok(
     "--policy",
     "policy_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A Policy as JSON: its client_min_purchases sets the loyalty stage.",
+    help=(
+        "A Policy as a .toml file, or JSON: its client_min_purchases sets "
+        "the loyalty stage."
+    ),
 )
 @click.option(
     "--output",

@@ -19,6 +19,9 @@ from customer_centric.clv._clv import (
     CustomerLifetimeValue,
     customer_lifetime_value,
 )
+from customer_centric.clv._covariate_records import CovariateEffects
+from customer_centric.clv._covariates import Covariates, at_covariates
+from customer_centric.clv._dert import dert, new_customer_dert
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
@@ -51,6 +54,8 @@ __all__: list[str] = [
     "BgNbdFit",
     "ClvSettings",
     "CompressedRFM",
+    "CovariateEffects",
+    "Covariates",
     "CustomerLifetimeValue",
     "CustomerScores",
     "FittedModel",
@@ -66,8 +71,10 @@ __all__: list[str] = [
     "PurchaseTracking",
     "RFMArrays",
     "SbgFit",
+    "at_covariates",
     "compress",
     "customer_lifetime_value",
+    "dert",
     "fit_bg_bb",
     "fit_bg_nbd",
     "fit_gamma_gamma",
@@ -76,6 +83,7 @@ __all__: list[str] = [
     "information_criteria",
     "likelihood_ratio_test",
     "monthly_discount_rate",
+    "new_customer_dert",
     "score_customers",
     "simulate_bg_nbd",
     "validate_holdout",

@@ -19,10 +19,12 @@ expectation is taken after Euler's transformation, so heavy buyers
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from customer_centric._arrays import (
     FloatArray,
@@ -31,6 +33,11 @@ from customer_centric._arrays import (
     weighted_rows,
 )
 from customer_centric._extras import defer_import
+from customer_centric.clv._covariate_records import (
+    CovariateEffects,
+    covariates_in_use,
+    is_none,
+)
 from customer_centric.clv._optimizer import NBD_RATE_BOUNDARY, Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
@@ -44,6 +51,8 @@ from customer_centric.clv._rfm import (
 
 if TYPE_CHECKING:
     from scipy import special
+
+    from customer_centric.clv._covariates import Covariates
 else:
     special = defer_import("scipy.special")
 
@@ -92,6 +101,9 @@ class BgNbdFit(FittedModel):
             unit.
         a: First shape of the beta distribution of dropout probabilities.
         b: Second shape of that beta distribution.
+        covariates: The coefficients of time-invariant covariates, if the
+            model was fitted with them (``alpha``, ``a`` and ``b`` are then
+            those of a customer whose covariates are all 0).
 
     Examples:
         The CDNOW example of Fader, Hardie & Lee (2005), with their
@@ -115,6 +127,9 @@ class BgNbdFit(FittedModel):
     alpha: float
     a: float
     b: float
+    covariates: CovariateEffects | None = Field(
+        default=None, exclude_if=is_none
+    )
 
     @classmethod
     def from_parameters(
@@ -142,6 +157,9 @@ class BgNbdFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Probability that a customer with this history is still active.
 
@@ -152,6 +170,10 @@ class BgNbdFit(FittedModel):
             frequency: Repeat purchases ``x``.
             recency: Time of the last repeat purchase ``t_x``.
             T: Length of observation.
+            purchase_covariates: For a fit with covariates, each
+                customer's purchase covariates (one value per customer
+                of the broadcast inputs).
+            dropout_covariates: Likewise, the dropout covariates.
 
         Returns:
             P(alive) in [0, 1], in the broadcast shape of the inputs.
@@ -164,7 +186,21 @@ class BgNbdFit(FittedModel):
             array([1.   , 0.727, 0.124])
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.probability_alive(*a),
+                (frequency, recency, T),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t = broadcast_rfm(frequency, recency, T)
         return _probability_alive(self.params, x, t_x, big_t)
 
@@ -175,6 +211,9 @@ class BgNbdFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Expected purchases in ``(T, T + t]`` given the history.
 
@@ -189,6 +228,8 @@ class BgNbdFit(FittedModel):
             frequency: Repeat purchases ``x``.
             recency: Time of the last repeat purchase ``t_x``.
             T: Length of observation.
+            purchase_covariates: As in :meth:`probability_alive`.
+            dropout_covariates: As in :meth:`probability_alive`.
 
         Returns:
             Expected purchases, in the broadcast shape of the inputs.
@@ -203,7 +244,21 @@ class BgNbdFit(FittedModel):
             array([0.195, 1.226, 3.899])
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.conditional_expected_purchases(*a),
+                (t, frequency, recency, T),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t, horizon = broadcast_rfm(frequency, recency, T, ("t", t))
         return _conditional_expected(self.params, horizon, x, t_x, big_t)
 
@@ -596,6 +651,10 @@ def fit_bg_nbd(
     /,
     *,
     weights: npt.ArrayLike | None = None,
+    purchase_covariates: Covariates | None = None,
+    dropout_covariates: Covariates | None = None,
+    penalty: float = 0.0,
+    equal_coefficients: Sequence[str] = (),
 ) -> BgNbdFit:
     """Fit the BG/NBD model by maximum likelihood.
 
@@ -608,13 +667,26 @@ def fit_bg_nbd(
         recency: Time of the last repeat purchase ``t_x``.
         T: Length of observation of each customer.
         weights: Customers per row, for data already compressed.
+        purchase_covariates: Time-invariant covariates of the purchase
+            process: a mapping of name to one value per row, or a
+            dataframe with one column per covariate. Each customer's
+            ``alpha`` is ``alpha * exp(-gamma . z)`` (CLVTools'
+            parametrisation; the CLV guide's "Covariates" section).
+        dropout_covariates: Likewise for the dropout process: ``a`` and
+            ``b`` are both multiplied by ``exp(gamma . z)``.
+        penalty: L2 penalty ``lambda`` on the coefficients, as in
+            :func:`~customer_centric.clv.fit_pareto_nbd`.
+        equal_coefficients: Covariates of both processes whose
+            coefficient is constrained to be the same on the two.
 
     Returns:
-        The fit, with standard errors and diagnostics.
+        The fit, with standard errors and diagnostics; with covariates,
+        its ``covariates`` holds every coefficient with its standard error.
 
     Raises:
         DataError: The summary breaks a rule (see
-            :func:`~customer_centric.clv.validate_rfm`).
+            :func:`~customer_centric.clv.validate_rfm`), or the covariates
+            do (see :func:`~customer_centric.clv.fit_pareto_nbd`).
         ConvergenceError: The likelihood has no proper maximum on these
             data, e.g. when nobody made a repeat purchase, or is highest
             at an edge where the model becomes a simpler one (no
@@ -636,7 +708,27 @@ def fit_bg_nbd(
         True
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       Time-invariant covariates, their L2 penalty and equality constraint.
     """
+    if purchase_covariates is not None or dropout_covariates is not None:
+        from customer_centric.clv._covariates import (  # noqa: PLC0415
+            fit_with_covariates,
+        )
+
+        return fit_with_covariates(
+            BgNbdFit,
+            fit_bg_nbd,
+            frequency,
+            recency,
+            T,
+            weights=weights,
+            purchase_covariates=purchase_covariates,
+            dropout_covariates=dropout_covariates,
+            penalty=penalty,
+            equal_coefficients=equal_coefficients,
+            boundaries=_BOUNDARIES,
+        )
     data = compress(frequency, recency, T, weights=weights)
     rate, _ = purchase_scales(data)
     return fit_compressed(

@@ -25,10 +25,12 @@ analytic gradients from the same nodes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from customer_centric._arrays import (
     FloatArray,
@@ -38,6 +40,11 @@ from customer_centric._arrays import (
     weighted_rows,
 )
 from customer_centric._extras import defer_import
+from customer_centric.clv._covariate_records import (
+    CovariateEffects,
+    covariates_in_use,
+    is_none,
+)
 from customer_centric.clv._optimizer import NBD_RATE_BOUNDARY, Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
@@ -51,6 +58,8 @@ from customer_centric.clv._rfm import (
 
 if TYPE_CHECKING:
     from scipy import special
+
+    from customer_centric.clv._covariates import Covariates
 else:
     special = defer_import("scipy.special")
 
@@ -117,7 +126,7 @@ def _quadrature(
 
 
 def _integrate(
-    params: tuple[float, float, float, float],
+    params: tuple[float, float | FloatArray, float, float | FloatArray],
     x: FloatArray,
     log_a_tx: FloatArray,
     scale: FloatArray,
@@ -164,6 +173,16 @@ def _integrate(
     return log_q, means
 
 
+def _in_rows(
+    value: float | FloatArray, rows: npt.NDArray[np.intp]
+) -> float | FloatArray:
+    """A scalar as it is; a per-row array at ``rows``, as a column."""
+    if np.ndim(value) == 0:
+        return value
+    column: FloatArray = np.asarray(value)[rows, None]
+    return column
+
+
 def _log_integral(
     params: FloatArray,
     x: FloatArray,
@@ -180,6 +199,25 @@ def _log_integral(
     die unseen) get ``-inf``, and a finite gradient that has no weight.
     """
     r, alpha, s, beta = (float(v) for v in params)
+    return log_integral_rows(
+        (r, alpha, s, beta), x, t_x, big_t, gradient=gradient
+    )
+
+
+def log_integral_rows(
+    params: tuple[float, float | FloatArray, float, float | FloatArray],
+    x: FloatArray,
+    t_x: FloatArray,
+    big_t: FloatArray,
+    *,
+    gradient: bool,
+) -> tuple[FloatArray, FloatArray | None]:
+    """:func:`_log_integral` with ``alpha`` and ``beta`` scalars or per row.
+
+    Per-row scales are those of customers with covariates; the gradient's
+    ``alpha`` and ``beta`` rows are then per-row derivatives.
+    """
+    r, alpha, s, beta = params
     k = r + s + x
     log_a_tx = np.log(alpha + t_x)
     span = k * (np.log(alpha + big_t) - log_a_tx)
@@ -196,7 +234,7 @@ def _log_integral(
     for count in np.unique(panels[panels > 0]):
         rows = np.flatnonzero(panels == count)
         part, part_means = _integrate(
-            (r, alpha, s, beta),
+            (r, _in_rows(alpha, rows), s, _in_rows(beta, rows)),
             x[rows],
             log_a_tx[rows],
             scale[rows],
@@ -278,6 +316,9 @@ class ParetoNbdFit(FittedModel):
         alpha: Rate of that gamma distribution, in the data's time unit.
         s: Shape of the gamma distribution of dropout rates.
         beta: Rate of that gamma distribution, in the data's time unit.
+        covariates: The coefficients of time-invariant covariates, if the
+            model was fitted with them (``alpha`` and ``beta`` are then
+            those of a customer whose covariates are all 0).
 
     Examples:
         >>> from customer_centric.clv import ParetoNbdFit
@@ -296,6 +337,9 @@ class ParetoNbdFit(FittedModel):
     alpha: float
     s: float
     beta: float
+    covariates: CovariateEffects | None = Field(
+        default=None, exclude_if=is_none
+    )
 
     @classmethod
     def from_parameters(
@@ -324,6 +368,8 @@ class ParetoNbdFit(FittedModel):
         /,
         *,
         future: npt.ArrayLike = 0.0,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Probability that a customer with this history is (still) active.
 
@@ -339,6 +385,10 @@ class ParetoNbdFit(FittedModel):
             recency: Time of the last purchase ``t_x``.
             T: Length of observation.
             future: Periods after ``T`` at which to ask (>= 0).
+            purchase_covariates: For a fit with covariates, each
+                customer's purchase covariates (one value per customer
+                of the broadcast inputs).
+            dropout_covariates: Likewise, the dropout covariates.
 
         Examples:
             >>> from customer_centric.clv import ParetoNbdFit
@@ -351,7 +401,21 @@ class ParetoNbdFit(FittedModel):
             0.566
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.probability_alive(*a[:3], future=a[3]),
+                (frequency, recency, T, future),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t = broadcast_rfm(frequency, recency, T)
         at_t = _probability_alive(self.parameter_vector(), x, t_x, big_t)
         ahead = as_non_negative(future, name="future").reshape(
@@ -368,6 +432,9 @@ class ParetoNbdFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Expected purchases in ``(T, T + t]`` given the history.
 
@@ -384,7 +451,22 @@ class ParetoNbdFit(FittedModel):
             array([0. , 3.9])
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``, as in
+           :meth:`probability_alive`.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.conditional_expected_purchases(*a),
+                (t, frequency, recency, T),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t, horizon = broadcast_rfm(frequency, recency, T, ("t", t))
         alive = _probability_alive(self.parameter_vector(), x, t_x, big_t)
         r, alpha, s, beta = self.r, self.alpha, self.s, self.beta
@@ -543,6 +625,10 @@ def fit_pareto_nbd(
     /,
     *,
     weights: npt.ArrayLike | None = None,
+    purchase_covariates: Covariates | None = None,
+    dropout_covariates: Covariates | None = None,
+    penalty: float = 0.0,
+    equal_coefficients: Sequence[str] = (),
 ) -> ParetoNbdFit:
     """Fit the Pareto/NBD model by maximum likelihood.
 
@@ -555,18 +641,34 @@ def fit_pareto_nbd(
         recency: Time of the last repeat purchase ``t_x``.
         T: Length of observation of each customer.
         weights: Customers per row, for data already compressed.
+        purchase_covariates: Time-invariant covariates of the purchase
+            process: a mapping of name to one value per row, or a
+            dataframe with one column per covariate. Each customer's
+            ``alpha`` is ``alpha * exp(-gamma . z)`` (CLVTools'
+            parametrisation; the CLV guide's "Covariates" section).
+        dropout_covariates: Likewise for the dropout process: ``beta *
+            exp(-gamma . z)``.
+        penalty: L2 penalty ``lambda`` on the coefficients: the fit
+            maximises the log-likelihood minus ``lambda`` times the sum
+            of their squares (the fit's ``log_likelihood`` is without it).
+        equal_coefficients: Covariates of both processes whose
+            coefficient is constrained to be the same on the two.
 
     Returns:
-        The fit, with standard errors and diagnostics.
+        The fit, with standard errors and diagnostics; with covariates,
+        its ``covariates`` holds every coefficient with its standard error.
 
     Raises:
         DataError: The summary breaks a rule (see
-            :func:`~customer_centric.clv.validate_rfm`).
+            :func:`~customer_centric.clv.validate_rfm`), or the covariates
+            do: not one finite number per row, constant, or an equal
+            coefficient not on both processes.
         ConvergenceError: The likelihood has no proper maximum on these
             data, or is highest at an edge where the model becomes a
             simpler one (no heterogeneity in purchase rates or dropout, no
             dropout); the message names the parameters and the simpler
-            model.
+            model. With covariates, a coefficient running off to
+            infinity (e.g. a group that never drops out) is named too.
 
     Examples:
         Two thousand customers simulated from the BG/NBD process (a close
@@ -591,7 +693,27 @@ not converge to an interior optimum: ... so the data support the simpler \
 model with no ...
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       Time-invariant covariates, their L2 penalty and equality constraint.
     """
+    if purchase_covariates is not None or dropout_covariates is not None:
+        from customer_centric.clv._covariates import (  # noqa: PLC0415
+            fit_with_covariates,
+        )
+
+        return fit_with_covariates(
+            ParetoNbdFit,
+            fit_pareto_nbd,
+            frequency,
+            recency,
+            T,
+            weights=weights,
+            purchase_covariates=purchase_covariates,
+            dropout_covariates=dropout_covariates,
+            penalty=penalty,
+            equal_coefficients=equal_coefficients,
+            boundaries=_BOUNDARIES,
+        )
     data = compress(frequency, recency, T, weights=weights)
     rate, mean_t = purchase_scales(data)
     scale = max(mean_t, 1e-3)

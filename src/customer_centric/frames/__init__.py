@@ -19,6 +19,7 @@ from customer_centric.frames._rfm import (  # noqa: E402 - after the guard
     rfm_calibration_holdout,
     rfm_summary,
 )
+from customer_centric.frames._segments import rfm_segments  # noqa: E402
 from customer_centric.frames._sla import sla_attainment  # noqa: E402
 
 __all__: list[str] = [
@@ -26,6 +27,7 @@ __all__: list[str] = [
     "compress_rfm",
     "kano_analyze",
     "rfm_calibration_holdout",
+    "rfm_segments",
     "rfm_summary",
     "sla_attainment",
 ]

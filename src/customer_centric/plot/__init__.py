@@ -21,6 +21,7 @@ from customer_centric.plot._clv import (
     plot_tracking,
 )
 from customer_centric.plot._funnel import plot_loyalty_funnel
+from customer_centric.plot._journeys import plot_stage_flows, plot_stage_mix
 from customer_centric.plot._kano import plot_better_worse
 from customer_centric.plot._transitions import plot_transitions
 
@@ -32,6 +33,8 @@ __all__: list[str] = [
     "plot_loyalty_funnel",
     "plot_period_transactions",
     "plot_probability_alive_matrix",
+    "plot_stage_flows",
+    "plot_stage_mix",
     "plot_tracking",
     "plot_transitions",
 ]

@@ -6,7 +6,8 @@ stages of the relationship lifecycle (Stone & Woodcock). This area holds the
 events that move them, the relationship state, the policy of rules and
 guards, the engine that applies an event and explains every decision, the
 playbook of recommended actions, the loyalty funnel and the mappings to CRM
-stage names, and the events that time alone makes due.
+stage names, the events that time alone makes due, and the journeys
+read from replayed histories (time in stage, flows, velocity, cohorts).
 """
 
 from __future__ import annotations
@@ -69,12 +70,29 @@ from customer_centric.relationship._funnel import (
     LoyaltyFunnel,
     loyalty_funnel,
 )
+from customer_centric.relationship._journeys import (
+    MixPoint,
+    StageFlow,
+    StageFlows,
+    StageMix,
+    StageReach,
+    StageTime,
+    StageVelocity,
+    TimeInStage,
+    stage_flows,
+    stage_mix,
+    stage_velocity,
+    time_in_stage,
+)
 from customer_centric.relationship._labels import (
     reason_label,
 )
 from customer_centric.relationship._playbook import (
+    SEGMENT_ACTIONS,
     Action,
+    playbook_action,
     recommended_actions,
+    segment_actions,
 )
 from customer_centric.relationship._policy import (
     DEFAULT_POLICY,
@@ -84,6 +102,10 @@ from customer_centric.relationship._policy import (
     Rule,
     Stage,
 )
+from customer_centric.relationship._policy_files import (
+    PolicySyntax,
+    load_policy,
+)
 from customer_centric.relationship._rules_doc import (
     render_rules,
 )
@@ -92,10 +114,17 @@ from customer_centric.relationship._state import (
     RelationshipState,
     TransitionRecord,
 )
+from customer_centric.relationship._whatif import (
+    Divergence,
+    PolicyComparison,
+    StageMatrix,
+    compare_policies,
+)
 
 __all__ = [
     "DEFAULT_POLICY",
     "EVENT_KINDS",
+    "SEGMENT_ACTIONS",
     "AccountClosed",
     "Action",
     "ArtsRelationshipStage",
@@ -105,6 +134,7 @@ __all__ = [
     "DepartureReason",
     "Dimension",
     "DissatisfactionSignal",
+    "Divergence",
     "DueEvent",
     "Event",
     "EventKind",
@@ -118,11 +148,14 @@ __all__ = [
     "InactivityObserved",
     "InterestShown",
     "LoyaltyFunnel",
+    "MixPoint",
     "NeedsProfiled",
     "NextDue",
     "OnError",
     "Outcome",
     "Policy",
+    "PolicyComparison",
+    "PolicySyntax",
     "Reactivated",
     "ReferralMade",
     "Rejection",
@@ -132,25 +165,41 @@ __all__ = [
     "Rule",
     "RuleCheck",
     "Stage",
+    "StageFlow",
+    "StageFlows",
     "StageGroup",
     "StageInfo",
+    "StageMatrix",
+    "StageMix",
+    "StageReach",
+    "StageTime",
+    "StageVelocity",
+    "TimeInStage",
     "TransitionRecord",
     "WinBackAttempted",
     "WinBackDeclined",
     "apply_event",
     "available_events",
+    "compare_policies",
     "due_events",
     "due_events_many",
     "explain",
+    "load_policy",
     "loyalty_funnel",
     "next_due",
     "next_due_many",
     "parse_event",
+    "playbook_action",
     "reason_label",
     "recommended_actions",
     "render_rules",
     "replay",
     "replay_many",
+    "segment_actions",
+    "stage_flows",
+    "stage_mix",
+    "stage_velocity",
+    "time_in_stage",
     "to_arts",
     "to_hubspot",
 ]

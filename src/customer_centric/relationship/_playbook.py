@@ -10,18 +10,28 @@ them; nothing here sends or schedules anything.
 
 from __future__ import annotations
 
-from typing import Final, final
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, cast, final
 
 import attrs
 
+from customer_centric._checks import check_instance
 from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
     LoyaltyStage,
 )
+from customer_centric.exceptions import ArgumentTypeError, InvariantError
 from customer_centric.relationship._state import RelationshipState, check_state
 
-__all__ = ["Action", "recommended_actions"]
+__all__ = [
+    "SEGMENT_ACTIONS",
+    "Action",
+    "playbook_action",
+    "recommended_actions",
+    "segment_actions",
+]
 
 _CYCLE: Final = (
     "Stone & Woodcock's relationship cycle (Persian source 000, after Jafari)"
@@ -318,3 +328,123 @@ def recommended_actions(state: RelationshipState, /) -> tuple[Action, ...]:
         if nurture is not None:
             actions.append(nurture)
     return tuple(actions)
+
+
+_EVERY_ACTION: Final[Mapping[str, Action]] = MappingProxyType(
+    {
+        action.code: action
+        for action in (
+            *(a for group in _LIFECYCLE_ACTIONS.values() for a in group),
+            *_BY_REASON.values(),
+            *_NEXT_RUNG.values(),
+        )
+    }
+)
+
+
+def playbook_action(code: str, /) -> Action:
+    """The playbook's action with this code.
+
+    Raises:
+        InvariantError: No action has ``code``; the message lists the codes.
+        ArgumentTypeError: ``code`` is not a string.
+
+    Examples:
+        >>> from customer_centric.relationship import playbook_action
+        >>> playbook_action("resolve_fast").stage
+        'intensive_care'
+
+    .. versionadded:: 0.2
+    """
+    check_instance(code, str, name="code")
+    if code not in _EVERY_ACTION:
+        msg = (
+            f"no playbook action {code!r}; the codes are "
+            f"{', '.join(sorted(_EVERY_ACTION))}"
+        )
+        raise InvariantError(msg)
+    return _EVERY_ACTION[code]
+
+
+SEGMENT_ACTIONS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "Champions": ("nurture_advocacy",),
+        "Loyal": ("meet_more_needs", "nurture_to_advocate"),
+        "Potential loyalist": ("offer_at_the_right_time", "nurture_to_client"),
+        "New": ("introduce_key_people", "encourage_repeat_purchase"),
+        "Promising": ("encourage_repeat_purchase", "exchange_needs_and_plans"),
+        "Need attention": (
+            "exchange_needs_and_plans",
+            "offer_at_the_right_time",
+        ),
+        "About to sleep": ("find_silent_dissatisfaction",),
+        "At risk": ("find_silent_dissatisfaction", "act_before_they_leave"),
+        "Can't lose them": ("act_before_they_leave", "resolve_fast"),
+        "Hibernating": ("wait_then_reapproach",),
+        "Lost": ("record_departure_reason", "wait_then_reapproach"),
+        "Others": (),
+    }
+)
+"""The playbook's action codes for each conventional RFM segment.
+
+The segments are those of :data:`customer_centric.value.DEFAULT_SEGMENT_RULES`
+(and ``"Others"``); each is read as the lifecycle situation it describes
+and given that stage's actions from the playbook, a documented choice, not
+a source's table: Champions are nurtured to advocacy; Loyal and Potential
+loyalist customers are developed (account management, getting to know)
+towards the next rung; New and Promising ones are welcomed into a buying
+habit; Need attention is a relationship to get to know again; About to
+sleep, At risk and Can't lose them are the silent drift of a potential
+divorce (with an active fix for the valuable Can't lose them); Hibernating
+and Lost customers have in effect left, so the divorce actions apply.
+"""
+
+
+def segment_actions(
+    segment: str,
+    /,
+    *,
+    mapping: Mapping[str, tuple[str, ...]] = SEGMENT_ACTIONS,
+) -> tuple[Action, ...]:
+    """The playbook actions an RFM segment calls for, read from ``mapping``.
+
+    Args:
+        segment: A segment name, e.g. from
+            :func:`customer_centric.value.rfm_segments`.
+        mapping: Segment names to playbook action codes; by default
+            :data:`SEGMENT_ACTIONS`.
+
+    Returns:
+        The actions, in the order the mapping lists their codes.
+
+    Raises:
+        InvariantError: ``segment`` is not in ``mapping``, or the mapping
+            names a code the playbook does not have.
+        ArgumentTypeError: An argument of the wrong type.
+
+    Examples:
+        >>> from customer_centric.relationship import segment_actions
+        >>> [a.title for a in segment_actions("At risk")]
+        ['Look for silent dissatisfaction', 'Act before they leave']
+
+    .. versionadded:: 0.2
+    """
+    check_instance(segment, str, name="segment")
+    table = cast("object", mapping)
+    if not isinstance(table, Mapping):
+        what = "a mapping of segment names to action codes"
+        raise ArgumentTypeError.for_argument("mapping", mapping, what)
+    if segment not in mapping:
+        known = ", ".join(repr(name) for name in mapping) or "none"
+        msg = (
+            f"no playbook actions for segment {segment!r}; known: {known}. "
+            "Add it to the mapping"
+        )
+        raise InvariantError(msg)
+    codes = cast("object", mapping[segment])
+    if isinstance(codes, str) or not isinstance(codes, tuple | list):
+        what = "a tuple of action codes"
+        raise ArgumentTypeError.for_argument(
+            f"mapping[{segment!r}]", codes, what
+        )
+    return tuple(playbook_action(code) for code in codes)

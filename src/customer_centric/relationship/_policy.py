@@ -47,6 +47,7 @@ from customer_centric._checks import check_choice, check_instance
 from customer_centric._fingerprint import fingerprint
 from customer_centric._severity import Severity
 from customer_centric._stages import LifecycleStage, LoyaltyStage, StageGroup
+from customer_centric._toml import dumps
 from customer_centric.exceptions import ArgumentTypeError, PolicyError
 from customer_centric.relationship._events import EVENT_KINDS, EventKind
 
@@ -686,6 +687,77 @@ lower potential_divorce_inactivity_days
             rules=default_rules(supporter=supporter, partner=partner),
         )
 
+    @classmethod
+    def from_toml(cls, text: str, /) -> Self:
+        """Read a policy from TOML text, as :meth:`to_toml` writes it.
+
+        The keys are the policy's fields; a field left out takes its
+        default (a file holding only thresholds keeps the default rules).
+        Rules are ``[[rules]]`` tables, as in the package's
+        ``default_rules.toml``. JSON text is read by
+        ``Policy.model_validate_json``; files of either kind by
+        :func:`load_policy`.
+
+        Raises:
+            PolicyError: The text is not TOML (the message gives the line
+                and column), or names an unknown key, a value of the wrong
+                type or an invalid policy (the message gives the key and the
+                value).
+            ArgumentTypeError: ``text`` is not a string.
+
+        Examples:
+            >>> from customer_centric.relationship import Policy
+            >>> p = Policy.from_toml("client_min_purchases = 4")
+            >>> p.client_min_purchases, len(p.rules) > 10
+            (4, True)
+            >>> Policy.from_toml("client_min_purchase = 4")
+            Traceback (most recent call last):
+            ...
+            customer_centric.exceptions.PolicyError: invalid policy setting \
+'client_min_purchase': Extra inputs are not permitted (got 4); the settings \
+are the fields of Policy
+
+        .. versionadded:: 0.2
+        """
+        check_instance(text, str, name="text")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            msg = f"not valid TOML: {exc}; fix the text at that place"
+            raise PolicyError(msg) from exc
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise _unwrap(exc) from exc
+
+    def to_toml(self) -> str:
+        """The policy as TOML text a business user can edit.
+
+        Every threshold is written, then each rule as a ``[[rules]]``
+        table; a header comment gives the fingerprint. Reading the text
+        back with :meth:`from_toml` gives an equal policy with the same
+        fingerprint. (JSON: ``model_dump_json(indent=2)``.)
+
+        Examples:
+            >>> from customer_centric.relationship import (
+            ...     DEFAULT_POLICY,
+            ...     Policy,
+            ... )
+            >>> text = DEFAULT_POLICY.to_toml()
+            >>> print(text.splitlines()[4])
+            client_min_purchases = 3
+            >>> Policy.from_toml(text) == DEFAULT_POLICY
+            True
+
+        .. versionadded:: 0.2
+        """
+        header = (
+            "A customer_centric relationship Policy: edit it, then read it "
+            "with\ncustomer_centric.relationship.load_policy().\n"
+            f"fingerprint {self.fingerprint}"
+        )
+        return dumps(self.model_dump(mode="json"), header=header)
+
     def with_thresholds(self, **changes: object) -> Self:
         """A copy with some thresholds or settings changed, validated again.
 
@@ -784,10 +856,13 @@ def _unwrap(exc: ValidationError) -> PolicyError:
             return cause
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
-    return PolicyError(
-        f"invalid policy setting {where!r}: {first['msg']} (got "
-        f"{first['input']!r})"
+    fix = (
+        "; the settings are the fields of Policy"
+        if first["type"] == "extra_forbidden"
+        else ""
     )
+    what = f"invalid policy setting {where!r}" if where else "invalid policy"
+    return PolicyError(f"{what}: {first['msg']} (got {first['input']!r}){fix}")
 
 
 _THRESHOLD_NAMES: Final[tuple[ThresholdName, ...]] = get_args(ThresholdName)

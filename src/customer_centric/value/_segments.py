@@ -107,21 +107,50 @@ def quantile_scores(
 
     .. versionadded:: 0.1
     """
-    _check_bins(bins)
     check_instance(higher_is_better, bool, name="higher_is_better")
     numbers = _numbers(values, name="values")
-    if not numbers:
-        msg = "values is empty; pass at least one customer's value to score"
-        raise DataError(msg)
-    edges = (
-        _quantile_edges(numbers, bins)
-        if breaks is None
-        else _check_breaks(breaks, bins, name="breaks")
-    )
+    edges = quantile_edges(numbers, bins=bins, breaks=breaks)
     scores = (1 + bisect_left(edges, number) for number in numbers)
     if higher_is_better:
         return tuple(scores)
     return tuple(bins + 1 - score for score in scores)
+
+
+def quantile_edges(
+    values: Sequence[float],
+    /,
+    *,
+    bins: int = 5,
+    breaks: Sequence[float] | None = None,
+) -> tuple[float, ...]:
+    """The ``bins - 1`` inner edges :func:`quantile_scores` scores by.
+
+    The type-7 sample quantiles of ``values`` at ``1/bins, 2/bins, ...``,
+    or ``breaks`` once checked; a value scores one more than the number of
+    edges strictly below it. The dataframe path
+    (:func:`customer_centric.frames.rfm_segments`) scores with these same
+    edges, so both paths agree to the last bit.
+
+    Raises:
+        InvariantError: As :func:`quantile_scores`.
+        DataError: ``values`` is empty.
+        ArgumentTypeError: An argument has the wrong type.
+
+    Examples:
+        >>> from customer_centric.value import quantile_edges
+        >>> quantile_edges([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+        (2.8, 4.6, 6.4, 8.2)
+
+    .. versionadded:: 0.2
+    """
+    _check_bins(bins)
+    numbers = _numbers(values, name="values")
+    if not numbers:
+        msg = "values is empty; pass at least one customer's value to score"
+        raise DataError(msg)
+    if breaks is None:
+        return _quantile_edges(numbers, bins)
+    return _check_breaks(breaks, bins, name="breaks")
 
 
 def _check_bins(bins: object) -> int:
@@ -420,9 +449,25 @@ cell, carved out of "Hibernating". Replace the tuple to use another map.
 """
 
 
-def _check_rules(rules: object) -> tuple[SegmentRule, ...]:
-    """Return ``rules`` as a tuple of rules no two of which overlap."""
-    if isinstance(rules, str | bytes) or not isinstance(rules, Sequence):
+def check_segment_rules(
+    rules: Sequence[SegmentRule], /
+) -> tuple[SegmentRule, ...]:
+    """Return ``rules`` as a tuple, checked that no two of them overlap.
+
+    Raises:
+        PolicyError: Two rules overlap; the message names both.
+        ArgumentTypeError: Not a sequence of :class:`SegmentRule`.
+
+    Examples:
+        >>> from customer_centric.value import (
+        ...     DEFAULT_SEGMENT_RULES, check_segment_rules)
+        >>> len(check_segment_rules(DEFAULT_SEGMENT_RULES))
+        12
+
+    .. versionadded:: 0.2
+    """
+    given = cast("object", rules)  # checked here: callers pass anything
+    if isinstance(given, str | bytes) or not isinstance(given, Sequence):
         raise ArgumentTypeError.for_argument(
             "rules", rules, "a sequence of SegmentRule"
         )
@@ -519,7 +564,7 @@ def rfm_segments(
             "in each"
         )
         raise DataError(msg)
-    checked = _check_rules(rules)
+    checked = check_segment_rules(rules)
     segments = tuple(
         next((rule.segment for rule in checked if rule.matches(*cell)), OTHERS)
         for cell in scores.cells()

@@ -1,0 +1,785 @@
+"""Time-invariant covariates in the Pareto/NBD and BG/NBD models.
+
+Each customer ``i`` with covariates ``z_i`` (one row of numbers per
+process) gets their own scale parameters, as in CLVTools and Fader &
+Hardie (2007), "Incorporating Time-Invariant Covariates into the
+Pareto/NBD and BG/NBD Models": the purchase scale ``alpha_i = alpha *
+exp(-gamma_purchase . z_i)`` in both models; the dropout scale ``beta_i =
+beta * exp(-gamma_dropout . z_i)`` in the Pareto/NBD; and in the BG/NBD
+``a_i = a * exp(gamma_dropout . z_i)``, ``b_i = b * exp(gamma_dropout .
+z_i)``. The shapes ``r`` and ``s`` are common. The likelihood is the
+models' own, evaluated per (compressed) row with that row's scales, and
+its gradient follows by the chain rule from the per-row derivatives.
+
+Coefficients are fitted by the same optimizer as the models' parameters,
+which works on positive parameters in log space: it is handed
+``exp(gamma)``, so that it searches ``gamma`` itself, unconstrained. An
+L2 penalty ``lambda * sum(gamma**2)`` shrinks the coefficients, and a
+covariate can have one coefficient shared by the two processes.
+
+.. versionadded:: 0.3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import (
+    TYPE_CHECKING,
+    Final,
+    Protocol,
+    TypeAlias,
+    TypeVar,
+    cast,
+    final,
+)
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from customer_centric._arrays import (
+    FloatArray,
+    as_floats,
+    dot,
+    real_number,
+    weighted_rows,
+)
+from customer_centric._extras import defer_import
+from customer_centric.clv._bg_nbd import BgNbdFit
+from customer_centric.clv._covariate_records import (
+    PROCESSES,
+    CovariateEffects,
+    Process,
+)
+from customer_centric.clv._optimizer import Boundary, maximize_likelihood
+from customer_centric.clv._pareto_nbd import ParetoNbdFit, log_integral_rows
+from customer_centric.clv._records import FittedModel
+from customer_centric.clv._rfm import purchase_scales, validate_rfm
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    ConvergenceError,
+    DataError,
+)
+
+if TYPE_CHECKING:
+    from scipy import special
+
+    from customer_centric.clv._rfm import CompressedRFM
+else:
+    special = defer_import("scipy.special")
+
+__all__ = [
+    "Covariates",
+    "at_covariates",
+    "fit_with_covariates",
+    "predict_per_customer",
+]
+
+
+class _DataFrame(Protocol):
+    """A dataframe: pandas, polars, pyarrow (read through narwhals)."""
+
+    @property
+    def columns(self) -> object: ...
+
+
+Covariates: TypeAlias = Mapping[str, npt.ArrayLike] | _DataFrame
+"""Covariates of one process: a mapping of name to one value per customer,
+or a dataframe whose columns are the covariates (needs the
+``[dataframe]`` extra)."""
+
+CovariateFit: TypeAlias = ParetoNbdFit | BgNbdFit
+_F = TypeVar("_F", bound=ParetoNbdFit | BgNbdFit)
+
+_SCALES: Final[dict[str, dict[Process, tuple[tuple[str, int], ...]]]] = {
+    "Pareto/NBD": {"purchase": (("alpha", -1),), "dropout": (("beta", -1),)},
+    "BG/NBD": {"purchase": (("alpha", -1),), "dropout": (("a", 1), ("b", 1))},
+}
+"""For each model and process, the parameters a covariate scales, and the
+sign of ``gamma . z`` in their multiplier ``exp(sign * gamma . z)``
+(CLVTools' parametrisation, stated in the module docstring)."""
+
+
+def _model_name(fit_class: type[FittedModel]) -> str:
+    return "Pareto/NBD" if issubclass(fit_class, ParetoNbdFit) else "BG/NBD"
+
+
+RowLikelihood: TypeAlias = Callable[
+    [tuple[float | FloatArray, ...], FloatArray, FloatArray, FloatArray],
+    tuple[FloatArray, FloatArray],
+]
+"""Per-row log-likelihoods and their derivatives with respect to each of
+the four parameters (shape ``(4, rows)``), given scalar or per-row
+parameters and the rows' ``x, t_x, T``."""
+
+
+def _pareto_nbd_rows(
+    params: tuple[float | FloatArray, ...],
+    x: FloatArray,
+    t_x: FloatArray,
+    big_t: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Pareto/NBD log-likelihood per row (the plain model's terms)."""
+    r, alpha, s, beta = (np.asarray(p, dtype=np.float64) for p in params)
+    r0, s0 = float(r), float(s)
+    log_at = np.log(alpha + big_t)
+    log_bt = np.log(beta + big_t)
+    term1 = -(r0 + x) * log_at - s0 * log_bt
+    log_si, d_si = log_integral_rows(
+        (r0, alpha, s0, beta), x, t_x, big_t, gradient=True
+    )
+    assert d_si is not None  # noqa: S101 - asked for above
+    lse = np.logaddexp(term1, log_si)
+    p2 = np.exp(log_si - lse)
+    p1 = 1 - p2
+    log_alpha, log_beta = np.log(alpha), np.log(beta)
+    value = (
+        special.gammaln(r0 + x)
+        - special.gammaln(r0)
+        + r0 * log_alpha
+        + s0 * log_beta
+        + lse
+    )
+    d_term1 = np.stack(
+        np.broadcast_arrays(
+            -log_at, -(r0 + x) / (alpha + big_t), -log_bt, -s0 / (beta + big_t)
+        )
+    )
+    derivatives = p1 * d_term1 + p2 * d_si
+    derivatives[0] += special.digamma(r0 + x) - special.digamma(r0) + log_alpha
+    derivatives[1] += r0 / alpha
+    derivatives[2] += log_beta
+    derivatives[3] += s0 / beta
+    return value, derivatives
+
+
+def _bg_nbd_rows(
+    params: tuple[float | FloatArray, ...],
+    x: FloatArray,
+    t_x: FloatArray,
+    big_t: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """BG/NBD log-likelihood per row (FHL 2005, equation 6)."""
+    r, alpha, a, b = (np.asarray(p, dtype=np.float64) for p in params)
+    r0 = float(r)
+    repeat = x > 0
+    log_at = np.log(alpha + big_t)
+    log_atx = np.log(alpha + t_x)
+    bx1 = np.where(repeat, b + x - 1, 1.0)
+    term1 = -(r0 + x) * log_at
+    term2 = np.where(
+        repeat, np.log(a) - np.log(bx1) - (r0 + x) * log_atx, -np.inf
+    )
+    lse = np.logaddexp(term1, term2)
+    p2 = np.exp(term2 - lse)
+    p1 = 1 - p2
+    value = (
+        special.gammaln(r0 + x)
+        - special.gammaln(r0)
+        + special.gammaln(a + b)
+        + special.gammaln(b + x)
+        - special.gammaln(b)
+        - special.gammaln(a + b + x)
+        + r0 * np.log(alpha)
+        + lse
+    )
+    psi_ab = special.digamma(a + b)
+    psi_abx = special.digamma(a + b + x)
+    derivatives = np.stack(
+        np.broadcast_arrays(
+            special.digamma(r0 + x)
+            - special.digamma(r0)
+            + np.log(alpha)
+            - p1 * log_at
+            - p2 * log_atx,
+            r0 / alpha
+            - (r0 + x) * (p1 / (alpha + big_t) + p2 / (alpha + t_x)),
+            psi_ab - psi_abx + p2 / a,
+            psi_ab
+            + special.digamma(b + x)
+            - special.digamma(b)
+            - psi_abx
+            - np.where(repeat, p2 / bx1, 0.0),
+        )
+    )
+    return value, derivatives
+
+
+_ROWS: Final[dict[str, RowLikelihood]] = {
+    "Pareto/NBD": _pareto_nbd_rows,
+    "BG/NBD": _bg_nbd_rows,
+}
+
+
+def _read_table(
+    table: Covariates | None, /, *, name: str, n: int
+) -> tuple[tuple[str, ...], FloatArray]:
+    """Covariate names and an ``(n, k)`` matrix, from a mapping or frame."""
+    if table is None:
+        return (), np.zeros((n, 0))
+    columns: dict[str, object]
+    if isinstance(table, Mapping):
+        columns = {str(k): v for k, v in table.items()}
+    else:
+        columns = _frame_columns(table, name=name)
+    names = tuple(columns)
+    matrix = np.zeros((n, len(names)))
+    for j, (column, values) in enumerate(columns.items()):
+        label = f"{name}[{column!r}]"
+        array = as_floats(values, name=label).reshape(-1)
+        if array.size != n:
+            msg = (
+                f"{label} must have one value per customer ({n}), got "
+                f"{array.size}; pass the covariates in the customers' order"
+            )
+            raise DataError(msg)
+        if not np.isfinite(array).all():
+            bad = array[~np.isfinite(array)][0]
+            msg = (
+                f"{label} must be finite, got {bad!r}; fill or drop the "
+                "missing values first"
+            )
+            raise DataError(msg)
+        matrix[:, j] = array
+    return names, matrix
+
+
+def _frame_columns(table: object, /, *, name: str) -> dict[str, object]:
+    """The columns of a dataframe, read through narwhals."""
+    try:
+        import narwhals as nw  # noqa: PLC0415 - the [dataframe] extra
+    except ImportError:
+        raise _not_a_table(name, table) from None
+    frame = nw.from_native(table, eager_only=True, pass_through=True)
+    if not isinstance(frame, nw.DataFrame):
+        raise _not_a_table(name, table)
+    return {str(c): frame.get_column(c).to_numpy() for c in frame.columns}
+
+
+def _not_a_table(name: str, table: object) -> ArgumentTypeError:
+    return ArgumentTypeError.for_argument(
+        name,
+        table,
+        "a mapping of covariate name to one value per customer, or a "
+        "dataframe (with the [dataframe] extra installed)",
+    )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class _Layout:
+    """How the free coefficients map onto each process's covariates.
+
+    ``loadings[process]`` is a ``(k_process, free)`` 0/1 matrix: a
+    covariate constrained equal on both processes has one free
+    coefficient with a 1 in both matrices.
+    """
+
+    names: dict[Process, tuple[str, ...]]
+    free: tuple[str, ...]
+    loadings: dict[Process, FloatArray]
+
+
+def _layout(
+    names: dict[Process, tuple[str, ...]], equal: Sequence[str]
+) -> _Layout:
+    if isinstance(equal, str) or not isinstance(equal, Sequence):
+        raise ArgumentTypeError.for_argument(
+            "equal_coefficients", equal, "a sequence of covariate names"
+        )
+    equal = tuple(equal)
+    for shared in equal:
+        if not all(shared in names[p] for p in PROCESSES):
+            msg = (
+                f"equal_coefficients names {shared!r}, which must be a "
+                "covariate of both processes; purchase has "
+                f"{names['purchase']!r}, dropout {names['dropout']!r}"
+            )
+            raise DataError(msg)
+    free = [f"{p}:{n}" for p in PROCESSES for n in names[p] if n not in equal]
+    free += [f"equal:{n}" for n in equal]
+    loadings: dict[Process, FloatArray] = {}
+    for process in PROCESSES:
+        matrix = np.zeros((len(names[process]), len(free)))
+        for row, covariate in enumerate(names[process]):
+            key = (
+                f"equal:{covariate}"
+                if covariate in equal
+                else f"{process}:{covariate}"
+            )
+            matrix[row, free.index(key)] = 1.0
+        loadings[process] = matrix
+    return _Layout(names=names, free=tuple(free), loadings=loadings)
+
+
+@final
+class _Likelihood:
+    """Penalised log-likelihood of a model with covariates, per free row.
+
+    ``theta`` holds the model's four parameters, then ``exp(c)`` for each
+    free coefficient ``c``.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        rows: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+        covariates: dict[Process, FloatArray],
+        layout: _Layout,
+        penalty: float,
+    ) -> None:
+        self.x, self.t_x, self.big_t, self.w = rows
+        self.row_likelihood = _ROWS[model]
+        self.scales = _SCALES[model]
+        self.covariates = covariates
+        self.layout = layout
+        self.penalty = penalty
+        self.position = dict(zip(_PARAMETERS[model], range(4), strict=True))
+
+    def coefficients(self, theta: FloatArray) -> dict[Process, FloatArray]:
+        """Each process's coefficients from the free ones in ``theta``."""
+        free = np.log(theta[4:])
+        return {p: self.layout.loadings[p] @ free for p in PROCESSES}
+
+    def unpenalised(self, theta: FloatArray) -> float:
+        """The log-likelihood without the L2 penalty."""
+        value, _ = self(theta)
+        gammas = self.coefficients(theta)
+        return value + self.penalty * sum(
+            float(g @ g) for g in gammas.values()
+        )
+
+    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        base = theta[:4]
+        gammas = self.coefficients(theta)
+        params: list[float | FloatArray] = [float(v) for v in base]
+        multipliers: dict[int, tuple[Process, int, FloatArray]] = {}
+        for process in PROCESSES:
+            if gammas[process].size == 0:
+                continue
+            index = weighted_rows(self.covariates[process], gammas[process])
+            for name, sign in self.scales[process]:
+                k = self.position[name]
+                multiplier = np.exp(sign * index)
+                params[k] = float(base[k]) * multiplier
+                multipliers[k] = (process, sign, multiplier)
+        value_rows, d_rows = self.row_likelihood(
+            tuple(params), self.x, self.t_x, self.big_t
+        )
+        w = self.w
+        value = dot(w, value_rows)
+        gradient = np.empty(theta.size)
+        d_gamma = {
+            p: np.zeros(gammas[p].size, dtype=np.float64) for p in PROCESSES
+        }
+        for k in range(4):
+            if k not in multipliers:
+                gradient[k] = dot(w, d_rows[k])
+                continue
+            process, sign, multiplier = multipliers[k]
+            weighted = w * d_rows[k] * multiplier
+            gradient[k] = float(weighted.sum())
+            # d row-parameter / d gamma = sign * row-parameter * z.
+            d_gamma[process] += (
+                sign
+                * float(base[k])
+                * weighted_rows(self.covariates[process].T, weighted)
+            )
+        d_free = np.zeros(theta.size - 4)
+        for process in PROCESSES:
+            d_free += self.layout.loadings[process].T @ (
+                d_gamma[process] - 2 * self.penalty * gammas[process]
+            )
+            value -= self.penalty * float(gammas[process] @ gammas[process])
+        gradient[4:] = d_free / theta[4:]
+        return value, gradient
+
+
+_PARAMETERS: Final[dict[str, tuple[str, str, str, str]]] = {
+    "Pareto/NBD": ("r", "alpha", "s", "beta"),
+    "BG/NBD": ("r", "alpha", "a", "b"),
+}
+
+
+def _compress(
+    columns: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    covariates: dict[Process, FloatArray],
+) -> tuple[
+    tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    dict[Process, FloatArray],
+]:
+    """Unique rows of history and covariates, with customers as weights."""
+    x, t_x, big_t, w = columns
+    widths = [covariates[p].shape[1] for p in PROCESSES]
+    stacked = np.column_stack(
+        [x, t_x, big_t, *(covariates[p] for p in PROCESSES)]
+    )
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    weights = np.bincount(inverse.reshape(-1), weights=w)
+    first = 3 + widths[0]
+    unique = np.asarray(unique, dtype=np.float64)
+    return (
+        (unique[:, 0], unique[:, 1], unique[:, 2], weights.astype(np.float64)),
+        {"purchase": unique[:, 3:first], "dropout": unique[:, first:]},
+    )
+
+
+def fit_with_covariates(
+    fit_class: type[_F],
+    plain_fit: Callable[..., _F],
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    weights: npt.ArrayLike | None,
+    purchase_covariates: Covariates | None,
+    dropout_covariates: Covariates | None,
+    penalty: float,
+    equal_coefficients: Sequence[str],
+    boundaries: Sequence[Boundary],
+) -> _F:
+    """Fit a model with covariates; the fit functions' covariate path.
+
+    ``plain_fit`` (the model without covariates) gives the starting
+    values, with every coefficient at 0.
+
+    Examples:
+        See :func:`~customer_centric.clv.fit_pareto_nbd`.
+
+    .. versionadded:: 0.3
+    """
+    model = _model_name(fit_class)
+    if not 0 <= real_number(penalty, name="penalty") < np.inf:
+        msg = (
+            f"penalty must be a finite number >= 0, got {penalty!r}; pass "
+            "0 for no regularisation"
+        )
+        raise DataError(msg)
+    data = validate_rfm(frequency, recency, T, weights=weights)
+    n = data.frequency.size
+    names: dict[Process, tuple[str, ...]] = {}
+    matrices: dict[Process, FloatArray] = {}
+    for process, table in zip(
+        PROCESSES, (purchase_covariates, dropout_covariates), strict=True
+    ):
+        names[process], matrices[process] = _read_table(
+            table, name=f"{process}_covariates", n=n
+        )
+        _refuse_constant(names[process], matrices[process], process)
+    layout = _layout(names, equal_coefficients)
+    rows, covariates = _compress(
+        (data.frequency, data.recency, data.T, data.weights), matrices
+    )
+    likelihood = _Likelihood(model, rows, covariates, layout, float(penalty))
+    starts = _starts(plain_fit, rows, layout)
+    width = len(layout.free)
+    parameter_names = _PARAMETERS[model]
+    try:
+        mle = maximize_likelihood(
+            likelihood,
+            names=(*parameter_names, *(f"exp({f})" for f in layout.free)),
+            starts=starts,
+            n_customers=float(rows[3].sum()),
+            model=f"{model} with covariates",
+            boundaries=[
+                attrs.evolve(b, direction=(*b.direction, *([0] * width)))
+                for b in boundaries
+            ],
+        )
+    except ConvergenceError as error:
+        msg = (
+            f"{error}. The points above list each coefficient c as exp(c) "
+            f"after the model's parameters ({', '.join(layout.free)}): one "
+            "far from 1 is a coefficient running off, e.g. a group that "
+            "never drops out. Try a small penalty= (L2), fewer covariates "
+            "or a longer calibration period"
+        )
+        raise ConvergenceError(msg) from error
+    theta = np.array(list(mle.parameters.values()))
+    effects = _effects(
+        theta,
+        np.asarray(mle.covariance),
+        layout,
+        parameter_names,
+        float(penalty),
+    )
+    fields = mle.record_fields()
+    for name in mle.parameters:
+        if name not in parameter_names:
+            del fields[name]
+    covariance = np.asarray(mle.covariance)[:4, :4]
+    fields["standard_errors"] = {
+        k: mle.standard_errors[k] for k in parameter_names
+    }
+    fields["covariance"] = tuple(
+        tuple(float(v) for v in r) for r in covariance
+    )
+    fields["log_likelihood"] = likelihood.unpenalised(theta)
+    fields["covariates"] = effects
+    return cast("_F", fit_class.model_validate(fields))
+
+
+def _refuse_constant(
+    names: tuple[str, ...], matrix: FloatArray, process: str
+) -> None:
+    """A constant covariate cannot be told apart from the scale itself."""
+    for j, name in enumerate(names):
+        column = matrix[:, j]
+        if (column == column[0]).all():
+            msg = (
+                f"{process} covariate {name!r} is the same for every "
+                f"customer ({column[0]!r}), so its effect cannot be told "
+                "apart from the model's scale parameter; drop it"
+            )
+            raise DataError(msg)
+
+
+def _starts(
+    plain_fit: Callable[..., CovariateFit],
+    rows: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    layout: _Layout,
+) -> list[tuple[float, ...]]:
+    """The plain model's optimum with coefficients 0, else generic starts."""
+    x, t_x, big_t, w = rows
+    zeros = (1.0,) * len(layout.free)
+    try:
+        plain = plain_fit(x, t_x, big_t, weights=w)
+    except ConvergenceError:
+        plain = None
+    starts: list[tuple[float, ...]] = []
+    if plain is not None:
+        starts.append((*plain.parameter_vector().tolist(), *zeros))
+    rate, mean_t = purchase_scales(_as_compressed(rows))
+    starts += [
+        (1.0, 1.0 / rate, 1.0, max(mean_t, 1e-3), *zeros),
+        (1.0, 1.0, 1.0, 1.0, *zeros),
+    ]
+    return starts
+
+
+def _as_compressed(
+    rows: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+) -> CompressedRFM:
+    from customer_centric.clv._rfm import CompressedRFM  # noqa: PLC0415
+
+    x, t_x, big_t, w = rows
+    return CompressedRFM(
+        frequency=x,
+        recency=t_x,
+        T=big_t,
+        weights=w,
+        inverse=np.arange(x.size, dtype=np.intp),
+    )
+
+
+def _effects(
+    theta: FloatArray,
+    covariance: FloatArray,
+    layout: _Layout,
+    parameter_names: tuple[str, ...],
+    penalty: float,
+) -> CovariateEffects:
+    """The coefficients, their standard errors and the full covariance.
+
+    The optimizer's covariance is of ``exp(c)``; the delta method gives
+    that of ``c`` (divide by ``exp(c)``), and the loadings expand the free
+    coefficients to both processes' coefficients.
+    """
+    width = len(layout.free)
+    scale = np.concatenate([np.ones(4), 1 / theta[4:]])
+    free_covariance = covariance * np.outer(scale, scale)
+    free = np.log(theta[4:])
+    expand = np.zeros(
+        (4 + sum(len(n) for n in layout.names.values()), 4 + width)
+    )
+    expand[:4, :4] = np.eye(4)
+    start = 4
+    for process in PROCESSES:
+        k = len(layout.names[process])
+        expand[start : start + k, 4:] = layout.loadings[process]
+        start += k
+    full = expand @ free_covariance @ expand.T
+    values = expand[4:, 4:] @ free
+    errors = np.sqrt(np.diag(full)[4:])
+    names = [f"{p}:{n}" for p in PROCESSES for n in layout.names[p]]
+    split = len(layout.names["purchase"])
+    purchase = layout.names["purchase"]
+    dropout = layout.names["dropout"]
+    return CovariateEffects(
+        purchase=dict(zip(purchase, values[:split].tolist(), strict=True)),
+        dropout=dict(zip(dropout, values[split:].tolist(), strict=True)),
+        purchase_standard_errors=dict(
+            zip(purchase, errors[:split].tolist(), strict=True)
+        ),
+        dropout_standard_errors=dict(
+            zip(dropout, errors[split:].tolist(), strict=True)
+        ),
+        equal=tuple(
+            f.removeprefix("equal:")
+            for f in layout.free
+            if f.startswith("equal:")
+        ),
+        penalty=penalty,
+        names=(*parameter_names, *names),
+        covariance=tuple(tuple(float(v) for v in row) for row in full),
+    )
+
+
+def _scaled_parameters(
+    fit: CovariateFit,
+    effects: CovariateEffects,
+    tables: dict[Process, Covariates | Mapping[str, float] | None],
+    n: int,
+) -> dict[str, FloatArray]:
+    """Each customer's parameters: the fit's, scaled by their covariates."""
+    model = _model_name(type(fit))
+    params = {k: np.full(n, v) for k, v in fit.params.items()}
+    for process in PROCESSES:
+        wanted = effects.coefficient_names(process)
+        argument = f"{process}_covariates"
+        table = tables[process]
+        if not wanted:
+            if table is not None:
+                msg = f"this fit has no {process} covariates; drop {argument}"
+                raise DataError(msg)
+            continue
+        if table is None:
+            msg = (
+                f"this fit has {process} covariates {list(wanted)!r}; pass "
+                f"{argument} with them, one value per customer"
+            )
+            raise DataError(msg)
+        names, matrix = _read_table(table, name=argument, n=n)
+        missing = [w for w in wanted if w not in names]
+        if missing:
+            msg = (
+                f"{argument} lacks the fitted covariates {missing!r} (got "
+                f"{list(names)!r}); pass every covariate the fit has"
+            )
+            raise DataError(msg)
+        columns = [names.index(w) for w in wanted]
+        gamma = np.array([getattr(effects, process)[w] for w in wanted])
+        index = weighted_rows(matrix[:, columns], gamma)
+        for name, sign in _SCALES[model][process]:
+            params[name] = params[name] * np.exp(sign * index)
+    return params
+
+
+def predict_per_customer(
+    fit: _F,
+    predict: Callable[[_F, tuple[FloatArray, ...]], FloatArray],
+    arrays: tuple[npt.ArrayLike, ...],
+    *,
+    purchase_covariates: Covariates | None,
+    dropout_covariates: Covariates | None,
+) -> FloatArray:
+    """A prediction for customers with covariates, one value per customer.
+
+    The inputs are broadcast to one shape, whose size is the number of
+    customers that the covariates describe. Customers with the same scaled
+    parameters are predicted together by the model without covariates.
+
+    Examples:
+        See :meth:`~customer_centric.clv.ParetoNbdFit.probability_alive`.
+
+    .. versionadded:: 0.3
+    """
+    if fit.covariates is None:
+        msg = (
+            "this fit has no covariates; drop purchase_covariates and "
+            "dropout_covariates, or fit with them"
+        )
+        raise DataError(msg)
+    shaped = np.broadcast_arrays(
+        *(as_floats(a, name="prediction input") for a in arrays)
+    )
+    shape = shaped[0].shape
+    flat = [np.ascontiguousarray(a).reshape(-1) for a in shaped]
+    n = flat[0].size
+    params = _scaled_parameters(
+        fit,
+        fit.covariates,
+        {"purchase": purchase_covariates, "dropout": dropout_covariates},
+        n,
+    )
+    names = tuple(params)
+    stacked = np.column_stack([params[k] for k in names])
+    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    result = np.empty(n)
+    for group, values in enumerate(unique):
+        rows = np.flatnonzero(inverse == group)
+        customer = cast(
+            "_F",
+            type(fit).from_parameters(
+                **dict(zip(names, values.tolist(), strict=True))
+            ),
+        )
+        result[rows] = predict(customer, tuple(a[rows] for a in flat))
+    return result.reshape(shape)
+
+
+def at_covariates(
+    fit: _F,
+    /,
+    *,
+    purchase: Mapping[str, float] | None = None,
+    dropout: Mapping[str, float] | None = None,
+) -> _F:
+    """The model of customers with given covariates, without covariates.
+
+    Its parameters are the fit's, scaled by the covariates (``alpha *
+    exp(-gamma_purchase . z)`` and so on); every method of the model then
+    applies to such customers, e.g. expected purchases of a new customer
+    of one segment.
+
+    Args:
+        fit: A fit with covariates.
+        purchase: The purchase covariates' values, by name.
+        dropout: The dropout covariates' values, by name.
+
+    Raises:
+        DataError: The fit has no covariates, or a fitted covariate is
+            missing.
+
+    Examples:
+        >>> from customer_centric.clv import (
+        ...     at_covariates, fit_pareto_nbd, simulate_bg_nbd)
+        >>> sim = simulate_bg_nbd(
+        ...     [39.0] * 600, r=0.25, alpha=4.0, a=0.8, b=2.5, seed=3)
+        >>> vip = [i % 2 for i in range(600)]
+        >>> fit = fit_pareto_nbd(
+        ...     sim.frequency, sim.recency, sim.T,
+        ...     purchase_covariates={"vip": vip})
+        >>> regular = at_covariates(fit, purchase={"vip": 0})
+        >>> regular.alpha == fit.alpha, regular.covariates is None
+        (True, True)
+
+    .. versionadded:: 0.3
+    """
+    if not isinstance(fit, ParetoNbdFit | BgNbdFit):
+        raise ArgumentTypeError.for_argument(
+            "fit", fit, "a ParetoNbdFit or BgNbdFit"
+        )
+    if fit.covariates is None:
+        msg = "at_covariates needs a fit with covariates; this one has none"
+        raise DataError(msg)
+    tables: dict[Process, Covariates | Mapping[str, float] | None] = {
+        process: _one_customer(values)
+        for process, values in zip(PROCESSES, (purchase, dropout), strict=True)
+    }
+    params = _scaled_parameters(fit, fit.covariates, tables, 1)
+    return cast(
+        "_F",
+        type(fit).from_parameters(
+            **{k: float(v[0]) for k, v in params.items()}
+        ),
+    )
+
+
+def _one_customer(values: object) -> Covariates | None:
+    """One customer's covariates as a table of one row (others as given)."""
+    if isinstance(values, Mapping):
+        return {str(k): [v] for k, v in values.items()}
+    return values  # type: ignore[return-value] # refused by _read_table
