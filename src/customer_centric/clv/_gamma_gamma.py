@@ -226,8 +226,11 @@ class _Likelihood:
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
         p, q, gamma = (float(v) for v in theta)
         px = p * self.x_unique
-        log_gxm = np.log(gamma + self.xm)
-        inv_gxm = 1 / (gamma + self.xm)
+        # Each pass over the rows reads memory; a base of millions spends
+        # its time there, so gamma + x zbar is formed once and reused.
+        inv_gxm = gamma + self.xm
+        log_gxm = np.log(inv_gxm)
+        np.reciprocal(inv_gxm, out=inv_gxm)
         x_log_gxm = dot(self.wx, log_gxm)
         sum_log_gxm = dot(self.w, log_gxm)
         value = (
