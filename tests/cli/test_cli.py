@@ -1,6 +1,7 @@
 import csv
 import json
 import runpy
+import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -699,3 +700,37 @@ def test_python_dash_m_runs_the_command_line(
     out = capsys.readouterr().out
     assert "Usage: customer-centric" in out
     assert "Know where every customer stands" in out
+
+
+def test_help_loads_no_command_dependencies() -> None:
+    """``--help`` lists the commands without pydantic, numpy or the areas."""
+    heavy = (
+        "pydantic",
+        "numpy",
+        "rich.table",
+        "customer_centric.relationship",
+        "customer_centric.value",
+    )
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from customer_centric.cli import main\n"
+        "result = CliRunner().invoke(main, ['--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'score' in result.output\n"
+        f"print(*(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == []
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    """A command that does not exist is refused with exit status 2."""
+    result = CliRunner().invoke(main, ["no-such-command"])
+    assert result.exit_code == 2
+    assert "No such command 'no-such-command'" in result.output

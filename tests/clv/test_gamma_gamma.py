@@ -15,6 +15,7 @@ from customer_centric.clv import (
     SbgFit,
     fit_gamma_gamma,
 )
+from customer_centric.clv._gamma_gamma import _Likelihood
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import spend_and_contract_fits
 
@@ -279,3 +280,46 @@ def test_spend_and_contract_fits_round_trip(
     loaded = type(fit).model_validate_json(fit.model_dump_json())
     assert loaded.params == fit.params
     assert type(loaded) is type(fit)
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(1, 60), st.floats(0.5, 500.0)),
+        min_size=1,
+        max_size=30,
+    ),
+    theta=st.tuples(
+        st.floats(0.2, 20.0), st.floats(0.2, 20.0), st.floats(0.5, 200.0)
+    ),
+)
+def test_likelihood_is_the_sum_of_row_densities(
+    rows: list[tuple[int, float]], theta: tuple[float, float, float]
+) -> None:
+    """The grouped likelihood is equation (3) summed row by row."""
+    x = np.array([r[0] for r in rows], dtype=np.float64)
+    m = np.array([r[1] for r in rows])
+    w = np.ones(x.size)
+    p, q, gamma = theta
+    direct = sum(
+        math.lgamma(p * xi + q)
+        - math.lgamma(p * xi)
+        - math.lgamma(q)
+        + q * math.log(gamma)
+        + (p * xi - 1) * math.log(mi)
+        + p * xi * math.log(xi)
+        - (p * xi + q) * math.log(gamma + xi * mi)
+        for xi, mi in zip(x, m, strict=True)
+    )
+    likelihood = _Likelihood(x, m, w)
+    value, gradient = likelihood(np.array(theta))
+    scale = sum(abs(v) for v in (direct, *theta)) * x.size
+    assert value == pytest.approx(direct, rel=1e-9, abs=1e-9 * scale)
+    for k in range(3):
+        step = 1e-6 * theta[k]
+        up, down = np.array(theta), np.array(theta)
+        up[k] += step
+        down[k] -= step
+        numeric = (likelihood(up)[0] - likelihood(down)[0]) / (2 * step)
+        assert gradient[k] == pytest.approx(
+            numeric, rel=1e-4, abs=1e-6 * scale / theta[k]
+        )

@@ -14,6 +14,9 @@ from customer_centric.clv import (
     score_customers,
     simulate_bg_nbd,
 )
+from customer_centric.clv import _clv as clv_module
+from customer_centric.clv import _rfm as rfm_module
+from customer_centric.clv import _score as score_module
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 Base = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
@@ -230,3 +233,50 @@ def test_scores_do_not_mutate_inputs(base: Base):
     )
     for before, after in zip(base, (x, t_x, big_t, money), strict=True):
         np.testing.assert_array_equal(before, after)
+
+
+def test_score_customers_compresses_the_base_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lifetime values reuse the scores' compressed rows (issue 10)."""
+    calls: list[int] = []
+    compress = rfm_module.compress
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return compress(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(score_module, "compress", counted)
+    monkeypatch.setattr(clv_module, "compress", counted)
+    scores = score_customers(
+        BG,
+        [2, 0, 2],
+        [30.43, 0.0, 30.43],
+        [38.86] * 3,
+        horizon=39,
+        spend=GG,
+        monetary_value=[22.35, 0.0, 22.35],
+        settings=WEEKLY,
+    )
+    assert len(calls) == 1
+    assert scores.lifetime_value is not None
+    expected = customer_lifetime_value(
+        BG,
+        [2, 0, 2],
+        [30.43, 0.0, 30.43],
+        [38.86] * 3,
+        spend=GG,
+        monetary_value=[22.35, 0.0, 22.35],
+        settings=WEEKLY,
+    )
+    np.testing.assert_array_equal(scores.lifetime_value.value, expected.value)
+
+
+def test_score_customers_aligns_a_single_customer_value() -> None:
+    """One customer given as scalars gets one-row columns, value included."""
+    scores = score_customers(
+        BG, 2, 30.43, 38.86, horizon=39, spend=10.0, settings=WEEKLY
+    )
+    assert scores.lifetime_value is not None
+    assert scores.expected_purchases.shape == (1,)
+    assert scores.lifetime_value.value.shape == (1,)

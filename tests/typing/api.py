@@ -197,6 +197,12 @@ results: tuple[cc.kano.KanoFeatureResult, ...] = cc.kano.analyze(
 ranking: tuple[cc.kano.KanoPriority, ...] = cc.kano.prioritize_features(
     results
 )
+from_counts: cc.kano.KanoFeatureResult = cc.kano.KanoFeatureResult.from_counts(
+    "radio",
+    cc.kano.KanoCounts(attractive=2),
+    mean_score=cc.kano.KanoScore(functional=4.0, dysfunctional=0.0),
+    rule="m_o_a_i",
+)
 survey_format: cc.kano.KanoSurveyFormat = "json"
 survey: cc.kano.KanoSurvey = cc.kano.parse_responses(
     "[]", file_format=survey_format
@@ -712,6 +718,10 @@ attainment_pl: pl.DataFrame = frames.sla_attainment(
     pl.DataFrame(list(clock_table))
 )
 attainment_pd: pd.DataFrame = frames.sla_attainment(pd.DataFrame(clock_table))
+kano_columns: tuple[str, ...] = frames.KANO_COLUMNS
+frame_results: tuple[cc.kano.KanoFeatureResult, ...] = frames.kano_analyze(
+    pl.DataFrame({column: [] for column in kano_columns}), rule="mode"
+)
 one_row: cc.complaints.AttainmentRow = cc.complaints.attainment_row(
     "first_reply",
     cc.complaints.Priority.LOW,

@@ -6,7 +6,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Final
 
 import click
-from rich.rule import Rule
 
 import customer_centric as cc
 from customer_centric.cli._files import consoles
@@ -124,6 +123,8 @@ def demo(limit: int, clv: bool) -> None:  # noqa: FBT001 - a click flag
     shows expected purchases, the distribution of the probability of being
     alive and the lifetime value by loyalty stage.
     """
+    from rich.rule import Rule  # noqa: PLC0415 - only when run
+
     console, errors = consoles()
     console.print(Rule("Where the customers stand (synthetic demo base)"))
     relationship_section(console, errors, limit)

@@ -15,11 +15,12 @@ import sys
 from typing import TYPE_CHECKING, Final, cast
 
 import click
-from rich.console import Console
-from rich.text import Text
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from rich.console import Console
+    from rich.text import Text
 
 BOM: Final = b"\xef\xbb\xbf"
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
@@ -91,6 +92,8 @@ def printable(text: str, /) -> str:
 
 def shown(text: str, /) -> Text:
     """User text for a table cell: printable, never markup or emoji."""
+    from rich.text import Text  # noqa: PLC0415 - only when drawing
+
     return Text(printable(text))
 
 
@@ -100,6 +103,8 @@ def consoles() -> tuple[Console, Console]:
     Markup stays on for the commands' own emphasis; user text is passed as
     :class:`rich.text.Text` or escaped, so it is shown as written.
     """
+    from rich.console import Console  # noqa: PLC0415 - only when run
+
     return (
         Console(highlight=False, emoji=False),
         Console(stderr=True, highlight=False, emoji=False),

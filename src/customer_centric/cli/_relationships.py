@@ -18,16 +18,6 @@ from typing import TYPE_CHECKING, Final, final
 
 import attrs
 import click
-from pydantic import ValidationError
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 import customer_centric as cc
 from customer_centric.cli._files import (
@@ -36,10 +26,12 @@ from customer_centric.cli._files import (
     printable,
     shown,
 )
-from customer_centric.relationship import StageGroup
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
     from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
 
     from customer_centric._customer import Customer, CustomerType
     from customer_centric._types import CustomerId
@@ -115,6 +107,14 @@ def describe_validation_error(error: ValidationError, /) -> str:
 
 def progress_bar(console: Console) -> Progress:
     """The progress display used for long work."""
+    from rich.progress import (  # noqa: PLC0415 - only when run
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -133,6 +133,8 @@ def parse_lines(
 
     Lines are numbered from 1 in the order given; bytes must be UTF-8.
     """
+    from pydantic import ValidationError  # noqa: PLC0415 - only when run
+
     events: list[Event] = []
     numbers: list[int] = []
     bad: list[BadLine] = []
@@ -227,6 +229,8 @@ def funnel_table(
     states: Sequence[RelationshipState], /, *, policy: Policy
 ) -> Table:
     """The loyalty ladder: who is on each rung now, and who ever got there."""
+    from rich.table import Table  # noqa: PLC0415 - only when drawing
+
     funnel = cc.relationship.loyalty_funnel(states, policy=policy)
     table = Table(
         title="Loyalty ladder (Christopher, Payne & Ballantyne 1991)",
@@ -256,6 +260,8 @@ def lifecycle_table(
     types: Mapping[CustomerId, CustomerType],
 ) -> Table:
     """Customers in each lifecycle stage, split by customer type if known."""
+    from rich.table import Table  # noqa: PLC0415 - only when drawing
+
     total = len(states)
     table = Table(
         title="Relationship lifecycle (Stone & Woodcock)",
@@ -334,10 +340,13 @@ def at_risk_tables(
     the ``limit`` customers on the highest rungs (the most valuable
     relationships), most recent first among equals.
     """
+    from rich.table import Table  # noqa: PLC0415 - only when drawing
+
     risky = [
         replay
         for replay in replays.values()
-        if replay.state.lifecycle.group is StageGroup.IN_TROUBLE
+        if replay.state.lifecycle.group
+        is cc.relationship.StageGroup.IN_TROUBLE
     ]
     summary = Table(title="Customers at risk, by reason", title_justify="left")
     summary.add_column("stage")
@@ -362,7 +371,9 @@ def at_risk_tables(
         )
     as_of = _as_of(r.state for r in replays.values())
     listings: list[Table] = []
-    for stage in sorted(StageGroup.IN_TROUBLE.stages, key=lambda s: s.rank):
+    for stage in sorted(
+        cc.relationship.StageGroup.IN_TROUBLE.stages, key=lambda s: s.rank
+    ):
         members = [r for r in risky if r.state.lifecycle is stage]
         if not members or limit == 0:
             continue
@@ -424,6 +435,8 @@ def render(
     The policy shows by ``policy_name`` (``"default policy"`` or the file
     it came from) and the start of its fingerprint.
     """
+    from rich.markup import escape  # noqa: PLC0415 - only when drawing
+
     replays = replayed.replays
     states = [r.state for r in replays.values()]
     types = {c.customer_id: c.type for c in customers}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from pydantic import ValidationError
 
 import customer_centric as cc
 from customer_centric.cli._files import (
@@ -25,7 +25,9 @@ from customer_centric.cli._relationships import (
     report_bad_lines,
 )
 from customer_centric.exceptions import PolicyError
-from customer_centric.relationship import PolicySyntax
+
+if TYPE_CHECKING:
+    from customer_centric.relationship import PolicySyntax
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -57,6 +59,8 @@ def load_customers(
     path: Path, /
 ) -> tuple[tuple[cc.Customer, ...], tuple[BadLine, ...]]:
     """The customers in a JSON Lines file, and the lines that are not."""
+    from pydantic import ValidationError  # noqa: PLC0415 - only when run
+
     customers: list[cc.Customer] = []
     bad: list[BadLine] = []
     for number, line in enumerate(split_lines(read_bytes(path)), start=1):

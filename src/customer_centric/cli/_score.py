@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TextIO, get_args
 
 import click
-from pydantic import ValidationError
 
 import customer_centric as cc
 from customer_centric.cli._files import (
@@ -39,11 +38,31 @@ if TYPE_CHECKING:
     from customer_centric.value import TimeUnit
 
 _SUFFIXES: Final = (".csv", ".parquet")
-_TIME_UNITS: Final = get_args(cc.value.TimeUnit)
 _SHOWN_ROWS: Final = 20
 _PROGRESS_EVERY: Final = 5_000
 _MAX_CLV_MONTHS: Final = 1_200
 _SHOWN_BYTES: Final = 60
+
+
+class _TimeUnitChoice(click.Choice[str]):
+    """The value area's time units, read when the option is first used.
+
+    Importing :mod:`customer_centric.value` loads pydantic; reading the
+    units only when ``score`` parses or shows its options keeps
+    ``customer-centric --help`` quick.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        units: tuple[str, ...] = get_args(cc.value.TimeUnit)
+        return units
+
+    @choices.setter
+    def choices(self, _: object) -> None:
+        """Ignore click's own assignment: the units come from the area."""
 
 
 class RowError(ValueError):
@@ -350,6 +369,8 @@ def read_transactions(
 
     Also returns how many rows the file has (header and blank lines aside).
     """
+    from pydantic import ValidationError  # noqa: PLC0415 - only when run
+
     columns = [customer_column, date_column]
     if amount_column is not None:
         columns.append(amount_column)
@@ -516,7 +537,7 @@ def _suffix_ok(
 )
 @click.option(
     "--time-unit",
-    type=click.Choice(_TIME_UNITS),
+    type=_TimeUnitChoice(),
     default="W",
     show_default=True,
     help="Unit of recency, T and horizon: day, week, month, quarter, year.",

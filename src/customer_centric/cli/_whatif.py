@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
 import customer_centric as cc
 from customer_centric.cli._files import (
@@ -22,6 +20,7 @@ from customer_centric.cli._replay import load_policy, policy_name
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from customer_centric.relationship import (
         Divergence,
@@ -43,6 +42,8 @@ def moves_table(
     matrix: StageMatrix, /, *, current: str, proposed: str
 ) -> Table:
     """Where a dimension's customers stand under each policy, moved first."""
+    from rich.table import Table  # noqa: PLC0415 - only when drawing
+
     table = Table(
         title=f"{matrix.dimension.capitalize()}: stage under each policy",
         title_justify="left",
@@ -180,6 +181,8 @@ def _render(
     columns: tuple[str, str],
     limit: int,
 ) -> None:
+    from rich.markup import escape  # noqa: PLC0415 - only when drawing
+
     moved = len(comparison.divergences)
     share = moved / comparison.customers if comparison.customers else 0.0
     console.print(

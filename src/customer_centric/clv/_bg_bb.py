@@ -23,18 +23,28 @@ Every quantity is a ratio of beta functions, evaluated in log space
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
-from customer_centric._arrays import FloatArray, check_integer, reject_rows
+from customer_centric._arrays import (
+    FloatArray,
+    check_integer,
+    dot,
+    reject_rows,
+)
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import broadcast_rfm, compress, fit_compressed
 from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["BgBbFit", "fit_bg_bb"]
 
@@ -534,10 +544,10 @@ class _Likelihood:
             log_l = special.logsumexp(terms.log_terms, axis=1)
             share = np.exp(terms.log_terms - log_l[:, None])
             w = self.w[rows]
-            value += float(w @ log_l)
+            value += dot(w, log_l)
             for k, grad in enumerate(terms.gradients):
-                gradient[k] += float(
-                    w @ np.where(share > 0, share * grad, 0.0).sum(axis=1)
+                gradient[k] += dot(
+                    w, np.where(share > 0, share * grad, 0.0).sum(axis=1)
                 )
         return value, gradient
 

@@ -25,9 +25,14 @@ from typing import TYPE_CHECKING, ClassVar, Final
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
-from scipy import special
 
-from customer_centric._arrays import FloatArray, as_horizon
+from customer_centric._arrays import (
+    FloatArray,
+    as_horizon,
+    dot,
+    weighted_rows,
+)
+from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import (
     CovariateEffects,
     covariates_in_use,
@@ -45,7 +50,11 @@ from customer_centric.clv._rfm import (
 )
 
 if TYPE_CHECKING:
+    from scipy import special
+
     from customer_centric.clv._covariates import Covariates
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["BgNbdFit", "fit_bg_nbd"]
 
@@ -529,7 +538,7 @@ def _expected_by_quadrature(
             )
             density = np.exp(log_density - log_density.max())
         f = -np.expm1(-(r + value) * np.log1p(p * horizon[here][:, None]))
-        out[here] = (f / p) @ density / density.sum()
+        out[here] = weighted_rows(f / p, density) / density.sum()
     return out
 
 
@@ -617,18 +626,19 @@ class _Likelihood:
         p2 = np.exp(term2 - lse)
         p1 = 1 - p2
         value = float(
-            self.w_by_x @ log_gamma + w.sum() * r * log_alpha + w @ lse
+            dot(self.w_by_x, log_gamma) + w.sum() * r * log_alpha + dot(w, lse)
         )
         wp2 = w * p2
         w_by_x_p2 = np.bincount(self.x_index, weights=wp2, minlength=xu.size)
         gradient = np.array(
             [
-                self.w_by_x @ d_r_x
+                dot(self.w_by_x, d_r_x)
                 + w.sum() * log_alpha
-                - w @ (p1 * log_at + p2 * log_atx),
-                w.sum() * r / alpha - w @ (rx * (p1 * inv_at + p2 * inv_atx)),
-                self.w_by_x @ d_a_x + wp2.sum() / a,
-                self.w_by_x @ d_b_x - w_by_x_p2 @ inv_bx1,
+                - dot(w, p1 * log_at + p2 * log_atx),
+                w.sum() * r / alpha
+                - dot(w, rx * (p1 * inv_at + p2 * inv_atx)),
+                dot(self.w_by_x, d_a_x) + wp2.sum() / a,
+                dot(self.w_by_x, d_b_x) - dot(w_by_x_p2, inv_bx1),
             ]
         )
         return value, gradient

@@ -36,9 +36,15 @@ from typing import (
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
-from customer_centric._arrays import FloatArray, as_floats, real_number
+from customer_centric._arrays import (
+    FloatArray,
+    as_floats,
+    dot,
+    real_number,
+    weighted_rows,
+)
+from customer_centric._extras import defer_import
 from customer_centric.clv._bg_nbd import BgNbdFit
 from customer_centric.clv._covariate_records import (
     PROCESSES,
@@ -56,7 +62,11 @@ from customer_centric.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from scipy import special
+
     from customer_centric.clv._rfm import CompressedRFM
+else:
+    special = defer_import("scipy.special")
 
 __all__ = [
     "Covariates",
@@ -347,7 +357,7 @@ class _Likelihood:
         for process in PROCESSES:
             if gammas[process].size == 0:
                 continue
-            index = self.covariates[process] @ gammas[process]
+            index = weighted_rows(self.covariates[process], gammas[process])
             for name, sign in self.scales[process]:
                 k = self.position[name]
                 multiplier = np.exp(sign * index)
@@ -357,21 +367,23 @@ class _Likelihood:
             tuple(params), self.x, self.t_x, self.big_t
         )
         w = self.w
-        value = float(w @ value_rows)
+        value = dot(w, value_rows)
         gradient = np.empty(theta.size)
         d_gamma = {
             p: np.zeros(gammas[p].size, dtype=np.float64) for p in PROCESSES
         }
         for k in range(4):
             if k not in multipliers:
-                gradient[k] = float(w @ d_rows[k])
+                gradient[k] = dot(w, d_rows[k])
                 continue
             process, sign, multiplier = multipliers[k]
             weighted = w * d_rows[k] * multiplier
             gradient[k] = float(weighted.sum())
             # d row-parameter / d gamma = sign * row-parameter * z.
             d_gamma[process] += (
-                sign * float(base[k]) * weighted @ self.covariates[process]
+                sign
+                * float(base[k])
+                * weighted_rows(self.covariates[process].T, weighted)
             )
         d_free = np.zeros(theta.size - 4)
         for process in PROCESSES:
@@ -648,7 +660,7 @@ def _scaled_parameters(
             raise DataError(msg)
         columns = [names.index(w) for w in wanted]
         gamma = np.array([getattr(effects, process)[w] for w in wanted])
-        index = matrix[:, columns] @ gamma
+        index = weighted_rows(matrix[:, columns], gamma)
         for name, sign in _SCALES[model][process]:
             params[name] = params[name] * np.exp(sign * index)
     return params

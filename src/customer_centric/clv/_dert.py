@@ -37,9 +37,9 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import FloatArray, real_number
+from customer_centric._extras import defer_import
 from customer_centric.clv._bg_nbd import BgNbdFit
 from customer_centric.clv._covariate_records import covariates_in_use
 from customer_centric.clv._pareto_nbd import ParetoNbdFit
@@ -47,7 +47,11 @@ from customer_centric.clv._rfm import broadcast_rfm
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 if TYPE_CHECKING:
+    from scipy import special
+
     from customer_centric.clv._covariates import Covariates
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["dert", "new_customer_dert"]
 

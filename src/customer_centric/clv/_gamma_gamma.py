@@ -24,11 +24,10 @@ spend is independent of the purchase process; check that on your data
 from __future__ import annotations
 
 import math
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
@@ -37,12 +36,19 @@ from customer_centric._arrays import (
     as_float_array,
     as_floats,
     as_non_negative,
+    dot,
     reject_rows,
 )
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
 from customer_centric.clv._records import FittedModel, given_parameter_fields
-from customer_centric.clv._rfm import check_weights
+from customer_centric.clv._rfm import check_weights, factorise
 from customer_centric.exceptions import DataError
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["GammaGammaFit", "fit_gamma_gamma"]
 
@@ -202,49 +208,53 @@ class _Likelihood:
     """
 
     def __init__(self, x: FloatArray, m: FloatArray, w: FloatArray) -> None:
-        self.x = x
+        # The gamma functions depend on x alone, which takes few values;
+        # the terms linear in p or q are sums fixed by the data. Only
+        # log(gamma + x zbar) is evaluated per row at each step.
         self.w = w
-        self.log_m = np.log(m)
-        self.log_x = np.log(x)
+        self.x_unique, x_index = factorise(x)
+        self.w_by_x = np.bincount(
+            x_index, weights=w, minlength=self.x_unique.size
+        ).astype(np.float64, copy=False)
+        self.wx = w * x
         self.xm = x * m
+        log_m = np.log(m)
+        self.sum_log_m = dot(w, log_m)
+        self.sum_x_log_xm = dot(self.wx, log_m + np.log(x))
         self.total = float(w.sum())
 
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
         p, q, gamma = (float(v) for v in theta)
-        x, w = self.x, self.w
-        px = p * x
-        log_gxm = np.log(gamma + self.xm)
-        value = float(
-            w
-            @ (
-                special.gammaln(px + q)
-                - special.gammaln(px)
-                + (px - 1) * self.log_m
-                + px * self.log_x
-                - (px + q) * log_gxm
-            )
+        px = p * self.x_unique
+        # Each pass over the rows reads memory; a base of millions spends
+        # its time there, so gamma + x zbar is formed once and reused.
+        inv_gxm = gamma + self.xm
+        log_gxm = np.log(inv_gxm)
+        np.reciprocal(inv_gxm, out=inv_gxm)
+        x_log_gxm = dot(self.wx, log_gxm)
+        sum_log_gxm = dot(self.w, log_gxm)
+        value = (
+            dot(self.w_by_x, special.gammaln(px + q) - special.gammaln(px))
+            + p * (self.sum_x_log_xm - x_log_gxm)
+            - self.sum_log_m
+            - q * sum_log_gxm
             + self.total * (q * math.log(gamma) - special.gammaln(q))
         )
         psi_pxq = special.digamma(px + q)
         gradient = np.array(
             [
-                w
-                @ (
-                    x
-                    * (
-                        psi_pxq
-                        - special.digamma(px)
-                        + self.log_m
-                        + self.log_x
-                        - log_gxm
-                    )
-                ),
-                w @ (psi_pxq - log_gxm)
+                dot(self.w_by_x * self.x_unique, psi_pxq - special.digamma(px))
+                + self.sum_x_log_xm
+                - x_log_gxm,
+                dot(self.w_by_x, psi_pxq)
+                - sum_log_gxm
                 + self.total * (math.log(gamma) - special.digamma(q)),
-                self.total * q / gamma - w @ ((px + q) / (gamma + self.xm)),
+                self.total * q / gamma
+                - p * dot(self.wx, inv_gxm)
+                - q * dot(self.w, inv_gxm),
             ]
         )
-        return value, gradient
+        return float(value), gradient
 
 
 def fit_gamma_gamma(
@@ -325,7 +335,7 @@ monetary_value=0.0); select the customers with frequency > 0 first
     )
     w = check_weights(weights, size=x.size)
     n_customers = float(w.sum())
-    mean_m = float(w @ m) / n_customers
+    mean_m = dot(w, m) / n_customers
     return fit_by_maximum_likelihood(
         GammaGammaFit,
         _Likelihood(x, m, w),

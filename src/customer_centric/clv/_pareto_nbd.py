@@ -31,9 +31,15 @@ from typing import TYPE_CHECKING, ClassVar, Final
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
-from scipy import special
 
-from customer_centric._arrays import FloatArray, as_horizon, as_non_negative
+from customer_centric._arrays import (
+    FloatArray,
+    as_horizon,
+    as_non_negative,
+    dot,
+    weighted_rows,
+)
+from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import (
     CovariateEffects,
     covariates_in_use,
@@ -51,7 +57,11 @@ from customer_centric.clv._rfm import (
 )
 
 if TYPE_CHECKING:
+    from scipy import special
+
     from customer_centric.clv._covariates import Covariates
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["ParetoNbdFit", "fit_pareto_nbd"]
 
@@ -275,9 +285,9 @@ class _Likelihood:
         p2 = np.exp(log_si - lse)
         p1 = 1 - p2
         value = float(
-            self.w_by_x @ (special.gammaln(r + xu) - special.gammaln(r))
+            dot(self.w_by_x, special.gammaln(r + xu) - special.gammaln(r))
             + self.n * (r * np.log(alpha) + s * np.log(beta))
-            + w @ lse
+            + dot(w, lse)
         )
         d_term1 = np.stack(
             [
@@ -288,9 +298,9 @@ class _Likelihood:
             ]
         )
         mixed = p1 * d_term1 + p2 * d_si
-        gradient = mixed @ w
-        gradient[0] += self.w_by_x @ (
-            special.digamma(r + xu) - special.digamma(r)
+        gradient = weighted_rows(mixed, w)
+        gradient[0] += dot(
+            self.w_by_x, special.digamma(r + xu) - special.digamma(r)
         ) + self.n * np.log(alpha)
         gradient[1] += self.n * r / alpha
         gradient[2] += self.n * np.log(beta)

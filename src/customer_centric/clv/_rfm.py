@@ -25,6 +25,7 @@ from customer_centric._arrays import (
     as_float_array,
     as_floats,
     as_non_negative,
+    dot,
     read_only,
     read_only_indices,
     reject_rows,
@@ -425,6 +426,6 @@ def purchase_scales(data: CompressedRFM, /) -> tuple[float, float]:
     .. versionadded:: 0.1
     """
     n_customers = float(data.weights.sum())
-    mean_x = float(data.weights @ data.frequency) / n_customers
-    mean_t = float(data.weights @ data.T) / n_customers
+    mean_x = dot(data.weights, data.frequency) / n_customers
+    mean_t = dot(data.weights, data.T) / n_customers
     return max(mean_x / max(mean_t, 1e-9), 1e-3), mean_t

@@ -23,22 +23,28 @@ opportunities.
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
     as_counts,
     as_floats,
+    dot,
     real_number,
     reject_rows,
 )
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.exceptions import DataError, InvariantError
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = [
     "SbgFit",
@@ -366,7 +372,7 @@ class _Likelihood:
         log_ab = special.betaln(a, b)
         log_p = special.betaln(a + 1, b + t - 1) - log_ab
         log_s = special.betaln(a, b + self.last) - log_ab
-        value = float(churned @ log_p) + self.alive * float(log_s)
+        value = dot(churned, log_p) + self.alive * float(log_s)
         psi = special.digamma
         psi_ab = psi(a + b)
         d_p_a = psi(a + 1) - psi(a + b + t) - psi(a) + psi_ab
@@ -375,8 +381,8 @@ class _Likelihood:
         d_s_b = psi(b + self.last) - psi(a + b + self.last) - psi(b) + psi_ab
         gradient = np.array(
             [
-                float(churned @ d_p_a) + self.alive * float(d_s_a),
-                float(churned @ d_p_b) + self.alive * float(d_s_b),
+                dot(churned, d_p_a) + self.alive * float(d_s_a),
+                dot(churned, d_p_b) + self.alive * float(d_s_b),
             ]
         )
         return value, gradient

@@ -23,10 +23,7 @@ from customer_centric._arrays import (
     read_only,
     real_number,
 )
-from customer_centric.clv._clv import (
-    CustomerLifetimeValue,
-    customer_lifetime_value,
-)
+from customer_centric.clv._clv import CustomerLifetimeValue, value_of_rows
 from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.clv._rfm import compress
 from customer_centric.clv._settings import ClvSettings, check_settings
@@ -156,11 +153,10 @@ def score_customers(
                 "time_unit='W', discount_rate=0.10)"
             )
             raise DataError(msg)
-        value = customer_lifetime_value(
+        value = value_of_rows(
             model,
-            frequency,
-            recency,
-            T,
+            rows,
+            x[rows.inverse],
             spend=spend,
             monetary_value=monetary_value,
             settings=settings,

@@ -21,12 +21,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Final, final
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from customer_centric._arrays import (
     MAX_VALUE,
@@ -36,6 +35,7 @@ from customer_centric._arrays import (
     check_model,
     read_only,
     real_number,
+    weighted_rows,
 )
 from customer_centric._checks import check_instance, check_items
 from customer_centric._display import (
@@ -44,6 +44,7 @@ from customer_centric._display import (
     tables_html,
     tables_markdown,
 )
+from customer_centric._extras import defer_import
 from customer_centric._frozen import FrozenDict
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import compress
@@ -57,6 +58,11 @@ from customer_centric.value import (
     Transaction,
     days_per_unit,
 )
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = [
     "DEFAULT_MAX_FREQUENCY",
@@ -309,10 +315,10 @@ def likelihood_ratio_test(
         )
         raise DataError(msg)
     statistic = max(2.0 * difference, 0.0)
-    tail = float(stats.chi2.sf(statistic, df))
+    tail = float(special.chdtrc(df, statistic))
     if boundary:
         lower = (
-            float(stats.chi2.sf(statistic, df - 1))
+            float(special.chdtrc(df - 1, statistic))
             if df > 1
             else float(statistic == 0.0)
         )
@@ -972,8 +978,10 @@ def _track(
     ages = np.maximum(edges[:, None] - born[None, :], 0.0) / unit_days
     expected = {
         name: np.diff(
-            np.asarray(model.expected_purchases(ages), dtype=np.float64)
-            @ counts
+            weighted_rows(
+                np.asarray(model.expected_purchases(ages), dtype=np.float64),
+                counts,
+            )
         )
         for name, model in models.items()
     }

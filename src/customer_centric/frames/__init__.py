@@ -11,6 +11,10 @@ from customer_centric._extras import require_extra
 require_extra("dataframe", "narwhals")
 
 from customer_centric.frames._health import score_health  # noqa: E402
+from customer_centric.frames._kano import (  # noqa: E402 - after the guard
+    KANO_COLUMNS,
+    kano_analyze,
+)
 from customer_centric.frames._rfm import (  # noqa: E402 - after the guard
     compress_rfm,
     rfm_calibration_holdout,
@@ -20,7 +24,9 @@ from customer_centric.frames._segments import rfm_segments  # noqa: E402
 from customer_centric.frames._sla import sla_attainment  # noqa: E402
 
 __all__: list[str] = [
+    "KANO_COLUMNS",
     "compress_rfm",
+    "kano_analyze",
     "rfm_calibration_holdout",
     "rfm_segments",
     "rfm_summary",

@@ -165,6 +165,46 @@ class KanoFeatureResult:
     mean_score: KanoScore = attrs.field(validator=_is(KanoScore))
     mean_importance: float | None = attrs.field(validator=_importance)
 
+    @classmethod
+    def from_counts(
+        cls,
+        feature: str,
+        counts: KanoCounts,
+        /,
+        *,
+        mean_score: KanoScore,
+        mean_importance: float | None = None,
+        rule: KanoDecisionRule = "mode",
+        z: float = FONG_Z,
+    ) -> KanoFeatureResult:
+        """A feature's result from its counts and mean scores.
+
+        :func:`analyze` builds every result this way from the responses;
+        :func:`customer_centric.frames.kano_analyze` from a dataframe's
+        counts, so both paths give the same results.
+
+        Examples:
+            >>> from customer_centric.kano import (
+            ...     KanoCounts, KanoFeatureResult, KanoScore)
+            >>> KanoFeatureResult.from_counts(
+            ...     "shampoo", KanoCounts(attractive=3, indifferent=1),
+            ...     mean_score=KanoScore(functional=3.0, dysfunctional=1.0))
+            KanoFeatureResult('shampoo': attractive, n=4, better=0.75, worse=0)
+
+        .. versionadded:: 0.2
+        """
+        return cls(
+            feature=feature,
+            counts=counts,
+            coefficients=satisfaction_coefficients(counts),
+            decision=decide_category(counts, rule=rule, z=z),
+            total_strength=total_strength(counts),
+            category_strength=category_strength(counts),
+            significance=fong_test(counts, z=z),
+            mean_score=mean_score,
+            mean_importance=mean_importance,
+        )
+
     @property
     def category(self) -> KanoCategory:
         """The decided category (shortcut for ``decision.category``)."""
@@ -275,19 +315,16 @@ def analyze(
         )
         rated = [r.importance for r in answers if r.importance is not None]
         results.append(
-            KanoFeatureResult(
-                feature=feature,
-                counts=counts,
-                coefficients=satisfaction_coefficients(counts),
-                decision=decide_category(counts, rule=rule, z=z),
-                total_strength=total_strength(counts),
-                category_strength=category_strength(counts),
-                significance=fong_test(counts, z=z),
+            KanoFeatureResult.from_counts(
+                feature,
+                counts,
                 mean_score=mean_score(
                     continuous_score(r.functional, r.dysfunctional)
                     for r in answers
                 ),
                 mean_importance=_mean(rated) if rated else None,
+                rule=rule,
+                z=z,
             )
         )
     return tuple(results)
