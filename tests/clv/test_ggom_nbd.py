@@ -400,3 +400,12 @@ def test_identical_customers_point_to_a_simpler_model():
     """
     with pytest.raises(ConvergenceError, match="the simpler model with"):
         fit_ggom_nbd([2] * 100, [30.0] * 100, [39.0] * 100)
+
+
+def test_a_history_shorter_than_any_quadrature_panel_is_alive():
+    """T so small that no node has weight: no death integral, no NaN."""
+    fit = GgomNbdFit.from_parameters(r=1.0, alpha=1.0, b=1.0, s=1.0, beta=1.0)
+    assert fit.probability_alive(0.0, 0.0, 5e-324) == 1.0
+    assert fit.conditional_expected_purchases(0.0, 0.0, 0.0, 5e-324) == 0.0
+    later = fit.conditional_expected_purchases(3.0, 0.0, 0.0, 5e-324)
+    assert 0.0 < later < math.inf

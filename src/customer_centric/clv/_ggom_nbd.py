@@ -35,13 +35,13 @@ terms are tiny.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import FloatArray, as_horizon
+from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
@@ -52,6 +52,11 @@ from customer_centric.clv._rfm import (
     purchase_counts,
     purchase_scales,
 )
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["GgomNbdFit", "fit_ggom_nbd"]
 
@@ -235,13 +240,18 @@ def _log_likelihood_terms(
     means = np.zeros((5, x.size))
     first = _first_width(b, beta, t_x, (alpha + t_x) / (r + x + 1))
     constant = np.log(b * s) + s * np.log(beta)
-    for rows, y, log_w in _groups(t_x, big_t, first, _CAP / b):
+    for group, nodes, log_w in _groups(t_x, big_t, first, _CAP / b):
+        rows, y = group, nodes
         log_g = _log_g(b, beta, y)
         log_ay = np.log(alpha + y)
         terms = (
             log_w - (r + x[rows])[:, None] * log_ay + b * y - (s + 1) * log_g
         )
         top = terms.max(axis=1)
+        keep = np.isfinite(top)
+        if not keep.all():  # a panel too narrow for any node: it adds 0
+            rows, y, terms, top = rows[keep], y[keep], terms[keep], top[keep]
+            log_g, log_ay = log_g[keep], log_ay[keep]
         weights = np.exp(terms - top[:, None])
         total = weights.sum(axis=1)
         died[rows] = np.log(total) + top + constant

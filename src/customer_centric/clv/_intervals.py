@@ -35,12 +35,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Final, Literal, TypeAlias, final
+from typing import TYPE_CHECKING, Final, Literal, TypeAlias, final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import (
     FloatArray,
@@ -49,6 +48,7 @@ from customer_centric._arrays import (
     real_number,
 )
 from customer_centric._checks import check_choice, check_instance
+from customer_centric._extras import defer_import
 from customer_centric.clv._bg_bb import BgBbFit, fit_bg_bb
 from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
@@ -63,6 +63,11 @@ from customer_centric.exceptions import (
     DataError,
     InvariantError,
 )
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = [
     "DEFAULT_RESAMPLES",

@@ -39,13 +39,13 @@ numerical safeguard of :mod:`~customer_centric.clv._bg_nbd` carries over.
 
 from __future__ import annotations
 
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from customer_centric._arrays import FloatArray, as_horizon
+from customer_centric._extras import defer_import
 from customer_centric.clv._bg_nbd import _BOUNDARIES
 from customer_centric.clv._bg_nbd import (
     _conditional_expected as _bg_nbd_expected,
@@ -59,6 +59,11 @@ from customer_centric.clv._rfm import (
     purchase_counts,
     purchase_scales,
 )
+
+if TYPE_CHECKING:
+    from scipy import special
+else:
+    special = defer_import("scipy.special")
 
 __all__ = ["MbgNbdFit", "fit_mbg_nbd"]
 
