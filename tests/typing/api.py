@@ -596,15 +596,27 @@ dert_values: NDArray[np.float64] = clv.dert(
     pareto, x, t_x, big_t, discount_rate=0.0027
 )
 new_residual: float = clv.new_customer_dert(bg, discount_rate=0.0027)
+
+
+def alive_of(fit: clv.BgNbdFit) -> NDArray[np.float64]:
+    """A prediction of one fit, as intervals take it."""
+    return fit.probability_alive(x, t_x, big_t)
+
+
+def dert_of(fit: clv.BgNbdFit) -> NDArray[np.float64]:
+    """DERT as a prediction of one fit."""
+    return clv.dert(fit, x, t_x, big_t, discount_rate=0.0027)
+
+
 alive_interval: clv.PredictionInterval = clv.delta_interval(
-    bg, lambda fit: fit.probability_alive(x, t_x, big_t), scale="logit"
+    bg, alive_of, scale="logit"
 )
 interval_ends: NDArray[np.float64] = (
     alive_interval.upper - alive_interval.lower
 )
 dert_interval: clv.PredictionInterval = clv.bootstrap_interval(
     (bg,),
-    lambda fit: clv.dert(fit, x, t_x, big_t, discount_rate=0.0027),
+    dert_of,
     data=clv.validate_rfm(x, t_x, big_t),
     seed=7,
     n_resamples=clv.DEFAULT_RESAMPLES,
