@@ -272,6 +272,10 @@ def test_repr_and_html_show_the_difference_escaped():
     many = [e for n in range(25) for e in _buyer(f"C-{n}", 3)]
     wide = compare_policies(many, current=P, proposed=STRICTER)
     assert "(20 of 25)" in wide._repr_html_()
+    text = out._repr_markdown_()
+    assert "| customer | current | proposed |" in text
+    assert "loyalty.client (repeat buyer)" in text
+    assert "\\<b>A\\</b>" in text  # escaped, shown as text
 
 
 @pytest.mark.parametrize(

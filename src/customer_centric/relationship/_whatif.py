@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Final, final
 import attrs
 
 from customer_centric._checks import check_choice, check_instance
-from customer_centric._display import NO_VALUE, html_table
+from customer_centric._display import (
+    NO_VALUE,
+    Table,
+    tables_html,
+    tables_markdown,
+)
 from customer_centric._stages import LifecycleStage
 from customer_centric.relationship._engine import (
     Replay,
@@ -301,7 +306,8 @@ class PolicyComparison:
             "elsewhere)"
         )
 
-    def _repr_html_(self) -> str:
+    def _tables(self) -> tuple[Table, ...]:
+        """The matrix moves and the customers, for the notebook displays."""
         caption = (
             f"What if: {self.current_fingerprint[:_SHORT]} -> "
             f"{self.proposed_fingerprint[:_SHORT]}; {_headline(self)}"
@@ -323,24 +329,33 @@ class PolicyComparison:
             )
             for d in self.divergences[:_HTML_ROWS]
         ]
-        return html_table(
-            caption,
-            moves,
-            header=("dimension", "current", "proposed", "customers"),
-        ) + html_table(
-            f"Customers who land elsewhere ({len(customers):,} of "
-            f"{len(self.divergences):,})",
-            customers,
-            header=(
-                "customer",
-                "current",
-                "proposed",
-                "first difference",
-                "dimension",
-                "current rule",
-                "proposed rule",
+        return (
+            Table(
+                caption,
+                moves,
+                header=("dimension", "current", "proposed", "customers"),
+            ),
+            Table(
+                f"Customers who land elsewhere ({len(customers):,} of "
+                f"{len(self.divergences):,})",
+                customers,
+                header=(
+                    "customer",
+                    "current",
+                    "proposed",
+                    "first difference",
+                    "dimension",
+                    "current rule",
+                    "proposed rule",
+                ),
             ),
         )
+
+    def _repr_html_(self) -> str:
+        return tables_html(self._tables())
+
+    def _repr_markdown_(self) -> str:
+        return tables_markdown(self._tables())
 
 
 def _wrapped(text: str, *, first: str = "  ") -> str:
