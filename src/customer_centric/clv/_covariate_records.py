@@ -6,7 +6,7 @@ usual, at covariates zero, and adds one :class:`CovariateEffects`: every
 coefficient by process and name with its standard error, and the
 covariance of all estimates together.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class CovariateEffects(BaseModel):
         >>> effects.purchase["vip"]
         0.5
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     model_config = ConfigDict(

@@ -17,7 +17,7 @@ which works on positive parameters in log space: it is handed
 L2 penalty ``lambda * sum(gamma**2)`` shrinks the coefficients, and a
 covariate can have one coefficient shared by the two processes.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -447,7 +447,7 @@ def fit_with_covariates(
     Examples:
         See :func:`~customer_centric.clv.fit_pareto_nbd`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     model = _model_name(fit_class)
     if not 0 <= real_number(penalty, name="penalty") < np.inf:
@@ -683,7 +683,7 @@ def predict_per_customer(
     Examples:
         See :meth:`~customer_centric.clv.ParetoNbdFit.probability_alive`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     if fit.covariates is None:
         msg = (
@@ -756,7 +756,7 @@ def at_covariates(
         >>> regular.alpha == fit.alpha, regular.covariates is None
         (True, True)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     if not isinstance(fit, ParetoNbdFit | BgNbdFit):
         raise ArgumentTypeError.for_argument(

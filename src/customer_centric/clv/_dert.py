@@ -28,7 +28,7 @@ slow down.
 
 A customer not yet acquired has ``x = 0``, ``T = 0`` and is alive.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -232,7 +232,7 @@ def dert(
         >>> round(float(dert(bgnbd, 2, 30.43, 38.86, discount_rate=delta)), 2)
         5.17
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     fit = _check_fit(fit)
     delta = _check_rate(discount_rate)
@@ -278,7 +278,7 @@ def new_customer_dert(
         ...     pnbd, discount_rate=math.log(1.15) / 52), 3)
         3.964
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     fit = _check_fit(fit)
     delta = _check_rate(discount_rate)

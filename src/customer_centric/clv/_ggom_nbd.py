@@ -29,7 +29,7 @@ analytic gradient comes from the same nodes. ``beta - 1 + e^(b y)`` is
 computed as ``beta + expm1(b y)``, exact near the Pareto/NBD edge where both
 terms are tiny.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -350,7 +350,7 @@ class GgomNbdFit(FittedModel):
         ...     39, 2, 30.43, 38.86)), 2)
         1.47
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     parameter_names: ClassVar[tuple[str, ...]] = (
@@ -379,7 +379,7 @@ class GgomNbdFit(FittedModel):
             ...     r=1, alpha=2, b=0.1, s=1, beta=2).b
             0.1
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         return cls.model_validate(
             given_parameter_fields(
@@ -414,7 +414,7 @@ class GgomNbdFit(FittedModel):
             >>> fit.probability_alive([0, 2, 2], [0, 30.0, 5.0], 32.0).round(3)
             array([0.17 , 0.851, 0.055])
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         x, t_x, big_t = broadcast_rfm(frequency, recency, T)
         return _probability_alive(self._tuple(), x, t_x, big_t)
@@ -445,7 +445,7 @@ class GgomNbdFit(FittedModel):
             ...     [0, 32], 2, 30.0, 32.0).round(3)
             array([0.   , 0.747])
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         x, t_x, big_t, horizon = broadcast_rfm(frequency, recency, T, ("t", t))
         params = self._tuple()
@@ -472,7 +472,7 @@ class GgomNbdFit(FittedModel):
             >>> fit.expected_purchases([0, 32]).round(3)
             array([0.   , 4.123])
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         horizon = as_horizon(t)
         shape = horizon.shape
@@ -504,7 +504,7 @@ class GgomNbdFit(FittedModel):
             >>> round(float(p.sum()), 6)
             1.0
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         count, horizon = purchase_counts(n, t)
         return _probability_of_purchases(self._tuple(), count, horizon)
@@ -660,7 +660,7 @@ def fit_ggom_nbd(
         >>> fit.diagnostics.converged, fit.n_customers
         (True, 2000.0)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     data = compress(frequency, recency, T, weights=weights)
     rate, mean_t = purchase_scales(data)

@@ -28,7 +28,7 @@ dependence the data show.
 
 Models work in ``float`` and numpy arrays, not ``Decimal``.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ class PredictionInterval:
     Examples:
         See :func:`delta_interval` and :func:`bootstrap_interval`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     estimate: FloatArray = attrs.field(converter=read_only)
@@ -432,7 +432,7 @@ def delta_interval(
         A 0-purchase history's P(alive) is exactly 1 under BG/NBD, whatever
         the parameters, so its interval is that point.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = _fit_tuple(fits)
     predict = _callable(predict)
@@ -761,7 +761,7 @@ def bootstrap_interval(
         >>> model.method
         'parametric bootstrap'
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = _fit_tuple(fits)
     predict = _callable(predict)

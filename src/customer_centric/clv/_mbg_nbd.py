@@ -34,7 +34,7 @@ Batislam et al.'s expression, ``(a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))
 ^(r+x) 2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] * P(alive)``. Every
 numerical safeguard of :mod:`~customer_centric.clv._bg_nbd` carries over.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class MbgNbdFit(FittedModel):
         ...     39, 2, 30.43, 38.86)), 3)
         1.263
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     parameter_names: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
@@ -117,7 +117,7 @@ class MbgNbdFit(FittedModel):
             >>> MbgNbdFit.from_parameters(r=1, alpha=2, a=1, b=2).b
             2.0
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         return cls.model_validate(
             given_parameter_fields({"r": r, "alpha": alpha, "a": a, "b": b})
@@ -152,7 +152,7 @@ class MbgNbdFit(FittedModel):
             >>> fit.probability_alive([0, 2, 2], [0, 30.43, 5], 38.86).round(3)
             array([0.39 , 0.706, 0.107])
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         x, t_x, big_t = broadcast_rfm(frequency, recency, T)
         return _probability_alive(self.params, x, t_x, big_t)
@@ -189,7 +189,7 @@ class MbgNbdFit(FittedModel):
             ...     + [100_000]).round(3)
             array([0.154, 1.263, 3.899])
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         x, t_x, big_t, horizon = broadcast_rfm(frequency, recency, T, ("t", t))
         return _conditional_expected(self.params, horizon, x, t_x, big_t)
@@ -208,7 +208,7 @@ class MbgNbdFit(FittedModel):
             >>> fit.expected_purchases([0, 39, 78]).round(4)
             array([0.    , 1.1822, 1.8034])
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         horizon = as_horizon(t)
         zero = np.zeros_like(horizon)
@@ -234,7 +234,7 @@ class MbgNbdFit(FittedModel):
             >>> round(float(p.sum()), 6), round(float(p[0]), 4)
             (1.0, 0.5826)
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         return _probability_of_purchases(self.params, *purchase_counts(n, t))
 
@@ -422,7 +422,7 @@ def fit_mbg_nbd(
         >>> fit.diagnostics.converged, fit.n_customers
         (True, 1000.0)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     data = compress(frequency, recency, T, weights=weights)
     rate, _ = purchase_scales(data)

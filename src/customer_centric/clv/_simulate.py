@@ -127,7 +127,7 @@ def simulate_mbg_nbd(
         >>> sim.frequency.shape, bool((sim.recency <= sim.T).all())
         ((5,), True)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     return _simulate_beta_geometric(
         T,
@@ -189,7 +189,7 @@ def simulate_ggom_nbd(
         >>> sim.frequency.shape, bool((sim.recency <= sim.T).all())
         ((5,), True)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     big_t, rng = _checked(
         T,

@@ -13,7 +13,7 @@ likelihood-ratio test (:func:`likelihood_ratio_test`).
 The calibration and holdout split itself is
 :func:`customer_centric.value.rfm_calibration_holdout`.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ __all__ = [
 DEFAULT_MAX_FREQUENCY: Final = 7
 """Calibration frequencies of 7 or more share one bin (FHL 2005, Figure 4).
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 _MAX_BINS: Final = 10_000
 _MAX_PERIODS: Final = 100_000
@@ -116,7 +116,7 @@ class InformationCriteria:
     Examples:
         See :func:`information_criteria`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     log_likelihood: float
@@ -171,7 +171,7 @@ def information_criteria(fit: FittedModel, /) -> InformationCriteria:
         >>> round(ic.aic - (8 - 2 * fit.log_likelihood), 9)
         0.0
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     model = _fitted(fit, name="fit")
     k = len(model.parameter_names)
@@ -204,7 +204,7 @@ class LikelihoodRatioTest:
     Examples:
         See :func:`likelihood_ratio_test`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     statistic: float
@@ -283,7 +283,7 @@ def likelihood_ratio_test(
         >>> round(test.statistic, 2), test.df, test.p_value < 1e-70
         (362.46, 2, True)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     check_instance(boundary, bool, name="boundary")
     small = _fitted(restricted, name="restricted")
@@ -362,7 +362,7 @@ class ModelValidation:
     Examples:
         See :func:`validate_holdout`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     name: str
@@ -396,7 +396,7 @@ class HoldoutByFrequency:
     Examples:
         See :func:`validate_holdout`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     frequency: tuple[int, ...]
@@ -445,7 +445,7 @@ class PurchaseTracking:
     Examples:
         See :func:`validate_holdout`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     times: FloatArray = attrs.field(converter=read_only)
@@ -490,7 +490,7 @@ class HoldoutValidation:
     Examples:
         See :func:`validate_holdout`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     customer_ids: tuple[str, ...]
@@ -805,7 +805,7 @@ predicted: BG/NBD=0.7)
         >>> "MAE" in report._repr_html_()
         True
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = _check_models(models)
     split, actual, duration = _check_split(split)

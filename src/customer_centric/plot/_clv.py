@@ -564,7 +564,7 @@ def plot_calibration_vs_holdout(
         '7+'
         >>> plt.close(ax.figure)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     from customer_centric.clv import HoldoutValidation  # noqa: PLC0415
 
@@ -652,7 +652,7 @@ def plot_tracking(
         4
         >>> plt.close(ax.figure)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     from customer_centric.clv import PurchaseTracking  # noqa: PLC0415
 

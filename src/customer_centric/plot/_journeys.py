@@ -149,7 +149,7 @@ def plot_stage_flows(flows: StageFlows, /, *, ax: Axes | None = None) -> Axes:
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = check_instance(flows, StageFlows, name="flows")
     ax = axes(ax, size=(9, 5))
@@ -238,7 +238,7 @@ def plot_stage_mix(mix: StageMix, /, *, ax: Axes | None = None) -> Axes:
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = check_instance(mix, StageMix, name="mix")
     ax = axes(ax, size=(8, 4.5))

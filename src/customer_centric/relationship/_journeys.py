@@ -189,7 +189,7 @@ class StageTime:
             it never does (more than half may run longer than any
             observed ending).
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     stage: Stage
@@ -240,7 +240,7 @@ class TimeInStage:
         stages: One :class:`StageTime` per stage of the dimension, in the
             stages' order (stages nobody entered have zero counts).
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     dimension: Dimension
@@ -343,7 +343,7 @@ def time_in_stage(
         >>> client.completed, client.censored, client.km_median_days
         (0, 1, None)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = _replays(replays)
     check_choice(dimension, DIMENSIONS, name="dimension")
@@ -378,7 +378,7 @@ def time_in_stage(
 class StageFlow:
     """How many moves went from one stage to another in a period.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     from_stage: Stage
@@ -401,7 +401,7 @@ class StageFlows:
             to-stage in the stages' order.
         customers: Customers who moved at least once in the period.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     dimension: Dimension
@@ -483,7 +483,7 @@ def stage_flows(
         >>> flows.total, flows.customers
         (2, 2)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = _replays(replays)
     check_choice(dimension, DIMENSIONS, name="dimension")
@@ -526,7 +526,7 @@ class StageReach:
             entry (``None`` if nobody reached it).
         mean_days: Mean of the same days.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     stage: Stage
@@ -545,7 +545,7 @@ class StageVelocity:
         customers: Customers with at least one move (whose journey started).
         stages: One :class:`StageReach` per stage, in the stages' order.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     dimension: Dimension
@@ -612,7 +612,7 @@ def stage_velocity(
         >>> [(s.stage.value, s.reached, s.median_days) for s in v.stages][:3]
         [('suspect', 0, None), ('prospect', 1, 0.0), ('customer', 1, 14.0)]
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = _replays(replays)
     check_choice(dimension, DIMENSIONS, name="dimension")
@@ -661,7 +661,7 @@ class MixPoint:
         shares: ``counts`` over the cohort's size (all 0 for an empty
             cohort; they sum to 1 otherwise).
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     at: datetime
@@ -682,7 +682,7 @@ class StageMix:
         stages: The stages of the dimension.
         points: One :class:`MixPoint` per date asked, in order.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     dimension: Dimension
@@ -810,7 +810,7 @@ def stage_mix(
         ...   if share} for p in mix.points]
         [{'welcome': 1.0}, {'welcome': 0.5, 'divorce': 0.5}]
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     checked = _replays(replays)
     check_choice(dimension, DIMENSIONS, name="dimension")
