@@ -45,7 +45,7 @@ def fingerprint(record: BaseModel, /) -> str:
 # Each live record's fingerprint, by the record's identity until the record
 # is collected (an identity reused by a later object never finds a stale
 # one). Frozen records hold no caches, so it lives beside them.
-_KNOWN: Final[dict[int, str]] = {}
+KNOWN_FINGERPRINTS: Final[dict[int, str]] = {}
 
 
 def fingerprint_once(record: BaseModel, /) -> str:
@@ -63,8 +63,8 @@ def fingerprint_once(record: BaseModel, /) -> str:
         True
     """
     key = id(record)
-    found = _KNOWN.get(key)
+    found = KNOWN_FINGERPRINTS.get(key)
     if found is None:
-        found = _KNOWN[key] = fingerprint(record)
-        weakref.finalize(record, _KNOWN.pop, key, None)
+        found = KNOWN_FINGERPRINTS[key] = fingerprint(record)
+        weakref.finalize(record, KNOWN_FINGERPRINTS.pop, key, None)
     return found

@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from customer_centric._checks import check_choice, check_instance
 from customer_centric._display import tables_html, tables_markdown
+from customer_centric._fingerprint import KNOWN_FINGERPRINTS
 from customer_centric._stages import (
     DepartureReason,
     LifecycleStage,
@@ -51,7 +52,6 @@ from customer_centric.relationship._events import (
 )
 from customer_centric.relationship._policy import (
     _COMPILED,
-    _FINGERPRINTS,
     _RESUME_FALLBACK,
     DEFAULT_POLICY,
     DIMENSIONS,
@@ -1233,7 +1233,8 @@ def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
 
 
 _state_from: Final = trusting(RelationshipState)
-_fingerprint_of_id: Final = _FINGERPRINTS.get
+# Each live policy's fingerprint by identity (filled by Policy.fingerprint).
+_fingerprint_of_id: Final = KNOWN_FINGERPRINTS.get
 _compiled_by_fingerprint: Final = _COMPILED.get
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import tomllib
-import weakref
 from collections.abc import Hashable, Iterable, Mapping
 from datetime import date
 from importlib import resources
@@ -44,7 +43,7 @@ from pydantic import (
 )
 
 from customer_centric._checks import check_choice, check_instance
-from customer_centric._fingerprint import fingerprint
+from customer_centric._fingerprint import fingerprint_once
 from customer_centric._severity import Severity
 from customer_centric._stages import LifecycleStage, LoyaltyStage, StageGroup
 from customer_centric._toml import dumps
@@ -397,21 +396,15 @@ class _Compiled:
 # when next used.
 _MAX_COMPILED: Final = 64
 _COMPILED: Final[dict[str, _Compiled]] = {}
-# A fingerprint dumps and hashes the whole policy (some 100 µs) and the
-# engine needs one per event, so each live policy's fingerprint is kept by
-# the policy's identity until the policy is collected (an identity reused
-# by a later object never finds a stale one).
-_FINGERPRINTS: Final[dict[int, str]] = {}
 
 
 def fingerprint_of(policy: Policy, /) -> str:
-    """SHA-256 of the policy's canonical JSON, computed once per policy."""
-    key = id(policy)
-    found = _FINGERPRINTS.get(key)
-    if found is None:
-        found = _FINGERPRINTS[key] = fingerprint(policy)
-        weakref.finalize(policy, _FINGERPRINTS.pop, key, None)
-    return found
+    """SHA-256 of the policy's canonical JSON, computed once per policy.
+
+    The engine needs one per event and a dump and hash takes some 100 µs,
+    so it is kept for each live policy (:func:`fingerprint_once`).
+    """
+    return fingerprint_once(policy)
 
 
 def compiled(policy: Policy, /) -> _Compiled:
