@@ -63,6 +63,23 @@ def test_a_bare_record_of_an_earlier_release_migrates(name: str) -> None:
     assert migrate_record(bare, schema=name)["version"] == 1
 
 
+def _without_patterns(schema: object) -> object:
+    """The schema without ``pattern`` keys, which pydantic versions differ on.
+
+    pydantic 2.14 writes a regular expression for decimal strings that 2.13
+    does not; the records' shape is what must not drift.
+    """
+    if isinstance(schema, dict):
+        return {
+            key: _without_patterns(value)
+            for key, value in schema.items()
+            if key != "pattern"
+        }
+    if isinstance(schema, list):
+        return [_without_patterns(v) for v in schema]
+    return schema
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_the_published_json_schemas_match_the_records(name: str) -> None:
     """docs/schemas holds each envelope's current JSON Schema."""
@@ -71,7 +88,8 @@ def test_the_published_json_schemas_match_the_records(name: str) -> None:
     if os.environ.get("CC_WRITE_SCHEMAS"):
         path.write_text(json.dumps(schema, indent=2) + "\n", "utf-8")
     assert path.exists(), f"{path} is missing: see this module's docstring"
-    assert json.loads(path.read_text("utf-8")) == schema, (
+    published = _without_patterns(json.loads(path.read_text("utf-8")))
+    assert published == _without_patterns(schema), (
         f"{path} is out of date: rewrite it as this module's docstring says"
     )
     stored = json.loads(_fixture(1, name))
