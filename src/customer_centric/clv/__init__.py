@@ -36,6 +36,10 @@ from customer_centric.clv._intervals import (
 )
 from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
+from customer_centric.clv._pnbd_correlated import (
+    ParetoNbdCorrelatedFit,
+    fit_pareto_nbd_correlated,
+)
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
 from customer_centric.clv._rfm import (
     CompressedRFM,
@@ -59,6 +63,7 @@ from customer_centric.clv._validation import (
     LikelihoodRatioTest,
     ModelValidation,
     PurchaseTracking,
+    SpendValidation,
     information_criteria,
     likelihood_ratio_test,
     validate_holdout,
@@ -87,12 +92,14 @@ __all__: list[str] = [
     "MbgNbdFit",
     "ModelValidation",
     "OptimizerDiagnostics",
+    "ParetoNbdCorrelatedFit",
     "ParetoNbdFit",
     "PredictionInterval",
     "PurchaseModel",
     "PurchaseTracking",
     "RFMArrays",
     "SbgFit",
+    "SpendValidation",
     "at_covariates",
     "bootstrap_interval",
     "compress",
@@ -105,6 +112,7 @@ __all__: list[str] = [
     "fit_ggom_nbd",
     "fit_mbg_nbd",
     "fit_pareto_nbd",
+    "fit_pareto_nbd_correlated",
     "fit_sbg",
     "information_criteria",
     "likelihood_ratio_test",

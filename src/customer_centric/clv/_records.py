@@ -139,6 +139,8 @@ class FittedModel(BaseModel):
     )
 
     parameter_names: ClassVar[tuple[str, ...]] = ()
+    signed_parameters: ClassVar[frozenset[str]] = frozenset()
+    """Parameters that may be 0 or negative (the others are positive)."""
 
     standard_errors: FrozenMap[str, float]
     covariance: tuple[tuple[float, ...], ...]
@@ -165,6 +167,10 @@ class FittedModel(BaseModel):
             raise DataError(msg)
         for name in names:
             value = getattr(self, name)
+            # A signed parameter (e.g. a correlation's) may be 0 or
+            # negative; only its size is bounded.
+            if name in self.signed_parameters and abs(value) <= _MAX_PARAMETER:
+                continue
             if not (_MIN_PARAMETER <= value <= _MAX_PARAMETER):
                 msg = (
                     f"parameter {name} must be finite and between "

@@ -46,6 +46,7 @@ from customer_centric._display import (
 )
 from customer_centric._extras import defer_import
 from customer_centric._frozen import FrozenDict
+from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import compress
 from customer_centric.exceptions import (
@@ -72,6 +73,7 @@ __all__ = [
     "LikelihoodRatioTest",
     "ModelValidation",
     "PurchaseTracking",
+    "SpendValidation",
     "information_criteria",
     "likelihood_ratio_test",
     "validate_holdout",
@@ -376,6 +378,44 @@ class ModelValidation:
 
 
 @final
+@attrs.frozen(kw_only=True, eq=False)
+class SpendValidation:
+    """How one model's predicted holdout spend compares with the actual.
+
+    A purchase model's expected holdout purchases times the spend model's
+    expected spend per purchase (Fader, Hardie & Lee 2005, *JMR* 42(4),
+    equation (4): ``E(M | x, zbar)``, the population mean for a customer
+    with no repeat purchase), per customer; errors are ``predicted -
+    actual`` in the currency, as floats.
+
+    Attributes:
+        name: The purchase model's name, as given to
+            :func:`validate_holdout`.
+        predicted: Expected holdout spend per customer (aligned with the
+            split's customers).
+        predicted_total: Their sum, the aggregate prediction.
+        actual_total: The customers' actual holdout spend.
+        mae: Mean absolute error per customer.
+        rmse: Root mean squared error per customer.
+        bias: Mean error per customer (negative when the model
+            under-predicts).
+
+    Examples:
+        See :func:`validate_holdout`.
+
+    .. versionadded:: 0.3
+    """
+
+    name: str
+    predicted: FloatArray = attrs.field(converter=read_only)
+    predicted_total: float
+    actual_total: float
+    mae: float
+    rmse: float
+    bias: float
+
+
+@final
 @attrs.frozen(kw_only=True)
 class HoldoutByFrequency:
     """Mean holdout purchases by calibration frequency, actual and predicted.
@@ -486,11 +526,17 @@ class HoldoutValidation:
         by_frequency: Mean holdout purchases by calibration frequency.
         tracking: Period-by-period repeat purchases, or ``None`` when no
             transactions were given.
+        actual_spend: Actual holdout spend per customer (the amounts of
+            their holdout purchase days), or ``None`` without a spend model.
+        spend: One :class:`SpendValidation` per purchase model when a
+            spend model was given, else empty.
 
     Examples:
         See :func:`validate_holdout`.
 
     .. versionadded:: 0.2
+    .. versionchanged:: 0.3
+       ``actual_spend`` and ``spend``.
     """
 
     customer_ids: tuple[str, ...]
@@ -499,6 +545,10 @@ class HoldoutValidation:
     models: tuple[ModelValidation, ...]
     by_frequency: HoldoutByFrequency
     tracking: PurchaseTracking | None
+    actual_spend: FloatArray | None = attrs.field(
+        default=None, converter=attrs.converters.optional(read_only)
+    )
+    spend: tuple[SpendValidation, ...] = ()
 
     def __getitem__(self, name: str, /) -> ModelValidation:
         """The validation of the model called ``name``.
@@ -579,7 +629,31 @@ class HoldoutValidation:
                 *(f"{name} predicted" for name in names),
             ),
         )
-        return models, by_frequency
+        if not self.spend:
+            return models, by_frequency
+        spend = Table(
+            "Holdout spend: purchase model x spend model",
+            [
+                (
+                    row["model"],
+                    number(_float(row["predicted"]), digits=6),
+                    number(_float(row["actual"]), digits=6),
+                    number(_float(row["mae"])),
+                    number(_float(row["rmse"])),
+                    number(_float(row["bias"])),
+                )
+                for row in self.spend_rows()
+            ],
+            header=(
+                "model",
+                "predicted spend",
+                "actual spend",
+                "MAE",
+                "RMSE",
+                "bias",
+            ),
+        )
+        return models, spend, by_frequency
 
     def _repr_html_(self) -> str:
         return tables_html(self._tables())
@@ -615,6 +689,26 @@ class HoldoutValidation:
                 }
             )
         return rows
+
+    def spend_rows(self) -> list[dict[str, str | float]]:
+        """One row per model: predicted and actual holdout spend, errors.
+
+        The keys are ``model``, ``predicted``, ``actual``, ``mae``,
+        ``rmse`` and ``bias``; empty when no spend model was given.
+
+        .. versionadded:: 0.3
+        """
+        return [
+            {
+                "model": s.name,
+                "predicted": s.predicted_total,
+                "actual": s.actual_total,
+                "mae": s.mae,
+                "rmse": s.rmse,
+                "bias": s.bias,
+            }
+            for s in self.spend
+        ]
 
 
 def _float(value: str | float | None) -> float | None:
@@ -732,6 +826,7 @@ def validate_holdout(
     *,
     models: Mapping[str, PurchaseModel],
     transactions: Iterable[Transaction] | None = None,
+    spend_model: GammaGammaFit | None = None,
     max_frequency: int = DEFAULT_MAX_FREQUENCY,
     period: float = 1.0,
 ) -> HoldoutValidation:
@@ -743,7 +838,11 @@ def validate_holdout(
     the actual total, the per-customer mean absolute error, root mean
     squared error and bias, AIC and BIC of fitted models, and the means by
     calibration frequency. Given the ``transactions`` the split was made
-    from, it adds the period-by-period tracking of repeat purchases.
+    from, it adds the period-by-period tracking of repeat purchases. Given
+    a fitted spend model (Gamma-Gamma) and a split made from a log with
+    amounts, it adds the holdout **spend**: each purchase model's expected
+    holdout purchases times the spend model's expected spend per purchase,
+    against what each customer spent in the holdout (:class:`SpendValidation`).
 
     Args:
         split: The calibration summary and holdout counts, from
@@ -753,6 +852,8 @@ def validate_holdout(
             with whole periods), each fitted on ``split.calibration`` or
             built from published parameters.
         transactions: The log the split was made from, for tracking.
+        spend_model: A Gamma-Gamma fit (on the split's calibration repeat
+            buyers, or from published parameters), for the holdout spend.
         max_frequency: The first calibration frequency gathered into the
             last bin of :attr:`HoldoutValidation.by_frequency`.
         period: The tracking period, in the split's time unit.
@@ -764,12 +865,13 @@ def validate_holdout(
         ArgumentTypeError: ``split`` is not a
             :class:`~customer_centric.value.CalibrationHoldout`,
             ``models`` not a mapping of names to fitted purchase models,
-            or ``transactions`` not an iterable of ``Transaction``.
+            ``transactions`` not an iterable of ``Transaction``, or
+            ``spend_model`` not a ``GammaGammaFit``.
         DataError: The split is inconsistent (columns of different
             lengths, negative or fractional counts, an empty holdout, no
             holdout purchase at all), a model was fitted on a different
             number of customers, or the transactions are not those of the
-            split.
+            split, or a spend model was given for a split without amounts.
         InvariantError: ``max_frequency`` or ``period`` out of range.
 
     Examples:
@@ -806,10 +908,13 @@ predicted: BG/NBD=0.7)
         True
 
     .. versionadded:: 0.2
+    .. versionchanged:: 0.3
+       ``spend_model``: the holdout spend.
     """
     checked = _check_models(models)
     split, actual, duration = _check_split(split)
     bins_cap = _check_bins(max_frequency)
+    spending = _check_spend(spend_model, split)
     calibration = split.calibration
     compressed = compress(
         calibration.frequency, calibration.recency, calibration.T
@@ -819,6 +924,7 @@ predicted: BG/NBD=0.7)
     bins = np.minimum(frequency, bins_cap).astype(np.intp)
     present = np.flatnonzero(np.bincount(bins, minlength=bins_cap + 1))
     validations: list[ModelValidation] = []
+    spends: list[SpendValidation] = []
     means: dict[str, tuple[float, ...]] = {}
     for name, model in checked.items():
         criteria = _fitted_on_split(name, model, n)
@@ -826,19 +932,22 @@ predicted: BG/NBD=0.7)
             duration, compressed.frequency, compressed.recency, compressed.T
         )
         predicted = np.asarray(unique, dtype=np.float64)[compressed.inverse]
-        error = predicted - actual
         validations.append(
             ModelValidation(
                 name=name,
                 predicted=predicted,
-                predicted_total=float(predicted.sum()),
-                actual_total=float(actual.sum()),
-                mae=float(np.abs(error).mean()),
-                rmse=float(np.sqrt((error * error).mean())),
-                bias=float(error.mean()),
+                **_errors(predicted, actual),
                 criteria=criteria,
             )
         )
+        if spending is not None:
+            per_purchase, actual_spend = spending
+            spend = predicted * per_purchase
+            spends.append(
+                SpendValidation(
+                    name=name, predicted=spend, **_errors(spend, actual_spend)
+                )
+            )
         means[name] = _bin_means(bins, present, predicted)
     by_frequency = HoldoutByFrequency(
         frequency=tuple(int(k) for k in present),
@@ -859,7 +968,70 @@ predicted: BG/NBD=0.7)
         models=tuple(validations),
         by_frequency=by_frequency,
         tracking=tracking,
+        actual_spend=None if spending is None else spending[1],
+        spend=tuple(spends),
     )
+
+
+def _errors(predicted: FloatArray, actual: FloatArray) -> dict[str, float]:
+    """Totals and per-customer errors of ``predicted`` against ``actual``."""
+    error = predicted - actual
+    return {
+        "predicted_total": float(predicted.sum()),
+        "actual_total": float(actual.sum()),
+        "mae": float(np.abs(error).mean()),
+        "rmse": float(np.sqrt((error * error).mean())),
+        "bias": float(error.mean()),
+    }
+
+
+def _check_spend(
+    spend_model: object, split: CalibrationHoldout
+) -> tuple[FloatArray, FloatArray] | None:
+    """Expected spend per purchase and actual holdout spend, per customer.
+
+    ``None`` without a spend model. The actual spend is the holdout purchase
+    days times their mean amount, summed exactly in ``Decimal`` first.
+    """
+    if spend_model is None:
+        return None
+    model = check_instance(
+        spend_model,
+        GammaGammaFit,
+        name="spend_model",
+        what="a Gamma-Gamma fit (GammaGammaFit)",
+    )
+    calibration = split.calibration
+    average = calibration.monetary_value
+    holdout = split.monetary_value_holdout
+    if average is None or holdout is None:
+        msg = (
+            "a spend model was given but the split has no amounts "
+            "(monetary_value is None): split a log whose transactions "
+            "carry amounts, or leave spend_model out"
+        )
+        raise DataError(msg)
+    if not len(average) == len(holdout) == len(calibration.frequency):
+        msg = (
+            f"the split's amount columns have {len(average)} and "
+            f"{len(holdout)} entries for {len(calibration.frequency)} "
+            "customers; build it with "
+            "customer_centric.value.rfm_calibration_holdout()"
+        )
+        raise DataError(msg)
+    per_purchase = model.conditional_expected_spend(
+        calibration.frequency, [float(v) for v in average]
+    )
+    actual = np.array(
+        [
+            float(count * mean)
+            for count, mean in zip(
+                split.frequency_holdout, holdout, strict=True
+            )
+        ],
+        dtype=np.float64,
+    )
+    return np.asarray(per_purchase, dtype=np.float64), actual
 
 
 # --------------------------------------------------------------------------
