@@ -22,6 +22,7 @@ from customer_centric.frames._rfm import (  # noqa: E402 - after the guard
 )
 from customer_centric.frames._segments import rfm_segments  # noqa: E402
 from customer_centric.frames._sla import sla_attainment  # noqa: E402
+from customer_centric.frames._validation import validate_holdout  # noqa: E402
 
 __all__: list[str] = [
     "KANO_COLUMNS",
@@ -32,4 +33,5 @@ __all__: list[str] = [
     "rfm_summary",
     "score_health",
     "sla_attainment",
+    "validate_holdout",
 ]
