@@ -70,10 +70,13 @@ _Params: TypeAlias = "Sequence[float] | FloatArray"
 _MODEL: Final = "Pareto/NBD with correlated rates"
 _SHIFTS: Final = ((0, 0), (1, 0), (0, 1), (1, 1))
 """The four independent models of the mix: ``alpha + i``, ``beta + j``."""
-_METHOD: Final = "L-BFGS-B in log-parameters and omega's share of its range"
-_GRADIENT_TOLERANCE: Final = 1e-5
-"""Largest accepted projected gradient of the mean log-likelihood per
-customer (as :func:`~customer_centric.clv.fit_pareto_nbd` asks)."""
+_METHOD: Final = (
+    "SLSQP in log-parameters and omega, omega's range as constraints"
+)
+_TOLERANCE: Final = 1e-12
+"""SLSQP's tolerance on the mean log-likelihood per customer."""
+_UNDEFINED: Final = 1e10
+"""The objective's value where the likelihood is not finite."""
 _AT_LIMIT: Final = 1e-6
 """Share of omega's range within which it counts as at a limit."""
 _HESSIAN_STEP: Final = 1e-5
@@ -108,27 +111,6 @@ def omega_limits(
     lower = -1.0 / max(l1 * l2, (1 - l1) * (1 - l2))
     upper = 1.0 / max(l1 * (1 - l2), (1 - l1) * l2)
     return lower, upper
-
-
-def _limit_gradients(
-    r: float, alpha: float, s: float, beta: float
-) -> tuple[FloatArray, FloatArray]:
-    """The two limits' derivatives in ``log r``, ..., ``log beta``."""
-    l1, l2 = _laplace(r, alpha), _laplace(s, beta)
-    # d L1 / d(log r, log alpha), d L2 / d(log s, log beta)
-    d1 = np.array(
-        [-l1 * r * math.log1p(1 / alpha), l1 * r / (alpha + 1), 0, 0]
-    )
-    d2 = np.array([0, 0, -l2 * s * math.log1p(1 / beta), l2 * s / (beta + 1)])
-    if l1 * l2 >= (1 - l1) * (1 - l2):
-        low, d_low = l1 * l2, l2 * d1 + l1 * d2
-    else:
-        low, d_low = (1 - l1) * (1 - l2), -(1 - l2) * d1 - (1 - l1) * d2
-    if l1 * (1 - l2) >= (1 - l1) * l2:
-        up, d_up = l1 * (1 - l2), (1 - l2) * d1 - l1 * d2
-    else:
-        up, d_up = (1 - l1) * l2, -l2 * d1 + (1 - l1) * d2
-    return d_low / (low * low), -d_up / (up * up)
 
 
 def correlation_of(
@@ -281,18 +263,14 @@ def correlated_rows(
 
 @attrs.frozen
 class _Objective:
-    """Mean negative log-likelihood over ``(log r..log beta, share)``.
-
-    ``share`` in [0, 1] places ``omega`` in its range, which moves with the
-    other parameters: ``omega = lower + share (upper - lower)``.
-    """
+    """Mean negative log-likelihood over ``(log r, .., log beta, omega)``."""
 
     data: CompressedRFM
 
-    def natural(self, z: FloatArray) -> tuple[float, ...]:
-        r, alpha, s, beta = (float(v) for v in np.exp(z[:4]))
-        lower, upper = omega_limits(r, alpha, s, beta)
-        return r, alpha, s, beta, lower + float(z[4]) * (upper - lower)
+    @staticmethod
+    def natural(z: FloatArray) -> FloatArray:
+        """``r, alpha, s, beta, omega`` from the search variables."""
+        return np.append(np.exp(z[:4]), z[4])
 
     def summed(self, params: _Params) -> tuple[float, FloatArray]:
         """The summed log-likelihood and its natural gradient."""
@@ -308,17 +286,31 @@ class _Objective:
         n = float(self.data.weights.sum())
         value, grad = self.summed(params)
         if not (math.isfinite(value) and np.isfinite(grad).all()):
-            return math.inf, np.zeros(5)
-        r, alpha, s, beta, _ = params
-        lower, upper = omega_limits(r, alpha, s, beta)
-        d_low, d_up = _limit_gradients(r, alpha, s, beta)
-        share = float(z[4])
-        d_z = np.empty(5)
-        d_z[:4] = grad[:4] * np.array([r, alpha, s, beta]) + grad[4] * (
-            d_low + share * (d_up - d_low)
-        )
-        d_z[4] = grad[4] * (upper - lower)
-        return -value / n, -d_z / n
+            # SLSQP may step just outside omega's range: steer it back.
+            return _UNDEFINED, np.zeros(5)
+        grad[:4] *= params[:4]
+        return -value / n, -grad / n
+
+
+def _constraints(z: FloatArray) -> FloatArray:
+    """``1 + omega * product >= 0`` for the four extreme products.
+
+    The bracket ``1 + omega (exp(-lambda) - L1)(exp(-mu) - L2)`` is
+    smallest at a corner of ``(-L1, 1 - L1) x (-L2, 1 - L2)``; as four
+    smooth constraints (not the max of :func:`omega_limits`) they let the
+    optimizer stop at a corner where two of them bind.
+    """
+    r, alpha, s, beta = (float(v) for v in np.exp(z[:4]))
+    l1, l2 = _laplace(r, alpha), _laplace(s, beta)
+    omega = float(z[4])
+    return np.array(
+        [
+            1 + omega * l1 * l2,
+            1 + omega * (1 - l1) * (1 - l2),
+            1 - omega * l1 * (1 - l2),
+            1 - omega * (1 - l1) * l2,
+        ]
+    )
 
 
 # --------------------------------------------------------------------------
@@ -593,14 +585,14 @@ def fit_pareto_nbd_correlated(
     """Fit Pareto/NBD with correlated purchase and dropout rates.
 
     CLVTools' ``pnbd(use.cor = TRUE)`` (see the module for the Sarmanov
-    density). The plain Pareto/NBD is fitted first; from its estimates,
-    with ``omega`` at 0 and at a quarter and three quarters of its range,
-    the summed log-likelihood is maximised over the log-parameters and
-    ``omega``'s place in its range (which moves with the other
-    parameters) by L-BFGS-B with analytic gradients. The best start wins;
-    its log-likelihood is never below the plain Pareto/NBD's, which the
-    model nests at ``omega = 0``. Standard errors are from the inverse of
-    the negative Hessian in the natural parameters.
+    density). The plain Pareto/NBD is fitted first; from its estimates
+    with ``omega = 0`` (then, if that fails, from half of each end of
+    ``omega``'s range) the summed log-likelihood is maximised over the
+    log-parameters and ``omega`` by SLSQP with analytic gradients, subject
+    to ``omega`` staying in its range (four smooth constraints). The model
+    nests the plain Pareto/NBD at ``omega = 0``. Standard errors are from
+    the inverse of the negative Hessian of the log-likelihood in the
+    natural parameters.
 
     When the maximum lies at an end of ``omega``'s range
     (:attr:`ParetoNbdCorrelatedFit.at_limit`), the data ask for more
@@ -638,35 +630,31 @@ def fit_pareto_nbd_correlated(
     objective = _Objective(data)
     base = np.log(plain.parameter_vector())
     lower, upper = omega_limits(*(float(v) for v in plain.parameter_vector()))
-    bounds = [(-LOG_BOUND, LOG_BOUND)] * 4 + [(0.0, 1.0)]
-    runs = [
-        optimize.minimize(
+    runs = []
+    for omega in (0.0, lower / 2, upper / 2):
+        run = optimize.minimize(
             objective,
-            np.append(base, share),
+            np.append(base, omega),
             jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"maxiter": 500, "gtol": 1e-9, "ftol": 1e-15},
+            method="SLSQP",
+            bounds=[(-LOG_BOUND, LOG_BOUND)] * 4 + [(None, None)],
+            constraints=[{"type": "ineq", "fun": _constraints}],
+            options={"ftol": _TOLERANCE, "maxiter": 500},
         )
-        for share in (-lower / (upper - lower), 0.25, 0.75)
-    ]
-    best = min(runs, key=lambda run: float(run.fun))
-    params = np.array(objective.natural(best.x))
-    value, gradient = objective.summed(params)
-    n = float(data.weights.sum())
-    projected = _projected_gradient(best.x, objective(best.x)[1])
-    if not math.isfinite(value) or projected > _GRADIENT_TOLERANCE:
-        tried = "; ".join(
-            f"ended at mean log-likelihood {-float(run.fun):.8g}, "
-            f"{str(run.message)!r}"
-            for run in runs
-        )
+        runs.append(run)
+        if run.success:
+            break
+    best = runs[-1]
+    if not best.success:
+        tried = "; ".join(f"{str(run.message)!r}" for run in runs)
         msg = (
             f"{_MODEL} fit did not converge from {len(runs)} starts "
             f"({tried}); the data may not identify the correlation: fit "
             "the plain Pareto/NBD"
         )
         raise ConvergenceError(msg)
+    params = objective.natural(best.x)
+    value, _ = objective.summed(params)
     hessian = _hessian(objective, params)
     try:
         np.linalg.cholesky(-hessian)
@@ -679,13 +667,14 @@ def fit_pareto_nbd_correlated(
         raise ConvergenceError(msg) from None
     covariance = np.linalg.inv(-hessian)
     covariance = (covariance + covariance.T) / 2
+    n = float(data.weights.sum())
     names = ParetoNbdCorrelatedFit.parameter_names
     diagnostics = OptimizerDiagnostics(
         method=_METHOD,
         converged=True,
         iterations=int(best.nit),
         function_evaluations=int(best.nfev),
-        gradient_norm=float(np.linalg.norm(gradient) / n),
+        gradient_norm=float(np.linalg.norm(objective(best.x)[1])),
         message=str(best.message),
         starts_tried=len(runs),
     )
@@ -701,11 +690,3 @@ def fit_pareto_nbd_correlated(
             "diagnostics": diagnostics,
         }
     )
-
-
-def _projected_gradient(z: FloatArray, gradient: FloatArray) -> float:
-    """Norm of the gradient with the share's push against its bound removed."""
-    g = gradient.copy()
-    if (z[4] <= 0 and g[4] > 0) or (z[4] >= 1 and g[4] < 0):
-        g[4] = 0.0
-    return float(np.linalg.norm(g))
