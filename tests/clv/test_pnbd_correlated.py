@@ -388,3 +388,21 @@ def test_a_saddle_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(module, "_hessian", lambda *_: np.eye(5))
     with pytest.raises(ConvergenceError, match="negative definite"):
         fit_pareto_nbd_correlated(*_simulated())
+
+
+def test_degenerate_marginals_leave_omega_unbounded_above() -> None:
+    """When L1 and L2 round to 1, the bracket cannot turn negative above."""
+    lower, upper = omega_limits(1e-13, 1e13, 1e-13, 1e13)
+    assert (lower, upper) == (-1.0, math.inf)
+    model = ParetoNbdCorrelatedFit.from_parameters(
+        r=1e-13, alpha=1e13, s=1e-13, beta=1e13, omega=5.0
+    )
+    assert not model.at_limit
+
+
+def test_a_signed_parameter_names_its_own_range() -> None:
+    """The correlation parameter may be negative, but not infinite."""
+    with pytest.raises(ValidationError, match=r"at most .* in size"):
+        ParetoNbdCorrelatedFit.from_parameters(
+            r=1.0, alpha=1.0, s=1.0, beta=1.0, omega=-math.inf
+        )

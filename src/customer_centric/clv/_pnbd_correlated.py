@@ -78,8 +78,8 @@ _TOLERANCE: Final = 1e-12
 _UNDEFINED: Final = 1e10
 """The objective's value where the likelihood is not finite."""
 _AT_LIMIT: Final = 1e-6
-"""Share of omega's range within which it counts as at a limit."""
-_HESSIAN_STEP: Final = 1e-5
+"""Relative distance from a limit within which omega counts as at it."""
+_STEP: Final = 1e-5
 """Relative step of the central differences of the analytic gradient."""
 
 
@@ -108,9 +108,24 @@ def omega_limits(
         [-4.0, 4.0]
     """
     l1, l2 = _laplace(r, alpha), _laplace(s, beta)
-    lower = -1.0 / max(l1 * l2, (1 - l1) * (1 - l2))
-    upper = 1.0 / max(l1 * (1 - l2), (1 - l1) * l2)
-    return lower, upper
+    return (
+        -_inverse(max(l1 * l2, (1 - l1) * (1 - l2))),
+        _inverse(max(l1 * (1 - l2), (1 - l1) * l2)),
+    )
+
+
+def _inverse(product: float) -> float:
+    """``1 / product``; infinite when the product underflowed to 0.
+
+    (With ``L1`` or ``L2`` at exactly 0 or 1 a rate is degenerate and the
+    bracket cannot turn negative on that side.)
+    """
+    return math.inf if product == 0 else 1.0 / product
+
+
+def _near(value: float, limit: float) -> bool:
+    """Whether ``value`` is at the (finite) ``limit``, to :data:`_AT_LIMIT`."""
+    return math.isclose(value, limit, rel_tol=_AT_LIMIT)
 
 
 def correlation_of(
@@ -371,8 +386,9 @@ class ParetoNbdCorrelatedFit(FittedModel):
     @model_validator(mode="after")
     def _check_omega(self) -> Self:
         lower, upper = self.omega_limits
-        slack = _AT_LIMIT * (upper - lower)
-        if not lower - slack <= self.omega <= upper + slack:
+        omega = self.omega
+        inside = lower <= omega <= upper
+        if not (inside or _near(omega, lower) or _near(omega, upper)):
             msg = (
                 f"omega={self.omega!r} is outside [{lower:.6g}, {upper:.6g}], "
                 "where the joint density of the purchase and dropout rates "
@@ -415,8 +431,7 @@ class ParetoNbdCorrelatedFit(FittedModel):
         are those of the quadratic approximation, not of a regular optimum.
         """
         lower, upper = self.omega_limits
-        slack = _AT_LIMIT * (upper - lower)
-        return bool(self.omega <= lower + slack or self.omega >= upper - slack)
+        return _near(self.omega, lower) or _near(self.omega, upper)
 
     @property
     def correlation(self) -> float:
@@ -435,7 +450,7 @@ class ParetoNbdCorrelatedFit(FittedModel):
         params = self.parameter_vector()
         gradient = np.zeros(5)
         for i in range(5):
-            step = _HESSIAN_STEP * max(abs(params[i]), 1e-3)
+            step = _STEP * max(abs(params[i]), 1e-3)
             up, down = params.copy(), params.copy()
             up[i] += step
             down[i] -= step
@@ -563,7 +578,7 @@ def _hessian(objective: _Objective, params: FloatArray) -> FloatArray:
     size = params.size
     hessian = np.empty((size, size))
     for i in range(size):
-        step = _HESSIAN_STEP * max(abs(params[i]), 1e-3)
+        step = _STEP * max(abs(params[i]), 1e-3)
         up, down = params.copy(), params.copy()
         up[i] += step
         down[i] -= step

@@ -171,6 +171,12 @@ class FittedModel(BaseModel):
             # negative; only its size is bounded.
             if name in self.signed_parameters and abs(value) <= _MAX_PARAMETER:
                 continue
+            if name in self.signed_parameters:
+                msg = (
+                    f"parameter {name} must be finite and at most "
+                    f"{_MAX_PARAMETER:.2g} in size, got {value!r}"
+                )
+                raise DataError(msg)
             if not (_MIN_PARAMETER <= value <= _MAX_PARAMETER):
                 msg = (
                     f"parameter {name} must be finite and between "
