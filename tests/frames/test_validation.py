@@ -13,7 +13,7 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 import customer_centric as cc
@@ -276,6 +276,8 @@ def test_both_paths_agree_on_random_logs(
     except DataError as error:
         errors.append(type(error))
     if errors:
+        event("both refuse")
         assert errors == [DataError, DataError]
         return
+    event("same report")
     _assert_same(frame, record)
