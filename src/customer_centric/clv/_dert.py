@@ -285,6 +285,14 @@ def dert(
         >>> round(float(dert(bgnbd, 2, 30.43, 38.86, discount_rate=delta)), 2)
         5.17
 
+        A GGom/NBD fit (BTYDplus's example parameters, weekly):
+
+        >>> from customer_centric.clv import GgomNbdFit
+        >>> ggom = GgomNbdFit.from_parameters(
+        ...     r=0.85, alpha=4.45, b=0.12, s=0.75, beta=9.55)
+        >>> round(float(dert(ggom, 2, 30.0, 32.0, discount_rate=delta)), 3)
+        0.771
+
     .. versionadded:: 0.2
     """
     fit = _check_fit(fit)
@@ -331,7 +339,8 @@ def new_customer_dert(fit: PurchaseFit, /, *, discount_rate: float) -> float:
 
     The present value, at acquisition, of the repeat purchases a new
     customer is expected to make: :func:`dert` at ``x = t_x = T = 0``
-    (FHL 2005's ``DET`` less the first purchase). For a fit with
+    (FHL 2005's ``DET`` less the first purchase; for a GGom/NBD fit,
+    ``r / alpha`` times the discounted survival). For a fit with
     covariates, the customer has covariates 0; use
     :func:`~customer_centric.clv.at_covariates` for other segments.
 
