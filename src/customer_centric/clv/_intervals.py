@@ -10,16 +10,16 @@ prediction (a number or one value per customer), and gets back a
   with the covariance every fit already holds (the inverse of the negative
   Hessian of its log-likelihood). The gradient is taken by forward
   differences in the log-parameters the fits are searched in (and in the
-  covariate coefficients of a fit with covariates, whose covariance
-  covers all its estimates), and the
-  interval is built on the log scale of a positive quantity or the logit
-  scale of a probability, so it never leaves the quantity's range.
+  coefficients of a fit with covariates, whose covariance covers all its
+  estimates), and the interval is built on the log scale of a positive
+  quantity or the logit scale of a probability, so it never leaves the
+  quantity's range.
 - :func:`bootstrap_interval` resamples customers with replacement
   (non-parametric), with their covariates if the fits have any, refits
   every model on each resample and takes percentile intervals. A
   resample is one multinomial draw of customer counts over the data's
-  rows, which the fits take as weights of their
-  compressed rows, so a resample costs a fit on the distinct histories.
+  rows, which the fits take as weights of their compressed rows, so a
+  resample costs a fit on the distinct histories.
   Its parametric variant simulates the customers' histories from BG/NBD
   and Gamma-Gamma fits instead.
 
@@ -118,7 +118,9 @@ _STEP: Final = 1e-5
 """Forward-difference step in the log-parameters, as the fits' Hessians
 take: the truncation error (order ``_STEP``, 1e-5 relative) and the
 rounding error (order ``1e-16 / _STEP``) change an interval's width by far
-less than its own sampling error."""
+less than its own sampling error. A covariate coefficient moves by the same
+step, unlogged: a customer's scale then moves by ``1e-5 z`` relative, as
+small for covariates of order 1 (standardise large ones)."""
 _SAME_FIT: Final = 1e-6
 """Largest difference in mean log-likelihood per customer between a fit
 and its refit on ``data`` for the data to count as the fit's own."""
