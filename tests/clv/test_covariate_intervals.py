@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from clv_helpers import apparel_summary
 from customer_centric.clv import (
     BgNbdFit,
+    GammaGammaFit,
     ParetoNbdFit,
     PredictionInterval,
     RFMArrays,
@@ -22,6 +24,7 @@ from customer_centric.clv import (
     delta_interval,
     dert,
     fit_bg_nbd,
+    fit_gamma_gamma,
     fit_pareto_nbd,
     simulate_bg_nbd,
     validate_rfm,
@@ -127,22 +130,91 @@ def test_apparel_delta_intervals_hold_the_estimate(
     np.testing.assert_array_equal(interval.estimate, np.asarray(predict(pnbd)))
 
 
-def test_apparel_clv_interval_combines_two_fits(
-    apparel: tuple[Columns, Table], pnbd: ParetoNbdFit
-) -> None:
-    """CLVTools' CLV (DERT times mean spend) gets an interval per customer.
+def _apparel_spend(folder: Path, columns: Columns) -> npt.NDArray[np.float64]:
+    """Each apparel customer's mean spend per repeat purchase day.
 
-    The spend per purchase enters as a second fit-like factor: here a
-    fixed 40 per purchase, so the interval is DERT's times 40.
+    In the customers' order of :func:`apparel_summary` (sorted ids), from
+    the same 104-week calibration; 0 without repeat purchases.
+    """
+    import datetime as dt  # noqa: PLC0415
+    from decimal import Decimal  # noqa: PLC0415
+
+    import customer_centric as cc  # noqa: PLC0415
+    from customer_centric.value import rfm_summary  # noqa: PLC0415
+
+    with (folder / "apparelTrans.csv").open(encoding="utf-8") as f:
+        log = [
+            cc.Transaction(
+                customer_id=cc.CustomerId(row["Id"]),
+                occurred_at=dt.date.fromisoformat(row["Date"]),
+                amount=Decimal(row["Price"]),
+            )
+            for row in csv.DictReader(f)
+        ]
+    start = min(t.occurred_at for t in log)
+    assert isinstance(start, dt.date)
+    summary = rfm_summary(
+        log,
+        observation_end=start + dt.timedelta(weeks=104),
+        time_unit="W",
+        on_late="drop",
+    )
+    np.testing.assert_array_equal(summary.frequency, columns[0])
+    assert summary.monetary_value is not None
+    return np.array([float(v) for v in summary.monetary_value])
+
+
+def test_apparel_clv_interval_combines_two_fits(
+    clvtools_data: Path, apparel: tuple[Columns, Table], pnbd: ParetoNbdFit
+) -> None:
+    """CLVTools' CLV (DERT times Gamma-Gamma spend) gets intervals.
+
+    Two fits, the Pareto/NBD with covariates and a Gamma-Gamma fit on the
+    repeat buyers' spend: the delta method treats them as independent,
+    the bootstrap refits both on the same customers, with covariates.
     """
     columns, cov = apparel
-    predict, _ = _per_customer(columns, cov)["DERT"]
-    base = delta_interval(pnbd, predict, confidence=0.9)
-    value = delta_interval(
-        pnbd, lambda fit: 40.0 * np.asarray(predict(fit)), confidence=0.9
+    x, t_x, big_t = columns
+    spend = _apparel_spend(clvtools_data, columns)
+    repeat = x > 0
+    gg = fit_gamma_gamma(x[repeat], spend[repeat])
+    # The values of the first 40 customers (the fits use all 600).
+    head = slice(0, 40)
+    head_cov = {name: values[head] for name, values in cov.items()}
+
+    def value(fit: ParetoNbdFit, spend_fit: GammaGammaFit) -> npt.ArrayLike:
+        residual = dert(
+            fit,
+            x[head],
+            t_x[head],
+            big_t[head],
+            discount_rate=WEEKLY,
+            purchase_covariates=head_cov,
+            dropout_covariates=head_cov,
+        )
+        per_purchase = spend_fit.conditional_expected_spend(
+            x[head], spend[head]
+        )
+        return np.asarray(residual) * per_purchase
+
+    delta = delta_interval((pnbd, gg), value, confidence=0.9)
+    assert _holds_estimate(delta)
+    assert (delta.width > 0).all()
+    boot = bootstrap_interval(
+        (pnbd, gg),
+        value,
+        data=validate_rfm(*columns),
+        monetary_value=spend,
+        seed=3,
+        n_resamples=9,
+        confidence=0.8,
+        purchase_covariates=cov,
+        dropout_covariates=cov,
     )
-    np.testing.assert_allclose(value.lower, 40.0 * base.lower, rtol=1e-9)
-    np.testing.assert_allclose(value.upper, 40.0 * base.upper, rtol=1e-9)
+    assert boot.failed == 0
+    assert boot.estimate.shape == (40,)
+    # 9 resamples' 80 % ends are their smallest and largest.
+    assert (boot.width > 0).all()
 
 
 @pytest.mark.parametrize(
