@@ -101,11 +101,11 @@ def _check_rate(discount_rate: object) -> float:
     return delta
 
 
-PurchaseFit: TypeAlias = ParetoNbdFit | BgNbdFit | GgomNbdFit
+_Fit: TypeAlias = ParetoNbdFit | BgNbdFit | GgomNbdFit
 """The models whose DERT is defined here."""
 
 
-def _check_fit(fit: object) -> PurchaseFit:
+def _check_fit(fit: object) -> _Fit:
     if not isinstance(fit, ParetoNbdFit | BgNbdFit | GgomNbdFit):
         raise ArgumentTypeError.for_argument(
             "fit", fit, "a ParetoNbdFit, BgNbdFit or GgomNbdFit"
@@ -234,7 +234,7 @@ def _ggom_nbd(
 
 
 def dert(
-    fit: PurchaseFit,
+    fit: ParetoNbdFit | BgNbdFit | GgomNbdFit,
     frequency: npt.ArrayLike,
     recency: npt.ArrayLike,
     T: npt.ArrayLike,  # noqa: N803 - the papers' name
@@ -324,7 +324,7 @@ def dert(
 
 
 def _residual(
-    fit: PurchaseFit, x: FloatArray, big_t: FloatArray, delta: float
+    fit: _Fit, x: FloatArray, big_t: FloatArray, delta: float
 ) -> FloatArray:
     """DERT given alive at ``T``, by model."""
     if isinstance(fit, ParetoNbdFit):
@@ -334,7 +334,9 @@ def _residual(
     return _bg_nbd(fit, x, big_t, delta)
 
 
-def new_customer_dert(fit: PurchaseFit, /, *, discount_rate: float) -> float:
+def new_customer_dert(
+    fit: ParetoNbdFit | BgNbdFit | GgomNbdFit, /, *, discount_rate: float
+) -> float:
     """Discounted expected transactions of a customer not yet acquired.
 
     The present value, at acquisition, of the repeat purchases a new
