@@ -859,7 +859,8 @@ def bootstrap_interval(
     Args:
         fits: A fitted model or a sequence of them: ``BgNbdFit``,
             ``MbgNbdFit``, ``ParetoNbdFit``, ``BgBbFit`` (``data.T`` the
-            periods observed) or ``GammaGammaFit``.
+            periods observed) or ``GammaGammaFit``; Pareto/NBD and BG/NBD
+            fits may have covariates.
         predict: Called as ``predict(*fits)``, at the estimates and on
             every resample's refits.
         data: The customers the fits were fitted on, from
@@ -884,11 +885,13 @@ def bootstrap_interval(
 
     Raises:
         DataError: ``data`` is not the fits' data, has fractional weights,
-            or lacks ``monetary_value`` for a Gamma-Gamma fit; a fit has
-            no covariance.
+            lacks ``monetary_value`` for a Gamma-Gamma fit or the
+            covariates of a fit with covariates (or has covariates that no
+            fit has); a fit has no covariance.
         ConvergenceError: No resample's refit converged.
         ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
-            parametric, simulate), or an argument of the wrong type.
+            parametric, simulate: not a fit with covariates), or an
+            argument of the wrong type.
         InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
             ``kind`` out of range.
 
