@@ -179,7 +179,7 @@ def test_dert_bounds(x: int, share: float, big_t: float, rate: float) -> None:
 @pytest.mark.parametrize(
     ("fit", "rate", "error", "message"),
     [
-        (None, 0.01, ArgumentTypeError, "ParetoNbdFit or BgNbdFit"),
+        (None, 0.01, ArgumentTypeError, "BgNbdFit or GgomNbdFit"),
         ("pnbd", 0.0, DataError, "discount_rate"),
         ("pnbd", math.inf, DataError, "discount_rate"),
         ("pnbd", "0.1", ArgumentTypeError, "real number"),

@@ -623,6 +623,30 @@ dert_interval: clv.PredictionInterval = clv.bootstrap_interval(
     confidence=0.9,
     kind="parametric",
 )
+
+
+def covariate_alive_of(fit: clv.ParetoNbdFit) -> NDArray[np.float64]:
+    """A per-customer prediction of a fit with covariates."""
+    return fit.probability_alive(
+        x, t_x, big_t, purchase_covariates=segment, dropout_covariates=segment
+    )
+
+
+covariate_interval: clv.PredictionInterval = clv.bootstrap_interval(
+    with_covariates,
+    covariate_alive_of,
+    data=clv.validate_rfm(x, t_x, big_t),
+    seed=7,
+    purchase_covariates=segment,
+    dropout_covariates=segment,
+)
+ggom_residual: NDArray[np.float64] = clv.dert(
+    clv.GgomNbdFit.from_parameters(r=1, alpha=2, b=0.1, s=1, beta=2),
+    x,
+    t_x,
+    big_t,
+    discount_rate=0.0027,
+)
 a_scale: clv.IntervalScale = "log"
 a_kind: clv.BootstrapKind = "nonparametric"
 

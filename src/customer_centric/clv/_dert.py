@@ -26,6 +26,15 @@ Both expectations are integrals over the quantile scales (``gammaincinv``,
 tanh-sinh quadrature, which the singular ends of quantile functions do not
 slow down.
 
+- GGom/NBD (Bemmaor & Glady 2012): given alive at ``T``, the purchase
+  rate is gamma(``r + x``, ``alpha + T``) and the customer survives to
+  ``T + u`` with probability ``R(u) = (g(T) / g(T + u))^s``, ``g(y) =
+  beta - 1 + e^(b y)``, independent of the rate, so ``DERT = P(alive) (r
+  + x) / (alpha + T) integral_0^inf e^(-delta u) R(u) du``. With ``w = 1 -
+  e^(-delta u)`` the integral is ``(1 / delta) integral_0^1 R(u(w)) dw``,
+  a bounded integrand, split where ``R = 1/2`` (past it a Gompertz
+  lifetime can end abruptly).
+
 A customer not yet acquired has ``x = 0``, ``T = 0`` and is alive.
 
 .. versionadded:: 0.2
@@ -33,7 +42,7 @@ A customer not yet acquired has ``x = 0``, ``T = 0`` and is alive.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +51,7 @@ from customer_centric._arrays import FloatArray, real_number
 from customer_centric._extras import defer_import
 from customer_centric.clv._bg_nbd import BgNbdFit
 from customer_centric.clv._covariate_records import covariates_in_use
+from customer_centric.clv._ggom_nbd import GgomNbdFit, _log_g
 from customer_centric.clv._pareto_nbd import ParetoNbdFit
 from customer_centric.clv._rfm import broadcast_rfm
 from customer_centric.exceptions import ArgumentTypeError, DataError
@@ -91,10 +101,14 @@ def _check_rate(discount_rate: object) -> float:
     return delta
 
 
-def _check_fit(fit: object) -> ParetoNbdFit | BgNbdFit:
-    if not isinstance(fit, ParetoNbdFit | BgNbdFit):
+_Fit: TypeAlias = ParetoNbdFit | BgNbdFit | GgomNbdFit
+"""The models whose DERT is defined here."""
+
+
+def _check_fit(fit: object) -> _Fit:
+    if not isinstance(fit, ParetoNbdFit | BgNbdFit | GgomNbdFit):
         raise ArgumentTypeError.for_argument(
-            "fit", fit, "a ParetoNbdFit or BgNbdFit"
+            "fit", fit, "a ParetoNbdFit, BgNbdFit or GgomNbdFit"
         )
     return fit
 
@@ -180,8 +194,47 @@ def _bg_nbd(
     return np.asarray(picked, dtype=np.float64).reshape(x.shape)
 
 
+def _ggom_nbd(
+    fit: GgomNbdFit,
+    x: FloatArray,
+    big_t: FloatArray,
+    delta: float,
+) -> FloatArray:
+    """DERT of customers alive at ``T`` (times P(alive) by the caller).
+
+    ``(r + x) / (alpha + T)`` times ``integral_0^inf e^(-delta u) R(u) du
+    = (1 / delta) integral_0^1 R(-log(1 - w) / delta) dw``, on each side
+    of ``w*`` where ``R = 1/2`` (``g(T + u*) = 2^(1/s) g(T)``); tanh-sinh
+    nodes crowd both ends of each piece, where ``R`` changes fastest.
+    """
+    b, s, beta = fit.b, fit.s, fit.beta
+    big_t = big_t[..., None]
+    log_g_t = _log_g(b, beta, big_t)
+    # e^(b u*) = 1 + (2^(1/s) - 1) g(T) e^(-b T), in logs (2^(1/s) can
+    # overflow for small s): log(2^(1/s) - 1) = c + log(1 - e^-c).
+    c = np.log(2.0) / s
+    log_rise = c + np.log(-np.expm1(-c)) + log_g_t - b * big_t
+    half_life = np.logaddexp(0.0, log_rise) / b
+    turn = -np.expm1(-delta * half_life)
+    beyond = np.exp(-delta * half_life)
+    total = np.zeros(np.shape(x))
+    # Nodes as 1 - w, exact on both pieces: [0, w*] and [w*, 1].
+    for complement, share in (
+        (beyond + turn * _UNIT_COMPLEMENT, turn),
+        (beyond * _UNIT_COMPLEMENT, beyond),
+    ):
+        with np.errstate(divide="ignore"):  # w = 1: u infinite, R(u) 0
+            u = -np.log(complement) / delta
+        ratio = np.exp(s * (log_g_t - _log_g(b, beta, big_t + u)))
+        total = total + (ratio * share) @ _UNIT_WEIGHTS
+    result: FloatArray = (
+        (fit.r + x) / (fit.alpha + big_t[..., 0]) * total / delta
+    )
+    return result
+
+
 def dert(
-    fit: ParetoNbdFit | BgNbdFit,
+    fit: ParetoNbdFit | BgNbdFit | GgomNbdFit,
     frequency: npt.ArrayLike,
     recency: npt.ArrayLike,
     T: npt.ArrayLike,  # noqa: N803 - the papers' name
@@ -200,7 +253,7 @@ def dert(
     spend per purchase it is the residual CLV.
 
     Args:
-        fit: A Pareto/NBD or BG/NBD fit.
+        fit: A Pareto/NBD, BG/NBD or GGom/NBD fit.
         frequency: Repeat purchases ``x``.
         recency: Time of the last repeat purchase ``t_x``.
         T: Length of observation.
@@ -232,11 +285,27 @@ def dert(
         >>> round(float(dert(bgnbd, 2, 30.43, 38.86, discount_rate=delta)), 2)
         5.17
 
+        A GGom/NBD fit (BTYDplus's example parameters, weekly):
+
+        >>> from customer_centric.clv import GgomNbdFit
+        >>> ggom = GgomNbdFit.from_parameters(
+        ...     r=0.85, alpha=4.45, b=0.12, s=0.75, beta=9.55)
+        >>> round(float(dert(ggom, 2, 30.0, 32.0, discount_rate=delta)), 3)
+        0.771
+
     .. versionadded:: 0.2
     """
     fit = _check_fit(fit)
     delta = _check_rate(discount_rate)
     if covariates_in_use(fit, purchase_covariates, dropout_covariates):
+        if not isinstance(fit, ParetoNbdFit | BgNbdFit) or (
+            fit.covariates is None
+        ):
+            msg = (
+                "this fit has no covariates; drop purchase_covariates and "
+                "dropout_covariates, or fit with them"
+            )
+            raise DataError(msg)
         from customer_centric.clv._covariates import (  # noqa: PLC0415
             predict_per_customer,
         )
@@ -250,22 +319,30 @@ def dert(
         )
     x, t_x, big_t = broadcast_rfm(frequency, recency, T)
     alive = fit.probability_alive(x, t_x, big_t)
-    if isinstance(fit, ParetoNbdFit):
-        residual = _pareto_nbd(fit, x, big_t, delta)
-    else:
-        residual = _bg_nbd(fit, x, big_t, delta)
-    result: FloatArray = alive * residual
+    result: FloatArray = alive * _residual(fit, x, big_t, delta)
     return result
 
 
+def _residual(
+    fit: _Fit, x: FloatArray, big_t: FloatArray, delta: float
+) -> FloatArray:
+    """DERT given alive at ``T``, by model."""
+    if isinstance(fit, ParetoNbdFit):
+        return _pareto_nbd(fit, x, big_t, delta)
+    if isinstance(fit, GgomNbdFit):
+        return _ggom_nbd(fit, x, big_t, delta)
+    return _bg_nbd(fit, x, big_t, delta)
+
+
 def new_customer_dert(
-    fit: ParetoNbdFit | BgNbdFit, /, *, discount_rate: float
+    fit: ParetoNbdFit | BgNbdFit | GgomNbdFit, /, *, discount_rate: float
 ) -> float:
     """Discounted expected transactions of a customer not yet acquired.
 
     The present value, at acquisition, of the repeat purchases a new
     customer is expected to make: :func:`dert` at ``x = t_x = T = 0``
-    (FHL 2005's ``DET`` less the first purchase). For a fit with
+    (FHL 2005's ``DET`` less the first purchase; for a GGom/NBD fit,
+    ``r / alpha`` times the discounted survival). For a fit with
     covariates, the customer has covariates 0; use
     :func:`~customer_centric.clv.at_covariates` for other segments.
 
@@ -283,6 +360,4 @@ def new_customer_dert(
     fit = _check_fit(fit)
     delta = _check_rate(discount_rate)
     zero = np.zeros(1)
-    if isinstance(fit, ParetoNbdFit):
-        return float(_pareto_nbd(fit, zero, zero, delta)[0])
-    return float(_bg_nbd(fit, zero, zero, delta)[0])
+    return float(_residual(fit, zero, zero, delta)[0])

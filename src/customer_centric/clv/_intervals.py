@@ -9,14 +9,17 @@ prediction (a number or one value per customer), and gets back a
 - :func:`delta_interval` linearises the prediction around the estimates,
   with the covariance every fit already holds (the inverse of the negative
   Hessian of its log-likelihood). The gradient is taken by forward
-  differences in the log-parameters the fits are searched in, and the
-  interval is built on the log scale of a positive quantity or the logit
-  scale of a probability, so it never leaves the quantity's range.
+  differences in the log-parameters the fits are searched in (and in the
+  coefficients of a fit with covariates, whose covariance covers all its
+  estimates), and the interval is built on the log scale of a positive
+  quantity or the logit scale of a probability, so it never leaves the
+  quantity's range.
 - :func:`bootstrap_interval` resamples customers with replacement
-  (non-parametric), refits every model on each resample and takes
-  percentile intervals. A resample is one multinomial draw of customer
-  counts over the data's rows, which the fits take as weights of their
-  compressed rows, so a resample costs a fit on the distinct histories.
+  (non-parametric), with their covariates if the fits have any, refits
+  every model on each resample and takes percentile intervals. A
+  resample is one multinomial draw of customer counts over the data's
+  rows, which the fits take as weights of their compressed rows, so a
+  resample costs a fit on the distinct histories.
   Its parametric variant simulates the customers' histories from BG/NBD
   and Gamma-Gamma fits instead.
 
@@ -51,6 +54,12 @@ from customer_centric._checks import check_choice, check_instance
 from customer_centric._extras import defer_import
 from customer_centric.clv._bg_bb import BgBbFit, fit_bg_bb
 from customer_centric.clv._bg_nbd import BgNbdFit, fit_bg_nbd
+from customer_centric.clv._covariate_records import (
+    PROCESSES,
+    CovariateEffects,
+    Process,
+)
+from customer_centric.clv._covariates import Covariates, _read_table
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
@@ -109,7 +118,9 @@ _STEP: Final = 1e-5
 """Forward-difference step in the log-parameters, as the fits' Hessians
 take: the truncation error (order ``_STEP``, 1e-5 relative) and the
 rounding error (order ``1e-16 / _STEP``) change an interval's width by far
-less than its own sampling error."""
+less than its own sampling error. A covariate coefficient moves by the same
+step, unlogged: a customer's scale then moves by ``1e-5 z`` relative, as
+small for covariates of order 1 (standardise large ones)."""
 _SAME_FIT: Final = 1e-6
 """Largest difference in mean log-likelihood per customer between a fit
 and its refit on ``data`` for the data to count as the fit's own."""
@@ -185,14 +196,7 @@ def _fit_tuple(fits: object) -> tuple[FittedModel, ...]:
         msg = "fits is empty; pass at least one fitted model"
         raise DataError(msg)
     for fit in result:
-        if getattr(fit, "covariates", None) is not None:
-            msg = (
-                f"{fit!r} was fitted with covariates, whose coefficients' "
-                "uncertainty these intervals do not carry yet; for an "
-                "interval, fit the model without covariates (or per segment)"
-            )
-            raise DataError(msg)
-        if not np.isfinite(np.asarray(fit.covariance)).all():
+        if not np.isfinite(_working_covariance(fit)).all():
             msg = (
                 f"{fit!r} has no finite covariance (built from parameters, "
                 "not fitted), so its predictions carry no sampling "
@@ -294,24 +298,82 @@ def _check_range(estimate: FloatArray, scale: IntervalScale) -> None:
         raise DataError(msg)
 
 
-def _moved(fit: FittedModel, index: int, log_step: float) -> FittedModel:
-    """``fit`` with its ``index``-th parameter times ``exp(log_step)``."""
-    name = fit.parameter_names[index]
+def _coefficient_keys(fit: FittedModel) -> tuple[str, ...]:
+    """The free covariate coefficients of ``fit``, as ``process:name``.
+
+    A coefficient constrained equal on both processes is one estimate: it
+    is listed once, under ``purchase:``, and moves both.
+    """
+    effects: CovariateEffects | None = getattr(fit, "covariates", None)
+    if effects is None:
+        return ()
+    keys = [f"purchase:{name}" for name in effects.purchase]
+    keys += [
+        f"dropout:{name}"
+        for name in effects.dropout
+        if name not in effects.equal
+    ]
+    return tuple(keys)
+
+
+def _coordinates(fit: FittedModel) -> int:
+    """How many estimates ``fit`` has: parameters, then coefficients."""
+    return len(fit.parameter_names) + len(_coefficient_keys(fit))
+
+
+def _moved(fit: FittedModel, index: int, step: float) -> FittedModel:
+    """``fit`` with its ``index``-th estimate moved by ``step``.
+
+    A parameter is multiplied by ``exp(step)`` (the fits search the
+    log-parameters); a covariate coefficient, unconstrained, gets ``step``
+    added (to both processes if constrained equal).
+    """
+    names = fit.parameter_names
     fields = fit.model_dump()
-    fields[name] = getattr(fit, name) * math.exp(log_step)
+    if index < len(names):
+        name = names[index]
+        fields[name] = getattr(fit, name) * math.exp(step)
+        return type(fit).model_validate(fields)
+    process, covariate = _coefficient_keys(fit)[index - len(names)].split(
+        ":", 1
+    )
+    effects = fields["covariates"]
+    shared = covariate in effects["equal"]
+    for moved in PROCESSES if shared else (process,):
+        effects[moved][covariate] += step
     return type(fit).model_validate(fields)
 
 
-def _log_covariance(fits: tuple[FittedModel, ...]) -> FloatArray:
-    """Block-diagonal covariance of every fit's log-parameters.
+def _working_covariance(fit: FittedModel) -> FloatArray:
+    """Covariance of ``fit``'s log-parameters and coefficients.
 
-    ``Cov(log theta) = Cov(theta) / (theta theta')``, the chain rule of the
-    map from the log-parameters the fits are searched in.
+    ``Cov(log theta) = Cov(theta) / (theta theta')`` (the chain rule of the
+    map to the log-parameters the fits are searched in) and
+    ``Cov(log theta, c) = Cov(theta, c) / theta`` for a coefficient ``c``;
+    a fit with covariates holds the covariance of all its estimates in
+    ``covariates.covariance``.
     """
-    blocks = []
-    for fit in fits:
-        theta = fit.parameter_vector()
-        blocks.append(np.asarray(fit.covariance) / np.outer(theta, theta))
+    theta = fit.parameter_vector()
+    keys = _coefficient_keys(fit)
+    covariance = np.asarray(fit.covariance, dtype=np.float64)
+    if keys:
+        effects: CovariateEffects = getattr(fit, "covariates")  # noqa: B009
+        order = [effects.names.index(k) for k in (*fit.parameter_names, *keys)]
+        covariance = np.asarray(effects.covariance, dtype=np.float64)[
+            np.ix_(order, order)
+        ]
+    scale = np.concatenate([1 / theta, np.ones(len(keys))])
+    working: FloatArray = covariance * np.outer(scale, scale)
+    return working
+
+
+def _log_covariance(fits: tuple[FittedModel, ...]) -> FloatArray:
+    """Block-diagonal covariance of every fit's estimates, as moved.
+
+    The log-parameters and coefficients of each fit in turn
+    (:func:`_working_covariance`); separate fits are independent.
+    """
+    blocks = [_working_covariance(fit) for fit in fits]
     size = sum(len(b) for b in blocks)
     covariance = np.zeros((size, size))
     start = 0
@@ -328,15 +390,15 @@ def _gradient(
     scale: IntervalScale,
     estimate: FloatArray,
 ) -> FloatArray:
-    """Forward differences of the scaled prediction in each log-parameter.
+    """Forward differences of the scaled prediction in each estimate.
 
-    One row per parameter of every fit, in order, and one column per value
-    of the prediction (flattened).
+    One row per log-parameter and coefficient of every fit, in order, and
+    one column per value of the prediction (flattened).
     """
     center = _to_scale(estimate, scale).reshape(-1)
     rows = []
     for position, fit in enumerate(fits):
-        for index in range(len(fit.parameter_names)):
+        for index in range(_coordinates(fit)):
             moved = list(fits)
             moved[position] = _moved(fit, index, _STEP)
             values = _predicted(predict, tuple(moved), shape=estimate.shape)
@@ -388,6 +450,13 @@ def delta_interval(
     prediction sits on the edge of its scale (0 expected purchases, a
     P(alive) of exactly 1) it does not depend on the parameters and the
     interval is that point.
+
+    A Pareto/NBD or BG/NBD fit with covariates adds its coefficients to
+    ``phi`` (each moved by 1e-5, unlogged), with the covariance of all
+    its estimates (``fit.covariates.covariance``); ``predict`` then passes
+    each customer's covariates, e.g. ``lambda fit: fit.probability_alive(x,
+    t_x, T, purchase_covariates=z)``, or a segment's through
+    :func:`~customer_centric.clv.at_covariates`.
 
     Args:
         fits: A fitted model, or a sequence of fits (e.g. a purchase model
@@ -467,16 +536,38 @@ def delta_interval(
 # --------------------------------------------------------------------------
 
 
+CovariateColumns: TypeAlias = dict[Process, tuple[tuple[str, ...], FloatArray]]
+"""Each process's covariate names and matrix, one row per row of data."""
+
+
 def _refit(
     fit: FittedModel,
     data: RFMArrays,
     monetary_value: FloatArray | None,
     counts: FloatArray,
+    covariates: CovariateColumns,
 ) -> FittedModel:
-    """Refit ``fit``'s model on the rows of ``data`` with ``counts``."""
+    """Refit ``fit``'s model on the rows of ``data`` with ``counts``.
+
+    A fit with covariates is refitted with the rows' covariates, its
+    penalty and its equality constraints.
+    """
     keep = counts > 0
     x, t_x, big_t = data.frequency[keep], data.recency[keep], data.T[keep]
     weights = counts[keep]
+    if isinstance(fit, BgNbdFit | ParetoNbdFit) and fit.covariates is not None:
+        tables = _covariate_tables(fit.covariates, covariates, keep)
+        refit = fit_bg_nbd if isinstance(fit, BgNbdFit) else fit_pareto_nbd
+        return refit(
+            x,
+            t_x,
+            big_t,
+            weights=weights,
+            purchase_covariates=tables["purchase"],
+            dropout_covariates=tables["dropout"],
+            penalty=fit.covariates.penalty,
+            equal_coefficients=fit.covariates.equal,
+        )
     if isinstance(fit, BgNbdFit):
         return fit_bg_nbd(x, t_x, big_t, weights=weights)
     if isinstance(fit, MbgNbdFit):
@@ -507,21 +598,67 @@ def _refit(
     raise ArgumentTypeError(msg)
 
 
-def _customers(
-    data: object, monetary_value: npt.ArrayLike | None
-) -> tuple[RFMArrays, FloatArray | None, int]:
-    """The data, the spend column and the number of customers, checked.
+def _covariate_tables(
+    effects: CovariateEffects,
+    covariates: CovariateColumns,
+    keep: npt.NDArray[np.bool_],
+) -> dict[Process, dict[str, FloatArray] | None]:
+    """The fitted covariates of the kept rows, by process."""
+    tables: dict[Process, dict[str, FloatArray] | None] = {}
+    for process in PROCESSES:
+        wanted = effects.coefficient_names(process)
+        if not wanted:
+            tables[process] = None
+            continue
+        names, matrix = covariates.get(process, ((), np.zeros((0, 0))))
+        missing = [name for name in wanted if name not in names]
+        if missing:
+            msg = (
+                f"a fit has the {process} covariates {list(wanted)!r}, but "
+                f"{process}_covariates lacks {missing!r}; pass them, one "
+                "value per row of data, to refit it"
+            )
+            raise DataError(msg)
+        tables[process] = {
+            name: matrix[keep, names.index(name)] for name in wanted
+        }
+    return tables
 
-    Without a spend column the data are compressed to their distinct
-    histories first: drawing customers is then drawing counts of each
-    history, and a resample costs its distinct histories whatever the
+
+@final
+@attrs.frozen(kw_only=True)
+class _Customers:
+    """The customers to resample, checked: rows, spend and covariates."""
+
+    rows: RFMArrays
+    spend: FloatArray | None
+    covariates: CovariateColumns
+    n: int
+
+
+def _customers(
+    data: object,
+    monetary_value: npt.ArrayLike | None,
+    tables: dict[Process, Covariates | None],
+) -> _Customers:
+    """The data, the spend column, the covariates and the customers.
+
+    Without a spend column or covariates the data are compressed to their
+    distinct histories first: drawing customers is then drawing counts of
+    each history, and a resample costs its distinct histories whatever the
     number of customers.
     """
     rows = check_instance(
         data, RFMArrays, name="data", what="an RFMArrays (see validate_rfm)"
     )
+    size = rows.frequency.size
+    covariates: CovariateColumns = {
+        process: _read_table(table, name=f"{process}_covariates", n=size)
+        for process, table in tables.items()
+        if table is not None
+    }
     spend = None
-    if monetary_value is None:
+    if monetary_value is None and not covariates:
         unique = compress(
             rows.frequency, rows.recency, rows.T, weights=rows.weights
         )
@@ -531,12 +668,12 @@ def _customers(
             T=unique.T,
             weights=unique.weights,
         )
-    else:
+    elif monetary_value is not None:
         spend = as_float_array(monetary_value, name="monetary_value")
-        if spend.size != rows.frequency.size:
+        if spend.size != size:
             msg = (
                 f"monetary_value has {spend.size} values but data has "
-                f"{rows.frequency.size} rows; pass one per row"
+                f"{size} rows; pass one per row"
             )
             raise DataError(msg)
     total = float(rows.weights.sum())
@@ -554,7 +691,9 @@ def _customers(
             "or whole counts"
         )
         raise DataError(msg)
-    return rows, spend, round(total)
+    return _Customers(
+        rows=rows, spend=spend, covariates=covariates, n=round(total)
+    )
 
 
 def _same_fit(fit: FittedModel, refit: FittedModel) -> None:
@@ -612,6 +751,14 @@ def _spend_draws(
 
 def _check_simulable(fits: tuple[FittedModel, ...], n_customers: int) -> None:
     for fit in fits:
+        if getattr(fit, "covariates", None) is not None:
+            msg = (
+                f"{fit!r} has covariates, and the parametric bootstrap does "
+                "not simulate customers with covariates; use "
+                "kind='nonparametric', which resamples customers with their "
+                "covariates"
+            )
+            raise ArgumentTypeError(msg)
         if not isinstance(fit, BgNbdFit | GammaGammaFit):
             msg = (
                 f"cannot simulate from {type(fit).__name__}: the parametric "
@@ -668,6 +815,8 @@ def bootstrap_interval(
     data: RFMArrays,
     seed: int,
     monetary_value: npt.ArrayLike | None = None,
+    purchase_covariates: Covariates | None = None,
+    dropout_covariates: Covariates | None = None,
     n_resamples: int = DEFAULT_RESAMPLES,
     confidence: float = 0.95,
     kind: BootstrapKind = "nonparametric",
@@ -681,12 +830,18 @@ def bootstrap_interval(
     (the counts are the weights of its compressed rows, so a refit costs
     the distinct histories), ``predict`` is evaluated on the refits, and
     the interval is the ``(1 -/+ confidence) / 2`` percentiles of the
-    resampled predictions. A purchase model and a Gamma-Gamma fit are
-    refitted on the same resampled customers. Resamples whose refit does
-    not converge (on small bases, mostly a boundary such as "no dropout")
-    are left out and counted in ``failed``, which shortens the interval
-    on that side. The randomness comes from ``seed`` alone (numpy's
-    ``default_rng``).
+    resampled predictions, taken as the order statistics ``k`` and ``B +
+    1 - k`` of the ``B`` resampled values, ``k = (B + 1) (1 - confidence)
+    / 2`` (Davison & Hinkley 1997, section 5.2), which hold the nominal
+    share of draws even for few resamples (19 give the smallest and the
+    largest of them as a 90 % interval). A purchase model and a
+    Gamma-Gamma fit are refitted on the same resampled customers; a fit
+    with covariates is refitted with each drawn customer's covariates
+    (``purchase_covariates``, ``dropout_covariates``), its penalty and
+    its equality constraints. Resamples whose refit does not converge (on
+    small bases, mostly a boundary such as "no dropout") are left out and
+    counted in ``failed``, which shortens the interval on that side. The
+    randomness comes from ``seed`` alone (numpy's ``default_rng``).
 
     With ``kind="parametric"`` (Efron & Tibshirani 1993, section 6.5) each
     resample is drawn from the fitted models instead: every customer keeps
@@ -704,7 +859,8 @@ def bootstrap_interval(
     Args:
         fits: A fitted model or a sequence of them: ``BgNbdFit``,
             ``MbgNbdFit``, ``ParetoNbdFit``, ``BgBbFit`` (``data.T`` the
-            periods observed) or ``GammaGammaFit``.
+            periods observed) or ``GammaGammaFit``; Pareto/NBD and BG/NBD
+            fits may have covariates.
         predict: Called as ``predict(*fits)``, at the estimates and on
             every resample's refits.
         data: The customers the fits were fitted on, from
@@ -713,6 +869,10 @@ def bootstrap_interval(
         monetary_value: Average spend per repeat purchase, one per row of
             ``data``, to refit a Gamma-Gamma fit (on the rows with
             ``frequency > 0``; any finite value elsewhere).
+        purchase_covariates: For a fit with covariates, the purchase
+            covariates of each row of ``data`` (as the fit was fitted
+            with); a resample carries each drawn customer's covariates.
+        dropout_covariates: Likewise, the dropout covariates.
         n_resamples: Resamples to draw (1 to 1,000,000); see
             :data:`DEFAULT_RESAMPLES`.
         confidence: The nominal coverage, in (0, 1).
@@ -725,11 +885,13 @@ def bootstrap_interval(
 
     Raises:
         DataError: ``data`` is not the fits' data, has fractional weights,
-            or lacks ``monetary_value`` for a Gamma-Gamma fit; a fit has
-            no covariance.
+            lacks ``monetary_value`` for a Gamma-Gamma fit or the
+            covariates of a fit with covariates (or has covariates that no
+            fit has); a fit has no covariance.
         ConvergenceError: No resample's refit converged.
         ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
-            parametric, simulate), or an argument of the wrong type.
+            parametric, simulate: not a fit with covariates), or an
+            argument of the wrong type.
         InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
             ``kind`` out of range.
 
@@ -766,14 +928,24 @@ def bootstrap_interval(
     checked = _fit_tuple(fits)
     predict = _callable(predict)
     chosen = check_choice(kind, _KINDS, name="kind")
-    rows, spend, n_customers = _customers(data, monetary_value)
+    customers = _customers(
+        data,
+        monetary_value,
+        {"purchase": purchase_covariates, "dropout": dropout_covariates},
+    )
+    _check_covariates_used(checked, customers.covariates)
     draws = _resamples(n_resamples)
     rng = np.random.default_rng(_seed(seed))
     level = _confidence(confidence)
     if chosen == "parametric":
-        _check_simulable(checked, n_customers)
+        _check_simulable(checked, customers.n)
+    rows, spend, covariates = (
+        customers.rows,
+        customers.spend,
+        customers.covariates,
+    )
     for fit in checked:
-        _same_fit(fit, _refit(fit, rows, spend, rows.weights))
+        _same_fit(fit, _refit(fit, rows, spend, rows.weights, covariates))
     estimate = _predicted(predict, checked)
     shares = rows.weights / rows.weights.sum()
     resampled = []
@@ -783,10 +955,11 @@ def bootstrap_interval(
             counts = drawn.weights
         else:
             drawn, drawn_spend = rows, spend
-            counts = rng.multinomial(n_customers, shares).astype(np.float64)
+            counts = rng.multinomial(customers.n, shares).astype(np.float64)
         try:
             refits = tuple(
-                _refit(fit, drawn, drawn_spend, counts) for fit in checked
+                _refit(fit, drawn, drawn_spend, counts, covariates)
+                for fit in checked
             )
         except (ConvergenceError, DataError):
             continue
@@ -798,10 +971,7 @@ def bootstrap_interval(
             "too uniform to bootstrap; use delta_interval"
         )
         raise ConvergenceError(msg)
-    tail = 100 * (1 - level) / 2
-    lower, upper = np.percentile(
-        np.asarray(resampled), [tail, 100 - tail], axis=0
-    )
+    lower, upper = _percentiles(np.asarray(resampled), level)
     return PredictionInterval(
         estimate=estimate,
         lower=lower,
@@ -814,3 +984,40 @@ def bootstrap_interval(
         n_resamples=draws,
         failed=draws - len(resampled),
     )
+
+
+def _check_covariates_used(
+    fits: tuple[FittedModel, ...], covariates: CovariateColumns
+) -> None:
+    """Refuse covariates that no fit was fitted with."""
+    if covariates and all(
+        getattr(fit, "covariates", None) is None for fit in fits
+    ):
+        msg = (
+            "purchase_covariates or dropout_covariates were given, but no "
+            "fit has covariates; drop them, or pass the fits with covariates"
+        )
+        raise DataError(msg)
+
+
+def _percentiles(
+    resampled: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """The ``(1 -/+ level) / 2`` percentiles of the resampled predictions.
+
+    As the order statistics ``k`` and ``B + 1 - k`` of ``B`` values, ``k =
+    (B + 1) (1 - level) / 2`` (interpolated between neighbours when not
+    whole; numpy's ``"weibull"`` rule): ``B`` exchangeable values split the
+    line into ``B + 1`` equally likely places for one more, so this pair
+    holds a further draw with probability ``level`` whatever ``B``
+    (Davison & Hinkley 1997, *Bootstrap Methods and their Application*,
+    section 5.2). numpy's default rule, ``k = 1 + (B - 1) (1 - level) /
+    2``, gives a narrower interval, short of nominal by about ``(1 -
+    level) / B`` of coverage at small ``B`` (86.5 % for a 90 % interval of
+    50 resamples).
+    """
+    tail = 100 * (1 - level) / 2
+    lower, upper = np.percentile(
+        resampled, [tail, 100 - tail], axis=0, method="weibull"
+    )
+    return lower, upper
