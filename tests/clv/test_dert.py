@@ -182,14 +182,15 @@ def test_dert_bounds(x: int, share: float, big_t: float, rate: float) -> None:
         (None, 0.01, ArgumentTypeError, "BgNbdFit or GgomNbdFit"),
         ("pnbd", 0.0, DataError, "discount_rate"),
         ("pnbd", math.inf, DataError, "discount_rate"),
+        ("pnbd", 5e-324, DataError, "at least 1e-08"),
         ("pnbd", "0.1", ArgumentTypeError, "real number"),
     ],
-    ids=["fit", "zero", "inf", "str"],
+    ids=["fit", "zero", "inf", "subnormal", "str"],
 )
 def test_bad_arguments_are_refused(
     fit: object, rate: object, error: type[Exception], message: str
 ) -> None:
-    """A wrong fit or a rate that is not > 0 raises with a message."""
+    """A wrong fit or a rate outside [1e-8, inf) raises with a message."""
     model = fhl_models()["Pareto/NBD"] if fit == "pnbd" else fit
     with pytest.raises(error, match=message):
         dert(model, 1, 1, 2, discount_rate=rate)  # type: ignore[arg-type]
