@@ -110,7 +110,7 @@ _LINEAR: Final = 30.0
 plus a small correction, without overflow."""
 
 
-def _log_g(b: float, beta: float, y: FloatArray) -> FloatArray:
+def _log_g(b: float, beta: float | FloatArray, y: FloatArray) -> FloatArray:
     """``log(beta - 1 + e^(b y))``, accurate for tiny and huge ``b y``."""
     by = b * y
     small = np.minimum(by, _LINEAR)
@@ -204,7 +204,7 @@ def _log_integral(
 
 
 def _first_width(
-    b: float, beta: float, start: FloatArray, decay: FloatArray
+    b: float, beta: float | FloatArray, start: FloatArray, decay: FloatArray
 ) -> FloatArray:
     """The first panel's width: the smaller of the two integrands' scales.
 
@@ -217,8 +217,18 @@ def _first_width(
     return result
 
 
-def _log_likelihood_terms(
-    params: tuple[float, float, float, float, float],
+def _at_rows(
+    value: float | FloatArray, rows: npt.NDArray[np.intp]
+) -> float | FloatArray:
+    """A scalar as it is; a per-row array at ``rows``, as a column."""
+    if np.ndim(value) == 0:
+        return value
+    column: FloatArray = np.asarray(value)[rows, None]
+    return column
+
+
+def log_likelihood_terms(
+    params: tuple[float, float | FloatArray, float, float, float | FloatArray],
     x: FloatArray,
     t_x: FloatArray,
     big_t: FloatArray,
@@ -229,21 +239,26 @@ def _log_likelihood_terms(
 
     And, if asked, the gradient of the log of their sum with respect to
     the parameters (without the common factor ``Gamma(r+x) alpha^r /
-    Gamma(r)``), from the same quadrature nodes.
+    Gamma(r)``), from the same quadrature nodes. ``alpha`` and ``beta``
+    are scalars, or per row (customers with covariates); the gradient's
+    ``alpha`` and ``beta`` rows are then per-row derivatives.
     """
     r, alpha, b, s, beta = params
     log_at = np.log(alpha + big_t)
     log_g_t = _log_g(b, beta, big_t)
-    alive = -(r + x) * log_at + s * (np.log(beta) - log_g_t)
+    log_beta = np.log(beta)
+    alive = -(r + x) * log_at + s * (log_beta - log_g_t)
     died = np.full(x.size, -np.inf)
     # Weighted means of the log-integrand's derivatives over the nodes.
     means = np.zeros((5, x.size))
     first = _first_width(b, beta, t_x, (alpha + t_x) / (r + x + 1))
-    constant = np.log(b * s) + s * np.log(beta)
+    constant = np.broadcast_to(np.log(b * s) + s * log_beta, x.shape)
     for group, nodes, log_w in _groups(t_x, big_t, first, _CAP / b):
         rows, y = group, nodes
-        log_g = _log_g(b, beta, y)
-        log_ay = np.log(alpha + y)
+        alpha_rows = _at_rows(alpha, rows)
+        beta_rows = _at_rows(beta, rows)
+        log_g = _log_g(b, beta_rows, y)
+        log_ay = np.log(alpha_rows + y)
         terms = (
             log_w - (r + x[rows])[:, None] * log_ay + b * y - (s + 1) * log_g
         )
@@ -252,14 +267,15 @@ def _log_likelihood_terms(
         if not keep.all():  # a panel too narrow for any node: it adds 0
             rows, y, terms, top = rows[keep], y[keep], terms[keep], top[keep]
             log_g, log_ay = log_g[keep], log_ay[keep]
+            alpha_rows = _at_rows(alpha, rows)
         weights = np.exp(terms - top[:, None])
         total = weights.sum(axis=1)
-        died[rows] = np.log(total) + top + constant
+        died[rows] = np.log(total) + top + constant[rows]
         if gradient:
             weights /= total[:, None]
             means[:, rows] = [
                 (weights * log_ay).sum(axis=1),
-                (weights / (alpha + y)).sum(axis=1),
+                (weights / (alpha_rows + y)).sum(axis=1),
                 (weights * y * (1 - (s + 1) * np.exp(b * y - log_g))).sum(
                     axis=1
                 ),
@@ -270,22 +286,22 @@ def _log_likelihood_terms(
         return alive, died, None
     share = np.exp(died - np.logaddexp(alive, died))
     d_alive = np.stack(
-        [
+        np.broadcast_arrays(
             -log_at,
             -(r + x) / (alpha + big_t),
             -s * big_t * np.exp(b * big_t - log_g_t),
-            np.log(beta) - log_g_t,
+            log_beta - log_g_t,
             s / beta - s * np.exp(-log_g_t),
-        ]
+        )
     )
     d_died = np.stack(
-        [
+        np.broadcast_arrays(
             -means[0],
             -(r + x) * means[1],
             1 / b + means[2],
-            1 / s + np.log(beta) - means[3],
+            1 / s + log_beta - means[3],
             s / beta - (s + 1) * means[4],
-        ]
+        )
     )
     mixed = (1 - share) * d_alive + share * d_died
     return alive, died, mixed
@@ -307,7 +323,7 @@ class _Likelihood:
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
         r, alpha, b, s, beta = (float(v) for v in theta)
         xu = self.x_unique
-        alive, died, mixed = _log_likelihood_terms(
+        alive, died, mixed = log_likelihood_terms(
             (r, alpha, b, s, beta), self.x, self.t_x, self.big_t, gradient=True
         )
         assert mixed is not None  # noqa: S101 - asked for above
@@ -517,7 +533,7 @@ def _probability_alive(
     big_t: FloatArray,
 ) -> FloatArray:
     shape = x.shape
-    alive, died, _ = _log_likelihood_terms(
+    alive, died, _ = log_likelihood_terms(
         params,
         x.reshape(-1),
         t_x.reshape(-1),
