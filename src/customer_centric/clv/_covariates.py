@@ -899,9 +899,9 @@ def at_covariates(
 
     .. versionadded:: 0.2
     """
-    if not isinstance(fit, ParetoNbdFit | BgNbdFit):
+    if not isinstance(fit, ParetoNbdFit | BgNbdFit | GgomNbdFit):
         raise ArgumentTypeError.for_argument(
-            "fit", fit, "a ParetoNbdFit or BgNbdFit"
+            "fit", fit, "a ParetoNbdFit, BgNbdFit or GgomNbdFit"
         )
     if fit.covariates is None:
         msg = "at_covariates needs a fit with covariates; this one has none"

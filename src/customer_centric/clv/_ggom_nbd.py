@@ -34,14 +34,21 @@ terms are tiny.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from customer_centric._arrays import FloatArray, as_horizon
 from customer_centric._extras import defer_import
+from customer_centric.clv._covariate_records import (
+    CovariateEffects,
+    covariates_in_use,
+    is_none,
+)
 from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
@@ -55,6 +62,8 @@ from customer_centric.clv._rfm import (
 
 if TYPE_CHECKING:
     from scipy import special
+
+    from customer_centric.clv._covariates import Covariates
 else:
     special = defer_import("scipy.special")
 
@@ -350,6 +359,9 @@ class GgomNbdFit(FittedModel):
             dropping out grows with the customer's age.
         s: Shape of the gamma distribution of the Gompertz ``eta``.
         beta: Rate of that gamma distribution.
+        covariates: The coefficients of time-invariant covariates, if the
+            model was fitted with them (``alpha`` and ``beta`` are then
+            those of a customer whose covariates are all 0).
 
     Examples:
         Bemmaor & Glady's (2012, Table 2) CDNOW estimates, which are the
@@ -382,6 +394,9 @@ class GgomNbdFit(FittedModel):
     b: float
     s: float
     beta: float
+    covariates: CovariateEffects | None = Field(
+        default=None, exclude_if=is_none
+    )
 
     @classmethod
     def from_parameters(
@@ -412,6 +427,9 @@ class GgomNbdFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Probability that a customer with this history is still active.
 
@@ -422,6 +440,10 @@ class GgomNbdFit(FittedModel):
             frequency: Repeat purchases ``x``.
             recency: Time of the last repeat purchase ``t_x``.
             T: Length of observation.
+            purchase_covariates: For a fit with covariates, each
+                customer's purchase covariates (one value per customer
+                of the broadcast inputs).
+            dropout_covariates: Likewise, the dropout covariates.
 
         Examples:
             >>> from customer_centric.clv import GgomNbdFit
@@ -431,7 +453,21 @@ class GgomNbdFit(FittedModel):
             array([0.17 , 0.851, 0.055])
 
         .. versionadded:: 0.2
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.probability_alive(*a),
+                (frequency, recency, T),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t = broadcast_rfm(frequency, recency, T)
         return _probability_alive(self._tuple(), x, t_x, big_t)
 
@@ -442,6 +478,9 @@ class GgomNbdFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Expected purchases in ``(T, T + t]`` given the history.
 
@@ -462,7 +501,22 @@ class GgomNbdFit(FittedModel):
             array([0.   , 0.747])
 
         .. versionadded:: 0.2
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``, as in
+           :meth:`probability_alive`.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.conditional_expected_purchases(*a),
+                (t, frequency, recency, T),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t, horizon = broadcast_rfm(frequency, recency, T, ("t", t))
         params = self._tuple()
         shape = x.shape
@@ -631,6 +685,10 @@ def fit_ggom_nbd(
     /,
     *,
     weights: npt.ArrayLike | None = None,
+    purchase_covariates: Covariates | None = None,
+    dropout_covariates: Covariates | None = None,
+    penalty: float = 0.0,
+    equal_coefficients: Sequence[str] = (),
 ) -> GgomNbdFit:
     """Fit the Gamma-Gompertz/NBD model by maximum likelihood.
 
@@ -652,17 +710,35 @@ def fit_ggom_nbd(
         recency: Time of the last repeat purchase ``t_x``.
         T: Length of observation of each customer.
         weights: Customers per row, for data already compressed.
+        purchase_covariates: Time-invariant covariates of the purchase
+            process: a mapping of name to one value per row, or a
+            dataframe with one column per covariate. Each customer's
+            ``alpha`` is ``alpha * exp(-gamma . z)`` (CLVTools'
+            ``ggomnbd`` with static covariates; the CLV guide's
+            "Covariates" section).
+        dropout_covariates: Likewise for the dropout process: ``beta *
+            exp(-gamma . z)``.
+        penalty: L2 penalty ``lambda`` on the coefficients: the fit
+            maximises the log-likelihood minus ``lambda`` times the sum
+            of their squares (the fit's ``log_likelihood`` is without it).
+        equal_coefficients: Covariates of both processes whose
+            coefficient is constrained to be the same on the two.
 
     Returns:
-        The fit, with standard errors and diagnostics.
+        The fit, with standard errors and diagnostics; with covariates,
+        its ``covariates`` holds every coefficient with its standard error.
 
     Raises:
         DataError: The summary breaks a rule (see
-            :func:`~customer_centric.clv.validate_rfm`).
+            :func:`~customer_centric.clv.validate_rfm`), or the covariates
+            do: not one finite number per row, constant, or an equal
+            coefficient not on both processes.
         ConvergenceError: The likelihood has no proper maximum on these
             data, or is highest at an edge where the model becomes a
             simpler one (the Pareto/NBD, no dropout, no heterogeneity);
-            the message names the parameters and the simpler model.
+            the message names the parameters and the simpler model. With
+            covariates, a coefficient running off to infinity (e.g. a
+            group that never drops out) is named too.
 
     Examples:
         Customers simulated with the parameters of BTYDplus's example,
@@ -677,6 +753,43 @@ def fit_ggom_nbd(
         (True, 2000.0)
 
     .. versionadded:: 0.2
+    .. versionchanged:: 0.3
+       Time-invariant covariates, their L2 penalty and equality constraint.
+    """
+    if purchase_covariates is not None or dropout_covariates is not None:
+        from customer_centric.clv._covariates import (  # noqa: PLC0415
+            fit_with_covariates,
+        )
+
+        return fit_with_covariates(
+            GgomNbdFit,
+            partial(_fit_plain, boundaries=()),
+            frequency,
+            recency,
+            T,
+            weights=weights,
+            purchase_covariates=purchase_covariates,
+            dropout_covariates=dropout_covariates,
+            penalty=penalty,
+            equal_coefficients=equal_coefficients,
+            boundaries=_BOUNDARIES,
+        )
+    return _fit_plain(frequency, recency, T, weights=weights)
+
+
+def _fit_plain(
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    weights: npt.ArrayLike | None,
+    boundaries: Sequence[Boundary] = _BOUNDARIES,
+) -> GgomNbdFit:
+    """The fit without covariates; without ``boundaries``, a start.
+
+    The covariate fits start from the plain model's optimum, for which
+    the edges need not be probed (the covariate fit probes its own).
     """
     data = compress(frequency, recency, T, weights=weights)
     rate, mean_t = purchase_scales(data)
@@ -692,5 +805,5 @@ def fit_ggom_nbd(
             (0.5, 10.0 / rate, 3.0 / scale, 0.5, 10.0),
         ],
         model=_MODEL,
-        boundaries=_BOUNDARIES,
+        boundaries=boundaries,
     )
