@@ -61,6 +61,7 @@ def _two_groups(
 def simulated() -> tuple[
     tuple[FloatArray, FloatArray, FloatArray], FloatArray, GgomNbdFit
 ]:
+    """The simulated groups and their fit with the group on both."""
     columns, group = _two_groups()
     fit = fit_ggom_nbd(
         *columns,

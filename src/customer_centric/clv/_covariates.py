@@ -407,11 +407,6 @@ class _Likelihood:
             np.zeros((len(layout.free), len(layout.free))),
         )
 
-    def coefficients(self, theta: FloatArray) -> dict[Process, FloatArray]:
-        """Each process's coefficients from the free ones in ``theta``."""
-        free = np.log(theta[self.k :])
-        return {p: self.layout.loadings[p] @ free for p in PROCESSES}
-
     def unpenalised(self, theta: FloatArray) -> float:
         """The log-likelihood without the L2 penalty."""
         value, _ = self(theta)
@@ -512,7 +507,9 @@ def covariate_boundaries(
             moved = {
                 names[i]: d for i, d in enumerate(boundary.direction) if d
             }
-            turns = {d * signs[name] for name, d in moved.items() if name in signs}
+            turns = {
+                d * signs[name] for name, d in moved.items() if name in signs
+            }
             if set(moved) != set(signs) or len(turns) != 1:
                 # A coefficient moves all the parameters its process
                 # scales, and only those, in one sense.
@@ -610,7 +607,6 @@ def fit_with_covariates(
     )
     likelihood = _Likelihood(model, rows, covariates, layout, float(penalty))
     starts = _starts(model, plain_fit, rows, layout)
-    width = len(layout.free)
     parameter_names = _PARAMETERS[model]
     try:
         mle = maximize_likelihood(
@@ -690,7 +686,10 @@ def _starts(
     scale = max(mean_t, 1e-3)
     # The plain fits' first two starts (see fit_pareto_nbd and so on).
     generic = (
-        [(1.0, 1.0 / rate, 1.0 / scale, 1.0, 1.0), (1.0, 1.0, 0.01 / scale, 1.0, 1.0)]
+        [
+            (1.0, 1.0 / rate, 1.0 / scale, 1.0, 1.0),
+            (1.0, 1.0, 0.01 / scale, 1.0, 1.0),
+        ]
         if model == "GGom/NBD"
         else [(1.0, 1.0 / rate, 1.0, scale), (1.0, 1.0, 1.0, 1.0)]
     )
@@ -901,7 +900,7 @@ def at_covariates(
     """
     if not isinstance(fit, ParetoNbdFit | BgNbdFit | GgomNbdFit):
         raise ArgumentTypeError.for_argument(
-            "fit", fit, "a ParetoNbdFit, BgNbdFit or GgomNbdFit"
+            "fit", fit, "a ParetoNbdFit or BgNbdFit (or GgomNbdFit)"
         )
     if fit.covariates is None:
         msg = "at_covariates needs a fit with covariates; this one has none"
