@@ -21,6 +21,7 @@ from customer_centric.clv._covariates import (
     _layout,
     _Likelihood,
     _Rows,
+    _Starts,
     covariate_boundaries,
 )
 from customer_centric.clv._pareto_nbd import _BOUNDARIES as PARETO_NBD_EDGES
@@ -121,3 +122,22 @@ def test_log_gamma_terms_per_distinct_count() -> None:
         psi, special.digamma(0.7 + x) - special.digamma(0.7)
     )
     assert rows.x_unique.tolist() == [0.0, 3.0, 7.0]
+
+
+def test_the_plain_optimum_is_fitted_only_when_needed() -> None:
+    """The first generic start costs no plain fit; the others come after."""
+    calls: list[int] = []
+
+    def plain() -> tuple[float, ...]:
+        calls.append(1)
+        return (5.0, 5.0)
+
+    starts = _Starts([(1.0, 1.0), (2.0, 2.0)], plain)
+    assert starts[0] == (1.0, 1.0)
+    assert not calls
+    assert list(starts) == [(1.0, 1.0), (5.0, 5.0), (2.0, 2.0)]
+    assert len(starts) == 3
+    assert starts[1:] == [(5.0, 5.0), (2.0, 2.0)]
+    assert len(calls) == 1
+    failed = _Starts([(1.0,), (2.0,)], lambda: None)
+    assert list(failed) == [(1.0,), (2.0,)]
