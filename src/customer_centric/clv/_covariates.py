@@ -389,18 +389,18 @@ class _Likelihood:
         self.layout = layout
         self.penalty = penalty
         position = dict(zip(_PARAMETERS[model], range(self.k), strict=True))
-        # Each scaled parameter: its position, the sign of its exponent and
-        # the design on the free coefficients (covariates times loadings),
-        # so that the index of a row is one sum over the free coefficients.
+        # Each process with covariates: the design on the free coefficients
+        # (covariates times loadings), so that a row's index is one sum
+        # over them, the sign of its exponent and the parameters it scales
+        # (one sign per process in _SCALES: a and b share their multiplier).
         self.scaled = [
             (
-                position[name],
-                sign,
                 np.einsum("ij,jk->ik", covariates[p], layout.loadings[p]),
+                _SCALES[model][p][0][1],
+                tuple(position[name] for name, _ in _SCALES[model][p]),
             )
             for p in PROCESSES
             if layout.names[p]
-            for name, sign in _SCALES[model][p]
         ]
         # sum(gamma**2) over both processes is free . (L'L) . free.
         self.gram = sum(
@@ -420,31 +420,35 @@ class _Likelihood:
         free = np.log(theta[k:])
         params: list[float | FloatArray] = base.tolist()
         multipliers = []
-        for position, sign, design in self.scaled:
+        for design, sign, positions in self.scaled:
             log_multiplier = sign * weighted_rows(design, free)
-            log_param = np.log(base[position])
-            if (np.abs(log_multiplier + log_param) > _TRUSTED_LOG).any():
-                # A customer's parameter beyond e^21 (or below e^-21): the
-                # likelihood loses its precision there (as the plain
-                # models' beyond their own), so such points are walls.
-                return -np.inf, np.full(theta.size, np.nan)
+            extremes = np.array([log_multiplier.min(), log_multiplier.max()])
+            for position in positions:
+                if (
+                    np.abs(extremes + np.log(base[position])) > _TRUSTED_LOG
+                ).any():
+                    # A customer's parameter beyond e^21 (or below e^-21):
+                    # the likelihood loses its precision there (as the
+                    # plain models' beyond their own), so such points are
+                    # walls.
+                    return -np.inf, np.full(theta.size, np.nan)
             multiplier = np.exp(log_multiplier)
-            params[position] = float(base[position]) * multiplier
+            for position in positions:
+                params[position] = float(base[position]) * multiplier
             multipliers.append(multiplier)
         value_rows, d_rows = self.row_likelihood(tuple(params), self.rows)
         value = dot(self.w, value_rows)
         d_rows *= self.w
         d_free = -2 * self.penalty * (self.gram @ free)
-        for (position, sign, design), multiplier in zip(
+        for (design, sign, positions), multiplier in zip(
             self.scaled, multipliers, strict=True
         ):
             # d row-parameter / d free = sign * row-parameter * design.
-            d_rows[position] *= multiplier
-            d_free += (
-                sign
-                * float(base[position])
-                * np.einsum("ij,i->j", design, d_rows[position])
-            )
+            combined = np.zeros(multiplier.size)
+            for position in positions:
+                d_rows[position] *= multiplier
+                combined += float(base[position]) * d_rows[position]
+            d_free += sign * np.einsum("ij,i->j", design, combined)
         gradient = np.empty(theta.size)
         gradient[:k] = d_rows.sum(axis=1)
         gradient[k:] = d_free / theta[k:]
