@@ -1,21 +1,25 @@
-"""Time-invariant covariates in the Pareto/NBD and BG/NBD models.
+"""Time-invariant covariates in the Pareto/NBD, BG/NBD and GGom/NBD models.
 
 Each customer ``i`` with covariates ``z_i`` (one row of numbers per
 process) gets their own scale parameters, as in CLVTools and Fader &
 Hardie (2007), "Incorporating Time-Invariant Covariates into the
 Pareto/NBD and BG/NBD Models": the purchase scale ``alpha_i = alpha *
-exp(-gamma_purchase . z_i)`` in both models; the dropout scale ``beta_i =
-beta * exp(-gamma_dropout . z_i)`` in the Pareto/NBD; and in the BG/NBD
+exp(-gamma_purchase . z_i)`` in every model; the dropout scale ``beta_i =
+beta * exp(-gamma_dropout . z_i)`` in the Pareto/NBD and the GGom/NBD
+(CLVTools' ``ggomnbd``, after Bemmaor & Glady 2012); and in the BG/NBD
 ``a_i = a * exp(gamma_dropout . z_i)``, ``b_i = b * exp(gamma_dropout .
-z_i)``. The shapes ``r`` and ``s`` are common. The likelihood is the
-models' own, evaluated per (compressed) row with that row's scales, and
-its gradient follows by the chain rule from the per-row derivatives.
+z_i)``. The other parameters (``r``, ``s``, the Gompertz ``b``) are
+common. The likelihood is the models' own, evaluated per (compressed) row
+with that row's scales, and its gradient follows by the chain rule from
+the per-row derivatives.
 
 Coefficients are fitted by the same optimizer as the models' parameters,
 which works on positive parameters in log space: it is handed
 ``exp(gamma)``, so that it searches ``gamma`` itself, unconstrained. An
 L2 penalty ``lambda * sum(gamma**2)`` shrinks the coefficients, and a
-covariate can have one coefficient shared by the two processes.
+covariate can have one coefficient shared by the two processes. Besides
+the plain model's edges, the fit probes the edges that one group of
+customers reaches through a coefficient (``covariate_boundaries``).
 
 .. versionadded:: 0.2
 """
@@ -580,8 +584,10 @@ def fit_with_covariates(
 ) -> _F:
     """Fit a model with covariates; the fit functions' covariate path.
 
-    ``plain_fit`` (the model without covariates) gives the starting
-    values, with every coefficient at 0.
+    The first start is the plain fits' generic one with every
+    coefficient at 0; ``plain_fit`` (the model without covariates, without
+    its edge probes) gives the next, its optimum, only if that start does
+    not converge (``_Starts``).
 
     Examples:
         See :func:`~customer_centric.clv.fit_pareto_nbd`.
