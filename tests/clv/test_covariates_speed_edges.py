@@ -141,3 +141,14 @@ def test_the_plain_optimum_is_fitted_only_when_needed() -> None:
     assert len(calls) == 1
     failed = _Starts([(1.0,), (2.0,)], lambda: None)
     assert list(failed) == [(1.0,), (2.0,)]
+
+
+def test_a_group_that_never_buys_again_is_not_a_fit() -> None:
+    """A purchase coefficient running off (a group's rate to 0) raises."""
+    sim = simulate_bg_nbd([52.0] * 400, r=0.8, alpha=8.0, a=0.6, b=2.5, seed=3)
+    x, t_x = sim.frequency.copy(), sim.recency.copy()
+    x[200:] = 0.0
+    t_x[200:] = 0.0
+    group = {"g": [0.0] * 200 + [1.0] * 200}
+    with pytest.raises(ConvergenceError, match=r"exp\(purchase:g\)"):
+        fit_bg_nbd(x, t_x, sim.T, purchase_covariates=group)
