@@ -22,6 +22,7 @@ from customer_centric.clv import (
 from customer_centric.clv._covariates import _compress, _layout, _Likelihood
 from customer_centric.clv._ggom_nbd import _Likelihood as _PlainLikelihood
 from customer_centric.exceptions import ConvergenceError
+from customer_centric.records import dump_record, load_record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -180,6 +181,9 @@ def test_predictions_per_customer_and_the_json_round_trip(
         segment.conditional_expected_purchases(10, *history),
     )
     assert GgomNbdFit.model_validate_json(fit.model_dump_json()) == fit
+    stored = dump_record(fit)
+    assert '"schema":"ggom_nbd_fit"' in stored
+    assert load_record(stored, expect=GgomNbdFit) == fit
 
 
 def test_apparel_runs_to_the_pareto_nbd_edge(clvtools_data: Path) -> None:
