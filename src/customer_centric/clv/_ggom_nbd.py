@@ -42,7 +42,12 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
-from customer_centric._arrays import FloatArray, as_horizon
+from customer_centric._arrays import (
+    FloatArray,
+    as_horizon,
+    dot,
+    weighted_rows,
+)
 from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import (
     CovariateEffects,
@@ -336,14 +341,15 @@ class _Likelihood:
             (r, alpha, b, s, beta), self.x, self.t_x, self.big_t, gradient=True
         )
         assert mixed is not None  # noqa: S101 - asked for above
-        value = float(
-            self.w_by_x @ (special.gammaln(r + xu) - special.gammaln(r))
+        # Sums in numpy's own loop, off threaded BLAS (see _arrays.dot).
+        value = (
+            dot(self.w_by_x, special.gammaln(r + xu) - special.gammaln(r))
             + self.n * r * np.log(alpha)
-            + self.w @ np.logaddexp(alive, died)
+            + dot(self.w, np.logaddexp(alive, died))
         )
-        gradient = mixed @ self.w
-        gradient[0] += self.w_by_x @ (
-            special.digamma(r + xu) - special.digamma(r)
+        gradient = weighted_rows(mixed, self.w)
+        gradient[0] += dot(
+            self.w_by_x, special.digamma(r + xu) - special.digamma(r)
         ) + self.n * np.log(alpha)
         gradient[1] += self.n * r / alpha
         return value, gradient
