@@ -27,7 +27,9 @@ start at ``t_x`` and double in width (the integrand is steepest there),
 no wider than ``2/b`` (where ``e^(b y)`` changes), in log space, and the
 analytic gradient comes from the same nodes. ``beta - 1 + e^(b y)`` is
 computed as ``beta + expm1(b y)``, exact near the Pareto/NBD edge where both
-terms are tiny.
+terms are tiny. With time-invariant covariates (CLVTools' ``ggomnbd``),
+``alpha`` and ``beta`` are per customer (:func:`fit_ggom_nbd`), and the
+same terms are evaluated with each row's scales.
 
 .. versionadded:: 0.2
 """
