@@ -20,6 +20,7 @@ expectation is taken after Euler's transformation, so heavy buyers
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
@@ -718,7 +719,7 @@ def fit_bg_nbd(
 
         return fit_with_covariates(
             BgNbdFit,
-            fit_bg_nbd,
+            partial(_fit_plain, boundaries=()),
             frequency,
             recency,
             T,
@@ -729,6 +730,23 @@ def fit_bg_nbd(
             equal_coefficients=equal_coefficients,
             boundaries=_BOUNDARIES,
         )
+    return _fit_plain(frequency, recency, T, weights=weights)
+
+
+def _fit_plain(
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    weights: npt.ArrayLike | None,
+    boundaries: Sequence[Boundary] = _BOUNDARIES,
+) -> BgNbdFit:
+    """The fit without covariates; without ``boundaries``, a start.
+
+    The covariate fits start from the plain model's optimum, for which
+    the edges need not be probed (the covariate fit probes its own).
+    """
     data = compress(frequency, recency, T, weights=weights)
     rate, _ = purchase_scales(data)
     return fit_compressed(
@@ -742,5 +760,5 @@ def fit_bg_nbd(
             (0.1, 0.1 / rate, 0.5, 0.5),
         ],
         model=_MODEL,
-        boundaries=_BOUNDARIES,
+        boundaries=boundaries,
     )

@@ -1,21 +1,25 @@
-"""Time-invariant covariates in the Pareto/NBD and BG/NBD models.
+"""Time-invariant covariates in the Pareto/NBD, BG/NBD and GGom/NBD models.
 
 Each customer ``i`` with covariates ``z_i`` (one row of numbers per
 process) gets their own scale parameters, as in CLVTools and Fader &
 Hardie (2007), "Incorporating Time-Invariant Covariates into the
 Pareto/NBD and BG/NBD Models": the purchase scale ``alpha_i = alpha *
-exp(-gamma_purchase . z_i)`` in both models; the dropout scale ``beta_i =
-beta * exp(-gamma_dropout . z_i)`` in the Pareto/NBD; and in the BG/NBD
+exp(-gamma_purchase . z_i)`` in every model; the dropout scale ``beta_i =
+beta * exp(-gamma_dropout . z_i)`` in the Pareto/NBD and the GGom/NBD
+(CLVTools' ``ggomnbd``, after Bemmaor & Glady 2012); and in the BG/NBD
 ``a_i = a * exp(gamma_dropout . z_i)``, ``b_i = b * exp(gamma_dropout .
-z_i)``. The shapes ``r`` and ``s`` are common. The likelihood is the
-models' own, evaluated per (compressed) row with that row's scales, and
-its gradient follows by the chain rule from the per-row derivatives.
+z_i)``. The other parameters (``r``, ``s``, the Gompertz ``b``) are
+common. The likelihood is the models' own, evaluated per (compressed) row
+with that row's scales, and its gradient follows by the chain rule from
+the per-row derivatives.
 
 Coefficients are fitted by the same optimizer as the models' parameters,
 which works on positive parameters in log space: it is handed
 ``exp(gamma)``, so that it searches ``gamma`` itself, unconstrained. An
 L2 penalty ``lambda * sum(gamma**2)`` shrinks the coefficients, and a
-covariate can have one coefficient shared by the two processes.
+covariate can have one coefficient shared by the two processes. Besides
+the plain model's edges, the fit probes the edges that one group of
+customers reaches through a coefficient (``covariate_boundaries``).
 
 .. versionadded:: 0.2
 """
@@ -31,6 +35,7 @@ from typing import (
     TypeVar,
     cast,
     final,
+    overload,
 )
 
 import attrs
@@ -51,10 +56,19 @@ from customer_centric.clv._covariate_records import (
     CovariateEffects,
     Process,
 )
-from customer_centric.clv._optimizer import Boundary, maximize_likelihood
+from customer_centric.clv._ggom_nbd import GgomNbdFit, log_likelihood_terms
+from customer_centric.clv._optimizer import (
+    _TRUSTED_LOG,
+    Boundary,
+    maximize_likelihood,
+)
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, log_integral_rows
 from customer_centric.clv._records import FittedModel
-from customer_centric.clv._rfm import purchase_scales, validate_rfm
+from customer_centric.clv._rfm import (
+    factorise,
+    purchase_scales,
+    validate_rfm,
+)
 from customer_centric.exceptions import (
     ArgumentTypeError,
     ConvergenceError,
@@ -88,42 +102,79 @@ Covariates: TypeAlias = Mapping[str, npt.ArrayLike] | _DataFrame
 or a dataframe whose columns are the covariates (needs the
 ``[dataframe]`` extra)."""
 
-CovariateFit: TypeAlias = ParetoNbdFit | BgNbdFit
-_F = TypeVar("_F", bound=ParetoNbdFit | BgNbdFit)
+CovariateFit: TypeAlias = ParetoNbdFit | BgNbdFit | GgomNbdFit
+_F = TypeVar("_F", bound=ParetoNbdFit | BgNbdFit | GgomNbdFit)
 
 _SCALES: Final[dict[str, dict[Process, tuple[tuple[str, int], ...]]]] = {
     "Pareto/NBD": {"purchase": (("alpha", -1),), "dropout": (("beta", -1),)},
     "BG/NBD": {"purchase": (("alpha", -1),), "dropout": (("a", 1), ("b", 1))},
+    "GGom/NBD": {"purchase": (("alpha", -1),), "dropout": (("beta", -1),)},
 }
 """For each model and process, the parameters a covariate scales, and the
 sign of ``gamma . z`` in their multiplier ``exp(sign * gamma . z)``
 (CLVTools' parametrisation, stated in the module docstring)."""
 
 
+_MODELS: Final[dict[type[FittedModel], str]] = {
+    ParetoNbdFit: "Pareto/NBD",
+    BgNbdFit: "BG/NBD",
+    GgomNbdFit: "GGom/NBD",
+}
+
+
 def _model_name(fit_class: type[FittedModel]) -> str:
-    return "Pareto/NBD" if issubclass(fit_class, ParetoNbdFit) else "BG/NBD"
+    return _MODELS[fit_class]
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class _Rows:
+    """The compressed rows' histories, with their distinct counts ``x``.
+
+    Terms in ``r + x`` alone (log-gamma, digamma) are evaluated once per
+    distinct ``x`` and gathered back by ``x_index``.
+    """
+
+    x: FloatArray
+    t_x: FloatArray
+    big_t: FloatArray
+    x_unique: FloatArray
+    x_index: npt.NDArray[np.intp]
+
+    @classmethod
+    def of(cls, x: FloatArray, t_x: FloatArray, big_t: FloatArray) -> _Rows:
+        x_unique, x_index = factorise(x)
+        return cls(
+            x=x, t_x=t_x, big_t=big_t, x_unique=x_unique, x_index=x_index
+        )
+
+    def gamma_terms(self, r: float) -> tuple[FloatArray, FloatArray]:
+        """``log Gamma(r+x) - log Gamma(r)`` and its ``r`` derivative."""
+        xu = self.x_unique
+        log_gamma = special.gammaln(r + xu) - special.gammaln(r)
+        psi = special.digamma(r + xu) - special.digamma(r)
+        return log_gamma[self.x_index], psi[self.x_index]
 
 
 RowLikelihood: TypeAlias = Callable[
-    [tuple[float | FloatArray, ...], FloatArray, FloatArray, FloatArray],
-    tuple[FloatArray, FloatArray],
+    [tuple[float | FloatArray, ...], _Rows], tuple[FloatArray, FloatArray]
 ]
 """Per-row log-likelihoods and their derivatives with respect to each of
-the four parameters (shape ``(4, rows)``), given scalar or per-row
-parameters and the rows' ``x, t_x, T``."""
+the model's parameters (shape ``(parameters, rows)``), given scalar or
+per-row parameters and the rows."""
 
 
 def _pareto_nbd_rows(
-    params: tuple[float | FloatArray, ...],
-    x: FloatArray,
-    t_x: FloatArray,
-    big_t: FloatArray,
+    params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> tuple[FloatArray, FloatArray]:
     """Pareto/NBD log-likelihood per row (the plain model's terms)."""
-    r, alpha, s, beta = (np.asarray(p, dtype=np.float64) for p in params)
-    r0, s0 = float(r), float(s)
-    log_at = np.log(alpha + big_t)
-    log_bt = np.log(beta + big_t)
+    r0, alpha, s0, beta = params
+    r0, s0 = float(r0), float(s0)
+    x, t_x, big_t = rows.x, rows.t_x, rows.big_t
+    a_t = alpha + big_t
+    b_t = beta + big_t
+    log_at = np.log(a_t)
+    log_bt = np.log(b_t)
     term1 = -(r0 + x) * log_at - s0 * log_bt
     log_si, d_si = log_integral_rows(
         (r0, alpha, s0, beta), x, t_x, big_t, gradient=True
@@ -133,81 +184,88 @@ def _pareto_nbd_rows(
     p2 = np.exp(log_si - lse)
     p1 = 1 - p2
     log_alpha, log_beta = np.log(alpha), np.log(beta)
-    value = (
-        special.gammaln(r0 + x)
-        - special.gammaln(r0)
-        + r0 * log_alpha
-        + s0 * log_beta
-        + lse
-    )
-    d_term1 = np.stack(
-        np.broadcast_arrays(
-            -log_at, -(r0 + x) / (alpha + big_t), -log_bt, -s0 / (beta + big_t)
-        )
-    )
-    derivatives = p1 * d_term1 + p2 * d_si
-    derivatives[0] += special.digamma(r0 + x) - special.digamma(r0) + log_alpha
-    derivatives[1] += r0 / alpha
-    derivatives[2] += log_beta
-    derivatives[3] += s0 / beta
+    log_gamma, psi = rows.gamma_terms(r0)
+    value = log_gamma + r0 * log_alpha + s0 * log_beta + lse
+    derivatives = p2 * d_si
+    derivatives[0] += psi + log_alpha - p1 * log_at
+    derivatives[1] += r0 / alpha - p1 * (r0 + x) / a_t
+    derivatives[2] += log_beta - p1 * log_bt
+    derivatives[3] += s0 / beta - p1 * s0 / b_t
     return value, derivatives
 
 
 def _bg_nbd_rows(
-    params: tuple[float | FloatArray, ...],
-    x: FloatArray,
-    t_x: FloatArray,
-    big_t: FloatArray,
+    params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> tuple[FloatArray, FloatArray]:
     """BG/NBD log-likelihood per row (FHL 2005, equation 6)."""
-    r, alpha, a, b = (np.asarray(p, dtype=np.float64) for p in params)
-    r0 = float(r)
+    r0, alpha, a, b = params
+    r0 = float(r0)
+    x, t_x, big_t = rows.x, rows.t_x, rows.big_t
     repeat = x > 0
-    log_at = np.log(alpha + big_t)
-    log_atx = np.log(alpha + t_x)
+    a_t = alpha + big_t
+    a_tx = alpha + t_x
+    log_at = np.log(a_t)
+    log_atx = np.log(a_tx)
     bx1 = np.where(repeat, b + x - 1, 1.0)
     term1 = -(r0 + x) * log_at
-    term2 = np.where(
-        repeat, np.log(a) - np.log(bx1) - (r0 + x) * log_atx, -np.inf
-    )
+    with np.errstate(divide="ignore"):
+        log_repeat = np.log(np.where(repeat, a / bx1, 0.0))
+    term2 = log_repeat - (r0 + x) * log_atx
     lse = np.logaddexp(term1, term2)
     p2 = np.exp(term2 - lse)
     p1 = 1 - p2
+    ab = a + b
+    log_alpha = np.log(alpha)
+    log_gamma, psi = rows.gamma_terms(r0)
     value = (
-        special.gammaln(r0 + x)
-        - special.gammaln(r0)
-        + special.gammaln(a + b)
+        log_gamma
+        + special.gammaln(ab)
         + special.gammaln(b + x)
         - special.gammaln(b)
-        - special.gammaln(a + b + x)
-        + r0 * np.log(alpha)
+        - special.gammaln(ab + x)
+        + r0 * log_alpha
         + lse
     )
-    psi_ab = special.digamma(a + b)
-    psi_abx = special.digamma(a + b + x)
-    derivatives = np.stack(
-        np.broadcast_arrays(
-            special.digamma(r0 + x)
-            - special.digamma(r0)
-            + np.log(alpha)
-            - p1 * log_at
-            - p2 * log_atx,
-            r0 / alpha
-            - (r0 + x) * (p1 / (alpha + big_t) + p2 / (alpha + t_x)),
-            psi_ab - psi_abx + p2 / a,
-            psi_ab
-            + special.digamma(b + x)
-            - special.digamma(b)
-            - psi_abx
-            - np.where(repeat, p2 / bx1, 0.0),
-        )
+    psi_ab = special.digamma(ab) - special.digamma(ab + x)
+    derivatives = np.empty((4, x.size))
+    derivatives[0] = psi + log_alpha - p1 * log_at - p2 * log_atx
+    derivatives[1] = r0 / alpha - (r0 + x) * (p1 / a_t + p2 / a_tx)
+    derivatives[2] = psi_ab + p2 / a
+    derivatives[3] = (
+        psi_ab
+        + special.digamma(b + x)
+        - special.digamma(b)
+        - np.where(repeat, p2 / bx1, 0.0)
     )
     return value, derivatives
+
+
+def _ggom_nbd_rows(
+    params: tuple[float | FloatArray, ...], rows: _Rows
+) -> tuple[FloatArray, FloatArray]:
+    """GGom/NBD log-likelihood per row (Bemmaor & Glady 2012)."""
+    r0, alpha, b, s, beta = params
+    r0 = float(r0)
+    alive, died, mixed = log_likelihood_terms(
+        (r0, alpha, float(b), float(s), beta),
+        rows.x,
+        rows.t_x,
+        rows.big_t,
+        gradient=True,
+    )
+    assert mixed is not None  # noqa: S101 - asked for above
+    log_alpha = np.log(alpha)
+    log_gamma, psi = rows.gamma_terms(r0)
+    value = log_gamma + r0 * log_alpha + np.logaddexp(alive, died)
+    mixed[0] += psi + log_alpha
+    mixed[1] += r0 / alpha
+    return value, mixed
 
 
 _ROWS: Final[dict[str, RowLikelihood]] = {
     "Pareto/NBD": _pareto_nbd_rows,
     "BG/NBD": _bg_nbd_rows,
+    "GGom/NBD": _ggom_nbd_rows,
 }
 
 
@@ -316,8 +374,8 @@ def _layout(
 class _Likelihood:
     """Penalised log-likelihood of a model with covariates, per free row.
 
-    ``theta`` holds the model's four parameters, then ``exp(c)`` for each
-    free coefficient ``c``.
+    ``theta`` holds the model's parameters, then ``exp(c)`` for each free
+    coefficient ``c``.
     """
 
     def __init__(
@@ -328,76 +386,84 @@ class _Likelihood:
         layout: _Layout,
         penalty: float,
     ) -> None:
-        self.x, self.t_x, self.big_t, self.w = rows
+        x, t_x, big_t, self.w = rows
+        self.rows = _Rows.of(x, t_x, big_t)
         self.row_likelihood = _ROWS[model]
-        self.scales = _SCALES[model]
-        self.covariates = covariates
+        self.k = len(_PARAMETERS[model])
         self.layout = layout
         self.penalty = penalty
-        self.position = dict(zip(_PARAMETERS[model], range(4), strict=True))
-
-    def coefficients(self, theta: FloatArray) -> dict[Process, FloatArray]:
-        """Each process's coefficients from the free ones in ``theta``."""
-        free = np.log(theta[4:])
-        return {p: self.layout.loadings[p] @ free for p in PROCESSES}
+        position = dict(zip(_PARAMETERS[model], range(self.k), strict=True))
+        # Each process with covariates: the design on the free coefficients
+        # (covariates times loadings), so that a row's index is one sum
+        # over them, the sign of its exponent and the parameters it scales
+        # (one sign per process in _SCALES: a and b share their multiplier).
+        self.scaled = [
+            (
+                np.einsum("ij,jk->ik", covariates[p], layout.loadings[p]),
+                _SCALES[model][p][0][1],
+                tuple(position[name] for name, _ in _SCALES[model][p]),
+            )
+            for p in PROCESSES
+            if layout.names[p]
+        ]
+        # sum(gamma**2) over both processes is free . (L'L) . free.
+        self.gram = sum(
+            (layout.loadings[p].T @ layout.loadings[p] for p in PROCESSES),
+            np.zeros((len(layout.free), len(layout.free))),
+        )
 
     def unpenalised(self, theta: FloatArray) -> float:
         """The log-likelihood without the L2 penalty."""
         value, _ = self(theta)
-        gammas = self.coefficients(theta)
-        return value + self.penalty * sum(
-            float(g @ g) for g in gammas.values()
-        )
+        free = np.log(theta[self.k :])
+        return value + self.penalty * float(free @ self.gram @ free)
 
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
-        base = theta[:4]
-        gammas = self.coefficients(theta)
-        params: list[float | FloatArray] = [float(v) for v in base]
-        multipliers: dict[int, tuple[Process, int, FloatArray]] = {}
-        for process in PROCESSES:
-            if gammas[process].size == 0:
-                continue
-            index = weighted_rows(self.covariates[process], gammas[process])
-            for name, sign in self.scales[process]:
-                k = self.position[name]
-                multiplier = np.exp(sign * index)
-                params[k] = float(base[k]) * multiplier
-                multipliers[k] = (process, sign, multiplier)
-        value_rows, d_rows = self.row_likelihood(
-            tuple(params), self.x, self.t_x, self.big_t
-        )
-        w = self.w
-        value = dot(w, value_rows)
+        k = self.k
+        base = theta[:k]
+        free = np.log(theta[k:])
+        params: list[float | FloatArray] = base.tolist()
+        multipliers = []
+        for design, sign, positions in self.scaled:
+            log_multiplier = sign * weighted_rows(design, free)
+            extremes = np.array([log_multiplier.min(), log_multiplier.max()])
+            for position in positions:
+                if (
+                    np.abs(extremes + np.log(base[position])) > _TRUSTED_LOG
+                ).any():
+                    # A customer's parameter beyond e^21 (or below e^-21):
+                    # the likelihood loses its precision there (as the
+                    # plain models' beyond their own), so such points are
+                    # walls.
+                    return -np.inf, np.full(theta.size, np.nan)
+            multiplier = np.exp(log_multiplier)
+            for position in positions:
+                params[position] = float(base[position]) * multiplier
+            multipliers.append(multiplier)
+        value_rows, d_rows = self.row_likelihood(tuple(params), self.rows)
+        value = dot(self.w, value_rows)
+        d_rows *= self.w
+        d_free = -2 * self.penalty * (self.gram @ free)
+        for (design, sign, positions), multiplier in zip(
+            self.scaled, multipliers, strict=True
+        ):
+            # d row-parameter / d free = sign * row-parameter * design.
+            combined = np.zeros(multiplier.size)
+            for position in positions:
+                d_rows[position] *= multiplier
+                combined += float(base[position]) * d_rows[position]
+            d_free += sign * np.einsum("ij,i->j", design, combined)
         gradient = np.empty(theta.size)
-        d_gamma = {
-            p: np.zeros(gammas[p].size, dtype=np.float64) for p in PROCESSES
-        }
-        for k in range(4):
-            if k not in multipliers:
-                gradient[k] = dot(w, d_rows[k])
-                continue
-            process, sign, multiplier = multipliers[k]
-            weighted = w * d_rows[k] * multiplier
-            gradient[k] = float(weighted.sum())
-            # d row-parameter / d gamma = sign * row-parameter * z.
-            d_gamma[process] += (
-                sign
-                * float(base[k])
-                * weighted_rows(self.covariates[process].T, weighted)
-            )
-        d_free = np.zeros(theta.size - 4)
-        for process in PROCESSES:
-            d_free += self.layout.loadings[process].T @ (
-                d_gamma[process] - 2 * self.penalty * gammas[process]
-            )
-            value -= self.penalty * float(gammas[process] @ gammas[process])
-        gradient[4:] = d_free / theta[4:]
+        gradient[:k] = d_rows.sum(axis=1)
+        gradient[k:] = d_free / theta[k:]
+        value -= self.penalty * float(free @ self.gram @ free)
         return value, gradient
 
 
-_PARAMETERS: Final[dict[str, tuple[str, str, str, str]]] = {
+_PARAMETERS: Final[dict[str, tuple[str, ...]]] = {
     "Pareto/NBD": ("r", "alpha", "s", "beta"),
     "BG/NBD": ("r", "alpha", "a", "b"),
+    "GGom/NBD": ("r", "alpha", "b", "s", "beta"),
 }
 
 
@@ -424,6 +490,83 @@ def _compress(
     )
 
 
+def covariate_boundaries(
+    model: str, boundaries: Sequence[Boundary], layout: _Layout
+) -> list[Boundary]:
+    """The model's edges in the space of its parameters and coefficients.
+
+    Each edge of the plain model, with the coefficients free; and, for an
+    edge that moves exactly the parameters one process scales (``beta``
+    to infinity, ``a`` and ``b`` together), that edge reached by the
+    customers with a covariate above 0 alone (its coefficient runs off)
+    or by those at 0 alone (the parameters run off, the coefficient the
+    other way, so that the others stay). A covariate that splits the
+    customers into a group that never drops out and one that does is such
+    an edge: the plain fits' test then finds the likelihood as high there.
+    """
+    names = _PARAMETERS[model]
+    width = len(layout.free)
+    result = [
+        attrs.evolve(b, direction=(*b.direction, *([0] * width)))
+        for b in boundaries
+    ]
+    for boundary in boundaries:
+        for process in PROCESSES:
+            signs = dict(_SCALES[model][process])
+            moved = {
+                names[i]: d for i, d in enumerate(boundary.direction) if d
+            }
+            turns = {
+                d * signs[name] for name, d in moved.items() if name in signs
+            }
+            if set(moved) != set(signs) or len(turns) != 1:
+                # A coefficient moves all the parameters its process
+                # scales, and only those, in one sense.
+                continue
+            (turn,) = turns
+            for column, free in enumerate(layout.free):
+                if not free.startswith(f"{process}:"):
+                    continue  # shared coefficients move both processes
+                covariate = free.removeprefix(f"{process}:")
+                high = [0] * width
+                high[column] = turn
+                result.append(
+                    Boundary(
+                        direction=(*([0] * len(names)), *high),
+                        parameters=(
+                            f"{boundary.parameters} for the customers with "
+                            f"{process} covariate {covariate!r} above 0 (its "
+                            f"coefficient runs to {_INFINITY[turn]})"
+                        ),
+                        simpler=_for_some(boundary, process, covariate),
+                    )
+                )
+                high[column] = -turn
+                result.append(
+                    Boundary(
+                        direction=(*boundary.direction, *high),
+                        parameters=(
+                            f"{boundary.parameters} for the customers with "
+                            f"{process} covariate {covariate!r} at 0 (its "
+                            f"coefficient runs to {_INFINITY[-turn]})"
+                        ),
+                        simpler=_for_some(boundary, process, covariate),
+                    )
+                )
+    return result
+
+
+_INFINITY: Final = {1: "+infinity", -1: "-infinity"}
+
+
+def _for_some(boundary: Boundary, process: str, covariate: str) -> str:
+    return (
+        f"{boundary.simpler} for some customers; drop {covariate!r} from "
+        f"{process}_covariates, fit the simpler model to those customers "
+        "apart, or shrink the coefficient with penalty="
+    )
+
+
 def fit_with_covariates(
     fit_class: type[_F],
     plain_fit: Callable[..., _F],
@@ -441,8 +584,10 @@ def fit_with_covariates(
 ) -> _F:
     """Fit a model with covariates; the fit functions' covariate path.
 
-    ``plain_fit`` (the model without covariates) gives the starting
-    values, with every coefficient at 0.
+    The first start is the plain fits' generic one with every
+    coefficient at 0; ``plain_fit`` (the model without covariates, without
+    its edge probes) gives the next, its optimum, only if that start does
+    not converge (``_Starts``).
 
     Examples:
         See :func:`~customer_centric.clv.fit_pareto_nbd`.
@@ -472,8 +617,7 @@ def fit_with_covariates(
         (data.frequency, data.recency, data.T, data.weights), matrices
     )
     likelihood = _Likelihood(model, rows, covariates, layout, float(penalty))
-    starts = _starts(plain_fit, rows, layout)
-    width = len(layout.free)
+    starts = _starts(model, plain_fit, rows, layout)
     parameter_names = _PARAMETERS[model]
     try:
         mle = maximize_likelihood(
@@ -482,10 +626,7 @@ def fit_with_covariates(
             starts=starts,
             n_customers=float(rows[3].sum()),
             model=f"{model} with covariates",
-            boundaries=[
-                attrs.evolve(b, direction=(*b.direction, *([0] * width)))
-                for b in boundaries
-            ],
+            boundaries=covariate_boundaries(model, boundaries, layout),
         )
     except ConvergenceError as error:
         msg = (
@@ -508,7 +649,8 @@ def fit_with_covariates(
     for name in mle.parameters:
         if name not in parameter_names:
             del fields[name]
-    covariance = np.asarray(mle.covariance)[:4, :4]
+    k = len(parameter_names)
+    covariance = np.asarray(mle.covariance)[:k, :k]
     fields["standard_errors"] = {
         k: mle.standard_errors[k] for k in parameter_names
     }
@@ -535,27 +677,84 @@ def _refuse_constant(
             raise DataError(msg)
 
 
+@final
+class _Starts(Sequence[tuple[float, ...]]):
+    """The generic starts, with the plain model's optimum second, lazily.
+
+    From a generic start with every coefficient at 0 the covariate fit
+    converges in about as many evaluations as from the plain model's
+    optimum, which costs a whole plain fit first (on CDNOW the Pareto/NBD
+    needs half as many evaluations in all), so that optimum is only
+    fitted when the first start does not converge.
+    """
+
+    def __init__(
+        self,
+        generic: list[tuple[float, ...]],
+        plain: Callable[[], tuple[float, ...] | None],
+    ) -> None:
+        self._generic = generic
+        self._plain = plain
+        self._fitted: list[tuple[float, ...]] | None = None
+
+    def _all(self, index: int) -> list[tuple[float, ...]]:
+        if index == 0:
+            return self._generic[:1]
+        if self._fitted is None:
+            optimum = self._plain()
+            self._fitted = [
+                *self._generic[:1],
+                *([] if optimum is None else [optimum]),
+                *self._generic[1:],
+            ]
+        return self._fitted
+
+    def __len__(self) -> int:
+        return len(self._all(len(self._generic)))
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[float, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[float, ...]]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[float, ...] | list[tuple[float, ...]]:
+        if isinstance(index, slice):
+            return self._all(len(self._generic))[index]
+        return self._all(index)[index]
+
+
 def _starts(
+    model: str,
     plain_fit: Callable[..., CovariateFit],
     rows: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
     layout: _Layout,
-) -> list[tuple[float, ...]]:
-    """The plain model's optimum with coefficients 0, else generic starts."""
+) -> _Starts:
+    """Generic starts, then the plain model's optimum, coefficients at 0."""
     x, t_x, big_t, w = rows
     zeros = (1.0,) * len(layout.free)
-    try:
-        plain = plain_fit(x, t_x, big_t, weights=w)
-    except ConvergenceError:
-        plain = None
-    starts: list[tuple[float, ...]] = []
-    if plain is not None:
-        starts.append((*plain.parameter_vector().tolist(), *zeros))
+
+    def plain() -> tuple[float, ...] | None:
+        try:
+            fit = plain_fit(x, t_x, big_t, weights=w)
+        except ConvergenceError:
+            return None
+        return (*fit.parameter_vector().tolist(), *zeros)
+
     rate, mean_t = purchase_scales(_as_compressed(rows))
-    starts += [
-        (1.0, 1.0 / rate, 1.0, max(mean_t, 1e-3), *zeros),
-        (1.0, 1.0, 1.0, 1.0, *zeros),
-    ]
-    return starts
+    scale = max(mean_t, 1e-3)
+    # The plain fits' first two starts (see fit_pareto_nbd and so on).
+    generic = (
+        [
+            (1.0, 1.0 / rate, 1.0 / scale, 1.0, 1.0),
+            (1.0, 1.0, 0.01 / scale, 1.0, 1.0),
+        ]
+        if model == "GGom/NBD"
+        else [(1.0, 1.0 / rate, 1.0, scale), (1.0, 1.0, 1.0, 1.0)]
+    )
+    return _Starts([(*start, *zeros) for start in generic], plain)
 
 
 def _as_compressed(
@@ -587,21 +786,22 @@ def _effects(
     coefficients to both processes' coefficients.
     """
     width = len(layout.free)
-    scale = np.concatenate([np.ones(4), 1 / theta[4:]])
+    p = len(parameter_names)
+    scale = np.concatenate([np.ones(p), 1 / theta[p:]])
     free_covariance = covariance * np.outer(scale, scale)
-    free = np.log(theta[4:])
+    free = np.log(theta[p:])
     expand = np.zeros(
-        (4 + sum(len(n) for n in layout.names.values()), 4 + width)
+        (p + sum(len(n) for n in layout.names.values()), p + width)
     )
-    expand[:4, :4] = np.eye(4)
-    start = 4
+    expand[:p, :p] = np.eye(p)
+    start = p
     for process in PROCESSES:
         k = len(layout.names[process])
-        expand[start : start + k, 4:] = layout.loadings[process]
+        expand[start : start + k, p:] = layout.loadings[process]
         start += k
     full = expand @ free_covariance @ expand.T
-    values = expand[4:, 4:] @ free
-    errors = np.sqrt(np.diag(full)[4:])
+    values = expand[p:, p:] @ free
+    errors = np.sqrt(np.diag(full)[p:])
     names = [f"{p}:{n}" for p in PROCESSES for n in layout.names[p]]
     split = len(layout.names["purchase"])
     purchase = layout.names["purchase"]
@@ -758,9 +958,9 @@ def at_covariates(
 
     .. versionadded:: 0.2
     """
-    if not isinstance(fit, ParetoNbdFit | BgNbdFit):
+    if not isinstance(fit, ParetoNbdFit | BgNbdFit | GgomNbdFit):
         raise ArgumentTypeError.for_argument(
-            "fit", fit, "a ParetoNbdFit or BgNbdFit"
+            "fit", fit, "a ParetoNbdFit or BgNbdFit (or GgomNbdFit)"
         )
     if fit.covariates is None:
         msg = "at_covariates needs a fit with covariates; this one has none"

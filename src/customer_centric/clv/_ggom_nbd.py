@@ -27,21 +27,35 @@ start at ``t_x`` and double in width (the integrand is steepest there),
 no wider than ``2/b`` (where ``e^(b y)`` changes), in log space, and the
 analytic gradient comes from the same nodes. ``beta - 1 + e^(b y)`` is
 computed as ``beta + expm1(b y)``, exact near the Pareto/NBD edge where both
-terms are tiny.
+terms are tiny. With time-invariant covariates (CLVTools' ``ggomnbd``),
+``alpha`` and ``beta`` are per customer (:func:`fit_ggom_nbd`), and the
+same terms are evaluated with each row's scales.
 
 .. versionadded:: 0.2
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
-from customer_centric._arrays import FloatArray, as_horizon
+from customer_centric._arrays import (
+    FloatArray,
+    as_horizon,
+    dot,
+    weighted_rows,
+)
 from customer_centric._extras import defer_import
+from customer_centric.clv._covariate_records import (
+    CovariateEffects,
+    covariates_in_use,
+    is_none,
+)
 from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import (
@@ -55,6 +69,8 @@ from customer_centric.clv._rfm import (
 
 if TYPE_CHECKING:
     from scipy import special
+
+    from customer_centric.clv._covariates import Covariates
 else:
     special = defer_import("scipy.special")
 
@@ -110,7 +126,7 @@ _LINEAR: Final = 30.0
 plus a small correction, without overflow."""
 
 
-def _log_g(b: float, beta: float, y: FloatArray) -> FloatArray:
+def _log_g(b: float, beta: float | FloatArray, y: FloatArray) -> FloatArray:
     """``log(beta - 1 + e^(b y))``, accurate for tiny and huge ``b y``."""
     by = b * y
     small = np.minimum(by, _LINEAR)
@@ -204,7 +220,7 @@ def _log_integral(
 
 
 def _first_width(
-    b: float, beta: float, start: FloatArray, decay: FloatArray
+    b: float, beta: float | FloatArray, start: FloatArray, decay: FloatArray
 ) -> FloatArray:
     """The first panel's width: the smaller of the two integrands' scales.
 
@@ -217,8 +233,18 @@ def _first_width(
     return result
 
 
-def _log_likelihood_terms(
-    params: tuple[float, float, float, float, float],
+def _at_rows(
+    value: float | FloatArray, rows: npt.NDArray[np.intp]
+) -> float | FloatArray:
+    """A scalar as it is; a per-row array at ``rows``, as a column."""
+    if np.ndim(value) == 0:
+        return value
+    column: FloatArray = np.asarray(value)[rows, None]
+    return column
+
+
+def log_likelihood_terms(
+    params: tuple[float, float | FloatArray, float, float, float | FloatArray],
     x: FloatArray,
     t_x: FloatArray,
     big_t: FloatArray,
@@ -229,21 +255,26 @@ def _log_likelihood_terms(
 
     And, if asked, the gradient of the log of their sum with respect to
     the parameters (without the common factor ``Gamma(r+x) alpha^r /
-    Gamma(r)``), from the same quadrature nodes.
+    Gamma(r)``), from the same quadrature nodes. ``alpha`` and ``beta``
+    are scalars, or per row (customers with covariates); the gradient's
+    ``alpha`` and ``beta`` rows are then per-row derivatives.
     """
     r, alpha, b, s, beta = params
     log_at = np.log(alpha + big_t)
     log_g_t = _log_g(b, beta, big_t)
-    alive = -(r + x) * log_at + s * (np.log(beta) - log_g_t)
+    log_beta = np.log(beta)
+    alive = -(r + x) * log_at + s * (log_beta - log_g_t)
     died = np.full(x.size, -np.inf)
     # Weighted means of the log-integrand's derivatives over the nodes.
     means = np.zeros((5, x.size))
     first = _first_width(b, beta, t_x, (alpha + t_x) / (r + x + 1))
-    constant = np.log(b * s) + s * np.log(beta)
+    constant = np.broadcast_to(np.log(b * s) + s * log_beta, x.shape)
     for group, nodes, log_w in _groups(t_x, big_t, first, _CAP / b):
         rows, y = group, nodes
-        log_g = _log_g(b, beta, y)
-        log_ay = np.log(alpha + y)
+        alpha_rows = _at_rows(alpha, rows)
+        beta_rows = _at_rows(beta, rows)
+        log_g = _log_g(b, beta_rows, y)
+        log_ay = np.log(alpha_rows + y)
         terms = (
             log_w - (r + x[rows])[:, None] * log_ay + b * y - (s + 1) * log_g
         )
@@ -252,14 +283,15 @@ def _log_likelihood_terms(
         if not keep.all():  # a panel too narrow for any node: it adds 0
             rows, y, terms, top = rows[keep], y[keep], terms[keep], top[keep]
             log_g, log_ay = log_g[keep], log_ay[keep]
+            alpha_rows = _at_rows(alpha, rows)
         weights = np.exp(terms - top[:, None])
         total = weights.sum(axis=1)
-        died[rows] = np.log(total) + top + constant
+        died[rows] = np.log(total) + top + constant[rows]
         if gradient:
             weights /= total[:, None]
             means[:, rows] = [
                 (weights * log_ay).sum(axis=1),
-                (weights / (alpha + y)).sum(axis=1),
+                (weights / (alpha_rows + y)).sum(axis=1),
                 (weights * y * (1 - (s + 1) * np.exp(b * y - log_g))).sum(
                     axis=1
                 ),
@@ -270,22 +302,22 @@ def _log_likelihood_terms(
         return alive, died, None
     share = np.exp(died - np.logaddexp(alive, died))
     d_alive = np.stack(
-        [
+        np.broadcast_arrays(
             -log_at,
             -(r + x) / (alpha + big_t),
             -s * big_t * np.exp(b * big_t - log_g_t),
-            np.log(beta) - log_g_t,
+            log_beta - log_g_t,
             s / beta - s * np.exp(-log_g_t),
-        ]
+        )
     )
     d_died = np.stack(
-        [
+        np.broadcast_arrays(
             -means[0],
             -(r + x) * means[1],
             1 / b + means[2],
-            1 / s + np.log(beta) - means[3],
+            1 / s + log_beta - means[3],
             s / beta - (s + 1) * means[4],
-        ]
+        )
     )
     mixed = (1 - share) * d_alive + share * d_died
     return alive, died, mixed
@@ -307,18 +339,19 @@ class _Likelihood:
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
         r, alpha, b, s, beta = (float(v) for v in theta)
         xu = self.x_unique
-        alive, died, mixed = _log_likelihood_terms(
+        alive, died, mixed = log_likelihood_terms(
             (r, alpha, b, s, beta), self.x, self.t_x, self.big_t, gradient=True
         )
         assert mixed is not None  # noqa: S101 - asked for above
-        value = float(
-            self.w_by_x @ (special.gammaln(r + xu) - special.gammaln(r))
+        # Sums in numpy's own loop, off threaded BLAS (see _arrays.dot).
+        value = (
+            dot(self.w_by_x, special.gammaln(r + xu) - special.gammaln(r))
             + self.n * r * np.log(alpha)
-            + self.w @ np.logaddexp(alive, died)
+            + dot(self.w, np.logaddexp(alive, died))
         )
-        gradient = mixed @ self.w
-        gradient[0] += self.w_by_x @ (
-            special.digamma(r + xu) - special.digamma(r)
+        gradient = weighted_rows(mixed, self.w)
+        gradient[0] += dot(
+            self.w_by_x, special.digamma(r + xu) - special.digamma(r)
         ) + self.n * np.log(alpha)
         gradient[1] += self.n * r / alpha
         return value, gradient
@@ -334,6 +367,9 @@ class GgomNbdFit(FittedModel):
             dropping out grows with the customer's age.
         s: Shape of the gamma distribution of the Gompertz ``eta``.
         beta: Rate of that gamma distribution.
+        covariates: The coefficients of time-invariant covariates, if the
+            model was fitted with them (``alpha`` and ``beta`` are then
+            those of a customer whose covariates are all 0).
 
     Examples:
         Bemmaor & Glady's (2012, Table 2) CDNOW estimates, which are the
@@ -366,6 +402,9 @@ class GgomNbdFit(FittedModel):
     b: float
     s: float
     beta: float
+    covariates: CovariateEffects | None = Field(
+        default=None, exclude_if=is_none
+    )
 
     @classmethod
     def from_parameters(
@@ -396,6 +435,9 @@ class GgomNbdFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Probability that a customer with this history is still active.
 
@@ -406,6 +448,10 @@ class GgomNbdFit(FittedModel):
             frequency: Repeat purchases ``x``.
             recency: Time of the last repeat purchase ``t_x``.
             T: Length of observation.
+            purchase_covariates: For a fit with covariates, each
+                customer's purchase covariates (one value per customer
+                of the broadcast inputs).
+            dropout_covariates: Likewise, the dropout covariates.
 
         Examples:
             >>> from customer_centric.clv import GgomNbdFit
@@ -415,7 +461,21 @@ class GgomNbdFit(FittedModel):
             array([0.17 , 0.851, 0.055])
 
         .. versionadded:: 0.2
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.probability_alive(*a),
+                (frequency, recency, T),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t = broadcast_rfm(frequency, recency, T)
         return _probability_alive(self._tuple(), x, t_x, big_t)
 
@@ -426,6 +486,9 @@ class GgomNbdFit(FittedModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,  # noqa: N803 - the papers' name
         /,
+        *,
+        purchase_covariates: Covariates | None = None,
+        dropout_covariates: Covariates | None = None,
     ) -> FloatArray:
         """Expected purchases in ``(T, T + t]`` given the history.
 
@@ -446,7 +509,22 @@ class GgomNbdFit(FittedModel):
             array([0.   , 0.747])
 
         .. versionadded:: 0.2
+        .. versionchanged:: 0.3
+           ``purchase_covariates`` and ``dropout_covariates``, as in
+           :meth:`probability_alive`.
         """
+        if covariates_in_use(self, purchase_covariates, dropout_covariates):
+            from customer_centric.clv._covariates import (  # noqa: PLC0415
+                predict_per_customer,
+            )
+
+            return predict_per_customer(
+                self,
+                lambda m, a: m.conditional_expected_purchases(*a),
+                (t, frequency, recency, T),
+                purchase_covariates=purchase_covariates,
+                dropout_covariates=dropout_covariates,
+            )
         x, t_x, big_t, horizon = broadcast_rfm(frequency, recency, T, ("t", t))
         params = self._tuple()
         shape = x.shape
@@ -517,7 +595,7 @@ def _probability_alive(
     big_t: FloatArray,
 ) -> FloatArray:
     shape = x.shape
-    alive, died, _ = _log_likelihood_terms(
+    alive, died, _ = log_likelihood_terms(
         params,
         x.reshape(-1),
         t_x.reshape(-1),
@@ -615,6 +693,10 @@ def fit_ggom_nbd(
     /,
     *,
     weights: npt.ArrayLike | None = None,
+    purchase_covariates: Covariates | None = None,
+    dropout_covariates: Covariates | None = None,
+    penalty: float = 0.0,
+    equal_coefficients: Sequence[str] = (),
 ) -> GgomNbdFit:
     """Fit the Gamma-Gompertz/NBD model by maximum likelihood.
 
@@ -636,17 +718,35 @@ def fit_ggom_nbd(
         recency: Time of the last repeat purchase ``t_x``.
         T: Length of observation of each customer.
         weights: Customers per row, for data already compressed.
+        purchase_covariates: Time-invariant covariates of the purchase
+            process: a mapping of name to one value per row, or a
+            dataframe with one column per covariate. Each customer's
+            ``alpha`` is ``alpha * exp(-gamma . z)`` (CLVTools'
+            ``ggomnbd`` with static covariates; the CLV guide's
+            "Covariates" section).
+        dropout_covariates: Likewise for the dropout process: ``beta *
+            exp(-gamma . z)``.
+        penalty: L2 penalty ``lambda`` on the coefficients: the fit
+            maximises the log-likelihood minus ``lambda`` times the sum
+            of their squares (the fit's ``log_likelihood`` is without it).
+        equal_coefficients: Covariates of both processes whose
+            coefficient is constrained to be the same on the two.
 
     Returns:
-        The fit, with standard errors and diagnostics.
+        The fit, with standard errors and diagnostics; with covariates,
+        its ``covariates`` holds every coefficient with its standard error.
 
     Raises:
         DataError: The summary breaks a rule (see
-            :func:`~customer_centric.clv.validate_rfm`).
+            :func:`~customer_centric.clv.validate_rfm`), or the covariates
+            do: not one finite number per row, constant, or an equal
+            coefficient not on both processes.
         ConvergenceError: The likelihood has no proper maximum on these
             data, or is highest at an edge where the model becomes a
             simpler one (the Pareto/NBD, no dropout, no heterogeneity);
-            the message names the parameters and the simpler model.
+            the message names the parameters and the simpler model. With
+            covariates, a coefficient running off to infinity (e.g. a
+            group that never drops out) is named too.
 
     Examples:
         Customers simulated with the parameters of BTYDplus's example,
@@ -661,6 +761,43 @@ def fit_ggom_nbd(
         (True, 2000.0)
 
     .. versionadded:: 0.2
+    .. versionchanged:: 0.3
+       Time-invariant covariates, their L2 penalty and equality constraint.
+    """
+    if purchase_covariates is not None or dropout_covariates is not None:
+        from customer_centric.clv._covariates import (  # noqa: PLC0415
+            fit_with_covariates,
+        )
+
+        return fit_with_covariates(
+            GgomNbdFit,
+            partial(_fit_plain, boundaries=()),
+            frequency,
+            recency,
+            T,
+            weights=weights,
+            purchase_covariates=purchase_covariates,
+            dropout_covariates=dropout_covariates,
+            penalty=penalty,
+            equal_coefficients=equal_coefficients,
+            boundaries=_BOUNDARIES,
+        )
+    return _fit_plain(frequency, recency, T, weights=weights)
+
+
+def _fit_plain(
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    weights: npt.ArrayLike | None,
+    boundaries: Sequence[Boundary] = _BOUNDARIES,
+) -> GgomNbdFit:
+    """The fit without covariates; without ``boundaries``, a start.
+
+    The covariate fits start from the plain model's optimum, for which
+    the edges need not be probed (the covariate fit probes its own).
     """
     data = compress(frequency, recency, T, weights=weights)
     rate, mean_t = purchase_scales(data)
@@ -676,5 +813,5 @@ def fit_ggom_nbd(
             (0.5, 10.0 / rate, 3.0 / scale, 0.5, 10.0),
         ],
         model=_MODEL,
-        boundaries=_BOUNDARIES,
+        boundaries=boundaries,
     )

@@ -26,6 +26,7 @@ analytic gradients from the same nodes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
@@ -703,7 +704,7 @@ model with no ...
 
         return fit_with_covariates(
             ParetoNbdFit,
-            fit_pareto_nbd,
+            partial(_fit_plain, boundaries=()),
             frequency,
             recency,
             T,
@@ -714,6 +715,23 @@ model with no ...
             equal_coefficients=equal_coefficients,
             boundaries=_BOUNDARIES,
         )
+    return _fit_plain(frequency, recency, T, weights=weights)
+
+
+def _fit_plain(
+    frequency: npt.ArrayLike,
+    recency: npt.ArrayLike,
+    T: npt.ArrayLike,  # noqa: N803 - the papers' name
+    /,
+    *,
+    weights: npt.ArrayLike | None,
+    boundaries: Sequence[Boundary] = _BOUNDARIES,
+) -> ParetoNbdFit:
+    """The fit without covariates; without ``boundaries``, a start.
+
+    The covariate fits start from the plain model's optimum, for which
+    the edges need not be probed (the covariate fit probes its own).
+    """
     data = compress(frequency, recency, T, weights=weights)
     rate, mean_t = purchase_scales(data)
     scale = max(mean_t, 1e-3)
@@ -728,5 +746,5 @@ model with no ...
             (0.1, 0.1 / rate, 2.0, 0.1 * scale),
         ],
         model=_MODEL,
-        boundaries=_BOUNDARIES,
+        boundaries=boundaries,
     )
