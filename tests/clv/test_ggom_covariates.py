@@ -16,6 +16,7 @@ from clv_helpers import apparel_summary
 from customer_centric.clv import (
     GgomNbdFit,
     at_covariates,
+    dert,
     fit_ggom_nbd,
     simulate_ggom_nbd,
 )
@@ -157,7 +158,7 @@ def test_predictions_per_customer_and_the_json_round_trip(
         tuple[FloatArray, FloatArray, FloatArray], FloatArray, GgomNbdFit
     ],
 ) -> None:
-    """Per-customer predictions are the segment's; the record round-trips."""
+    """Per-customer predictions (DERT too) are the segment's; JSON keeps it."""
     columns, group, fit = simulated
     rows = slice(400, 404)
     history = tuple(c[rows] for c in columns)
@@ -179,6 +180,16 @@ def test_predictions_per_customer_and_the_json_round_trip(
             10, *history, purchase_covariates=cov, dropout_covariates=cov
         ),
         segment.conditional_expected_purchases(10, *history),
+    )
+    np.testing.assert_allclose(
+        dert(
+            fit,
+            *history,
+            discount_rate=0.01,
+            purchase_covariates=cov,
+            dropout_covariates=cov,
+        ),
+        dert(segment, *history, discount_rate=0.01),
     )
     assert GgomNbdFit.model_validate_json(fit.model_dump_json()) == fit
     stored = dump_record(fit)

@@ -309,14 +309,6 @@ def dert(
     fit = _check_fit(fit)
     delta = _check_rate(discount_rate)
     if covariates_in_use(fit, purchase_covariates, dropout_covariates):
-        if not isinstance(fit, ParetoNbdFit | BgNbdFit) or (
-            fit.covariates is None
-        ):
-            msg = (
-                "this fit has no covariates; drop purchase_covariates and "
-                "dropout_covariates, or fit with them"
-            )
-            raise DataError(msg)
         from customer_centric.clv._covariates import (  # noqa: PLC0415
             predict_per_customer,
         )
