@@ -528,10 +528,11 @@ def test_score_accepts_blank_cells_beyond_the_header(
     assert len(read_scores(tmp_path / "scores.csv")) == 300
 
 
+@pytest.mark.usefixtures("row_by_row")
 def test_score_reports_a_huge_cell_and_goes_on(
     tmp_path: Path, log_lines: list[str]
 ):
-    """A cell beyond the CSV reader's limit is one bad line."""
+    """Row by row, a cell beyond the CSV reader's limit is one bad line."""
     lines = [*log_lines[:4], f'"{"x" * 200_000}",2024-02-01,1', *log_lines[4:]]
     result = score(tmp_path, lines, *PAID)
     assert result.exit_code == 1
