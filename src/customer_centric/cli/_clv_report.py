@@ -315,49 +315,71 @@ def alive_table(result: ClvResult, /) -> Table:
     return table
 
 
+def _table(title: str, columns: Sequence[str]) -> Table:
+    """A table whose first column is left-aligned and the others right.
+
+    Cells fold rather than end in an ellipsis, so that no number or word
+    is cut at 80 columns; headers are words that wrap at spaces.
+    """
+    table = Table(title=title, title_justify="left")
+    for index, name in enumerate(columns):
+        table.add_column(
+            escape(name),
+            justify="left" if index == 0 else "right",
+            overflow="fold",
+        )
+    return table
+
+
 def stage_table(result: ClvResult, /) -> Table:
-    """Expected purchases, P(alive) and CLV by derived loyalty stage."""
+    """Customers, P(alive) and expected purchases by derived loyalty stage."""
     scores = result.scores
-    lv = scores.lifetime_value
-    table = Table(
-        title=(
+    table = _table(
+        (
             "By loyalty stage (derived from purchases: client = at least "
-            "the policy's client_min_purchases)"
+            "the policy's client_min_purchases); expected purchases in the "
+            f"next {scores.horizon:.4g} {_unit_name(result)}"
         ),
-        title_justify="left",
+        ["stage", "customers", "mean P(alive)", "expected purchases"],
     )
-    table.add_column("stage")
-    table.add_column("customers", justify="right")
-    table.add_column("mean P(alive)", justify="right")
-    table.add_column(
-        f"expected purchases ({scores.horizon:g} {_unit_name(result)})",
-        justify="right",
-    )
-    if lv is not None:
-        table.add_column(f"CLV {lv.horizon_months} months", justify="right")
-        table.add_column("mean CLV", justify="right")
-        table.add_column("share of CLV", justify="right")
-    total_clv = float(lv.value.sum()) if lv is not None else 0.0
-    for stage in (cc.LoyaltyStage.CUSTOMER, cc.LoyaltyStage.CLIENT):
-        mask = result.clients == (stage is cc.LoyaltyStage.CLIENT)
+    for stage, mask in _stages(result):
         count = int(mask.sum())
-        row = [
+        table.add_row(
             stage.info.label_en,
             f"{count:,}",
             f"{float(scores.probability_alive[mask].mean()):.2f}"
             if count
             else "-",
             f"{float(scores.expected_purchases[mask].sum()):,.1f}",
-        ]
-        if lv is not None:
-            value = float(lv.value[mask].sum())
-            row += [
-                f"{value:,.2f}",
-                f"{value / count:,.2f}" if count else "-",
-                f"{100 * value / total_clv:5.1f} %" if total_clv else "-",
-            ]
-        table.add_row(*row)
+        )
     return table
+
+
+def value_table(result: ClvResult, lv: clv.CustomerLifetimeValue, /) -> Table:
+    """The lifetime value of each derived loyalty stage."""
+    table = _table(
+        f"Lifetime value of the next {lv.horizon_months} months by stage",
+        ["stage", "customers", "CLV", "mean CLV", "share of CLV"],
+    )
+    total = float(lv.value.sum())
+    for stage, mask in _stages(result):
+        count = int(mask.sum())
+        value = float(lv.value[mask].sum())
+        table.add_row(
+            stage.info.label_en,
+            f"{count:,}",
+            f"{value:,.2f}",
+            f"{value / count:,.2f}" if count else "-",
+            f"{100 * value / total:5.1f} %" if total else "-",
+        )
+    return table
+
+
+def _stages(
+    result: ClvResult,
+) -> Iterator[tuple[cc.LoyaltyStage, npt.NDArray[np.bool_]]]:
+    for stage in (cc.LoyaltyStage.CUSTOMER, cc.LoyaltyStage.CLIENT):
+        yield stage, result.clients == (stage is cc.LoyaltyStage.CLIENT)
 
 
 def top_table(result: ClvResult, /, *, limit: int) -> Table:
@@ -366,23 +388,17 @@ def top_table(result: ClvResult, /, *, limit: int) -> Table:
     lv = scores.lifetime_value
     key = lv.value if lv is not None else scores.expected_purchases
     order = np.argsort(-key, kind="stable")[:limit]
-    table = Table(title=f"Top {len(order)} customers", title_justify="left")
-    for name in ("customer", "x", "t_x", "T", "P(alive)", "E[purchases]"):
-        table.add_column(
-            escape(name), justify="left" if name == "customer" else "right"
-        )
+    names = ["customer", "repeat purchases", "P(alive)", "expected purchases"]
     if lv is not None:
-        table.add_column(escape("E[spend]"), justify="right")
-        table.add_column("CLV", justify="right")
+        names += ["expected spend", "CLV"]
+    table = _table(f"Top {len(order)} customers", names)
     summary = result.summary
     for i in (int(j) for j in order):
         row: list[str | Text] = [
             shown(summary.customer_ids[i]),
-            f"{summary.frequency[i]:.0f}",
-            f"{summary.recency[i]:.2f}",
-            f"{summary.T[i]:.2f}",
+            f"{summary.frequency[i]:,.0f}",
             f"{float(scores.probability_alive[i]):.3f}",
-            f"{float(scores.expected_purchases[i]):.2f}",
+            f"{float(scores.expected_purchases[i]):,.2f}",
         ]
         if lv is not None:
             row += [
@@ -432,6 +448,9 @@ def render(
     console.print(alive_table(result))
     console.print()
     console.print(stage_table(result))
+    if lv is not None:
+        console.print()
+        console.print(value_table(result, lv))
     if top > 0:
         console.print()
         console.print(top_table(result, limit=top))
@@ -446,7 +465,9 @@ def _top_share(values: FloatArray) -> float:
     return 100 * float(ordered[:tenth].sum()) / total
 
 
-def score_columns(result: ClvResult, /) -> dict[str, Sequence[object]]:
+def score_columns(
+    result: ClvResult, /
+) -> dict[str, Sequence[object] | npt.NDArray[np.generic]]:
     """The output file's columns, one entry per customer.
 
     Files keep codes (``loyalty_stage`` is ``client``), not the labels the
@@ -462,20 +483,18 @@ def score_columns(result: ClvResult, /) -> dict[str, Sequence[object]]:
         cc.LoyaltyStage.CUSTOMER.value,
     )
     return {
-        "customer_id": list(summary.customer_ids),
-        "frequency": summary.frequency.astype(np.int64).tolist(),
-        "recency": summary.recency.tolist(),
-        "T": summary.T.tolist(),
+        "customer_id": summary.customer_ids,
+        "frequency": summary.frequency.astype(np.int64),
+        "recency": summary.recency,
+        "T": summary.T,
         "monetary_value": (
-            summary.monetary_value.tolist()
+            summary.monetary_value
             if summary.monetary_value is not None
             else empty
         ),
-        "loyalty_stage": stage.tolist(),
-        "probability_alive": scores.probability_alive.tolist(),
-        "expected_purchases": scores.expected_purchases.tolist(),
-        "expected_spend": (
-            lv.expected_spend.tolist() if lv is not None else empty
-        ),
-        "clv": lv.value.tolist() if lv is not None else empty,
+        "loyalty_stage": stage,
+        "probability_alive": scores.probability_alive,
+        "expected_purchases": scores.expected_purchases,
+        "expected_spend": lv.expected_spend if lv is not None else empty,
+        "clv": lv.value if lv is not None else empty,
     }

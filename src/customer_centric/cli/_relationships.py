@@ -394,12 +394,12 @@ def at_risk_tables(
             title_justify="left",
             show_lines=True,
         )
-        listing.add_column("customer", no_wrap=True)
-        listing.add_column("type")
-        listing.add_column("loyalty")
-        listing.add_column("days", justify="right")
-        listing.add_column("why")
-        listing.add_column("recommended actions")
+        listing.add_column("customer", overflow="fold")
+        listing.add_column("type", overflow="fold")
+        listing.add_column("loyalty", overflow="fold")
+        listing.add_column("days", justify="right", overflow="fold")
+        listing.add_column("why", overflow="fold")
+        listing.add_column("recommended actions", overflow="fold")
         for replay in listed:
             state = replay.state
             days = (
@@ -411,7 +411,7 @@ def at_risk_tables(
             listing.add_row(
                 shown(state.customer_id),
                 kind.value if kind is not None else "-",
-                state.loyalty.value,
+                state.loyalty.info.label_en,
                 "-" if days is None else str(days),
                 shown(reason_of(replay)),
                 shown(actions_of(state)),
