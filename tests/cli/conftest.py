@@ -9,6 +9,7 @@ import customer_centric.cli
 
 @pytest.fixture
 def row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``score`` reads as if polars were not installed (the pure path)."""
+    """``score`` reads and writes as if polars were not installed."""
     monkeypatch.delattr(customer_centric.cli, "_columnar", raising=False)
     monkeypatch.setitem(sys.modules, "customer_centric.cli._columnar", None)
+    monkeypatch.setitem(sys.modules, "polars", None)

@@ -14,14 +14,14 @@ from click.testing import CliRunner, Result
 import customer_centric as cc
 import customer_centric.cli
 from customer_centric.cli import main
-from customer_centric.cli._clv_report import loyalty_stage
-from customer_centric.cli._relationships import reason_of
 from customer_centric.cli._cells import (
     RowError,
     parse_amount,
     parse_customer,
     parse_day,
 )
+from customer_centric.cli._clv_report import loyalty_stage
+from customer_centric.cli._relationships import reason_of
 
 
 def run(*args: str) -> Result:
@@ -610,6 +610,7 @@ _STATS = "customer_centric.cli._clv_report"
     ids=["stats", "read-parquet", "write-parquet"],
 )
 def test_score_without_an_extra_says_how_to_install(  # noqa: PLR0917 - fixtures and one column per case
+    request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
     small_csv: Path,
     tmp_path: Path,
@@ -618,7 +619,11 @@ def test_score_without_an_extra_says_how_to_install(  # noqa: PLR0917 - fixtures
     output_name: str,
     hint: str,
 ):
-    """A missing optional dependency is an error that says what to install."""
+    """A missing optional dependency is an error that says what to install.
+
+    Without polars: with it, parquet is read and written by polars.
+    """
+    request.getfixturevalue("row_by_row")
     source = tmp_path / source_name
     if source.suffix == ".parquet":
         _parquet_copy(small_csv, source)

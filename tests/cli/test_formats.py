@@ -3,8 +3,8 @@
 import csv
 import gzip
 import json
-from importlib.resources import files
 from datetime import date, timedelta
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -135,16 +135,25 @@ def test_every_format_gives_the_same_scores(
             )
 
 
-def test_parquet_with_dates_scores(tmp_path: Path, path_kind: str):
+def test_parquet_with_dates_scores(tmp_path: Path, path_kind: str) -> None:
     """A parquet file with a date column and float amounts is scored."""
-    import polars as pl  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
 
-    frame = pl.read_csv(write(tmp_path / "a.csv", csv_text(ROWS)))
     source = tmp_path / "log.parquet"
-    frame.with_columns(pl.col("date").str.to_date()).write_parquet(source)
+    pq.write_table(
+        pa.table(
+            {
+                "customer_id": [r[0] for r in ROWS],
+                "date": [date.fromisoformat(r[1]) for r in ROWS],
+                "amount": [float(r[2]) for r in ROWS],
+            }
+        ),
+        source,
+    )
     result = run("score", str(source), "-o", str(tmp_path / "s.parquet"))
     assert result.exit_code == 0, (path_kind, result.output)
-    assert pl.read_parquet(tmp_path / "s.parquet").height == 150
+    assert pq.read_table(tmp_path / "s.parquet").num_rows == 150
 
 
 @pytest.mark.parametrize(
@@ -229,7 +238,7 @@ def test_tables_fit_80_columns(tmp_path: Path):
         ("log.dat", b"a", [], "cannot tell the format of"),
         ("log.parquet.gz", gzip.compress(b"x"), [], "is gzip-compressed"),
         ("log.csv", b"a,b\n", ["--delimiter", ";;"], "is not one character"),
-        ("log.csv.gz", b"\x1f\x8bnot gzip", [], "as gzip"),
+        ("log.csv.gz", b"\x1f\x8bnot gzip", [], "compression method"),
     ],
     ids=["unknown", "gzip-parquet", "delimiter", "broken-gzip"],
 )
@@ -282,3 +291,99 @@ def test_sniffing_without_any_candidate_is_a_comma(tmp_path: Path):
     path.write_bytes(b"customer_id\nA\n")
     source = Source(path=path, format="csv", compressed=False)
     assert sniff_delimiter(source) == ","
+
+
+def test_jsonl_lines_that_are_not_transactions(tmp_path: Path, path_kind: str):
+    """Bad JSON, a JSON array and Latin-1 bytes: bad rows by line."""
+    good = jsonl_text(ROWS).encode()
+    bad = b'{"customer_id": "Z", oops\n[1, 2]\n{"customer_id": "Jos\xe9"}\n'
+    source = tmp_path / "log.jsonl"
+    source.write_bytes(b"\n[0]\n" + good + bad)
+    result = run("score", str(source), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 1, (path_kind, result.output)
+    first = len(ROWS) + 3
+    found = {
+        line.split(": ", 1)[0].rsplit(":", 1)[1]: line
+        for line in result.stderr.splitlines()
+    }
+    assert "the line is JSON list, not an object" in found["2"]
+    assert "cannot read the line as JSON" in found[str(first)]
+    assert "the line is JSON list" in found[str(first + 1)]
+    assert "not UTF-8 text: byte 0xe9" in found[str(first + 2)]
+
+
+def test_cdnow_lines_that_are_not_utf8(tmp_path: Path, path_kind: str):
+    """A CDNOW line with a Latin-1 byte is a bad row; blank lines are none."""
+    text = files("customer_centric").joinpath("data", "CDNOW_sample.txt")
+    source = tmp_path / "cdnow.txt"
+    source.write_bytes(
+        text.read_bytes() + b"\n" + b"00001 0001 1997010\xe9 1 9.99\n"
+    )
+    result = run(
+        "score", str(source), "--format", "cdnow", "--top", "0",
+        "-o", str(tmp_path / "o.csv"),
+    )  # fmt: skip
+    assert result.exit_code == 1, (path_kind, result.output)
+    assert f"{source}:6921: not UTF-8 text" in result.stderr
+    assert "1 of 6,920 rows rejected" in result.stdout
+
+
+def test_rows_of_empty_cells_are_blank_lines(tmp_path: Path, path_kind: str):
+    """A line of delimiters only is skipped, as a blank line is."""
+    source = write(tmp_path / "log.csv", csv_text([*ROWS[:5], ("", "", ""),
+                                                  *ROWS[5:]]))  # fmt: skip
+    result = run("score", str(source), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 0, (path_kind, result.output)
+
+
+def test_outputs_must_be_csv_or_parquet(tmp_path: Path):
+    """--output names a .csv or .parquet file."""
+    source = write(tmp_path / "log.csv", csv_text(ROWS))
+    result = run("score", str(source), "-o", str(tmp_path / "o.txt"))
+    assert result.exit_code == 2
+    assert "must end in .csv or .parquet" in result.stderr
+
+
+def test_rejected_file_that_cannot_be_written(tmp_path: Path):
+    """--rejected in a missing folder: a clear error, exit status 1."""
+    source = write(tmp_path / "log.csv", csv_text(ROWS + BAD))
+    result = run("score", str(source), "-o", str(tmp_path / "o.csv"),
+                 "--rejected", str(tmp_path / "no" / "r.csv"))  # fmt: skip
+    assert result.exit_code == 1
+    assert "cannot write the rejected rows to" in result.stderr
+
+
+@pytest.mark.usefixtures("row_by_row")
+def test_without_polars_scores_write_parquet_and_empty_columns(
+    tmp_path: Path,
+):
+    """Row by row, without amounts: parquet written by pyarrow, nulls."""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    source = write(tmp_path / "log.csv",
+                   csv_text([(*r[:2], "") for r in ROWS]))  # fmt: skip
+    out = tmp_path / "o.parquet"
+    result = run("score", str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out)
+    assert table.num_rows == 150
+    assert table.column("clv").null_count == 150
+
+
+def test_jsonl_header_comes_from_the_first_object(tmp_path: Path):
+    """Lines before the first readable object do not hide its keys."""
+    source = tmp_path / "log.jsonl"
+    source.write_bytes(
+        b'{"customer_id": "\xe9"}\n' + jsonl_text(ROWS).encode()
+    )
+    result = run("score", str(source), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 1
+    assert f"{source}:1: not UTF-8 text" in result.stderr
+
+
+def test_jsonl_without_any_object_names_no_columns(tmp_path: Path):
+    """No JSON object at all: the columns are missing, a usage error."""
+    source = write(tmp_path / "log.jsonl", "[1]\n[2]\n")
+    result = run("score", str(source))
+    assert result.exit_code == 2
+    assert "has no column 'customer_id'" in result.stderr

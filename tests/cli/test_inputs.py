@@ -478,10 +478,18 @@ def score(tmp_path: Path, lines: list[str], *args: str, **kw: str) -> Result:
         "year-0", "year-10000", "no-such-day", "nul-byte", "empty-id",
     ],
 )  # fmt: skip
-def test_score_reports_a_bad_row_and_scores_the_others(
-    tmp_path: Path, log_lines: list[str], row: str, problem: str
+@pytest.mark.parametrize("reading", ["columnar", "row_by_row"])
+def test_score_reports_a_bad_row_and_scores_the_others(  # noqa: PLR0917 - fixtures and one column per case
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    log_lines: list[str],
+    row: str,
+    problem: str,
+    reading: str,
 ):
     """A bad row is reported with its line; every good row is scored."""
+    if reading == "row_by_row":
+        request.getfixturevalue(reading)
     lines = [*log_lines[:4], row, *log_lines[4:]]
     result = score(tmp_path, lines, *PAID)
     no_traceback(result)
@@ -601,8 +609,13 @@ def test_score_of_a_utf16_file_says_so(tmp_path: Path, log_lines: list[str]):
     )
 
 
-def test_score_of_rows_that_are_all_bad(tmp_path: Path):
+@pytest.mark.parametrize("reading", ["columnar", "row_by_row"])
+def test_score_of_rows_that_are_all_bad(
+    request: pytest.FixtureRequest, tmp_path: Path, reading: str
+):
     """Nothing readable: the message says how many rows were tried."""
+    if reading == "row_by_row":
+        request.getfixturevalue(reading)
     result = score(tmp_path, ["cust,day", "K1,never", "K2,soon"], *COLUMNS)
     assert result.exit_code == 1
     assert result.stderr.endswith(
@@ -773,10 +786,16 @@ def test_score_of_a_parquet_file_corrupt_inside(tmp_path: Path):
     )
 
 
+@pytest.mark.parametrize("reading", ["columnar", "row_by_row"])
 def test_score_reports_parquet_values_python_cannot_hold(
-    tmp_path: Path, log_lines: list[str]
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    log_lines: list[str],
+    reading: str,
 ):
     """A timestamp beyond year 9999 is one bad row; the others are scored."""
+    if reading == "row_by_row":
+        request.getfixturevalue(reading)
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.parquet as pq  # noqa: PLC0415
 

@@ -10,10 +10,10 @@ stage. Needs the ``[stats]`` extra; import it only after checking.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, TypeAlias, final
 
 import attrs
 import numpy as np
@@ -465,9 +465,13 @@ def _top_share(values: FloatArray) -> float:
     return 100 * float(ordered[:tenth].sum()) / total
 
 
-def score_columns(
-    result: ClvResult, /
-) -> dict[str, Sequence[object] | npt.NDArray[np.generic]]:
+ScoreColumns: TypeAlias = Mapping[
+    str, "Sequence[object] | npt.NDArray[np.generic]"
+]
+"""The output file's columns, by name."""
+
+
+def score_columns(result: ClvResult, /) -> ScoreColumns:
     """The output file's columns, one entry per customer.
 
     Files keep codes (``loyalty_stage`` is ``client``), not the labels the

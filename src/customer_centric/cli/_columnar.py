@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, cast, final
 
 import attrs
 import numpy as np
@@ -149,11 +149,13 @@ def _days(column: pl.Series, date_format: str | None) -> pl.Series:
     days: list[date | None] = []
     for value in distinct:
         try:
-            day = parse_day(value, date_format=date_format)
+            parsed = parse_day(value, date_format=date_format)
         except RowError:
             days.append(None)
         else:
-            days.append(day.date() if isinstance(day, datetime) else day)
+            days.append(
+                parsed.date() if isinstance(parsed, datetime) else parsed
+            )
     return text.replace_strict(
         distinct, pl.Series(days, dtype=pl.Date), default=None
     )
@@ -203,6 +205,8 @@ def _flagged_rows(
         return {index: _frame_row(raw, index) for index in indexes}
     wanted = {index + first: index for index in indexes}
     found: dict[int, Row | str] = {}
+    if not wanted:
+        return found
     with open_binary(source) as handle:
         for number, line in enumerate(handle, start=1):
             if number in wanted:
@@ -361,7 +365,7 @@ def summarise(
 ) -> Base:
     """The RFM summary of the good rows, as the models' arrays."""
     task = progress.add_task("summarising", total=frame.height)
-    end = observation_end or frame[_DAY].max()
+    end = observation_end or cast("date", frame[_DAY].max())
     has_amount = _AMOUNT in frame.columns
     summary = rfm_summary(
         frame,

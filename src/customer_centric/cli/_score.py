@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, get_args
@@ -40,10 +40,12 @@ from customer_centric.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from rich.progress import Progress
     from rich.table import Table
 
-    from customer_centric.cli._clv_report import Base
+    from customer_centric.cli._clv_report import Base, ScoreColumns
     from customer_centric.value import TimeUnit
 
 _SUFFIXES: Final = (".csv", ".parquet")
@@ -243,9 +245,7 @@ def read_transactions(
     return [t for _, t in read], bad, count
 
 
-def write_scores(
-    path: Path, columns: Mapping[str, Sequence[object]], /
-) -> None:
+def write_scores(path: Path, columns: ScoreColumns, /) -> None:
     """Write per-customer scores as CSV or parquet, by the file's suffix."""
     try:
         _write_scores(path, columns)
@@ -254,9 +254,20 @@ def write_scores(
         raise click.ClickException(msg) from exc
 
 
-def _write_scores(
-    path: Path, columns: Mapping[str, Sequence[object]], /
-) -> None:
+def _write_scores(path: Path, columns: ScoreColumns, /) -> None:
+    try:
+        import polars as pl  # noqa: PLC0415 - optional, and much faster
+    except ImportError:
+        pass
+    else:
+        frame = pl.DataFrame(dict(columns), strict=False)
+        # A column without values (no amounts) is written as numbers.
+        frame = frame.with_columns(pl.col(pl.Null).cast(pl.Float64))
+        if path.suffix.lower() == ".parquet":
+            frame.write_parquet(path)
+        else:
+            frame.write_csv(path)
+        return
     if path.suffix.lower() == ".parquet":
         try:
             import pyarrow as pa  # noqa: PLC0415
@@ -365,7 +376,7 @@ def _finite(
 def _one_character(
     _ctx: click.Context, param: click.Parameter, value: str | None
 ) -> str | None:
-    """A delimiter of one character; ``\\t`` stands for a tab."""
+    r"""A delimiter of one character; ``\t`` stands for a tab."""
     if value is None:
         return None
     value = value.replace("\\t", "\t")
@@ -632,6 +643,15 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
         raise SystemExit(1)
 
 
+def _columnar_module() -> ModuleType | None:
+    """The columnar path, or ``None`` without polars and narwhals."""
+    try:
+        from customer_centric.cli import _columnar  # noqa: PLC0415
+    except ImportError:
+        return None
+    return _columnar
+
+
 def _summary(
     source: Source,
     /,
@@ -649,16 +669,21 @@ def _summary(
     """
     from customer_centric.cli import _clv_report  # noqa: PLC0415 - checked
 
-    try:
-        from customer_centric.cli import _columnar  # noqa: PLC0415
-    except ImportError:
-        _columnar = None  # type: ignore[assignment]
-    cleaned = (
-        _columnar.read_columnar(
+    _columnar = _columnar_module()
+    if _columnar is None:
+        transactions, bad, rows = read_transactions(
             source, header=header, columns=columns, progress=progress
         )
-        if _columnar is not None
-        else None
+        if not transactions:
+            return None, bad, rows
+        end = observation_end or max(t.day for t in transactions)
+        summary = cc.value.rfm_summary(
+            transactions, observation_end=end, time_unit=time_unit,
+            on_late="drop",
+        )  # fmt: skip
+        return _clv_report.Base.from_summary(summary), bad, rows
+    cleaned = _columnar.read_columnar(
+        source, header=header, columns=columns, progress=progress
     )
     if cleaned is not None:
         frame, bad, rows = cleaned.frame, cleaned.bad, cleaned.rows
@@ -666,17 +691,6 @@ def _summary(
         transactions, bad, rows = read_transactions(
             source, header=header, columns=columns, progress=progress
         )
-        if not transactions:
-            return None, bad, rows
-        if _columnar is None:
-            end = observation_end or max(t.day for t in transactions)
-            summary = cc.value.rfm_summary(
-                transactions,
-                observation_end=end,
-                time_unit=time_unit,
-                on_late="drop",
-            )
-            return _clv_report.Base.from_summary(summary), bad, rows
         frame = _columnar.frame_of(
             transactions, amounts=columns.amount is not None
         )

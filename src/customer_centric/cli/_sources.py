@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Final, Literal, final
+from typing import IO, Final, Literal, cast, final
 
 import attrs
 import click
@@ -80,12 +80,12 @@ class Columns:
 
 
 def _is_gzip(path: Path) -> bool:
+    """Whether the file starts as gzip; an unreadable one is read later."""
     try:
         with path.open("rb") as raw:
             return raw.read(2) == GZIP_MAGIC
-    except OSError as exc:
-        msg = f"cannot read {path}: {exc.strerror or exc}"
-        raise click.ClickException(msg) from exc
+    except OSError:
+        return False
 
 
 def source_of(
@@ -125,8 +125,8 @@ def source_of(
 def open_binary(source: Source, /) -> Iterator[IO[bytes]]:
     """The file's bytes, decompressed; unreadable files end the command."""
     try:
-        raw: IO[bytes] = (
-            gzip.open(source.path, "rb")
+        raw: gzip.GzipFile | io.BufferedReader = (
+            gzip.open(source.path, "rb")  # noqa: SIM115 - see the with below
             if source.compressed
             else source.path.open("rb")
         )
@@ -135,10 +135,10 @@ def open_binary(source: Source, /) -> Iterator[IO[bytes]]:
         raise click.ClickException(msg) from exc
     with raw:
         try:
-            check_not_utf16(source.path, raw.peek(2)[:2])  # type: ignore[attr-defined]
-            yield raw
+            check_not_utf16(source.path, raw.peek(2)[:2])
+            yield cast("IO[bytes]", raw)
         except (OSError, EOFError, zlib.error) as exc:
-            msg = f"cannot read {source.path} as gzip: {exc}"
+            msg = f"cannot read {source.path}: {exc}"
             raise click.ClickException(msg) from exc
 
 
@@ -301,25 +301,25 @@ def text_rows(
                     ),
                 )
         return
-    for number, line in _lines(source):
-        if not line.strip():
+    for number, data in _lines(source):
+        if not data.strip():
             continue
         if source.format == "jsonl":
-            yield number, jsonl_row(line, columns)
+            yield number, jsonl_row(data, columns)
         else:
             try:
-                yield number, cdnow_row(decode(line))
+                yield number, cdnow_row(decode(data))
             except NotUtf8Error as exc:
                 yield number, str(exc)
 
 
 def jsonl_header(source: Source, /) -> list[str]:
-    """The keys of the first JSON object in the file (none if unreadable)."""
-    for _, line in _lines(source):
-        if line.strip():
-            try:
-                value = _json_object(decode(line))
-            except NotUtf8Error:
-                return []
-            return [] if isinstance(value, str) else list(value)
+    """The keys of the first JSON object in the file (none without one)."""
+    for _, data in _lines(source):
+        try:
+            value = _json_object(decode(data))
+        except NotUtf8Error:
+            continue
+        if isinstance(value, dict):
+            return list(value)
     return []
