@@ -81,8 +81,7 @@ def test_demo_succeeds(demo_result: Result):
         "Resolve the problem fast",
         "Look for silent dissatisfaction",
         "default policy",
-        cc.relationship.DEFAULT_POLICY.fingerprint[:12]
-        + "\N{HORIZONTAL ELLIPSIS}",
+        f"fingerprint {cc.relationship.DEFAULT_POLICY.fingerprint[:12]})",
     ],
     ids=lambda text: text,
 )

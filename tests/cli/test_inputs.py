@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -330,14 +331,14 @@ def test_replay_of_a_file_that_cannot_be_read(
 ):
     """A read that fails (permissions, I/O) is a message, not a traceback."""
     events = write_lines(tmp_path / "events.jsonl", [FIRST])
-    read_bytes = Path.read_bytes
+    open_file = Path.open
 
-    def refuse(path: Path) -> bytes:
+    def refuse(path: Path, *args: Any, **kwargs: Any) -> Any:
         if path == events:
             raise PermissionError(13, "Permission denied", str(path))
-        return read_bytes(path)
+        return open_file(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     result = run("replay", str(events))
     assert result.exit_code == 1
     assert result.stderr == (

@@ -79,7 +79,7 @@ class Columns:
         return [self.customer, self.date, *filter(None, [self.amount])]
 
 
-def _is_gzip(path: Path) -> bool:
+def is_gzip(path: Path, /) -> bool:
     """Whether the file starts as gzip; an unreadable one is read later."""
     try:
         with path.open("rb") as raw:
@@ -97,7 +97,7 @@ def source_of(
     the name without ``.gz``. The CSV delimiter, unless given, is the one
     of ``DELIMITERS`` the header line holds most of (a comma if none).
     """
-    compressed = _is_gzip(path)
+    compressed = is_gzip(path)
     name = path.with_suffix("") if path.suffix.lower() == ".gz" else path
     chosen = format_ or _SUFFIXES.get(name.suffix.lower())
     if chosen is None:
@@ -276,7 +276,8 @@ def cdnow_row(line: str) -> Row | str:
     return {"customer_id": customer, "date": day, "amount": amount}
 
 
-def _lines(source: Source) -> Iterator[tuple[int, bytes]]:
+def numbered_lines(source: Source, /) -> Iterator[tuple[int, bytes]]:
+    """Each line as ``grep -n`` numbers it, without its line ending."""
     with open_binary(source) as raw:
         for number, line in enumerate(raw, start=1):
             text = line.removesuffix(b"\n").removesuffix(b"\r")
@@ -301,7 +302,7 @@ def text_rows(
                     ),
                 )
         return
-    for number, data in _lines(source):
+    for number, data in numbered_lines(source):
         if not data.strip():
             continue
         if source.format == "jsonl":
@@ -315,7 +316,7 @@ def text_rows(
 
 def jsonl_header(source: Source, /) -> list[str]:
     """The keys of the first JSON object in the file (none without one)."""
-    for _, data in _lines(source):
+    for _, data in numbered_lines(source):
         try:
             value = _json_object(decode(data))
         except NotUtf8Error:

@@ -187,9 +187,9 @@ def _render(
     share = moved / comparison.customers if comparison.customers else 0.0
     console.print(
         f"[bold]What if[/bold]: {escape(printable(names[0]))} "
-        f"({comparison.current_fingerprint[:_SHORT]}\N{HORIZONTAL ELLIPSIS})"
+        f"(fingerprint {comparison.current_fingerprint[:_SHORT]})"
         f" \N{RIGHTWARDS ARROW} {escape(printable(names[1]))} "
-        f"({comparison.proposed_fingerprint[:_SHORT]}\N{HORIZONTAL ELLIPSIS})"
+        f"(fingerprint {comparison.proposed_fingerprint[:_SHORT]})"
     )
     console.print(
         f"{comparison.customers:,} customers replayed; [bold]{moved:,} land "
