@@ -11,7 +11,6 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -333,10 +332,10 @@ def test_replay_of_a_file_that_cannot_be_read(
     events = write_lines(tmp_path / "events.jsonl", [FIRST])
     open_file = Path.open
 
-    def refuse(path: Path, *args: Any, **kwargs: Any) -> Any:
+    def refuse(path: Path, *args: object, **kwargs: object) -> object:
         if path == events:
             raise PermissionError(13, "Permission denied", str(path))
-        return open_file(path, *args, **kwargs)
+        return open_file(path, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(Path, "open", refuse)
     result = run("replay", str(events))

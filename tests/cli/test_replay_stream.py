@@ -68,3 +68,17 @@ def test_replay_streams_plain_and_gzip_files(
         " ".join(result.stdout.split())
     )
     assert "…" not in result.stdout
+
+
+def test_what_if_reads_a_long_gzip_file(tmp_path: Path) -> None:
+    """what-if reads gzip-compressed events too, and numbers their lines."""
+    from customer_centric.relationship import DEFAULT_POLICY  # noqa: PLC0415
+
+    source = tmp_path / "events.jsonl.gz"
+    source.write_bytes(gzip.compress(b"\n".join(events(1_100)) + b"\n"))
+    proposal = tmp_path / "B.toml"
+    stricter = DEFAULT_POLICY.with_thresholds(client_min_purchases=4)
+    proposal.write_text(stricter.to_toml())
+    result = run("what-if", str(source), "--against", str(proposal))
+    assert result.exit_code == 1, result.output
+    assert f"{source}:2201: Input tag 'refund'" in result.stderr
