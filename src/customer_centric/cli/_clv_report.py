@@ -206,13 +206,8 @@ def _spend_fit(
             "too few repeat buyers for the Gamma-Gamma model: CLV uses "
             "each customer's own mean spend"
         )
-    # The spend likelihood depends on a buyer only through (x, m): fit the
-    # unique pairs, weighted by how many buyers share each.
-    pairs, weights = np.unique(
-        np.column_stack((x[repeat], money[repeat])), axis=0, return_counts=True
-    )
     try:
-        fit = clv.fit_gamma_gamma(pairs[:, 0], pairs[:, 1], weights=weights)
+        fit = clv.fit_gamma_gamma(x[repeat], money[repeat])
     except ConvergenceError:
         return None, (
             "the Gamma-Gamma fit did not converge on these amounts, "
