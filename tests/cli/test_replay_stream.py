@@ -82,3 +82,13 @@ def test_what_if_reads_a_long_gzip_file(tmp_path: Path) -> None:
     result = run("what-if", str(source), "--against", str(proposal))
     assert result.exit_code == 1, result.output
     assert f"{source}:2201: Input tag 'refund'" in result.stderr
+
+
+def test_demo_reads_at_80_columns() -> None:
+    """The relationship report cuts no word or number at 80 columns."""
+    result = run("demo", "--no-clv", "--limit", "3")
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    assert "serious complaint" in result.stdout  # a label, not its code
+    assert "serious_complaint" not in result.stdout
