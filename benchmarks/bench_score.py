@@ -5,8 +5,9 @@ Generates synthetic transaction logs (CSV: customer_id, date, amount) of
 then, each in a fresh process so that peak memory is its own:
 
 - ``score``: the whole command (read, check, summarise, fit, score, write);
-- ``polars``: ``pl.read_csv`` and the RFM summary as one group-by, the
-  floor any columnar scorer pays.
+- ``polars``: ``pl.read_csv`` and the RFM summary (frequency, recency, T
+  and the mean spend of repeat purchase days, by customer), the floor any
+  columnar scorer pays before it fits a model.
 
 Prints the seconds, the ratio score / polars and the peak resident memory
 (``ru_maxrss`` of the child). Run: ``python benchmarks/bench_score.py``.
@@ -32,16 +33,23 @@ _POLARS_RFM = """
 import sys
 import polars as pl
 frame = pl.read_csv(sys.argv[1], try_parse_dates=True)
+end = frame["date"].max()
+days = frame.group_by("customer_id", "date").agg(pl.col("amount").sum())
 day = pl.col("date")
+first = day.min()
 summary = (
-    frame.group_by("customer_id", "date").agg(pl.col("amount").sum())
+    days.sort("date")
     .group_by("customer_id")
     .agg(
         (pl.len() - 1).alias("frequency"),
-        ((day.max() - day.min()).dt.total_days() / 7).alias("recency"),
-        day.min().alias("first"),
-        pl.col("amount").sum().alias("total"),
+        ((day.max() - first).dt.total_days() / 7).alias("recency"),
+        ((pl.lit(end) - first).dt.total_days() / 7).alias("T"),
+        (pl.col("amount").sum() - pl.col("amount").first()).alias("spend"),
     )
+    .with_columns(
+        (pl.col("spend") / pl.col("frequency").clip(1)).alias("monetary")
+    )
+    .sort("customer_id")
 )
 print(summary.height)
 """
