@@ -158,7 +158,9 @@ def replay(
     """Replay EVENTS_FILE and show where every customer stands, and why.
 
     EVENTS_FILE holds one relationship event per line as JSON, with a
-    "kind" such as "first_purchase" (JSON Lines). A line that cannot be
+    "kind" such as "first_purchase" (JSON Lines, gzip-compressed or not).
+    It is read a line at a time as the events are replayed, so memory
+    grows with the customers, not with the file. A line that cannot be
     read, or whose event the engine refuses (no rule allows it from the
     customer's stages, or it is older than the customer's last event), is
     reported on standard error as FILE:LINE: problem; every other line is
