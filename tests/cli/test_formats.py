@@ -3,6 +3,7 @@
 import csv
 import gzip
 import json
+from collections.abc import Sequence
 from datetime import date, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -57,7 +58,7 @@ def run(*args: str, columns: int = 200) -> Result:
     return CliRunner().invoke(main, list(args), env={"COLUMNS": str(columns)})
 
 
-def csv_text(rows: list[tuple[str, ...]], delimiter: str = ",") -> str:
+def csv_text(rows: Sequence[tuple[str, ...]], delimiter: str = ",") -> str:
     """The rows under the header, as CSV text."""
     return "".join(delimiter.join(r) + "\n" for r in [HEADER, *rows])
 
@@ -75,7 +76,7 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def jsonl_text(rows: list[tuple[str, ...]]) -> str:
+def jsonl_text(rows: Sequence[tuple[str, ...]]) -> str:
     """The rows as JSON Lines, amounts as numbers where they are."""
     lines = []
     for customer, day, amount in rows:
@@ -115,7 +116,7 @@ def path_kind(request: pytest.FixtureRequest) -> str:
 )  # fmt: skip
 def test_every_format_gives_the_same_scores(
     tmp_path: Path, path_kind: str, name: str, text: str, extra: list[str]
-):
+) -> None:
     """CSV with any delimiter, gzip and JSON Lines score alike."""
     reference = tmp_path / "reference.csv"
     write(reference, csv_text(ROWS))
@@ -137,8 +138,8 @@ def test_every_format_gives_the_same_scores(
 
 def test_parquet_with_dates_scores(tmp_path: Path, path_kind: str) -> None:
     """A parquet file with a date column and float amounts is scored."""
-    import pyarrow as pa  # noqa: PLC0415
-    import pyarrow.parquet as pq  # noqa: PLC0415
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
 
     source = tmp_path / "log.parquet"
     pq.write_table(
@@ -167,7 +168,7 @@ def test_parquet_with_dates_scores(tmp_path: Path, path_kind: str) -> None:
 )
 def test_bad_rows_are_kept_out_and_reported(
     tmp_path: Path, path_kind: str, name: str, text: str, extra: list[str]
-):
+) -> None:
     """Each bad row: its line and reason on stderr, in the table and file."""
     source = write(tmp_path / name, text)
     rejected = tmp_path / "rejected.csv"
@@ -190,7 +191,7 @@ def test_bad_rows_are_kept_out_and_reported(
     assert len(scores(out)) == 150
 
 
-def test_cdnow_format_scores_the_shipped_sample(tmp_path: Path):
+def test_cdnow_format_scores_the_shipped_sample(tmp_path: Path) -> None:
     """--format cdnow reads CDNOW's own layout, gzip-compressed too."""
     text = files("customer_centric").joinpath("data", "CDNOW_sample.txt")
     source = write(tmp_path / "CDNOW_sample.txt.gz", text.read_text())
@@ -204,7 +205,9 @@ def test_cdnow_format_scores_the_shipped_sample(tmp_path: Path):
     assert len(scores(out)) == 2_357
 
 
-def test_cdnow_format_reports_short_lines(tmp_path: Path, path_kind: str):
+def test_cdnow_format_reports_short_lines(
+    tmp_path: Path, path_kind: str
+) -> None:
     """A CDNOW line without four fields is a bad row with its number."""
     lines = [
         "00001 19970101 1 10.00", "00001 19970201 1 12.00",
@@ -219,7 +222,7 @@ def test_cdnow_format_reports_short_lines(tmp_path: Path, path_kind: str):
     assert f"{source}:5: the line has 2 fields" in result.stderr
 
 
-def test_tables_fit_80_columns(tmp_path: Path):
+def test_tables_fit_80_columns(tmp_path: Path) -> None:
     """At 80 columns no number, word or reason is cut short."""
     long_reason = [("I" * 30, "2024-13-45", "x" * 70)]
     source = write(tmp_path / "log.csv", csv_text(ROWS + long_reason))
@@ -244,7 +247,7 @@ def test_tables_fit_80_columns(tmp_path: Path):
 )
 def test_input_errors_are_clear(
     tmp_path: Path, name: str, content: bytes, extra: list[str], message: str
-):
+) -> None:
     """An input the command cannot read: one message, no traceback."""
     source = tmp_path / name
     source.write_bytes(content)
@@ -254,7 +257,7 @@ def test_input_errors_are_clear(
     assert "Traceback" not in result.output
 
 
-def test_a_file_without_polars_line_numbers_falls_back(tmp_path: Path):
+def test_a_file_without_polars_line_numbers_falls_back(tmp_path: Path) -> None:
     """A quoted cell over two lines: numbered as the file numbers lines."""
     rows = [*ROWS[:3], ('"X\nY"', "2024-01-05", "1.00"), *ROWS[3:]]
     text = csv_text([*rows, ("", "2024-01-05", "1.00")])
@@ -277,7 +280,7 @@ def test_a_file_without_polars_line_numbers_falls_back(tmp_path: Path):
     ],
     ids=["lf", "no-final-lf", "crlf", "lone-cr", "final-cr", "empty"],
 )
-def test_count_lines(tmp_path: Path, content: bytes, expected: object):
+def test_count_lines(tmp_path: Path, content: bytes, expected: object) -> None:
     """Lines as grep -n counts them, and lone carriage returns."""
     path = tmp_path / "f.csv"
     path.write_bytes(content)
@@ -285,7 +288,7 @@ def test_count_lines(tmp_path: Path, content: bytes, expected: object):
     assert count_lines(source) == expected
 
 
-def test_sniffing_without_any_candidate_is_a_comma(tmp_path: Path):
+def test_sniffing_without_any_candidate_is_a_comma(tmp_path: Path) -> None:
     """A one-column header holds no delimiter: a comma is assumed."""
     path = tmp_path / "f.csv"
     path.write_bytes(b"customer_id\nA\n")
@@ -293,7 +296,9 @@ def test_sniffing_without_any_candidate_is_a_comma(tmp_path: Path):
     assert sniff_delimiter(source) == ","
 
 
-def test_jsonl_lines_that_are_not_transactions(tmp_path: Path, path_kind: str):
+def test_jsonl_lines_that_are_not_transactions(
+    tmp_path: Path, path_kind: str
+) -> None:
     """Bad JSON, a JSON array and Latin-1 bytes: bad rows by line."""
     good = jsonl_text(ROWS).encode()
     bad = b'{"customer_id": "Z", oops\n[1, 2]\n{"customer_id": "Jos\xe9"}\n'
@@ -312,7 +317,7 @@ def test_jsonl_lines_that_are_not_transactions(tmp_path: Path, path_kind: str):
     assert "not UTF-8 text: byte 0xe9" in found[str(first + 2)]
 
 
-def test_cdnow_lines_that_are_not_utf8(tmp_path: Path, path_kind: str):
+def test_cdnow_lines_that_are_not_utf8(tmp_path: Path, path_kind: str) -> None:
     """A CDNOW line with a Latin-1 byte is a bad row; blank lines are none."""
     text = files("customer_centric").joinpath("data", "CDNOW_sample.txt")
     source = tmp_path / "cdnow.txt"
@@ -328,7 +333,9 @@ def test_cdnow_lines_that_are_not_utf8(tmp_path: Path, path_kind: str):
     assert "1 of 6,920 rows rejected" in result.stdout
 
 
-def test_rows_of_empty_cells_are_blank_lines(tmp_path: Path, path_kind: str):
+def test_rows_of_empty_cells_are_blank_lines(
+    tmp_path: Path, path_kind: str
+) -> None:
     """A line of delimiters only is skipped, as a blank line is."""
     source = write(tmp_path / "log.csv", csv_text([*ROWS[:5], ("", "", ""),
                                                   *ROWS[5:]]))  # fmt: skip
@@ -336,7 +343,7 @@ def test_rows_of_empty_cells_are_blank_lines(tmp_path: Path, path_kind: str):
     assert result.exit_code == 0, (path_kind, result.output)
 
 
-def test_outputs_must_be_csv_or_parquet(tmp_path: Path):
+def test_outputs_must_be_csv_or_parquet(tmp_path: Path) -> None:
     """--output names a .csv or .parquet file."""
     source = write(tmp_path / "log.csv", csv_text(ROWS))
     result = run("score", str(source), "-o", str(tmp_path / "o.txt"))
@@ -344,7 +351,7 @@ def test_outputs_must_be_csv_or_parquet(tmp_path: Path):
     assert "must end in .csv or .parquet" in result.stderr
 
 
-def test_rejected_file_that_cannot_be_written(tmp_path: Path):
+def test_rejected_file_that_cannot_be_written(tmp_path: Path) -> None:
     """--rejected in a missing folder: a clear error, exit status 1."""
     source = write(tmp_path / "log.csv", csv_text(ROWS + BAD))
     result = run("score", str(source), "-o", str(tmp_path / "o.csv"),
@@ -356,7 +363,7 @@ def test_rejected_file_that_cannot_be_written(tmp_path: Path):
 @pytest.mark.usefixtures("row_by_row")
 def test_without_polars_scores_write_parquet_and_empty_columns(
     tmp_path: Path,
-):
+) -> None:
     """Row by row, without amounts: parquet written by pyarrow, nulls."""
     import pyarrow.parquet as pq  # noqa: PLC0415
 
@@ -370,7 +377,7 @@ def test_without_polars_scores_write_parquet_and_empty_columns(
     assert table.column("clv").null_count == 150
 
 
-def test_jsonl_header_comes_from_the_first_object(tmp_path: Path):
+def test_jsonl_header_comes_from_the_first_object(tmp_path: Path) -> None:
     """Lines before the first readable object do not hide its keys."""
     source = tmp_path / "log.jsonl"
     source.write_bytes(
@@ -381,7 +388,7 @@ def test_jsonl_header_comes_from_the_first_object(tmp_path: Path):
     assert f"{source}:1: not UTF-8 text" in result.stderr
 
 
-def test_jsonl_without_any_object_names_no_columns(tmp_path: Path):
+def test_jsonl_without_any_object_names_no_columns(tmp_path: Path) -> None:
     """No JSON object at all: the columns are missing, a usage error."""
     source = write(tmp_path / "log.jsonl", "[1]\n[2]\n")
     result = run("score", str(source))
