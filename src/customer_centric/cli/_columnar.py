@@ -58,7 +58,6 @@ _ID: Final = "customer_id"
 _DAY: Final = "day"
 _AMOUNT: Final = "amount"
 _INDEX: Final = "__cc_index"
-_LINE: Final = "__cc_line"
 _UNIT_SEPARATOR: Final = "\x1f"
 """Splits nothing in a JSON Lines or CDNOW file: each line is one cell."""
 
