@@ -171,7 +171,7 @@ def test_bad_rows_are_kept_out_and_reported(
 ) -> None:
     """Each bad row: its line and reason on stderr, in the table and file."""
     source = write(tmp_path / name, text)
-    rejected = tmp_path / "rejected.csv"
+    rejected = tmp_path / "[bold]rejected.csv"
     out = tmp_path / "out.csv"
     result = run(
         "score", str(source), *extra, "-o", str(out),
@@ -187,6 +187,7 @@ def test_bad_rows_are_kept_out_and_reported(
     assert [int(r["line"]) for r in written] == lines
     total = len(ROWS) + len(BAD)
     assert f"Rejected rows: 4 of {total:,} left out" in result.stdout
+    assert "[bold]rejected.csv" in " ".join(result.stdout.split())
     assert f"4 of {total:,} rows rejected" in result.stdout
     assert len(scores(out)) == 150
 

@@ -311,10 +311,11 @@ def rejected_table(
 
     listed = bad[:_SHOWN_ROWS]
     where = "standard error" + (
-        f" and {printable(str(rejected))}" if rejected is not None else ""
+        f" and {rejected}" if rejected is not None else ""
     )
     table = Table(
-        title=(
+        # The file name is the user's: shown as written, never as markup.
+        title=shown(
             f"Rejected rows: {len(bad):,} of {rows:,} left out "
             f"(the first {len(listed):,} here; all in {where})"
         ),
@@ -323,7 +324,7 @@ def rejected_table(
     table.add_column("line", justify="right", no_wrap=True)
     table.add_column("why the row was left out", overflow="fold")
     for item in listed:
-        table.add_row(f"{item.line:,}", shown(item.problem))
+        table.add_row(str(item.line), shown(item.problem))
     return table
 
 
