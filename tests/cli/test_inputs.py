@@ -330,14 +330,14 @@ def test_replay_of_a_file_that_cannot_be_read(
 ):
     """A read that fails (permissions, I/O) is a message, not a traceback."""
     events = write_lines(tmp_path / "events.jsonl", [FIRST])
-    read_bytes = Path.read_bytes
+    open_file = Path.open
 
-    def refuse(path: Path) -> bytes:
+    def refuse(path: Path, *args: object, **kwargs: object) -> object:
         if path == events:
             raise PermissionError(13, "Permission denied", str(path))
-        return read_bytes(path)
+        return open_file(path, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     result = run("replay", str(events))
     assert result.exit_code == 1
     assert result.stderr == (
@@ -478,10 +478,18 @@ def score(tmp_path: Path, lines: list[str], *args: str, **kw: str) -> Result:
         "year-0", "year-10000", "no-such-day", "nul-byte", "empty-id",
     ],
 )  # fmt: skip
-def test_score_reports_a_bad_row_and_scores_the_others(
-    tmp_path: Path, log_lines: list[str], row: str, problem: str
+@pytest.mark.parametrize("reading", ["columnar", "row_by_row"])
+def test_score_reports_a_bad_row_and_scores_the_others(  # noqa: PLR0917 - fixtures and one column per case
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    log_lines: list[str],
+    row: str,
+    problem: str,
+    reading: str,
 ):
     """A bad row is reported with its line; every good row is scored."""
+    if reading == "row_by_row":
+        request.getfixturevalue(reading)
     lines = [*log_lines[:4], row, *log_lines[4:]]
     result = score(tmp_path, lines, *PAID)
     no_traceback(result)
@@ -528,10 +536,11 @@ def test_score_accepts_blank_cells_beyond_the_header(
     assert len(read_scores(tmp_path / "scores.csv")) == 300
 
 
+@pytest.mark.usefixtures("row_by_row")
 def test_score_reports_a_huge_cell_and_goes_on(
     tmp_path: Path, log_lines: list[str]
 ):
-    """A cell beyond the CSV reader's limit is one bad line."""
+    """Row by row, a cell beyond the CSV reader's limit is one bad line."""
     lines = [*log_lines[:4], f'"{"x" * 200_000}",2024-02-01,1', *log_lines[4:]]
     result = score(tmp_path, lines, *PAID)
     assert result.exit_code == 1
@@ -600,8 +609,13 @@ def test_score_of_a_utf16_file_says_so(tmp_path: Path, log_lines: list[str]):
     )
 
 
-def test_score_of_rows_that_are_all_bad(tmp_path: Path):
+@pytest.mark.parametrize("reading", ["columnar", "row_by_row"])
+def test_score_of_rows_that_are_all_bad(
+    request: pytest.FixtureRequest, tmp_path: Path, reading: str
+):
     """Nothing readable: the message says how many rows were tried."""
+    if reading == "row_by_row":
+        request.getfixturevalue(reading)
     result = score(tmp_path, ["cust,day", "K1,never", "K2,soon"], *COLUMNS)
     assert result.exit_code == 1
     assert result.stderr.endswith(
@@ -772,10 +786,16 @@ def test_score_of_a_parquet_file_corrupt_inside(tmp_path: Path):
     )
 
 
+@pytest.mark.parametrize("reading", ["columnar", "row_by_row"])
 def test_score_reports_parquet_values_python_cannot_hold(
-    tmp_path: Path, log_lines: list[str]
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    log_lines: list[str],
+    reading: str,
 ):
     """A timestamp beyond year 9999 is one bad row; the others are scored."""
+    if reading == "row_by_row":
+        request.getfixturevalue(reading)
     import pyarrow as pa  # noqa: PLC0415
     import pyarrow.parquet as pq  # noqa: PLC0415
 

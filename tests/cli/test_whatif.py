@@ -67,8 +67,9 @@ def test_what_if_shows_who_lands_elsewhere_and_why(files: dict[str, Path]):
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert f"policy A.toml ({P.fingerprint[:12]}" in out
-    assert f"policy B.json ({STRICTER.fingerprint[:12]}" in out
+    assert f"policy A.toml (fingerprint {P.fingerprint[:12]})" in out
+    flat = " ".join(out.split())
+    assert f"policy B.json (fingerprint {STRICTER.fingerprint[:12]})" in flat
     assert "3 customers replayed; 1 land elsewhere (33.3%)." in out
     assert "Client       │ Customer     │         1" in out
     assert "A: Client, Welcome → Customer, Welcome" in out

@@ -10,11 +10,14 @@ stage. Needs the ``[stats]`` extra; import it only after checking.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final, final
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Final, TypeAlias, final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
@@ -26,11 +29,12 @@ from customer_centric.exceptions import ConvergenceError, InvariantError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress
     from rich.text import Text
 
     from customer_centric._arrays import FloatArray
     from customer_centric.relationship import Policy
-    from customer_centric.value import RFMSummary
+    from customer_centric.value import RFMSummary, TimeUnit
 
 _ALIVE_BINS: Final = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
 _BAR_WIDTH: Final = 20
@@ -38,15 +42,60 @@ _BAR_WIDTH: Final = 20
 
 @final
 @attrs.frozen(kw_only=True, eq=False)
+class Base:
+    """An RFM summary as arrays, from the pure-Python or a columnar path.
+
+    ``patterns``, when given, are the unique (frequency, recency, T) rows
+    and their customer counts, already compressed on the frame's engine;
+    the purchase model is fitted on them instead of on every customer.
+    """
+
+    customer_ids: Sequence[str]
+    frequency: FloatArray
+    recency: FloatArray
+    T: FloatArray
+    monetary_value: FloatArray | None
+    observation_end: date
+    time_unit: TimeUnit | timedelta
+    first_purchase_counts: bool
+    patterns: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = (
+        None
+    )
+
+    @classmethod
+    def from_summary(cls, summary: RFMSummary, /) -> Base:
+        """The arrays of a :class:`~customer_centric.value.RFMSummary`."""
+        money = summary.monetary_value
+        return cls(
+            customer_ids=summary.customer_ids,
+            frequency=np.asarray(summary.frequency, dtype=np.float64),
+            recency=np.asarray(summary.recency, dtype=np.float64),
+            T=np.asarray(summary.T, dtype=np.float64),
+            monetary_value=(
+                None
+                if money is None
+                else np.asarray([float(v) for v in money], dtype=np.float64)
+            ),
+            observation_end=summary.observation_end,
+            time_unit=summary.time_unit,
+            first_purchase_counts=summary.first_purchase_counts,
+        )
+
+    def __len__(self) -> int:
+        return len(self.customer_ids)
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
 class ClvResult:
     """The fits and per-customer scores of one summary."""
 
-    summary: RFMSummary
+    summary: Base
     purchase_fit: clv.BgNbdFit
     spend_fit: clv.GammaGammaFit | None
     spend_note: str
     scores: clv.CustomerScores
-    stages: tuple[cc.LoyaltyStage, ...]
+    clients: npt.NDArray[np.bool_]
     days_per_unit: float
 
 
@@ -61,97 +110,130 @@ def loyalty_stage(
     ``loyalty.client`` rule does. Transactions cannot show referrals, so
     nobody is derived to be an advocate.
     """
-    purchases = frequency if first_purchase_counts else frequency + 1
-    if purchases >= policy.client_min_purchases:
+    if _is_client(
+        frequency, policy, first_purchase_counts=first_purchase_counts
+    ):
         return cc.LoyaltyStage.CLIENT
     return cc.LoyaltyStage.CUSTOMER
 
 
+def _is_client(
+    frequency: npt.ArrayLike, policy: Policy, /, *, first_purchase_counts: bool
+) -> npt.NDArray[np.bool_]:
+    """Whether each frequency makes a client (one rule, scalar or column)."""
+    purchases = np.asarray(frequency) + (0 if first_purchase_counts else 1)
+    return np.asarray(purchases >= policy.client_min_purchases)
+
+
 def fit_and_score(
-    summary: RFMSummary,
+    summary: RFMSummary | Base,
     /,
     *,
     policy: Policy,
     horizon: float,
     horizon_months: int,
     monthly_discount_rate: float,
+    progress: Progress | None = None,
 ) -> ClvResult:
     """Fit BG/NBD (and Gamma-Gamma with amounts) and score every customer."""
-    x = np.asarray(summary.frequency, dtype=np.float64)
-    t_x = np.asarray(summary.recency, dtype=np.float64)
-    big_t = np.asarray(summary.T, dtype=np.float64)
-    purchase_fit = clv.fit_bg_nbd(x, t_x, big_t)
-    days = cc.value.days_per_unit(summary.time_unit)
-    spend_fit: clv.GammaGammaFit | None = None
-    money: FloatArray | None = None
-    note = "the transactions carry no amounts: no spend model, no CLV"
-    if summary.monetary_value is not None:
-        money = np.asarray(
-            [float(v) for v in summary.monetary_value], dtype=np.float64
-        )
-        repeat = (x > 0) & (money > 0)
-        if int(repeat.sum()) >= 2:  # noqa: PLR2004 - a fit needs some spread
-            try:
-                spend_fit = clv.fit_gamma_gamma(x[repeat], money[repeat])
-            except ConvergenceError:
-                note = (
-                    "the Gamma-Gamma fit did not converge on these amounts, "
-                    "so CLV uses each customer's own mean spend"
-                )
-            else:
-                note = (
-                    f"Gamma-Gamma fitted on {int(repeat.sum()):,} repeat "
-                    "buyers with a positive mean spend"
-                )
+    base = summary if isinstance(summary, Base) else Base.from_summary(summary)
+    x, t_x, big_t = base.frequency, base.recency, base.T
+    with _phase(progress, "fitting the models", len(base)):
+        if base.patterns is None:
+            purchase_fit = clv.fit_bg_nbd(x, t_x, big_t)
         else:
-            note = (
-                "too few repeat buyers for the Gamma-Gamma model: CLV uses "
-                "each customer's own mean spend"
-            )
+            *rows, weights = base.patterns
+            purchase_fit = clv.fit_bg_nbd(*rows, weights=weights)
+        spend_fit, note = _spend_fit(x, base.monetary_value)
+    money = base.monetary_value
     spend: clv.GammaGammaFit | FloatArray | None = (
         spend_fit if spend_fit is not None else money
     )
-    settings = None
-    if spend is not None:
-        try:
-            settings = clv.ClvSettings(
-                time_unit=summary.time_unit,
-                horizon_months=horizon_months,
-                discount_rate=monthly_discount_rate,
-                discount_rate_period="M",
-            )
-        except ValidationError as exc:
-            # The options are typed and ranged; what is left is a rate too
-            # large, refused in the settings' own words.
-            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            raise InvariantError(message) from exc
-    scores = clv.score_customers(
-        purchase_fit,
-        x,
-        t_x,
-        big_t,
-        horizon=horizon,
-        spend=spend,
-        monetary_value=money if spend_fit is not None else None,
-        settings=settings,
+    settings = (
+        None
+        if spend is None
+        else _settings(base.time_unit, horizon_months, monthly_discount_rate)
     )
-    stages = tuple(
-        loyalty_stage(
-            f,
-            policy=policy,
-            first_purchase_counts=summary.first_purchase_counts,
+    with _phase(progress, "scoring customers", len(base)):
+        scores = clv.score_customers(
+            purchase_fit,
+            x,
+            t_x,
+            big_t,
+            horizon=horizon,
+            spend=spend,
+            monetary_value=money if spend_fit is not None else None,
+            settings=settings,
         )
-        for f in summary.frequency
-    )
     return ClvResult(
-        summary=summary,
+        summary=base,
         purchase_fit=purchase_fit,
         spend_fit=spend_fit,
         spend_note=note,
         scores=scores,
-        stages=stages,
-        days_per_unit=days,
+        clients=_is_client(
+            x, policy, first_purchase_counts=base.first_purchase_counts
+        ),
+        days_per_unit=cc.value.days_per_unit(base.time_unit),
     )
+
+
+@contextmanager
+def _phase(
+    progress: Progress | None, description: str, total: int
+) -> Iterator[None]:
+    """A progress task for one phase, finished with its total."""
+    if progress is None:
+        yield
+        return
+    task = progress.add_task(description, total=total)
+    yield
+    progress.update(task, completed=total)
+
+
+def _spend_fit(
+    x: FloatArray, money: FloatArray | None
+) -> tuple[clv.GammaGammaFit | None, str]:
+    """The Gamma-Gamma fit on the repeat buyers, or why there is none."""
+    if money is None:
+        return (
+            None,
+            "the transactions carry no amounts: no spend model, no CLV",
+        )
+    repeat = (x > 0) & (money > 0)
+    if int(repeat.sum()) < 2:  # noqa: PLR2004 - a fit needs some spread
+        return None, (
+            "too few repeat buyers for the Gamma-Gamma model: CLV uses "
+            "each customer's own mean spend"
+        )
+    try:
+        fit = clv.fit_gamma_gamma(x[repeat], money[repeat])
+    except ConvergenceError:
+        return None, (
+            "the Gamma-Gamma fit did not converge on these amounts, "
+            "so CLV uses each customer's own mean spend"
+        )
+    return fit, (
+        f"Gamma-Gamma fitted on {int(repeat.sum()):,} repeat "
+        "buyers with a positive mean spend"
+    )
+
+
+def _settings(
+    time_unit: TimeUnit | timedelta, horizon_months: int, rate: float
+) -> clv.ClvSettings:
+    try:
+        return clv.ClvSettings(
+            time_unit=time_unit,
+            horizon_months=horizon_months,
+            discount_rate=rate,
+            discount_rate_period="M",
+        )
+    except ValidationError as exc:
+        # The options are typed and ranged; what is left is a rate too
+        # large, refused in the settings' own words.
+        message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InvariantError(message) from exc
 
 
 def _unit_name(result: ClvResult) -> str:
@@ -228,50 +310,71 @@ def alive_table(result: ClvResult, /) -> Table:
     return table
 
 
+def _table(title: str, columns: Sequence[str]) -> Table:
+    """A table whose first column is left-aligned and the others right.
+
+    Cells fold rather than end in an ellipsis, so that no number or word
+    is cut at 80 columns; headers are words that wrap at spaces.
+    """
+    table = Table(title=title, title_justify="left")
+    for index, name in enumerate(columns):
+        table.add_column(
+            escape(name),
+            justify="left" if index == 0 else "right",
+            overflow="fold",
+        )
+    return table
+
+
 def stage_table(result: ClvResult, /) -> Table:
-    """Expected purchases, P(alive) and CLV by derived loyalty stage."""
+    """Customers, P(alive) and expected purchases by derived loyalty stage."""
     scores = result.scores
-    lv = scores.lifetime_value
-    stages = np.array([s.value for s in result.stages])
-    table = Table(
-        title=(
+    table = _table(
+        (
             "By loyalty stage (derived from purchases: client = at least "
-            "the policy's client_min_purchases)"
+            "the policy's client_min_purchases); expected purchases in the "
+            f"next {scores.horizon:.4g} {_unit_name(result)}"
         ),
-        title_justify="left",
+        ["stage", "customers", "mean P(alive)", "expected purchases"],
     )
-    table.add_column("stage")
-    table.add_column("customers", justify="right")
-    table.add_column("mean P(alive)", justify="right")
-    table.add_column(
-        f"expected purchases ({scores.horizon:g} {_unit_name(result)})",
-        justify="right",
-    )
-    if lv is not None:
-        table.add_column(f"CLV {lv.horizon_months} months", justify="right")
-        table.add_column("mean CLV", justify="right")
-        table.add_column("share of CLV", justify="right")
-    total_clv = float(lv.value.sum()) if lv is not None else 0.0
-    for stage in (cc.LoyaltyStage.CUSTOMER, cc.LoyaltyStage.CLIENT):
-        mask = stages == stage.value
+    for stage, mask in _stages(result):
         count = int(mask.sum())
-        row = [
+        table.add_row(
             stage.info.label_en,
             f"{count:,}",
             f"{float(scores.probability_alive[mask].mean()):.2f}"
             if count
             else "-",
             f"{float(scores.expected_purchases[mask].sum()):,.1f}",
-        ]
-        if lv is not None:
-            value = float(lv.value[mask].sum())
-            row += [
-                f"{value:,.2f}",
-                f"{value / count:,.2f}" if count else "-",
-                f"{100 * value / total_clv:5.1f} %" if total_clv else "-",
-            ]
-        table.add_row(*row)
+        )
     return table
+
+
+def value_table(result: ClvResult, lv: clv.CustomerLifetimeValue, /) -> Table:
+    """The lifetime value of each derived loyalty stage."""
+    table = _table(
+        f"Lifetime value of the next {lv.horizon_months} months by stage",
+        ["stage", "customers", "CLV", "mean CLV", "share of CLV"],
+    )
+    total = float(lv.value.sum())
+    for stage, mask in _stages(result):
+        count = int(mask.sum())
+        value = float(lv.value[mask].sum())
+        table.add_row(
+            stage.info.label_en,
+            f"{count:,}",
+            f"{value:,.2f}",
+            f"{value / count:,.2f}" if count else "-",
+            f"{100 * value / total:5.1f} %" if total else "-",
+        )
+    return table
+
+
+def _stages(
+    result: ClvResult,
+) -> Iterator[tuple[cc.LoyaltyStage, npt.NDArray[np.bool_]]]:
+    for stage in (cc.LoyaltyStage.CUSTOMER, cc.LoyaltyStage.CLIENT):
+        yield stage, result.clients == (stage is cc.LoyaltyStage.CLIENT)
 
 
 def top_table(result: ClvResult, /, *, limit: int) -> Table:
@@ -280,23 +383,17 @@ def top_table(result: ClvResult, /, *, limit: int) -> Table:
     lv = scores.lifetime_value
     key = lv.value if lv is not None else scores.expected_purchases
     order = np.argsort(-key, kind="stable")[:limit]
-    table = Table(title=f"Top {len(order)} customers", title_justify="left")
-    for name in ("customer", "x", "t_x", "T", "P(alive)", "E[purchases]"):
-        table.add_column(
-            escape(name), justify="left" if name == "customer" else "right"
-        )
+    names = ["customer", "repeat purchases", "P(alive)", "expected purchases"]
     if lv is not None:
-        table.add_column(escape("E[spend]"), justify="right")
-        table.add_column("CLV", justify="right")
+        names += ["expected spend", "CLV"]
+    table = _table(f"Top {len(order)} customers", names)
     summary = result.summary
     for i in (int(j) for j in order):
         row: list[str | Text] = [
             shown(summary.customer_ids[i]),
-            str(summary.frequency[i]),
-            f"{summary.recency[i]:.2f}",
-            f"{summary.T[i]:.2f}",
+            f"{summary.frequency[i]:,.0f}",
             f"{float(scores.probability_alive[i]):.3f}",
-            f"{float(scores.expected_purchases[i]):.2f}",
+            f"{float(scores.expected_purchases[i]):,.2f}",
         ]
         if lv is not None:
             row += [
@@ -321,7 +418,7 @@ def render(
     summary = result.summary
     console.print(
         f"[bold]{len(summary):,} customers[/bold], "
-        f"{sum(summary.frequency):,} repeat purchases, observed to "
+        f"{int(summary.frequency.sum()):,} repeat purchases, observed to "
         f"{summary.observation_end.isoformat()}, time unit "
         f"{_unit_name(result)}; {result.spend_note}."
     )
@@ -346,6 +443,9 @@ def render(
     console.print(alive_table(result))
     console.print()
     console.print(stage_table(result))
+    if lv is not None:
+        console.print()
+        console.print(value_table(result, lv))
     if top > 0:
         console.print()
         console.print(top_table(result, limit=top))
@@ -360,30 +460,40 @@ def _top_share(values: FloatArray) -> float:
     return 100 * float(ordered[:tenth].sum()) / total
 
 
-def score_rows(result: ClvResult, /) -> Sequence[dict[str, object]]:
-    """One row per customer, for the output file."""
+ScoreColumns: TypeAlias = Mapping[
+    str, "Sequence[object] | npt.NDArray[np.generic]"
+]
+"""The output file's columns, by name."""
+
+
+def score_columns(result: ClvResult, /) -> ScoreColumns:
+    """The output file's columns, one entry per customer.
+
+    Files keep codes (``loyalty_stage`` is ``client``), not the labels the
+    tables show.
+    """
     scores = result.scores
     lv = scores.lifetime_value
     summary = result.summary
-    rows: list[dict[str, object]] = []
-    for i, customer in enumerate(summary.customer_ids):
-        row: dict[str, object] = {
-            "customer_id": customer,
-            "frequency": summary.frequency[i],
-            "recency": summary.recency[i],
-            "T": summary.T[i],
-            "monetary_value": (
-                float(summary.monetary_value[i])
-                if summary.monetary_value is not None
-                else None
-            ),
-            "loyalty_stage": result.stages[i].value,
-            "probability_alive": float(scores.probability_alive[i]),
-            "expected_purchases": float(scores.expected_purchases[i]),
-            "expected_spend": (
-                float(lv.expected_spend[i]) if lv is not None else None
-            ),
-            "clv": (float(lv.value[i]) if lv is not None else None),
-        }
-        rows.append(row)
-    return rows
+    empty: list[object] = [None] * len(summary)
+    stage = np.where(
+        result.clients,
+        cc.LoyaltyStage.CLIENT.value,
+        cc.LoyaltyStage.CUSTOMER.value,
+    )
+    return {
+        "customer_id": summary.customer_ids,
+        "frequency": summary.frequency.astype(np.int64),
+        "recency": summary.recency,
+        "T": summary.T,
+        "monetary_value": (
+            summary.monetary_value
+            if summary.monetary_value is not None
+            else empty
+        ),
+        "loyalty_stage": stage,
+        "probability_alive": scores.probability_alive,
+        "expected_purchases": scores.expected_purchases,
+        "expected_spend": lv.expected_spend if lv is not None else empty,
+        "clv": lv.value if lv is not None else empty,
+    }

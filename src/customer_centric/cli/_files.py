@@ -121,36 +121,6 @@ def check_not_utf16(path: Path, head: bytes, /) -> None:
         raise click.ClickException(msg)
 
 
-def read_bytes(path: Path, /) -> bytes:
-    """The contents of ``path``, or a clear error if it cannot be read."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read {path}: {exc.strerror or exc}"
-        raise click.ClickException(msg) from exc
-    check_not_utf16(path, data)
-    return data
-
-
-def split_lines(data: bytes, /) -> list[bytes]:
-    r"""The lines of a file as ``grep -n`` numbers them (the first is 1).
-
-    Lines end at a line feed; a carriage return just before it is part of
-    the line ending, any other carriage return is part of the line. A
-    UTF-8 byte-order mark at the start of the file is dropped.
-
-    Examples:
-        >>> from customer_centric.cli._files import split_lines
-        >>> split_lines(b"\xef\xbb\xbfa\r\nb\rc\n\nd")
-        [b'a', b'b\rc', b'', b'd']
-    """
-    data = data.removeprefix(BOM)
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
-    return [line.removesuffix(b"\r") for line in lines]
-
-
 def decode(line: bytes, /) -> str:
     """A line as text; :class:`NotUtf8Error` says where it is not UTF-8."""
     try:

@@ -126,6 +126,19 @@ def progress_bar(console: Console) -> Progress:
     )
 
 
+def read_event(line: str | bytes, /) -> Event | str:
+    """One JSON Lines event, or why the line is not one (bytes: UTF-8)."""
+    from pydantic import ValidationError  # noqa: PLC0415 - only when run
+
+    try:
+        text = decode(line) if isinstance(line, bytes) else line
+        return cc.relationship.parse_event(text)
+    except NotUtf8Error as exc:
+        return str(exc)
+    except ValidationError as exc:
+        return describe_validation_error(exc)
+
+
 def parse_lines(
     lines: Sequence[str | bytes], /, *, console: Console
 ) -> ParsedEvents:
@@ -133,8 +146,6 @@ def parse_lines(
 
     Lines are numbered from 1 in the order given; bytes must be UTF-8.
     """
-    from pydantic import ValidationError  # noqa: PLC0415 - only when run
-
     events: list[Event] = []
     numbers: list[int] = []
     bad: list[BadLine] = []
@@ -145,19 +156,11 @@ def parse_lines(
                 progress.update(task, completed=number)
             if not line.strip():
                 continue
-            try:
-                text = decode(line) if isinstance(line, bytes) else line
-                events.append(cc.relationship.parse_event(text))
-            except NotUtf8Error as exc:
-                bad.append(BadLine(line=number, problem=str(exc)))
+            event = read_event(line)
+            if isinstance(event, str):
+                bad.append(BadLine(line=number, problem=event))
                 continue
-            except ValidationError as exc:
-                bad.append(
-                    BadLine(
-                        line=number, problem=describe_validation_error(exc)
-                    )
-                )
-                continue
+            events.append(event)
             numbers.append(number)
         progress.update(task, completed=len(lines))
     return ParsedEvents(
@@ -394,12 +397,12 @@ def at_risk_tables(
             title_justify="left",
             show_lines=True,
         )
-        listing.add_column("customer", no_wrap=True)
-        listing.add_column("type")
-        listing.add_column("loyalty")
-        listing.add_column("days", justify="right")
-        listing.add_column("why")
-        listing.add_column("recommended actions")
+        listing.add_column("customer", overflow="fold")
+        listing.add_column("type", overflow="fold")
+        listing.add_column("loyalty", overflow="fold")
+        listing.add_column("days", justify="right", overflow="fold")
+        listing.add_column("why", overflow="fold")
+        listing.add_column("recommended actions", overflow="fold")
         for replay in listed:
             state = replay.state
             days = (
@@ -411,7 +414,7 @@ def at_risk_tables(
             listing.add_row(
                 shown(state.customer_id),
                 kind.value if kind is not None else "-",
-                state.loyalty.value,
+                state.loyalty.info.label_en,
                 "-" if days is None else str(days),
                 shown(reason_of(replay)),
                 shown(actions_of(state)),
@@ -446,7 +449,7 @@ def render(
         f"[bold]{len(states):,} customers[/bold], {applied:,} events "
         f"applied, as of {as_of.date().isoformat() if as_of else '-'}, "
         f"{escape(printable(policy_name))} "
-        f"({policy.fingerprint[:12]}\N{HORIZONTAL ELLIPSIS})"
+        f"(fingerprint {policy.fingerprint[:12]})"
     )
     if types:
         mix = Counter(t.value for t in types.values())

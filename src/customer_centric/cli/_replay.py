@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import click
 
@@ -12,22 +14,26 @@ from customer_centric.cli._files import (
     NotUtf8Error,
     consoles,
     decode,
-    read_bytes,
-    split_lines,
 )
 from customer_centric.cli._relationships import (
     LIMIT_OPTION,
     BadLine,
+    Replayed,
     describe_validation_error,
-    parse_lines,
+    progress_bar,
+    read_event,
     render,
-    replay_events,
     report_bad_lines,
 )
+from customer_centric.cli._sources import Source, is_gzip, numbered_lines
 from customer_centric.exceptions import PolicyError
 
 if TYPE_CHECKING:
-    from customer_centric.relationship import PolicySyntax
+    from rich.progress import Progress
+
+    from customer_centric.relationship import Event, PolicySyntax
+
+_PROGRESS_EVERY: Final = 2_000
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -55,6 +61,44 @@ def policy_name(path: Path | None, /) -> str:
     return "default policy" if path is None else f"policy {path.name}"
 
 
+class _EventStream:
+    """The events of a file, read a line at a time as the engine asks.
+
+    Memory stays bounded by the customers, not the file: only each
+    event's line number is kept (eight bytes), to report refusals.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._source = Source(
+            path=path, format="jsonl", compressed=is_gzip(path)
+        )
+        self.lines = array("q")
+        self.bad: list[BadLine] = []
+
+    def events(self, progress: Progress) -> Iterator[Event]:
+        """Each readable event; bad lines are kept in :attr:`bad`."""
+        size = None if self._source.compressed else _size(self._source.path)
+        task = progress.add_task("replaying events (bytes read)", total=size)
+        done = 0
+        for number, line in numbered_lines(self._source):
+            done += len(line) + 1
+            if number % _PROGRESS_EVERY == 0:
+                progress.update(task, completed=done)
+            if not line.strip():
+                continue
+            event = read_event(line)
+            if isinstance(event, str):
+                self.bad.append(BadLine(line=number, problem=event))
+                continue
+            self.lines.append(number)
+            yield event
+        progress.update(task, completed=size if size is not None else done)
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
 def load_customers(
     path: Path, /
 ) -> tuple[tuple[cc.Customer, ...], tuple[BadLine, ...]]:
@@ -63,7 +107,8 @@ def load_customers(
 
     customers: list[cc.Customer] = []
     bad: list[BadLine] = []
-    for number, line in enumerate(split_lines(read_bytes(path)), start=1):
+    source = Source(path=path, format="jsonl", compressed=is_gzip(path))
+    for number, line in numbered_lines(source):
         if not line.strip():
             continue
         try:
@@ -113,7 +158,9 @@ def replay(
     """Replay EVENTS_FILE and show where every customer stands, and why.
 
     EVENTS_FILE holds one relationship event per line as JSON, with a
-    "kind" such as "first_purchase" (JSON Lines). A line that cannot be
+    "kind" such as "first_purchase" (JSON Lines, gzip-compressed or not).
+    It is read a line at a time as the events are replayed, so memory
+    grows with the customers, not with the file. A line that cannot be
     read, or whose event the engine refuses (no rule allows it from the
     customer's stages, or it is older than the customer's last event), is
     reported on standard error as FILE:LINE: problem; every other line is
@@ -131,21 +178,35 @@ def replay(
     if customers_file is not None:
         customers, bad_customers = load_customers(customers_file)
         report_bad_lines(errors, str(customers_file), bad_customers)
-    parsed = parse_lines(split_lines(read_bytes(events_file)), console=errors)
-    total = len(parsed.events) + len(parsed.bad)
+    stream = _EventStream(events_file)
+    initial = {
+        c.customer_id: cc.RelationshipState(customer_id=c.customer_id)
+        for c in customers
+    }
+    with progress_bar(errors) as progress:
+        replays = cc.relationship.replay_many(
+            stream.events(progress),
+            policy=policy,
+            initial=initial,
+            on_error="collect",
+        )
+    total = len(stream.lines) + len(stream.bad)
     if total == 0:
         msg = (
             f"{events_file} has no events: it is empty or holds only blank "
             "lines; write one event as JSON per line"
         )
         raise click.ClickException(msg)
-    replayed = replay_events(
-        parsed,
-        policy=policy,
-        console=errors,
-        customers=[c.customer_id for c in customers],
+    replayed = Replayed(
+        replays=replays,
+        refused=tuple(
+            BadLine(line=stream.lines[r.index], problem=str(r.error))
+            for replay in replays.values()
+            for r in replay.rejected
+        ),
     )
-    rejected = sorted([*parsed.bad, *replayed.refused], key=lambda b: b.line)
+    unreadable = len(stream.bad)
+    rejected = sorted([*stream.bad, *replayed.refused], key=lambda b: b.line)
     report_bad_lines(errors, str(events_file), rejected)
     render(
         console,
@@ -159,7 +220,7 @@ def replay(
     if rejected or bad_customers:
         console.print(
             f"[bold red]{len(rejected):,} of {total:,} event lines "
-            f"rejected[/bold red] ({len(parsed.bad):,} unreadable, "
+            f"rejected[/bold red] ({unreadable:,} unreadable, "
             f"{len(replayed.refused):,} refused by the policy)"
             + (
                 f", {len(bad_customers):,} customer lines rejected"

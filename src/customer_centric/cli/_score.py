@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Generator, Iterable, Iterator, Mapping
-from contextlib import closing
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, TextIO, get_args
+from typing import TYPE_CHECKING, Any, Final, get_args
 
 import click
 
 import customer_centric as cc
-from customer_centric.cli._files import (
-    check_not_utf16,
-    consoles,
-    printable,
-)
+from customer_centric.cli._cells import mixed_amounts_problem, parse_row
+from customer_centric.cli._files import consoles, printable, shown
 from customer_centric.cli._relationships import (
     BadLine,
-    describe_validation_error,
     progress_bar,
     report_bad_lines,
 )
 from customer_centric.cli._replay import load_policy
+from customer_centric.cli._sources import (
+    CDNOW_COLUMNS,
+    FORMATS,
+    Columns,
+    Format,
+    Row,
+    Source,
+    csv_records,
+    jsonl_header,
+    open_text,
+    source_of,
+    text_rows,
+)
 from customer_centric.exceptions import (
     ConvergenceError,
     DataError,
@@ -33,8 +40,12 @@ from customer_centric.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
+    from types import ModuleType
 
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from customer_centric.cli._clv_report import Base, ScoreColumns
     from customer_centric.value import TimeUnit
 
 _SUFFIXES: Final = (".csv", ".parquet")
@@ -65,130 +76,6 @@ class _TimeUnitChoice(click.Choice[str]):
         """Ignore click's own assignment: the units come from the area."""
 
 
-class RowError(ValueError):
-    """A cell that cannot be read (internal; reported with its line)."""
-
-
-Row = Mapping[str, object]
-
-
-def _cell_text(value: object, /, *, what: str) -> str:
-    """A cell as stripped text; bytes that were not UTF-8 are an error."""
-    text = "" if value is None else str(value).strip()
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "surrogateescape")
-        msg = f"the {what} {raw!r} is not UTF-8 text; save the file as UTF-8"
-        raise RowError(msg) from None
-    return text
-
-
-def parse_day(value: object, /, *, date_format: str | None) -> date | datetime:
-    """A transaction's date from a cell: a date, an ISO text or a format.
-
-    Naive timestamps count on the calendar date written in them; aware ones
-    are kept (the RFM summary counts them on their own calendar date).
-    """
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.date()
-    if isinstance(value, date):
-        return value
-    text = _cell_text(value, what="date")
-    if not text:
-        msg = "the date is empty"
-        raise RowError(msg)
-    try:
-        if date_format is not None:
-            parsed = datetime.strptime(text, date_format)  # noqa: DTZ007
-        elif len(text) in {8, 10}:
-            return date.fromisoformat(text)
-        else:
-            parsed = datetime.fromisoformat(text)
-    except ValueError:
-        hint = (
-            f"expected the format {date_format!r}"
-            if date_format is not None
-            else "expected an ISO date such as 2024-01-31 or 20240131; "
-            "pass --date-format for another layout"
-        )
-        msg = f"cannot read the date {text!r}: {hint}"
-        raise RowError(msg) from None
-    return parsed if parsed.tzinfo is not None else parsed.date()
-
-
-def parse_customer(value: object, /) -> cc.CustomerId:
-    """A customer id from a cell; an empty cell is an error."""
-    text = _cell_text(value, what="customer id")
-    if not text:
-        msg = "the customer id is empty"
-        raise RowError(msg)
-    return cc.CustomerId(text)
-
-
-def parse_amount(value: object, /) -> Decimal | None:
-    """A transaction's amount from a cell; an empty cell is unknown.
-
-    A number too large for the models' floating point is an error; NaN and
-    infinities are left to :class:`~customer_centric.value.Transaction` to
-    refuse.
-    """
-    text = _cell_text(value, what="amount")
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        msg = f"cannot read the amount {text!r} as a number"
-        raise RowError(msg) from None
-    if amount.is_finite() and math.isinf(float(amount)):
-        msg = (
-            f"the amount {text!r} is too large: the models compute in "
-            "floating point, up to about 1.8e308"
-        )
-        raise RowError(msg)
-    return amount
-
-
-def _csv_records(handle: TextIO) -> Iterator[tuple[int, list[str] | str]]:
-    """Each non-blank record with its first line, or why it is unreadable."""
-    reader = csv.reader(handle)
-    last = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            problem = (
-                "a carriage return inside an unquoted cell; remove it or "
-                "quote the cell"
-                if "new-line character" in str(exc)
-                else str(exc)
-            )
-            yield last + 1, f"cannot read the row as CSV: {problem}"
-            last = reader.line_num
-            continue
-        first, last = last + 1, reader.line_num
-        if any(cell.strip() for cell in cells):
-            yield first, cells
-
-
-def _csv_file(path: Path) -> Generator[tuple[int, list[str] | str]]:
-    """The records of a CSV file, split at line feeds as grep -n counts."""
-    try:
-        with path.open("rb") as raw:
-            check_not_utf16(path, raw.read(2))
-        handle = path.open(
-            encoding="utf-8-sig", errors="surrogateescape", newline="\n"
-        )
-    except OSError as exc:
-        msg = f"cannot read {path}: {exc.strerror or exc}"
-        raise click.ClickException(msg) from exc
-    with handle:
-        yield from _csv_records(handle)
-
-
 def _csv_header(
     path: Path, records: Iterator[tuple[int, list[str] | str]]
 ) -> list[str]:
@@ -214,47 +101,6 @@ def _csv_header(
         )
         raise click.ClickException(msg) from None
     return cells
-
-
-def _csv_row(
-    cells: list[str], header: list[str], columns: list[str]
-) -> Row | str:
-    """The cells of ``columns`` in one record, or why they cannot be had.
-
-    Cells beyond the header are an error unless blank (trailing commas).
-    """
-    if any(cell.strip() for cell in cells[len(header) :]):
-        return (
-            f"the row has {len(cells)} cells but the header names "
-            f"{len(header)} columns (extra cells {cells[len(header) :]!r}); "
-            "a comma inside a cell? write amounts with a decimal point "
-            "(12.50) and quote text that holds a comma"
-        )
-    where = {name: header.index(name) for name in columns}
-    short = [name for name in columns if where[name] >= len(cells)]
-    if short:
-        return (
-            f"the row has {len(cells)} cells but the header names "
-            f"{len(header)} columns: no cell for "
-            f"{', '.join(repr(name) for name in short)}"
-        )
-    return {name: cells[where[name]] for name in columns}
-
-
-def _rows_csv(
-    path: Path, header: list[str], columns: list[str]
-) -> Iterator[tuple[int, Row | str]]:
-    records = _csv_file(path)
-    next(records)  # the header, already read
-    for line, cells in records:
-        yield (
-            line,
-            (
-                cells
-                if isinstance(cells, str)
-                else _csv_row(cells, header, columns)
-            ),
-        )
 
 
 def _parquet_file(path: Path) -> tuple[Any, Any]:
@@ -311,12 +157,16 @@ def _missing_columns(path: Path, missing: list[str], found: list[str]) -> None:
     raise click.UsageError(msg)
 
 
-def read_header(path: Path, /) -> list[str]:
-    """The column names of a CSV or parquet file."""
-    if path.suffix.lower() == ".parquet":
-        return list(_parquet_file(path)[1].schema_arrow.names)
-    with closing(_csv_file(path)) as records:
-        return _csv_header(path, records)
+def read_header(source: Source, /) -> list[str]:
+    """The column names of a transactions file."""
+    if source.format == "parquet":
+        return list(_parquet_file(source.path)[1].schema_arrow.names)
+    if source.format == "cdnow":
+        return list(CDNOW_COLUMNS)
+    if source.format == "jsonl":
+        return jsonl_header(source)
+    with open_text(source) as handle:
+        return _csv_header(source.path, csv_records(handle, source.delimiter))
 
 
 def _check_columns(path: Path, header: list[str], columns: list[str]) -> None:
@@ -342,43 +192,29 @@ def _without_mixed_amounts(
         return read, []
     others = len(read) - len(empty)
     bad = [
-        BadLine(
-            line=line,
-            problem=(
-                f"the amount is empty while {others:,} other rows have one; "
-                "give every row an amount, or none of them"
-            ),
-        )
+        BadLine(line=line, problem=mixed_amounts_problem(others))
         for line in empty
     ]
     return [(line, t) for line, t in read if t.amount is not None], bad
 
 
 def read_transactions(
-    path: Path,
+    source: Source,
     /,
     *,
     header: list[str],
-    customer_column: str,
-    date_column: str,
-    amount_column: str | None,
-    date_format: str | None,
+    columns: Columns,
     progress: Progress,
 ) -> tuple[list[cc.Transaction], list[BadLine], int]:
     """Every readable row as a Transaction, and the rows that are not.
 
-    Also returns how many rows the file has (header and blank lines aside).
+    The pure-Python path. Also returns how many rows the file has (header
+    and blank lines aside).
     """
-    from pydantic import ValidationError  # noqa: PLC0415 - only when run
-
-    columns = [customer_column, date_column]
-    if amount_column is not None:
-        columns.append(amount_column)
-    _check_columns(path, header, columns)
     rows: Iterable[tuple[int, Row | str]] = (
-        _rows_csv(path, header, columns)
-        if path.suffix.lower() == ".csv"
-        else _rows_parquet(path, columns)
+        _rows_parquet(source.path, columns.names)
+        if source.format == "parquet"
+        else text_rows(source, header=header, columns=columns.names)
     )
     task = progress.add_task("reading transactions", total=None)
     read: list[tuple[int, cc.Transaction]] = []
@@ -387,45 +223,51 @@ def read_transactions(
     for count, (line, row) in enumerate(rows, start=1):
         if count % _PROGRESS_EVERY == 0:
             progress.update(task, completed=count)
-        if isinstance(row, str):
-            bad.append(BadLine(line=line, problem=row))
-            continue
-        try:
-            transaction = cc.Transaction(
-                customer_id=parse_customer(row[customer_column]),
-                occurred_at=parse_day(
-                    row[date_column], date_format=date_format
-                ),
-                amount=(
-                    parse_amount(row[amount_column])
-                    if amount_column is not None
-                    else None
-                ),
+        result = (
+            row
+            if isinstance(row, str)
+            else parse_row(
+                row,
+                customer_column=columns.customer,
+                date_column=columns.date,
+                amount_column=columns.amount,
+                date_format=columns.date_format,
             )
-        except RowError as exc:
-            bad.append(BadLine(line=line, problem=str(exc)))
-        except ValidationError as exc:
-            bad.append(
-                BadLine(line=line, problem=describe_validation_error(exc))
-            )
+        )
+        if isinstance(result, str):
+            bad.append(BadLine(line=line, problem=result))
         else:
-            read.append((line, transaction))
-    if amount_column is not None:
+            read.append((line, result))
+    progress.update(task, total=count, completed=count)
+    if columns.amount is not None:
         read, mixed = _without_mixed_amounts(read)
         bad = sorted([*bad, *mixed], key=lambda b: b.line)
     return [t for _, t in read], bad, count
 
 
-def write_scores(path: Path, rows: list[dict[str, object]], /) -> None:
+def write_scores(path: Path, columns: ScoreColumns, /) -> None:
     """Write per-customer scores as CSV or parquet, by the file's suffix."""
     try:
-        _write_scores(path, rows)
+        _write_scores(path, columns)
     except OSError as exc:
         msg = f"cannot write the scores to {path}: {exc.strerror or exc}"
         raise click.ClickException(msg) from exc
 
 
-def _write_scores(path: Path, rows: list[dict[str, object]], /) -> None:
+def _write_scores(path: Path, columns: ScoreColumns, /) -> None:
+    try:
+        import polars as pl  # noqa: PLC0415 - optional, and much faster
+    except ImportError:
+        pass
+    else:
+        frame = pl.DataFrame(dict(columns), strict=False)
+        # A column without values (no amounts) is written as numbers.
+        frame = frame.with_columns(pl.col(pl.Null).cast(pl.Float64))
+        if path.suffix.lower() == ".parquet":
+            frame.write_parquet(path)
+        else:
+            frame.write_csv(path)
+        return
     if path.suffix.lower() == ".parquet":
         try:
             import pyarrow as pa  # noqa: PLC0415
@@ -436,14 +278,54 @@ def _write_scores(path: Path, rows: list[dict[str, object]], /) -> None:
                 "install pyarrow, or write a .csv file"
             )
             raise click.ClickException(msg) from exc
-        pq.write_table(pa.Table.from_pylist(rows), path)
+        pq.write_table(pa.table(dict(columns)), path)
         return
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
+        writer = csv.writer(handle)
+        writer.writerow(columns)
         writer.writerows(
-            {k: "" if v is None else v for k, v in row.items()} for row in rows
+            ["" if v is None else v for v in row]
+            for row in zip(*columns.values(), strict=True)
         )
+
+
+def write_rejected(path: Path, bad: Sequence[BadLine], /) -> None:
+    """Write every rejected row's line and reason as CSV."""
+    try:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["line", "problem"])
+            writer.writerows([b.line, b.problem] for b in bad)
+    except OSError as exc:
+        msg = (
+            f"cannot write the rejected rows to {path}: {exc.strerror or exc}"
+        )
+        raise click.ClickException(msg) from exc
+
+
+def rejected_table(
+    bad: Sequence[BadLine], /, *, rows: int, rejected: Path | None
+) -> Table:
+    """The first rejected rows with their reasons, for people to read."""
+    from rich.table import Table  # noqa: PLC0415 - only when drawing
+
+    listed = bad[:_SHOWN_ROWS]
+    where = "standard error" + (
+        f" and {rejected}" if rejected is not None else ""
+    )
+    table = Table(
+        # The file name is the user's: shown as written, never as markup.
+        title=shown(
+            f"Rejected rows: {len(bad):,} of {rows:,} left out "
+            f"(the first {len(listed):,} here; all in {where})"
+        ),
+        title_justify="left",
+    )
+    table.add_column("line", justify="right", no_wrap=True)
+    table.add_column("why the row was left out", overflow="fold")
+    for item in listed:
+        table.add_row(str(item.line), shown(item.problem))
+    return table
 
 
 def check_output(
@@ -492,6 +374,19 @@ def _finite(
     return value
 
 
+def _one_character(
+    _ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    r"""A delimiter of one character; ``\t`` stands for a tab."""
+    if value is None:
+        return None
+    value = value.replace("\\t", "\t")
+    if len(value) != 1:
+        msg = f"{value!r} is not one character; pass e.g. ';' or '\\t'"
+        raise click.BadParameter(msg, param=param)
+    return value
+
+
 def _suffix_ok(
     _ctx: click.Context, param: click.Parameter, value: Path | None
 ) -> Path | None:
@@ -508,7 +403,27 @@ def _suffix_ok(
 @click.argument(
     "transactions_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    callback=_suffix_ok,
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default=None,
+    help=(
+        "The file's layout. Default: from its name (.csv, .tsv, .parquet, "
+        ".jsonl, .ndjson, each but parquet optionally .gz). cdnow reads "
+        "CDNOW_master.txt as it is: id, date YYYYMMDD, quantity, amount, "
+        "separated by spaces."
+    ),
+)
+@click.option(
+    "--delimiter",
+    default=None,
+    callback=_one_character,
+    help=(
+        "The CSV delimiter, one character (\\t for a tab). Default: the "
+        "one of , ; tab | that the header line holds most of."
+    ),
 )
 @click.option(
     "--customer-id-column", default="customer_id", show_default=True,
@@ -593,11 +508,19 @@ def _suffix_ok(
     ),
 )
 @click.option(
+    "--rejected",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every rejected row's line and reason to this CSV file.",
+)
+@click.option(
     "--top", type=click.IntRange(min=0), default=10, show_default=True,
     help="How many of the most valuable customers to list.",
 )  # fmt: skip
 def score(  # noqa: PLR0917 - one parameter per command-line option
     transactions_file: Path,
+    format_: Format | None,
+    delimiter: str | None,
     customer_id_column: str,
     date_column: str,
     amount_column: str | None,
@@ -609,12 +532,16 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
     discount_rate: float,
     policy_file: Path | None,
     output: Path | None,
+    rejected: Path | None,
     top: int,
 ) -> None:
     """Fit BG/NBD and Gamma-Gamma on TRANSACTIONS_FILE and score customers.
 
-    TRANSACTIONS_FILE is a .csv (with a header) or .parquet file with one
-    row per transaction. The command computes the RFM summary, fits the
+    TRANSACTIONS_FILE has one row per transaction: CSV with a header (any
+    delimiter), parquet, JSON Lines, or CDNOW_master.txt's layout with
+    --format cdnow; CSV, JSON Lines and CDNOW files may be gzip-compressed.
+    With polars installed the rows are read and summarised in columns;
+    otherwise row by row. The command computes the RFM summary, fits the
     BG/NBD purchase model and, when amounts are known, the Gamma-Gamma
     spend model, prints a summary of the customer base (expected
     purchases, the distribution of the probability of being alive, CLV by
@@ -626,9 +553,11 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
     the others customers. Referrals are not in transactions, so nobody is
     shown as an advocate.
 
-    A row that cannot be read is reported on standard error as FILE:LINE:
-    problem (lines as editors and grep -n number them) and left out; the
-    other rows are still scored.
+    A row that cannot be read (an empty customer id, a date that is not a
+    date, an amount that is not a non-negative number, ...) is reported on
+    standard error as FILE:LINE: problem (lines as editors and grep -n
+    number them), listed in a table after the report (and written to
+    --rejected), and left out; the other rows are still scored.
 
     Exit status: 0 on success, 1 when any row was rejected (the scores of
     the other rows are still written), when no row can be read or the
@@ -652,56 +581,126 @@ def score(  # noqa: PLR0917 - one parameter per command-line option
             ("policy file", policy_file),
         ],
     )
-    header = read_header(transactions_file)
+    source = source_of(transactions_file, format_=format_, delimiter=delimiter)
+    header = read_header(source)
+    if source.format == "cdnow":
+        customer_id_column, date_column = CDNOW_COLUMNS[0], CDNOW_COLUMNS[1]
+        amount_column = CDNOW_COLUMNS[3]
     if amount_column is None and "amount" in header:
         amount_column = "amount"
+    columns = Columns(
+        customer=customer_id_column,
+        date=date_column,
+        amount=amount_column,
+        date_format=date_format,
+    )
+    _check_columns(transactions_file, header, columns.names)
+    end = observation_end.date() if observation_end is not None else None
     with progress_bar(errors) as progress:
-        transactions, bad, rows = read_transactions(
-            transactions_file,
+        base, bad, rows = _summary(
+            source,
             header=header,
-            customer_column=customer_id_column,
-            date_column=date_column,
-            amount_column=amount_column,
-            date_format=date_format,
+            columns=columns,
+            observation_end=end,
+            time_unit=time_unit,
             progress=progress,
         )
     report_bad_lines(errors, str(transactions_file), bad)
-    if not transactions:
+    if rejected is not None:
+        write_rejected(rejected, bad)
+    if base is None:
         msg = f"{transactions_file} has no transactions" + (
             f": none of its {rows:,} rows can be read" if bad else ""
         )
         raise click.ClickException(msg)
-    end = (
-        observation_end.date()
-        if observation_end is not None
-        else max(t.day for t in transactions)
-    )
-    try:
-        summary = cc.value.rfm_summary(
-            transactions,
-            observation_end=end,
-            time_unit=time_unit,
-            on_late="drop",
-        )
-        result = _clv_report.fit_and_score(
-            summary,
-            policy=policy,
-            horizon=horizon or 365.25 / cc.value.days_per_unit(time_unit),
-            horizon_months=clv_months,
-            monthly_discount_rate=discount_rate,
-        )
-    except (DataError, ConvergenceError, InvariantError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    with progress_bar(errors) as progress:
+        try:
+            result = _clv_report.fit_and_score(
+                base,
+                policy=policy,
+                horizon=horizon or 365.25 / cc.value.days_per_unit(time_unit),
+                horizon_months=clv_months,
+                monthly_discount_rate=discount_rate,
+                progress=progress,
+            )
+        except (DataError, ConvergenceError, InvariantError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        task = progress.add_task("writing scores", total=len(base))
+        write_scores(target, _clv_report.score_columns(result))
+        progress.update(task, completed=len(base))
     _clv_report.render(console, result, top=top)
-    write_scores(target, list(_clv_report.score_rows(result)))
     console.print()
     console.print(
-        printable(f"wrote {len(summary):,} customer scores to {target}"),
+        printable(f"wrote {len(base):,} customer scores to {target}"),
         markup=False,
     )
     if bad:
+        console.print()
+        console.print(rejected_table(bad, rows=rows, rejected=rejected))
         console.print(
             f"[bold red]{len(bad):,} of {rows:,} rows rejected[/bold red] "
             "and left out; see the messages on standard error."
         )
         raise SystemExit(1)
+
+
+def _columnar_module() -> ModuleType | None:
+    """The columnar path, or ``None`` without polars and narwhals."""
+    try:
+        from customer_centric.cli import _columnar  # noqa: PLC0415
+    except ImportError:
+        return None
+    return _columnar
+
+
+def _summary(
+    source: Source,
+    /,
+    *,
+    header: list[str],
+    columns: Columns,
+    observation_end: date | None,
+    time_unit: TimeUnit,
+    progress: Progress,
+) -> tuple[Base | None, list[BadLine], int]:
+    """The RFM summary (``None`` without good rows), bad rows, row count.
+
+    Columnar when polars is installed; row by row otherwise, or when the
+    columnar path cannot trust its line numbers.
+    """
+    from customer_centric.cli import _clv_report  # noqa: PLC0415 - checked
+
+    _columnar = _columnar_module()
+    if _columnar is None:
+        transactions, bad, rows = read_transactions(
+            source, header=header, columns=columns, progress=progress
+        )
+        if not transactions:
+            return None, bad, rows
+        end = observation_end or max(t.day for t in transactions)
+        summary = cc.value.rfm_summary(
+            transactions, observation_end=end, time_unit=time_unit,
+            on_late="drop",
+        )  # fmt: skip
+        return _clv_report.Base.from_summary(summary), bad, rows
+    cleaned = _columnar.read_columnar(
+        source, header=header, columns=columns, progress=progress
+    )
+    if cleaned is not None:
+        frame, bad, rows = cleaned.frame, cleaned.bad, cleaned.rows
+    else:
+        transactions, bad, rows = read_transactions(
+            source, header=header, columns=columns, progress=progress
+        )
+        frame = _columnar.frame_of(
+            transactions, amounts=columns.amount is not None
+        )
+    if frame.is_empty():
+        return None, bad, rows
+    base = _columnar.summarise(
+        frame,
+        observation_end=observation_end,
+        time_unit=time_unit,
+        progress=progress,
+    )
+    return base, bad, rows

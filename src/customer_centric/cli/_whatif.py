@@ -11,12 +11,11 @@ import customer_centric as cc
 from customer_centric.cli._files import (
     consoles,
     printable,
-    read_bytes,
     shown,
-    split_lines,
 )
 from customer_centric.cli._relationships import parse_lines, report_bad_lines
 from customer_centric.cli._replay import load_policy, policy_name
+from customer_centric.cli._sources import Source, is_gzip, numbered_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -145,7 +144,12 @@ def what_if(
     console, errors = consoles()
     current = load_policy(policy_file)
     proposed = load_policy(against_file, option="--against")
-    parsed = parse_lines(split_lines(read_bytes(events_file)), console=errors)
+    source = Source(
+        path=events_file, format="jsonl", compressed=is_gzip(events_file)
+    )
+    parsed = parse_lines(
+        [line for _, line in numbered_lines(source)], console=errors
+    )
     if not parsed.events and not parsed.bad:
         msg = (
             f"{events_file} has no events: it is empty or holds only blank "
@@ -187,9 +191,9 @@ def _render(
     share = moved / comparison.customers if comparison.customers else 0.0
     console.print(
         f"[bold]What if[/bold]: {escape(printable(names[0]))} "
-        f"({comparison.current_fingerprint[:_SHORT]}\N{HORIZONTAL ELLIPSIS})"
+        f"(fingerprint {comparison.current_fingerprint[:_SHORT]})"
         f" \N{RIGHTWARDS ARROW} {escape(printable(names[1]))} "
-        f"({comparison.proposed_fingerprint[:_SHORT]}\N{HORIZONTAL ELLIPSIS})"
+        f"(fingerprint {comparison.proposed_fingerprint[:_SHORT]})"
     )
     console.print(
         f"{comparison.customers:,} customers replayed; [bold]{moved:,} land "
