@@ -290,6 +290,35 @@ def test_pandas_datetimes_and_first_purchase_counts():
     ]
 
 
+@pytest.mark.parametrize("make", [pl.DataFrame, pd.DataFrame, pa.table])
+def test_repeat_days_costing_nothing_spend_exactly_zero(
+    make: Callable[[dict[str, list[Any]]], object],
+):
+    """Repeat spend is the repeat days summed, never a tiny negative.
+
+    The total less the first day's amount left -1.4e-14 when the back-end
+    summed the first day's cents in another order the second time.
+    """
+    log = make(
+        {
+            "c": ["A"] * 5,
+            "d": [date(2024, 1, 1)] * 3 + [date(2024, 1, 2), date(2024, 1, 3)],
+            "v": [0.1, 0.2, 0.7, 0.0, 0.0],
+        }
+    )
+    rows = _rows(
+        rfm_summary(
+            log,
+            customer_id_col="c",
+            datetime_col="d",
+            monetary_value_col="v",
+            observation_end=date(2024, 1, 3),
+        )
+    )
+    assert rows[0]["frequency"] == 2
+    assert rows[0]["monetary_value"] == 0.0
+
+
 def test_lazy_inputs_stay_lazy():
     """A polars LazyFrame comes back lazy, not yet computed."""
     lazy = pl.LazyFrame({"c": ["A"], "d": [date(2024, 1, 1)]})

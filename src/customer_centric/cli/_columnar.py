@@ -386,12 +386,8 @@ def summarise(
         frequency=floats(summary, "frequency"),
         recency=floats(summary, "recency"),
         T=floats(summary, "T"),
-        # The frames summary subtracts the first day's spend from the total
-        # in floating point, which can leave -1e-14 for a true 0.
         monetary_value=(
-            np.maximum(floats(summary, "monetary_value"), 0.0)
-            if has_amount
-            else None
+            floats(summary, "monetary_value") if has_amount else None
         ),
         observation_end=end,
         time_unit=time_unit,

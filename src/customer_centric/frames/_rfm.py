@@ -310,16 +310,18 @@ def _summary(
         if first_purchase_counts:
             spend = nw.col("__cc_total")
         else:
-            first_amount = (
+            # The repeat days summed, not the total less the first day: a
+            # float subtraction left -1.4e-14 for repeat days costing 0.
+            repeat_spend = (
                 days.join(customers, on=customer_id_col)
-                .filter(nw.col(_DAY) == nw.col("__cc_first"))
-                .select(
-                    nw.col(customer_id_col),
-                    nw.col(_AMOUNT).alias("__cc_first_amount"),
-                )
+                .filter(nw.col(_DAY) > nw.col("__cc_first"))
+                .group_by(customer_id_col)
+                .agg(nw.col(_AMOUNT).sum().alias("__cc_repeat"))
             )
-            customers = customers.join(first_amount, on=customer_id_col)
-            spend = nw.col("__cc_total") - nw.col("__cc_first_amount")
+            customers = customers.join(
+                repeat_spend, on=customer_id_col, how="left"
+            )
+            spend = nw.col("__cc_repeat").fill_null(0.0)
         # Divide by max(x, 1): the spend is 0 when x is 0, and no back-end
         # sees a division by zero.
         count = nw.when(frequency > 0).then(frequency).otherwise(1)
