@@ -879,18 +879,36 @@ def _counting(current: dict[str, Any], event: Event) -> _Plan:
     )
 
 
+def _verdicts(
+    tests_of: Iterable[tuple[Test, ...]],
+    new: dict[str, object],
+    event: Event,
+) -> tuple[bool, ...]:
+    """Whether every guard passes, for each rule's tests in turn.
+
+    The engine's one test of guards, without building the checks. It runs
+    for every guarded rule on every event, so it is one loop: no call per
+    rule, and :func:`_passes` inlined.
+    """
+    verdicts = []
+    for tests in tests_of:
+        for metric, op, required, _ in tests:
+            observed = _METRICS[metric](new, event)
+            if observed is None or not _COMPARE[op](observed, required):
+                verdicts.append(False)
+                break
+        else:
+            verdicts.append(True)
+    return tuple(verdicts)
+
+
 def _passes_all(
     tests: tuple[Test, ...],
     new: dict[str, object],
     event: Event,
 ) -> bool:
     """Whether every guard passes, without building the checks."""
-    for metric, op, required, _ in tests:
-        observed = _METRICS[metric](new, event)
-        # _passes() inlined: this runs for every guard on every event.
-        if observed is None or not _COMPARE[op](observed, required):
-            return False
-    return True
+    return _verdicts((tests,), new, event)[0]
 
 
 def _decide(current: dict[str, Any], event: Event, policy: Policy) -> _Plan:
@@ -1116,7 +1134,10 @@ def _kept(
 def _results(
     kept: _Guarded, observed: dict[str, Any], event: Event
 ) -> tuple[bool, ...]:
-    return tuple([_passes_all(r.tests, observed, event) for r in kept.tested])
+    return _verdicts(map(_TESTS, kept.tested), observed, event)
+
+
+_TESTS: Final = operator.attrgetter("tests")
 
 
 def _by_guards(
