@@ -1,0 +1,260 @@
+"""Benchmark the columnar replay of a whole customer base (issue 10).
+
+Runs, for each size of ``--sizes`` events (10^4, 10^5 and 10^6 by default;
+``--big`` adds 10^7), each of:
+
+- ``columnar``: :func:`customer_centric.frames.replay_events` on a polars
+  frame of the events;
+- ``replay_many``: :func:`customer_centric.relationship.replay_many` on the
+  same events as records (building the records is not timed), only up to
+  10^6 events;
+- ``python-floor``: a bare Python loop over the same events making
+  simplified decisions (a stage table lookup and a counter per event) on
+  integer arrays: what any per-event loop costs at the least;
+- ``numpy-floor``: the same simplified decisions vectorised over the k-th
+  event of every customer at once: what a columnar replay costs at least.
+
+Each run is its own subprocess, so its peak memory (``ru_maxrss``, the
+whole process: data, frame and answer) is its own. The synthetic base has
+10 events per customer on average: an interest, a first purchase, then
+purchases, needs profiling, referrals, complaints and their resolutions,
+dissatisfaction signals, inactivity checks and a few closures, at strictly
+increasing times per customer. Prints events per second, peak memory and
+the ratios to the floors::
+
+    PYTHONPATH=src python benchmarks/bench_replay.py
+    PYTHONPATH=src python benchmarks/bench_replay.py --big   # adds 10^7
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+SEED = 20261206
+KINDS = (
+    "repeat_purchase",
+    "needs_profiled",
+    "referral_made",
+    "complaint_filed",
+    "complaint_resolved",
+    "dissatisfaction_signal",
+    "inactivity_observed",
+    "account_closed",
+)
+WEIGHTS = (0.62, 0.06, 0.08, 0.04, 0.03, 0.05, 0.115, 0.005)
+START = np.datetime64("2023-01-01T00:00:00", "us").astype(np.int64)
+
+
+def columns(size: int) -> dict[str, Any]:
+    """A synthetic base of about ``size`` events, as numpy columns."""
+    rng = np.random.default_rng(SEED)
+    customers = max(1, size // 10)
+    counts = np.maximum(2, rng.poisson(10, customers))
+    counts[-1] += size - counts.sum()  # exactly ``size`` events
+    while counts[-1] < 2:  # pragma: no cover - only for tiny sizes
+        counts = counts[:-1]
+        counts[-1] += size - counts.sum()
+    owner = np.repeat(np.arange(len(counts)), counts)
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    k = np.arange(size) - np.repeat(first, counts)
+    kind = np.array(KINDS, object)[rng.choice(len(KINDS), size, p=WEIGHTS)]
+    last = k == np.repeat(counts - 1, counts)
+    # A closure ends a customer's history (later purchases would be refused).
+    kind[(kind == "account_closed") & ~last] = "repeat_purchase"
+    kind[k == 0] = "interest_shown"
+    kind[k == 1] = "first_purchase"
+    gaps = rng.integers(60_000_000, 30 * 86_400_000_000, size)
+    gaps[k == 0] = rng.integers(0, 365 * 86_400_000_000, customers)[: (k == 0).sum()]
+    time_ = START + np.cumsum(gaps) - np.repeat(
+        np.cumsum(gaps)[first] - gaps[first], counts
+    )
+    severity = np.array(["low", "medium", "high", "critical"], object)[
+        rng.integers(0, 4, size)
+    ]
+    is_ = {name: kind == name for name in KINDS}
+    return {
+        "customer_id": np.char.add("C", owner.astype(str)).astype(object),
+        "kind": kind,
+        "occurred_at": time_,
+        "severity": np.where(is_["complaint_filed"], severity, None),
+        "satisfied": np.where(
+            is_["complaint_resolved"], rng.random(size) < 0.8, None
+        ),
+        "score": np.where(
+            is_["dissatisfaction_signal"], rng.random(size), np.nan
+        ),
+        "source": np.where(is_["dissatisfaction_signal"], "survey", None),
+        "as_of": np.where(is_["inactivity_observed"], time_, np.iinfo(np.int64).min),
+        "reason": np.where(is_["account_closed"], "new_job", None),
+    }
+
+
+def polars_frame(data: dict[str, Any]) -> Any:
+    import polars as pl  # noqa: PLC0415
+
+    times = {"occurred_at", "as_of"}
+    frame = pl.DataFrame(
+        {
+            name: (
+                pl.Series(name, values).cast(pl.Datetime("us"))
+                if name in times
+                else pl.Series(name, values.tolist())
+                if values.dtype == object
+                else pl.Series(name, values)
+            )
+            for name, values in data.items()
+        }
+    )
+    return frame.with_columns(
+        pl.col("as_of").replace(
+            pl.lit(np.iinfo(np.int64).min).cast(pl.Datetime("us")), None
+        ),
+        pl.col("score").fill_nan(None),
+    ).with_columns(pl.col(list(times)).dt.replace_time_zone("UTC"))
+
+
+def run_columnar(size: int) -> float:
+    from customer_centric.frames import replay_events  # noqa: PLC0415
+
+    frame = polars_frame(columns(size))
+    started = time.perf_counter()
+    out = replay_events(frame)
+    elapsed = time.perf_counter() - started
+    assert out.applied + len(out.rejected) == size
+    return elapsed
+
+
+def run_replay_many(size: int) -> float:
+    from customer_centric.relationship import (  # noqa: PLC0415
+        parse_event,
+        replay_many,
+    )
+
+    frame = polars_frame(columns(size))
+    order = frame.with_row_index("row").sort(["customer_id", "occurred_at", "row"])
+    events = [
+        parse_event({k: v for k, v in row.items() if v is not None and k != "row"})
+        for row in order.iter_rows(named=True)
+    ]
+    started = time.perf_counter()
+    replay_many(events, on_error="collect")
+    return time.perf_counter() - started
+
+
+# The floors' simplified decision table: (kind code, stage) -> next stage,
+# and whether the kind counts a purchase.
+N_STAGES = 5
+
+
+def _floor_table() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    kinds = ("interest_shown", "first_purchase", *KINDS)
+    table = np.tile(np.arange(N_STAGES), (len(kinds), 1))
+    table[0, 0] = 1
+    table[1, :2] = 2
+    table[2, 2] = 3
+    table[4, 3] = 4
+    counted = np.array([k.endswith("purchase") for k in kinds])
+    return table, counted
+
+
+def _coded(size: int) -> tuple[np.ndarray[Any, Any], ...]:
+    data = columns(size)
+    kinds = ("interest_shown", "first_purchase", *KINDS)
+    code = {k: i for i, k in enumerate(kinds)}
+    kind = np.array([code[k] for k in data["kind"].tolist()], np.int64)
+    owner = np.unique(data["customer_id"], return_inverse=True)[1]
+    return kind, owner.astype(np.int64)
+
+
+def run_python_floor(size: int) -> float:
+    kind, owner = _coded(size)
+    table, counted = _floor_table()
+    rows = table.tolist()
+    counts = counted.tolist()
+    kinds, owners = kind.tolist(), owner.tolist()
+    started = time.perf_counter()
+    stage = [0] * (max(owners) + 1)
+    purchases = [0] * (max(owners) + 1)
+    for k, c in zip(kinds, owners, strict=True):
+        stage[c] = rows[k][stage[c]]
+        if counts[k]:
+            purchases[c] += 1
+    return time.perf_counter() - started
+
+
+def run_numpy_floor(size: int) -> float:
+    kind, owner = _coded(size)
+    table, counted = _floor_table()
+    started = time.perf_counter()
+    order = np.argsort(owner, kind="stable")
+    runs = np.bincount(owner)
+    starts = np.r_[0, np.cumsum(runs)[:-1]]
+    stage = np.zeros(len(runs), np.int64)
+    purchases = np.zeros(len(runs), np.int64)
+    active = np.arange(len(runs))
+    k = 0
+    while active.size:
+        active = active[runs[active] > k]
+        rows = order[starts[active] + k]
+        stage[active] = table[kind[rows], stage[active]]
+        purchases[active] += counted[kind[rows]]
+        k += 1
+    return time.perf_counter() - started
+
+
+RUNS = {
+    "columnar": run_columnar,
+    "replay_many": run_replay_many,
+    "python-floor": run_python_floor,
+    "numpy-floor": run_numpy_floor,
+}
+
+
+def one(name: str, size: int) -> None:
+    """Run one benchmark in this process and print its figures as JSON."""
+    seconds = RUNS[name](size)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10**4, 10**5, 10**6])
+    parser.add_argument("--big", action="store_true", help="add 10^7 events")
+    parser.add_argument("--one", nargs=2, metavar=("RUN", "SIZE"))
+    args = parser.parse_args()
+    if args.one:
+        one(args.one[0], int(args.one[1]))
+        return
+    sizes = [*args.sizes, *([10**7] if args.big else [])]
+    print(f"{'size':>10} {'run':>13} {'events/s':>12} {'peak MB':>9} "
+          f"{'vs python':>10} {'vs numpy':>9}")
+    for size in sizes:
+        found: dict[str, dict[str, float]] = {}
+        for name in RUNS:
+            if name == "replay_many" and size > 10**6:
+                continue
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", name, str(size)],
+                capture_output=True, text=True, check=True,
+            )
+            found[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        for name, figures in found.items():
+            rate = size / figures["seconds"]
+            vs_python = found["python-floor"]["seconds"] / figures["seconds"]
+            vs_numpy = found["numpy-floor"]["seconds"] / figures["seconds"]
+            print(f"{size:>10,} {name:>13} {rate:>12,.0f} "
+                  f"{figures['peak_mb']:>9,.0f} {vs_python:>10.2f} "
+                  f"{vs_numpy:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,428 @@
+"""Reading an event frame into checked numpy columns (for ``replay_events``).
+
+The fast path never builds an event record: each row is checked here by
+column operations against what the event records accept. A row the checks
+are not sure of (an odd type, a value out of range, a field its kind does
+not have) goes to :func:`~customer_centric.relationship.parse_event`, which
+is the judge: it refuses the row with the record's own message, or accepts
+it, and then the customer is replayed by the per-event engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, TypeAlias
+
+import attrs
+import narwhals as nw
+import numpy as np
+import numpy.typing as npt
+from pydantic import ValidationError
+
+from customer_centric import Severity
+from customer_centric.exceptions import DataError
+from customer_centric.relationship import (
+    EVENT_KINDS,
+    DepartureReason,
+    Event,
+    parse_event,
+)
+
+__all__ = ["EventColumns", "read_events", "row_event"]
+
+Ints: TypeAlias = npt.NDArray[np.int64]
+Bools: TypeAlias = npt.NDArray[np.bool_]
+Objects: TypeAlias = npt.NDArray[np.object_]
+
+REQUIRED: Final = ("customer_id", "kind", "occurred_at")
+# Each kind's own fields, required ones first (the event records' fields).
+_FIELDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "interest_shown": ((), ()),
+    "first_purchase": ((), ("amount",)),
+    "repeat_purchase": ((), ("amount",)),
+    "referral_made": ((), ("referred_customer_id",)),
+    "needs_profiled": ((), ()),
+    "complaint_filed": (("severity",), ("complaint_id",)),
+    "complaint_resolved": (("satisfied",), ("complaint_id",)),
+    "dissatisfaction_signal": (("score", "source"), ()),
+    "inactivity_observed": (("as_of",), ()),
+    "account_closed": (("reason",), ()),
+    "win_back_attempted": ((), ()),
+    "win_back_declined": ((), ()),
+    "reactivated": ((), ()),
+}
+_OWN: Final = tuple(
+    (*REQUIRED, "event_id", *_FIELDS[kind][0], *_FIELDS[kind][1])
+    for kind in EVENT_KINDS
+)
+OPTIONAL: Final = (
+    "event_id",
+    "amount",
+    "referred_customer_id",
+    "complaint_id",
+    "severity",
+    "satisfied",
+    "score",
+    "source",
+    "as_of",
+    "reason",
+)
+_TIMES: Final = frozenset({"occurred_at", "as_of"})
+_TEXT: Final = frozenset(
+    {"customer_id", "event_id", "referred_customer_id", "complaint_id"}
+)
+SEVERITY_RANK: Final = {s.value: s.rank for s in Severity}
+REASONS: Final = tuple(r.value for r in DepartureReason)
+KIND_CODE: Final = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+NAT: Final = np.iinfo(np.int64).min  # "no time" in a microsecond column
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_datetime(micros: int) -> datetime:
+    """A UTC datetime from microseconds since the epoch."""
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+@attrs.frozen(kw_only=True)
+class _Column:
+    """One input column: its values, where it is null, and if it is sure.
+
+    ``micros`` holds a time column's instants (``NAT`` where null or
+    naive); ``aware`` says whether the column is a time-zone-aware
+    datetime column, whose values need no judge.
+    """
+
+    values: Objects | npt.NDArray[Any]
+    null: Bools
+    micros: Ints | None = None
+    aware: bool = False
+    coded: tuple[Ints, list[Any]] | None = None  # a text column's codes
+
+
+def _in_order(codes: Ints, uniques: list[Any]) -> tuple[Ints, list[Any]]:
+    """Codes renumbered so that the distinct values are sorted (text
+    first, then anything else by its text)."""
+    order = sorted(
+        range(len(uniques)),
+        key=lambda i: (not isinstance(uniques[i], str), str(uniques[i])),
+    )
+    renumber = np.empty(len(uniques) + 1, np.int64)
+    renumber[order] = np.arange(len(uniques))
+    renumber[-1] = -1
+    return renumber[codes], [uniques[i] for i in order]
+
+
+def _codes(column: _Column) -> tuple[Ints, list[Any]]:
+    """A column's codes (-1 where null) and its distinct values."""
+    if column.coded is not None:
+        return column.coded
+    return _factorize(column.values, column.null)
+
+
+@attrs.frozen(kw_only=True)
+class EventColumns:
+    """The checked columns of an event frame, in input order.
+
+    Attributes:
+        rows: How many input rows.
+        customer: Each row's customer code (in customer id order).
+        customers: The customer ids by code.
+        kind: Each row's kind code (index in ``EVENT_KINDS``; -1 unknown).
+        time: ``occurred_at`` in microseconds since the epoch, UTC.
+        event_id: Each row's event id, or None.
+        severity: A complaint's severity rank (0 if none).
+        satisfied: A resolution's ``satisfied`` (False if none).
+        score: A signal's score (NaN if none).
+        as_of: An inactivity check's ``as_of`` (``NAT`` if none).
+        reason: A closure's reason code (index in ``REASONS``; -1 if none).
+        judge: Rows the column checks are not sure of.
+        columns: The raw columns, to build a record from a row.
+    """
+
+    rows: int
+    customer: Ints
+    customers: list[str]
+    kind: Ints
+    time: Ints
+    event_id: Objects
+    severity: Ints
+    satisfied: Bools
+    score: npt.NDArray[np.float64]
+    as_of: Ints
+    reason: Ints
+    judge: Bools
+    columns: dict[str, _Column]
+
+
+def _factorize(values: Objects, null: Bools) -> tuple[Ints, list[Any]]:
+    """Codes in first-appearance order (-1 where null), and the uniques."""
+    codes = np.full(len(values), -1, dtype=np.int64)
+    seen: dict[Any, int] = {}
+    setdefault = seen.setdefault
+    present = np.flatnonzero(~null)
+    # One dictionary pass: numpy's unique would sort the strings.
+    codes[present] = [
+        setdefault(v, len(seen)) for v in values[present].tolist()
+    ]
+    return codes, list(seen)
+
+
+def _read(frame: nw.DataFrame[Any], name: str) -> _Column:
+    series = frame.get_column(name)
+    null = series.is_null().to_numpy().astype(bool)
+    dtype = series.dtype
+    if name in _TIMES and isinstance(dtype, nw.Datetime):
+        micros = (
+            series.dt.timestamp("us").fill_null(0).to_numpy().astype(np.int64)
+        )
+        micros[null] = NAT
+        aware = dtype.time_zone is not None
+        return _Column(values=micros, null=null, micros=micros, aware=aware)
+    if dtype == nw.Boolean:
+        values = series.fill_null(value=False).to_numpy().astype(bool)
+    elif dtype.is_numeric():
+        values = series.cast(nw.Float64).fill_null(math.nan).to_numpy()
+    elif dtype == nw.String:
+        # The back-end codes text far faster than a dictionary pass: dense
+        # ranks number the distinct values in sorted order.
+        ranks = series.rank("dense").fill_null(0).to_numpy()
+        uniques = series.drop_nulls().unique().sort().to_list()
+        codes = ranks.astype(np.int64) - 1
+        return _Column(
+            values=series.to_numpy(), null=null, coded=(codes, uniques)
+        )
+    else:
+        values = series.to_numpy()
+        if name == "satisfied" and _all_bool(values, null):
+            values = np.where(null, False, values).astype(bool)  # noqa: FBT003
+    if values.dtype.kind in "Mm":  # a frame's own dates or durations
+        values = values.astype(object)
+    return _Column(values=values, null=null)
+
+
+def _all_bool(values: Objects, null: Bools) -> bool:
+    """Whether every value present is a bool (pandas keeps bools with
+    nulls as objects)."""
+    _, uniques = _factorize(values, null)
+    return all(isinstance(u, bool | np.bool_) for u in uniques)
+
+
+def _text_ok(values: Objects, null: Bools, codes: Ints, uniques: list[Any]) -> Bools:
+    """Rows whose value is null or a string (per unique value)."""
+    good = np.array([isinstance(u, str) for u in uniques] + [True], bool)
+    return good[codes] | null
+
+
+def _coded(
+    column: _Column | None, rows: int, table: Callable[[Any], int]
+) -> tuple[Ints, Bools]:
+    """A text column coded by ``table`` (-1 null, -2 unknown), and null."""
+    if column is None:
+        return np.full(rows, -1, np.int64), np.ones(rows, bool)
+    codes, uniques = _codes(column)
+    lookup = np.array([table(u) for u in uniques] + [-1], np.int64)
+    return lookup[codes], column.null
+
+
+def _severity_rank(value: Any) -> int:
+    return SEVERITY_RANK.get(value, -2) if isinstance(value, str) else -2
+
+
+def _reason_code(value: Any) -> int:
+    if isinstance(value, str) and value in REASONS:
+        return REASONS.index(value)
+    return -2
+
+
+def _kind_needs(rows_kind: Ints, field: str) -> tuple[Bools, Bools]:
+    """Rows whose kind requires ``field``, and rows whose kind has it."""
+    required = np.array(
+        [field in _FIELDS[k][0] for k in EVENT_KINDS] + [False], bool
+    )
+    allowed = np.array(
+        [field in _FIELDS[k][0] + _FIELDS[k][1] for k in EVENT_KINDS]
+        + [True],
+        bool,
+    )
+    return required[rows_kind], allowed[rows_kind]
+
+
+def _number_ok(column: _Column, low: float, high: float) -> Bools:
+    """Rows whose value is a finite number in [low, high] (or null)."""
+    values = column.values
+    if values.dtype.kind not in "iuf":
+        return column.null.copy()
+    with np.errstate(invalid="ignore"):
+        as_float = values.astype(np.float64)
+        good = np.isfinite(as_float) & (as_float >= low) & (as_float <= high)
+    return good | column.null
+
+
+def _value_ok(name: str, column: _Column, rows: int) -> Bools:
+    """Rows whose value in an optional field the checks are sure of."""
+    if name in _TIMES:
+        return column.null | np.full(rows, column.aware)
+    if name == "satisfied":
+        return column.null | np.full(rows, column.values.dtype == np.bool_)
+    if name == "score":
+        return _number_ok(column, 0.0, 1.0)
+    if name == "amount":
+        return _number_ok(column, 0.0, math.inf)
+    codes, uniques = _codes(column)
+    if name == "source":
+        good = [isinstance(u, str) and len(u) > 0 for u in uniques]
+        return np.array([*good, True], bool)[codes] | column.null
+    if name == "severity":
+        good = [_severity_rank(u) > 0 for u in uniques]
+        return np.array([*good, True], bool)[codes] | column.null
+    if name == "reason":
+        good = [_reason_code(u) >= 0 for u in uniques]
+        return np.array([*good, True], bool)[codes] | column.null
+    return _text_ok(column.values, column.null, codes, uniques)
+
+
+def _eager(frame: object) -> nw.DataFrame[Any]:
+    from customer_centric.frames._rfm import (  # noqa: PLC0415 - sibling helper
+        _from_native,
+    )
+
+    native = _from_native(frame)
+    if isinstance(native, nw.LazyFrame):
+        return native.collect()
+    return native  # type: ignore[return-value]
+
+
+def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
+    """Check an event frame's columns and read them into numpy arrays.
+
+    Raises:
+        DataError: A required column is missing.
+    """
+    data = _eager(frame)
+    names = data.columns
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        msg = (
+            f"the event frame has no column(s) {missing!r}; it has "
+            f"{names!r}. Every event needs customer_id, kind and a "
+            "time-zone-aware occurred_at (see relationship.parse_event)"
+        )
+        raise DataError(msg)
+    rows = len(data)
+    columns = {
+        name: _read(data, name) for name in (*REQUIRED, *OPTIONAL) if name in names
+    }
+    ident = columns["customer_id"]
+    customer, customers = _in_order(*_codes(ident))
+    judge = ~_text_ok(ident.values, ident.null, customer, customers)
+    judge |= ident.null | np.array([c == "" for c in customers] + [True])[customer]
+    kind_col = columns["kind"]
+    kind, _ = _coded(kind_col, rows, lambda k: KIND_CODE.get(k, -2) if isinstance(k, str) else -2)
+    judge |= kind < 0
+    when = columns["occurred_at"]
+    judge |= when.null | (not when.aware)
+    for name in OPTIONAL:
+        required, allowed = _kind_needs(kind, name)
+        column = columns.get(name)
+        if column is None:
+            judge |= required
+            continue
+        if name != "event_id":  # every kind has one
+            judge |= (required & column.null) | (~allowed & ~column.null)
+        judge |= ~_value_ok(name, column, rows)
+    severity, _ = _coded(columns.get("severity"), rows, _severity_rank)
+    reason, _ = _coded(columns.get("reason"), rows, _reason_code)
+    return (
+        EventColumns(
+            rows=rows,
+            customer=customer,
+            customers=[str(c) for c in customers],
+            kind=kind,
+            time=_micros(when, rows),
+            event_id=_objects(columns.get("event_id"), rows),
+            severity=np.maximum(severity, 0),
+            satisfied=_flags(columns.get("satisfied"), rows),
+            score=_floats(columns.get("score"), rows),
+            as_of=_micros(columns.get("as_of"), rows),
+            reason=reason,
+            judge=judge,
+            columns=columns,
+        ),
+        data,
+    )
+
+
+def _micros(column: _Column | None, rows: int) -> Ints:
+    if column is None or column.micros is None:
+        return np.full(rows, NAT, np.int64)
+    return column.micros
+
+
+def _objects(column: _Column | None, rows: int) -> Objects:
+    out = np.full(rows, None, object)
+    if column is not None:
+        present = ~column.null
+        out[present] = column.values[present]
+    return out
+
+
+def _flags(column: _Column | None, rows: int) -> Bools:
+    if column is None or column.values.dtype != np.bool_:
+        return np.zeros(rows, bool)
+    return column.values & ~column.null
+
+
+def _floats(column: _Column | None, rows: int) -> npt.NDArray[np.float64]:
+    if column is None or column.values.dtype.kind not in "iuf":
+        return np.full(rows, np.nan)
+    return column.values.astype(np.float64)
+
+
+def _python(column: _Column, row: int) -> object:
+    """A row's value as the record's field takes it."""
+    if column.null[row]:
+        return None
+    if column.micros is not None:
+        value = to_datetime(int(column.micros[row]))
+        return value if column.aware else value.replace(tzinfo=None)
+    value = column.values[row]
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def row_fields(events: EventColumns, row: int) -> dict[str, object]:
+    """A row as the mapping :func:`parse_event` reads (nulls left out)."""
+    columns = events.columns
+    kind = int(events.kind[row])
+    # A row the checks passed has only its kind's fields; any other row
+    # is read whole, for the judge to see everything.
+    names = _OWN[kind] if kind >= 0 and not events.judge[row] else columns
+    fields = {
+        name: _python(columns[name], row) for name in names if name in columns
+    }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def row_event(events: EventColumns, row: int) -> Event:
+    """The event record of a row the checks or the judge accepted."""
+    return parse_event(row_fields(events, row))
+
+
+def judged(events: EventColumns, rows: Sequence[int]) -> dict[int, str]:
+    """Ask the record which judged rows it refuses, and why.
+
+    Returns:
+        The refused rows with the record's message; every other row given
+        is a valid event.
+    """
+    refused = {}
+    for row in rows:
+        try:
+            row_event(events, row)
+        except ValidationError as exc:
+            refused[row] = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}"
+                for e in exc.errors()
+            )
+    return refused

@@ -1,0 +1,377 @@
+"""The columnar replay makes replay_many's decisions, on any frame."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+import narwhals as nw
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import customer_centric as cc
+from customer_centric.datasets import load_demo_events
+from customer_centric.exceptions import ArgumentTypeError, DataError
+from customer_centric.frames import ReplayFrames, replay_events
+from customer_centric.relationship import (
+    DEFAULT_POLICY,
+    Event,
+    Policy,
+    parse_event,
+    replay_many,
+)
+from strategies import event_histories, legal_walks, policies
+
+Row = dict[str, Any]
+FIELDS = (
+    "customer_id",
+    "kind",
+    "occurred_at",
+    "event_id",
+    "amount",
+    "referred_customer_id",
+    "complaint_id",
+    "severity",
+    "satisfied",
+    "score",
+    "source",
+    "as_of",
+    "reason",
+)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _row(event: Event) -> Row:
+    """An event as a frame row: every field column, None where absent."""
+    data = event.model_dump(mode="python")
+    row: Row = dict.fromkeys(FIELDS)
+    for name, value in data.items():
+        if hasattr(value, "value"):  # an enum: its string
+            value = value.value
+        elif name == "amount" and value is not None:
+            value = float(value)
+        row[name] = value
+    return row
+
+
+def _table(rows: list[Row]) -> pa.Table:
+    return pa.Table.from_pylist(rows)
+
+
+def _parsed(row: Row) -> Event | None:
+    try:
+        return parse_event({k: v for k, v in row.items() if v is not None})
+    except ValidationError:
+        return None
+
+
+def _expected(
+    rows: list[Row], policy: Policy
+) -> tuple[list[Row], list[tuple[Any, ...]], list[tuple[int, str]]]:
+    """replay_many over the valid rows sorted by (customer, time, row)."""
+    parsed = [(i, _parsed(row)) for i, row in enumerate(rows)]
+    valid = [(i, e) for i, e in parsed if e is not None]
+    valid.sort(key=lambda p: (p[1].customer_id, p[1].occurred_at, p[0]))
+    replays = replay_many(
+        [e for _, e in valid], policy=policy, on_error="collect"
+    )
+    states = []
+    moves = []
+    rejected = [(i, "ValidationError") for i, e in parsed if e is None]
+    for replay in replays.values():
+        state = replay.state.model_dump(mode="python")
+        state.pop("last_events")
+        states.append(
+            {k: getattr(v, "value", v) for k, v in state.items()}
+        )
+        moves.extend(
+            (
+                r.customer_id,
+                r.dimension,
+                r.from_stage.value,
+                r.to_stage.value,
+                r.rule_id,
+                r.reason_code,
+                r.event_kind,
+                r.event_id,
+                r.occurred_at,
+            )
+            for r in replay.history
+        )
+        rejected.extend(
+            (valid[r.index][0], type(r.error).__name__)
+            for r in replay.rejected
+        )
+        rejected.extend((valid[d][0], "duplicate") for d in replay.duplicates)
+    return states, moves, sorted(rejected)
+
+
+def _clean(value: object) -> object:
+    if value is None or value is pd.NaT or (
+        isinstance(value, float) and value != value
+    ):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime()
+    return value
+
+
+def _rows_of(native: object) -> list[Row]:
+    frame = nw.from_native(native, eager_only=True)
+    return [
+        {k: _clean(v) for k, v in row.items()}
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+Expected = tuple[list[Row], list[tuple[Any, ...]], list[tuple[int, str]]]
+
+
+def _check(
+    out: ReplayFrames,
+    rows: list[Row],
+    policy: Policy,
+    expected: Expected | None = None,
+) -> None:
+    states, moves, rejected = expected or _expected(rows, policy)
+    assert _rows_of(out.states) == states
+    got_moves = [tuple(r.values()) for r in _rows_of(out.moves)]
+    assert got_moves == moves
+    got_rejected = [(r["row"], r["error"]) for r in _rows_of(out.rejected)]
+    assert got_rejected == rejected
+    assert out.applied == sum(1 for r in rows if _parsed(r)) - sum(
+        1 for _, e in rejected if e != "ValidationError"
+    )
+
+
+BAD_ROWS: list[Row] = [
+    {**dict.fromkeys(FIELDS), "customer_id": "C-1", "kind": "refund"},
+    {**dict.fromkeys(FIELDS), "customer_id": "C-2", "kind": "complaint_filed"},
+    {
+        **dict.fromkeys(FIELDS),
+        "customer_id": "C-3",
+        "kind": "dissatisfaction_signal",
+        "score": 1.5,
+        "source": "survey",
+    },
+    {
+        **dict.fromkeys(FIELDS),
+        "customer_id": "C-1",
+        "kind": "interest_shown",
+        "severity": "low",
+    },
+    {**dict.fromkeys(FIELDS), "customer_id": None, "kind": "interest_shown"},
+]
+
+
+@st.composite
+def bases(draw: st.DrawFn) -> tuple[list[Row], Policy]:
+    """Several customers' events (legal walks and random histories), some
+    bad rows, some repeated rows, shuffled: a frame's worth of rows."""
+    policy = draw(policies())
+    rows: list[Row] = []
+    for n in range(draw(st.integers(1, 5))):
+        cid = f"C-{n}"
+        if draw(st.booleans()):
+            events = draw(legal_walks(policy, max_steps=25, customer_id=cid))
+        else:
+            events = draw(event_histories(customer_id=cid, max_size=15))
+        rows.extend(_row(e) for e in events)
+    if rows and draw(st.booleans()):  # a redelivery, or a clash of ids
+        again = dict(draw(st.sampled_from(rows)))
+        if draw(st.booleans()) and again["event_id"] is None:
+            again["event_id"] = "E-1"
+        rows.append(again)
+    for bad in draw(st.lists(st.sampled_from(BAD_ROWS), max_size=3)):
+        rows.append({**bad, "occurred_at": draw(st.sampled_from([T0, None]))})
+    rows = draw(st.permutations(rows))
+    for row in rows:  # a frame column holds one zone
+        if row["occurred_at"] is not None:
+            row["occurred_at"] = row["occurred_at"].astimezone(UTC)
+        if row["as_of"] is not None:
+            row["as_of"] = row["as_of"].astimezone(UTC)
+    return rows, policy
+
+
+@settings(max_examples=60)
+@given(bases())
+def test_same_decisions_as_replay_many(base: tuple[list[Row], Policy]) -> None:
+    rows, policy = base
+    if not rows:
+        return
+    out = replay_events(pl.from_arrow(_table(rows)), policy=policy, moves=True)
+    _check(out, rows, policy)
+
+
+def _demo_rows() -> list[Row]:
+    return [_row(e) for e in load_demo_events()]
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[list[Row], pa.Table, Expected]:
+    rows = _demo_rows()
+    return rows, _table(rows), _expected(rows, DEFAULT_POLICY)
+
+
+BACKENDS = {
+    "pandas": lambda t: t.to_pandas(),
+    "polars": pl.from_arrow,
+    "pyarrow": lambda t: t,
+    "duckdb": duckdb.from_arrow,
+}
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_demo_data_on_every_backend(
+    backend: str, demo: tuple[list[Row], pa.Table, Expected]
+) -> None:
+    rows, table, expected = demo
+    out = replay_events(BACKENDS[backend](table), moves=True)
+    _check(out, rows, DEFAULT_POLICY, expected)
+    assert len(out.rejected) == 0
+
+
+def test_demo_data_keeps_most_events_on_the_rounds(
+    demo: tuple[list[Row], pa.Table, Expected],
+) -> None:
+    """Most demo events are applied by kept plans, a round at a time."""
+    from customer_centric.frames._replay_columns import read_events
+    from customer_centric.frames._replay_rounds import replay_rows
+
+    columns, _ = read_events(pl.from_arrow(demo[1]))
+    done = replay_rows(columns, policy=DEFAULT_POLICY, keep_moves=False)
+    assert done.rounds.applied > 0.5 * columns.rows
+
+
+def _frame(**columns: list[object]) -> pl.DataFrame:
+    return pl.DataFrame(columns)
+
+
+def test_naive_times_and_strings_are_judged_row_by_row() -> None:
+    naive = pd.DataFrame(
+        {
+            "customer_id": ["A", "B"],
+            "kind": ["interest_shown", "first_purchase"],
+            "occurred_at": [datetime(2025, 1, 1), datetime(2025, 1, 2)],  # noqa: DTZ001
+        }
+    )
+    out = replay_events(naive)
+    assert out.rejected["row"].tolist() == [0, 1]
+    assert "timezone" in out.rejected["reason"][0]
+    assert len(out.states) == 0
+    text = pd.DataFrame(
+        {
+            "customer_id": ["A", "A"],
+            "kind": ["interest_shown", "first_purchase"],
+            "occurred_at": ["2025-01-01T00:00:00Z", "2025-01-01T00:00:00"],
+        }
+    )
+    out = replay_events(text, moves=True)
+    assert out.rejected["row"].tolist() == [1]
+    assert out.states["loyalty"].tolist() == ["prospect"]
+
+
+def test_odd_types_go_to_the_judge() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", ""],
+            "kind": ["complaint_resolved", "first_purchase", 3, "x"],
+            "occurred_at": pd.to_datetime(
+                ["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-03"],
+                utc=True,
+            ),
+            "satisfied": ["maybe", None, None, None],
+            "amount": [None, "12.5", None, None],
+            "event_id": [None, 7, None, None],
+        }
+    )
+    out = replay_events(frame, moves=True)
+    assert out.rejected["row"].tolist() == [0, 1, 2, 3]
+    assert out.rejected["customer_id"].tolist()[:3] == ["A", "A", "B"]
+
+
+def test_accepted_judged_rows_are_replayed_by_the_engine() -> None:
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A", "A"],
+            "kind": ["first_purchase", "complaint_resolved"],
+            "occurred_at": pd.to_datetime(
+                ["2025-01-01", "2025-01-02"], utc=True
+            ),
+            "amount": ["12.5", None],
+            "satisfied": [None, True],
+        }
+    )
+    out = replay_events(frame)
+    assert out.states["purchases"].tolist() == [1]
+    assert len(out.rejected) == 0
+
+
+def test_result_repr_and_arguments() -> None:
+    frame = _frame(
+        customer_id=["A"],
+        kind=["interest_shown"],
+        occurred_at=[T0],
+    )
+    out = replay_events(frame)
+    assert repr(out) == (
+        "ReplayFrames(1 customers, 1 events applied, 0 rejected, "
+        "moves not kept)"
+    )
+    assert out.moves is None
+    assert out.policy_fingerprint == DEFAULT_POLICY.fingerprint
+    with pytest.raises(ArgumentTypeError, match="policy"):
+        replay_events(frame, policy="default")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="moves"):
+        replay_events(frame, moves=1)  # type: ignore[arg-type]
+    with pytest.raises(DataError, match="kind"):
+        replay_events(pl.DataFrame({"customer_id": ["A"]}))
+
+
+def test_empty_and_all_rejected_frames() -> None:
+    frame = pl.DataFrame(
+        {"customer_id": ["A"], "kind": ["refund"], "occurred_at": [T0]}
+    )
+    out = replay_events(frame, moves=True)
+    assert out.states.shape[0] == 0
+    assert out.moves.shape[0] == 0
+    assert out.rejected["row"].to_list() == [0]
+    empty = replay_events(frame.head(0), moves=True)
+    assert empty.rejected.shape[0] == 0
+
+
+def test_lazy_frames_come_back_eager() -> None:
+    rows = [_row(e) for e in load_demo_events()[:200]]
+    out = replay_events(pl.from_arrow(_table(rows)).lazy())
+    assert isinstance(out.states, pl.DataFrame)
+
+
+def test_a_long_history_with_ties_and_guards() -> None:
+    """A client with equal times, a resolved complaint and a divorce."""
+    steps = [
+        ("first_purchase", {}),
+        ("repeat_purchase", {}),
+        ("repeat_purchase", {}),
+        ("complaint_filed", {"severity": "critical"}),
+        ("complaint_resolved", {"satisfied": True}),
+        ("dissatisfaction_signal", {"score": 0.9, "source": "survey"}),
+        ("account_closed", {"reason": "new_job"}),
+        ("win_back_attempted", {}),
+        ("reactivated", {}),
+        ("repeat_purchase", {}),
+    ]
+    rows = []
+    for day, (kind, extra) in enumerate(steps):
+        for cid in ("A", "B"):
+            row = dict.fromkeys(FIELDS)
+            row.update(customer_id=cid, kind=kind, **extra)
+            row["occurred_at"] = T0 + timedelta(days=day // 2)
+            rows.append(row)
+    out = replay_events(pl.from_arrow(_table(rows)), moves=True)
+    _check(out, rows, DEFAULT_POLICY)
