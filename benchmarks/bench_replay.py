@@ -72,9 +72,13 @@ def columns(size: int) -> dict[str, Any]:
     kind[k == 0] = "interest_shown"
     kind[k == 1] = "first_purchase"
     gaps = rng.integers(60_000_000, 30 * 86_400_000_000, size)
-    gaps[k == 0] = rng.integers(0, 365 * 86_400_000_000, customers)[: (k == 0).sum()]
-    time_ = START + np.cumsum(gaps) - np.repeat(
-        np.cumsum(gaps)[first] - gaps[first], counts
+    gaps[k == 0] = rng.integers(0, 365 * 86_400_000_000, customers)[
+        : (k == 0).sum()
+    ]
+    time_ = (
+        START
+        + np.cumsum(gaps)
+        - np.repeat(np.cumsum(gaps)[first] - gaps[first], counts)
     )
     severity = np.array(["low", "medium", "high", "critical"], object)[
         rng.integers(0, 4, size)
@@ -92,7 +96,9 @@ def columns(size: int) -> dict[str, Any]:
             is_["dissatisfaction_signal"], rng.random(size), np.nan
         ),
         "source": np.where(is_["dissatisfaction_signal"], "survey", None),
-        "as_of": np.where(is_["inactivity_observed"], time_, np.iinfo(np.int64).min),
+        "as_of": np.where(
+            is_["inactivity_observed"], time_, np.iinfo(np.int64).min
+        ),
         "reason": np.where(is_["account_closed"], "new_job", None),
     }
 
@@ -139,9 +145,13 @@ def run_replay_many(size: int) -> float:
     )
 
     frame = polars_frame(columns(size))
-    order = frame.with_row_index("row").sort(["customer_id", "occurred_at", "row"])
+    order = frame.with_row_index("row").sort(
+        ["customer_id", "occurred_at", "row"]
+    )
     events = [
-        parse_event({k: v for k, v in row.items() if v is not None and k != "row"})
+        parse_event(
+            {k: v for k, v in row.items() if v is not None and k != "row"}
+        )
         for row in order.iter_rows(named=True)
     ]
     started = time.perf_counter()
@@ -227,7 +237,9 @@ def one(name: str, size: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10**4, 10**5, 10**6])
+    parser.add_argument(
+        "--sizes", type=int, nargs="*", default=[10**4, 10**5, 10**6]
+    )
     parser.add_argument("--big", action="store_true", help="add 10^7 events")
     parser.add_argument("--one", nargs=2, metavar=("RUN", "SIZE"))
     args = parser.parse_args()
@@ -235,8 +247,10 @@ def main() -> None:
         one(args.one[0], int(args.one[1]))
         return
     sizes = [*args.sizes, *([10**7] if args.big else [])]
-    print(f"{'size':>10} {'run':>13} {'events/s':>12} {'peak MB':>9} "
-          f"{'vs python':>10} {'vs numpy':>9}")
+    print(
+        f"{'size':>10} {'run':>13} {'events/s':>12} {'peak MB':>9} "
+        f"{'vs python':>10} {'vs numpy':>9}"
+    )
     for size in sizes:
         found: dict[str, dict[str, float]] = {}
         for name in RUNS:
@@ -244,16 +258,20 @@ def main() -> None:
                 continue
             done = subprocess.run(
                 [sys.executable, __file__, "--one", name, str(size)],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             found[name] = json.loads(done.stdout.strip().splitlines()[-1])
         for name, figures in found.items():
             rate = size / figures["seconds"]
             vs_python = found["python-floor"]["seconds"] / figures["seconds"]
             vs_numpy = found["numpy-floor"]["seconds"] / figures["seconds"]
-            print(f"{size:>10,} {name:>13} {rate:>12,.0f} "
-                  f"{figures['peak_mb']:>9,.0f} {vs_python:>10.2f} "
-                  f"{vs_numpy:>9.2f}")
+            print(
+                f"{size:>10,} {name:>13} {rate:>12,.0f} "
+                f"{figures['peak_mb']:>9,.0f} {vs_python:>10.2f} "
+                f"{vs_numpy:>9.2f}"
+            )
 
 
 if __name__ == "__main__":

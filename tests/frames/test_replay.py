@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 import narwhals as nw
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -87,9 +88,7 @@ def _expected(
     for replay in replays.values():
         state = replay.state.model_dump(mode="python")
         state.pop("last_events")
-        states.append(
-            {k: getattr(v, "value", v) for k, v in state.items()}
-        )
+        states.append({k: getattr(v, "value", v) for k, v in state.items()})
         moves.extend(
             (
                 r.customer_id,
@@ -113,8 +112,10 @@ def _expected(
 
 
 def _clean(value: object) -> object:
-    if value is None or value is pd.NaT or (
-        isinstance(value, float) and value != value
+    if (
+        value is None
+        or value is pd.NaT
+        or (isinstance(value, float) and value != value)
     ):
         return None
     if isinstance(value, pd.Timestamp):
@@ -173,7 +174,8 @@ BAD_ROWS: list[Row] = [
 @st.composite
 def bases(draw: st.DrawFn) -> tuple[list[Row], Policy]:
     """Several customers' events (legal walks and random histories), some
-    bad rows, some repeated rows, shuffled: a frame's worth of rows."""
+    bad rows, some repeated rows, shuffled: a frame's worth of rows.
+    """
     policy = draw(policies())
     rows: list[Row] = []
     for n in range(draw(st.integers(1, 5))):
@@ -246,7 +248,8 @@ def test_demo_data_keeps_most_events_on_the_rounds(
 
     columns, _ = read_events(pl.from_arrow(demo[1]))
     done = replay_rows(columns, policy=DEFAULT_POLICY, keep_moves=False)
-    assert done.rounds.applied > 0.5 * columns.rows
+    assert done.rounds.applied == columns.rows
+    assert done.rounds.steps < 0.2 * columns.rows
 
 
 def _frame(**columns: list[object]) -> pl.DataFrame:
@@ -375,3 +378,90 @@ def test_a_long_history_with_ties_and_guards() -> None:
             rows.append(row)
     out = replay_events(pl.from_arrow(_table(rows)), moves=True)
     _check(out, rows, DEFAULT_POLICY)
+
+
+def _walk(cid: str, start: datetime) -> list[Row]:
+    """A legal history through every guarded key of the default rules."""
+    steps: list[tuple[str, dict[str, object]]] = [
+        ("interest_shown", {}),
+        ("first_purchase", {}),
+        ("complaint_filed", {"severity": "low"}),
+        ("complaint_filed", {"severity": "critical"}),
+        ("dissatisfaction_signal", {"score": 0.95, "source": "survey"}),
+        ("inactivity_observed", {}),
+        ("account_closed", {"reason": "new_job"}),
+        ("win_back_attempted", {}),
+        ("win_back_declined", {}),
+        ("win_back_attempted", {}),
+        ("reactivated", {}),
+        ("needs_profiled", {}),
+        ("referral_made", {}),
+    ]
+    rows = []
+    for day, (kind, extra) in enumerate(steps):
+        row = dict.fromkeys(FIELDS)
+        when = start + timedelta(days=40 * day)
+        row.update(customer_id=cid, kind=kind, occurred_at=when, **extra)
+        if kind == "inactivity_observed":
+            row["as_of"] = when
+        rows.append(row)
+    return rows
+
+
+def test_guarded_keys_are_decided_on_arrays() -> None:
+    rows = [
+        row
+        for n in range(4)
+        for row in _walk(f"W-{n}", T0 + timedelta(hours=n))
+    ]
+    policy = DEFAULT_POLICY.with_thresholds(win_back_window_days=100)
+    out = replay_events(pl.from_arrow(_table(rows)), policy=policy, moves=True)
+    _check(out, rows, policy)
+    reasons = pl.DataFrame({"reason": ["bored"], "kind": ["account_closed"]})
+    bad = pl.concat(
+        [
+            pl.from_arrow(_table(rows[:1])),
+            reasons.with_columns(
+                customer_id=pl.lit("W-0"), occurred_at=pl.lit(T0)
+            ),
+        ],
+        how="diagonal_relaxed",
+    )
+    assert replay_events(bad).rejected["row"].to_list() == [1]
+
+
+def test_what_the_arrays_cannot_decide_goes_to_the_engine() -> None:
+    """Metrics, base writes and plan writes this path does not know."""
+    from types import SimpleNamespace
+
+    from customer_centric.frames._replay_columns import read_events
+    from customer_centric.frames._replay_rounds import replay_rows
+
+    rows = _walk("W-0", T0)
+    columns, _ = read_events(pl.from_arrow(_table(rows)))
+    rounds = replay_rows(
+        columns, policy=DEFAULT_POLICY, keep_moves=True
+    ).rounds
+    cs = ps = np.zeros(1, np.int64)
+    base = SimpleNamespace(counter=None, stamped=(), writes={})
+    assert rounds.metric("no_such_metric", base, cs, ps) is None
+    test = (("no_such_metric", "at_least", 1, 1),)
+    kept = SimpleNamespace(base=base, tested=(SimpleNamespace(tests=test),))
+    assert rounds.guard_bits(kept, cs, ps) is None
+    kept.base = SimpleNamespace(writes={"purchases": 3})
+    assert rounds.guard_bits(kept, cs, ps) is None
+    observed, present = rounds.metric("satisfied", base, cs, ps)
+    assert not present.any()
+    from customer_centric.relationship import _engine
+
+    key = ("interest_shown", *(cc.LoyaltyStage.SUSPECT,) * 0)
+    odd = _engine._Guarded(base=base, tested=kept.tested, plans={})
+    rounds.plans[key] = odd
+    try:
+        assert rounds.group(key, cs, ps).all()
+    finally:
+        del rounds.plans[key]
+    plan = SimpleNamespace(writes={"no_such_field": 1})
+    assert rounds.writes(plan) is None
+    assert rounds.writes(plan) is None  # kept by the plan's identity
+    assert not rounds.apply(plan, cs, ps)

@@ -8,10 +8,11 @@ narwhals.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, final
+from typing import TYPE_CHECKING, Any, Final, cast, final
 
 import attrs
 import narwhals as nw
+from narwhals.typing import IntoFrame
 
 from customer_centric._checks import check_instance
 from customer_centric._extras import require_extra
@@ -20,6 +21,7 @@ from customer_centric.relationship import DEFAULT_POLICY, Policy
 if TYPE_CHECKING:
     import numpy as np
 
+    from customer_centric.frames._replay_columns import _Column
     from customer_centric.frames._replay_rounds import Replayed
 
 __all__ = ["ReplayFrames", "replay_events"]
@@ -55,6 +57,9 @@ MOVE_COLUMNS: Final = (
     "occurred_at",
 )
 REJECTED_COLUMNS: Final = ("row", "customer_id", "kind", "error", "reason")
+_REDELIVERY: Final = (
+    "an event_id already applied, with the same event: a redelivery, skipped"
+)
 
 
 @final
@@ -103,7 +108,7 @@ class ReplayFrames:
 
 
 def replay_events(
-    events: Any,
+    events: IntoFrame,
     /,
     *,
     policy: Policy = DEFAULT_POLICY,
@@ -157,7 +162,7 @@ def replay_events(
         ...     "occurred_at": [t, t + pd.Timedelta(days=1), t, t]})
         >>> out = replay_events(frame, moves=True)
         >>> out
-        ReplayFrames(2 customers, 3 events applied, 1 rejected, moves 4)
+        ReplayFrames(2 customers, 3 events applied, 1 rejected, moves 5)
         >>> out.states[["customer_id", "loyalty", "lifecycle"]]
           customer_id   loyalty lifecycle
         0           A  customer   welcome
@@ -193,17 +198,17 @@ def replay_events(
 
 def _frame(
     data: dict[str, np.ndarray[Any, Any]],
-    backend: Any,
+    backend: nw.Implementation,
     *,
     text: tuple[str, ...],
     times: tuple[str, ...],
-) -> Any:
+) -> object:
     # Text columns go in as lists: a numpy array of objects would make an
     # object column in polars, which does not cast to text.
     plain: dict[str, Any] = {
         k: v.tolist() if k in text else v for k, v in data.items()
     }
-    frame = nw.from_dict(plain, backend=backend)
+    frame = nw.from_dict(plain, backend=cast("Any", backend))
     frame = frame.with_columns(
         *(nw.col(c).cast(nw.String) for c in text),
         *(nw.col(c).dt.replace_time_zone("UTC") for c in times),
@@ -211,7 +216,7 @@ def _frame(
     return frame.to_native()
 
 
-def _states_frame(done: Replayed, backend: Any) -> Any:
+def _states_frame(done: Replayed, backend: nw.Implementation) -> object:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     from customer_centric.frames._replay_rounds import (  # noqa: PLC0415
@@ -246,22 +251,33 @@ def _states_frame(done: Replayed, backend: Any) -> Any:
     return _frame(data, backend, text=text, times=tuple(times))
 
 
-def _moves_frame(done: Replayed, backend: Any) -> Any:
+def _moves_frame(done: Replayed, backend: nw.Implementation) -> object:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     rounds = done.rounds
     events = rounds.events
     parts: list[tuple[Any, ...]] = []
-    table = np.array(rounds.moves + [("",) * 6], object)
+    table = np.array([*rounds.moves, ("",) * 6], object)
     logged = list(rounds.logged)
     if rounds.stepped:
-        j, p, i, m = (np.array(c, np.int64) for c in zip(*rounds.stepped, strict=True))
-        logged.extend((j[i == k], p[i == k], k, m[i == k]) for k in (0, 1))
-    for cs, ps, i, move in logged:
+        sj, sp, si, sm = (
+            np.array(c, np.int64) for c in zip(*rounds.stepped, strict=True)
+        )
+        logged.extend(
+            (sj[si == k], sp[si == k], k, sm[si == k]) for k in (0, 1)
+        )
+    for cs, ps, i, move_id in logged:
         rs = rounds.order[ps]
         parts.append(
-            (cs, np.zeros(len(cs), np.int64), ps, np.full(len(cs), i),
-             np.full(len(cs), move), events.event_id[rs], events.time[rs])
+            (
+                cs,
+                np.zeros(len(cs), np.int64),
+                ps,
+                np.full(len(cs), i),
+                np.full(len(cs), move_id),
+                events.event_id[rs],
+                events.time[rs],
+            )
         )
     from customer_centric.frames._replay_rounds import (  # noqa: PLC0415
         encode,
@@ -304,11 +320,11 @@ def _moves_frame(done: Replayed, backend: Any) -> Any:
         np.concatenate([p[k] for p in parts]) if parts else np.array([], int)
         for k in range(7)
     ]
-    run, phase, seq, sub, move, event_id, when = cols
+    run, phase, seq, sub, moved, event_id, when = cols
     order = np.lexsort((sub, seq, phase, run))
-    move = move[order].astype(np.int64)
+    move = moved[order].astype(np.int64)
     data: dict[str, np.ndarray[Any, Any]] = {
-        "customer_id": np.array(done.customers + [""], object)[
+        "customer_id": np.array([*done.customers, ""], object)[
             rounds.codes[run[order].astype(np.int64)]
             if len(order)
             else np.array([], np.int64)
@@ -324,28 +340,23 @@ def _moves_frame(done: Replayed, backend: Any) -> Any:
     return _frame(data, backend, text=text, times=("occurred_at",))
 
 
-def _rejected_frame(done: Replayed, backend: Any) -> Any:
+def _rejected_frame(done: Replayed, backend: nw.Implementation) -> object:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     rows = list(done.refused)
     for replay in done.scalar.values():
-        for rejection in replay.rejected:
-            rows.append(
-                (
-                    done.index_of[rejection.index],
-                    type(rejection.error).__name__,
-                    str(rejection.error),
-                )
+        rows.extend(
+            (
+                done.index_of[rejection.index],
+                type(rejection.error).__name__,
+                str(rejection.error),
             )
-        for index in replay.duplicates:
-            rows.append(
-                (
-                    done.index_of[index],
-                    "duplicate",
-                    "an event_id already applied, with the same event: "
-                    "a redelivery, skipped",
-                )
-            )
+            for rejection in replay.rejected
+        )
+        rows.extend(
+            (done.index_of[index], "duplicate", _REDELIVERY)
+            for index in replay.duplicates
+        )
     rows.sort()
     columns = done.rounds.events.columns
     found = [r for r, _, _ in rows]
@@ -359,7 +370,7 @@ def _rejected_frame(done: Replayed, backend: Any) -> Any:
     return _frame(data, backend, text=REJECTED_COLUMNS[1:], times=())
 
 
-def _raw(column: Any, rows: list[int]) -> Any:
+def _raw(column: _Column, rows: list[int]) -> np.ndarray[Any, Any]:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     return np.array(

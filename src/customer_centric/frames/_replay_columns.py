@@ -75,7 +75,9 @@ _TEXT: Final = frozenset(
 )
 SEVERITY_RANK: Final = {s.value: s.rank for s in Severity}
 REASONS: Final = tuple(r.value for r in DepartureReason)
-KIND_CODE: Final = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+KIND_CODE: Final[dict[str, int]] = {
+    kind: code for code, kind in enumerate(EVENT_KINDS)
+}
 NAT: Final = np.iinfo(np.int64).min  # "no time" in a microsecond column
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -102,8 +104,10 @@ class _Column:
 
 
 def _in_order(codes: Ints, uniques: list[Any]) -> tuple[Ints, list[Any]]:
-    """Codes renumbered so that the distinct values are sorted (text
-    first, then anything else by its text)."""
+    """Codes renumbered so that the distinct values are sorted.
+
+    Text comes first, then anything else by its text.
+    """
     order = sorted(
         range(len(uniques)),
         key=lambda i: (not isinstance(uniques[i], str), str(uniques[i])),
@@ -197,19 +201,19 @@ def _read(frame: nw.DataFrame[Any], name: str) -> _Column:
         values = series.to_numpy()
         if name == "satisfied" and _all_bool(values, null):
             values = np.where(null, False, values).astype(bool)  # noqa: FBT003
-    if values.dtype.kind in "Mm":  # a frame's own dates or durations
-        values = values.astype(object)
     return _Column(values=values, null=null)
 
 
 def _all_bool(values: Objects, null: Bools) -> bool:
-    """Whether every value present is a bool (pandas keeps bools with
-    nulls as objects)."""
+    """Whether every value present is a bool.
+
+    pandas keeps a column of bools with nulls as objects.
+    """
     _, uniques = _factorize(values, null)
     return all(isinstance(u, bool | np.bool_) for u in uniques)
 
 
-def _text_ok(values: Objects, null: Bools, codes: Ints, uniques: list[Any]) -> Bools:
+def _text_ok(null: Bools, codes: Ints, uniques: list[Any]) -> Bools:
     """Rows whose value is null or a string (per unique value)."""
     good = np.array([isinstance(u, str) for u in uniques] + [True], bool)
     return good[codes] | null
@@ -226,11 +230,11 @@ def _coded(
     return lookup[codes], column.null
 
 
-def _severity_rank(value: Any) -> int:
+def _severity_rank(value: object) -> int:
     return SEVERITY_RANK.get(value, -2) if isinstance(value, str) else -2
 
 
-def _reason_code(value: Any) -> int:
+def _reason_code(value: object) -> int:
     if isinstance(value, str) and value in REASONS:
         return REASONS.index(value)
     return -2
@@ -242,8 +246,7 @@ def _kind_needs(rows_kind: Ints, field: str) -> tuple[Bools, Bools]:
         [field in _FIELDS[k][0] for k in EVENT_KINDS] + [False], bool
     )
     allowed = np.array(
-        [field in _FIELDS[k][0] + _FIELDS[k][1] for k in EVENT_KINDS]
-        + [True],
+        [field in _FIELDS[k][0] + _FIELDS[k][1] for k in EVENT_KINDS] + [True],
         bool,
     )
     return required[rows_kind], allowed[rows_kind]
@@ -260,12 +263,13 @@ def _number_ok(column: _Column, low: float, high: float) -> Bools:
     return good | column.null
 
 
-def _value_ok(name: str, column: _Column, rows: int) -> Bools:
+def _value_ok(name: str, column: _Column) -> Bools:  # noqa: PLR0911
     """Rows whose value in an optional field the checks are sure of."""
     if name in _TIMES:
-        return column.null | np.full(rows, column.aware)
+        return np.logical_or(column.null, column.aware)
     if name == "satisfied":
-        return column.null | np.full(rows, column.values.dtype == np.bool_)
+        is_bool = bool(column.values.dtype == np.bool_)
+        return np.logical_or(column.null, is_bool)
     if name == "score":
         return _number_ok(column, 0.0, 1.0)
     if name == "amount":
@@ -280,7 +284,7 @@ def _value_ok(name: str, column: _Column, rows: int) -> Bools:
     if name == "reason":
         good = [_reason_code(u) >= 0 for u in uniques]
         return np.array([*good, True], bool)[codes] | column.null
-    return _text_ok(column.values, column.null, codes, uniques)
+    return _text_ok(column.null, codes, uniques)
 
 
 def _eager(frame: object) -> nw.DataFrame[Any]:
@@ -311,15 +315,23 @@ def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
         )
         raise DataError(msg)
     rows = len(data)
-    columns = {
-        name: _read(data, name) for name in (*REQUIRED, *OPTIONAL) if name in names
+    columns: dict[str, _Column] = {
+        name: _read(data, name)
+        for name in (*REQUIRED, *OPTIONAL)
+        if name in names
     }
     ident = columns["customer_id"]
     customer, customers = _in_order(*_codes(ident))
-    judge = ~_text_ok(ident.values, ident.null, customer, customers)
-    judge |= ident.null | np.array([c == "" for c in customers] + [True])[customer]
+    judge = ~_text_ok(ident.null, customer, customers)
+    judge |= (
+        ident.null | np.array([c == "" for c in customers] + [True])[customer]
+    )
     kind_col = columns["kind"]
-    kind, _ = _coded(kind_col, rows, lambda k: KIND_CODE.get(k, -2) if isinstance(k, str) else -2)
+    kind, _ = _coded(
+        kind_col,
+        rows,
+        lambda k: KIND_CODE.get(k, -2) if isinstance(k, str) else -2,
+    )
     judge |= kind < 0
     when = columns["occurred_at"]
     judge |= when.null | (not when.aware)
@@ -331,7 +343,7 @@ def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
             continue
         if name != "event_id":  # every kind has one
             judge |= (required & column.null) | (~allowed & ~column.null)
-        judge |= ~_value_ok(name, column, rows)
+        judge |= ~_value_ok(name, column)
     severity, _ = _coded(columns.get("severity"), rows, _severity_rank)
     reason, _ = _coded(columns.get("reason"), rows, _reason_code)
     return (

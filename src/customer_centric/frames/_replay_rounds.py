@@ -25,7 +25,8 @@ relationship area owns the decisions, and this is its bulk path.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, cast
 
 import attrs
 import numpy as np
@@ -49,6 +50,7 @@ from customer_centric.frames._replay_columns import (
 from customer_centric.relationship import (
     EVENT_KINDS,
     DepartureReason,
+    Event,
     Policy,
     Replay,
     replay_many,
@@ -56,7 +58,14 @@ from customer_centric.relationship import (
 from customer_centric.relationship import _engine as engine  # the plans
 from customer_centric.relationship import _policy as rules  # their cache
 
-__all__ = ["STAGE_VALUES", "STATE_FIELDS", "TIME_FIELDS", "Rounds", "encode", "replay_rows"]
+__all__ = [
+    "STAGE_VALUES",
+    "STATE_FIELDS",
+    "TIME_FIELDS",
+    "Rounds",
+    "encode",
+    "replay_rows",
+]
 
 _LOY: Final = tuple(LoyaltyStage)
 _LIFE: Final = tuple(LifecycleStage)
@@ -73,7 +82,7 @@ _COUNTS: Final = (
     "win_back_attempts",
     "win_backs",
 )
-_STAGES: Final = {
+_STAGES: Final[dict[str, dict[Any, int]]] = {
     "loyalty": _LOY_CODE,
     "peak_loyalty": _LOY_CODE,
     "lifecycle": _LIFE_CODE,
@@ -118,7 +127,7 @@ STAGE_VALUES: Final = {
 TIME_FIELDS: Final = _TIMES
 
 
-def _decoder(field: str) -> Any:
+def _decoder(field: str) -> Callable[[Any], object]:
     """How a state array's value becomes the engine's field value."""
     table: tuple[Any, ...] | None = {
         "loyalty": _LOY,
@@ -135,9 +144,7 @@ def _decoder(field: str) -> Any:
     return lambda value: value
 
 
-
-
-def encode(field: str, value: object) -> Any:
+def encode(field: str, value: object) -> object:
     """A state field's value as its array holds it."""
     if field in _STAGES:
         return -1 if value is None else _STAGES[field][value]
@@ -204,14 +211,16 @@ class Rounds:
     last_events: dict[int, tuple[Any, ...]] = attrs.field(factory=dict)
     records: dict[int, Any] = attrs.field(factory=dict)  # events by row
 
-    def event(self, row: int) -> Any:
+    def event(self, row: int) -> Event:
         """A row's event record, built once."""
         found = self.records.get(row)
         if found is None:
             found = self.records[row] = row_event(self.events, row)
         return found
+
     applied: int = 0
     moved: int = 0
+    steps: int = 0  # events applied by the per-event step
 
     # --- one row as the engine sees it ---------------------------------
 
@@ -256,16 +265,21 @@ class Rounds:
             s["last_row"][j] = _MANY
             self.last_events[j] = held
         self.applied += 1
+        self.steps += 1
         self.moved += len(plan.moves)
         if self.keep_moves:
             for i, move in enumerate(plan.moves):
                 self.stepped.append((j, p, i, self.move_id(move)))
 
-    def learn(self, key: tuple[Any, ...], j: int, row: int) -> Any:
+    def learn(
+        self, key: tuple[object, ...], j: int, row: int
+    ) -> engine._Plan | engine._Guarded | None:
         """Ask the engine for a row's plan, so it keeps it if it may."""
         try:
             engine._plan_for(  # noqa: SLF001 - the engine's own decisions
-                self.current(j), self.event(row), self.policy,
+                self.current(j),
+                self.event(row),
+                self.policy,
                 self.plans,
             )
         except EventTransitionError:  # refused: the engine explains it
@@ -274,11 +288,14 @@ class Rounds:
 
     # --- guards on arrays -------------------------------------------------
 
-    def metric(
-        self, name: str, base: Any, cs: Ints, rs: Ints
+    def metric(  # noqa: PLR0911 - one reading per metric
+        self, name: str, base: engine._Plan, cs: Ints, rs: Ints
     ) -> tuple[np.ndarray[Any, Any], Bools] | None:
-        """A guard metric's values for rows, as the engine's metrics read
-        them on the state with the event counted, and where they exist."""
+        """A guard metric's values for rows, and where they exist.
+
+        Read as the engine's metrics read them: on the state with the
+        event counted (``base`` applied).
+        """
         s, ev = self.states, self.events
         everywhere = np.ones(len(cs), bool)
         if name in {"purchases", "referrals", "open_complaints"}:
@@ -304,7 +321,9 @@ class Rounds:
             return (reason != _FIRM).astype(np.int64), reason >= 0
         return None  # a metric this path does not know: the engine decides
 
-    def guard_bits(self, kept: Any, cs: Ints, rs: Ints) -> Ints | None:
+    def guard_bits(
+        self, kept: engine._Guarded, cs: Ints, rs: Ints
+    ) -> Ints | None:
         """Each row's guard results as bits (rule i passes: bit i)."""
         base = kept.base
         if not _BASE_WRITES.issuperset(base.writes):
@@ -329,7 +348,7 @@ class Rounds:
 
     # --- writing plans ------------------------------------------------------
 
-    def writes(self, plan: Any) -> list[tuple[str, object]] | None:
+    def writes(self, plan: engine._Plan) -> list[tuple[str, object]] | None:
         """A plan's writes as array values, or None if this path can't."""
         found = self.encoded.get(id(plan))
         if found is not None:
@@ -353,7 +372,7 @@ class Rounds:
             self.moves.append(shown)
         return found
 
-    def apply(self, plan: Any, cs: Ints, ps: Ints) -> bool:
+    def apply(self, plan: engine._Plan, cs: Ints, ps: Ints) -> bool:
         """Write a kept plan to customers ``cs`` for sorted rows ``ps``."""
         values = self.writes(plan)
         if values is None:
@@ -366,9 +385,10 @@ class Rounds:
         when = self.events.time[rs]
         for field in plan.stamped:
             s[field][cs] = when
-        if "last_events" in plan.writes:
-            has_id = self.events.event_id[rs] != None  # noqa: E711 - arrays
-            s["last_row"][cs] = np.where(has_id, rs, -1)
+        # A kept plan is of a newer event, which starts the state's
+        # ``last_events`` afresh: this one, if it has an id.
+        has_id = self.events.event_id[rs] != None  # noqa: E711 - arrays
+        s["last_row"][cs] = np.where(has_id, rs, -1)
         self.applied += len(cs)
         if plan.moves:
             self.moved += len(plan.moves) * len(cs)
@@ -377,7 +397,7 @@ class Rounds:
                     self.logged.append((cs, ps, i, self.move_id(move)))
         return True
 
-    # --- the rounds -----------------------------------------------------------
+    # --- the rounds -----------------------------------------------------
 
     def group(self, key: tuple[Any, ...], cs: Ints, ps: Ints) -> Bools:
         """Apply one key's rows; returns the rows handed to the engine."""
@@ -445,14 +465,18 @@ class Rounds:
             k += 1
 
 
-def _sorted(events: EventColumns, valid: Ints) -> tuple[Ints, Ints, Ints, Ints]:
+def _sorted(
+    events: EventColumns, valid: Ints
+) -> tuple[Ints, Ints, Ints, Ints]:
     """Valid rows by (customer, time, row), and each customer's run."""
     by_time = valid[np.argsort(events.time[valid], kind="stable")]
     order = by_time[np.argsort(events.customer[by_time], kind="stable")]
     owner = events.customer[order]
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(
-        order
-    ) else np.zeros(0, np.int64)
+    starts = (
+        np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        if len(order)
+        else np.zeros(0, np.int64)
+    )
     counts = np.diff(np.r_[starts, len(order)])
     return order, owner[starts], starts, counts
 
@@ -487,14 +511,15 @@ def replay_rows(
     """Replay checked event columns: rounds, and the engine where needed."""
     refused_rows = judged(events, np.flatnonzero(events.judge).tolist())
     refused = [
-        (row, "ValidationError", reason) for row, reason in refused_rows.items()
+        (row, "ValidationError", reason)
+        for row, reason in refused_rows.items()
     ]
     good = np.ones(events.rows, bool)
     good[list(refused_rows)] = False
     for row in np.flatnonzero(events.judge & good).tolist():
         # An accepted judged row: its time as the record reads it.
         when = row_event(events, row).occurred_at
-        events.time[row] = encode("last_event_at", when)
+        events.time[row] = cast("int", encode("last_event_at", when))
     order, codes, starts, counts = _sorted(events, np.flatnonzero(good))
     run_of_row = np.repeat(np.arange(len(starts)), counts)
     whole = np.zeros(len(starts), bool)
