@@ -37,6 +37,7 @@ import time
 from typing import Any
 
 import numpy as np
+import polars as pl
 
 SEED = 20261206
 KINDS = (
@@ -103,9 +104,8 @@ def columns(size: int) -> dict[str, Any]:
     }
 
 
-def polars_frame(data: dict[str, Any]) -> Any:
-    import polars as pl  # noqa: PLC0415
-
+def polars_frame(data: dict[str, Any]) -> pl.DataFrame:
+    """The columns as a polars frame with UTC times and real nulls."""
     times = {"occurred_at", "as_of"}
     frame = pl.DataFrame(
         {
@@ -128,17 +128,20 @@ def polars_frame(data: dict[str, Any]) -> Any:
 
 
 def run_columnar(size: int) -> float:
+    """Seconds to replay the base with ``frames.replay_events``."""
     from customer_centric.frames import replay_events  # noqa: PLC0415
 
     frame = polars_frame(columns(size))
     started = time.perf_counter()
     out = replay_events(frame)
     elapsed = time.perf_counter() - started
-    assert out.applied + len(out.rejected) == size
+    if out.applied + len(out.rejected) != size:
+        raise RuntimeError(out)
     return elapsed
 
 
 def run_replay_many(size: int) -> float:
+    """Seconds to replay the base's records with ``replay_many``."""
     from customer_centric.relationship import (  # noqa: PLC0415
         parse_event,
         replay_many,
@@ -185,6 +188,7 @@ def _coded(size: int) -> tuple[np.ndarray[Any, Any], ...]:
 
 
 def run_python_floor(size: int) -> float:
+    """Seconds for a bare Python loop of simplified decisions."""
     kind, owner = _coded(size)
     table, counted = _floor_table()
     rows = table.tolist()
@@ -201,6 +205,7 @@ def run_python_floor(size: int) -> float:
 
 
 def run_numpy_floor(size: int) -> float:
+    """Seconds for the simplified decisions in numpy rounds."""
     kind, owner = _coded(size)
     table, counted = _floor_table()
     started = time.perf_counter()
@@ -236,6 +241,7 @@ def one(name: str, size: int) -> None:
 
 
 def main() -> None:
+    """Run every benchmark at every size, each in its own process."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sizes", type=int, nargs="*", default=[10**4, 10**5, 10**6]
@@ -256,7 +262,7 @@ def main() -> None:
         for name in RUNS:
             if name == "replay_many" and size > 10**6:
                 continue
-            done = subprocess.run(
+            done = subprocess.run(  # noqa: S603 - this script, our arguments
                 [sys.executable, __file__, "--one", name, str(size)],
                 capture_output=True,
                 text=True,

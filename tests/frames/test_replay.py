@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import duckdb
@@ -20,10 +22,13 @@ import customer_centric as cc
 from customer_centric.datasets import load_demo_events
 from customer_centric.exceptions import ArgumentTypeError, DataError
 from customer_centric.frames import ReplayFrames, replay_events
+from customer_centric.frames._replay_columns import read_events
+from customer_centric.frames._replay_rounds import replay_rows
 from customer_centric.relationship import (
     DEFAULT_POLICY,
     Event,
     Policy,
+    _engine,
     parse_event,
     replay_many,
 )
@@ -54,10 +59,11 @@ def _row(event: Event) -> Row:
     row: Row = dict.fromkeys(FIELDS)
     for name, value in data.items():
         if hasattr(value, "value"):  # an enum: its string
-            value = value.value
+            row[name] = value.value
         elif name == "amount" and value is not None:
-            value = float(value)
-        row[name] = value
+            row[name] = float(value)
+        else:
+            row[name] = value
     return row
 
 
@@ -83,7 +89,7 @@ def _expected(
         [e for _, e in valid], policy=policy, on_error="collect"
     )
     states = []
-    moves = []
+    moves: list[tuple[Any, ...]] = []
     rejected = [(i, "ValidationError") for i, e in parsed if e is None]
     for replay in replays.values():
         state = replay.state.model_dump(mode="python")
@@ -115,15 +121,15 @@ def _clean(value: object) -> object:
     if (
         value is None
         or value is pd.NaT
-        or (isinstance(value, float) and value != value)
+        or (isinstance(value, float) and math.isnan(value))
     ):
         return None
     if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.to_pydatetime()
+        return value.to_pydatetime()
     return value
 
 
-def _rows_of(native: object) -> list[Row]:
+def _rows_of(native: Any) -> list[Row]:  # noqa: ANN401 - any frame
     frame = nw.from_native(native, eager_only=True)
     return [
         {k: _clean(v) for k, v in row.items()}
@@ -173,8 +179,10 @@ BAD_ROWS: list[Row] = [
 
 @st.composite
 def bases(draw: st.DrawFn) -> tuple[list[Row], Policy]:
-    """Several customers' events (legal walks and random histories), some
-    bad rows, some repeated rows, shuffled: a frame's worth of rows.
+    """A frame's worth of rows, shuffled.
+
+    Several customers' events (legal walks and random histories), some bad
+    rows, some repeated rows.
     """
     policy = draw(policies())
     rows: list[Row] = []
@@ -190,8 +198,10 @@ def bases(draw: st.DrawFn) -> tuple[list[Row], Policy]:
         if draw(st.booleans()) and again["event_id"] is None:
             again["event_id"] = "E-1"
         rows.append(again)
-    for bad in draw(st.lists(st.sampled_from(BAD_ROWS), max_size=3)):
-        rows.append({**bad, "occurred_at": draw(st.sampled_from([T0, None]))})
+    rows.extend(
+        {**bad, "occurred_at": draw(st.sampled_from([T0, None]))}
+        for bad in draw(st.lists(st.sampled_from(BAD_ROWS), max_size=3))
+    )
     rows = draw(st.permutations(rows))
     for row in rows:  # a frame column holds one zone
         if row["occurred_at"] is not None:
@@ -204,6 +214,7 @@ def bases(draw: st.DrawFn) -> tuple[list[Row], Policy]:
 @settings(max_examples=60)
 @given(bases())
 def test_same_decisions_as_replay_many(base: tuple[list[Row], Policy]) -> None:
+    """Final states, moves and rejections are replay_many's, any policy."""
     rows, policy = base
     if not rows:
         return
@@ -217,6 +228,7 @@ def _demo_rows() -> list[Row]:
 
 @pytest.fixture(scope="module")
 def demo() -> tuple[list[Row], pa.Table, Expected]:
+    """The demo base's rows, as a table, and what replay_many makes of it."""
     rows = _demo_rows()
     return rows, _table(rows), _expected(rows, DEFAULT_POLICY)
 
@@ -233,6 +245,7 @@ BACKENDS = {
 def test_demo_data_on_every_backend(
     backend: str, demo: tuple[list[Row], pa.Table, Expected]
 ) -> None:
+    """The shipped demo base replays as replay_many replays it."""
     rows, table, expected = demo
     out = replay_events(BACKENDS[backend](table), moves=True)
     _check(out, rows, DEFAULT_POLICY, expected)
@@ -243,9 +256,6 @@ def test_demo_data_keeps_most_events_on_the_rounds(
     demo: tuple[list[Row], pa.Table, Expected],
 ) -> None:
     """Most demo events are applied by kept plans, a round at a time."""
-    from customer_centric.frames._replay_columns import read_events
-    from customer_centric.frames._replay_rounds import replay_rows
-
     columns, _ = read_events(pl.from_arrow(demo[1]))
     done = replay_rows(columns, policy=DEFAULT_POLICY, keep_moves=False)
     assert done.rounds.applied == columns.rows
@@ -257,6 +267,7 @@ def _frame(**columns: list[object]) -> pl.DataFrame:
 
 
 def test_naive_times_and_strings_are_judged_row_by_row() -> None:
+    """Naive times are rows refused with the record's message."""
     naive = pd.DataFrame(
         {
             "customer_id": ["A", "B"],
@@ -281,6 +292,7 @@ def test_naive_times_and_strings_are_judged_row_by_row() -> None:
 
 
 def test_odd_types_go_to_the_judge() -> None:
+    """Values of odd types are refused by the record, row by row."""
     frame = pd.DataFrame(
         {
             "customer_id": ["A", "A", "B", ""],
@@ -300,6 +312,7 @@ def test_odd_types_go_to_the_judge() -> None:
 
 
 def test_accepted_judged_rows_are_replayed_by_the_engine() -> None:
+    """A row the checks doubt but the record accepts is replayed."""
     frame = pd.DataFrame(
         {
             "customer_id": ["A", "A"],
@@ -317,6 +330,7 @@ def test_accepted_judged_rows_are_replayed_by_the_engine() -> None:
 
 
 def test_result_repr_and_arguments() -> None:
+    """One-line repr; wrong arguments and missing columns are refused."""
     frame = _frame(
         customer_id=["A"],
         kind=["interest_shown"],
@@ -338,6 +352,7 @@ def test_result_repr_and_arguments() -> None:
 
 
 def test_empty_and_all_rejected_frames() -> None:
+    """No valid rows: empty states and moves."""
     frame = pl.DataFrame(
         {"customer_id": ["A"], "kind": ["refund"], "occurred_at": [T0]}
     )
@@ -350,8 +365,9 @@ def test_empty_and_all_rejected_frames() -> None:
 
 
 def test_lazy_frames_come_back_eager() -> None:
+    """A lazy frame is collected; the answer is eager."""
     rows = [_row(e) for e in load_demo_events()[:200]]
-    out = replay_events(pl.from_arrow(_table(rows)).lazy())
+    out = replay_events(pl.DataFrame(_table(rows)).lazy())
     assert isinstance(out.states, pl.DataFrame)
 
 
@@ -409,6 +425,7 @@ def _walk(cid: str, start: datetime) -> list[Row]:
 
 
 def test_guarded_keys_are_decided_on_arrays() -> None:
+    """Every guarded key of the default rules, on arrays, as the engine."""
     rows = [
         row
         for n in range(4)
@@ -432,11 +449,6 @@ def test_guarded_keys_are_decided_on_arrays() -> None:
 
 def test_what_the_arrays_cannot_decide_goes_to_the_engine() -> None:
     """Metrics, base writes and plan writes this path does not know."""
-    from types import SimpleNamespace
-
-    from customer_centric.frames._replay_columns import read_events
-    from customer_centric.frames._replay_rounds import replay_rows
-
     rows = _walk("W-0", T0)
     columns, _ = read_events(pl.from_arrow(_table(rows)))
     rounds = replay_rows(
@@ -450,10 +462,9 @@ def test_what_the_arrays_cannot_decide_goes_to_the_engine() -> None:
     assert rounds.guard_bits(kept, cs, ps) is None
     kept.base = SimpleNamespace(writes={"purchases": 3})
     assert rounds.guard_bits(kept, cs, ps) is None
-    observed, present = rounds.metric("satisfied", base, cs, ps)
-    assert not present.any()
-    from customer_centric.relationship import _engine
-
+    read = rounds.metric("satisfied", base, cs, ps)  # type: ignore[arg-type]
+    assert read is not None
+    assert not read[1].any()
     key = ("interest_shown", *(cc.LoyaltyStage.SUSPECT,) * 0)
     odd = _engine._Guarded(base=base, tested=kept.tested, plans={})
     rounds.plans[key] = odd
