@@ -57,12 +57,12 @@ START = np.datetime64("2023-01-01T00:00:00", "us").astype(np.int64)
 def columns(size: int) -> dict[str, Any]:
     """A synthetic base of about ``size`` events, as numpy columns."""
     rng = np.random.default_rng(SEED)
-    customers = max(1, size // 10)
-    counts = np.maximum(2, rng.poisson(10, customers))
-    counts[-1] += size - counts.sum()  # exactly ``size`` events
-    while counts[-1] < 2:  # pragma: no cover - only for tiny sizes
-        counts = counts[:-1]
-        counts[-1] += size - counts.sum()
+    counts = np.maximum(2, rng.poisson(10, size // 5 + 10))
+    # Exactly ``size`` events: the customers that fit, the last one cut.
+    ends = np.cumsum(counts)
+    customers = int(np.searchsorted(ends, size)) + 1
+    counts = counts[:customers]
+    counts[-1] -= int(ends[customers - 1]) - size
     owner = np.repeat(np.arange(len(counts)), counts)
     first = np.r_[0, np.cumsum(counts)[:-1]]
     k = np.arange(size) - np.repeat(first, counts)

@@ -476,3 +476,49 @@ def test_what_the_arrays_cannot_decide_goes_to_the_engine() -> None:
     assert rounds.writes(plan) is None
     assert rounds.writes(plan) is None  # kept by the plan's identity
     assert not rounds.apply(plan, cs, ps)
+
+
+def test_events_at_one_instant_keep_every_id() -> None:
+    """Identified events at one instant, then more: the engine's memory."""
+    rows = []
+    for n, kind in enumerate(
+        [
+            "interest_shown",
+            "first_purchase",
+            "needs_profiled",
+            "repeat_purchase",
+        ]
+    ):
+        row = dict.fromkeys(FIELDS)
+        when = T0 if n < 3 else T0 + timedelta(days=1)
+        row.update(
+            customer_id="A", kind=kind, occurred_at=when, event_id=f"E{n}"
+        )
+        rows.append(row)
+    out = replay_events(pl.from_arrow(_table(rows)), moves=True)
+    _check(out, rows, DEFAULT_POLICY)
+
+
+def test_a_lowering_event_that_departs_goes_to_the_step() -> None:
+    """A resolution a custom rule turns into a divorce: the engine's step."""
+    closing = cc.relationship.Rule(
+        id="lifecycle.resolved_and_gone",
+        event="complaint_resolved",
+        dimension="lifecycle",
+        sources=("welcome",),
+        target="divorce",
+        reason_code="resolved_and_gone",
+    )
+    policy = DEFAULT_POLICY.with_rules(closing, first=True)
+    rows = []
+    for cid in ("A", "B"):
+        for day, kind in enumerate(["first_purchase", "complaint_resolved"]):
+            row = dict.fromkeys(FIELDS)
+            row.update(customer_id=cid, kind=kind, satisfied=True)
+            row["occurred_at"] = T0 + timedelta(days=day)
+            if kind == "first_purchase":
+                row["satisfied"] = None
+            rows.append(row)
+    out = replay_events(pl.from_arrow(_table(rows)), policy=policy, moves=True)
+    _check(out, rows, policy)
+    assert out.states["lifecycle"].to_list() == ["divorce", "divorce"]

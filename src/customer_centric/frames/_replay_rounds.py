@@ -57,6 +57,7 @@ from customer_centric.relationship import (
 )
 from customer_centric.relationship import _engine as engine  # the plans
 from customer_centric.relationship import _policy as rules  # their cache
+from customer_centric.relationship._policy import CompiledRule
 
 __all__ = [
     "STAGE_VALUES",
@@ -111,6 +112,25 @@ _SIGNAL: Final = KIND_CODE["dissatisfaction_signal"]
 _FILED: Final = KIND_CODE["complaint_filed"]
 # Base writes that guards never read: a plan with others is not used here.
 _BASE_WRITES: Final = frozenset({"needs_profiled", "last_events"})
+# What a plan the engine does not keep may write, besides the counter it
+# lowers, for its rows to be written alike (no departure, no return).
+_ONLY_LOWERS: Final = frozenset(
+    {
+        "needs_profiled",
+        "last_events",
+        "loyalty",
+        "peak_loyalty",
+        "lifecycle",
+        "resume_lifecycle",
+    }
+)
+# The kinds whose event lowers a counter, and the counter.
+_LOWERED: Final = {
+    kind: counter
+    for kind, (counter, step) in engine._COUNTERS.items()  # noqa: SLF001
+    if step < 0
+}
+_REFUSED: Final = object()  # ``learn``: the engine refused the event
 _MANY: Final = -2  # ``last_row``: several events, held in ``last_events``
 
 
@@ -273,7 +293,7 @@ class Rounds:
 
     def learn(
         self, key: tuple[object, ...], j: int, row: int
-    ) -> engine._Plan | engine._Guarded | None:
+    ) -> engine._Plan | engine._Guarded | object | None:
         """Ask the engine for a row's plan, so it keeps it if it may."""
         try:
             engine._plan_for(  # noqa: SLF001 - the engine's own decisions
@@ -282,14 +302,19 @@ class Rounds:
                 self.policy,
                 self.plans,
             )
-        except EventTransitionError:  # refused: the engine explains it
-            return None
+        except EventTransitionError:  # refused: the step explains it
+            return _REFUSED
         return self.plans.get(key)
 
     # --- guards on arrays -------------------------------------------------
 
     def metric(  # noqa: PLR0911 - one reading per metric
-        self, name: str, base: engine._Plan, cs: Ints, rs: Ints
+        self,
+        name: str,
+        base: engine._Plan,
+        cs: Ints,
+        rs: Ints,
+        lowered: str | None = None,
     ) -> tuple[np.ndarray[Any, Any], Bools] | None:
         """A guard metric's values for rows, and where they exist.
 
@@ -298,6 +323,8 @@ class Rounds:
         """
         s, ev = self.states, self.events
         everywhere = np.ones(len(cs), bool)
+        if name == lowered:
+            return np.maximum(s[name][cs] - 1, 0), everywhere
         if name in {"purchases", "referrals", "open_complaints"}:
             return s[name][cs] + int(base.counter == name), everywhere
         if name == "inactive_days":
@@ -325,14 +352,28 @@ class Rounds:
         self, kept: engine._Guarded, cs: Ints, rs: Ints
     ) -> Ints | None:
         """Each row's guard results as bits (rule i passes: bit i)."""
-        base = kept.base
-        if not _BASE_WRITES.issuperset(base.writes):
+        return self.bits(kept.tested, kept.base, cs, rs)
+
+    def bits(
+        self,
+        tested: tuple[CompiledRule, ...],
+        base: engine._Plan,
+        cs: Ints,
+        rs: Ints,
+        lowered: str | None = None,
+    ) -> Ints | None:
+        """Rows' results of ``tested`` as bits, or None if this path can't.
+
+        ``lowered`` names the counter the event lowers (by one, never
+        below zero), which the guards read lowered.
+        """
+        if not _BASE_WRITES.union({lowered}).issuperset(base.writes):
             return None
         bits = np.zeros(len(cs), np.int64)
-        for i, rule in enumerate(kept.tested):
+        for i, rule in enumerate(tested):
             passes = np.ones(len(cs), bool)
             for metric, op, required, _ in rule.tests:
-                read = self.metric(metric, base, cs, rs)
+                read = self.metric(metric, base, cs, rs, lowered)
                 if read is None:
                     return None
                 observed, present = read
@@ -372,14 +413,28 @@ class Rounds:
             self.moves.append(shown)
         return found
 
-    def apply(self, plan: engine._Plan, cs: Ints, ps: Ints) -> bool:
-        """Write a kept plan to customers ``cs`` for sorted rows ``ps``."""
+    def apply(
+        self,
+        plan: engine._Plan,
+        cs: Ints,
+        ps: Ints,
+        lowered: str | None = None,
+    ) -> bool:
+        """Write a plan to customers ``cs`` for sorted rows ``ps``.
+
+        A kept plan writes the same values to every row; ``lowered`` names
+        a counter each row lowers from its own count instead.
+        """
         values = self.writes(plan)
         if values is None:
             return False
         s, rs = self.states, self.order[ps]
+        if lowered is not None:
+            count = np.maximum(s[lowered][cs] - 1, 0)
         for field, value in values:
             s[field][cs] = value
+        if lowered is not None:
+            s[lowered][cs] = count
         if plan.counter is not None:
             s[plan.counter][cs] += 1
         when = self.events.time[rs]
@@ -405,9 +460,12 @@ class Rounds:
         if kept is None:
             kept = self.learn(key, int(cs[0]), int(self.order[ps[0]]))
         if kept is None:
+            return self.unkept(key, cs, ps)
+        if kept is _REFUSED:
             return np.ones(len(cs), bool)
         if not isinstance(kept, engine._Guarded):  # noqa: SLF001
-            return np.full(len(cs), not self.apply(kept, cs, ps))
+            flat = cast("engine._Plan", kept)  # noqa: SLF001 - a type
+            return np.full(len(cs), not self.apply(flat, cs, ps))
         bits = self.guard_bits(kept, cs, self.order[ps])
         if bits is None:
             return np.ones(len(cs), bool)
@@ -423,6 +481,59 @@ class Rounds:
                 self.learn(key, j, int(self.order[p]))
                 plan = kept.plans.get(results)
             if plan is None or not self.apply(plan, cs[members], ps[members]):
+                fallen[members] = True
+        return fallen
+
+    def lowered_bits(
+        self, key: tuple[Any, ...], cs: Ints, rs: Ints
+    ) -> tuple[str, Ints] | None:
+        """The counter a key's event lowers and its rows' guard bits.
+
+        None for an event that lowers no counter, or guards this path
+        cannot read.
+        """
+        lowered = _LOWERED.get(key[0])
+        if lowered is None:
+            return None
+        loyalty_rules, lifecycle_rules = engine._rules_tried(  # noqa: SLF001
+            self.policy, key[0], key[1], key[2]
+        )
+        tested = tuple(
+            rule for rule in (*loyalty_rules, *lifecycle_rules) if rule.tests
+        )
+        j, row = int(cs[0]), int(rs[0])
+        base = engine._counting(self.current(j), self.event(row))  # noqa: SLF001
+        bits = self.bits(tested, base, cs, rs, lowered)
+        return None if bits is None else (lowered, bits)
+
+    def unkept(self, key: tuple[Any, ...], cs: Ints, ps: Ints) -> Bools:
+        """Apply a key the engine keeps no plan for, if it lowers a count.
+
+        A resolved complaint lowers the open complaints from each
+        customer's own count, which is why the engine does not keep its
+        plan. Its rows are grouped by guard results and by the stage a
+        resumed lifecycle returns to (the only other values such a plan
+        reads), the engine decides each group's first row, and its plan
+        is written with each row's own count. Any other plan the engine
+        does not keep (a departure, a return from one) goes to the step.
+        """
+        rs = self.order[ps]
+        found = self.lowered_bits(key, cs, rs)
+        if found is None:
+            return np.ones(len(cs), bool)
+        lowered, bits = found
+        resume = self.states["resume_lifecycle"][cs] + 1
+        combos = bits * (len(_LIFE) + 1) + resume
+        fallen = np.zeros(len(cs), bool)
+        for value in np.unique(combos).tolist():
+            members = np.flatnonzero(combos == value)
+            j, row = int(cs[members[0]]), int(rs[members[0]])
+            decide = engine._decide  # noqa: SLF001 - the engine's own step
+            plan = decide(self.current(j), self.event(row), self.policy)
+            alike = _ONLY_LOWERS.union({lowered}).issuperset(plan.writes)
+            if not alike or not self.apply(
+                plan, cs[members], ps[members], lowered
+            ):
                 fallen[members] = True
         return fallen
 
