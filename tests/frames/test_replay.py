@@ -23,7 +23,7 @@ from customer_centric.datasets import load_demo_events
 from customer_centric.exceptions import ArgumentTypeError, DataError
 from customer_centric.frames import ReplayFrames, replay_events
 from customer_centric.frames._replay_columns import read_events
-from customer_centric.frames._replay_rounds import replay_rows
+from customer_centric.frames._replay_rounds import Rounds, replay_rows
 from customer_centric.relationship import (
     DEFAULT_POLICY,
     Event,
@@ -295,7 +295,7 @@ def test_odd_types_go_to_the_judge() -> None:
     """Values of odd types are refused by the record, row by row."""
     frame = pd.DataFrame(
         {
-            "customer_id": ["A", "A", "B", ""],
+            "customer_id": ["A", "A", "B", 7],
             "kind": ["complaint_resolved", "first_purchase", 3, "x"],
             "occurred_at": pd.to_datetime(
                 ["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-03"],
@@ -447,7 +447,9 @@ def test_guarded_keys_are_decided_on_arrays() -> None:
     assert replay_events(bad).rejected["row"].to_list() == [1]
 
 
-def test_what_the_arrays_cannot_decide_goes_to_the_engine() -> None:
+def test_what_the_arrays_cannot_decide_goes_to_the_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Metrics, base writes and plan writes this path does not know."""
     rows = _walk("W-0", T0)
     columns, _ = read_events(pl.from_arrow(_table(rows)))
@@ -472,6 +474,14 @@ def test_what_the_arrays_cannot_decide_goes_to_the_engine() -> None:
         assert rounds.group(key, cs, ps).all()
     finally:
         del rounds.plans[key]
+    with monkeypatch.context() as patch:
+        patch.setattr(Rounds, "metric", lambda *_, **__: None)
+        key = (
+            "repeat_purchase",
+            *(cc.LoyaltyStage.CUSTOMER,),
+            *(cc.LifecycleStage.POTENTIAL_DIVORCE, cc.LoyaltyStage.CUSTOMER),
+        )
+        assert rounds.unkept(key, cs, ps).all()
     plan = SimpleNamespace(writes={"no_such_field": 1})
     assert rounds.writes(plan) is None
     assert rounds.writes(plan) is None  # kept by the plan's identity

@@ -321,7 +321,9 @@ def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
         if name in names
     }
     ident = columns["customer_id"]
-    customer, customers = _in_order(*_codes(ident))
+    customer, customers = (
+        ident.coded if ident.coded is not None else _in_order(*_codes(ident))
+    )
     judge = ~_text_ok(ident.null, customer, customers)
     judge |= (
         ident.null | np.array([c == "" for c in customers] + [True])[customer]

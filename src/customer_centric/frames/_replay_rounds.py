@@ -484,17 +484,15 @@ class Rounds:
                 fallen[members] = True
         return fallen
 
-    def lowered_bits(
+    def unkept_bits(
         self, key: tuple[Any, ...], cs: Ints, rs: Ints
-    ) -> tuple[str, Ints] | None:
-        """The counter a key's event lowers and its rows' guard bits.
+    ) -> tuple[str | None, Ints | None]:
+        """The counter a key's event lowers, if any, and the rows' bits.
 
-        None for an event that lowers no counter, or guards this path
-        cannot read.
+        The bits are the results of every guarded rule the key tries, read
+        as the engine reads them; None if this path cannot read them.
         """
         lowered = _LOWERED.get(key[0])
-        if lowered is None:
-            return None
         loyalty_rules, lifecycle_rules = engine._rules_tried(  # noqa: SLF001
             self.policy, key[0], key[1], key[2]
         )
@@ -503,25 +501,24 @@ class Rounds:
         )
         j, row = int(cs[0]), int(rs[0])
         base = engine._counting(self.current(j), self.event(row))  # noqa: SLF001
-        bits = self.bits(tested, base, cs, rs, lowered)
-        return None if bits is None else (lowered, bits)
+        return lowered, self.bits(tested, base, cs, rs, lowered)
 
     def unkept(self, key: tuple[Any, ...], cs: Ints, ps: Ints) -> Bools:
-        """Apply a key the engine keeps no plan for, if it lowers a count.
+        """Apply the rows of a key the engine keeps no plan for, if alike.
 
-        A resolved complaint lowers the open complaints from each
-        customer's own count, which is why the engine does not keep its
-        plan. Its rows are grouped by guard results and by the stage a
-        resumed lifecycle returns to (the only other values such a plan
-        reads), the engine decides each group's first row, and its plan
-        is written with each row's own count. Any other plan the engine
-        does not keep (a departure, a return from one) goes to the step.
+        The engine keeps no plan for an event that lowers a count (a
+        resolved complaint lowers the open complaints from each customer's
+        own count) or resumes the stage a customer was in before trouble.
+        Such rows are grouped by guard results and by the stage to resume
+        (the only other values those plans read), the engine decides each
+        group's first row, and its plan is written to the group, each row
+        lowering its own count. A plan that departs or returns from a
+        departure (which read the customer's departure) goes to the step.
         """
         rs = self.order[ps]
-        found = self.lowered_bits(key, cs, rs)
-        if found is None:
+        lowered, bits = self.unkept_bits(key, cs, rs)
+        if bits is None:
             return np.ones(len(cs), bool)
-        lowered, bits = found
         resume = self.states["resume_lifecycle"][cs] + 1
         combos = bits * (len(_LIFE) + 1) + resume
         fallen = np.zeros(len(cs), bool)
@@ -580,9 +577,14 @@ def _sorted(
     events: EventColumns, valid: Ints
 ) -> tuple[Ints, Ints, Ints, Ints]:
     """Valid rows by (customer, time, row), and each customer's run."""
-    by_time = valid[np.argsort(events.time[valid], kind="stable")]
-    order = by_time[np.argsort(events.customer[by_time], kind="stable")]
-    owner = events.customer[order]
+    order = valid[np.argsort(events.customer[valid], kind="stable")]
+    owner, when = events.customer[order], events.time[order]
+    if np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
+        # Some customer's rows are not in time order: sort by time first
+        # (logs in time order, or by customer and time, skip this).
+        by_time = valid[np.argsort(events.time[valid], kind="stable")]
+        order = by_time[np.argsort(events.customer[by_time], kind="stable")]
+        owner = events.customer[order]
     starts = (
         np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         if len(order)
