@@ -57,7 +57,6 @@ from customer_centric.relationship import (
 )
 from customer_centric.relationship import _engine as engine  # the plans
 from customer_centric.relationship import _policy as rules  # their cache
-from customer_centric.relationship._policy import CompiledRule
 
 __all__ = [
     "STAGE_VALUES",
@@ -356,7 +355,7 @@ class Rounds:
 
     def bits(
         self,
-        tested: tuple[CompiledRule, ...],
+        tested: tuple[rules.CompiledRule, ...],
         base: engine._Plan,
         cs: Ints,
         rs: Ints,
