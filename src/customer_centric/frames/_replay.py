@@ -254,6 +254,13 @@ def _states_frame(done: Replayed, backend: nw.Implementation) -> object:
 def _moves_frame(done: Replayed, backend: nw.Implementation) -> object:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
+    from customer_centric.frames._replay_columns import (  # noqa: PLC0415
+        event_ids,
+    )
+    from customer_centric.frames._replay_rounds import (  # noqa: PLC0415
+        encode,
+    )
+
     rounds = done.rounds
     events = rounds.events
     parts: list[tuple[Any, ...]] = []
@@ -275,14 +282,10 @@ def _moves_frame(done: Replayed, backend: nw.Implementation) -> object:
                 ps,
                 np.full(len(cs), i),
                 np.full(len(cs), move_id),
-                events.event_id[rs],
+                event_ids(events, rs),
                 events.time[rs],
             )
         )
-    from customer_centric.frames._replay_rounds import (  # noqa: PLC0415
-        encode,
-    )
-
     extra: list[tuple[str, ...]] = []
     for j, replay in done.scalar.items():
         history = replay.history

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, cast
 
 import attrs
 import narwhals as nw
@@ -87,6 +87,26 @@ def to_datetime(micros: int) -> datetime:
     return _EPOCH + timedelta(microseconds=micros)
 
 
+class _Text:
+    """A text column's values, read from the frame only where needed.
+
+    Turning a million strings into Python objects costs more than the
+    replay of their rows; the checks read codes, and the values are read
+    for the few rows that become records or appear in the answer.
+    """
+
+    dtype: Final = np.dtype(object)
+
+    def __init__(self, series: nw.Series[Any]) -> None:
+        self._series = series
+
+    def __getitem__(self, rows: Any) -> Any:  # noqa: ANN401 - numpy's own
+        if isinstance(rows, int | np.integer):
+            return self._series.item(int(rows))
+        found = self._series[np.asarray(rows)]
+        return np.asarray(found.to_list(), dtype=object)
+
+
 @attrs.frozen(kw_only=True)
 class _Column:
     """One input column: its values, where it is null, and if it is sure.
@@ -96,7 +116,7 @@ class _Column:
     datetime column, whose values need no judge.
     """
 
-    values: Objects | npt.NDArray[Any]
+    values: Objects | npt.NDArray[Any] | _Text
     null: Bools
     micros: Ints | None = None
     aware: bool = False
@@ -122,7 +142,8 @@ def _codes(column: _Column) -> tuple[Ints, list[Any]]:
     """A column's codes (-1 where null) and its distinct values."""
     if column.coded is not None:
         return column.coded
-    return _factorize(column.values, column.null)
+    # Text columns are always coded: these values are a numpy array.
+    return _factorize(cast("Objects", column.values), column.null)
 
 
 @attrs.frozen(kw_only=True)
@@ -135,7 +156,7 @@ class EventColumns:
         customers: The customer ids by code.
         kind: Each row's kind code (index in ``EVENT_KINDS``; -1 unknown).
         time: ``occurred_at`` in microseconds since the epoch, UTC.
-        event_id: Each row's event id, or None.
+        event_id: Each row's event id as a code (-1 if none).
         severity: A complaint's severity rank (0 if none).
         satisfied: A resolution's ``satisfied`` (False if none).
         score: A signal's score (NaN if none).
@@ -150,7 +171,7 @@ class EventColumns:
     customers: list[str]
     kind: Ints
     time: Ints
-    event_id: Objects
+    event_id: Ints
     severity: Ints
     satisfied: Bools
     score: npt.NDArray[np.float64]
@@ -173,34 +194,50 @@ def _factorize(values: Objects, null: Bools) -> tuple[Ints, list[Any]]:
     return codes, list(seen)
 
 
-def _read(frame: nw.DataFrame[Any], name: str) -> _Column:
-    series = frame.get_column(name)
-    null = series.is_null().to_numpy().astype(bool)
-    dtype = series.dtype
+def _exprs(frame: nw.DataFrame[Any], name: str) -> list[nw.Expr]:
+    """What the reader computes of a column, in the frame's one pass."""
+    column = nw.col(name)
+    dtype = frame.schema[name]
+    out = [column.is_null().alias(f"{name}/null")]
     if name in _TIMES and isinstance(dtype, nw.Datetime):
-        micros = (
-            series.dt.timestamp("us").fill_null(0).to_numpy().astype(np.int64)
-        )
-        micros[null] = NAT
-        aware = dtype.time_zone is not None
-        return _Column(values=micros, null=null, micros=micros, aware=aware)
-    if dtype == nw.Boolean:
-        values = series.fill_null(value=False).to_numpy().astype(bool)
-    elif dtype.is_numeric():
-        values = series.cast(nw.Float64).fill_null(math.nan).to_numpy()
+        out.append(column.dt.timestamp("us").fill_null(0).alias(f"{name}/us"))
     elif dtype == nw.String:
         # The back-end codes text far faster than a dictionary pass: dense
         # ranks number the distinct values in sorted order.
-        ranks = series.rank("dense").fill_null(0).to_numpy()
+        out.append(column.rank("dense").fill_null(0).alias(f"{name}/rank"))
+    elif dtype == nw.Boolean:
+        out.append(column.fill_null(value=False).alias(f"{name}/value"))
+    elif dtype.is_numeric():
+        value = column.cast(nw.Float64).fill_null(math.nan)
+        out.append(value.alias(f"{name}/value"))
+    return out
+
+
+def _read(
+    frame: nw.DataFrame[Any], computed: nw.DataFrame[Any], name: str
+) -> _Column:
+    series = frame.get_column(name)
+    null = computed.get_column(f"{name}/null").to_numpy().astype(bool)
+    dtype = series.dtype
+    found = set(computed.columns)
+    if f"{name}/us" in found:
+        micros = computed.get_column(f"{name}/us").to_numpy().astype(np.int64)
+        micros[null] = NAT
+        aware = cast("nw.Datetime", dtype).time_zone is not None
+        return _Column(values=micros, null=null, micros=micros, aware=aware)
+    if f"{name}/rank" in found:
+        ranks = computed.get_column(f"{name}/rank").to_numpy()
         uniques = series.drop_nulls().unique().sort().to_list()
         codes = ranks.astype(np.int64) - 1
-        return _Column(
-            values=series.to_numpy(), null=null, coded=(codes, uniques)
-        )
-    else:
-        values = series.to_numpy()
-        if name == "satisfied" and _all_bool(values, null):
-            values = np.where(null, False, values).astype(bool)  # noqa: FBT003
+        return _Column(values=_Text(series), null=null, coded=(codes, uniques))
+    if f"{name}/value" in found:
+        values = computed.get_column(f"{name}/value").to_numpy()
+        if dtype == nw.Boolean:
+            values = values.astype(bool)
+        return _Column(values=values, null=null)
+    values = series.to_numpy()
+    if name == "satisfied" and _all_bool(values, null):
+        values = np.where(null, False, values).astype(bool)  # noqa: FBT003
     return _Column(values=values, null=null)
 
 
@@ -254,8 +291,8 @@ def _kind_needs(rows_kind: Ints, field: str) -> tuple[Bools, Bools]:
 
 def _number_ok(column: _Column, low: float, high: float) -> Bools:
     """Rows whose value is a finite number in [low, high] (or null)."""
-    values = column.values
-    if values.dtype.kind not in "iuf":
+    values = _array(column)
+    if values is None or values.dtype.kind not in "iuf":
         return column.null.copy()
     with np.errstate(invalid="ignore"):
         as_float = values.astype(np.float64)
@@ -315,10 +352,10 @@ def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
         )
         raise DataError(msg)
     rows = len(data)
+    present = [n for n in (*REQUIRED, *OPTIONAL) if n in names]
+    computed = data.select(*(e for n in present for e in _exprs(data, n)))
     columns: dict[str, _Column] = {
-        name: _read(data, name)
-        for name in (*REQUIRED, *OPTIONAL)
-        if name in names
+        name: _read(data, computed, name) for name in present
     }
     ident = columns["customer_id"]
     customer, customers = (
@@ -355,7 +392,7 @@ def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
             customers=[str(c) for c in customers],
             kind=kind,
             time=_micros(when, rows),
-            event_id=_objects(columns.get("event_id"), rows),
+            event_id=_id_codes(columns.get("event_id"), rows),
             severity=np.maximum(severity, 0),
             satisfied=_flags(columns.get("satisfied"), rows),
             score=_floats(columns.get("score"), rows),
@@ -374,24 +411,43 @@ def _micros(column: _Column | None, rows: int) -> Ints:
     return column.micros
 
 
-def _objects(column: _Column | None, rows: int) -> Objects:
-    out = np.full(rows, None, object)
-    if column is not None:
-        present = ~column.null
-        out[present] = column.values[present]
+def _id_codes(column: _Column | None, rows: int) -> Ints:
+    """Each row's event id as a code (-1 if none): one id, one code."""
+    if column is None:
+        return np.full(rows, -1, np.int64)
+    return _codes(column)[0]
+
+
+def event_ids(events: EventColumns, rows: Ints) -> Objects:
+    """The event ids of some rows (None where a row has none)."""
+    out = np.full(len(rows), None, object)
+    column = events.columns.get("event_id")
+    if column is not None and len(rows):
+        present = rows[~column.null[rows]]
+        out[~column.null[rows]] = column.values[present]
     return out
 
 
+def _array(column: _Column | None) -> npt.NDArray[Any] | None:
+    """A column's values if they are a numpy array (not text)."""
+    if column is None or isinstance(column.values, _Text):
+        return None
+    return column.values
+
+
 def _flags(column: _Column | None, rows: int) -> Bools:
-    if column is None or column.values.dtype != np.bool_:
+    values = _array(column)
+    if values is None or values.dtype != np.bool_:
         return np.zeros(rows, bool)
-    return column.values & ~column.null
+    flags: Bools = values & ~cast("_Column", column).null
+    return flags
 
 
 def _floats(column: _Column | None, rows: int) -> npt.NDArray[np.float64]:
-    if column is None or column.values.dtype.kind not in "iuf":
+    values = _array(column)
+    if values is None or values.dtype.kind not in "iuf":
         return np.full(rows, np.nan)
-    return column.values.astype(np.float64)
+    return values.astype(np.float64)
 
 
 def _python(column: _Column, row: int) -> object:

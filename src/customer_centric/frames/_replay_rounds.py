@@ -441,7 +441,7 @@ class Rounds:
             s[field][cs] = when
         # A kept plan is of a newer event, which starts the state's
         # ``last_events`` afresh: this one, if it has an id.
-        has_id = self.events.event_id[rs] != None  # noqa: E711 - arrays
+        has_id = self.events.event_id[rs] >= 0
         s["last_row"][cs] = np.where(has_id, rs, -1)
         self.applied += len(cs)
         if plan.moves:
@@ -596,14 +596,11 @@ def _sorted(
 def _repeated_ids(events: EventColumns, order: Ints, run_of_row: Ints) -> Ints:
     """The customers (by run) with an ``event_id`` on more than one row."""
     ids = events.event_id[order]
-    has = np.flatnonzero(ids != None)  # noqa: E711 - arrays
-    seen: set[tuple[int, object]] = set()
-    repeated: set[int] = set()
-    for pair in zip(run_of_row[has].tolist(), ids[has].tolist(), strict=True):
-        if pair in seen:
-            repeated.add(pair[0])
-        seen.add(pair)
-    return np.array(sorted(repeated), np.int64)
+    has = ids >= 0
+    width = int(ids.max()) + 1 if len(ids) else 1
+    pairs = np.sort(run_of_row[has] * width + ids[has])
+    again = pairs[1:][pairs[1:] == pairs[:-1]]
+    return np.unique(again // width)
 
 
 @attrs.frozen(kw_only=True)
