@@ -467,10 +467,21 @@ def row_fields(events: EventColumns, row: int) -> dict[str, object]:
     kind = int(events.kind[row])
     # A row the checks passed has only its kind's fields; any other row
     # is read whole, for the judge to see everything.
-    names = _OWN[kind] if kind >= 0 and not events.judge[row] else columns
+    if kind < 0 or events.judge[row]:
+        fields = {
+            name: _python(column, row) for name, column in columns.items()
+        }
+        return {k: v for k, v in fields.items() if v is not None}
+    # Checked rows: the id and kind from their codes, the kind's own fields
+    # from the frame (reading one text value from a frame is slow).
     fields = {
-        name: _python(columns[name], row) for name in names if name in columns
+        name: _python(columns[name], row)
+        for name in _OWN[kind][len(REQUIRED) :]
+        if name in columns
     }
+    fields["customer_id"] = events.customers[int(events.customer[row])]
+    fields["kind"] = EVENT_KINDS[kind]
+    fields["occurred_at"] = to_datetime(int(events.time[row]))
     return {k: v for k, v in fields.items() if v is not None}
 
 

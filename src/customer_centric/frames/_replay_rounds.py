@@ -229,6 +229,7 @@ class Rounds:
     # than the one ``last_row`` holds (events at equal times).
     last_events: dict[int, tuple[Any, ...]] = attrs.field(factory=dict)
     records: dict[int, Any] = attrs.field(factory=dict)  # events by row
+    unkept_keys: set[tuple[Any, ...]] = attrs.field(factory=set)
 
     def event(self, row: int) -> Event:
         """A row's event record, built once."""
@@ -455,10 +456,13 @@ class Rounds:
 
     def group(self, key: tuple[Any, ...], cs: Ints, ps: Ints) -> Bools:
         """Apply one key's rows; returns the rows handed to the engine."""
+        if key in self.unkept_keys:  # the engine keeps none: no asking
+            return self.unkept(key, cs, ps)
         kept = self.plans.get(key)
         if kept is None:
             kept = self.learn(key, int(cs[0]), int(self.order[ps[0]]))
         if kept is None:
+            self.unkept_keys.add(key)
             return self.unkept(key, cs, ps)
         if kept is _REFUSED:
             return np.ones(len(cs), bool)
