@@ -54,8 +54,16 @@ WEIGHTS = (0.62, 0.06, 0.08, 0.04, 0.03, 0.05, 0.115, 0.005)
 START = np.datetime64("2023-01-01T00:00:00", "us").astype(np.int64)
 
 
+ALL_KINDS = ("interest_shown", "first_purchase", *KINDS)
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
 def columns(size: int) -> dict[str, Any]:
-    """A synthetic base of about ``size`` events, as numpy columns."""
+    """A synthetic base of exactly ``size`` events, as numpy columns.
+
+    ``owner`` is each event's customer number, ``kind`` its index in
+    ``ALL_KINDS``; strings are made only in the frame.
+    """
     rng = np.random.default_rng(SEED)
     counts = np.maximum(2, rng.poisson(10, size // 5 + 10))
     # Exactly ``size`` events: the customers that fit, the last one cut.
@@ -63,68 +71,64 @@ def columns(size: int) -> dict[str, Any]:
     customers = int(np.searchsorted(ends, size)) + 1
     counts = counts[:customers]
     counts[-1] -= int(ends[customers - 1]) - size
-    owner = np.repeat(np.arange(len(counts)), counts)
     first = np.r_[0, np.cumsum(counts)[:-1]]
     k = np.arange(size) - np.repeat(first, counts)
-    kind = np.array(KINDS, object)[rng.choice(len(KINDS), size, p=WEIGHTS)]
+    kind = rng.choice(len(KINDS), size, p=WEIGHTS).astype(np.int8) + 2
     last = k == np.repeat(counts - 1, counts)
+    closed = ALL_KINDS.index("account_closed")
     # A closure ends a customer's history (later purchases would be refused).
-    kind[(kind == "account_closed") & ~last] = "repeat_purchase"
-    kind[k == 0] = "interest_shown"
-    kind[k == 1] = "first_purchase"
+    kind[(kind == closed) & ~last] = ALL_KINDS.index("repeat_purchase")
+    kind[k == 0] = 0
+    kind[k == 1] = 1
     gaps = rng.integers(60_000_000, 30 * 86_400_000_000, size)
-    gaps[k == 0] = rng.integers(0, 365 * 86_400_000_000, customers)[
-        : (k == 0).sum()
-    ]
-    time_ = (
-        START
-        + np.cumsum(gaps)
-        - np.repeat(np.cumsum(gaps)[first] - gaps[first], counts)
-    )
-    severity = np.array(["low", "medium", "high", "critical"], object)[
-        rng.integers(0, 4, size)
-    ]
-    is_ = {name: kind == name for name in KINDS}
+    gaps[first] = rng.integers(0, 365 * 86_400_000_000, customers)
+    sums = np.cumsum(gaps)
     return {
-        "customer_id": np.char.add("C", owner.astype(str)).astype(object),
+        "owner": np.repeat(np.arange(customers), counts),
         "kind": kind,
-        "occurred_at": time_,
-        "severity": np.where(is_["complaint_filed"], severity, None),
-        "satisfied": np.where(
-            is_["complaint_resolved"], rng.random(size) < 0.8, None
-        ),
-        "score": np.where(
-            is_["dissatisfaction_signal"], rng.random(size), np.nan
-        ),
-        "source": np.where(is_["dissatisfaction_signal"], "survey", None),
-        "as_of": np.where(
-            is_["inactivity_observed"], time_, np.iinfo(np.int64).min
-        ),
-        "reason": np.where(is_["account_closed"], "new_job", None),
+        "occurred_at": START
+        + sums
+        - np.repeat(sums[first] - gaps[first], counts),
+        "severity": rng.integers(0, 4, size).astype(np.int8),
+        "satisfied": rng.random(size) < 0.8,
+        "score": rng.random(size),
     }
 
 
 def polars_frame(data: dict[str, Any]) -> pl.DataFrame:
-    """The columns as a polars frame with UTC times and real nulls."""
-    times = {"occurred_at", "as_of"}
-    frame = pl.DataFrame(
-        {
-            name: (
-                pl.Series(name, values).cast(pl.Datetime("us"))
-                if name in times
-                else pl.Series(name, values.tolist())
-                if values.dtype == object
-                else pl.Series(name, values)
-            )
-            for name, values in data.items()
-        }
+    """The base as a polars frame: text, UTC times and nulls by kind."""
+    kind = pl.col("kind")
+
+    def only(name: str, value: pl.Expr) -> pl.Expr:
+        return pl.when(kind == name).then(value)
+
+    stamp = (
+        pl.col("occurred_at")
+        .cast(pl.Datetime("us"))
+        .dt.replace_time_zone("UTC")
     )
-    return frame.with_columns(
-        pl.col("as_of").replace(
-            pl.lit(np.iinfo(np.int64).min).cast(pl.Datetime("us")), None
-        ),
-        pl.col("score").fill_nan(None),
-    ).with_columns(pl.col(list(times)).dt.replace_time_zone("UTC"))
+    return (
+        pl.DataFrame(data)
+        .with_columns(
+            kind=pl.col("kind").replace_strict(
+                dict(enumerate(ALL_KINDS)), return_dtype=pl.String
+            ),
+            severity=pl.col("severity").replace_strict(
+                dict(enumerate(SEVERITIES)), return_dtype=pl.String
+            ),
+        )
+        .select(
+            customer_id=pl.format("C{}", pl.col("owner")),
+            kind=kind,
+            occurred_at=stamp,
+            severity=only("complaint_filed", pl.col("severity")),
+            satisfied=only("complaint_resolved", pl.col("satisfied")),
+            score=only("dissatisfaction_signal", pl.col("score")),
+            source=only("dissatisfaction_signal", pl.lit("survey")),
+            as_of=only("inactivity_observed", stamp),
+            reason=only("account_closed", pl.lit("new_job")),
+        )
+    )
 
 
 def run_columnar(size: int) -> float:
@@ -168,7 +172,7 @@ N_STAGES = 5
 
 
 def _floor_table() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    kinds = ("interest_shown", "first_purchase", *KINDS)
+    kinds = ALL_KINDS
     table = np.tile(np.arange(N_STAGES), (len(kinds), 1))
     table[0, 0] = 1
     table[1, :2] = 2
@@ -180,11 +184,7 @@ def _floor_table() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
 
 def _coded(size: int) -> tuple[np.ndarray[Any, Any], ...]:
     data = columns(size)
-    kinds = ("interest_shown", "first_purchase", *KINDS)
-    code = {k: i for i, k in enumerate(kinds)}
-    kind = np.array([code[k] for k in data["kind"].tolist()], np.int64)
-    owner = np.unique(data["customer_id"], return_inverse=True)[1]
-    return kind, owner.astype(np.int64)
+    return data["kind"].astype(np.int64), data["owner"]
 
 
 def run_python_floor(size: int) -> float:
