@@ -547,7 +547,8 @@ class Rounds:
         ok = np.flatnonzero(~fallen)
         nl, nc = len(_LOY), len(_LIFE)
         keys = (
-            (ev.kind[rs[ok]] * nl + s["loyalty"][active[ok]]) * nc
+            (ev.kind[rs[ok]].astype(np.int64) * nl + s["loyalty"][active[ok]])
+            * nc
             + s["lifecycle"][active[ok]]
         ) * nl + s["peak_loyalty"][active[ok]]
         by_key = np.argsort(keys, kind="stable")
@@ -602,7 +603,7 @@ def _repeated_ids(events: EventColumns, order: Ints, run_of_row: Ints) -> Ints:
     ids = events.event_id[order]
     has = ids >= 0
     width = int(ids.max()) + 1 if len(ids) else 1
-    pairs = np.sort(run_of_row[has] * width + ids[has])
+    pairs = np.sort(run_of_row[has].astype(np.int64) * width + ids[has])
     again = pairs[1:][pairs[1:] == pairs[:-1]]
     return np.unique(again // width)
 
@@ -634,7 +635,7 @@ def replay_rows(
         when = row_event(events, row).occurred_at
         events.time[row] = cast("int", encode("last_event_at", when))
     order, codes, starts, counts = _sorted(events, np.flatnonzero(good))
-    run_of_row = np.repeat(np.arange(len(starts)), counts)
+    run_of_row = np.repeat(np.arange(len(starts), dtype=np.int32), counts)
     whole = np.zeros(len(starts), bool)
     whole[run_of_row[events.judge[order]]] = True
     whole[_repeated_ids(events, order, run_of_row)] = True
