@@ -73,7 +73,7 @@ class ReplayFrames:
     Attributes:
         states (Any): One row per customer with a valid event, sorted by
             customer id: ``customer_id`` and the fields of
-            :class:`~customer_centric.RelationshipState` (stages as their
+            :class:`~customer_centric.relationship.RelationshipState` (stages as their
             string values, times as UTC datetimes) but ``last_events``.
         moves (Any | None): With ``moves=True``, every stage move in
             order, one row per move: ``customer_id``, ``dimension``,
