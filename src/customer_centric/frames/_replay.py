@@ -73,8 +73,10 @@ class ReplayFrames:
     Attributes:
         states (Any): One row per customer with a valid event, sorted by
             customer id: ``customer_id`` and the fields of
-            :class:`~customer_centric.relationship.RelationshipState` (stages as their
-            string values, times as UTC datetimes) but ``last_events``.
+            :class:`~customer_centric.relationship.RelationshipState`
+            (stages as their string values, times as UTC datetimes) but
+            ``last_events`` (the records at the last instant, which the
+            input holds).
         moves (Any | None): With ``moves=True``, every stage move in
             order, one row per move: ``customer_id``, ``dimension``,
             ``from_stage``, ``to_stage``, ``rule_id``, ``reason_code``,
