@@ -17,6 +17,11 @@ fit, the ``[stats]`` extra. The work splits where the data shrinks:
 
 No distributed code of our own: Spark does the shuffles.
 
+:func:`replay_events` replays a relationship event log held in Spark: the
+rows are grouped by a hash of ``customer_id`` (every event of a customer
+in one group) and each group is replayed on an executor by
+:func:`customer_centric.frames.replay_events` with ``applyInPandas``.
+
 Examples:
     The whole path, in local mode (``local[1]`` is enough for a test; a
     cluster needs no change to the code)::
@@ -42,7 +47,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Final, TypeVar
+from typing import Final, Literal, TypeAlias, TypeVar, get_args
 
 from customer_centric._extras import require_extra
 
@@ -52,10 +57,20 @@ require_extra("spark", "narwhals", "numpy", "pandas", "pyspark", "pyarrow")
 # ruff: noqa: E402 - the imports below come after the extra's guard
 import pandas as pd
 from pyspark.sql import DataFrame
-from pyspark.sql.types import DoubleType, StructField, StructType
+from pyspark.sql import functions as F  # noqa: N812 - Spark's convention
+from pyspark.sql.types import (
+    BooleanType,
+    DoubleType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+    TimestampType,
+)
 
 from customer_centric._arrays import PurchaseModel, check_model
 from customer_centric._checks import (
+    check_choice,
     check_instance,
     check_non_negative,
 )
@@ -65,8 +80,10 @@ from customer_centric.exceptions import (
     InvariantError,
 )
 from customer_centric.frames import compress_rfm
+from customer_centric.frames import replay_events as replay_frame
+from customer_centric.relationship import DEFAULT_POLICY, Policy
 
-__all__ = ["ModelT", "fit_summary", "score"]
+__all__ = ["ModelT", "ReplayOutput", "fit_summary", "replay_events", "score"]
 
 _RFM: Final = ("frequency", "recency", "T")
 
@@ -266,3 +283,207 @@ def _batch_scorer(
             )
 
     return predict
+
+
+ReplayOutput: TypeAlias = Literal["states", "moves", "rejected"]
+"""Which table :func:`replay_events` returns."""
+
+_OUTPUTS: Final[tuple[ReplayOutput, ...]] = get_args(ReplayOutput)
+_TEXT = StringType()
+_TIME = TimestampType()
+_SCHEMAS: Final[dict[str, StructType]] = {
+    "states": StructType(
+        [
+            StructField("customer_id", _TEXT, nullable=False),
+            StructField("loyalty", _TEXT, nullable=False),
+            StructField("lifecycle", _TEXT, nullable=False),
+            *(
+                StructField(name, LongType(), nullable=False)
+                for name in (
+                    "purchases",
+                    "referrals",
+                    "open_complaints",
+                    "win_back_attempts",
+                    "win_backs",
+                )
+            ),
+            StructField("needs_profiled", BooleanType(), nullable=False),
+            StructField("peak_loyalty", _TEXT, nullable=False),
+            StructField("resume_lifecycle", _TEXT),
+            StructField("departure_reason", _TEXT),
+            *(
+                StructField(name, _TIME)
+                for name in (
+                    "departed_at",
+                    "last_event_at",
+                    "last_activity_at",
+                    "loyalty_since",
+                    "lifecycle_since",
+                )
+            ),
+        ]
+    ),
+    "moves": StructType(
+        [
+            *(
+                StructField(name, _TEXT, nullable=False)
+                for name in (
+                    "customer_id",
+                    "dimension",
+                    "from_stage",
+                    "to_stage",
+                    "rule_id",
+                    "reason_code",
+                    "event_kind",
+                )
+            ),
+            StructField("event_id", _TEXT),
+            StructField("occurred_at", _TIME, nullable=False),
+        ]
+    ),
+    "rejected": StructType(
+        [
+            StructField("customer_id", _TEXT),
+            StructField("kind", _TEXT),
+            StructField("occurred_at", _TIME),
+            StructField("event_id", _TEXT),
+            StructField("error", _TEXT, nullable=False),
+            StructField("reason", _TEXT, nullable=False),
+        ]
+    ),
+}
+_BUCKET: Final = "__cc_bucket"
+
+
+def replay_events(
+    events: DataFrame,
+    /,
+    *,
+    policy: Policy = DEFAULT_POLICY,
+    output: ReplayOutput = "states",
+    buckets: int = 200,
+) -> DataFrame:
+    """Replay a Spark event log into each customer's final state.
+
+    Every event of a customer lands in one group: the rows are grouped by
+    ``pmod(hash(customer_id), buckets)`` and each group is replayed on an
+    executor by :func:`customer_centric.frames.replay_events` (the
+    columnar replay, through ``applyInPandas``), so the decisions are
+    :func:`~customer_centric.relationship.replay_many`'s. Grouping by a
+    hash bucket rather than by the customer keeps one call per bucket,
+    not per customer; a bucket must fit in an executor's memory (size
+    ``buckets`` so that it does, e.g. a few million events each). Spark
+    collects each group's rows in no set order; each customer's events are
+    applied in time order, ties in an unspecified order (give events at
+    one instant distinct times, or an ``event_id`` to tell redeliveries).
+
+    Args:
+        events: A Spark DataFrame with the columns
+            :func:`customer_centric.frames.replay_events` reads
+            (``customer_id``, ``kind``, ``occurred_at`` as a timestamp, and
+            the kinds' fields).
+        policy: The thresholds and rules.
+        output: ``"states"``: one row per customer, the final state;
+            ``"moves"``: every stage move; ``"rejected"``: every row not
+            applied, with its ``customer_id``, ``kind``, ``occurred_at``,
+            ``event_id``, ``error`` and ``reason`` (a Spark row has no
+            position). Each call replays the log again: cache ``events``
+            to ask for several.
+        buckets: How many groups to spread the customers over.
+
+    Returns:
+        A lazy Spark DataFrame of the table asked for (times in UTC).
+
+    Raises:
+        ArgumentTypeError: ``events`` is not a Spark DataFrame, ``policy``
+            not a policy, ``buckets`` not an int.
+        InvariantError: ``output`` unknown or ``buckets`` below 1.
+        DataError: A required column is missing.
+
+    Examples:
+        See the module documentation; ``tests/test_spark_replay.py`` runs
+        it::
+
+            states = replay_events(spark.read.parquet("events.parquet"))
+
+    .. versionadded:: 0.3
+    """
+    events = check_instance(
+        events, DataFrame, name="events", what="a Spark DataFrame"
+    )
+    check_instance(policy, Policy, name="policy", what="a relationship Policy")
+    chosen = check_choice(output, _OUTPUTS, name="output")
+    count = check_instance(buckets, int, name="buckets", what="an int")
+    if count < 1:
+        msg = f"buckets must be at least 1, got {count!r}"
+        raise InvariantError(msg)
+    missing = [
+        c
+        for c in ("customer_id", "kind", "occurred_at")
+        if c not in events.columns
+    ]
+    if missing:
+        msg = (
+            f"missing column(s) {missing!r}; the events have "
+            f"{events.columns!r}. Every event needs customer_id, kind and "
+            "occurred_at"
+        )
+        raise DataError(msg)
+    zone = events.sparkSession.conf.get("spark.sql.session.timeZone") or "UTC"
+    bucketed = events.withColumn(
+        _BUCKET, F.pmod(F.hash(F.col("customer_id")), F.lit(count))
+    )
+    return bucketed.groupBy(_BUCKET).applyInPandas(
+        _group_replayer(policy, chosen, zone), _SCHEMAS[chosen]
+    )
+
+
+def _group_replayer(
+    policy: Policy, output: str, zone: str
+) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """The function Spark ships to the executors (pickled with the policy)."""
+    columns = [field.name for field in _SCHEMAS[output].fields]
+
+    def replay(group: pd.DataFrame) -> pd.DataFrame:
+        group = group.drop(columns=[_BUCKET]).reset_index(drop=True)
+        for name in ("occurred_at", "as_of"):
+            # Spark hands timestamps over as wall times in its zone.
+            if name in group.columns:
+                group[name] = _aware(group[name], zone)
+        done = replay_frame(group, policy=policy, moves=output == "moves")
+        if output == "states":
+            table = done.states
+        elif output == "moves":
+            table = done.moves
+        else:
+            table = _rejected_rows(done.rejected, group)
+        return _wall_times(table, zone)[columns]
+
+    return replay
+
+
+def _aware(values: pd.Series, zone: str) -> pd.Series:
+    return pd.to_datetime(values).dt.tz_localize(zone).dt.tz_convert("UTC")
+
+
+def _rejected_rows(
+    rejected: pd.DataFrame, group: pd.DataFrame
+) -> pd.DataFrame:
+    rows = rejected["row"].to_numpy()
+    out = rejected.copy()
+    for name in ("occurred_at", "event_id"):
+        out[name] = (
+            group[name].iloc[rows].to_numpy()
+            if name in group.columns
+            else None
+        )
+    return out
+
+
+def _wall_times(table: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """Times as wall times in Spark's zone, as Spark reads them back."""
+    out = table.copy()
+    for name, dtype in out.dtypes.items():
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            out[name] = out[name].dt.tz_convert(zone).dt.tz_localize(None)
+    return out

@@ -15,6 +15,10 @@ from customer_centric.frames._kano import (  # noqa: E402 - after the guard
     KANO_COLUMNS,
     kano_analyze,
 )
+from customer_centric.frames._replay import (  # noqa: E402
+    ReplayFrames,
+    replay_events,
+)
 from customer_centric.frames._rfm import (  # noqa: E402 - after the guard
     compress_rfm,
     rfm_calibration_holdout,
@@ -26,8 +30,10 @@ from customer_centric.frames._validation import validate_holdout  # noqa: E402
 
 __all__: list[str] = [
     "KANO_COLUMNS",
+    "ReplayFrames",
     "compress_rfm",
     "kano_analyze",
+    "replay_events",
     "rfm_calibration_holdout",
     "rfm_segments",
     "rfm_summary",
