@@ -406,7 +406,7 @@ def replay_events(
 
             states = replay_events(spark.read.parquet("events.parquet"))
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     events = check_instance(
         events, DataFrame, name="events", what="a Spark DataFrame"

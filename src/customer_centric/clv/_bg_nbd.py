@@ -187,7 +187,7 @@ class BgNbdFit(FittedModel):
             array([1.   , 0.727, 0.124])
 
         .. versionadded:: 0.1
-        .. versionchanged:: 0.3
+        .. versionchanged:: 0.2
            ``purchase_covariates`` and ``dropout_covariates``.
         """
         if covariates_in_use(self, purchase_covariates, dropout_covariates):
@@ -245,7 +245,7 @@ class BgNbdFit(FittedModel):
             array([0.195, 1.226, 3.899])
 
         .. versionadded:: 0.1
-        .. versionchanged:: 0.3
+        .. versionchanged:: 0.2
            ``purchase_covariates`` and ``dropout_covariates``.
         """
         if covariates_in_use(self, purchase_covariates, dropout_covariates):
@@ -709,7 +709,7 @@ def fit_bg_nbd(
         True
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.3
+    .. versionchanged:: 0.2
        Time-invariant covariates, their L2 penalty and equality constraint.
     """
     if purchase_covariates is not None or dropout_covariates is not None:

@@ -461,8 +461,6 @@ class GgomNbdFit(FittedModel):
             array([0.17 , 0.851, 0.055])
 
         .. versionadded:: 0.2
-        .. versionchanged:: 0.3
-           ``purchase_covariates`` and ``dropout_covariates``.
         """
         if covariates_in_use(self, purchase_covariates, dropout_covariates):
             from customer_centric.clv._covariates import (  # noqa: PLC0415
@@ -509,9 +507,6 @@ class GgomNbdFit(FittedModel):
             array([0.   , 0.747])
 
         .. versionadded:: 0.2
-        .. versionchanged:: 0.3
-           ``purchase_covariates`` and ``dropout_covariates``, as in
-           :meth:`probability_alive`.
         """
         if covariates_in_use(self, purchase_covariates, dropout_covariates):
             from customer_centric.clv._covariates import (  # noqa: PLC0415
@@ -761,8 +756,6 @@ def fit_ggom_nbd(
         (True, 2000.0)
 
     .. versionadded:: 0.2
-    .. versionchanged:: 0.3
-       Time-invariant covariates, their L2 penalty and equality constraint.
     """
     if purchase_covariates is not None or dropout_covariates is not None:
         from customer_centric.clv._covariates import (  # noqa: PLC0415

@@ -402,7 +402,7 @@ class ParetoNbdFit(FittedModel):
             0.566
 
         .. versionadded:: 0.1
-        .. versionchanged:: 0.3
+        .. versionchanged:: 0.2
            ``purchase_covariates`` and ``dropout_covariates``.
         """
         if covariates_in_use(self, purchase_covariates, dropout_covariates):
@@ -452,7 +452,7 @@ class ParetoNbdFit(FittedModel):
             array([0. , 3.9])
 
         .. versionadded:: 0.1
-        .. versionchanged:: 0.3
+        .. versionchanged:: 0.2
            ``purchase_covariates`` and ``dropout_covariates``, as in
            :meth:`probability_alive`.
         """
@@ -694,7 +694,7 @@ not converge to an interior optimum: ... so the data support the simpler \
 model with no ...
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.3
+    .. versionchanged:: 0.2
        Time-invariant covariates, their L2 penalty and equality constraint.
     """
     if purchase_covariates is not None or dropout_covariates is not None:

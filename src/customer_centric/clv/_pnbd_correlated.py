@@ -26,7 +26,7 @@ Pareto/NBD models: ``E = E00 + omega L1 L2 (E11 - E10 - E01 + E00)``, where
 likelihood, P(alive) and the expected purchases all follow from the
 Pareto/NBD's own, with no new integral.
 
-.. versionadded:: 0.3
+.. versionadded:: 0.2
 """
 
 from __future__ import annotations
@@ -365,7 +365,7 @@ class ParetoNbdCorrelatedFit(FittedModel):
         >>> round(float(alive), 5), round(float(plain), 5)
         (0.44346, 0.44348)
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     parameter_names: ClassVar[tuple[str, ...]] = (
@@ -408,7 +408,7 @@ class ParetoNbdCorrelatedFit(FittedModel):
             DataError: A parameter out of range, or ``omega`` outside
                 :attr:`omega_limits`.
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         return cls.model_validate(
             given_parameter_fields(
@@ -636,7 +636,7 @@ def fit_pareto_nbd_correlated(
     Examples:
         See the CLV guide, "Correlated purchase and dropout".
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     data = compress(frequency, recency, T, weights=weights)
     plain = fit_pareto_nbd(

@@ -403,7 +403,7 @@ class SpendValidation:
     Examples:
         See :func:`validate_holdout`.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     name: str
@@ -535,8 +535,6 @@ class HoldoutValidation:
         See :func:`validate_holdout`.
 
     .. versionadded:: 0.2
-    .. versionchanged:: 0.3
-       ``actual_spend`` and ``spend``.
     """
 
     customer_ids: tuple[str, ...]
@@ -696,7 +694,7 @@ class HoldoutValidation:
         The keys are ``model``, ``predicted``, ``actual``, ``mae``,
         ``rmse`` and ``bias``; empty when no spend model was given.
 
-        .. versionadded:: 0.3
+        .. versionadded:: 0.2
         """
         return [
             {
@@ -908,8 +906,6 @@ predicted: BG/NBD=0.7)
         True
 
     .. versionadded:: 0.2
-    .. versionchanged:: 0.3
-       ``spend_model``: the holdout spend.
     """
     checked = _check_models(models)
     split, actual, duration = _check_split(split)

@@ -90,7 +90,7 @@ class ReplayFrames:
         applied (int): How many events were applied.
         policy_fingerprint (str): The deciding policy's fingerprint.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
 
     states: Any = attrs.field(repr=False)
@@ -173,7 +173,7 @@ def replay_events(
            row            error
         0    3  ValidationError
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     check_instance(policy, Policy, name="policy", what="a relationship Policy")
     check_instance(moves, bool, name="moves", what="True or False")

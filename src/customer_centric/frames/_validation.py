@@ -238,7 +238,7 @@ def validate_holdout(
         >>> round(report.spend[0].predicted_total, 2)
         20.44
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     check_instance(track, bool, name="track")
     cut = _day(calibration_end, name="calibration_end")
