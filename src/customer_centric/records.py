@@ -82,6 +82,10 @@ _TYPES: Final[Mapping[str, tuple[str, str]]] = {
     "sbg_fit": ("customer_centric.clv", "SbgFit"),
     "mbg_nbd_fit": ("customer_centric.clv", "MbgNbdFit"),
     "ggom_nbd_fit": ("customer_centric.clv", "GgomNbdFit"),
+    "pareto_nbd_correlated_fit": (
+        "customer_centric.clv",
+        "ParetoNbdCorrelatedFit",
+    ),
 }
 
 # The class a record of each schema is an instance of: ``Event`` is a union
