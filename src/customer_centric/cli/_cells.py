@@ -16,7 +16,7 @@ import customer_centric as cc
 from customer_centric.cli._relationships import describe_validation_error
 
 if TYPE_CHECKING:
-    from customer_centric.cli._sources import Row
+    from customer_centric.cli._sources import Columns, Row
 
 
 class RowError(ValueError):
@@ -127,6 +127,23 @@ def parse_row(
         return str(exc)
     except ValidationError as exc:
         return describe_validation_error(exc)
+
+
+def judge_row(row: Row | str, columns: Columns, /) -> cc.Transaction | str:
+    """A row read as a Transaction, or why it is bad.
+
+    A reader hands over the reason itself (a string) for a row it could not
+    split into cells.
+    """
+    if isinstance(row, str):
+        return row
+    return parse_row(
+        row,
+        customer_column=columns.customer,
+        date_column=columns.date,
+        amount_column=columns.amount,
+        date_format=columns.date_format,
+    )
 
 
 def mixed_amounts_problem(others: int, /) -> str:

@@ -28,9 +28,9 @@ import polars as pl
 
 from customer_centric.cli._cells import (
     RowError,
+    judge_row,
     mixed_amounts_problem,
     parse_day,
-    parse_row,
 )
 from customer_centric.cli._clv_report import Base
 from customer_centric.cli._relationships import BadLine
@@ -288,17 +288,7 @@ def _judge(
     lines: list[int] = []
     bad: list[BadLine] = []
     for index, row in sorted(rows.items()):
-        result = (
-            row
-            if isinstance(row, str)
-            else parse_row(
-                row,
-                customer_column=columns.customer,
-                date_column=columns.date,
-                amount_column=columns.amount,
-                date_format=columns.date_format,
-            )
-        )
+        result = judge_row(row, columns)
         if isinstance(result, str):
             bad.append(BadLine(line=index + first, problem=result))
         else:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final, get_args
 import click
 
 import customer_centric as cc
-from customer_centric.cli._cells import mixed_amounts_problem, parse_row
+from customer_centric.cli._cells import judge_row, mixed_amounts_problem
 from customer_centric.cli._files import consoles, printable, shown
 from customer_centric.cli._relationships import (
     BadLine,
@@ -223,17 +223,7 @@ def read_transactions(
     for count, (line, row) in enumerate(rows, start=1):
         if count % _PROGRESS_EVERY == 0:
             progress.update(task, completed=count)
-        result = (
-            row
-            if isinstance(row, str)
-            else parse_row(
-                row,
-                customer_column=columns.customer,
-                date_column=columns.date,
-                amount_column=columns.amount,
-                date_format=columns.date_format,
-            )
-        )
+        result = judge_row(row, columns)
         if isinstance(result, str):
             bad.append(BadLine(line=line, problem=result))
         else:
