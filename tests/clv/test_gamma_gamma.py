@@ -385,6 +385,6 @@ def test_large_base_converges_without_chasing_rounding() -> None:
     zbar = rng.gamma(6.25 * x, 1 / (nu * x))
     fit = fit_gamma_gamma(x, zbar)
     assert fit.diagnostics.function_evaluations <= 40
-    assert fit.diagnostics.gradient_norm < 1e-8
+    assert fit.diagnostics.gradient_norm < 1e-6
     for name, value in PUBLISHED.items():
         assert fit.params[name] == pytest.approx(value, rel=0.03)

@@ -270,17 +270,17 @@ class _Likelihood:
                     px * log_1mu,
                     [-self.sum_log_m],
                 ]
-            )
+            ).tolist()
         )
         psi_pxq = special.digamma(px + q)
         gradient = np.array(
             [
-                np.sum(
-                    self.x_unique
-                    * (w_x * (psi_pxq - special.digamma(px)) + log_1mu)
+                dot(
+                    self.x_unique,
+                    w_x * (psi_pxq - special.digamma(px)) + log_1mu,
                 ),
-                np.sum(w_x * (psi_pxq - special.digamma(q)) + log_u),
-                np.sum(w_x * q / gamma - (px + q) * inverse),
+                (w_x * (psi_pxq - special.digamma(q)) + log_u).sum(),
+                (w_x * (q / gamma) - (px + q) * inverse).sum(),
             ]
         )
         return value, gradient
