@@ -17,7 +17,10 @@ model). BLAS keeps the threads it finds (issue 10 asks for the ratios a
 user's machine gives); the script prints them. It checks that both
 libraries reach the same optimum (rtol 1e-4) and the same scores, prints
 the speed-up ratios per size, and lists heavy-buyer rows on which lifetimes
-returns NaN or infinity.
+returns NaN or infinity. ``--gamma-gamma-only`` times only the Gamma-Gamma
+fit at each size (at 10^7 lifetimes' BG/NBD fit and scoring take minutes);
+``--cpu-time`` times by the process's CPU time, steadier than wall time on
+a shared machine.
 """
 
 from __future__ import annotations
