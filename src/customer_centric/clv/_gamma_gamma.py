@@ -42,7 +42,7 @@ from customer_centric._arrays import (
 from customer_centric._extras import defer_import
 from customer_centric.clv._optimizer import Boundary, fit_by_maximum_likelihood
 from customer_centric.clv._records import FittedModel, given_parameter_fields
-from customer_centric.clv._rfm import check_weights, factorise
+from customer_centric.clv._rfm import check_weights
 from customer_centric.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -199,62 +199,91 @@ def _broadcast_spend(
     return x.reshape(shape), m.reshape(shape)
 
 
+_RADIX_KEYS: Final = 2**16
+"""Frequencies below this are sorted as 16-bit keys (numpy's radix sort,
+about ten times faster than its float sort on millions of rows)."""
+
+
 class _Likelihood:
     """Summed Gamma-Gamma log-likelihood of the averages and its gradient.
 
     Fader & Hardie (2013), equation (3): the density of ``zbar`` given
     ``x`` is ``Gamma(px+q) / (Gamma(px) Gamma(q)) gamma^q zbar^(px-1)
-    x^(px) / (gamma + x zbar)^(px+q)``.
+    x^(px) / (gamma + x zbar)^(px+q)``. Its log is ``B(x) + q log u +
+    p x log(1 - u) - log zbar`` with ``u = gamma / (gamma + x zbar)`` and
+    ``B(x) = log Gamma(px+q) - log Gamma(px) - log Gamma(q)``.
     """
 
     def __init__(self, x: FloatArray, m: FloatArray, w: FloatArray) -> None:
-        # The gamma functions depend on x alone, which takes few values;
-        # the terms linear in p or q are sums fixed by the data. Only
-        # log(gamma + x zbar) is evaluated per row at each step.
-        self.w = w
-        self.x_unique, x_index = factorise(x)
-        self.w_by_x = np.bincount(
-            x_index, weights=w, minlength=self.x_unique.size
-        ).astype(np.float64, copy=False)
-        self.wx = w * x
-        self.xm = x * m
-        log_m = np.log(m)
-        self.sum_log_m = dot(w, log_m)
-        self.sum_x_log_xm = dot(self.wx, log_m + np.log(x))
-        self.total = float(w.sum())
+        # Sorted by x, the customers with one frequency are contiguous, and
+        # every sum the likelihood needs is a sum per distinct x (which
+        # takes few values): the gamma functions are evaluated once per x,
+        # and each step passes over the rows five times (a sum, a log, a
+        # reciprocal, two per-x sums) instead of seven.
+        small = float(x.max()) < _RADIX_KEYS
+        order = np.argsort(x.astype(np.uint16) if small else x, kind="stable")
+        x_sorted = x[order]
+        self.starts = np.flatnonzero(np.diff(x_sorted, prepend=0.0))
+        self.x_unique = x_sorted[self.starts]
+        self.xm = x_sorted * m[order]
+        # Unit weights (the usual case) skip a multiplication per sum.
+        self.w = None if bool((w == 1).all()) else w[order]
+        self.w_by_x: FloatArray = np.add.reduceat(
+            np.ones_like(self.xm) if self.w is None else self.w, self.starts
+        )
+        # Scratch space: millions of rows would otherwise mean fresh
+        # memory (and page faults) at every step.
+        self._shifted = np.empty_like(self.xm)
+        self._logs = np.log(self.xm)
+        self.log_xm_by_x = self._by_x(self._logs)
+        self.sum_log_m = math.fsum(
+            self.log_xm_by_x - self.w_by_x * np.log(self.x_unique)
+        )
+
+    def _by_x(self, values: FloatArray) -> FloatArray:
+        """Weighted sums of ``values`` (overwritten) per distinct x."""
+        if self.w is not None:
+            np.multiply(values, self.w, out=values)
+        sums: FloatArray = np.add.reduceat(values, self.starts)
+        return sums
 
     def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
         p, q, gamma = (float(v) for v in theta)
+        w_x = self.w_by_x
+        shifted = np.add(self.xm, gamma, out=self._shifted)
+        log_shifted = self._by_x(np.log(shifted, out=self._logs))
+        inverse = self._by_x(np.reciprocal(shifted, out=shifted))
         px = p * self.x_unique
-        # Each pass over the rows reads memory; a base of millions spends
-        # its time there, so gamma + x zbar is formed once and reused.
-        inv_gxm = gamma + self.xm
-        log_gxm = np.log(inv_gxm)
-        np.reciprocal(inv_gxm, out=inv_gxm)
-        x_log_gxm = dot(self.wx, log_gxm)
-        sum_log_gxm = dot(self.w, log_gxm)
-        value = (
-            dot(self.w_by_x, special.gammaln(px + q) - special.gammaln(px))
-            + p * (self.sum_x_log_xm - x_log_gxm)
-            - self.sum_log_m
-            - q * sum_log_gxm
-            + self.total * (q * math.log(gamma) - special.gammaln(q))
+        log_gamma = math.log(gamma)
+        log_u = w_x * log_gamma - log_shifted
+        log_1mu = self.log_xm_by_x - log_shifted
+        gammas = special.gammaln(px + q) - special.gammaln(px)
+        # The per-x terms are added exactly: in floating point, terms of
+        # 1e8 cancelling to 1e7 (4 million buyers) left noise of 1e-14 per
+        # customer in the value, more than the decreases of 1e-15 the line
+        # search must see near the optimum.
+        value = math.fsum(
+            np.concatenate(
+                [
+                    w_x * (gammas - special.gammaln(q)),
+                    q * log_u,
+                    px * log_1mu,
+                    [-self.sum_log_m],
+                ]
+            ).tolist()
         )
         psi_pxq = special.digamma(px + q)
         gradient = np.array(
             [
-                dot(self.w_by_x * self.x_unique, psi_pxq - special.digamma(px))
-                + self.sum_x_log_xm
-                - x_log_gxm,
-                dot(self.w_by_x, psi_pxq)
-                - sum_log_gxm
-                + self.total * (math.log(gamma) - special.digamma(q)),
-                self.total * q / gamma
-                - p * dot(self.wx, inv_gxm)
-                - q * dot(self.w, inv_gxm),
+                dot(
+                    self.x_unique,
+                    w_x * (psi_pxq - special.digamma(px)) + log_1mu,
+                ),
+                (w_x * (psi_pxq - special.digamma(q)) + log_u).sum(),
+                (w_x * (q / gamma) - (px + q) * inverse).sum(),
             ]
         )
-        return float(value), gradient
+        return value, gradient
 
 
 def fit_gamma_gamma(
