@@ -456,6 +456,8 @@ def test_what_the_arrays_cannot_decide_goes_to_the_engine(
     rounds = replay_rows(
         columns, policy=DEFAULT_POLICY, keep_moves=True
     ).rounds
+    assert not len(rounds.events.score)  # let go of once replayed
+    rounds.events = columns  # every column, as the rounds read them
     cs = ps = np.zeros(1, np.int64)
     base = SimpleNamespace(counter=None, stamped=(), writes={})
     assert rounds.metric("no_such_metric", base, cs, ps) is None
