@@ -364,6 +364,22 @@ def test_empty_and_all_rejected_frames() -> None:
     assert empty.rejected.shape[0] == 0
 
 
+def test_text_columns_of_nulls_only() -> None:
+    """A text column with no value at all (pandas' lookup needs one)."""
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A", "A"],
+            "kind": ["interest_shown", "first_purchase"],
+            "occurred_at": [T0, T0 + timedelta(days=1)],
+            "reason": pd.Series([None, None], dtype="string"),
+        }
+    )
+    out = replay_events(frame)
+    assert out.applied == 2
+    assert out.rejected.shape[0] == 0
+    assert out.states["lifecycle"].tolist() == ["welcome"]
+
+
 def test_lazy_frames_come_back_eager() -> None:
     """A lazy frame is collected; the answer is eager."""
     rows = [_row(e) for e in load_demo_events()[:200]]

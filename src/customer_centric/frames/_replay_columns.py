@@ -220,6 +220,8 @@ _FEW: Final = 4096
 def _text_codes(series: nw.Series[Any], uniques: list[Any]) -> Ints:
     """A text column's codes in the order of ``uniques`` (-1 where null)."""
     dtype = _code_type(len(uniques))
+    if not uniques:  # all null (pandas' lookup fails on an empty table)
+        return np.full(len(series), -1, dtype)
     kind = _INTS[dtype.itemsize]
     if len(uniques) <= _FEW and all(isinstance(u, str) for u in uniques):
         coded = series.replace_strict(
