@@ -227,9 +227,13 @@ def _text_codes(series: nw.Series[Any], uniques: list[Any]) -> Ints:
         coded = series.replace_strict(
             uniques, list(range(len(uniques))), return_dtype=kind
         )
-    else:
-        coded = (series.rank("dense").fill_null(0) - 1).cast(kind)
-    return np.asarray(coded.fill_null(-1).to_numpy(), dtype)
+        return np.asarray(coded.fill_null(-1).to_numpy(), dtype)
+    # Ranks from 1, null as 0; made codes by numpy, in place: the back-end
+    # makes no array but the ranks (its memory is not given back at once).
+    ranks = series.rank("dense").fill_null(0).cast(kind).to_numpy()
+    codes = np.array(ranks, dtype)
+    codes -= 1
+    return codes
 
 
 def _read(frame: nw.DataFrame[Any], name: str) -> _Column:
