@@ -364,6 +364,22 @@ def test_empty_and_all_rejected_frames() -> None:
     assert empty.rejected.shape[0] == 0
 
 
+def test_text_columns_of_nulls_only() -> None:
+    """A text column with no value at all (pandas' lookup needs one)."""
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["A", "A"],
+            "kind": ["interest_shown", "first_purchase"],
+            "occurred_at": [T0, T0 + timedelta(days=1)],
+            "reason": pd.Series([None, None], dtype="string"),
+        }
+    )
+    out = replay_events(frame)
+    assert out.applied == 2
+    assert out.rejected.shape[0] == 0
+    assert out.states["lifecycle"].tolist() == ["welcome"]
+
+
 def test_lazy_frames_come_back_eager() -> None:
     """A lazy frame is collected; the answer is eager."""
     rows = [_row(e) for e in load_demo_events()[:200]]
@@ -456,6 +472,8 @@ def test_what_the_arrays_cannot_decide_goes_to_the_engine(
     rounds = replay_rows(
         columns, policy=DEFAULT_POLICY, keep_moves=True
     ).rounds
+    assert not len(rounds.events.score)  # let go of once replayed
+    rounds.events = columns  # every column, as the rounds read them
     cs = ps = np.zeros(1, np.int64)
     base = SimpleNamespace(counter=None, stamped=(), writes={})
     assert rounds.metric("no_such_metric", base, cs, ps) is None

@@ -186,8 +186,12 @@ def replay_events(
     )
 
     columns, data = read_events(events)
-    done = replay_rows(columns, policy=policy, keep_moves=moves)
     backend = data.implementation
+    read = [columns]
+    del columns, data
+    # The columns are popped into the call, so that no reference stays
+    # here: the replay lets go of those the answer does not read.
+    done = replay_rows(read.pop(), policy=policy, keep_moves=moves)
     return ReplayFrames(
         states=_states_frame(done, backend),
         moves=_moves_frame(done, backend) if moves else None,

@@ -183,12 +183,13 @@ _DECODE: Final = {field: _decoder(field) for field in STATE_FIELDS}
 
 
 def _new_states(size: int) -> dict[str, np.ndarray[Any, Any]]:
+    # Stages in a byte and counts in four: a customer's state is 62 bytes.
     states: dict[str, np.ndarray[Any, Any]] = {
-        "loyalty": np.zeros(size, np.int64),
-        "lifecycle": np.zeros(size, np.int64),
-        "peak_loyalty": np.zeros(size, np.int64),
-        "resume_lifecycle": np.full(size, -1, np.int64),
-        "departure_reason": np.full(size, -1, np.int64),
+        "loyalty": np.zeros(size, np.int8),
+        "lifecycle": np.zeros(size, np.int8),
+        "peak_loyalty": np.zeros(size, np.int8),
+        "resume_lifecycle": np.full(size, -1, np.int8),
+        "departure_reason": np.full(size, -1, np.int8),
         "needs_profiled": np.zeros(size, bool),
         "last_row": np.full(size, -1, np.int64),
     }
@@ -583,17 +584,26 @@ class Rounds:
 
 
 def _sorted(
-    events: EventColumns, valid: Ints
+    events: EventColumns, good: Bools
 ) -> tuple[Ints, Ints, Ints, Ints]:
     """Valid rows by (customer, time, row), and each customer's run."""
-    order = valid[np.argsort(events.customer[valid], kind="stable")]
+    # Refused rows sort last under a code past every customer's, and are
+    # cut: no array of the valid rows' positions is made.
+    past = len(events.customers)
+    wide = np.promote_types(events.customer.dtype, np.min_scalar_type(past))
+    key = np.where(good, events.customer, wide.type(past))
+    valid = int(np.count_nonzero(good))
+    order = _positions(np.argsort(key, kind="stable")[:valid])
     owner, when = events.customer[order], events.time[order]
     if np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
         # Some customer's rows are not in time order: sort by time first
         # (logs in time order, or by customer and time, skip this).
-        by_time = valid[np.argsort(events.time[valid], kind="stable")]
-        order = by_time[np.argsort(events.customer[by_time], kind="stable")]
+        times = np.where(good, events.time, NAT)  # refused rows first
+        # (two valid rows at least here: ``[-valid:]`` cuts the refused)
+        by_time = _positions(np.argsort(times, kind="stable")[-valid:])
+        order = by_time[np.argsort(key[by_time], kind="stable")]
         owner = events.customer[order]
+    del key, when
     starts = (
         np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         if len(order)
@@ -601,6 +611,12 @@ def _sorted(
     )
     counts = np.diff(np.r_[starts, len(order)])
     return order, owner[starts], starts, counts
+
+
+def _positions(rows: Ints) -> Ints:
+    """Row positions in four bytes each when they fit (half of numpy's)."""
+    fits = len(rows) < np.iinfo(np.int32).max
+    return rows.astype(np.int32) if fits else rows
 
 
 def _repeated_ids(events: EventColumns, order: Ints, run_of_row: Ints) -> Ints:
@@ -639,7 +655,7 @@ def replay_rows(
         # An accepted judged row: its time as the record reads it.
         when = row_event(events, row).occurred_at
         events.time[row] = cast("int", encode("last_event_at", when))
-    order, codes, starts, counts = _sorted(events, np.flatnonzero(good))
+    order, codes, starts, counts = _sorted(events, good)
     run_of_row = np.repeat(np.arange(len(starts), dtype=np.int32), counts)
     whole = np.zeros(len(starts), bool)
     whole[run_of_row[events.judge[order]]] = True
@@ -656,14 +672,40 @@ def replay_rows(
         whole=whole,
         plans=rules.compiled(policy).plans,
     )
+    customers = events.customers
+    del events  # the rounds hold the columns now, and let go of them below
     rounds.run()
     scalar, index_of = _whole(rounds)
+    rounds.events = _answered(rounds.events)
     return Replayed(
         rounds=rounds,
-        customers=events.customers,
+        customers=customers,
         scalar=scalar,
         refused=refused + rounds.refused,
         index_of=index_of,
+    )
+
+
+def _answered(events: EventColumns) -> EventColumns:
+    """The columns the answer's frames read; the others are let go.
+
+    The moves read times and event ids, the rejected table the raw
+    customer ids and kinds: the rest, some 40 bytes an event, is freed
+    before the frames are built (when the caller keeps no reference).
+    """
+    none: Any = np.zeros(0, np.int8)
+    kept = ("customer_id", "kind", "event_id")
+    return attrs.evolve(
+        events,
+        customer=none,
+        kind=none,
+        severity=none,
+        satisfied=none,
+        score=none,
+        as_of=none,
+        reason=none,
+        judge=none,
+        columns={k: v for k, v in events.columns.items() if k in kept},
     )
 
 
