@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from customer_centric.clv import BgNbdFit, ParetoNbdFit, PurchaseModel
+    from customer_centric.value import RFMSummary
 
 Columns = tuple[FloatArray, FloatArray, FloatArray]
 """Frequency, recency and T, one value per customer."""
@@ -104,10 +105,8 @@ def assert_count_distribution(
     )
 
 
-def apparel_summary(
-    folder: Path, weeks: int
-) -> tuple[Columns, dict[str, list[float]]]:
-    """CLVTools' apparel data summarised as CLVTools does, with covariates.
+def apparel_rfm(folder: Path, weeks: int) -> RFMSummary:
+    """CLVTools' apparel log summarised as CLVTools does.
 
     Weeks of 7 days; the calibration runs ``weeks`` from the first date of
     the log; same-day purchases count once; each customer's first
@@ -130,12 +129,19 @@ def apparel_summary(
         ]
     start = min(t.occurred_at for t in log)
     assert isinstance(start, dt.date)
-    summary = rfm_summary(
+    return rfm_summary(
         log,
         observation_end=start + dt.timedelta(weeks=weeks),
         time_unit="W",
         on_late="drop",
     )
+
+
+def apparel_summary(
+    folder: Path, weeks: int
+) -> tuple[Columns, dict[str, list[float]]]:
+    """:func:`apparel_rfm`'s columns, with the static covariates."""
+    summary = apparel_rfm(folder, weeks)
     with (folder / "apparelStaticCov.csv").open(encoding="utf-8") as f:
         table = {row["Id"]: row for row in csv.DictReader(f)}
     covariates = {

@@ -389,7 +389,9 @@ def replay_events(
             ``event_id``, ``error`` and ``reason`` (a Spark row has no
             position). Each call replays the log again: cache ``events``
             to ask for several.
-        buckets: How many groups to spread the customers over.
+        buckets: How many groups to spread the customers over; 200 by
+            default, Spark's own default number of shuffle partitions
+            (``spark.sql.shuffle.partitions``).
 
     Returns:
         A lazy Spark DataFrame of the table asked for (times in UTC).

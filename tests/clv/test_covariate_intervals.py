@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from clv_helpers import apparel_summary
+from clv_helpers import apparel_rfm, apparel_summary
 from customer_centric.clv import (
     BgNbdFit,
     GammaGammaFit,
@@ -136,29 +135,7 @@ def _apparel_spend(folder: Path, columns: Columns) -> npt.NDArray[np.float64]:
     In the customers' order of :func:`apparel_summary` (sorted ids), from
     the same 104-week calibration; 0 without repeat purchases.
     """
-    import datetime as dt  # noqa: PLC0415
-    from decimal import Decimal  # noqa: PLC0415
-
-    import customer_centric as cc  # noqa: PLC0415
-    from customer_centric.value import rfm_summary  # noqa: PLC0415
-
-    with (folder / "apparelTrans.csv").open(encoding="utf-8") as f:
-        log = [
-            cc.Transaction(
-                customer_id=cc.CustomerId(row["Id"]),
-                occurred_at=dt.date.fromisoformat(row["Date"]),
-                amount=Decimal(row["Price"]),
-            )
-            for row in csv.DictReader(f)
-        ]
-    start = min(t.occurred_at for t in log)
-    assert isinstance(start, dt.date)
-    summary = rfm_summary(
-        log,
-        observation_end=start + dt.timedelta(weeks=104),
-        time_unit="W",
-        on_late="drop",
-    )
+    summary = apparel_rfm(folder, 104)
     np.testing.assert_array_equal(summary.frequency, columns[0])
     assert summary.monetary_value is not None
     return np.array([float(v) for v in summary.monetary_value])
