@@ -155,7 +155,10 @@ class Design:
         """Per customer, the sum over their pieces (rows or matrices)."""
         index = self.pieces.customer
         if per_piece.ndim == 1:
-            return np.bincount(index, weights=per_piece, minlength=self.n)
+            summed: FloatArray = np.bincount(
+                index, weights=per_piece, minlength=self.n
+            ).astype(np.float64)
+            return summed
         out = np.zeros((self.n, per_piece.shape[1]))
         np.add.at(out, index, per_piece)
         return out
@@ -164,10 +167,13 @@ class Design:
         """Per piece, the sum over the customer's earlier pieces."""
         running = np.cumsum(per_piece, axis=0)
         padded = np.concatenate([np.zeros_like(running[:1]), running])
-        return padded[:-1] - padded[self.first[self.pieces.customer]]
+        result: FloatArray = (
+            padded[:-1] - padded[self.first[self.pieces.customer]]
+        )
+        return result
 
 
-def log_likelihood_rows(  # noqa: PLR0914 - the chain rule's terms
+def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
     theta: FloatArray, design: Design, *, gradient: bool
 ) -> tuple[FloatArray, FloatArray | None]:
     """Each customer's log-likelihood, and its gradient if asked.

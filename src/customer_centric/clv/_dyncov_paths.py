@@ -204,7 +204,7 @@ class _Grid:
 
     @property
     def end(self) -> int:
-        """The day the last period ends (it lasts as long as the one before)."""
+        """The day the last period ends (as long as the one before)."""
         return int(2 * self.starts[-1] - self.starts[-2])
 
 
@@ -318,7 +318,7 @@ def _date(day: int) -> dt.date:
     return _EPOCH + dt.timedelta(days=day)
 
 
-def covariate_paths(  # noqa: PLR0914 - one pass over the customers
+def covariate_paths(
     log: Iterable[Transaction],
     /,
     *,
@@ -432,9 +432,9 @@ def _pieces(
 ) -> Pieces:
     """Stack each customer's pieces; ``after`` from their last purchase."""
     customers, lengths, values, after = [], [], [], []
-    for i, steps, piece_values, last in parts:
-        keep = steps > 0
-        steps, piece_values = steps[keep], piece_values[keep]
+    for i, all_steps, all_values, last in parts:
+        keep = all_steps > 0
+        steps, piece_values = all_steps[keep], all_values[keep]
         offsets = np.concatenate([[0], np.cumsum(steps)[:-1]])
         customers.append(np.full(steps.size, i, dtype=np.intp))
         lengths.append(steps)

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final, final
 
+import attrs
 import numpy as np
-import numpy.typing as npt
 
 from customer_centric._arrays import FloatArray, as_floats
 from customer_centric._extras import defer_import
@@ -148,7 +148,9 @@ class ParetoNbdDynamicFit(FittedModel):
             future=future,
         )
 
-    def individual_log_likelihood(self, paths: CovariatePaths, /) -> FloatArray:
+    def individual_log_likelihood(
+        self, paths: CovariatePaths, /
+    ) -> FloatArray:
         """Each customer's log-likelihood (in ``paths.customer_ids`` order).
 
         Raises:
@@ -245,6 +247,26 @@ class ParetoNbdDynamicFit(FittedModel):
         return result
 
 
+@final
+@attrs.frozen
+class _Objective:
+    """The summed log-likelihood over ``r, alpha, s, beta, exp(gamma)``."""
+
+    design: Design
+
+    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        natural = np.concatenate([theta[:4], np.log(theta[4:])])
+        values, grad = log_likelihood_rows(natural, self.design, gradient=True)
+        assert grad is not None  # noqa: S101 - asked for above
+        total = float(values.sum())
+        if not math.isfinite(total):
+            # A customer's scale beyond the trusted range: a wall.
+            return -math.inf, np.full(theta.size, np.nan)
+        gradient = grad.sum(axis=1)
+        gradient[4:] /= theta[4:]
+        return total, gradient
+
+
 def fit_pareto_nbd_dynamic(
     paths: CovariatePaths,
     /,
@@ -300,23 +322,16 @@ def fit_pareto_nbd_dynamic(
     design = Design.of(paths, purchase, dropout)
     width = len(purchase) + len(dropout)
 
-    def objective(theta: FloatArray) -> tuple[float, FloatArray]:
-        natural = np.concatenate([theta[:4], np.log(theta[4:])])
-        values, grad = log_likelihood_rows(natural, design, gradient=True)
-        assert grad is not None  # noqa: S101 - asked for above
-        total = float(values.sum())
-        if not math.isfinite(total):
-            return -math.inf, np.full(theta.size, np.nan)
-        gradient = grad.sum(axis=1)
-        gradient[4:] /= theta[4:]
-        return total, gradient
-
+    objective = _Objective(design)
     try:
         plain = fit_pareto_nbd(paths.frequency, paths.recency, paths.T)
         start = (*plain.parameter_vector().tolist(), *([1.0] * width))
     except ConvergenceError:
         start = (1.0, 1.0, 1.0, 1.0, *([1.0] * width))
-    free = (*(f"purchase:{p}" for p in purchase), *(f"dropout:{d}" for d in dropout))
+    free = (
+        *(f"purchase:{p}" for p in purchase),
+        *(f"dropout:{d}" for d in dropout),
+    )
     try:
         mle = maximize_likelihood(
             objective,
@@ -356,7 +371,9 @@ def fit_pareto_nbd_dynamic(
     for name in mle.parameters:
         if name not in _PARAMETERS:
             del fields[name]
-    fields["standard_errors"] = {p: float(errors[i]) for i, p in enumerate(_PARAMETERS)}
+    fields["standard_errors"] = {
+        p: float(errors[i]) for i, p in enumerate(_PARAMETERS)
+    }
     fields["covariance"] = tuple(
         tuple(float(v) for v in row) for row in covariance[:4, :4]
     )
