@@ -198,6 +198,11 @@ def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
     b_start = (beta + design.before(b_l))[tail]
     alpha_k = a_start / np.exp(log_a[tail])
     beta_k = b_start / np.exp(log_b[tail])
+    scales = np.log(np.concatenate([alpha_k, beta_k]))
+    if scales.size and np.abs(scales).max() > TRUSTED_LOG:
+        # Past the quadrature's precision: a wall for the optimizer.
+        width = 4 + gamma.size
+        return np.full(n, np.nan), np.full((width, n), np.nan)
     x_k = x[owner]
     log_si, d_si = log_integral_rows(
         (r, alpha_k, s, beta_k),
@@ -221,9 +226,6 @@ def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
         + s * np.log(beta)
         + lse
     )
-    scales = np.concatenate([np.log(alpha_k), np.log(beta_k)])
-    if scales.size and np.abs(scales).max() > TRUSTED_LOG:
-        value = np.full(n, np.nan)
     if not gradient:
         return value, None
     assert d_si is not None  # noqa: S101 - asked for above
