@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,6 +56,7 @@ STATIC_PURCHASE = {"Gender": 0.285976, "Channel": 0.623941}
 STATIC_DROPOUT = {"Gender": -0.642791, "Channel": 0.79017}
 BOTH = ("Gender", "Channel")
 START = dt.date(2020, 1, 5)
+NAIVE = dt.datetime(2020, 1, 5)  # noqa: DTZ001 - the bad input tested
 
 
 # --------------------------------------------------------------------------
@@ -214,15 +216,23 @@ def test_predictions_reduce_to_the_static_model(
         purchase=dict(static.covariates.purchase),
         dropout=dict(static.covariates.dropout),
     )
-    tables = {"purchase_covariates": covariates, "dropout_covariates": covariates}
     np.testing.assert_allclose(
         model.probability_alive(apparel),
-        static.probability_alive(*columns, **tables),
+        static.probability_alive(
+            *columns,
+            purchase_covariates=covariates,
+            dropout_covariates=covariates,
+        ),
         rtol=1e-8,
     )
     np.testing.assert_allclose(
         model.conditional_expected_purchases(52.0, apparel),
-        static.conditional_expected_purchases(52.0, *columns, **tables),
+        static.conditional_expected_purchases(
+            52.0,
+            *columns,
+            purchase_covariates=covariates,
+            dropout_covariates=covariates,
+        ),
         rtol=1e-8,
     )
     plain = fit_pareto_nbd(*columns)
@@ -319,7 +329,7 @@ def _grid(n: int, weeks: int) -> dict[str, list[Any]]:
         for w in range(weeks):
             table["customer_id"].append(f"c{i}")
             table["period_start"].append(START + dt.timedelta(weeks=w))
-            table["season"].append(float(w % 13 < 4))  # noqa: PLR2004
+            table["season"].append(float(w % 13 < 4))
             table["group"].append(float(i % 2))
     return table
 
@@ -385,7 +395,7 @@ def test_predictions_agree_with_the_simulation(
     assert abs(predicted.mean() - alive.mean()) < 3 * alive.std() / n**0.5
     end = paths.calibration_end
     holdout = Counter(
-        t.customer_id
+        str(t.customer_id)
         for t in sim.transactions
         if end < t.day <= end + dt.timedelta(weeks=26)
     )
@@ -399,6 +409,7 @@ def test_predictions_agree_with_the_simulation(
 
 
 def test_simulation_is_seeded() -> None:
+    """The same seed, the same customers."""
     table = _grid(20, 60)
     firsts = {f"c{i}": START for i in range(20)}
     runs = [
@@ -441,7 +452,7 @@ def _renamed(table: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return table | {"customer_id": [ids[i] for i in table["customer_id"]]}
 
 
-def _paths(table: object, **options: Any) -> CovariatePaths:
+def _paths(table: object, **options: dt.date | str) -> CovariatePaths:
     log, _ = _small()
     return covariate_paths(
         log,
@@ -453,21 +464,24 @@ def _paths(table: object, **options: Any) -> CovariatePaths:
 
 def test_small_paths_and_other_date_forms() -> None:
     """ISO strings, aware datetimes and a dataframe's dates all work."""
-    import pandas as pd
-
+    pd = pytest.importorskip("pandas")
     _, table = _small()
     good = _renamed(table)
     paths = _paths(good)
     assert paths.customer_ids == ("a", "b")
     assert paths.horizon == pytest.approx(2.0)
-    as_text = good | {"period_start": [d.isoformat() for d in good["period_start"]]}
+    as_text = good | {
+        "period_start": [d.isoformat() for d in good["period_start"]]
+    }
     aware = good | {
         "period_start": [
             dt.datetime.combine(d, dt.time(), tzinfo=dt.UTC)
             for d in good["period_start"]
         ]
     }
-    frame = pd.DataFrame(good | {"period_start": pd.to_datetime(good["period_start"])})
+    frame = pd.DataFrame(
+        good | {"period_start": pd.to_datetime(good["period_start"])}
+    )
     for other in (as_text, aware, frame):
         again = _paths(other)
         np.testing.assert_array_equal(
@@ -486,19 +500,34 @@ def test_small_paths_and_other_date_forms() -> None:
             "has several rows",
         ),
         (
-            lambda t: t
-            | {"period_start": [dt.datetime(2020, 1, 5), *t["period_start"][1:]]},
+            lambda t: (
+                t
+                | {
+                    "period_start": [
+                        NAIVE,
+                        *t["period_start"][1:],
+                    ]
+                }
+            ),
             "naive datetime",
         ),
-        (lambda t: t | {"period_start": ["soon", *t["period_start"][1:]]}, "not a date"),
-        (lambda t: {k: v for k, v in t.items() if k != "customer_id"}, "no column"),
+        (
+            lambda t: t | {"period_start": ["soon", *t["period_start"][1:]]},
+            "not a date",
+        ),
+        (
+            lambda t: {k: v for k, v in t.items() if k != "customer_id"},
+            "no column",
+        ),
         (
             lambda t: {k: t[k] for k in ("customer_id", "period_start")},
             "no covariate column",
         ),
         (
-            lambda t: {k: [*v, *v[:4]] for k, v in t.items()}
-            | {"customer_id": [*t["customer_id"], *["zz"] * 4]},
+            lambda t: (
+                {k: [*v, *v[:4]] for k, v in t.items()}
+                | {"customer_id": [*t["customer_id"], *["zz"] * 4]}
+            ),
             "not in the log",
         ),
         (
@@ -511,15 +540,19 @@ def test_small_paths_and_other_date_forms() -> None:
         ),
     ],
 )
-def test_bad_tables(change: Any, message: str) -> None:
+def test_bad_tables(
+    change: Callable[[dict[str, list[Any]]], dict[str, list[Any]]],
+    message: str,
+) -> None:
+    """Each broken table: a DataError that says what to fix."""
     _, table = _small()
     with pytest.raises(DataError, match=message):
         _paths(change(_renamed(table)))
 
 
 def test_bad_table_forms_and_coverage() -> None:
-    import pandas as pd
-
+    """Not a table, times within a day, periods too short."""
+    pd = pytest.importorskip("pandas")
     _, table = _small()
     good = _renamed(table)
     with pytest.raises(ArgumentTypeError, match="mapping of column"):
@@ -546,6 +579,7 @@ def test_bad_table_forms_and_coverage() -> None:
 
 
 def test_bad_fit_arguments() -> None:
+    """Unknown or repeated names; a fit without a maximum."""
     _, table = _small()
     paths = _paths(_renamed(table))
     with pytest.raises(DataError, match="does not have"):

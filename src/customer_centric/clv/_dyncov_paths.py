@@ -155,8 +155,6 @@ def _day(value: object, row: int, column: str) -> int:
             value = dt.date.fromisoformat(value)
         except ValueError:
             value = None
-    if isinstance(value, np.datetime64):
-        value = value.astype("datetime64[D]").item()
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             msg = (
