@@ -557,6 +557,12 @@ def test_bad_table_forms_and_coverage() -> None:
     good = _renamed(table)
     with pytest.raises(ArgumentTypeError, match="mapping of column"):
         _paths([1, 2, 3])
+    with pytest.raises(ArgumentTypeError, match="iterable of Transaction"):
+        covariate_paths(
+            None,  # type: ignore[arg-type]
+            covariates=good,
+            calibration_end=START,
+        )
     with pytest.raises(DataError, match="not the start of a day"):
         _paths(
             pd.DataFrame(
@@ -582,6 +588,8 @@ def test_bad_fit_arguments() -> None:
     """Unknown or repeated names; a fit without a maximum."""
     _, table = _small()
     paths = _paths(_renamed(table))
+    with pytest.raises(ArgumentTypeError, match="CovariatePaths"):
+        fit_pareto_nbd_dynamic(None)  # type: ignore[arg-type]
     with pytest.raises(DataError, match="does not have"):
         fit_pareto_nbd_dynamic(paths, purchase_covariates=["age"])
     with pytest.raises(DataError, match="twice"):

@@ -50,14 +50,15 @@ import numpy.typing as npt
 
 from customer_centric._arrays import FloatArray
 from customer_centric._extras import defer_import
+from customer_centric.clv._dyncov_paths import CovariatePaths, Pieces
 from customer_centric.clv._pareto_nbd import log_integral_rows
+from customer_centric.exceptions import ArgumentTypeError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from scipy import special
 
-    from customer_centric.clv._dyncov_paths import CovariatePaths, Pieces
 else:
     special = defer_import("scipy.special")
 
@@ -72,10 +73,6 @@ the quadrature's precision; the fit treats such points as walls."""
 
 def _merge(pieces: Pieces, columns: IntArray) -> Pieces:
     """Join consecutive pieces of a customer with the same covariates."""
-    from customer_centric.clv._dyncov_paths import (  # noqa: PLC0415
-        Pieces,
-    )
-
     values = pieces.values[:, columns]
     same = np.zeros(pieces.customer.size, dtype=np.bool_)
     same[1:] = (
@@ -117,6 +114,10 @@ class Design:
         future: bool = False,
     ) -> Design:
         """Select and merge the pieces for these covariates."""
+        if not isinstance(paths, CovariatePaths):
+            raise ArgumentTypeError.for_argument(
+                "paths", paths, "a CovariatePaths built by covariate_paths()"
+            )
         p = paths.columns(purchase, role="purchase_covariates")
         d = paths.columns(dropout, role="dropout_covariates")
         pieces = _merge(

@@ -33,9 +33,8 @@ from customer_centric._arrays import FloatArray, as_floats
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 if TYPE_CHECKING:
-    from customer_centric import Transaction
     from customer_centric.clv._covariates import Covariates
-    from customer_centric.value import TimeUnit
+    from customer_centric.value import TimeUnit, Transaction
 
 __all__ = ["CovariatePaths", "covariate_paths"]
 
@@ -361,6 +360,10 @@ def covariate_paths(
         rfm_summary,
     )
 
+    if not isinstance(log, Iterable):
+        raise ArgumentTypeError.for_argument(
+            "log", log, "an iterable of Transaction records"
+        )
     log = list(log)
     summary = rfm_summary(
         log,

@@ -28,9 +28,8 @@ from customer_centric.clv._dyncov_paths import _EPOCH, _read
 from customer_centric.exceptions import DataError
 
 if TYPE_CHECKING:
-    from customer_centric import Transaction
     from customer_centric.clv._covariates import Covariates
-    from customer_centric.value import TimeUnit
+    from customer_centric.value import TimeUnit, Transaction
 
 __all__ = ["DynamicSimulation", "simulate_pareto_nbd_dynamic"]
 
@@ -109,11 +108,11 @@ def simulate_pareto_nbd_dynamic(
 
     .. versionadded:: 0.2
     """
-    from customer_centric import (  # noqa: PLC0415
-        CustomerId,
+    from customer_centric._types import CustomerId  # noqa: PLC0415
+    from customer_centric.value import (  # noqa: PLC0415
         Transaction,
+        days_per_unit,
     )
-    from customer_centric.value import days_per_unit  # noqa: PLC0415
 
     unit = days_per_unit(time_unit)
     grid = _read(covariates, id_column=id_column, period_column=period_column)
