@@ -21,8 +21,8 @@ keeps the periods after the calibration end, for predictions.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Final, final
 
 import attrs
@@ -40,7 +40,7 @@ __all__ = ["CovariatePaths", "covariate_paths"]
 
 IntArray = npt.NDArray[np.intp]
 
-_EPOCH: Final = dt.date(1970, 1, 1)
+_EPOCH: Final = date(1970, 1, 1)
 
 
 @final
@@ -98,7 +98,7 @@ class CovariatePaths:
     purchase_sums: FloatArray
     future: Pieces
     horizon: float
-    calibration_end: dt.date
+    calibration_end: date
     days_per_unit: float
 
     @property
@@ -151,10 +151,10 @@ def _day(value: object, row: int, column: str) -> int:
     """A period start as days since 1970-01-01."""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value)
+            value = date.fromisoformat(value)
         except ValueError:
             value = None
-    if isinstance(value, dt.datetime):
+    if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             msg = (
                 f"covariates[{column!r}] row {row} is the naive datetime "
@@ -162,7 +162,7 @@ def _day(value: object, row: int, column: str) -> int:
             )
             raise DataError(msg)
         value = value.date()
-    if not isinstance(value, dt.date):
+    if not isinstance(value, date):
         msg = (
             f"covariates[{column!r}] row {row} is {value!r}, not a date; "
             "pass dates (or ISO strings such as '2005-01-02')"
@@ -183,8 +183,18 @@ def _days(values: object, column: str) -> npt.NDArray[np.int64]:
             )
             raise DataError(msg)
         return days.astype(np.int64)
+    flat = array.reshape(-1)
+    if (
+        flat.dtype.kind == "U"
+        and (np.char.str_len(flat) == len("YYYY-MM-DD")).all()
+    ):
+        # ISO dates, parsed by numpy at once (others one by one, below).
+        try:
+            return flat.astype("datetime64[D]").astype(np.int64)
+        except ValueError:
+            pass
     return np.array(
-        [_day(v, i, column) for i, v in enumerate(array.reshape(-1))],
+        [_day(v, i, column) for i, v in enumerate(flat)],
         dtype=np.int64,
     )
 
@@ -215,7 +225,7 @@ def _read(table: object, *, id_column: str, period_column: str) -> _Grid:
                 "period_column="
             )
             raise DataError(msg)
-    ids = [str(v) for v in np.asarray(columns.pop(id_column)).reshape(-1)]
+    ids = np.asarray(columns.pop(id_column)).reshape(-1).astype(str)
     days = _days(columns.pop(period_column), period_column)
     if not columns:
         msg = "covariates has no covariate column besides the id and period"
@@ -233,13 +243,14 @@ def _read(table: object, *, id_column: str, period_column: str) -> _Grid:
             raise DataError(msg)
         if not np.isfinite(array).all():
             row = int(np.flatnonzero(~np.isfinite(array))[0])
+            who = str(ids[row])
             msg = (
-                f"covariates[{name!r}] row {row} (customer {ids[row]!r}) is "
+                f"covariates[{name!r}] row {row} (customer {who!r}) is "
                 f"{array[row]!r}; fill or drop the missing values first"
             )
             raise DataError(msg)
         matrix[:, j] = array
-    unique_ids, id_index = np.unique(np.array(ids), return_inverse=True)
+    unique_ids, id_index = np.unique(ids, return_inverse=True)
     starts, start_index = np.unique(days, return_inverse=True)
     if starts.size < 2:  # noqa: PLR2004 - a period needs the next one's start
         msg = (
@@ -252,7 +263,7 @@ def _read(table: object, *, id_column: str, period_column: str) -> _Grid:
     if (counts != 1).any():
         cell = int(np.flatnonzero(counts != 1)[0])
         who = str(unique_ids[cell // starts.size])
-        when = _EPOCH + dt.timedelta(days=int(starts[cell % starts.size]))
+        when = _EPOCH + timedelta(days=int(starts[cell % starts.size]))
         problem = "has no row" if counts[cell] == 0 else "has several rows"
         msg = (
             f"customer {who!r} {problem} for the period starting "
@@ -276,7 +287,7 @@ def _read(table: object, *, id_column: str, period_column: str) -> _Grid:
 
 
 def _purchase_days(
-    log: Iterable[Transaction], end: dt.date
+    log: Iterable[Transaction], end: date
 ) -> dict[str, list[int]]:
     """Each customer's distinct purchase days up to ``end``, sorted."""
     days: dict[str, set[int]] = {}
@@ -311,8 +322,8 @@ def _coverage(grid: _Grid, first: int, end: int, who: str) -> None:
         raise DataError(msg)
 
 
-def _date(day: int) -> dt.date:
-    return _EPOCH + dt.timedelta(days=day)
+def _date(day: int) -> date:
+    return _EPOCH + timedelta(days=day)
 
 
 def covariate_paths(
@@ -320,8 +331,8 @@ def covariate_paths(
     /,
     *,
     covariates: Covariates,
-    calibration_end: dt.date,
-    time_unit: TimeUnit | dt.timedelta = "W",
+    calibration_end: date,
+    time_unit: TimeUnit | timedelta = "W",
     id_column: str = "customer_id",
     period_column: str = "period_start",
 ) -> CovariatePaths:

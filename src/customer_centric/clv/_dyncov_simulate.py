@@ -15,9 +15,9 @@ the transaction log keeps them.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, final
 
 import attrs
@@ -67,8 +67,8 @@ def simulate_pareto_nbd_dynamic(
     covariates: Covariates,
     /,
     *,
-    first_purchases: Mapping[str, dt.date],
-    end: dt.date,
+    first_purchases: Mapping[str, date],
+    end: date,
     r: float,
     alpha: float,
     s: float,
@@ -76,7 +76,7 @@ def simulate_pareto_nbd_dynamic(
     purchase: Mapping[str, float],
     dropout: Mapping[str, float],
     seed: int | np.random.Generator,
-    time_unit: TimeUnit | dt.timedelta = "W",
+    time_unit: TimeUnit | timedelta = "W",
     id_column: str = "customer_id",
     period_column: str = "period_start",
 ) -> DynamicSimulation:
@@ -165,7 +165,7 @@ def simulate_pareto_nbd_dynamic(
         log.extend(
             Transaction(
                 customer_id=CustomerId(who),
-                occurred_at=_EPOCH + dt.timedelta(days=d),
+                occurred_at=_EPOCH + timedelta(days=d),
             )
             for d in sorted(days)
             if d <= last
