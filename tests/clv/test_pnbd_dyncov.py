@@ -621,6 +621,15 @@ def test_bad_table_forms_and_coverage() -> None:
     with pytest.raises(DataError, match="cover"):
         _paths(good, end=START + dt.timedelta(weeks=9))
     paths = _paths(good)
+    plain = ParetoNbdDynamicFit.from_parameters(
+        **{k: TRUTH[k] for k in ("r", "alpha", "s", "beta")},
+        purchase={},
+        dropout={},
+    )
+    with pytest.raises(ArgumentTypeError, match="real number"):
+        plain.conditional_expected_purchases([1.0, 2.0], paths)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError, match="CovariatePaths"):
+        plain.probability_alive(None)  # type: ignore[arg-type]
     with pytest.raises(DataError, match="covariate table's reach"):
         ParetoNbdDynamicFit.from_parameters(
             **{k: TRUTH[k] for k in ("r", "alpha", "s", "beta")},

@@ -68,7 +68,8 @@ IntArray = npt.NDArray[np.intp]
 
 TRUSTED_LOG: Final = 21.0
 """Beyond ``e^21`` (or below ``e^-21``) a customer's scale parameter loses
-the quadrature's precision; the fit treats such points as walls."""
+the quadrature's precision; the fit treats such points as walls (the
+bound of the time-invariant covariate fits, ``_optimizer._TRUSTED_LOG``)."""
 
 
 def _merge(pieces: Pieces, columns: IntArray) -> Pieces:

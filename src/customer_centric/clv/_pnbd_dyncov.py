@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, ClassVar, Final, final
 import attrs
 import numpy as np
 
-from customer_centric._arrays import FloatArray, as_floats
+from customer_centric._arrays import FloatArray, real_number
 from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._dyncov_likelihood import (
@@ -211,9 +211,10 @@ class ParetoNbdDynamicFit(FittedModel):
                 reaches past the calibration end.
 
         Raises:
+            ArgumentTypeError: ``t`` is not a number.
             DataError: ``t`` negative, not finite, or beyond the table.
         """
-        horizon = float(as_floats(t, name="t"))
+        horizon = real_number(t, name="t")
         if not 0 <= horizon <= paths.horizon:
             msg = (
                 f"t must be between 0 and {paths.horizon!r} (the covariate "
