@@ -175,7 +175,21 @@ class Design:
         return result
 
 
-def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class _State:
+    """The likelihood's intermediate terms, which the gradient reuses."""
+
+    theta: FloatArray
+    rates: tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+    totals: tuple[FloatArray, FloatArray]
+    tail: IntArray
+    scales: tuple[FloatArray, FloatArray]
+    d_integral: FloatArray
+    shares: tuple[FloatArray, FloatArray]
+
+
+def log_likelihood_rows(
     theta: FloatArray, design: Design, *, gradient: bool
 ) -> tuple[FloatArray, FloatArray | None]:
     """Each customer's log-likelihood, and its gradient if asked.
@@ -186,20 +200,16 @@ def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
     """
     r, alpha, s, beta = (float(v) for v in theta[:4])
     gamma = np.asarray(theta[4:], dtype=np.float64)
-    k = design.purchase_width
     x, n = design.x, design.n
     pieces = design.pieces
     log_a, log_b, a_l, b_l = design.rates(gamma)
     a_total = alpha + design.total(a_l)
     b_total = beta + design.total(b_l)
-    log_at, log_bt = np.log(a_total), np.log(b_total)
-    term1 = -(r + x) * log_at - s * log_bt
+    term1 = -(r + x) * np.log(a_total) - s * np.log(b_total)
     tail = np.flatnonzero(pieces.after)
     owner = pieces.customer[tail]
-    a_start = (alpha + design.before(a_l))[tail]
-    b_start = (beta + design.before(b_l))[tail]
-    alpha_k = a_start / np.exp(log_a[tail])
-    beta_k = b_start / np.exp(log_b[tail])
+    alpha_k = (alpha + design.before(a_l))[tail] / np.exp(log_a[tail])
+    beta_k = (beta + design.before(b_l))[tail] / np.exp(log_b[tail])
     scales = np.log(np.concatenate([alpha_k, beta_k]))
     if scales.size and np.abs(scales).max() > TRUSTED_LOG:
         # Past the quadrature's precision: a wall for the optimizer.
@@ -221,7 +231,7 @@ def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
         np.exp(term1 - top) + np.bincount(owner, share_j, minlength=n)
     )
     value = (
-        design.purchase_sums @ gamma[:k]
+        design.purchase_sums @ gamma[: design.purchase_width]
         + special.gammaln(r + x)
         - special.gammaln(r)
         + r * np.log(alpha)
@@ -231,27 +241,62 @@ def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
     if not gradient:
         return value, None
     assert d_si is not None  # noqa: S101 - asked for above
-    p0 = np.exp(term1 - lse)
-    p_j = np.exp(log_j - lse[owner])
-    values = pieces.values
-    zp, zd = values[:, :k], values[:, k:]
-    grad = np.zeros((4 + gamma.size, n))
-    # Prefactor.
+    state = _State(
+        theta=np.asarray(theta, dtype=np.float64),
+        rates=(log_a, log_b, a_l, b_l),
+        totals=(a_total, b_total),
+        tail=tail,
+        scales=(alpha_k, beta_k),
+        d_integral=d_si,
+        shares=(np.exp(term1 - lse), np.exp(log_j - lse[owner])),
+    )
+    return value, _alive_gradient(state, design) + _tail_gradient(
+        state, design
+    )
+
+
+def _alive_gradient(state: _State, design: Design) -> FloatArray:
+    """The prefactor's and the alive-at-``T`` term's gradient."""
+    r, alpha, s, beta = (float(v) for v in state.theta[:4])
+    k = design.purchase_width
+    x = design.x
+    _, _, a_l, b_l = state.rates
+    a_total, b_total = state.totals
+    p0, _ = state.shares
+    values = design.pieces.values
+    grad = np.zeros((state.theta.size, design.n))
     grad[0] = special.digamma(r + x) - special.digamma(r) + np.log(alpha)
     grad[1] = r / alpha
     grad[2] = np.log(beta)
     grad[3] = s / beta
     grad[4 : 4 + k] = design.purchase_sums.T
-    # The alive-at-T term.
-    d_at = design.total(a_l[:, None] * zp)
-    d_bt = design.total(b_l[:, None] * zd)
-    grad[0] -= p0 * log_at
+    d_at = design.total(a_l[:, None] * values[:, :k])
+    d_bt = design.total(b_l[:, None] * values[:, k:])
+    grad[0] -= p0 * np.log(a_total)
     grad[1] -= p0 * (r + x) / a_total
-    grad[2] -= p0 * log_bt
+    grad[2] -= p0 * np.log(b_total)
     grad[3] -= p0 * s / b_total
     grad[4 : 4 + k] -= (p0 * (r + x) / a_total) * d_at.T
     grad[4 + k :] -= (p0 * s / b_total) * d_bt.T
-    # The pieces of the integral.
+    return grad
+
+
+def _tail_gradient(state: _State, design: Design) -> FloatArray:
+    """The gradient of the integral's pieces after ``t_x``.
+
+    ``alpha_k = (alpha + A_k) / a_k`` moves with ``gamma_purchase`` as
+    ``(dA_k / a_k) - alpha_k z_k``, ``dA_k`` the sum of ``a_j l_j z_j``
+    over the earlier pieces; likewise ``beta_k``.
+    """
+    r, s = float(state.theta[0]), float(state.theta[2])
+    k = design.purchase_width
+    tail = state.tail
+    owner = design.pieces.customer[tail]
+    log_a, log_b, a_l, b_l = state.rates
+    alpha_k, beta_k = state.scales
+    d_si = state.d_integral
+    values = design.pieces.values
+    zp, zd = values[:, :k], values[:, k:]
     a_tail = np.exp(log_a[tail])
     b_tail = np.exp(log_b[tail])
     d_alpha_k = (
@@ -262,16 +307,18 @@ def log_likelihood_rows(  # noqa: PLR0915 - the chain rule, in one place
         design.before(b_l[:, None] * zd)[tail] / b_tail[:, None]
         - beta_k[:, None] * zd[tail]
     )
-    per_piece = np.empty((tail.size, 4 + gamma.size))
+    per_piece = np.empty((tail.size, state.theta.size))
     per_piece[:, 0] = -log_a[tail] + d_si[0]
     per_piece[:, 1] = d_si[1] / a_tail
     per_piece[:, 2] = -log_b[tail] + d_si[2]
     per_piece[:, 3] = d_si[3] / b_tail
     per_piece[:, 4 : 4 + k] = (
-        -(r + x_k)[:, None] * zp[tail] + d_si[1][:, None] * d_alpha_k
+        -(r + design.x[owner])[:, None] * zp[tail]
+        + d_si[1][:, None] * d_alpha_k
     )
     per_piece[:, 4 + k :] = -s * zd[tail] + d_si[3][:, None] * d_beta_k
-    out = np.zeros((n, 4 + gamma.size))
+    _, p_j = state.shares
+    out = np.zeros((design.n, state.theta.size))
     np.add.at(out, owner, p_j[:, None] * per_piece)
-    grad += out.T
-    return value, grad
+    result: FloatArray = out.T
+    return result
