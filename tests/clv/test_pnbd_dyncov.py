@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from clv_helpers import apparel_summary
@@ -695,3 +698,79 @@ def test_objective_walls_and_bad_simulations() -> None:
             seed=1,
             **base,
         )
+
+
+# --------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------
+
+
+@functools.cache
+def _base() -> CovariatePaths:
+    """40 simulated customers on a season and a two-group split."""
+    table = _grid(40, 40)
+    sim = simulate_pareto_nbd_dynamic(
+        table,
+        first_purchases={
+            f"c{i}": START + dt.timedelta(days=i) for i in range(40)
+        },
+        end=START + dt.timedelta(weeks=39),
+        seed=3,
+        **TRUTH,
+    )
+    return covariate_paths(
+        sim.transactions,
+        covariates=table,
+        calibration_end=START + dt.timedelta(weeks=26),
+    )
+
+
+_logs = st.floats(-1.5, 1.5)
+_coefficients = st.floats(-1.0, 1.0)
+
+
+@given(
+    st.tuples(_logs, _logs, _logs, _logs),
+    st.tuples(_coefficients, _coefficients),
+    st.floats(0.0, 13.0),
+    st.floats(0.0, 13.0),
+)
+def test_group_alone_is_the_static_model_and_predictions_are_sane(
+    logs: tuple[float, float, float, float],
+    gammas: tuple[float, float],
+    t1: float,
+    t2: float,
+) -> None:
+    """A constant covariate: the static likelihood; P(alive), CET sane."""
+    paths = _base()
+    r, alpha, s, beta = np.exp(logs) * np.array([1.0, 8.0, 1.0, 12.0])
+    group = [float(int(c[1:]) % 2) for c in paths.customer_ids]
+    static = np.concatenate([[r, alpha, s, beta], gammas])
+    rows = _pareto_nbd_rows(
+        (
+            r,
+            alpha * np.exp(-np.array(group) * gammas[0]),
+            s,
+            beta * np.exp(-np.array(group) * gammas[1]),
+        ),
+        _Rows.of(paths.frequency, paths.recency, paths.T),
+    )[0]
+    ours, _ = log_likelihood_rows(
+        static, Design.of(paths, ("group",), ("group",)), gradient=False
+    )
+    np.testing.assert_allclose(ours, rows, rtol=1e-9)
+    model = ParetoNbdDynamicFit.from_parameters(
+        r=r,
+        alpha=alpha,
+        s=s,
+        beta=beta,
+        purchase={"season": gammas[0], "group": gammas[1]},
+        dropout={"season": gammas[1]},
+    )
+    alive = model.probability_alive(paths)
+    assert ((alive >= 0) & (alive <= 1)).all()
+    low, high = sorted((t1, t2))
+    near = model.conditional_expected_purchases(low, paths)
+    far = model.conditional_expected_purchases(high, paths)
+    assert (near >= 0).all()
+    assert (far >= near * (1 - 1e-12)).all()
