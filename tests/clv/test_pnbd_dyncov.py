@@ -292,6 +292,11 @@ def test_apparel_fit_with_the_season(
         apparel, purchase_covariates=BOTH, dropout_covariates=BOTH
     )
     assert static.log_likelihood == pytest.approx(-5821.0627, abs=1e-3)
+    # No covariates: the plain Pareto/NBD's maximum.
+    bare = fit_pareto_nbd_dynamic(apparel)
+    plain = fit_pareto_nbd(apparel.frequency, apparel.recency, apparel.T)
+    assert bare.log_likelihood == pytest.approx(plain.log_likelihood, abs=1e-6)
+    assert bare.alpha == pytest.approx(plain.alpha, rel=1e-4)
     assert static.covariates.purchase["Channel"] == pytest.approx(
         0.6239, abs=1e-3
     )
