@@ -86,6 +86,10 @@ _TYPES: Final[Mapping[str, tuple[str, str]]] = {
         "customer_centric.clv",
         "ParetoNbdCorrelatedFit",
     ),
+    "pareto_nbd_dynamic_fit": (
+        "customer_centric.clv",
+        "ParetoNbdDynamicFit",
+    ),
 }
 
 # The class a record of each schema is an instance of: ``Event`` is a union

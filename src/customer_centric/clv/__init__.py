@@ -24,6 +24,11 @@ from customer_centric.clv._clv import (
 from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._covariates import Covariates, at_covariates
 from customer_centric.clv._dert import dert, new_customer_dert
+from customer_centric.clv._dyncov_paths import CovariatePaths, covariate_paths
+from customer_centric.clv._dyncov_simulate import (
+    DynamicSimulation,
+    simulate_pareto_nbd_dynamic,
+)
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._ggom_nbd import GgomNbdFit, fit_ggom_nbd
 from customer_centric.clv._intervals import (
@@ -39,6 +44,10 @@ from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._pnbd_correlated import (
     ParetoNbdCorrelatedFit,
     fit_pareto_nbd_correlated,
+)
+from customer_centric.clv._pnbd_dyncov import (
+    ParetoNbdDynamicFit,
+    fit_pareto_nbd_dynamic,
 )
 from customer_centric.clv._records import FittedModel, OptimizerDiagnostics
 from customer_centric.clv._rfm import (
@@ -78,9 +87,11 @@ __all__: list[str] = [
     "ClvSettings",
     "CompressedRFM",
     "CovariateEffects",
+    "CovariatePaths",
     "Covariates",
     "CustomerLifetimeValue",
     "CustomerScores",
+    "DynamicSimulation",
     "FittedModel",
     "GammaGammaFit",
     "GgomNbdFit",
@@ -93,6 +104,7 @@ __all__: list[str] = [
     "ModelValidation",
     "OptimizerDiagnostics",
     "ParetoNbdCorrelatedFit",
+    "ParetoNbdDynamicFit",
     "ParetoNbdFit",
     "PredictionInterval",
     "PurchaseModel",
@@ -103,6 +115,7 @@ __all__: list[str] = [
     "at_covariates",
     "bootstrap_interval",
     "compress",
+    "covariate_paths",
     "customer_lifetime_value",
     "delta_interval",
     "dert",
@@ -113,6 +126,7 @@ __all__: list[str] = [
     "fit_mbg_nbd",
     "fit_pareto_nbd",
     "fit_pareto_nbd_correlated",
+    "fit_pareto_nbd_dynamic",
     "fit_sbg",
     "information_criteria",
     "likelihood_ratio_test",
@@ -122,6 +136,7 @@ __all__: list[str] = [
     "simulate_bg_nbd",
     "simulate_ggom_nbd",
     "simulate_mbg_nbd",
+    "simulate_pareto_nbd_dynamic",
     "validate_holdout",
     "validate_rfm",
 ]

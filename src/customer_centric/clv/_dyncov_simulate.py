@@ -1,0 +1,197 @@
+"""Simulating the Pareto/NBD with time-varying covariates.
+
+Each customer draws ``lambda ~ Gamma(r, alpha)`` and ``mu ~ Gamma(s,
+beta)``; with the covariates' steps ``a(t) = exp(gamma_purchase . z(t))``
+and ``b(t) = exp(gamma_dropout . z(t))`` (see
+:mod:`~customer_centric.clv._dyncov_likelihood`) the lifetime is
+``B^-1(E / mu)`` for ``E ~ Exp(1)``, and the repeat purchases are the
+points of a unit Poisson process on ``(0, lambda A(end))`` mapped back
+through ``A^-1`` (time change of a Poisson process), ``A`` and ``B``
+being piecewise linear. Purchases are recorded on their calendar day, as
+the transaction log keeps them.
+
+.. versionadded:: 0.2
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, final
+
+import attrs
+import numpy as np
+
+from customer_centric._arrays import FloatArray
+from customer_centric.clv._dyncov_paths import _EPOCH, _read
+from customer_centric.exceptions import DataError
+
+if TYPE_CHECKING:
+    from customer_centric.clv._covariates import Covariates
+    from customer_centric.value import TimeUnit, Transaction
+
+__all__ = ["DynamicSimulation", "simulate_pareto_nbd_dynamic"]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DynamicSimulation:
+    """A simulated transaction log, with what the log does not show.
+
+    Attributes:
+        transactions: The purchases (first purchase included), one per
+            customer and day, in customer order.
+        lifetimes: Each customer's drawn lifetime from their first
+            purchase, in the time unit (may run past the end).
+        purchase_rates: Each customer's drawn ``lambda``.
+        dropout_rates: Each customer's drawn ``mu``.
+
+    .. versionadded:: 0.2
+    """
+
+    transactions: tuple[Transaction, ...]
+    lifetimes: dict[str, float]
+    purchase_rates: dict[str, float]
+    dropout_rates: dict[str, float]
+
+
+def _inverse(
+    cumulative: FloatArray, times: FloatArray, level: FloatArray
+) -> FloatArray:
+    """``t`` where the piecewise-linear ``cumulative`` reaches ``level``."""
+    return np.interp(level, cumulative, times)
+
+
+def simulate_pareto_nbd_dynamic(
+    covariates: Covariates,
+    /,
+    *,
+    first_purchases: Mapping[str, date],
+    end: date,
+    r: float,
+    alpha: float,
+    s: float,
+    beta: float,
+    purchase: Mapping[str, float],
+    dropout: Mapping[str, float],
+    seed: int | np.random.Generator,
+    time_unit: TimeUnit | timedelta = "W",
+    id_column: str = "customer_id",
+    period_column: str = "period_start",
+) -> DynamicSimulation:
+    """Simulate customers of the Pareto/NBD with time-varying covariates.
+
+    Args:
+        covariates: The long covariate table (as for
+            :func:`~customer_centric.clv.covariate_paths`), covering each
+            customer from the first purchase to ``end``.
+        first_purchases: Each customer's first purchase day.
+        end: The last day simulated.
+        r: Shape of the purchase rates' gamma distribution.
+        alpha: Its rate.
+        s: Shape of the dropout rates' gamma distribution.
+        beta: Its rate.
+        purchase: The purchase coefficients by covariate name.
+        dropout: The dropout coefficients by covariate name.
+        seed: A seed or a numpy ``Generator``.
+        time_unit: The unit of the rates.
+        id_column: The table's customer id column.
+        period_column: The table's period-start column.
+
+    Returns:
+        The log and the drawn lifetimes and rates.
+
+    Raises:
+        DataError: A customer without rows, a coefficient of an unknown
+            covariate, or a first purchase after ``end``.
+
+    .. versionadded:: 0.2
+    """
+    from customer_centric._types import CustomerId  # noqa: PLC0415
+    from customer_centric.value import (  # noqa: PLC0415
+        Transaction,
+        days_per_unit,
+    )
+
+    unit = days_per_unit(time_unit)
+    grid = _read(covariates, id_column=id_column, period_column=period_column)
+    gamma_p = _coefficients(purchase, grid.names, "purchase")
+    gamma_d = _coefficients(dropout, grid.names, "dropout")
+    rng = np.random.default_rng(seed)
+    last = (end - _EPOCH).days
+    row_of = {who: i for i, who in enumerate(grid.ids)}
+    log: list[Transaction] = []
+    lifetimes, lambdas, mus = {}, {}, {}
+    for who, day in first_purchases.items():
+        if who not in row_of:
+            msg = f"customer {who!r} has no covariate rows; pass rows for it"
+            raise DataError(msg)
+        first = (day - _EPOCH).days
+        if first > last or first < grid.starts[0] or last > grid.end:
+            msg = (
+                f"customer {who!r} first buys on {day.isoformat()}, which "
+                f"with end={end.isoformat()} the covariates do not cover"
+            )
+            raise DataError(msg)
+        inside = grid.starts[(grid.starts > first) & (grid.starts < last)]
+        bounds = np.concatenate([[first], inside, [last]]).astype(np.float64)
+        period = np.searchsorted(grid.starts, bounds[:-1], side="right") - 1
+        values = grid.values[row_of[who]][period]
+        times = (bounds - first) / unit
+        lengths = np.diff(times)
+        big_a = np.concatenate(
+            [[0.0], np.cumsum(np.exp(values @ gamma_p) * lengths)]
+        )
+        big_b = np.concatenate(
+            [[0.0], np.cumsum(np.exp(values @ gamma_d) * lengths)]
+        )
+        lam = rng.gamma(r, 1 / alpha)
+        mu = rng.gamma(s, 1 / beta)
+        level = rng.exponential() / mu
+        lifetime = (
+            float(_inverse(big_b, times, np.array([level]))[0])
+            if level < big_b[-1]
+            else math.inf
+        )
+        stop = float(np.interp(min(lifetime, times[-1]), times, big_a))
+        count = rng.poisson(lam * stop)
+        arrivals = np.sort(rng.uniform(0.0, stop, size=count))
+        moments = _inverse(big_a, times, arrivals)
+        days = {
+            first,
+            *(first + np.floor(moments * unit).astype(int)).tolist(),
+        }
+        log.extend(
+            Transaction(
+                customer_id=CustomerId(who),
+                occurred_at=_EPOCH + timedelta(days=d),
+            )
+            for d in sorted(days)
+            if d <= last
+        )
+        lifetimes[who] = float(lifetime)
+        lambdas[who] = float(lam)
+        mus[who] = float(mu)
+    return DynamicSimulation(
+        transactions=tuple(log),
+        lifetimes=lifetimes,
+        purchase_rates=lambdas,
+        dropout_rates=mus,
+    )
+
+
+def _coefficients(
+    given: Mapping[str, float], names: tuple[str, ...], process: str
+) -> FloatArray:
+    """The coefficients as a vector over the table's columns (0 if absent)."""
+    vector = np.zeros(len(names))
+    for name, value in given.items():
+        if name not in names:
+            msg = (
+                f"{process} names the covariate {name!r}, which the table "
+                f"lacks (it has {list(names)!r})"
+            )
+            raise DataError(msg)
+        vector[names.index(name)] = float(value)
+    return vector

@@ -1,0 +1,382 @@
+"""Pareto/NBD with time-varying covariates: the fit and its predictions.
+
+The model and its likelihood are in
+:mod:`~customer_centric.clv._dyncov_likelihood` (Bachmann, Meierer & Näf
+2021; CLVTools' ``pnbd`` with ``SetDynamicCovariates``). Given a
+customer's history, the posterior of ``lambda`` and ``mu`` splits into
+"alive at ``T``", with weight
+
+``P(alive) = (alpha + A(T))^-(r+x) (beta + B(T))^-s / [...]``
+
+(the first term of the likelihood's bracket over the whole bracket), and
+"dropped out before ``T``". Alive at ``T``, ``lambda`` is
+``Gamma(r + x, alpha + A(T))`` and ``mu`` is ``Gamma(s, beta + B(T))``,
+so the expected purchases in ``(T, T + t]`` (CLVTools' CET) are
+
+``CET = P(alive) (r + x) / (alpha + A(T)) int_T^{T+t} a(u)
+((beta + B(T)) / (beta + B(u)))^s du``,
+
+which on a piece of constant ``a_k, b_k`` starting at ``B_k`` and of
+length ``l_k`` integrates to ``a_k (beta + B(T))^s ((beta + B_k)^(1-s) -
+(beta + B_k + b_k l_k)^(1-s)) / (b_k (s - 1))`` (a logarithm at ``s =
+1``). With constant covariates both are the Pareto/NBD's own (Fader,
+Hardie & Lee 2005) with the customer's scaled ``alpha`` and ``beta``.
+
+.. versionadded:: 0.2
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, ClassVar, Final, final
+
+import attrs
+import numpy as np
+
+from customer_centric._arrays import FloatArray, real_number
+from customer_centric._extras import defer_import
+from customer_centric.clv._covariate_records import CovariateEffects
+from customer_centric.clv._dyncov_likelihood import (
+    Design,
+    log_likelihood_rows,
+)
+from customer_centric.clv._optimizer import maximize_likelihood
+from customer_centric.clv._pareto_nbd import fit_pareto_nbd
+from customer_centric.clv._records import FittedModel, given_parameter_fields
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    ConvergenceError,
+    DataError,
+)
+
+if TYPE_CHECKING:
+    from scipy import special
+
+    from customer_centric.clv._dyncov_paths import CovariatePaths
+else:
+    special = defer_import("scipy.special")
+
+__all__ = ["ParetoNbdDynamicFit", "fit_pareto_nbd_dynamic"]
+
+_MODEL: Final = "Pareto/NBD with time-varying covariates"
+_PARAMETERS: Final = ("r", "alpha", "s", "beta")
+
+
+class ParetoNbdDynamicFit(FittedModel):
+    """A Pareto/NBD fitted with time-varying covariates.
+
+    Attributes:
+        r: Shape of the gamma distribution of purchase rates.
+        alpha: Its rate, for covariates all 0.
+        s: Shape of the gamma distribution of dropout rates.
+        beta: Its rate, for covariates all 0.
+        covariates: The coefficients by process and name, with standard
+            errors: the purchase rate at time ``t`` is ``lambda
+            exp(gamma_purchase . z(t))``, the dropout rate ``mu
+            exp(gamma_dropout . z(t))`` (so, as in CLVTools, a positive
+            dropout coefficient shortens lifetimes).
+
+    Examples:
+        See the CLV guide, "Time-varying covariates".
+
+    .. versionadded:: 0.2
+    """
+
+    parameter_names: ClassVar[tuple[str, ...]] = _PARAMETERS
+
+    r: float
+    alpha: float
+    s: float
+    beta: float
+    covariates: CovariateEffects
+
+    @classmethod
+    def from_parameters(
+        cls,
+        *,
+        r: float,
+        alpha: float,
+        s: float,
+        beta: float,
+        purchase: Mapping[str, float],
+        dropout: Mapping[str, float],
+    ) -> ParetoNbdDynamicFit:
+        """Build a model from known parameters and coefficients.
+
+        Raises:
+            DataError: A parameter out of range.
+
+        .. versionadded:: 0.2
+        """
+        purchase = {str(k): float(v) for k, v in purchase.items()}
+        dropout = {str(k): float(v) for k, v in dropout.items()}
+        names = (
+            *_PARAMETERS,
+            *(f"purchase:{k}" for k in purchase),
+            *(f"dropout:{k}" for k in dropout),
+        )
+        size = len(names)
+        effects = CovariateEffects(
+            purchase=purchase,
+            dropout=dropout,
+            purchase_standard_errors=dict.fromkeys(purchase, math.nan),
+            dropout_standard_errors=dict.fromkeys(dropout, math.nan),
+            names=names,
+            covariance=((math.nan,) * size,) * size,
+        )
+        fields = given_parameter_fields(
+            {"r": r, "alpha": alpha, "s": s, "beta": beta}
+        )
+        return cls.model_validate({**fields, "covariates": effects})
+
+    def _theta(self) -> FloatArray:
+        effects = self.covariates
+        return np.concatenate(
+            [
+                self.parameter_vector(),
+                list(effects.purchase.values()),
+                list(effects.dropout.values()),
+            ]
+        )
+
+    def _design(self, paths: CovariatePaths, *, future: bool) -> Design:
+        return Design.of(
+            paths,
+            tuple(self.covariates.purchase),
+            tuple(self.covariates.dropout),
+            future=future,
+        )
+
+    def individual_log_likelihood(
+        self, paths: CovariatePaths, /
+    ) -> FloatArray:
+        """Each customer's log-likelihood (in ``paths.customer_ids`` order).
+
+        Raises:
+            DataError: ``paths`` lacks a covariate of the fit.
+        """
+        values, _ = log_likelihood_rows(
+            self._theta(), self._design(paths, future=False), gradient=False
+        )
+        return values
+
+    def probability_alive(self, paths: CovariatePaths, /) -> FloatArray:
+        """Each customer's probability of being alive at the calibration end.
+
+        The share of the "alive at ``T``" term in the likelihood (see the
+        module).
+
+        Raises:
+            DataError: ``paths`` lacks a covariate of the fit.
+        """
+        alive, _, _ = self._alive(paths)
+        return alive
+
+    def _alive(
+        self, paths: CovariatePaths
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """P(alive), ``alpha + A(T)`` and ``beta + B(T)`` per customer."""
+        theta = self._theta()
+        design = self._design(paths, future=False)
+        values, _ = log_likelihood_rows(theta, design, gradient=False)
+        _, _, a_l, b_l = design.rates(theta[4:])
+        a_total = self.alpha + design.total(a_l)
+        b_total = self.beta + design.total(b_l)
+        r, s = self.r, self.s
+        x = design.x
+        log_alive = (
+            design.purchase_sums @ theta[4 : 4 + design.purchase_width]
+            + special.gammaln(r + x)
+            - special.gammaln(r)
+            + r * math.log(self.alpha)
+            + s * math.log(self.beta)
+            - (r + x) * np.log(a_total)
+            - s * np.log(b_total)
+        )
+        return np.exp(log_alive - values), a_total, b_total
+
+    def conditional_expected_purchases(
+        self, t: float, paths: CovariatePaths, /
+    ) -> FloatArray:
+        """Expected purchases in ``(T, T + t]`` given each history (CET).
+
+        Uses the covariates of ``paths`` after the calibration end (see
+        the module for the formula).
+
+        Args:
+            t: The prediction period's length, in the time unit, at most
+                ``paths.horizon``.
+            paths: The customers, built with a covariate table that
+                reaches past the calibration end.
+
+        Raises:
+            ArgumentTypeError: ``t`` is not a number.
+            DataError: ``t`` negative, not finite, or beyond the table.
+        """
+        horizon = real_number(t, name="t")
+        if not 0 <= horizon <= paths.horizon:
+            msg = (
+                f"t must be between 0 and {paths.horizon!r} (the covariate "
+                f"table's reach past the calibration end), got {t!r}; pass "
+                "a covariate table that covers the prediction period"
+            )
+            raise DataError(msg)
+        alive, a_total, b_total = self._alive(paths)
+        future = self._design(paths, future=True)
+        pieces = future.pieces
+        start = future.before(pieces.length)
+        length = np.clip(horizon - start, 0.0, pieces.length)
+        log_a, log_b, _, _ = future.rates(self._theta()[4:])
+        owner = pieces.customer
+        b_start = b_total[owner] + future.before(np.exp(log_b) * length)
+        ratio = np.log1p(np.exp(log_b) * length / b_start)
+        # int_0^l a (bT / (bk + b v))^s dv = a bT^s bk^(1-s) l' / b,
+        # l' = log(ratio) exprel((1 - s) log(ratio)), stable at s = 1.
+        part = (
+            np.exp(
+                log_a
+                - log_b
+                + self.s * np.log(b_total[owner])
+                + (1 - self.s) * np.log(b_start)
+            )
+            * ratio
+            * special.exprel((1 - self.s) * ratio)
+        )
+        spread = future.total(part)
+        result: FloatArray = alive * (self.r + future.x) / a_total * spread
+        return result
+
+
+@final
+@attrs.frozen
+class _Objective:
+    """The summed log-likelihood over ``r, alpha, s, beta, exp(gamma)``."""
+
+    design: Design
+
+    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        natural = np.concatenate([theta[:4], np.log(theta[4:])])
+        values, grad = log_likelihood_rows(natural, self.design, gradient=True)
+        assert grad is not None  # noqa: S101 - asked for above
+        total = float(values.sum())
+        if not math.isfinite(total):
+            # A customer's scale beyond the trusted range: a wall.
+            return -math.inf, np.full(theta.size, np.nan)
+        gradient = grad.sum(axis=1)
+        gradient[4:] /= theta[4:]
+        return total, gradient
+
+
+def fit_pareto_nbd_dynamic(
+    paths: CovariatePaths,
+    /,
+    *,
+    purchase_covariates: Sequence[str] = (),
+    dropout_covariates: Sequence[str] = (),
+) -> ParetoNbdDynamicFit:
+    """Fit the Pareto/NBD with time-varying covariates.
+
+    The likelihood (see the CLV guide, "Time-varying covariates") is
+    maximised over ``r, alpha, s, beta`` and the coefficients by the
+    optimizer of every fit of the package (BFGS in log-parameters, the
+    coefficients ``gamma`` searched as ``exp(gamma)``), from the plain
+    Pareto/NBD's optimum with every coefficient at 0. Standard errors are
+    from the inverse of the negative Hessian.
+
+    Args:
+        paths: The customers and their covariates (:func:`covariate_paths`).
+        purchase_covariates: The names of the covariates of the purchase
+            process.
+        dropout_covariates: The names of the covariates of the dropout
+            process.
+
+    Returns:
+        The fit; its ``covariates`` hold the coefficients by process and
+        name, with standard errors.
+
+    Raises:
+        DataError: A name is not a column of the table, or appears twice.
+        ConvergenceError: No proper maximum (e.g. a coefficient running
+            off); the message lists where each start ended.
+
+    Examples:
+        See the CLV guide, "Time-varying covariates".
+
+    .. versionadded:: 0.2
+    """
+    names = {}
+    for role, given in (
+        ("purchase_covariates", purchase_covariates),
+        ("dropout_covariates", dropout_covariates),
+    ):
+        if isinstance(given, str) or not isinstance(given, Sequence):
+            raise ArgumentTypeError.for_argument(
+                role, given, "a sequence of covariate names"
+            )
+        if len(set(given)) != len(given):
+            msg = f"{role} names a covariate twice: {list(given)!r}"
+            raise DataError(msg)
+        names[role] = tuple(str(v) for v in given)
+    purchase = names["purchase_covariates"]
+    dropout = names["dropout_covariates"]
+    design = Design.of(paths, purchase, dropout)
+    width = len(purchase) + len(dropout)
+
+    objective = _Objective(design)
+    try:
+        plain = fit_pareto_nbd(paths.frequency, paths.recency, paths.T)
+        start = (*plain.parameter_vector().tolist(), *([1.0] * width))
+    except ConvergenceError:
+        start = (1.0, 1.0, 1.0, 1.0, *([1.0] * width))
+    free = (
+        *(f"purchase:{p}" for p in purchase),
+        *(f"dropout:{d}" for d in dropout),
+    )
+    try:
+        mle = maximize_likelihood(
+            objective,
+            names=(*_PARAMETERS, *(f"exp({f})" for f in free)),
+            starts=[start],
+            n_customers=float(paths.n_customers),
+            model=_MODEL,
+        )
+    except ConvergenceError as error:
+        msg = (
+            f"{error}. The points above list each coefficient c as exp(c) "
+            f"after r, alpha, s, beta ({', '.join(free)}): one near 0 or "
+            "huge is a coefficient running off (e.g. no customer drops out "
+            "while a covariate is on); drop that covariate from its process"
+        )
+        raise ConvergenceError(msg) from error
+    theta = np.array(list(mle.parameters.values()))
+    gamma = np.log(theta[4:])
+    # Delta method: the optimizer's covariance is of exp(gamma).
+    scale = np.concatenate([np.ones(4), 1 / theta[4:]])
+    covariance = np.asarray(mle.covariance) * np.outer(scale, scale)
+    errors = np.sqrt(np.diag(covariance))
+    k = len(purchase)
+    effects = CovariateEffects(
+        purchase=dict(zip(purchase, gamma[:k].tolist(), strict=True)),
+        dropout=dict(zip(dropout, gamma[k:].tolist(), strict=True)),
+        purchase_standard_errors=dict(
+            zip(purchase, errors[4 : 4 + k].tolist(), strict=True)
+        ),
+        dropout_standard_errors=dict(
+            zip(dropout, errors[4 + k :].tolist(), strict=True)
+        ),
+        names=(*_PARAMETERS, *free),
+        covariance=tuple(tuple(float(v) for v in row) for row in covariance),
+    )
+    fields = mle.record_fields()
+    for name in mle.parameters:
+        if name not in _PARAMETERS:
+            del fields[name]
+    fields["standard_errors"] = {
+        p: float(errors[i]) for i, p in enumerate(_PARAMETERS)
+    }
+    fields["covariance"] = tuple(
+        tuple(float(v) for v in row) for row in covariance[:4, :4]
+    )
+    fields["covariates"] = effects
+    return ParetoNbdDynamicFit.model_validate(fields)
