@@ -23,7 +23,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import stats
 
 from clv_helpers import apparel_summary
 from customer_centric import CustomerId, Transaction
@@ -34,6 +33,7 @@ from customer_centric.clv import (
     covariate_paths,
     fit_pareto_nbd,
     fit_pareto_nbd_dynamic,
+    likelihood_ratio_test,
     simulate_pareto_nbd_dynamic,
 )
 from customer_centric.clv._covariates import _pareto_nbd_rows, _Rows
@@ -311,11 +311,11 @@ def test_apparel_fit_with_the_season(
     error = fit.covariates.purchase_standard_errors["High.Season"]
     assert round(season, 3) == 0.720
     assert round(error, 3) == 0.060
-    # One more coefficient: 2 * (LL - LL_static) is chi-squared(1) under
-    # the static model (likelihood_ratio_test counts r, alpha, s, beta only).
-    statistic = 2 * (fit.log_likelihood - static.log_likelihood)
-    assert statistic == pytest.approx(135.47, abs=0.01)
-    assert stats.chi2.sf(statistic, 1) < 1e-30
+    # One more coefficient: chi-squared(1) under the static model.
+    test = likelihood_ratio_test(static, fit)
+    assert test.df == 1
+    assert test.statistic == pytest.approx(135.47, abs=0.01)
+    assert test.p_value < 1e-30
     # Alive and future purchases use the table past the calibration end.
     alive = fit.probability_alive(apparel)
     assert ((alive > 0) & (alive <= 1)).all()

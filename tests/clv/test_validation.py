@@ -557,7 +557,7 @@ def test_inputs_are_not_mutated():
     [
         (BG, _fitted(BG, -1.0), "built from parameters"),
         (_nbd(-10.0, n=9.0), _fitted(BG, -1.0), "different customers"),
-        (_fitted(BG, -10.0), _nbd(-1.0), "more parameters"),
+        (_fitted(BG, -10.0), _nbd(-1.0), "more estimates"),
         (_nbd(-1.0), _fitted(BG, -10.0), "below the restricted"),
     ],
     ids=["not-fitted", "other-customers", "not-nested", "lower-likelihood"],

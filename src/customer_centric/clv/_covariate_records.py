@@ -78,6 +78,20 @@ class CovariateEffects(BaseModel):
     names: tuple[str, ...]
     covariance: tuple[tuple[float, ...], ...]
 
+    @property
+    def n_estimates(self) -> int:
+        """How many coefficients were estimated.
+
+        One per process and name; a coefficient constrained equal on the
+        two processes is one estimate. AIC, BIC and the likelihood-ratio
+        test count these with the model's parameters.
+
+        .. versionadded:: 0.2
+        """
+        return len(self.purchase) + sum(
+            name not in self.equal for name in self.dropout
+        )
+
     @model_validator(mode="after")
     def _check(self) -> Self:
         for process in PROCESSES:

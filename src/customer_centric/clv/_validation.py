@@ -46,6 +46,7 @@ from customer_centric._display import (
 )
 from customer_centric._extras import defer_import
 from customer_centric._frozen import FrozenDict
+from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import compress
@@ -103,14 +104,18 @@ class InformationCriteria:
     """AIC and BIC of a fit, from its summed log-likelihood.
 
     ``AIC = 2k - 2 LL`` (Akaike 1974) and ``BIC = k ln(n) - 2 LL``
-    (Schwarz 1978), with ``k`` the number of parameters and ``n`` the
-    number of customers, the unit of observation of these models (as
-    CLVTools counts it). Lower is better; only fits on the same customers
+    (Schwarz 1978), with ``k`` the number of estimates (the model's
+    parameters and its covariate coefficients) and ``n`` the number of
+    customers, the unit of observation of these models (as CLVTools
+    counts it). Lower is better; only fits on the same customers
     compare.
 
     Attributes:
         log_likelihood: The fit's summed log-likelihood.
-        n_parameters: Its number of parameters ``k``.
+        n_parameters: Its number of estimates ``k``: parameters and
+            covariate coefficients (a coefficient constrained equal on
+            both processes counts once; for a penalised fit this nominal
+            count is an upper bound of its effective degrees of freedom).
         n_customers: The customers it was fitted on ``n``.
         aic: Akaike's information criterion.
         bic: Schwarz's Bayesian information criterion.
@@ -142,6 +147,19 @@ def _fitted(fit: object, /, *, name: str) -> FittedModel:
         )
         raise DataError(msg)
     return model
+
+
+def _n_estimates(fit: FittedModel, /) -> int:
+    """The fit's parameters and covariate coefficients, counted."""
+    effects = getattr(fit, "covariates", None)
+    added = effects.n_estimates if isinstance(effects, CovariateEffects) else 0
+    return len(fit.parameter_names) + added
+
+
+def _penalty(fit: FittedModel, /) -> float:
+    """The L2 penalty the fit's coefficients were estimated under, or 0."""
+    effects = getattr(fit, "covariates", None)
+    return effects.penalty if isinstance(effects, CovariateEffects) else 0.0
 
 
 def information_criteria(fit: FittedModel, /) -> InformationCriteria:
@@ -176,7 +194,7 @@ def information_criteria(fit: FittedModel, /) -> InformationCriteria:
     .. versionadded:: 0.2
     """
     model = _fitted(fit, name="fit")
-    k = len(model.parameter_names)
+    k = _n_estimates(model)
     ll = float(model.log_likelihood)
     n = float(model.n_customers)
     return InformationCriteria(
@@ -228,7 +246,8 @@ def likelihood_ratio_test(
 
     The statistic ``2 (LL_general - LL_restricted)`` is referred to a
     chi-squared distribution with as many degrees of freedom as the
-    general model has extra parameters (Wilks 1938), which assumes the
+    general model has extra estimates, parameters and covariate
+    coefficients (Wilks 1938), which assumes the
     restricted model sits inside the general model's parameter space.
 
     When the restriction puts a parameter on the **edge** of its space
@@ -254,10 +273,10 @@ def likelihood_ratio_test(
 
     Raises:
         ArgumentTypeError: A fit is not a fitted model record.
-        DataError: A fit has no log-likelihood, the fits count different
-            customers, the general model does not have more parameters,
-            or its log-likelihood is below the restricted one (the models
-            are not nested, or a fit stopped short).
+        DataError: A fit has no log-likelihood or was penalised, the fits
+            count different customers, the general model does not have
+            more estimates, or its log-likelihood is below the restricted
+            one (the models are not nested, or a fit stopped short).
 
     Examples:
         NBD (BG/NBD with no dropout: ``a`` at 0) against BG/NBD on CDNOW,
@@ -297,13 +316,23 @@ def likelihood_ratio_test(
             "both models on the same calibration summary"
         )
         raise DataError(msg)
-    df = len(large.parameter_names) - len(small.parameter_names)
+    for name, fit in (("restricted", small), ("general", large)):
+        if _penalty(fit) > 0:
+            msg = (
+                f"{name} was fitted with an L2 penalty on its coefficients "
+                f"(penalty={_penalty(fit)!r}), so its likelihood "
+                "is not at its maximum and Wilks' chi-squared does not "
+                "apply; refit it with penalty=0 to test it"
+            )
+            raise DataError(msg)
+    df = _n_estimates(large) - _n_estimates(small)
     if df < 1:
         msg = (
-            f"the general model must have more parameters than the "
-            f"restricted one, got {len(large.parameter_names)} "
-            f"({type(large).__name__}) and {len(small.parameter_names)} "
-            f"({type(small).__name__}); pass the simpler model first"
+            f"the general model must have more estimates (parameters and "
+            f"covariate coefficients) than the restricted one, got "
+            f"{_n_estimates(large)} ({type(large).__name__}) and "
+            f"{_n_estimates(small)} ({type(small).__name__}); pass the "
+            "simpler model first"
         )
         raise DataError(msg)
     difference = large.log_likelihood - small.log_likelihood
