@@ -46,6 +46,7 @@ from customer_centric.exceptions import (
     ArgumentTypeError,
     ConvergenceError,
     DataError,
+    InvariantError,
 )
 
 if TYPE_CHECKING:
@@ -466,6 +467,10 @@ def test_simulation_is_seeded() -> None:
     assert runs[0] == runs[1]
     assert set(runs[0].purchase_rates) == set(firsts)
     assert all(v > 0 for v in runs[0].dropout_rates.values())
+    with pytest.raises(InvariantError, match="seed must be a whole number"):
+        simulate_pareto_nbd_dynamic(
+            table, first_purchases=firsts, end=START, seed=-1, **TRUTH
+        )
 
 
 # --------------------------------------------------------------------------

@@ -6,8 +6,12 @@ import re
 import numpy as np
 import pytest
 
-from customer_centric.clv import BgNbdFit, simulate_bg_nbd
-from customer_centric.exceptions import DataError
+from customer_centric.clv import BgNbdFit, simulate_bg_nbd, simulate_ggom_nbd
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 TRUTH = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 
@@ -97,3 +101,14 @@ def test_counts_follow_the_model(big_t: float) -> None:
     zero_se = math.sqrt(share_zero * (1 - share_zero) / n)
     assert abs(float(sim.frequency.mean()) - mean) < 4 * mean_se
     assert abs(float(np.mean(sim.frequency == 0)) - share_zero) < 4 * zero_se
+
+
+def test_seed_must_be_a_whole_number_or_a_generator() -> None:
+    """A negative seed, which numpy refuses, raises our error."""
+    ggom = {"r": 1.0, "alpha": 1.0, "b": 1.0, "s": 1.0, "beta": 1.0}
+    with pytest.raises(InvariantError, match="seed must be a whole number"):
+        simulate_ggom_nbd([0.0], seed=-1, **ggom)
+    with pytest.raises(InvariantError, match="got -3"):
+        simulate_bg_nbd([1.0], seed=-3, **TRUTH)
+    with pytest.raises(ArgumentTypeError, match="seed"):
+        simulate_bg_nbd([1.0], seed=1.5, **TRUTH)  # type: ignore[arg-type]

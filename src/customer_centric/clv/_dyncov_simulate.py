@@ -25,6 +25,7 @@ import numpy as np
 
 from customer_centric._arrays import FloatArray
 from customer_centric.clv._dyncov_paths import _EPOCH, _read
+from customer_centric.clv._simulate import generator
 from customer_centric.exceptions import DataError
 
 if TYPE_CHECKING:
@@ -105,6 +106,8 @@ def simulate_pareto_nbd_dynamic(
     Raises:
         DataError: A customer without rows, a coefficient of an unknown
             covariate, or a first purchase after ``end``.
+        ArgumentTypeError: ``seed`` is neither an int nor a ``Generator``.
+        InvariantError: ``seed`` is negative.
 
     .. versionadded:: 0.2
     """
@@ -118,7 +121,7 @@ def simulate_pareto_nbd_dynamic(
     grid = _read(covariates, id_column=id_column, period_column=period_column)
     gamma_p = _coefficients(purchase, grid.names, "purchase")
     gamma_d = _coefficients(dropout, grid.names, "dropout")
-    rng = np.random.default_rng(seed)
+    rng = generator(seed)
     last = (end - _EPOCH).days
     row_of = {who: i for i, who in enumerate(grid.ids)}
     log: list[Transaction] = []

@@ -19,7 +19,11 @@ from customer_centric._arrays import (
     real_number,
 )
 from customer_centric.clv._rfm import RFMArrays
-from customer_centric.exceptions import ArgumentTypeError, DataError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 
 __all__ = ["simulate_bg_nbd", "simulate_ggom_nbd", "simulate_mbg_nbd"]
 
@@ -228,14 +232,26 @@ def _checked(
     ):
         msg = f"resolution must be > 0 or None, got {resolution!r}"
         raise DataError(msg)
-    seed_given: object = seed
-    if not isinstance(seed_given, int | np.random.Generator) or isinstance(
-        seed_given, bool
-    ):
+    return as_non_negative(T, name="T"), generator(seed)
+
+
+def generator(seed: object, /) -> np.random.Generator:
+    """The random generator a simulation draws from: ``seed``'s own.
+
+    Raises:
+        ArgumentTypeError: ``seed`` is neither an int nor a ``Generator``.
+        InvariantError: ``seed`` is a negative int (numpy refuses those).
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if not isinstance(seed, int) or isinstance(seed, bool):
         raise ArgumentTypeError.for_argument(
             "seed", seed, "an int or a numpy.random.Generator"
         )
-    return as_non_negative(T, name="T"), np.random.default_rng(seed)
+    if seed < 0:
+        msg = f"seed must be a whole number >= 0, got {seed!r}; use e.g. 2024"
+        raise InvariantError(msg)
+    return np.random.default_rng(seed)
 
 
 def _purchase_rates(
