@@ -891,10 +891,15 @@ def bootstrap_interval(
 
     With ``kind="parametric"`` (Efron & Tibshirani 1993, section 6.5) each
     resample is drawn from the fitted models instead: every customer keeps
-    their observation period ``T``, a BG/NBD fit draws their purchases
-    (:func:`~customer_centric.clv.simulate_bg_nbd`) and a Gamma-Gamma fit
+    their observation period ``T`` (and covariates), a BG/NBD or Pareto/NBD
+    fit draws their purchases (as
+    :func:`~customer_centric.clv.simulate_bg_nbd`) and a Gamma-Gamma fit
     the average spend of each repeat buyer (given the drawn frequencies,
-    or the observed ones without a BG/NBD fit). It leans on the model
+    or the observed ones without a purchase model). A fit with covariates
+    draws each customer at their own parameters, scaled by their
+    covariates as the fit defines them (e.g. ``alpha exp(-gamma' z)``),
+    and is refitted with its penalty and equality constraints; with every
+    coefficient 0 the draws are the plain model's. It leans on the model
     being right, and as every simulated history is distinct, a refit costs
     the customers rather than their distinct histories.
 
@@ -923,8 +928,9 @@ def bootstrap_interval(
             :data:`DEFAULT_RESAMPLES`.
         confidence: The nominal coverage, in (0, 1).
         kind: ``"nonparametric"`` resamples customers; ``"parametric"``
-            simulates them from BG/NBD and Gamma-Gamma fits (at most
-            10,000,000 customers).
+            simulates them from a BG/NBD or Pareto/NBD fit (with or without
+            covariates) and a Gamma-Gamma fit (at most 10,000,000
+            customers).
 
     Returns:
         The estimate at the fits and the percentile interval.
@@ -936,8 +942,8 @@ def bootstrap_interval(
             fit has); a fit has no covariance.
         ConvergenceError: No resample's refit converged.
         ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
-            parametric, simulate: not a fit with covariates), or an
-            argument of the wrong type.
+            parametric, simulate; or more than one purchase model to
+            simulate from), or an argument of the wrong type.
         InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
             ``kind`` out of range.
 
