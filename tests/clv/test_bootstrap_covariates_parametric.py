@@ -358,6 +358,13 @@ def test_per_customer_simulation_refusals() -> None:
             {**good, "beta": [11.0, math.inf]},
             seed=1,
         )
+    with pytest.raises(ArgumentTypeError, match="seed"):
+        simulate_per_customer(
+            "pareto_nbd",
+            [39.0, 39.0],
+            good,
+            seed=True,
+        )
     with pytest.raises(InvariantError, match="model"):
         simulate_per_customer(
             "weibull",  # type: ignore[arg-type]
