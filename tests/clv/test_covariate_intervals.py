@@ -29,7 +29,6 @@ from customer_centric.clv import (
     validate_rfm,
 )
 from customer_centric.exceptions import (
-    ArgumentTypeError,
     ConvergenceError,
     DataError,
 )
@@ -494,17 +493,6 @@ def test_bootstrap_needs_the_covariates(
             seed=1,
             n_resamples=2,
             purchase_covariates={"vip": [1.0]},
-        )
-    with pytest.raises(ArgumentTypeError, match="parametric bootstrap"):
-        bootstrap_interval(
-            fit,
-            predict,
-            data=data,
-            seed=1,
-            n_resamples=2,
-            purchase_covariates=vip,
-            dropout_covariates=vip,
-            kind="parametric",
         )
 
 

@@ -434,9 +434,9 @@ def test_bootstrap_pareto_nbd_and_bg_bb() -> None:
     pnbd = fit_pareto_nbd(rfm.frequency, rfm.recency, rfm.T)
     interval = bootstrap_interval(pnbd, alive, data=rfm, seed=1, n_resamples=5)
     assert 0 < interval.lower <= interval.upper < 1
-    with pytest.raises(ArgumentTypeError, match="cannot simulate"):
-        bootstrap_interval(pnbd, alive, data=rfm, seed=1, kind="parametric")
     mbg = fit_mbg_nbd(rfm.frequency, rfm.recency, rfm.T)
+    with pytest.raises(ArgumentTypeError, match="cannot simulate"):
+        bootstrap_interval(mbg, alive, data=rfm, seed=1, kind="parametric")
     interval = bootstrap_interval(mbg, alive, data=rfm, seed=1, n_resamples=5)
     assert 0 < interval.lower <= interval.upper < 1
     # The 1995 donor cohort of Fader, Hardie & Shang (2010), 6 periods.

@@ -20,8 +20,9 @@ prediction (a number or one value per customer), and gets back a
   resample is one multinomial draw of customer counts over the data's
   rows, which the fits take as weights of their compressed rows, so a
   resample costs a fit on the distinct histories.
-  Its parametric variant simulates the customers' histories from BG/NBD
-  and Gamma-Gamma fits instead.
+  Its parametric variant simulates the customers' histories from BG/NBD,
+  Pareto/NBD and Gamma-Gamma fits instead, each customer at their own
+  covariate-scaled parameters for a fit with covariates.
 
 Fits estimated on separate likelihoods (a purchase model and the
 Gamma-Gamma spend model, whose independence assumption makes the joint
@@ -59,13 +60,20 @@ from customer_centric.clv._covariate_records import (
     CovariateEffects,
     Process,
 )
-from customer_centric.clv._covariates import Covariates, _read_table
+from customer_centric.clv._covariates import (
+    Covariates,
+    _read_table,
+    _scaled_parameters,
+)
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import RFMArrays, compress
-from customer_centric.clv._simulate import simulate_bg_nbd
+from customer_centric.clv._simulate import (
+    SimulatedModel,
+    simulate_per_customer,
+)
 from customer_centric.exceptions import (
     ArgumentTypeError,
     ConvergenceError,
@@ -749,23 +757,34 @@ def _spend_draws(
     return spend
 
 
+_SIMULATED_MODELS: Final[dict[type[FittedModel], SimulatedModel]] = {
+    BgNbdFit: "bg_nbd",
+    ParetoNbdFit: "pareto_nbd",
+}
+"""The purchase models the parametric bootstrap draws customers from."""
+
+
 def _check_simulable(fits: tuple[FittedModel, ...], n_customers: int) -> None:
     for fit in fits:
-        if getattr(fit, "covariates", None) is not None:
-            msg = (
-                f"{fit!r} has covariates, and the parametric bootstrap does "
-                "not simulate customers with covariates; use "
-                "kind='nonparametric', which resamples customers with their "
-                "covariates"
-            )
-            raise ArgumentTypeError(msg)
-        if not isinstance(fit, BgNbdFit | GammaGammaFit):
+        if type(fit) not in _SIMULATED_MODELS and not isinstance(
+            fit, GammaGammaFit
+        ):
             msg = (
                 f"cannot simulate from {type(fit).__name__}: the parametric "
-                "bootstrap draws from BgNbdFit and GammaGammaFit; use "
+                "bootstrap draws from BgNbdFit, ParetoNbdFit (with or "
+                "without covariates) and GammaGammaFit; use "
                 "kind='nonparametric' for other models"
             )
             raise ArgumentTypeError(msg)
+    purchase_models = [f for f in fits if type(f) in _SIMULATED_MODELS]
+    if len(purchase_models) > 1:
+        msg = (
+            f"the parametric bootstrap draws the customers' purchases from "
+            f"one purchase model, got {len(purchase_models)} "
+            f"({', '.join(type(f).__name__ for f in purchase_models)}); "
+            "bootstrap each separately, or use kind='nonparametric'"
+        )
+        raise ArgumentTypeError(msg)
     if n_customers > _MAX_SIMULATED:
         msg = (
             f"the parametric bootstrap simulates every customer, and data "
@@ -775,36 +794,63 @@ def _check_simulable(fits: tuple[FittedModel, ...], n_customers: int) -> None:
         raise DataError(msg)
 
 
+def _customer_parameters(
+    fit: BgNbdFit | ParetoNbdFit, covariates: CovariateColumns, n: int
+) -> dict[str, FloatArray]:
+    """Each customer's parameters: the fit's, scaled by their covariates.
+
+    The scaling is the fits' own (CLVTools' parametrisation, in
+    ``_covariates``); without covariates every customer has the fit's.
+    """
+    if fit.covariates is None:
+        return {name: np.full(n, value) for name, value in fit.params.items()}
+    every = np.ones(n, dtype=np.bool_)
+    tables = _covariate_tables(fit.covariates, covariates, every)
+    return _scaled_parameters(fit, fit.covariates, dict(tables), n)
+
+
 def _simulated(
     fits: tuple[FittedModel, ...],
-    rows: RFMArrays,
-    spend: FloatArray | None,
+    customers: _Customers,
     rng: np.random.Generator,
-) -> tuple[RFMArrays, FloatArray | None]:
+) -> _Customers:
     """One parametric resample: every customer's history drawn anew.
 
-    Each customer keeps their observation period ``T``; a BG/NBD fit
-    draws their purchases (:func:`~customer_centric.clv.simulate_bg_nbd`)
-    and a Gamma-Gamma fit the average spend of the repeat buyers, given
-    the (drawn or observed) frequencies.
+    Each customer (a row of weight ``w`` is ``w`` customers) keeps their
+    observation period ``T`` and covariates; a BG/NBD or Pareto/NBD fit
+    draws their purchases at their own parameters, scaled by their
+    covariates for a fit with covariates
+    (:func:`~customer_centric.clv._simulate.simulate_per_customer`), and a
+    Gamma-Gamma fit the average spend of the repeat buyers, given the
+    (drawn or observed) frequencies.
     """
+    rows, spend = customers.rows, customers.spend
     per_row = rows.weights.astype(np.intp)
     x = np.repeat(rows.frequency, per_row)
     t_x = np.repeat(rows.recency, per_row)
     big_t = np.repeat(rows.T, per_row)
+    covariates: CovariateColumns = {
+        process: (names, np.repeat(matrix, per_row, axis=0))
+        for process, (names, matrix) in customers.covariates.items()
+    }
     for fit in fits:
-        if isinstance(fit, BgNbdFit):
-            history = simulate_bg_nbd(
-                big_t, r=fit.r, alpha=fit.alpha, a=fit.a, b=fit.b, seed=rng
+        if isinstance(fit, BgNbdFit | ParetoNbdFit):
+            history = simulate_per_customer(
+                _SIMULATED_MODELS[type(fit)],
+                big_t,
+                _customer_parameters(fit, covariates, big_t.size),
+                seed=rng,
             )
             x, t_x = history.frequency, history.recency
     for fit in fits:
         if isinstance(fit, GammaGammaFit):
             spend = _spend_draws(fit, x, rng)
-    customers = RFMArrays(
+    drawn = RFMArrays(
         frequency=x, recency=t_x, T=big_t, weights=np.ones(x.size)
     )
-    return customers, spend
+    return _Customers(
+        rows=drawn, spend=spend, covariates=covariates, n=customers.n
+    )
 
 
 def bootstrap_interval(
@@ -845,10 +891,15 @@ def bootstrap_interval(
 
     With ``kind="parametric"`` (Efron & Tibshirani 1993, section 6.5) each
     resample is drawn from the fitted models instead: every customer keeps
-    their observation period ``T``, a BG/NBD fit draws their purchases
-    (:func:`~customer_centric.clv.simulate_bg_nbd`) and a Gamma-Gamma fit
+    their observation period ``T`` (and covariates), a BG/NBD or Pareto/NBD
+    fit draws their purchases (as
+    :func:`~customer_centric.clv.simulate_bg_nbd`) and a Gamma-Gamma fit
     the average spend of each repeat buyer (given the drawn frequencies,
-    or the observed ones without a BG/NBD fit). It leans on the model
+    or the observed ones without a purchase model). A fit with covariates
+    draws each customer at their own parameters, scaled by their
+    covariates as the fit defines them (e.g. ``alpha exp(-gamma' z)``),
+    and is refitted with its penalty and equality constraints; with every
+    coefficient 0 the draws are the plain model's. It leans on the model
     being right, and as every simulated history is distinct, a refit costs
     the customers rather than their distinct histories.
 
@@ -877,8 +928,9 @@ def bootstrap_interval(
             :data:`DEFAULT_RESAMPLES`.
         confidence: The nominal coverage, in (0, 1).
         kind: ``"nonparametric"`` resamples customers; ``"parametric"``
-            simulates them from BG/NBD and Gamma-Gamma fits (at most
-            10,000,000 customers).
+            simulates them from a BG/NBD or Pareto/NBD fit (with or without
+            covariates) and a Gamma-Gamma fit (at most 10,000,000
+            customers).
 
     Returns:
         The estimate at the fits and the percentile interval.
@@ -890,8 +942,8 @@ def bootstrap_interval(
             fit has); a fit has no covariance.
         ConvergenceError: No resample's refit converged.
         ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
-            parametric, simulate: not a fit with covariates), or an
-            argument of the wrong type.
+            parametric, simulate; or more than one purchase model to
+            simulate from), or an argument of the wrong type.
         InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
             ``kind`` out of range.
 
@@ -939,26 +991,27 @@ def bootstrap_interval(
     level = _confidence(confidence)
     if chosen == "parametric":
         _check_simulable(checked, customers.n)
-    rows, spend, covariates = (
-        customers.rows,
-        customers.spend,
-        customers.covariates,
-    )
+    rows = customers.rows
     for fit in checked:
-        _same_fit(fit, _refit(fit, rows, spend, rows.weights, covariates))
+        _same_fit(
+            fit,
+            _refit(
+                fit, rows, customers.spend, rows.weights, customers.covariates
+            ),
+        )
     estimate = _predicted(predict, checked)
     shares = rows.weights / rows.weights.sum()
     resampled = []
     for _ in range(draws):
         if chosen == "parametric":
-            drawn, drawn_spend = _simulated(checked, rows, spend, rng)
-            counts = drawn.weights
+            drawn = _simulated(checked, customers, rng)
+            counts = drawn.rows.weights
         else:
-            drawn, drawn_spend = rows, spend
+            drawn = customers
             counts = rng.multinomial(customers.n, shares).astype(np.float64)
         try:
             refits = tuple(
-                _refit(fit, drawn, drawn_spend, counts, covariates)
+                _refit(fit, drawn.rows, drawn.spend, counts, drawn.covariates)
                 for fit in checked
             )
         except (ConvergenceError, DataError):
