@@ -65,7 +65,6 @@ from customer_centric.clv._optimizer import (
 from customer_centric.clv._pareto_nbd import (
     ParetoNbdFit,
     log_integral_hessian_rows,
-    log_integral_rows,
 )
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import (
@@ -175,36 +174,6 @@ the model's parameters (shape ``(parameters, rows)``), given scalar or
 per-row parameters and the rows."""
 
 
-def _pareto_nbd_rows(
-    params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray]:
-    """Pareto/NBD log-likelihood per row (the plain model's terms)."""
-    r0, alpha, s0, beta = params
-    r0, s0 = float(r0), float(s0)
-    x, t_x, big_t = rows.x, rows.t_x, rows.big_t
-    a_t = alpha + big_t
-    b_t = beta + big_t
-    log_at = np.log(a_t)
-    log_bt = np.log(b_t)
-    term1 = -(r0 + x) * log_at - s0 * log_bt
-    log_si, d_si = log_integral_rows(
-        (r0, alpha, s0, beta), x, t_x, big_t, gradient=True
-    )
-    assert d_si is not None  # noqa: S101 - asked for above
-    lse = np.logaddexp(term1, log_si)
-    p2 = np.exp(log_si - lse)
-    p1 = 1 - p2
-    log_alpha, log_beta = np.log(alpha), np.log(beta)
-    log_gamma, psi = rows.gamma_terms(r0)
-    value = log_gamma + r0 * log_alpha + s0 * log_beta + lse
-    derivatives = p2 * d_si
-    derivatives[0] += psi + log_alpha - p1 * log_at
-    derivatives[1] += r0 / alpha - p1 * (r0 + x) / a_t
-    derivatives[2] += log_beta - p1 * log_bt
-    derivatives[3] += s0 / beta - p1 * s0 / b_t
-    return value, derivatives
-
-
 def _bg_nbd_rows(
     params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> tuple[FloatArray, FloatArray]:
@@ -291,19 +260,21 @@ def _trigamma(z: FloatArray) -> FloatArray:
         total += 1 / (z + step) ** 2
     w = 1 / (z + _TRIGAMMA_SHIFT)
     w2 = w * w
-    series = w + w2 / 2 + w * w2 * (
-        1 / 6 - w2 * (1 / 30 - w2 * (1 / 42 - w2 * (1 / 30)))
+    series = (
+        w
+        + w2 / 2
+        + w * w2 * (1 / 6 - w2 * (1 / 30 - w2 * (1 / 42 - w2 * (1 / 30))))
     )
     result: FloatArray = total + series
     return result
 
 
 RowHessian: TypeAlias = Callable[
-    [tuple[float | FloatArray, ...], _Rows], tuple[FloatArray, FloatArray]
+    [tuple[float | FloatArray, ...], _Rows],
+    tuple[FloatArray, FloatArray, FloatArray],
 ]
-"""Per-row derivatives ``(parameters, rows)`` and second derivatives
-``(parameters, parameters, rows)`` of the log-likelihood, in the model's
-parameters (scalar or per row)."""
+"""A :data:`RowLikelihood` that also gives the second derivatives
+``(parameters, parameters, rows)``."""
 
 
 def _add_outer(
@@ -315,12 +286,13 @@ def _add_outer(
 
 def _pareto_nbd_hessian(
     params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray]:
-    """Pareto/NBD per-row gradient and Hessian (the rows' own parameters).
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Pareto/NBD per-row log-likelihood, derivatives and Hessian.
 
-    The log-likelihood is smooth terms plus ``log(e^t1 + e^t2)``, whose
-    Hessian is ``p1 H1 + p2 H2 + p1 p2 (g1-g2)(g1-g2)'`` (``p`` each
-    term's share); ``t2``'s comes from the quadrature's moments.
+    In the rows' own parameters. The log-likelihood is smooth terms plus
+    ``log(e^t1 + e^t2)``, whose Hessian is ``p1 H1 + p2 H2 + p1 p2
+    (g1-g2)(g1-g2)'`` (``p`` each term's share); ``t2``'s comes from the
+    quadrature's moments.
     """
     r0, alpha, s0, beta = params
     r0, s0 = float(r0), float(s0)
@@ -335,13 +307,15 @@ def _pareto_nbd_hessian(
     lse = np.logaddexp(term1, log_si)
     p2 = np.exp(log_si - lse)
     p1 = 1 - p2
+    log_alpha, log_beta = np.log(alpha), np.log(beta)
+    log_gamma, psi = rows.gamma_terms(r0)
+    value = log_gamma + r0 * log_alpha + s0 * log_beta + lse
     d_t1 = np.stack([-log_at, -(r0 + x) / a_t, -log_bt, -s0 / b_t])
-    _, psi = rows.gamma_terms(r0)
-    gradient = p1 * d_t1 + p2 * d_si
-    gradient[0] += psi + np.log(alpha)
-    gradient[1] += r0 / alpha
-    gradient[2] += np.log(beta)
-    gradient[3] += s0 / beta
+    derivatives = p1 * d_t1 + p2 * d_si
+    derivatives[0] += psi + log_alpha
+    derivatives[1] += r0 / alpha
+    derivatives[2] += log_beta
+    derivatives[3] += s0 / beta
     hessian = p2 * h_si
     _add_outer(hessian, p1 * p2, d_t1 - d_si)
     hessian[0, 0] += rows.trigamma(r0)
@@ -353,22 +327,22 @@ def _pareto_nbd_hessian(
     hessian[2, 3] += mixed_beta
     hessian[3, 2] += mixed_beta
     hessian[3, 3] += p1 * s0 / b_t**2 - s0 / beta**2
-    return gradient, hessian
+    return value, derivatives, hessian
 
 
 def _bg_nbd_hessian(
     params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray]:
-    """BG/NBD per-row gradient and Hessian (the rows' own parameters).
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """BG/NBD per-row log-likelihood, derivatives and Hessian.
 
     As :func:`_pareto_nbd_hessian`, with FHL (2005)'s two closed-form
     terms and the beta function's trigamma terms.
     """
+    value, derivatives = _bg_nbd_rows(params, rows)
     r0, alpha, a, b = params
     r0 = float(r0)
     x, t_x, big_t = rows.x, rows.t_x, rows.big_t
     n = x.size
-    _, d_rows = _bg_nbd_rows(params, rows)
     repeat = x > 0
     a_t = alpha + big_t
     a_tx = alpha + t_x
@@ -381,9 +355,7 @@ def _bg_nbd_hessian(
     p1 = 1 - p2
     zero = np.zeros(n)
     d_t1 = np.stack([-np.log(a_t), -(r0 + x) / a_t, zero, zero])
-    d_t2 = np.stack(
-        [-np.log(a_tx), -(r0 + x) / a_tx, 1 / a + zero, -1 / bx1]
-    )
+    d_t2 = np.stack([-np.log(a_tx), -(r0 + x) / a_tx, 1 / a + zero, -1 / bx1])
     hessian = np.zeros((4, 4, n))
     _add_outer(hessian, p1 * p2, d_t1 - d_t2)
     ab = a + b
@@ -397,12 +369,9 @@ def _bg_nbd_hessian(
     hessian[2, 3] += trigamma_ab
     hessian[3, 2] += trigamma_ab
     hessian[3, 3] += (
-        trigamma_ab
-        + _trigamma(b + x)
-        - _trigamma(b + zero)
-        + p2 / bx1**2
+        trigamma_ab + _trigamma(b + x) - _trigamma(b + zero) + p2 / bx1**2
     )
-    return d_rows, hessian
+    return value, derivatives, hessian
 
 
 _HESSIANS: Final[dict[str, RowHessian]] = {
@@ -413,11 +382,11 @@ _HESSIANS: Final[dict[str, RowHessian]] = {
 finite differences of the rows' derivatives."""
 
 
-_ROWS: Final[dict[str, RowLikelihood]] = {
-    "Pareto/NBD": _pareto_nbd_rows,
-    "BG/NBD": _bg_nbd_rows,
+_DIFFERENCED: Final[dict[str, RowLikelihood]] = {
     "GGom/NBD": _ggom_nbd_rows,
 }
+"""The models whose rows' Hessians come from finite differences of their
+derivatives (the others are in :data:`_HESSIANS`)."""
 
 
 def _read_table(
@@ -540,7 +509,8 @@ class _Likelihood:
         x, t_x, big_t, self.w = rows
         self.rows = _Rows.of(x, t_x, big_t)
         self.model = model
-        self.row_likelihood = _ROWS[model]
+        self.full = _HESSIANS.get(model)
+        self.row_likelihood = _DIFFERENCED.get(model)
         self.k = len(_PARAMETERS[model])
         self.layout = layout
         self.penalty = penalty
@@ -563,9 +533,9 @@ class _Likelihood:
         n_rows, width = x.size, len(layout.free)
         self.chain = np.zeros((n_rows, self.k, self.k + width))
         self.chain[:, np.arange(self.k), np.arange(self.k)] = 1.0
-        for design, sign, positions in self.scaled:
-            for position in positions:
-                self.chain[:, position, self.k :] = sign * design
+        for design, sign, scaled in self.scaled:
+            for index in scaled:
+                self.chain[:, index, self.k :] = sign * design
         self._hessian: tuple[FloatArray, FloatArray] | None = None
         self.highest: tuple[float, FloatArray] = (-np.inf, np.ones(0))
         # sum(gamma**2) over both processes is free . (L'L) . free.
@@ -609,6 +579,7 @@ class _Likelihood:
 
     def _log_gradients(self, params: list[float | FloatArray]) -> FloatArray:
         """Each row's derivatives in its parameters' logs, ``(k, rows)``."""
+        assert self.row_likelihood is not None  # noqa: S101 - not analytic
         _, d_rows = self.row_likelihood(tuple(params), self.rows)
         for position, value in enumerate(params):
             d_rows[position] *= value
@@ -622,7 +593,23 @@ class _Likelihood:
         if row_parameters is None:
             return -np.inf, np.full(theta.size, np.nan)
         params, multipliers = row_parameters
-        value_rows, d_rows = self.row_likelihood(tuple(params), self.rows)
+        full = self.full
+        if full is None:
+            assert self.row_likelihood is not None  # noqa: S101 - one of two
+            value_rows, d_rows = self.row_likelihood(tuple(params), self.rows)
+        else:
+            # The rows' Hessians cost a fraction of the evaluation they
+            # share (the Pareto/NBD's quadrature), and the Newton search
+            # asks for the Hessian at every point it accepts.
+            value_rows, d_rows, natural = full(tuple(params), self.rows)
+            values = np.array(
+                [np.broadcast_to(p, value_rows.size) for p in params]
+            )
+            # d2/dlog_i dlog_j = p_i p_j H_ij + delta_ij p_i g_i, per row.
+            per_row = natural * values[:, None] * values[None, :]
+            diagonal = np.arange(self.k)
+            per_row[diagonal, diagonal] += values * d_rows
+            self._hessian = (theta.copy(), self._mapped(per_row))
         value = dot(self.w, value_rows)
         d_rows *= self.w
         d_free = -2 * self.penalty * (self.gram @ free)
@@ -644,8 +631,10 @@ class _Likelihood:
         return value, gradient
 
     def running_off(self) -> str:
-        """Name the coefficients beyond :data:`_RUNNING_OFF` at the highest
-        point evaluated, for a fit that did not converge ("" if none)."""
+        """The coefficients beyond :data:`_RUNNING_OFF`, for a failed fit.
+
+        At the highest point evaluated; "" if none.
+        """
         _, theta = self.highest
         free = np.log(theta[self.k :])
         far = [
@@ -668,37 +657,42 @@ class _Likelihood:
         constant map ``self.chain``, so the Hessian is the weighted sum of
         the rows' ``k x k`` Hessians in their own log-parameters mapped
         through it, with no further gradient term. The rows' Hessians are
-        analytic (:data:`_HESSIANS`) or forward differences of the rows'
-        derivatives: ``k`` evaluations of the rows, where differencing the
-        whole gradient took one per parameter and coefficient.
+        analytic (:data:`_HESSIANS`, made by every evaluation) or forward
+        differences of the rows' derivatives: ``k`` evaluations of the
+        rows, where differencing the whole gradient took one per
+        parameter and coefficient.
         """
+        if self._remembered(theta) is None:
+            if self.full is not None:
+                self(theta)
+            else:
+                row_parameters = self._row_parameters(theta)
+                if row_parameters is not None:
+                    per_row = self._differenced(row_parameters[0])
+                    self._hessian = (theta.copy(), self._mapped(per_row))
+        remembered = self._remembered(theta)
+        if remembered is None:
+            return np.full((theta.size, theta.size), np.nan)
+        return remembered.copy()
+
+    def _remembered(self, theta: FloatArray) -> FloatArray | None:
+        """The Hessian last made, if it was made at ``theta``."""
         if self._hessian is not None and np.array_equal(
             self._hessian[0], theta
         ):
-            # The search's last Hessian, asked again by its checks.
-            return self._hessian[1].copy()
-        row_parameters = self._row_parameters(theta)
-        if row_parameters is None:
-            return np.full((theta.size, theta.size), np.nan)
-        params, _ = row_parameters
-        analytic = _HESSIANS.get(self.model)
-        if analytic is None:
-            per_row = self._differenced(params)
-        else:
-            d_rows, natural = analytic(tuple(params), self.rows)
-            values = np.array(
-                [np.broadcast_to(p, self.rows.x.size) for p in params]
-            )
-            # d2/dlog_i dlog_j = p_i p_j H_ij + delta_ij p_i g_i, per row.
-            per_row = natural * values[:, None] * values[None, :]
-            diagonal = np.arange(self.k)
-            per_row[diagonal, diagonal] += values * d_rows
-        # sum over rows of w chain' H chain, as one product of matrices.
+            return self._hessian[1]
+        return None
+
+    def _mapped(self, per_row: FloatArray) -> FloatArray:
+        """The rows' Hessians in their log-parameters, through the chain.
+
+        ``sum_rows w chain' H chain``, as one product of matrices.
+        """
+        size = self.chain.shape[2]
         weighted = np.moveaxis(per_row * self.w, 2, 0)
-        inner = np.matmul(weighted, self.chain).reshape(-1, theta.size)
-        result: FloatArray = self.chain.reshape(-1, theta.size).T @ inner
+        inner = np.matmul(weighted, self.chain).reshape(-1, size)
+        result: FloatArray = self.chain.reshape(-1, size).T @ inner
         result[self.k :, self.k :] -= 2 * self.penalty * self.gram
-        self._hessian = (theta.copy(), result.copy())
         return result
 
     def _differenced(self, params: list[float | FloatArray]) -> FloatArray:
@@ -750,10 +744,17 @@ def _compress(
     stacked = np.column_stack(
         [x, t_x, big_t, *(covariates[p] for p in PROCESSES)]
     )
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    weights = np.bincount(inverse.reshape(-1), weights=w)
+    # Rows sorted lexicographically (as np.unique(axis=0), which costs
+    # several times more), then one row per run of equal rows.
+    order = np.lexsort(stacked.T[::-1])
+    ordered = stacked[order]
+    starts = np.ones(order.size, dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(order.size, dtype=np.intp)
+    inverse[order] = np.cumsum(starts) - 1
+    weights = np.bincount(inverse, weights=w)
     first = 3 + widths[0]
-    unique = np.asarray(unique, dtype=np.float64)
+    unique = ordered[starts]
     return (
         (unique[:, 0], unique[:, 1], unique[:, 2], weights.astype(np.float64)),
         {"purchase": unique[:, 3:first], "dropout": unique[:, first:]},
@@ -901,7 +902,8 @@ def fit_with_covariates(
         )
     except ConvergenceError as error:
         msg = (
-            f"{error}.{likelihood.running_off()} The points above list each coefficient c as exp(c) "
+            f"{error}.{likelihood.running_off()} The points above list "
+            "each coefficient c as exp(c) "
             f"after the model's parameters ({', '.join(layout.free)}): one "
             "far from 1 is a coefficient running off, e.g. a group that "
             "never drops out. Try a small penalty= (L2), fewer covariates "

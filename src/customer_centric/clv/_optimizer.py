@@ -348,7 +348,7 @@ def _newton(
     message = "iteration limit reached"
     iteration = 0
     stalled = 0
-    for iteration in range(1, max_iterations + 1):
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 - nit
         if np.linalg.norm(g) < _BFGS_GRADIENT:
             message = "gradient norm below 1e-8"
             break
@@ -421,7 +421,7 @@ def _settled(hessian: FloatArray, g: FloatArray) -> bool:
 
 
 def _newton_direction(hessian: FloatArray, g: FloatArray) -> FloatArray:
-    """The (modified) Newton step ``-|H|^-1 g``, or ``-g`` if H is not finite."""
+    """The (modified) Newton step ``-|H|^-1 g``; ``-g`` if H is not finite."""
     if not np.isfinite(hessian).all():
         return -g
     values, vectors = np.linalg.eigh((hessian + hessian.T) / 2)
@@ -679,13 +679,13 @@ def maximize_likelihood(
         raise ConvergenceError(msg)
     theta, gradient = best.natural(n_customers)
     log_likelihood = -best.result.fun * n_customers
-    hessian = best.hessian
+    curvature = best.hessian
     # The Newton step moves the estimate by far less than its standard
     # error, so the Hessian at the pre-polish point serves for both.
     theta, log_likelihood, gradient = _newton_polish(
-        objective, theta, hessian, log_likelihood, gradient
+        objective, theta, curvature, log_likelihood, gradient
     )
-    covariance = np.linalg.inv(-hessian)
+    covariance = np.linalg.inv(-curvature)
     covariance = (covariance + covariance.T) / 2
     final_gradient = gradient * theta / n_customers
     se = np.sqrt(np.diag(covariance))

@@ -176,9 +176,8 @@ def _integrate(
     return log_q, means
 
 
-_SECOND_MOMENTS: Final = tuple(
-    (i, j) for i in range(4) for j in range(i, 4)
-)
+_FIRST_MOMENTS: Final = 4
+_SECOND_MOMENTS: Final = tuple((i, j) for i in range(4) for j in range(i, 4))
 """The pairs of ``log(alpha+y), 1/(alpha+y), log(beta+y), 1/(beta+y)``
 whose products' means give the integral's second derivatives."""
 
@@ -228,7 +227,7 @@ def log_integral_rows(
     ``alpha`` and ``beta`` rows are then per-row derivatives.
     """
     log_si, means = _log_integral_means(
-        params, x, t_x, big_t, moments=4 if gradient else 0
+        params, x, t_x, big_t, moments=_FIRST_MOMENTS if gradient else 0
     )
     if means is None:
         return log_si, None
@@ -260,13 +259,14 @@ def log_integral_hessian_rows(
     ``log(beta+y)``, ``1/(beta+y)`` and of their products. Returns arrays
     of shape ``(rows,)``, ``(4, rows)`` and ``(4, 4, rows)``.
     """
-    log_si, means = _log_integral_means(params, x, t_x, big_t, moments=14)
+    log_si, means = _log_integral_means(
+        params, x, t_x, big_t, moments=_FIRST_MOMENTS + len(_SECOND_MOMENTS)
+    )
     assert means is not None  # noqa: S101 - asked for above
     r, _, s, _ = params
-    scale = np.stack(
-        [np.full(x.size, -1.0), -(r + x), np.full(x.size, -1.0)]
-        + [np.full(x.size, -(s + 1))]
-    )
+    # d phi / d theta = scale * (the four quantities averaged).
+    scale = np.stack([np.full(x.size, -1.0), -(r + x), np.full(x.size, -1.0)])
+    scale = np.vstack([scale, np.full((1, x.size), -(s + 1))])
     grads = scale * means[:4]
     grads[2] += 1 / s
     hessian = np.empty((4, 4, x.size))
@@ -317,7 +317,7 @@ def _log_integral_means(
             upper[rows],
             panels=int(count),
             gradient=moments > 0,
-            second=moments > 4,
+            second=moments > _FIRST_MOMENTS,
         )
         log_q[rows] = part
         if means is not None and part_means is not None:
