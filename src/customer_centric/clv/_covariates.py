@@ -544,9 +544,12 @@ class _Likelihood:
             np.zeros((len(layout.free), len(layout.free))),
         )
 
-    def unpenalised(self, theta: FloatArray) -> float:
-        """The log-likelihood without the L2 penalty."""
-        value, _ = self(theta)
+    def unpenalised(self, theta: FloatArray, value: float) -> float:
+        """The log-likelihood without the L2 penalty.
+
+        ``value`` is the penalised one at ``theta`` (the optimizer's: no
+        evaluation again).
+        """
         free = np.log(theta[self.k :])
         return value + self.penalty * float(free @ self.gram @ free)
 
@@ -930,7 +933,9 @@ def fit_with_covariates(
     fields["covariance"] = tuple(
         tuple(float(v) for v in r) for r in covariance
     )
-    fields["log_likelihood"] = likelihood.unpenalised(theta)
+    fields["log_likelihood"] = likelihood.unpenalised(
+        theta, mle.log_likelihood
+    )
     fields["covariates"] = effects
     return cast("_F", fit_class.model_validate(fields))
 
