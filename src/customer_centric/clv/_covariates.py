@@ -15,7 +15,12 @@ the per-row derivatives.
 
 Coefficients are fitted by the same optimizer as the models' parameters,
 which works on positive parameters in log space: it is handed
-``exp(gamma)``, so that it searches ``gamma`` itself, unconstrained. An
+``exp(gamma)``, so that it searches ``gamma`` itself, unconstrained. It
+takes Newton steps on the exact Hessian: each row's log-parameters are
+linear in the optimizer's variables, so the Hessian is the rows' own
+``k x k`` Hessians (analytic for the Pareto/NBD and BG/NBD, differenced
+for the GGom/NBD) mapped through the covariates, and it also gives the
+standard errors. An
 L2 penalty ``lambda * sum(gamma**2)`` shrinks the coefficients, and a
 covariate can have one coefficient shared by the two processes. Besides
 the plain model's edges, the fit probes the edges that one group of

@@ -1,10 +1,10 @@
 """Maximum likelihood over positive parameters, as every model is fitted.
 
 :func:`maximize_likelihood` maximises the summed log-likelihood in
-log-parameter space, from analytic gradients, by BFGS, retrying from other
-starting values; it checks that the optimum is a proper interior maximum
-(a negative definite Hessian, a small Newton step, bounded standard
-errors) and that the likelihood is not as high at one of the model's
+log-parameter space, from analytic gradients, by BFGS (or by Newton steps
+on a Hessian the caller gives), retrying from other starting values; it
+checks that the optimum is a proper interior maximum (a negative definite
+Hessian, a small Newton step, bounded standard errors) and that the likelihood is not as high at one of the model's
 edges (:class:`Boundary`), and raises
 :class:`~customer_centric.exceptions.ConvergenceError` otherwise.
 :func:`fit_by_maximum_likelihood` turns the outcome into the model's
@@ -338,9 +338,11 @@ def _newton(
     is ``g``). Where it is not positive definite the step uses its
     eigenvalues' absolute values (floored at 1e-10 of the largest), so it
     still descends, and along a flat direction it runs as far as the line
-    search allows (e^5): a fit heading for an edge gets there in a few
-    steps. Where the Hessian is not finite the step is the steepest
-    descent. Stops as :func:`_bfgs` does.
+    search allows (:data:`_NEWTON_MAX_STEP`): a fit heading for an edge
+    gets there in a few steps. Where the Hessian is not finite the step is
+    the steepest descent. Stops as :func:`_bfgs` does, and where the
+    gradient passes the acceptance test (:data:`_GRADIENT_TOLERANCE`):
+    Newton steps converge quadratically, so the checks' polish finishes.
     """
     x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
     f, g = fun(x)
