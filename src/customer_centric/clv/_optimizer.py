@@ -4,8 +4,9 @@
 log-parameter space, from analytic gradients, by BFGS (or by Newton steps
 on a Hessian the caller gives), retrying from other starting values; it
 checks that the optimum is a proper interior maximum (a negative definite
-Hessian, a small Newton step, bounded standard errors) and that the likelihood is not as high at one of the model's
-edges (:class:`Boundary`), and raises
+Hessian, a small Newton step, bounded standard errors) and that the
+likelihood is not as high at one of the model's edges (:class:`Boundary`),
+and raises
 :class:`~customer_centric.exceptions.ConvergenceError` otherwise.
 :func:`fit_by_maximum_likelihood` turns the outcome into the model's
 :class:`~customer_centric.clv.FittedModel` record.
