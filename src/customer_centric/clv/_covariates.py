@@ -15,7 +15,12 @@ the per-row derivatives.
 
 Coefficients are fitted by the same optimizer as the models' parameters,
 which works on positive parameters in log space: it is handed
-``exp(gamma)``, so that it searches ``gamma`` itself, unconstrained. An
+``exp(gamma)``, so that it searches ``gamma`` itself, unconstrained. It
+takes Newton steps on the exact Hessian: each row's log-parameters are
+linear in the optimizer's variables, so the Hessian is the rows' own
+``k x k`` Hessians (analytic for the Pareto/NBD and BG/NBD, differenced
+for the GGom/NBD) mapped through the covariates, and it also gives the
+standard errors. An
 L2 penalty ``lambda * sum(gamma**2)`` shrinks the coefficients, and a
 covariate can have one coefficient shared by the two processes. Besides
 the plain model's edges, the fit probes the edges that one group of
@@ -62,7 +67,10 @@ from customer_centric.clv._optimizer import (
     Boundary,
     maximize_likelihood,
 )
-from customer_centric.clv._pareto_nbd import ParetoNbdFit, log_integral_rows
+from customer_centric.clv._pareto_nbd import (
+    ParetoNbdFit,
+    log_integral_hessian_rows,
+)
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import (
     factorise,
@@ -148,6 +156,13 @@ class _Rows:
             x=x, t_x=t_x, big_t=big_t, x_unique=x_unique, x_index=x_index
         )
 
+    def trigamma(self, r: float) -> FloatArray:
+        """``psi'(r+x) - psi'(r)``, the second ``r`` derivative."""
+        xu = self.x_unique
+        values = _trigamma(np.append(r + xu, r))
+        result: FloatArray = (values[:-1] - values[-1])[self.x_index]
+        return result
+
     def gamma_terms(self, r: float) -> tuple[FloatArray, FloatArray]:
         """``log Gamma(r+x) - log Gamma(r)`` and its ``r`` derivative."""
         xu = self.x_unique
@@ -162,36 +177,6 @@ RowLikelihood: TypeAlias = Callable[
 """Per-row log-likelihoods and their derivatives with respect to each of
 the model's parameters (shape ``(parameters, rows)``), given scalar or
 per-row parameters and the rows."""
-
-
-def _pareto_nbd_rows(
-    params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray]:
-    """Pareto/NBD log-likelihood per row (the plain model's terms)."""
-    r0, alpha, s0, beta = params
-    r0, s0 = float(r0), float(s0)
-    x, t_x, big_t = rows.x, rows.t_x, rows.big_t
-    a_t = alpha + big_t
-    b_t = beta + big_t
-    log_at = np.log(a_t)
-    log_bt = np.log(b_t)
-    term1 = -(r0 + x) * log_at - s0 * log_bt
-    log_si, d_si = log_integral_rows(
-        (r0, alpha, s0, beta), x, t_x, big_t, gradient=True
-    )
-    assert d_si is not None  # noqa: S101 - asked for above
-    lse = np.logaddexp(term1, log_si)
-    p2 = np.exp(log_si - lse)
-    p1 = 1 - p2
-    log_alpha, log_beta = np.log(alpha), np.log(beta)
-    log_gamma, psi = rows.gamma_terms(r0)
-    value = log_gamma + r0 * log_alpha + s0 * log_beta + lse
-    derivatives = p2 * d_si
-    derivatives[0] += psi + log_alpha - p1 * log_at
-    derivatives[1] += r0 / alpha - p1 * (r0 + x) / a_t
-    derivatives[2] += log_beta - p1 * log_bt
-    derivatives[3] += s0 / beta - p1 * s0 / b_t
-    return value, derivatives
 
 
 def _bg_nbd_rows(
@@ -262,11 +247,153 @@ def _ggom_nbd_rows(
     return value, mixed
 
 
-_ROWS: Final[dict[str, RowLikelihood]] = {
-    "Pareto/NBD": _pareto_nbd_rows,
-    "BG/NBD": _bg_nbd_rows,
+_TRIGAMMA_SHIFT: Final = 7
+"""Recurrence steps before the asymptotic series of :func:`_trigamma`."""
+
+
+def _trigamma(z: FloatArray) -> FloatArray:
+    """``psi'(z)`` for ``z > 0``, to about 1e-12 relative.
+
+    The recurrence ``psi'(z) = psi'(z+1) + 1/z^2`` seven times, then the
+    asymptotic series in ``w = 1/(z+7)`` through its ``w^13`` term
+    (Abramowitz & Stegun 6.4.12; the first omitted term is below 3e-13
+    there): scipy's ``polygamma(1, z)`` goes through the Hurwitz zeta
+    function and cost most of a BG/NBD Hessian.
+    """
+    total = np.zeros_like(z)
+    for step in range(_TRIGAMMA_SHIFT):
+        total += 1 / (z + step) ** 2
+    w = 1 / (z + _TRIGAMMA_SHIFT)
+    w2 = w * w
+    tail = 1 / 30 - w2 * (5 / 66 - w2 * (691 / 2730))
+    series = (
+        w
+        + w2 / 2
+        + w * w2 * (1 / 6 - w2 * (1 / 30 - w2 * (1 / 42 - w2 * tail)))
+    )
+    result: FloatArray = total + series
+    return result
+
+
+RowHessian: TypeAlias = Callable[
+    [tuple[float | FloatArray, ...], _Rows],
+    tuple[FloatArray, FloatArray, FloatArray],
+]
+"""A :data:`RowLikelihood` that also gives the second derivatives
+``(parameters, parameters, rows)``."""
+
+
+def _add_outer(
+    hessian: FloatArray, weight: FloatArray, vector: FloatArray
+) -> None:
+    """``hessian += weight * vector vector'`` per row, in place."""
+    hessian += weight * vector[:, None] * vector[None, :]
+
+
+def _pareto_nbd_hessian(
+    params: tuple[float | FloatArray, ...], rows: _Rows
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Pareto/NBD per-row log-likelihood, derivatives and Hessian.
+
+    In the rows' own parameters. The log-likelihood is smooth terms plus
+    ``log(e^t1 + e^t2)``, whose Hessian is ``p1 H1 + p2 H2 + p1 p2
+    (g1-g2)(g1-g2)'`` (``p`` each term's share); ``t2``'s comes from the
+    quadrature's moments.
+    """
+    r0, alpha, s0, beta = params
+    r0, s0 = float(r0), float(s0)
+    x, big_t = rows.x, rows.big_t
+    a_t = alpha + big_t
+    b_t = beta + big_t
+    log_at, log_bt = np.log(a_t), np.log(b_t)
+    term1 = -(r0 + x) * log_at - s0 * log_bt
+    log_si, d_si, h_si = log_integral_hessian_rows(
+        (r0, alpha, s0, beta), x, rows.t_x, big_t
+    )
+    lse = np.logaddexp(term1, log_si)
+    p2 = np.exp(log_si - lse)
+    p1 = 1 - p2
+    log_alpha, log_beta = np.log(alpha), np.log(beta)
+    log_gamma, psi = rows.gamma_terms(r0)
+    value = log_gamma + r0 * log_alpha + s0 * log_beta + lse
+    d_t1 = np.stack([-log_at, -(r0 + x) / a_t, -log_bt, -s0 / b_t])
+    derivatives = p1 * d_t1 + p2 * d_si
+    derivatives[0] += psi + log_alpha
+    derivatives[1] += r0 / alpha
+    derivatives[2] += log_beta
+    derivatives[3] += s0 / beta
+    hessian = p2 * h_si
+    _add_outer(hessian, p1 * p2, d_t1 - d_si)
+    hessian[0, 0] += rows.trigamma(r0)
+    mixed_alpha = 1 / alpha - p1 / a_t
+    mixed_beta = 1 / beta - p1 / b_t
+    hessian[0, 1] += mixed_alpha
+    hessian[1, 0] += mixed_alpha
+    hessian[1, 1] += p1 * (r0 + x) / a_t**2 - r0 / alpha**2
+    hessian[2, 3] += mixed_beta
+    hessian[3, 2] += mixed_beta
+    hessian[3, 3] += p1 * s0 / b_t**2 - s0 / beta**2
+    return value, derivatives, hessian
+
+
+def _bg_nbd_hessian(
+    params: tuple[float | FloatArray, ...], rows: _Rows
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """BG/NBD per-row log-likelihood, derivatives and Hessian.
+
+    As :func:`_pareto_nbd_hessian`, with FHL (2005)'s two closed-form
+    terms and the beta function's trigamma terms.
+    """
+    value, derivatives = _bg_nbd_rows(params, rows)
+    r0, alpha, a, b = params
+    r0 = float(r0)
+    x, t_x, big_t = rows.x, rows.t_x, rows.big_t
+    n = x.size
+    repeat = x > 0
+    a_t = alpha + big_t
+    a_tx = alpha + t_x
+    bx1 = np.where(repeat, b + x - 1, 1.0)
+    term1 = -(r0 + x) * np.log(a_t)
+    with np.errstate(divide="ignore"):
+        log_repeat = np.log(np.where(repeat, a / bx1, 0.0))
+    term2 = log_repeat - (r0 + x) * np.log(a_tx)
+    p2 = np.exp(term2 - np.logaddexp(term1, term2))
+    p1 = 1 - p2
+    zero = np.zeros(n)
+    d_t1 = np.stack([-np.log(a_t), -(r0 + x) / a_t, zero, zero])
+    d_t2 = np.stack([-np.log(a_tx), -(r0 + x) / a_tx, 1 / a + zero, -1 / bx1])
+    hessian = np.zeros((4, 4, n))
+    _add_outer(hessian, p1 * p2, d_t1 - d_t2)
+    ab = a + b
+    # One call on the four arguments (numpy's per-call cost dominates).
+    psi1 = _trigamma(np.concatenate([ab + zero, ab + x, b + x, b + zero]))
+    psi1_ab, psi1_abx, psi1_bx, psi1_b = psi1.reshape(4, n)
+    trigamma_ab = psi1_ab - psi1_abx
+    hessian[0, 0] += rows.trigamma(r0)
+    mixed = 1 / alpha - p1 / a_t - p2 / a_tx
+    hessian[0, 1] += mixed
+    hessian[1, 0] += mixed
+    hessian[1, 1] += (r0 + x) * (p1 / a_t**2 + p2 / a_tx**2) - r0 / alpha**2
+    hessian[2, 2] += trigamma_ab - p2 / a**2
+    hessian[2, 3] += trigamma_ab
+    hessian[3, 2] += trigamma_ab
+    hessian[3, 3] += trigamma_ab + psi1_bx - psi1_b + p2 / bx1**2
+    return value, derivatives, hessian
+
+
+_HESSIANS: Final[dict[str, RowHessian]] = {
+    "Pareto/NBD": _pareto_nbd_hessian,
+    "BG/NBD": _bg_nbd_hessian,
+}
+"""The models whose rows' Hessians are analytic; the others' come from
+finite differences of the rows' derivatives."""
+
+
+_DIFFERENCED: Final[dict[str, RowLikelihood]] = {
     "GGom/NBD": _ggom_nbd_rows,
 }
+"""The models whose rows' Hessians come from finite differences of their
+derivatives (the others are in :data:`_HESSIANS`)."""
 
 
 def _read_table(
@@ -388,7 +515,9 @@ class _Likelihood:
     ) -> None:
         x, t_x, big_t, self.w = rows
         self.rows = _Rows.of(x, t_x, big_t)
-        self.row_likelihood = _ROWS[model]
+        self.model = model
+        self.full = _HESSIANS.get(model)
+        self.row_likelihood = _DIFFERENCED.get(model)
         self.k = len(_PARAMETERS[model])
         self.layout = layout
         self.penalty = penalty
@@ -406,22 +535,42 @@ class _Likelihood:
             for p in PROCESSES
             if layout.names[p]
         ]
+        # d(row log-parameter) / d(optimizer variable), (rows, k, k + free):
+        # 1 for the parameter itself, sign * design for the coefficients.
+        n_rows, width = x.size, len(layout.free)
+        self.chain = np.zeros((n_rows, self.k, self.k + width))
+        self.chain[:, np.arange(self.k), np.arange(self.k)] = 1.0
+        for design, sign, scaled in self.scaled:
+            for index in scaled:
+                self.chain[:, index, self.k :] = sign * design
+        self._hessian: tuple[FloatArray, FloatArray] | None = None
+        self.highest: tuple[float, FloatArray] = (-np.inf, np.ones(0))
         # sum(gamma**2) over both processes is free . (L'L) . free.
         self.gram = sum(
             (layout.loadings[p].T @ layout.loadings[p] for p in PROCESSES),
             np.zeros((len(layout.free), len(layout.free))),
         )
 
-    def unpenalised(self, theta: FloatArray) -> float:
-        """The log-likelihood without the L2 penalty."""
-        value, _ = self(theta)
+    def unpenalised(self, theta: FloatArray, value: float) -> float:
+        """The log-likelihood without the L2 penalty.
+
+        ``value`` is the penalised one at ``theta`` (the optimizer's: no
+        evaluation again).
+        """
         free = np.log(theta[self.k :])
         return value + self.penalty * float(free @ self.gram @ free)
 
-    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
-        k = self.k
-        base = theta[:k]
-        free = np.log(theta[k:])
+    def _row_parameters(
+        self, theta: FloatArray
+    ) -> tuple[list[float | FloatArray], list[FloatArray]] | None:
+        """Each row's parameters and each scaled process's multipliers.
+
+        ``None`` where a customer's parameter lies beyond e^21 (or below
+        e^-21): the likelihood loses its precision there (as the plain
+        models' beyond their own), so such points are walls.
+        """
+        base = theta[: self.k]
+        free = np.log(theta[self.k :])
         params: list[float | FloatArray] = base.tolist()
         multipliers = []
         for design, sign, positions in self.scaled:
@@ -431,16 +580,46 @@ class _Likelihood:
                 if (
                     np.abs(extremes + np.log(base[position])) > _TRUSTED_LOG
                 ).any():
-                    # A customer's parameter beyond e^21 (or below e^-21):
-                    # the likelihood loses its precision there (as the
-                    # plain models' beyond their own), so such points are
-                    # walls.
-                    return -np.inf, np.full(theta.size, np.nan)
+                    return None
             multiplier = np.exp(log_multiplier)
             for position in positions:
                 params[position] = float(base[position]) * multiplier
             multipliers.append(multiplier)
-        value_rows, d_rows = self.row_likelihood(tuple(params), self.rows)
+        return params, multipliers
+
+    def _log_gradients(self, params: list[float | FloatArray]) -> FloatArray:
+        """Each row's derivatives in its parameters' logs, ``(k, rows)``."""
+        assert self.row_likelihood is not None  # noqa: S101 - not analytic
+        _, d_rows = self.row_likelihood(tuple(params), self.rows)
+        for position, value in enumerate(params):
+            d_rows[position] *= value
+        return d_rows
+
+    def __call__(self, theta: FloatArray) -> tuple[float, FloatArray]:
+        k = self.k
+        base = theta[:k]
+        free = np.log(theta[k:])
+        row_parameters = self._row_parameters(theta)
+        if row_parameters is None:
+            return -np.inf, np.full(theta.size, np.nan)
+        params, multipliers = row_parameters
+        full = self.full
+        if full is None:
+            assert self.row_likelihood is not None  # noqa: S101 - one of two
+            value_rows, d_rows = self.row_likelihood(tuple(params), self.rows)
+        else:
+            # The rows' Hessians cost a fraction of the evaluation they
+            # share (the Pareto/NBD's quadrature), and the Newton search
+            # asks for the Hessian at every point it accepts.
+            value_rows, d_rows, natural = full(tuple(params), self.rows)
+            values = np.array(
+                [np.broadcast_to(p, value_rows.size) for p in params]
+            )
+            # d2/dlog_i dlog_j = p_i p_j H_ij + delta_ij p_i g_i, per row.
+            per_row = natural * values[:, None] * values[None, :]
+            diagonal = np.arange(self.k)
+            per_row[diagonal, diagonal] += values * d_rows
+            self._hessian = (theta.copy(), self._mapped(per_row))
         value = dot(self.w, value_rows)
         d_rows *= self.w
         d_free = -2 * self.penalty * (self.gram @ free)
@@ -457,7 +636,102 @@ class _Likelihood:
         gradient[:k] = d_rows.sum(axis=1)
         gradient[k:] = d_free / theta[k:]
         value -= self.penalty * float(free @ self.gram @ free)
+        if value > self.highest[0]:
+            self.highest = (value, theta.copy())
         return value, gradient
+
+    def running_off(self) -> str:
+        """The coefficients beyond :data:`_RUNNING_OFF`, for a failed fit.
+
+        At the highest point evaluated; "" if none.
+        """
+        _, theta = self.highest
+        free = np.log(theta[self.k :])
+        far = [
+            f"exp({name}) = {np.exp(c):.3g}"
+            for name, c in zip(self.layout.free, free, strict=True)
+            if abs(c) > _RUNNING_OFF
+        ]
+        if not far:
+            return ""
+        return (
+            f" At the highest point reached, {', '.join(far)}: a "
+            "coefficient running off."
+        )
+
+    def hessian(self, theta: FloatArray) -> FloatArray:
+        """Hessian of the penalised log-likelihood in the log-parameters.
+
+        A row's log-parameters are linear in the optimizer's variables
+        (the model's log-parameters and the coefficients), through the
+        constant map ``self.chain``, so the Hessian is the weighted sum of
+        the rows' ``k x k`` Hessians in their own log-parameters mapped
+        through it, with no further gradient term. The rows' Hessians are
+        analytic (:data:`_HESSIANS`, made by every evaluation) or forward
+        differences of the rows' derivatives: ``k`` evaluations of the
+        rows, where differencing the whole gradient took one per
+        parameter and coefficient.
+        """
+        if self._remembered(theta) is None:
+            if self.full is not None:
+                self(theta)
+            else:
+                row_parameters = self._row_parameters(theta)
+                if row_parameters is not None:
+                    per_row = self._differenced(row_parameters[0])
+                    self._hessian = (theta.copy(), self._mapped(per_row))
+        remembered = self._remembered(theta)
+        if remembered is None:
+            return np.full((theta.size, theta.size), np.nan)
+        return remembered.copy()
+
+    def _remembered(self, theta: FloatArray) -> FloatArray | None:
+        """The Hessian last made, if it was made at ``theta``."""
+        if self._hessian is not None and np.array_equal(
+            self._hessian[0], theta
+        ):
+            return self._hessian[1]
+        return None
+
+    def _mapped(self, per_row: FloatArray) -> FloatArray:
+        """The rows' Hessians in their log-parameters, through the chain.
+
+        ``sum_rows w chain' H chain``, as one product of matrices.
+        """
+        size = self.chain.shape[2]
+        weighted = np.moveaxis(per_row * self.w, 2, 0)
+        inner = np.matmul(weighted, self.chain).reshape(-1, size)
+        result: FloatArray = self.chain.reshape(-1, size).T @ inner
+        result[self.k :, self.k :] -= 2 * self.penalty * self.gram
+        return result
+
+    def _differenced(self, params: list[float | FloatArray]) -> FloatArray:
+        """The rows' Hessians in their log-parameters, ``(k, k, rows)``.
+
+        Forward differences of their analytic derivatives, symmetrised.
+        """
+        at = self._log_gradients(params)
+        columns = []
+        for position in range(self.k):
+            moved = list(params)
+            moved[position] = moved[position] * _STEP_FACTOR
+            columns.append((self._log_gradients(moved) - at) / _LOG_STEP)
+        per_row = np.stack(columns, axis=1)
+        result: FloatArray = (per_row + per_row.transpose(1, 0, 2)) / 2
+        return result
+
+
+_RUNNING_OFF: Final = 10.0
+"""A coefficient beyond +-10 (a factor of e^10, about 22,000, in a
+customer's parameter per unit of the covariate) is named as running off
+when a fit fails: no real effect is that large, while the optimizer's own
+test for a parameter running off (beyond e^18) is not met where its
+search stops on a flat ridge."""
+
+_LOG_STEP: Final = 1e-5
+"""Forward-difference step of the rows' Hessians in their log-parameters
+(the optimizer's own for its finite-difference Hessians)."""
+_STEP_FACTOR: Final = float(np.exp(_LOG_STEP))
 
 
 _PARAMETERS: Final[dict[str, tuple[str, ...]]] = {
@@ -480,10 +754,17 @@ def _compress(
     stacked = np.column_stack(
         [x, t_x, big_t, *(covariates[p] for p in PROCESSES)]
     )
-    unique, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    weights = np.bincount(inverse.reshape(-1), weights=w)
+    # Rows sorted lexicographically (as np.unique(axis=0), which costs
+    # several times more), then one row per run of equal rows.
+    order = np.lexsort(stacked.T[::-1])
+    ordered = stacked[order]
+    starts = np.ones(order.size, dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(order.size, dtype=np.intp)
+    inverse[order] = np.cumsum(starts) - 1
+    weights = np.bincount(inverse, weights=w)
     first = 3 + widths[0]
-    unique = np.asarray(unique, dtype=np.float64)
+    unique = ordered[starts]
     return (
         (unique[:, 0], unique[:, 1], unique[:, 2], weights.astype(np.float64)),
         {"purchase": unique[:, 3:first], "dropout": unique[:, first:]},
@@ -627,10 +908,12 @@ def fit_with_covariates(
             n_customers=float(rows[3].sum()),
             model=f"{model} with covariates",
             boundaries=covariate_boundaries(model, boundaries, layout),
+            hessian=likelihood.hessian,
         )
     except ConvergenceError as error:
         msg = (
-            f"{error}. The points above list each coefficient c as exp(c) "
+            f"{error}.{likelihood.running_off()} The points above list "
+            "each coefficient c as exp(c) "
             f"after the model's parameters ({', '.join(layout.free)}): one "
             "far from 1 is a coefficient running off, e.g. a group that "
             "never drops out. Try a small penalty= (L2), fewer covariates "
@@ -657,7 +940,9 @@ def fit_with_covariates(
     fields["covariance"] = tuple(
         tuple(float(v) for v in r) for r in covariance
     )
-    fields["log_likelihood"] = likelihood.unpenalised(theta)
+    fields["log_likelihood"] = likelihood.unpenalised(
+        theta, mle.log_likelihood
+    )
     fields["covariates"] = effects
     return cast("_F", fit_class.model_validate(fields))
 

@@ -1,11 +1,12 @@
 """Maximum likelihood over positive parameters, as every model is fitted.
 
 :func:`maximize_likelihood` maximises the summed log-likelihood in
-log-parameter space, from analytic gradients, by BFGS, retrying from other
-starting values; it checks that the optimum is a proper interior maximum
-(a negative definite Hessian, a small Newton step, bounded standard
-errors) and that the likelihood is not as high at one of the model's
-edges (:class:`Boundary`), and raises
+log-parameter space, from analytic gradients, by BFGS (or by Newton steps
+on a Hessian the caller gives), retrying from other starting values; it
+checks that the optimum is a proper interior maximum (a negative definite
+Hessian, a small Newton step, bounded standard errors) and that the
+likelihood is not as high at one of the model's edges (:class:`Boundary`),
+and raises
 :class:`~customer_centric.exceptions.ConvergenceError` otherwise.
 :func:`fit_by_maximum_likelihood` turns the outcome into the model's
 :class:`~customer_centric.clv.FittedModel` record.
@@ -40,16 +41,25 @@ __all__ = [
 
 Objective: TypeAlias = Callable[[FloatArray], tuple[float, FloatArray]]
 """Summed log-likelihood and its gradient at the natural parameters."""
+Hessian: TypeAlias = Callable[[FloatArray], FloatArray]
+"""Hessian of the summed log-likelihood with respect to the
+log-parameters, at the natural parameters."""
 
 _GRADIENT_TOLERANCE: Final = 1e-5
 """Largest accepted gradient norm of the mean log-likelihood per customer,
 with respect to the log-parameters."""
 _HESSIAN_STEP: Final = 1e-5
 _METHOD: Final = "BFGS in log-parameters"
+_NEWTON_METHOD: Final = "Newton in log-parameters"
 _BFGS_GRADIENT: Final = 1e-8
 _BFGS_FUNCTION: Final = 1e-15
 _MAX_STEP: Final = 5.0
 """Longest BFGS step in log-parameters (a factor of e^5 in a parameter)."""
+_NEWTON_MAX_STEP: Final = 2.0
+"""Longest Newton step in log-parameters: from a start where the Hessian
+is not negative definite, longer steps (up to e^5) sent the covariate
+fits of the benchmarks on excursions along a ridge that cost them about
+twice the iterations (benchmarks/bench_covariates.py)."""
 _MIN_STEP: Final = 1e-12
 _BFGS_STALL: Final = 1e-12
 _STALL_ITERATIONS: Final = 25
@@ -313,6 +323,117 @@ def _bfgs(
     )
 
 
+def _newton(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    curvature: Callable[[FloatArray, FloatArray], FloatArray],
+    x0: FloatArray,
+    max_iterations: int,
+    *,
+    target: float = -math.inf,
+    max_evaluations: float = math.inf,
+    min_step: float = _MIN_STEP,
+) -> _Run:
+    """Minimise ``fun`` by Newton steps with a backtracking line search.
+
+    ``curvature(x, g)`` is the Hessian of ``fun`` at ``x`` (whose gradient
+    is ``g``). Where it is not positive definite the step uses its
+    eigenvalues' absolute values (floored at 1e-10 of the largest), so it
+    still descends, and along a flat direction it runs as far as the line
+    search allows (:data:`_NEWTON_MAX_STEP`): a fit heading for an edge
+    gets there in a few steps. Where the Hessian is not finite the step is
+    the steepest descent. Stops as :func:`_bfgs` does, and where the
+    gradient passes the acceptance test (:data:`_GRADIENT_TOLERANCE`):
+    Newton steps converge quadratically, so the checks' polish finishes.
+    """
+    x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
+    f, g = fun(x)
+    evaluations = 1
+    message = "iteration limit reached"
+    iteration = 0
+    stalled = 0
+    for iteration in range(1, max_iterations + 1):  # noqa: B007 - nit
+        if np.linalg.norm(g) < _BFGS_GRADIENT:
+            message = "gradient norm below 1e-8"
+            break
+        if f <= target:
+            message = "reached the target value"
+            break
+        if evaluations >= max_evaluations:
+            message = "evaluation limit reached"
+            break
+        hessian = curvature(x, g)
+        if np.linalg.norm(g) < _GRADIENT_TOLERANCE:
+            # The gradient test passes: the checks judge the point. At a
+            # proper minimum the polish after them is the Newton step on
+            # this Hessian that the iteration would take; along a flat
+            # ridge Newton steps would follow it far out, to where the
+            # edges the checks compare with are named differently.
+            message = _SETTLED if _settled(hessian, g) else _FLAT
+            break
+        direction = _newton_direction(hessian, g)
+        slope = float(direction @ g)
+        resolution = _resolution(f, g)
+        x_new, f_new, g_new, step, used = _line_search(
+            fun,
+            x,
+            f,
+            direction,
+            slope,
+            min_step=min_step,
+            floor=resolution,
+            max_step=_NEWTON_MAX_STEP,
+        )
+        evaluations += used
+        if (step < min_step or -step * slope < resolution) and f_new > f:
+            message = "line search could not improve (precision limit)"
+            break
+        improvement = f - f_new
+        x, f, g = x_new, f_new, g_new
+        small = improvement <= _BFGS_STALL * max(1.0, abs(f))
+        stalled = stalled + 1 if small else 0
+        stop = _stop_reason(x, f, g, improvement, stalled)
+        if stop is not None:
+            message = stop
+            break
+    return _Run(
+        x=x,
+        fun=float(f),
+        jac=np.asarray(g, dtype=np.float64),
+        nit=iteration,
+        nfev=evaluations,
+        message=message,
+    )
+
+
+_SETTLED: Final = "gradient norm below 1e-5 at a proper minimum"
+_FLAT: Final = "gradient norm below 1e-5 on a flat ridge"
+
+
+def _settled(hessian: FloatArray, g: FloatArray) -> bool:
+    """Whether the Hessian is positive definite with a short Newton step.
+
+    Shorter than :data:`_NEWTON_STEP_TOLERANCE`: where a parameter drifts
+    off along a flat direction with a small gradient, it is not.
+    """
+    try:
+        factor = np.linalg.cholesky(hessian)
+    except np.linalg.LinAlgError:
+        return False
+    step = np.linalg.solve(factor.T, np.linalg.solve(factor, g))
+    return bool(np.abs(step).max() < _NEWTON_STEP_TOLERANCE)
+
+
+def _newton_direction(hessian: FloatArray, g: FloatArray) -> FloatArray:
+    """The (modified) Newton step ``-|H|^-1 g``; ``-g`` if H is not finite."""
+    if not np.isfinite(hessian).all():
+        return -g
+    values, vectors = np.linalg.eigh((hessian + hessian.T) / 2)
+    size = np.abs(values)
+    size = np.maximum(size, _CURVATURE * max(float(size.max()), 1.0))
+    result: FloatArray = -(vectors / size) @ (vectors.T @ g)
+    return result
+
+
 def _line_search(
     fun: Callable[[FloatArray], tuple[float, FloatArray]],
     x: FloatArray,
@@ -322,8 +443,9 @@ def _line_search(
     *,
     min_step: float,
     floor: float = 0.0,
+    max_step: float = _MAX_STEP,
 ) -> tuple[FloatArray, float, FloatArray, float, int]:
-    """Backtrack from a unit step (at most e^5 per parameter) to Armijo.
+    """Backtrack from a unit step (at most ``max_step``) to Armijo.
 
     Backtracking stops too once the decrease the slope predicts is below
     ``floor`` (see :func:`_resolution`): no shorter step could show one.
@@ -331,7 +453,7 @@ def _line_search(
     number of evaluations.
     """
     longest = float(np.abs(direction).max())
-    step = min(1.0, _MAX_STEP / longest) if longest > 0 else 1.0
+    step = min(1.0, max_step / longest) if longest > 0 else 1.0
     used = 0
     while True:
         x_new = np.clip(x + step * direction, -LOG_BOUND, LOG_BOUND)
@@ -451,10 +573,7 @@ def _hessian(
         return np.asarray(objective(moved)[1]) * moved
 
     h_log = _forward_hessian(log_gradient, np.log(theta), gradient * theta)
-    # d2L/dlog_i dlog_j = theta_i theta_j H_ij + delta_ij theta_i g_i
-    inner = h_log - np.diag(gradient * theta)
-    result: FloatArray = inner / np.outer(theta, theta)
-    return result
+    return _natural_hessian(h_log, theta, gradient)
 
 
 def maximize_likelihood(
@@ -467,6 +586,7 @@ def maximize_likelihood(
     model: str,
     max_iterations: int = 500,
     boundaries: Sequence[Boundary] = (),
+    hessian: Hessian | None = None,
 ) -> MaximumLikelihood:
     """Maximise a log-likelihood over positive parameters.
 
@@ -479,7 +599,9 @@ def maximize_likelihood(
     would move the log-parameters by less than 0.01 and no standard error
     exceeds ten times its parameter (so a parameter drifting to 0 or
     infinity along a flat ridge is caught). One Newton step on the
-    finite-difference Hessian then polishes the optimum.
+    finite-difference Hessian then polishes the optimum. Given the
+    ``hessian``, the search takes Newton steps on it instead of BFGS's,
+    and it replaces the finite-difference Hessian.
 
     Then each of the model's ``boundaries`` (edges of the parameter space
     where it becomes a simpler model) is probed: the log-likelihood is
@@ -501,6 +623,9 @@ def maximize_likelihood(
         model: The model's name, for error messages.
         max_iterations: Iteration limit per start.
         boundaries: The model's edges to probe.
+        hessian: The Hessian of the summed log-likelihood with respect to
+            the log-parameters, if the objective can give it more cheaply
+            than finite differences of its gradient.
 
     Returns:
         Estimates, standard errors, covariance, log-likelihood, diagnostics.
@@ -518,21 +643,25 @@ def maximize_likelihood(
     .. versionadded:: 0.1
     """
     negative_mean = _log_space(objective, n_customers)
+    search = _search(negative_mean, hessian, n_customers, max_iterations)
     attempts: list[_Attempt] = []
     best: _Attempt | None = None
     for start in starts:
         start_array = np.log(np.asarray(start, dtype=np.float64))
         attempt = _Attempt(
             start=tuple(float(v) for v in start),
-            result=_bfgs(negative_mean, start_array, max_iterations),
+            result=search(start_array),
         )
         if attempt.stationary:
-            attempt = _check_maximum(objective, attempt, n_customers)
+            attempt = _check_maximum(
+                objective, attempt, n_customers, hessian=hessian
+            )
         attempts.append(attempt)
         if attempt.stationary and attempt.problem is None:
             best = attempt
             break
     tried = "; ".join(a.describe() for a in attempts)
+    method = _METHOD if hessian is None else _NEWTON_METHOD
     _check_boundaries(
         negative_mean,
         attempts if best is None else [best],
@@ -540,11 +669,12 @@ def maximize_likelihood(
         names=names,
         model=model,
         n_customers=n_customers,
+        hessian=hessian,
     )
     if best is None or best.hessian is None:
         msg = (
             f"{model} fit did not converge from {len(attempts)} starting "
-            f"value(s) with {_METHOD}: {tried}."
+            f"value(s) with {method}: {tried}."
             f"{_running_off(attempts, names, boundaries)} The "
             "data may not identify the model (e.g. no repeat purchases, or "
             "too few customers); check the summary or use another model"
@@ -552,18 +682,18 @@ def maximize_likelihood(
         raise ConvergenceError(msg)
     theta, gradient = best.natural(n_customers)
     log_likelihood = -best.result.fun * n_customers
-    hessian = best.hessian
+    curvature = best.hessian
     # The Newton step moves the estimate by far less than its standard
     # error, so the Hessian at the pre-polish point serves for both.
     theta, log_likelihood, gradient = _newton_polish(
-        objective, theta, hessian, log_likelihood, gradient
+        objective, theta, curvature, log_likelihood, gradient
     )
-    covariance = np.linalg.inv(-hessian)
+    covariance = np.linalg.inv(-curvature)
     covariance = (covariance + covariance.T) / 2
     final_gradient = gradient * theta / n_customers
     se = np.sqrt(np.diag(covariance))
     diagnostics = OptimizerDiagnostics(
-        method=_METHOD,
+        method=method,
         converged=True,
         iterations=int(best.result.nit),
         function_evaluations=int(best.result.nfev),
@@ -579,6 +709,24 @@ def maximize_likelihood(
         n_customers=float(n_customers),
         diagnostics=diagnostics,
     )
+
+
+def _search(
+    negative_mean: Callable[[FloatArray], tuple[float, FloatArray]],
+    hessian: Hessian | None,
+    n_customers: float,
+    max_iterations: int,
+) -> Callable[[FloatArray], _Run]:
+    """One start's search: BFGS, or Newton steps on a given ``hessian``."""
+    if hessian is None:
+        return lambda x0: _bfgs(negative_mean, x0, max_iterations)
+
+    def curvature(x: FloatArray, _g: FloatArray) -> FloatArray:
+        with np.errstate(all="ignore"):
+            result: FloatArray = -hessian(np.exp(x)) / n_customers
+        return result
+
+    return lambda x0: _newton(negative_mean, curvature, x0, max_iterations)
 
 
 _FitT = TypeVar("_FitT", bound=FittedModel)
@@ -665,6 +813,7 @@ def _check_boundaries(
     names: tuple[str, ...],
     model: str,
     n_customers: float,
+    hessian: Hessian | None = None,
 ) -> None:
     """Raise ``ConvergenceError`` if the likelihood is as high at an edge.
 
@@ -707,14 +856,38 @@ def _check_boundaries(
             value, gradient = negative_mean(point)
             return value, projector @ gradient
 
-        run = _bfgs(
-            profile,
-            np.zeros(direction.size),
-            _PROFILE_ITERATIONS,
-            target=best.result.fun + _BOUNDARY_TOLERANCE,
-            max_evaluations=_PROFILE_EVALUATIONS,
-            min_step=_PROFILE_MIN_STEP,
-        )
+        limits = {
+            "target": best.result.fun + _BOUNDARY_TOLERANCE,
+            "max_evaluations": _PROFILE_EVALUATIONS,
+            "min_step": _PROFILE_MIN_STEP,
+        }
+        if hessian is None:
+            run = _bfgs(
+                profile,
+                np.zeros(direction.size),
+                _PROFILE_ITERATIONS,
+                **limits,
+            )
+        else:
+
+            def curvature(
+                v: FloatArray,
+                _g: FloatArray,
+                far: FloatArray = far,
+                projector: FloatArray = projector,
+            ) -> FloatArray:
+                with np.errstate(all="ignore"):
+                    h = -hessian(np.exp(far + projector @ v)) / n_customers
+                result: FloatArray = projector @ h @ projector
+                return result
+
+            run = _newton(
+                profile,
+                curvature,
+                np.zeros(direction.size),
+                _PROFILE_ITERATIONS,
+                **limits,
+            )
         gain = run.fun - best.result.fun
         if gain <= _BOUNDARY_TOLERANCE:
             point = ", ".join(
@@ -754,7 +927,11 @@ def _clearly_inside(
 
 
 def _check_maximum(
-    objective: Objective, attempt: _Attempt, n_customers: float
+    objective: Objective,
+    attempt: _Attempt,
+    n_customers: float,
+    *,
+    hessian: Hessian | None = None,
 ) -> _Attempt:
     """Confirm a stationary point is a proper, interior maximum.
 
@@ -764,21 +941,24 @@ def _check_maximum(
     """
     theta, gradient = attempt.natural(n_customers)
     with np.errstate(all="ignore"):
-        hessian = _hessian(objective, theta, gradient)
+        if hessian is None:
+            natural = _hessian(objective, theta, gradient)
+        else:
+            natural = _natural_hessian(hessian(theta), theta, gradient)
     problem = None
-    if not np.isfinite(hessian).all():
+    if not np.isfinite(natural).all():
         problem = "the Hessian is not finite there"
     else:
         try:
-            np.linalg.cholesky(-hessian)
+            np.linalg.cholesky(-natural)
         except np.linalg.LinAlgError:
             problem = (
                 "the Hessian is not negative definite there (parameters "
                 "not identified)"
             )
     if problem is None:
-        step = np.linalg.solve(hessian, -gradient) / theta
-        relative_se = np.sqrt(np.diag(np.linalg.inv(-hessian))) / theta
+        step = np.linalg.solve(natural, -gradient) / theta
+        relative_se = np.sqrt(np.diag(np.linalg.inv(-natural))) / theta
         if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
             problem = (
                 "a Newton step would still move the log-parameters by "
@@ -790,7 +970,17 @@ def _check_maximum(
                 f"{relative_se.max():.3g} times its value (a flat ridge: "
                 "the data do not identify it)"
             )
-    return attrs.evolve(attempt, problem=problem, hessian=hessian)
+    return attrs.evolve(attempt, problem=problem, hessian=natural)
+
+
+def _natural_hessian(
+    h_log: FloatArray, theta: FloatArray, gradient: FloatArray
+) -> FloatArray:
+    """The Hessian in the natural parameters from that in their logs."""
+    # d2L/dlog_i dlog_j = theta_i theta_j H_ij + delta_ij theta_i g_i
+    inner = h_log - np.diag(gradient * theta)
+    result: FloatArray = inner / np.outer(theta, theta)
+    return result
 
 
 def _newton_polish(
