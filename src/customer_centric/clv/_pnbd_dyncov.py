@@ -39,6 +39,7 @@ from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._dyncov_likelihood import (
     Design,
+    alive_rows,
     log_likelihood_rows,
 )
 from customer_centric.clv._optimizer import maximize_likelihood
@@ -177,24 +178,7 @@ class ParetoNbdDynamicFit(FittedModel):
         self, paths: CovariatePaths
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """P(alive), ``alpha + A(T)`` and ``beta + B(T)`` per customer."""
-        theta = self._theta()
-        design = self._design(paths, future=False)
-        values, _ = log_likelihood_rows(theta, design, gradient=False)
-        _, _, a_l, b_l = design.rates(theta[4:])
-        a_total = self.alpha + design.total(a_l)
-        b_total = self.beta + design.total(b_l)
-        r, s = self.r, self.s
-        x = design.x
-        log_alive = (
-            design.purchase_sums @ theta[4 : 4 + design.purchase_width]
-            + special.gammaln(r + x)
-            - special.gammaln(r)
-            + r * math.log(self.alpha)
-            + s * math.log(self.beta)
-            - (r + x) * np.log(a_total)
-            - s * np.log(b_total)
-        )
-        return np.exp(log_alive - values), a_total, b_total
+        return alive_rows(self._theta(), self._design(paths, future=False))
 
     def conditional_expected_purchases(
         self, t: float, paths: CovariatePaths, /
