@@ -22,6 +22,17 @@ length ``l_k`` integrates to ``a_k (beta + B(T))^s ((beta + B_k)^(1-s) -
 1``). With constant covariates both are the Pareto/NBD's own (Fader,
 Hardie & Lee 2005) with the customer's scaled ``alpha`` and ``beta``.
 
+DERT at a continuous discount rate ``delta`` is ``P(alive) (r + x) /
+(alpha + A(T)) E[int_0^H e^(-delta u) a(T + u) e^(-mu (B(T + u) - B(T)))
+du]`` over ``mu ~ Gamma(s, beta + B(T))``: given ``mu``, each future
+piece integrates exactly to ``a_k e^(-delta u_k - mu D_k) (1 - e^(-k
+l_k)) / k``, ``k = delta + mu b_k``, ``D_k`` the dropout clock's climb
+before the piece, and the mean over ``mu`` is the static DERT's
+quadrature (:mod:`~customer_centric.clv._dert`), so constant covariates
+give the static value. ``H`` is the table's end (or a given horizon:
+CLVTools' DECT); the purchases after it are left out, so DERT "forever"
+asks the discount factor there to be at most 1e-6.
+
 .. versionadded:: 0.2
 """
 
@@ -276,6 +287,9 @@ class ParetoNbdDynamicFit(FittedModel):
                 negative or beyond the table; or, for ``horizon=None``, a
                 table too short for the discounting to fade (the message
                 says how far it must run).
+
+        Examples:
+            See the CLV guide, "Time-varying covariates".
         """
         delta = _check_rate(discount_rate)
         end = _discounted_reach(delta, paths, horizon)
