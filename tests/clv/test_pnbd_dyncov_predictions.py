@@ -12,11 +12,14 @@ increments otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customer_centric.clv import (
     CovariatePaths,
@@ -175,6 +178,14 @@ def test_delta_intervals_contain_the_estimate_and_widen(
     (alive_all, total_all), (alive_few, total_few) = widths
     assert alive_few > 1.5 * alive_all
     assert total_few > 1.5 * total_all
+    residual = delta_interval(
+        fit,
+        lambda f: f.discounted_expected_residual_purchases(
+            0.01, few, horizon=13.0
+        ).sum(),
+        confidence=0.9,
+    )
+    assert residual.lower < residual.estimate < residual.upper
 
 
 # --------------------------------------------------------------------------
@@ -274,3 +285,49 @@ def test_dert_needs_covariates_far_enough(
         )
     with pytest.raises(DataError, match="discount_rate"):
         model.discounted_expected_residual_purchases(0.0, paths, horizon=1)
+
+
+_logs = st.floats(-1.5, 1.5)
+_coefficients = st.floats(-1.0, 1.0)
+
+
+@given(
+    st.tuples(_logs, _logs, _logs, _logs),
+    st.tuples(_coefficients, _coefficients),
+    st.floats(1e-4, 0.5),
+    st.floats(0.0, 14.0),
+)
+def test_dert_lies_between_the_discounted_ends_of_cet(
+    logs: tuple[float, float, float, float],
+    gammas: tuple[float, float],
+    delta: float,
+    horizon: float,
+) -> None:
+    """``e^(-delta h) CET(h) <= DERT(h) <= CET(h)``, non-decreasing in h."""
+    paths = _small_base()
+    r, alpha, s, beta = np.exp(logs) * np.array([1.0, 8.0, 1.0, 12.0])
+    model = ParetoNbdDynamicFit.from_parameters(
+        r=r,
+        alpha=alpha,
+        s=s,
+        beta=beta,
+        purchase={"season": gammas[0], "group": gammas[1]},
+        dropout={"season": gammas[1]},
+    )
+    ours = model.discounted_expected_residual_purchases(
+        delta, paths, horizon=horizon
+    )
+    cet = model.conditional_expected_purchases(horizon, paths)
+    tolerance = 1e-9 * cet + 1e-15
+    assert (ours <= cet + tolerance).all()
+    assert (ours >= math.exp(-delta * horizon) * cet - tolerance).all()
+    whole = model.discounted_expected_residual_purchases(
+        delta, paths, horizon=paths.horizon
+    )
+    assert (whole >= ours - tolerance).all()
+
+
+@functools.cache
+def _small_base() -> CovariatePaths:
+    """40 simulated customers."""
+    return _simulated(40, 40)[1]
