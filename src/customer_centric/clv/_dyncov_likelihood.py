@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 else:
     special = defer_import("scipy.special")
 
-__all__ = ["Design", "log_likelihood_rows"]
+__all__ = ["Design", "alive_rows", "log_likelihood_rows"]
 
 IntArray = npt.NDArray[np.intp]
 
@@ -185,7 +185,7 @@ class _State:
     totals: tuple[FloatArray, FloatArray]
     tail: IntArray
     scales: tuple[FloatArray, FloatArray]
-    d_integral: FloatArray
+    d_integral: FloatArray | None
     shares: tuple[FloatArray, FloatArray]
 
 
@@ -198,6 +198,37 @@ def log_likelihood_rows(
     then the dropout coefficients. The gradient is ``(parameters,
     customers)``; NaN rows mark a scale beyond :data:`TRUSTED_LOG`.
     """
+    value, state = _evaluate(theta, design, gradient=gradient)
+    if not gradient:
+        return value, None
+    if state is None:
+        return value, np.full((theta.size, design.n), np.nan)
+    return value, _alive_gradient(state, design) + _tail_gradient(
+        state, design
+    )
+
+
+def alive_rows(
+    theta: FloatArray, design: Design
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per customer: P(alive at ``T``), ``alpha + A(T)``, ``beta + B(T)``.
+
+    P(alive) is the "alive at ``T``" term's share of the likelihood's
+    bracket, taken from the same log-sum as the likelihood: a customer
+    with no time after the last purchase (``t_x = T``) has exactly 1, as
+    in the plain model. NaN beyond :data:`TRUSTED_LOG`.
+    """
+    value, state = _evaluate(theta, design, gradient=False)
+    if state is None:
+        nan = np.full(design.n, np.nan)
+        return value, nan, nan
+    return state.shares[0], *state.totals
+
+
+def _evaluate(
+    theta: FloatArray, design: Design, *, gradient: bool
+) -> tuple[FloatArray, _State | None]:
+    """The log-likelihood rows and their terms (``None`` past the wall)."""
     r, alpha, s, beta = (float(v) for v in theta[:4])
     gamma = np.asarray(theta[4:], dtype=np.float64)
     x, n = design.x, design.n
@@ -213,8 +244,7 @@ def log_likelihood_rows(
     scales = np.log(np.concatenate([alpha_k, beta_k]))
     if scales.size and np.abs(scales).max() > TRUSTED_LOG:
         # Past the quadrature's precision: a wall for the optimizer.
-        width = 4 + gamma.size
-        return np.full(n, np.nan), np.full((width, n), np.nan)
+        return np.full(n, np.nan), None
     x_k = x[owner]
     log_si, d_si = log_integral_rows(
         (r, alpha_k, s, beta_k),
@@ -238,9 +268,6 @@ def log_likelihood_rows(
         + s * np.log(beta)
         + lse
     )
-    if not gradient:
-        return value, None
-    assert d_si is not None  # noqa: S101 - asked for above
     state = _State(
         theta=np.asarray(theta, dtype=np.float64),
         rates=(log_a, log_b, a_l, b_l),
@@ -250,9 +277,7 @@ def log_likelihood_rows(
         d_integral=d_si,
         shares=(np.exp(term1 - lse), np.exp(log_j - lse[owner])),
     )
-    return value, _alive_gradient(state, design) + _tail_gradient(
-        state, design
-    )
+    return value, state
 
 
 def _alive_gradient(state: _State, design: Design) -> FloatArray:
@@ -295,6 +320,7 @@ def _tail_gradient(state: _State, design: Design) -> FloatArray:
     log_a, log_b, a_l, b_l = state.rates
     alpha_k, beta_k = state.scales
     d_si = state.d_integral
+    assert d_si is not None  # noqa: S101 - evaluated with the gradient
     values = design.pieces.values
     zp, zd = values[:, :k], values[:, k:]
     a_tail = np.exp(log_a[tail])

@@ -22,6 +22,17 @@ length ``l_k`` integrates to ``a_k (beta + B(T))^s ((beta + B_k)^(1-s) -
 1``). With constant covariates both are the Pareto/NBD's own (Fader,
 Hardie & Lee 2005) with the customer's scaled ``alpha`` and ``beta``.
 
+DERT at a continuous discount rate ``delta`` is ``P(alive) (r + x) /
+(alpha + A(T)) E[int_0^H e^(-delta u) a(T + u) e^(-mu (B(T + u) - B(T)))
+du]`` over ``mu ~ Gamma(s, beta + B(T))``: given ``mu``, each future
+piece integrates exactly to ``a_k e^(-delta u_k - mu D_k) (1 - e^(-k
+l_k)) / k``, ``k = delta + mu b_k``, ``D_k`` the dropout clock's climb
+before the piece, and the mean over ``mu`` is the static DERT's
+quadrature (:mod:`~customer_centric.clv._dert`), so constant covariates
+give the static value. ``H`` is the table's end (or a given horizon:
+CLVTools' DECT); the purchases after it are left out, so DERT "forever"
+asks the discount factor there to be at most 1e-6.
+
 .. versionadded:: 0.2
 """
 
@@ -37,8 +48,16 @@ import numpy as np
 from customer_centric._arrays import FloatArray, real_number
 from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import CovariateEffects
+from customer_centric.clv._dert import (
+    _UNIT,
+    _UNIT_COMPLEMENT,
+    _UNIT_WEIGHTS,
+    _check_rate,
+    _gamma_quantiles,
+)
 from customer_centric.clv._dyncov_likelihood import (
     Design,
+    alive_rows,
     log_likelihood_rows,
 )
 from customer_centric.clv._optimizer import maximize_likelihood
@@ -177,24 +196,7 @@ class ParetoNbdDynamicFit(FittedModel):
         self, paths: CovariatePaths
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """P(alive), ``alpha + A(T)`` and ``beta + B(T)`` per customer."""
-        theta = self._theta()
-        design = self._design(paths, future=False)
-        values, _ = log_likelihood_rows(theta, design, gradient=False)
-        _, _, a_l, b_l = design.rates(theta[4:])
-        a_total = self.alpha + design.total(a_l)
-        b_total = self.beta + design.total(b_l)
-        r, s = self.r, self.s
-        x = design.x
-        log_alive = (
-            design.purchase_sums @ theta[4 : 4 + design.purchase_width]
-            + special.gammaln(r + x)
-            - special.gammaln(r)
-            + r * math.log(self.alpha)
-            + s * math.log(self.beta)
-            - (r + x) * np.log(a_total)
-            - s * np.log(b_total)
-        )
-        return np.exp(log_alive - values), a_total, b_total
+        return alive_rows(self._theta(), self._design(paths, future=False))
 
     def conditional_expected_purchases(
         self, t: float, paths: CovariatePaths, /
@@ -246,6 +248,127 @@ class ParetoNbdDynamicFit(FittedModel):
         spread = future.total(part)
         result: FloatArray = alive * (self.r + future.x) / a_total * spread
         return result
+
+    def discounted_expected_residual_purchases(
+        self,
+        discount_rate: float,
+        paths: CovariatePaths,
+        /,
+        *,
+        horizon: float | None = None,
+    ) -> FloatArray:
+        """Discounted expected residual transactions (DERT) per customer.
+
+        The present value at the calibration end of the purchases expected
+        after it, discounted continuously at ``discount_rate`` per time
+        unit, with the covariates of ``paths`` after the calibration end
+        (see the CLV guide, "Time-varying covariates"). Times the expected
+        spend per purchase it is the residual CLV. With constant
+        covariates it is :func:`~customer_centric.clv.dert` of the static
+        Pareto/NBD.
+
+        Args:
+            discount_rate: Continuous discount rate ``delta`` per time unit
+                (at least 1e-8), e.g. ``log(1.15) / 52`` for 15 % a year
+                with weekly data.
+            paths: The customers, built with a covariate table that
+                reaches past the calibration end.
+            horizon: ``None`` for DERT (forever): the table must reach far
+                enough that the discount factor at its end,
+                ``exp(-delta * paths.horizon)``, is at most 1e-6 (the
+                purchases after it are left out). A number: discount only
+                the purchases in ``(T, T + horizon]`` (CLVTools' DECT), at
+                most ``paths.horizon``.
+
+        Raises:
+            ArgumentTypeError: ``discount_rate`` or ``horizon`` is not a
+                number.
+            DataError: The rate below 1e-8 or not finite; ``horizon``
+                negative or beyond the table; or, for ``horizon=None``, a
+                table too short for the discounting to fade (the message
+                says how far it must run).
+
+        Examples:
+            See the CLV guide, "Time-varying covariates".
+        """
+        delta = _check_rate(discount_rate)
+        end = _discounted_reach(delta, paths, horizon)
+        alive, a_total, b_total = self._alive(paths)
+        future = self._design(paths, future=True)
+        pieces = future.pieces
+        start = future.before(pieces.length)
+        length = np.clip(end - start, 0.0, pieces.length)
+        log_a, log_b, _, _ = future.rates(self._theta()[4:])
+        b = np.exp(log_b)
+        climbed = future.before(b * length)
+        owner = pieces.customer
+        # The dropout rate mu, given alive at T, is gamma(s, beta + B(T));
+        # given mu the discounted purchases are, piece by piece, exactly
+        # a_k e^(-delta u_k - mu D_k) (1 - e^(-k l_k)) / k, k = delta +
+        # mu b_k. Their mean over mu is taken on its quantile scale, split
+        # where mu b(T) = delta, as the static DERT does.
+        first = np.ones(future.n)
+        first[owner[start == 0]] = b[start == 0]
+        turn = delta * b_total / first
+        below = special.gammainc(self.s, turn)
+        above = special.gammaincc(self.s, turn)
+        total = np.zeros(future.n)
+        for unit, complement, share in (
+            (below[:, None] * _UNIT, 1 - below[:, None] * _UNIT, below),
+            (
+                below[:, None] + above[:, None] * _UNIT,
+                above[:, None] * _UNIT_COMPLEMENT,
+                above,
+            ),
+        ):
+            mu = _gamma_quantiles(self.s, unit, complement) / b_total[:, None]
+            for node, weight in enumerate(_UNIT_WEIGHTS):
+                rate = mu[owner, node]
+                k = delta + rate * b
+                part = (
+                    np.exp(log_a - delta * start - rate * climbed)
+                    * -np.expm1(-k * length)
+                    / k
+                )
+                total += weight * share * future.total(part)
+        result: FloatArray = alive * (self.r + future.x) / a_total * total
+        return result
+
+
+_FADED: Final = 1e-6
+"""The discount factor at the covariate table's end below which DERT
+(``horizon=None``) leaves out the purchases after it."""
+
+
+def _discounted_reach(
+    delta: float, paths: CovariatePaths, horizon: object
+) -> float:
+    """How far DERT integrates: the table's end, or ``horizon``."""
+    if horizon is None:
+        factor = math.exp(-delta * paths.horizon)
+        if factor > _FADED:
+            needed = math.log(1 / _FADED) / delta
+            msg = (
+                f"the covariate table reaches {paths.horizon:g} time units "
+                f"past the calibration end, where the discount factor "
+                f"exp(-delta t) is still {factor:.3g}; for DERT the "
+                f"covariates must run at least {needed:.6g} time units "
+                f"past it (to a factor of {_FADED:g}): add a last period "
+                "far ahead (each period lasts until the next one starts, "
+                "the last as long as the one before), or pass horizon= to "
+                "discount a finite period"
+            )
+            raise DataError(msg)
+        return paths.horizon
+    end = real_number(horizon, name="horizon")
+    if not 0 <= end <= paths.horizon:
+        msg = (
+            f"horizon must be between 0 and {paths.horizon!r} (the "
+            f"covariate table's reach past the calibration end), got "
+            f"{horizon!r}; pass a covariate table that covers it"
+        )
+        raise DataError(msg)
+    return end
 
 
 @final
