@@ -604,8 +604,8 @@ def _sorted(
         # (logs in time order, or by customer and time, skip this).
         times = np.where(good, events.time, NAT)  # refused rows first
         # (two valid rows at least here: ``[-valid:]`` cuts the refused)
-        by_time = _positions(np.argsort(times, kind="stable")[-valid:])
-        order = by_time[np.argsort(key[by_time], kind="stable")]
+        timed = _positions(np.argsort(times, kind="stable")[-valid:])
+        order = timed[np.argsort(key[timed], kind="stable")]
         owner = events.customer[order]
     del key, when
     starts = (
