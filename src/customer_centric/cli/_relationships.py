@@ -400,6 +400,21 @@ class Standing:
         )
 
 
+@final
+@attrs.frozen(kw_only=True)
+class ReplayedFile:
+    """An events file replayed: the report's standing and the bad lines.
+
+    ``lines`` counts the lines that are not blank; ``unreadable`` are
+    lines that are not events, ``refused`` events the engine refused.
+    """
+
+    standing: Standing
+    unreadable: list[BadLine]
+    refused: list[BadLine]
+    lines: int
+
+
 def last_reason(replay: Replay, /) -> str:
     """The reason code of the last lifecycle move, or ``"-"``."""
     record = replay.last_record("lifecycle")
