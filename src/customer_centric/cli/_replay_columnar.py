@@ -1,7 +1,7 @@
 """The columnar path of ``customer-centric replay``: bounded memory (internal).
 
 With polars installed, the events file is read once, a line at a time.
-Each line is parsed by :mod:`json` into a row of plain values (times as
+Each line is parsed by pydantic's JSON parser into a row of plain values (times as
 microseconds since the epoch); a line these quick checks are not sure of
 (not a JSON object, a null, a field no event has, a value of another
 type, a time not written as ``YYYY-MM-DDTHH:MM:SS[.ffffff]`` with ``Z`` or
@@ -31,7 +31,6 @@ message is the record path's.
 from __future__ import annotations
 
 import heapq
-import json
 import math
 import pickle
 import re
@@ -43,11 +42,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from sys import intern
 from typing import IO, TYPE_CHECKING, Any, Final, TypeAlias, final
 
 import attrs
 import polars as pl
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 import customer_centric as cc
 from customer_centric._types import CustomerId
@@ -67,10 +68,10 @@ if TYPE_CHECKING:
     from customer_centric._customer import Customer, CustomerType
     from customer_centric.relationship import Event, Policy, Replay
 
-BUCKET_BYTES: Final = 128 * 2**20
-"""The file size one bucket holds about: some 1.2 million events of the
-benchmark's (about 105 bytes a line), which
-:func:`~customer_centric.frames.replay_events` replays in some 250 MB."""
+BUCKET_BYTES: Final = 32 * 2**20
+"""The file size one bucket holds about: some 300,000 events of the
+benchmark's (about 105 bytes a line), held as rows and replayed by
+:func:`~customer_centric.frames.replay_events` in some 150 MB."""
 GZIP_RATIO: Final = 8
 """How many times larger a gzip-compressed events file is unpacked, for
 the count of buckets (the benchmark's events compress 8 to 10 times)."""
@@ -135,18 +136,16 @@ def _fits(name: str, value: object) -> bool:
 
 
 def _object(line: bytes) -> dict[str, object] | None:
-    """A line's JSON object, or ``None``."""
-    if b"\x00" in line:  # json would read it as UTF-16 or UTF-32
-        return None
+    """A line's JSON object (by pydantic's own parser), or ``None``."""
     try:
-        data = json.loads(line)
+        data = from_json(line)
     except ValueError:  # not JSON, or not UTF-8
         return None
     return data if type(data) is dict else None
 
 
 def quick_row(number: int, line: bytes, /) -> Row | None:
-    """A line's row by :mod:`json` alone, or ``None`` if not sure."""
+    """A line's row by the JSON parser alone, or ``None`` if not sure."""
     data = _object(line)
     if data is None:
         return None
@@ -155,6 +154,9 @@ def quick_row(number: int, line: bytes, /) -> Row | None:
     when = _micros(data.pop("occurred_at", None))
     if type(customer) is not str or type(kind) is not str or when is None:
         return None
+    # Each customer's (and kind's) text is held once in memory, not once
+    # an event.
+    customer, kind = intern(customer), intern(kind)
     if not data:
         return number, customer, kind, when, None
     if not all(_fits(name, value) for name, value in data.items()):
