@@ -1,8 +1,8 @@
 """The columnar path of ``customer-centric replay``: bounded memory (internal).
 
 With polars installed, the events file is read once, a line at a time.
-Each line is parsed by pydantic's JSON parser into a row of plain values (times as
-microseconds since the epoch); a line these quick checks are not sure of
+Each line is parsed by pydantic's JSON parser into a row of plain values
+(times as microseconds since the epoch); a line these quick checks are not sure of
 (not a JSON object, a null, a field no event has, a value of another
 type, a time not written as ``YYYY-MM-DDTHH:MM:SS[.ffffff]`` with ``Z`` or
 an offset, bytes that are not UTF-8) is read by
