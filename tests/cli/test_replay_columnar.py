@@ -8,6 +8,7 @@ report and every message on standard error.
 import gzip
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,8 @@ ODD_LINES: list[bytes] = [
     line("first_purchase", "C", day(1)),
     line("account_closed", "C", day(20), reason="new_job"),
     line("win_back_attempted", "C", day(21)),
+    line("complaint_filed", "C", "2025-01-22 09:00:00Z", severity="low"),
+    line("inactivity_observed", "C", "2025-01-23 09:00:00Z", as_of=day(23)),
     line("referral_made", "D", day(2), referred_customer_id="E"),
     line("needs_profiled", "D", day(3)),
     line("reactivated", "D", day(4)),
@@ -229,3 +232,22 @@ def test_both_paths_agree_on_random_files(
 ) -> None:
     """Any small file: the same report and messages on both paths."""
     both(monkeypatch, str(write(tmp_path / "events.jsonl", lines)))
+
+
+def test_customers_alike_are_stood_for_by_the_latest() -> None:
+    """Counting customers alike keeps the one with the latest event."""
+    import customer_centric as cc  # noqa: PLC0415
+
+    report = columnar._Report(  # noqa: SLF001
+        types={}, limit=1, policy=cc.relationship.DEFAULT_POLICY
+    )
+    late = cc.RelationshipState(customer_id="L").model_copy(
+        update={"last_event_at": datetime(2025, 2, 1, tzinfo=UTC)}
+    )
+    early = late.model_copy(
+        update={"customer_id": "E", "last_event_at": None}
+    )
+    combo = ("suspect", "suspect", "acquisition", None)
+    report.count(combo, 2, late)
+    report.count(combo, 3, early)
+    assert report.combos[combo] == (5, late)
