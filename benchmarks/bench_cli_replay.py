@@ -69,18 +69,15 @@ def events_file(size: int) -> Path:
 def one(name: str, path: str) -> None:
     """Run the command in this process; print its report's digest."""
     import io  # noqa: PLC0415
-    from contextlib import redirect_stdout  # noqa: PLC0415
+    from contextlib import redirect_stdout, suppress  # noqa: PLC0415
 
     from customer_centric.cli import _replay, main  # noqa: PLC0415
 
     if name == "records":
         _replay._columnar_module = lambda: None  # noqa: SLF001
     report = io.StringIO()
-    with redirect_stdout(report):
-        try:
-            main(["replay", path], standalone_mode=False)
-        except SystemExit:  # pragma: no cover - a rejected line
-            pass
+    with redirect_stdout(report), suppress(SystemExit):  # a rejected line
+        main(["replay", path], standalone_mode=False)
     digest = hashlib.sha256(report.getvalue().encode()).hexdigest()
     print(json.dumps({"digest": digest}))
 
@@ -101,8 +98,8 @@ def measured(name: str, path: Path) -> dict[str, float | str]:
         after.ru_stime - before.ru_stime
     )
     found = json.loads(done.stdout.strip().splitlines()[-1])
-    # main() calls this in a fresh process for each run: its children's
-    # largest ru_maxrss is this run's own.
+    # Called in a fresh process for each run (``--measure``): its only
+    # child's ru_maxrss is the run's own peak.
     return {
         "wall": wall,
         "cpu": cpu,
@@ -117,9 +114,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10**5, 10**6])
     parser.add_argument("--large", action="store_true", help="add 10^7")
     parser.add_argument("--one", nargs=2, metavar=("RUN", "FILE"))
+    parser.add_argument("--measure", nargs=2, metavar=("RUN", "FILE"))
     args = parser.parse_args()
     if args.one:
         one(args.one[0], args.one[1])
+        return
+    if args.measure:
+        print(json.dumps(measured(args.measure[0], Path(args.measure[1]))))
         return
     sizes = [*args.sizes, *([10**7] if args.large else [])]
     print(
@@ -130,17 +131,10 @@ def main() -> None:
         path = events_file(size)
         found = {}
         for name in RUNS:
-            # Each run in a fresh grandchild, so its own peak is read.
+            # Each run measured from a fresh process of its own, so that
+            # the largest child's peak memory is this run's.
             done = subprocess.run(  # noqa: S603 - this script
-                [
-                    sys.executable,
-                    "-c",
-                    "import json, sys; sys.argv[0] = ''; "
-                    f"sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-                    "import bench_cli_replay as b; "
-                    f"print(json.dumps(b.measured({name!r}, "
-                    f"b.Path({str(path)!r}))))",
-                ],
+                [sys.executable, __file__, "--measure", name, str(path)],
                 capture_output=True,
                 text=True,
                 check=True,

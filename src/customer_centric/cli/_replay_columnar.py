@@ -43,7 +43,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from sys import intern
 from typing import IO, TYPE_CHECKING, Any, Final, TypeAlias, final
 
 import attrs
@@ -148,13 +147,13 @@ def quick_row(number: int, line: bytes, /) -> Row | None:
         or _TIME(when) is None
     ):
         return None
-    # Each customer's (and kind's) text is held once in memory, not once
-    # an event.
-    customer, kind = intern(customer), intern(kind)
+    # (The parser keeps one object for each short text it has seen lately,
+    # so a customer's id is held about once, not once an event.)
     if not data:
         return number, customer, kind, when, None
-    if not all(_fits(name, value) for name, value in data.items()):
-        return None
+    for name, value in data.items():
+        if not _fits(name, value):
+            return None
     return number, customer, kind, when, data
 
 
