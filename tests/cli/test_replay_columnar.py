@@ -238,16 +238,28 @@ def test_customers_alike_are_stood_for_by_the_latest() -> None:
     """Counting customers alike keeps the one with the latest event."""
     import customer_centric as cc  # noqa: PLC0415
 
-    report = columnar._Report(  # noqa: SLF001
+    report = columnar._Report(
         types={}, limit=1, policy=cc.relationship.DEFAULT_POLICY
     )
     late = cc.RelationshipState(customer_id="L").model_copy(
         update={"last_event_at": datetime(2025, 2, 1, tzinfo=UTC)}
     )
-    early = late.model_copy(
-        update={"customer_id": "E", "last_event_at": None}
-    )
+    early = late.model_copy(update={"customer_id": "E", "last_event_at": None})
     combo = ("suspect", "suspect", "acquisition", None)
     report.count(combo, 2, late)
     report.count(combo, 3, early)
     assert report.combos[combo] == (5, late)
+
+
+def test_a_policy_that_allows_late_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``allow_out_of_order`` both paths apply the older event."""
+    from customer_centric.relationship import DEFAULT_POLICY  # noqa: PLC0415
+
+    policy = tmp_path / "late.toml"
+    late = DEFAULT_POLICY.model_copy(update={"allow_out_of_order": True})
+    policy.write_text(late.to_toml())
+    source = write(tmp_path / "events.jsonl", ODD_LINES)
+    result = both(monkeypatch, str(source), "--policy", str(policy))
+    assert f"{source}:4: " not in result.stderr
