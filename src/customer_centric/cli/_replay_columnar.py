@@ -72,9 +72,10 @@ BUCKET_BYTES: Final = 32 * 2**20
 """The file size one bucket holds about: some 300,000 events of the
 benchmark's (about 105 bytes a line), held as rows and replayed by
 :func:`~customer_centric.frames.replay_events` in some 150 MB."""
-GZIP_RATIO: Final = 8
+GZIP_RATIO: Final = 7
 """How many times larger a gzip-compressed events file is unpacked, for
-the count of buckets (the benchmark's events compress 8 to 10 times)."""
+the count of buckets (``bench_cli_replay.py``'s events compress 7.1 times
+with gzip's default level)."""
 _FLUSH_ROWS: Final = 16_384  # rows a bucket buffers before its file
 _PROGRESS_EVERY: Final = 2_000
 # Times written so that pydantic and polars read them alike; any other
