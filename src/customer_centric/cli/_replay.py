@@ -165,7 +165,7 @@ def replay(
     It is read a line at a time, so memory grows with the customers, not
     with the file: with the dataframe extra (polars) installed the events
     are partitioned by customer and each part replayed in columns
-    (several times faster), else they are replayed as they are read. A
+    (about twice as fast), else they are replayed as they are read. A
     line that cannot be
     read, or whose event the engine refuses (no rule allows it from the
     customer's stages, or it is older than the customer's last event), is
