@@ -164,14 +164,14 @@ def replay(
     "kind" such as "first_purchase" (JSON Lines, gzip-compressed or not).
     It is read a line at a time, so memory grows with the customers, not
     with the file: with the dataframe extra (polars) installed the events
-    are partitioned by customer and each part replayed in columns
-    (about twice as fast), else they are replayed as they are read. A
-    line that cannot be
-    read, or whose event the engine refuses (no rule allows it from the
-    customer's stages, or it is older than the customer's last event), is
-    reported on standard error as FILE:LINE: problem; every other line is
-    still applied. Lines are numbered as editors and grep -n number them,
-    and must be UTF-8 text (a byte-order mark at the start is allowed).
+    are partitioned by customer and each part replayed in columns (about
+    twice as fast), else they are replayed as they are read. A line that
+    cannot be read, or whose event the engine refuses (no rule allows it
+    from the customer's stages, or it is older than the customer's last
+    event), is reported on standard error as FILE:LINE: problem; every
+    other line is still applied. Lines are numbered as editors and grep -n
+    number them, and must be UTF-8 text (a byte-order mark at the start is
+    allowed).
 
     Exit status: 0 when every line was accepted, 1 when any line was
     rejected or a file has no events (or customers) at all, 2 for a usage
