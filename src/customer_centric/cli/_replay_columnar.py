@@ -76,7 +76,7 @@ GZIP_RATIO: Final = 7
 """How many times larger a gzip-compressed events file is unpacked, for
 the count of buckets (``bench_cli_replay.py``'s events compress 7.1 times
 with gzip's default level)."""
-_FLUSH_ROWS: Final = 16_384  # rows a bucket buffers before its file
+_FLUSH_ROWS: Final = 65_536  # rows held before the buckets' files
 _PROGRESS_EVERY: Final = 2_000
 # Times written so that pydantic and polars read them alike; any other
 # (a day past the month's end aside, which both refuse) goes to the judge.
@@ -197,11 +197,16 @@ def bucket_count(source: Source, /) -> int:
 
 
 class _Buckets:
-    """The rows of each bucket: in memory for one, else temporary files."""
+    """The rows of each bucket: in memory for one, else temporary files.
+
+    With files, the rows held in memory before they are written are at
+    most :data:`_FLUSH_ROWS` in all, whatever the count of buckets.
+    """
 
     def __init__(self, count: int, folder: Path | None) -> None:
         self.count = count
         self.rows = 0
+        self._pending = 0
         self._held: list[list[Row]] = [[] for _ in range(count)]
         self._files: list[IO[bytes]] = (
             [(folder / f"{b}.pickle").open("w+b") for b in range(count)]
@@ -211,12 +216,18 @@ class _Buckets:
 
     def add(self, row: Row) -> None:
         b = bucket_of(row[1], self.count) if self.count > 1 else 0
-        held = self._held[b]
-        held.append(row)
+        self._held[b].append(row)
         self.rows += 1
-        if self._files and len(held) >= _FLUSH_ROWS:
-            pickle.dump(held, self._files[b], pickle.HIGHEST_PROTOCOL)
-            held.clear()
+        self._pending += 1
+        if self._files and self._pending >= _FLUSH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        for held, file in zip(self._held, self._files, strict=True):
+            if held:
+                pickle.dump(held, file, pickle.HIGHEST_PROTOCOL)
+                held.clear()
+        self._pending = 0
 
     def take(self, b: int) -> list[Row]:
         """Bucket ``b``'s rows in file order (its file is read back)."""
