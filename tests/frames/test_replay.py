@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import narwhals as nw
@@ -20,7 +20,11 @@ from pydantic import ValidationError
 
 import customer_centric as cc
 from customer_centric.datasets import load_demo_events
-from customer_centric.exceptions import ArgumentTypeError, DataError
+from customer_centric.exceptions import (
+    ArgumentTypeError,
+    DataError,
+    InvariantError,
+)
 from customer_centric.frames import ReplayFrames, replay_events
 from customer_centric.frames._replay_columns import read_events
 from customer_centric.frames._replay_rounds import Rounds, replay_rows
@@ -79,12 +83,18 @@ def _parsed(row: Row) -> Event | None:
 
 
 def _expected(
-    rows: list[Row], policy: Policy
+    rows: list[Row], policy: Policy, *, by_time: bool = True
 ) -> tuple[list[Row], list[tuple[Any, ...]], list[tuple[int, str]]]:
-    """replay_many over the valid rows sorted by (customer, time, row)."""
+    """replay_many over the valid rows sorted by (customer, time, row).
+
+    Without ``by_time``, by (customer, row): the rows in input order.
+    """
     parsed = [(i, _parsed(row)) for i, row in enumerate(rows)]
     valid = [(i, e) for i, e in parsed if e is not None]
-    valid.sort(key=lambda p: (p[1].customer_id, p[1].occurred_at, p[0]))
+    if by_time:
+        valid.sort(key=lambda p: (p[1].customer_id, p[1].occurred_at, p[0]))
+    else:
+        valid.sort(key=lambda p: (p[1].customer_id, p[0]))
     replays = replay_many(
         [e for _, e in valid], policy=policy, on_error="collect"
     )
@@ -212,14 +222,40 @@ def bases(draw: st.DrawFn) -> tuple[list[Row], Policy]:
 
 
 @settings(max_examples=60)
-@given(bases())
-def test_same_decisions_as_replay_many(base: tuple[list[Row], Policy]) -> None:
-    """Final states, moves and rejections are replay_many's, any policy."""
+@given(bases(), st.sampled_from(["time", "input"]))
+def test_same_decisions_as_replay_many(
+    base: tuple[list[Row], Policy], order: Literal["time", "input"]
+) -> None:
+    """Final states, moves and rejections are replay_many's, any policy.
+
+    In input order the shuffled rows come out of time order, and the
+    engine refuses the older ones as replay_many does.
+    """
     rows, policy = base
     if not rows:
         return
-    out = replay_events(pl.from_arrow(_table(rows)), policy=policy, moves=True)
-    _check(out, rows, policy)
+    out = replay_events(
+        pl.from_arrow(_table(rows)), policy=policy, moves=True, order=order
+    )
+    expected = _expected(rows, policy, by_time=order == "time")
+    _check(out, rows, policy, expected)
+
+
+def test_input_order_refuses_older_events() -> None:
+    """In input order an event older than the last one is out of order."""
+    frame = _frame(
+        customer_id=["A", "A", "A"],
+        kind=["first_purchase", "interest_shown", "repeat_purchase"],
+        occurred_at=[T0 + timedelta(days=2), T0, T0 + timedelta(days=3)],
+    )
+    by_time = replay_events(frame)
+    assert by_time.applied == 3
+    as_given = replay_events(frame, order="input")
+    assert as_given.applied == 2
+    assert _rows_of(as_given.rejected)[0]["row"] == 1
+    assert _rows_of(as_given.rejected)[0]["error"] == "OutOfOrderEventError"
+    with pytest.raises(InvariantError, match="order"):
+        replay_events(frame, order="file")  # type: ignore[arg-type]
 
 
 def _demo_rows() -> list[Row]:

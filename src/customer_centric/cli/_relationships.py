@@ -11,6 +11,7 @@ the recommended actions for each.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -330,68 +331,136 @@ def actions_of(state: RelationshipState, /, *, most: int = 2) -> str:
     return "; ".join(titles) + (f" (+{more} more)" if more > 0 else "")
 
 
+def _listing_key(replay: Replay) -> tuple[int, datetime, str]:
+    """Highest rungs first, then the most recent (by reverse sort)."""
+    state = replay.state
+    return (
+        state.loyalty.rank,
+        state.lifecycle_since or datetime.min.replace(tzinfo=UTC),
+        state.customer_id,
+    )
+
+
+def top_at_risk(replays: Iterable[Replay], /, *, limit: int) -> list[Replay]:
+    """The ``limit`` replays a listing shows: highest rungs, most recent."""
+    return heapq.nlargest(limit, replays, key=_listing_key)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Standing:
+    """What the report shows of a replayed customer base.
+
+    Built from every customer's replay (:meth:`of`), or from the columnar
+    replay's tables (``customer-centric replay`` with polars), which keep
+    a full :class:`~customer_centric.relationship.Replay` only for the
+    customers a listing shows.
+
+    Attributes:
+        states: One state per customer (the tables count them only, so
+            customers alike may share one object).
+        applied: How many events were applied.
+        reasons: Customers in trouble by lifecycle stage and the reason
+            code of their last lifecycle move (``"-"`` without one).
+        members: Customers in each trouble stage.
+        listed: The replays listed for each trouble stage, in order.
+    """
+
+    states: Sequence[RelationshipState]
+    applied: int
+    reasons: Mapping[tuple[cc.LifecycleStage, str], int]
+    members: Mapping[cc.LifecycleStage, int]
+    listed: Mapping[cc.LifecycleStage, Sequence[Replay]]
+
+    @classmethod
+    def of(
+        cls, replays: Mapping[CustomerId, Replay], /, *, limit: int
+    ) -> Standing:
+        """The standing of every customer's replay."""
+        risky = [
+            replay
+            for replay in replays.values()
+            if replay.state.lifecycle.group
+            is cc.relationship.StageGroup.IN_TROUBLE
+        ]
+        reasons = Counter((r.state.lifecycle, last_reason(r)) for r in risky)
+        members = Counter(r.state.lifecycle for r in risky)
+        listed = {
+            stage: top_at_risk(
+                (r for r in risky if r.state.lifecycle is stage), limit=limit
+            )
+            for stage in members
+        }
+        return cls(
+            states=[r.state for r in replays.values()],
+            applied=sum(r.applied for r in replays.values()),
+            reasons=reasons,
+            members=members,
+            listed=listed,
+        )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class ReplayedFile:
+    """An events file replayed: the report's standing and the bad lines.
+
+    ``lines`` counts the lines that are not blank; ``unreadable`` are
+    lines that are not events, ``refused`` events the engine refused.
+    """
+
+    standing: Standing
+    unreadable: list[BadLine]
+    refused: list[BadLine]
+    lines: int
+
+
+def last_reason(replay: Replay, /) -> str:
+    """The reason code of the last lifecycle move, or ``"-"``."""
+    record = replay.last_record("lifecycle")
+    return record.reason_code if record is not None else "-"
+
+
 def at_risk_tables(
-    replays: Mapping[CustomerId, Replay],
+    standing: Standing,
     /,
     *,
     types: Mapping[CustomerId, CustomerType],
-    limit: int,
 ) -> tuple[Table, list[Table]]:
     """Customers in intensive care or potential divorce: reasons and lists.
 
-    Returns a summary by stage and reason, and for each of the two stages
-    the ``limit`` customers on the highest rungs (the most valuable
-    relationships), most recent first among equals.
+    Returns a summary by stage and reason (most customers first, ties by
+    reason code), and for each of the two stages the listed customers on
+    the highest rungs (the most valuable relationships), most recent
+    first among equals.
     """
     from rich.table import Table  # noqa: PLC0415 - only when drawing
 
-    risky = [
-        replay
-        for replay in replays.values()
-        if replay.state.lifecycle.group
-        is cc.relationship.StageGroup.IN_TROUBLE
-    ]
     summary = Table(title="Customers at risk, by reason", title_justify="left")
     summary.add_column("stage")
     summary.add_column("reason")
     summary.add_column("customers", justify="right")
-    reasons = Counter(
-        (
-            r.state.lifecycle,
-            record.reason_code
-            if (record := r.last_record("lifecycle")) is not None
-            else "-",
-        )
-        for r in risky
-    )
     for (stage, reason), count in sorted(
-        reasons.items(), key=lambda item: (item[0][0].rank, -item[1])
+        standing.reasons.items(),
+        key=lambda item: (item[0][0].rank, -item[1], item[0][1]),
     ):
         summary.add_row(
             stage.info.label_en,
             shown(cc.relationship.reason_label(reason)),
             f"{count:,}",
         )
-    as_of = _as_of(r.state for r in replays.values())
+    as_of = _as_of(standing.states)
     listings: list[Table] = []
     for stage in sorted(
         cc.relationship.StageGroup.IN_TROUBLE.stages, key=lambda s: s.rank
     ):
-        members = [r for r in risky if r.state.lifecycle is stage]
-        if not members or limit == 0:
+        listed = standing.listed.get(stage, ())
+        if not listed:
             continue
-        members.sort(
-            key=lambda r: (
-                r.state.loyalty.rank,
-                r.state.lifecycle_since or datetime.min.replace(tzinfo=UTC),
-                r.state.customer_id,
-            ),
-            reverse=True,
-        )
-        listed = members[:limit]
         listing = Table(
             title=(
-                f"{stage.info.label_en}: {len(listed)} of {len(members):,} "
+                f"{stage.info.label_en}: {len(listed)} of "
+                f"{standing.members[stage]:,} "
                 "(highest rungs first, then the most recent)"
             ),
             title_justify="left",
@@ -425,7 +494,7 @@ def at_risk_tables(
 
 def render(
     console: Console,
-    replayed: Replayed,
+    replayed: Replayed | Standing,
     /,
     *,
     policy: Policy,
@@ -436,17 +505,21 @@ def render(
     """Print the whole relationship report.
 
     The policy shows by ``policy_name`` (``"default policy"`` or the file
-    it came from) and the start of its fingerprint.
+    it came from) and the start of its fingerprint. A :class:`Standing`
+    is drawn as it is (its listings already cut to the limit).
     """
     from rich.markup import escape  # noqa: PLC0415 - only when drawing
 
-    replays = replayed.replays
-    states = [r.state for r in replays.values()]
+    standing = (
+        replayed
+        if isinstance(replayed, Standing)
+        else Standing.of(replayed.replays, limit=limit)
+    )
+    states = standing.states
     types = {c.customer_id: c.type for c in customers}
     as_of = _as_of(states)
-    applied = sum(r.applied for r in replays.values())
     console.print(
-        f"[bold]{len(states):,} customers[/bold], {applied:,} events "
+        f"[bold]{len(states):,} customers[/bold], {standing.applied:,} events "
         f"applied, as of {as_of.date().isoformat() if as_of else '-'}, "
         f"{escape(printable(policy_name))} "
         f"(fingerprint {policy.fingerprint[:12]})"
@@ -462,7 +535,7 @@ def render(
     console.print()
     console.print(lifecycle_table(states, types=types))
     console.print()
-    summary, listings = at_risk_tables(replays, types=types, limit=limit)
+    summary, listings = at_risk_tables(standing, types=types)
     console.print(summary)
     for listing in listings:
         console.print()

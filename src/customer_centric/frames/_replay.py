@@ -8,13 +8,13 @@ narwhals.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, cast, final
+from typing import TYPE_CHECKING, Any, Final, Literal, cast, final
 
 import attrs
 import narwhals as nw
 from narwhals.typing import IntoFrame
 
-from customer_centric._checks import check_instance
+from customer_centric._checks import check_choice, check_instance
 from customer_centric._extras import require_extra
 from customer_centric.relationship import DEFAULT_POLICY, Policy
 
@@ -115,18 +115,21 @@ def replay_events(
     *,
     policy: Policy = DEFAULT_POLICY,
     moves: bool = False,
+    order: Literal["time", "input"] = "time",
 ) -> ReplayFrames:
     """Replay every customer's events from a dataframe into final states.
 
     Each customer's events are applied in time order (ties in input order),
-    with the decisions of :func:`~customer_centric.relationship.replay_many`
-    with ``on_error="collect"`` over the same events in that order: the
-    same final states, moves and refusals. Rows are replayed in rounds (the
-    k-th event of every customer at once) through the engine's own kept
-    plans; a customer whose next event no kept plan decides (an event at
-    the time of the last one, a refusal, a departure, a win-back, a
-    resolved complaint) is handed to the per-event engine from that event
-    on.
+    or with ``order="input"`` in input order, with the decisions of
+    :func:`~customer_centric.relationship.replay_many` with
+    ``on_error="collect"`` over the same events in that order: the same
+    final states, moves and refusals (in input order, an event older than
+    the customer's previous one is refused as out of order). Rows are
+    replayed in rounds (the k-th event of every customer at once) through
+    the engine's own kept plans; a customer whose next event no kept plan
+    decides (an event at or before the time of the last one, a refusal, a
+    departure, a win-back, a resolved complaint) is handed to the
+    per-event engine from that event on.
 
     A row that is not a valid event (an unknown kind, a naive or missing
     time, a missing or wrong field) is listed in ``rejected`` with the
@@ -144,6 +147,9 @@ def replay_events(
             to the microsecond, as the event records hold them.
         policy: The thresholds and rules.
         moves: Whether to return the table of every stage move.
+        order: ``"time"`` (each customer's events sorted by time, ties in
+            input order) or ``"input"`` (as the rows come, as a log is
+            applied: an older event than the last is refused).
 
     Returns:
         The final states, the moves (if asked) and the rejected rows.
@@ -152,6 +158,7 @@ def replay_events(
         DataError: A required column is missing.
         ArgumentTypeError: ``policy`` is not a policy, or ``events`` not a
             dataframe.
+        InvariantError: ``order`` is neither ``"time"`` nor ``"input"``.
 
     Examples:
         >>> import pandas as pd
@@ -177,6 +184,7 @@ def replay_events(
     """
     check_instance(policy, Policy, name="policy", what="a relationship Policy")
     check_instance(moves, bool, name="moves", what="True or False")
+    order = check_choice(order, ("time", "input"), name="order")
     require_extra("dataframe", "numpy")
     from customer_centric.frames._replay_columns import (  # noqa: PLC0415
         read_events,
@@ -191,7 +199,9 @@ def replay_events(
     del columns, data
     # The columns are popped into the call, so that no reference stays
     # here: the replay lets go of those the answer does not read.
-    done = replay_rows(read.pop(), policy=policy, keep_moves=moves)
+    done = replay_rows(
+        read.pop(), policy=policy, keep_moves=moves, by_time=order == "time"
+    )
     return ReplayFrames(
         states=_states_frame(done, backend),
         moves=_moves_frame(done, backend) if moves else None,

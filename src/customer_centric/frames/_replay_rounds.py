@@ -584,9 +584,13 @@ class Rounds:
 
 
 def _sorted(
-    events: EventColumns, good: Bools
+    events: EventColumns, good: Bools, *, by_time: bool
 ) -> tuple[Ints, Ints, Ints, Ints]:
-    """Valid rows by (customer, time, row), and each customer's run."""
+    """Valid rows by (customer, time, row), and each customer's run.
+
+    Without ``by_time``, by (customer, row): a row older than the one
+    before it then falls to the engine, which refuses it as out of order.
+    """
     # Refused rows sort last under a code past every customer's, and are
     # cut: no array of the valid rows' positions is made.
     past = len(events.customers)
@@ -595,13 +599,13 @@ def _sorted(
     valid = int(np.count_nonzero(good))
     order = _positions(np.argsort(key, kind="stable")[:valid])
     owner, when = events.customer[order], events.time[order]
-    if np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
+    if by_time and np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
         # Some customer's rows are not in time order: sort by time first
         # (logs in time order, or by customer and time, skip this).
         times = np.where(good, events.time, NAT)  # refused rows first
         # (two valid rows at least here: ``[-valid:]`` cuts the refused)
-        by_time = _positions(np.argsort(times, kind="stable")[-valid:])
-        order = by_time[np.argsort(key[by_time], kind="stable")]
+        timed = _positions(np.argsort(times, kind="stable")[-valid:])
+        order = timed[np.argsort(key[timed], kind="stable")]
         owner = events.customer[order]
     del key, when
     starts = (
@@ -641,7 +645,11 @@ class Replayed:
 
 
 def replay_rows(
-    events: EventColumns, *, policy: Policy, keep_moves: bool
+    events: EventColumns,
+    *,
+    policy: Policy,
+    keep_moves: bool,
+    by_time: bool = True,
 ) -> Replayed:
     """Replay checked event columns: rounds, and the engine where needed."""
     refused_rows = judged(events, np.flatnonzero(events.judge).tolist())
@@ -655,7 +663,7 @@ def replay_rows(
         # An accepted judged row: its time as the record reads it.
         when = row_event(events, row).occurred_at
         events.time[row] = cast("int", encode("last_event_at", when))
-    order, codes, starts, counts = _sorted(events, good)
+    order, codes, starts, counts = _sorted(events, good, by_time=by_time)
     run_of_row = np.repeat(np.arange(len(starts), dtype=np.int32), counts)
     whole = np.zeros(len(starts), bool)
     whole[run_of_row[events.judge[order]]] = True
