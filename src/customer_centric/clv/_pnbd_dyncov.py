@@ -325,11 +325,16 @@ class ParetoNbdDynamicFit(FittedModel):
             for node, weight in enumerate(_UNIT_WEIGHTS):
                 rate = mu[owner, node]
                 k = delta + rate * b
-                part = (
-                    np.exp(log_a - delta * start - rate * climbed)
-                    * -np.expm1(-k * length)
-                    / k
-                )
+                # A quantile at the top of the scale is an infinite
+                # dropout rate (when all the mass is on one side of the
+                # split): gone at once, such a customer buys nothing.
+                with np.errstate(invalid="ignore"):
+                    part = (
+                        np.exp(log_a - delta * start - rate * climbed)
+                        * -np.expm1(-k * length)
+                        / k
+                    )
+                part[np.isinf(rate)] = 0.0
                 total += weight * share * future.total(part)
         result: FloatArray = alive * (self.r + future.x) / a_total * total
         return result
