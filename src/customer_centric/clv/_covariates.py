@@ -1037,15 +1037,18 @@ def _starts(
 
     rate, mean_t = purchase_scales(_as_compressed(rows))
     scale = max(mean_t, 1e-3)
-    # The plain fits' first two starts (see fit_pareto_nbd and so on).
-    generic = (
-        [
+    # The plain fits' first two starts (see fit_pareto_nbd and so on):
+    # the BG/NBD's b is a count of purchases, not a time like beta.
+    generic: list[tuple[float, ...]]
+    if model == "GGom/NBD":
+        generic = [
             (1.0, 1.0 / rate, 1.0 / scale, 1.0, 1.0),
             (1.0, 1.0, 0.01 / scale, 1.0, 1.0),
         ]
-        if model == "GGom/NBD"
-        else [(1.0, 1.0 / rate, 1.0, scale), (1.0, 1.0, 1.0, 1.0)]
-    )
+    elif model == "BG/NBD":
+        generic = [(1.0, 1.0 / rate, 1.0, 1.0), (1.0, 1.0, 1.0, 1.0)]
+    else:
+        generic = [(1.0, 1.0 / rate, 1.0, scale), (1.0, 1.0, 1.0, 1.0)]
     return _Starts([(*start, *zeros) for start in generic], plain)
 
 
