@@ -302,11 +302,10 @@ def _bg_nbd_hessian(
     """BG/NBD per-row log-likelihood, derivatives and Hessian.
 
     As :func:`_pareto_nbd_hessian`, with FHL (2005)'s two closed-form
-    terms (equation 6) and the beta function's
-    trigamma terms. The terms the three share are made once, and each
-    special function is called once on the beta function's four
-    arguments: per call, not per element, numpy's cost dominates at the
-    benchmarks' thousand rows.
+    terms (equation 6) and the beta function's trigamma terms. The terms
+    the three share are made once, and each special function is called
+    once on the beta function's four arguments: per call, not per
+    element, numpy's cost dominates at the benchmarks' thousand rows.
     """
     r0, alpha, a, b = params
     r0 = float(r0)
