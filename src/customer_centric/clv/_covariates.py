@@ -148,12 +148,18 @@ class _Rows:
     big_t: FloatArray
     x_unique: FloatArray
     x_index: npt.NDArray[np.intp]
+    repeat: npt.NDArray[np.bool_]
 
     @classmethod
     def of(cls, x: FloatArray, t_x: FloatArray, big_t: FloatArray) -> _Rows:
         x_unique, x_index = factorise(x)
         return cls(
-            x=x, t_x=t_x, big_t=big_t, x_unique=x_unique, x_index=x_index
+            x=x,
+            t_x=t_x,
+            big_t=big_t,
+            x_unique=x_unique,
+            x_index=x_index,
+            repeat=x > 0,
         )
 
     def trigamma(self, r: float) -> FloatArray:
@@ -177,52 +183,6 @@ RowLikelihood: TypeAlias = Callable[
 """Per-row log-likelihoods and their derivatives with respect to each of
 the model's parameters (shape ``(parameters, rows)``), given scalar or
 per-row parameters and the rows."""
-
-
-def _bg_nbd_rows(
-    params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray]:
-    """BG/NBD log-likelihood per row (FHL 2005, equation 6)."""
-    r0, alpha, a, b = params
-    r0 = float(r0)
-    x, t_x, big_t = rows.x, rows.t_x, rows.big_t
-    repeat = x > 0
-    a_t = alpha + big_t
-    a_tx = alpha + t_x
-    log_at = np.log(a_t)
-    log_atx = np.log(a_tx)
-    bx1 = np.where(repeat, b + x - 1, 1.0)
-    term1 = -(r0 + x) * log_at
-    with np.errstate(divide="ignore"):
-        log_repeat = np.log(np.where(repeat, a / bx1, 0.0))
-    term2 = log_repeat - (r0 + x) * log_atx
-    lse = np.logaddexp(term1, term2)
-    p2 = np.exp(term2 - lse)
-    p1 = 1 - p2
-    ab = a + b
-    log_alpha = np.log(alpha)
-    log_gamma, psi = rows.gamma_terms(r0)
-    value = (
-        log_gamma
-        + special.gammaln(ab)
-        + special.gammaln(b + x)
-        - special.gammaln(b)
-        - special.gammaln(ab + x)
-        + r0 * log_alpha
-        + lse
-    )
-    psi_ab = special.digamma(ab) - special.digamma(ab + x)
-    derivatives = np.empty((4, x.size))
-    derivatives[0] = psi + log_alpha - p1 * log_at - p2 * log_atx
-    derivatives[1] = r0 / alpha - (r0 + x) * (p1 / a_t + p2 / a_tx)
-    derivatives[2] = psi_ab + p2 / a
-    derivatives[3] = (
-        psi_ab
-        + special.digamma(b + x)
-        - special.digamma(b)
-        - np.where(repeat, p2 / bx1, 0.0)
-    )
-    return value, derivatives
 
 
 def _ggom_nbd_rows(
@@ -342,42 +302,71 @@ def _bg_nbd_hessian(
     """BG/NBD per-row log-likelihood, derivatives and Hessian.
 
     As :func:`_pareto_nbd_hessian`, with FHL (2005)'s two closed-form
-    terms and the beta function's trigamma terms.
+    terms (equation 6) and the beta function's trigamma terms. The terms
+    the three share are made once, and each special function is called
+    once on the beta function's four arguments: per call, not per
+    element, numpy's cost dominates at the benchmarks' thousand rows.
     """
-    value, derivatives = _bg_nbd_rows(params, rows)
     r0, alpha, a, b = params
     r0 = float(r0)
     x, t_x, big_t = rows.x, rows.t_x, rows.big_t
     n = x.size
-    repeat = x > 0
-    a_t = alpha + big_t
-    a_tx = alpha + t_x
-    bx1 = np.where(repeat, b + x - 1, 1.0)
-    term1 = -(r0 + x) * np.log(a_t)
+    rx = r0 + x
+    inv_at = 1 / (alpha + big_t)
+    inv_atx = 1 / (alpha + t_x)
+    log_at = -np.log(inv_at)
+    log_atx = -np.log(inv_atx)
+    # Rows without repeat purchases have no second term (p2 = 0 there);
+    # their b + x - 1 is set to 1 to keep the arrays finite.
+    inv_bx1 = 1 / np.where(rows.repeat, b + x - 1, 1.0)
+    term1 = -rx * log_at
     with np.errstate(divide="ignore"):
-        log_repeat = np.log(np.where(repeat, a / bx1, 0.0))
-    term2 = log_repeat - (r0 + x) * np.log(a_tx)
-    p2 = np.exp(term2 - np.logaddexp(term1, term2))
+        log_repeat = np.log(np.where(rows.repeat, a * inv_bx1, 0.0))
+    term2 = log_repeat - rx * log_atx
+    lse = np.logaddexp(term1, term2)
+    p2 = np.exp(term2 - lse)
     p1 = 1 - p2
-    zero = np.zeros(n)
-    d_t1 = np.stack([-np.log(a_t), -(r0 + x) / a_t, zero, zero])
-    d_t2 = np.stack([-np.log(a_tx), -(r0 + x) / a_tx, 1 / a + zero, -1 / bx1])
-    hessian = np.zeros((4, 4, n))
-    _add_outer(hessian, p1 * p2, d_t1 - d_t2)
+    log_alpha = np.log(alpha)
     ab = a + b
-    # One call on the four arguments (numpy's per-call cost dominates).
-    psi1 = _trigamma(np.concatenate([ab + zero, ab + x, b + x, b + zero]))
-    psi1_ab, psi1_abx, psi1_bx, psi1_b = psi1.reshape(4, n)
+    beta_arguments = np.concatenate(
+        [np.broadcast_to(ab, n), ab + x, b + x, np.broadcast_to(b, n)]
+    )
+    lg_ab, lg_abx, lg_bx, lg_b = special.gammaln(beta_arguments).reshape(4, n)
+    psi_ab, psi_abx, psi_bx, psi_b = special.digamma(beta_arguments).reshape(
+        4, n
+    )
+    psi1_ab, psi1_abx, psi1_bx, psi1_b = _trigamma(beta_arguments).reshape(
+        4, n
+    )
+    log_gamma, psi = rows.gamma_terms(r0)
+    value = log_gamma + lg_ab + lg_bx - lg_b - lg_abx + r0 * log_alpha + lse
+    digamma_ab = psi_ab - psi_abx
+    p2_inv_bx1 = p2 * inv_bx1
+    derivatives = np.empty((4, n))
+    derivatives[0] = psi + log_alpha - p1 * log_at - p2 * log_atx
+    derivatives[1] = r0 / alpha - rx * (p1 * inv_at + p2 * inv_atx)
+    derivatives[2] = digamma_ab + p2 / a
+    derivatives[3] = digamma_ab + psi_bx - psi_b - p2_inv_bx1
+    hessian = np.zeros((4, 4, n))
+    difference = np.stack(
+        [
+            log_atx - log_at,
+            rx * (inv_atx - inv_at),
+            np.broadcast_to(-1 / a, n),
+            inv_bx1,
+        ]
+    )
+    _add_outer(hessian, p1 * p2, difference)
     trigamma_ab = psi1_ab - psi1_abx
     hessian[0, 0] += rows.trigamma(r0)
-    mixed = 1 / alpha - p1 / a_t - p2 / a_tx
+    mixed = 1 / alpha - p1 * inv_at - p2 * inv_atx
     hessian[0, 1] += mixed
     hessian[1, 0] += mixed
-    hessian[1, 1] += (r0 + x) * (p1 / a_t**2 + p2 / a_tx**2) - r0 / alpha**2
+    hessian[1, 1] += rx * (p1 * inv_at**2 + p2 * inv_atx**2) - r0 / alpha**2
     hessian[2, 2] += trigamma_ab - p2 / a**2
     hessian[2, 3] += trigamma_ab
     hessian[3, 2] += trigamma_ab
-    hessian[3, 3] += trigamma_ab + psi1_bx - psi1_b + p2 / bx1**2
+    hessian[3, 3] += trigamma_ab + psi1_bx - psi1_b + p2_inv_bx1 * inv_bx1
     return value, derivatives, hessian
 
 
@@ -535,14 +524,7 @@ class _Likelihood:
             for p in PROCESSES
             if layout.names[p]
         ]
-        # d(row log-parameter) / d(optimizer variable), (rows, k, k + free):
-        # 1 for the parameter itself, sign * design for the coefficients.
-        n_rows, width = x.size, len(layout.free)
-        self.chain = np.zeros((n_rows, self.k, self.k + width))
-        self.chain[:, np.arange(self.k), np.arange(self.k)] = 1.0
-        for design, sign, scaled in self.scaled:
-            for index in scaled:
-                self.chain[:, index, self.k :] = sign * design
+        self.size = self.k + len(layout.free)
         self._hessian: tuple[FloatArray, FloatArray] | None = None
         self.highest: tuple[float, FloatArray] = (-np.inf, np.ones(0))
         # sum(gamma**2) over both processes is free . (L'L) . free.
@@ -611,12 +593,14 @@ class _Likelihood:
             # The rows' Hessians cost a fraction of the evaluation they
             # share (the Pareto/NBD's quadrature), and the Newton search
             # asks for the Hessian at every point it accepts.
-            value_rows, d_rows, natural = full(tuple(params), self.rows)
-            values = np.array(
-                [np.broadcast_to(p, value_rows.size) for p in params]
-            )
-            # d2/dlog_i dlog_j = p_i p_j H_ij + delta_ij p_i g_i, per row.
-            per_row = natural * values[:, None] * values[None, :]
+            value_rows, d_rows, per_row = full(tuple(params), self.rows)
+            values = np.empty(d_rows.shape)
+            for position, parameter in enumerate(params):
+                values[position] = parameter
+            # d2/dlog_i dlog_j = p_i p_j H_ij + delta_ij p_i g_i, per row
+            # (in place: the rows' Hessian is this evaluation's own).
+            per_row *= values[:, None]
+            per_row *= values[None, :]
             diagonal = np.arange(self.k)
             per_row[diagonal, diagonal] += values * d_rows
             self._hessian = (theta.copy(), self._mapped(per_row))
@@ -663,10 +647,12 @@ class _Likelihood:
         """Hessian of the penalised log-likelihood in the log-parameters.
 
         A row's log-parameters are linear in the optimizer's variables
-        (the model's log-parameters and the coefficients), through the
-        constant map ``self.chain``, so the Hessian is the weighted sum of
-        the rows' ``k x k`` Hessians in their own log-parameters mapped
-        through it, with no further gradient term. The rows' Hessians are
+        (the model's log-parameters and the coefficients), through a
+        constant map (the chain: 1 from each parameter to itself, ``sign
+        * design`` from the coefficients to the parameters they scale),
+        so the Hessian is the weighted sum of the rows' ``k x k`` Hessians
+        in their own log-parameters mapped through it (:meth:`_mapped`),
+        with no further gradient term. The rows' Hessians are
         analytic (:data:`_HESSIANS`, made by every evaluation) or forward
         differences of the rows' derivatives: ``k`` evaluations of the
         rows, where differencing the whole gradient took one per
@@ -696,13 +682,33 @@ class _Likelihood:
     def _mapped(self, per_row: FloatArray) -> FloatArray:
         """The rows' Hessians in their log-parameters, through the chain.
 
-        ``sum_rows w chain' H chain``, as one product of matrices.
+        ``sum_rows w chain' H chain``, by blocks: a row's chain is the
+        identity on the model's parameters, and ``sign * design`` from
+        each scaled parameter to the coefficients, so the blocks are
+        weighted sums over rows (the model's), products with the designs
+        (model by coefficients) and weighted Gram matrices of the designs
+        (coefficients), with no ``rows x k x (k + free)`` chain product.
         """
-        size = self.chain.shape[2]
-        weighted = np.moveaxis(per_row * self.w, 2, 0)
-        inner = np.matmul(weighted, self.chain).reshape(-1, size)
-        result: FloatArray = self.chain.reshape(-1, size).T @ inner
-        result[self.k :, self.k :] -= 2 * self.penalty * self.gram
+        k = self.k
+        size = self.size
+        weighted = per_row * self.w
+        result = np.zeros((size, size))
+        result[:k, :k] = weighted.sum(axis=2)
+        # Each row's Hessian columns of the parameters a process scales,
+        # summed with its sign: the row's Hessian times its chain column.
+        columns = [
+            sign * weighted[:, list(positions)].sum(axis=1)
+            for _, sign, positions in self.scaled
+        ]
+        pairs = list(zip(self.scaled, columns, strict=True))
+        for (design, _, _), column in pairs:
+            result[:k, k:] += column @ design
+        result[k:, :k] = result[:k, k:].T
+        for design, sign, positions in self.scaled:
+            for (other, _, _), column in pairs:
+                row_weight = sign * column[list(positions)].sum(axis=0)
+                result[k:, k:] += (design * row_weight[:, None]).T @ other
+        result[k:, k:] -= 2 * self.penalty * self.gram
         return result
 
     def _differenced(self, params: list[float | FloatArray]) -> FloatArray:
@@ -1030,15 +1036,18 @@ def _starts(
 
     rate, mean_t = purchase_scales(_as_compressed(rows))
     scale = max(mean_t, 1e-3)
-    # The plain fits' first two starts (see fit_pareto_nbd and so on).
-    generic = (
-        [
+    # The plain fits' first two starts (see fit_pareto_nbd and so on):
+    # the BG/NBD's b is a count of purchases, not a time like beta.
+    generic: list[tuple[float, ...]]
+    if model == "GGom/NBD":
+        generic = [
             (1.0, 1.0 / rate, 1.0 / scale, 1.0, 1.0),
             (1.0, 1.0, 0.01 / scale, 1.0, 1.0),
         ]
-        if model == "GGom/NBD"
-        else [(1.0, 1.0 / rate, 1.0, scale), (1.0, 1.0, 1.0, 1.0)]
-    )
+    elif model == "BG/NBD":
+        generic = [(1.0, 1.0 / rate, 1.0, 1.0), (1.0, 1.0, 1.0, 1.0)]
+    else:
+        generic = [(1.0, 1.0 / rate, 1.0, scale), (1.0, 1.0, 1.0, 1.0)]
     return _Starts([(*start, *zeros) for start in generic], plain)
 
 
