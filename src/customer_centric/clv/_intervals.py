@@ -67,10 +67,15 @@ from customer_centric.clv._covariates import (
     _read_table,
     _scaled_parameters,
 )
+from customer_centric.clv._dyncov_paths import CovariatePaths
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._ggom_nbd import GgomNbdFit, fit_ggom_nbd
 from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
+from customer_centric.clv._pnbd_dyncov import (
+    ParetoNbdDynamicFit,
+    fit_pareto_nbd_dynamic,
+)
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import RFMArrays, compress
 from customer_centric.clv._simulate import (
@@ -884,7 +889,8 @@ def bootstrap_interval(
     predict: Predict,
     /,
     *,
-    data: RFMArrays,
+    data: RFMArrays | None = None,
+    paths: CovariatePaths | None = None,
     seed: int,
     monetary_value: npt.ArrayLike | None = None,
     purchase_covariates: Covariates | None = None,
@@ -931,9 +937,21 @@ def bootstrap_interval(
     being right, and as every simulated history is distinct, a refit costs
     the customers rather than their distinct histories.
 
-    Before resampling, every fit is refitted on ``data`` itself and must
-    reproduce its log-likelihood: a fit is only bootstrapped on its own
-    data.
+    A :class:`~customer_centric.clv.ParetoNbdDynamicFit` (time-varying
+    covariates) is bootstrapped from ``paths=``, the
+    :class:`~customer_centric.clv.CovariatePaths` it was fitted on,
+    instead of ``data``: each resample draws the customers with
+    replacement, each with their whole history and covariate path
+    (:meth:`~customer_centric.clv.CovariatePaths.take`; a customer drawn
+    twice appears twice, as the dynamic fit takes no weights), refits
+    the model with the fit's covariates, and calls ``predict`` on the
+    refit (which predicts, e.g., for the original ``paths``). Only the
+    non-parametric kind, and the dynamic fit alone (no Gamma-Gamma fit
+    beside it).
+
+    Before resampling, every fit is refitted on ``data`` (or ``paths``)
+    itself and must reproduce its log-likelihood: a fit is only
+    bootstrapped on its own data.
 
     Args:
         fits: A fitted model or a sequence of them: ``BgNbdFit``,
@@ -944,6 +962,10 @@ def bootstrap_interval(
             every resample's refits.
         data: The customers the fits were fitted on, from
             :func:`~customer_centric.clv.validate_rfm` (whole weights).
+            Required, except for a ``ParetoNbdDynamicFit``.
+        paths: For a ``ParetoNbdDynamicFit`` (and only for it), the
+            :class:`~customer_centric.clv.CovariatePaths` it was fitted
+            on, in place of ``data``.
         seed: The random seed, a whole number >= 0.
         monetary_value: Average spend per repeat purchase, one per row of
             ``data``, to refit a Gamma-Gamma fit (on the rows with
@@ -967,11 +989,15 @@ def bootstrap_interval(
         DataError: ``data`` is not the fits' data, has fractional weights,
             lacks ``monetary_value`` for a Gamma-Gamma fit or the
             covariates of a fit with covariates (or has covariates that no
-            fit has); a fit has no covariance.
+            fit has); a fit has no covariance; a ``ParetoNbdDynamicFit``
+            without ``paths``, or with ``data``, ``monetary_value`` or
+            covariates.
         ConvergenceError: No resample's refit converged.
         ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
             parametric, simulate; or more than one purchase model to
-            simulate from), or an argument of the wrong type.
+            simulate from), ``paths`` with fits other than one
+            ``ParetoNbdDynamicFit`` (or with ``kind="parametric"``), or an
+            argument of the wrong type.
         InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
             ``kind`` out of range.
 
@@ -1008,6 +1034,28 @@ def bootstrap_interval(
     checked = _fit_tuple(fits)
     predict = _callable(predict)
     chosen = check_choice(kind, _KINDS, name="kind")
+    if paths is not None or any(
+        isinstance(fit, ParetoNbdDynamicFit) for fit in checked
+    ):
+        dynamic = _dynamic_fit(
+            checked,
+            paths,
+            chosen,
+            (data, monetary_value, purchase_covariates, dropout_covariates),
+        )
+        return _dynamic_interval(
+            dynamic,
+            predict,
+            check_instance(
+                paths,
+                CovariatePaths,
+                name="paths",
+                what="a CovariatePaths built by covariate_paths()",
+            ),
+            rng=np.random.default_rng(_seed(seed)),
+            draws=_resamples(n_resamples),
+            level=_confidence(confidence),
+        )
     customers = _customers(
         data,
         monetary_value,
@@ -1045,6 +1093,26 @@ def bootstrap_interval(
         except (ConvergenceError, DataError):
             continue
         resampled.append(_predicted(predict, refits, shape=estimate.shape))
+    return _interval(
+        estimate,
+        resampled,
+        draws=draws,
+        level=level,
+        method="bootstrap"
+        if chosen == "nonparametric"
+        else ("parametric bootstrap"),
+    )
+
+
+def _interval(
+    estimate: FloatArray,
+    resampled: list[FloatArray],
+    *,
+    draws: int,
+    level: float,
+    method: Literal["bootstrap", "parametric bootstrap"],
+) -> PredictionInterval:
+    """The percentile interval of the resamples that refitted."""
     if not resampled:
         msg = (
             f"none of the {draws} resamples could be refitted (each "
@@ -1058,12 +1126,101 @@ def bootstrap_interval(
         lower=lower,
         upper=upper,
         confidence=level,
-        method="bootstrap"
-        if chosen == "nonparametric"
-        else ("parametric bootstrap"),
+        method=method,
         scale=None,
         n_resamples=draws,
         failed=draws - len(resampled),
+    )
+
+
+# --------------------------------------------------------------------------
+# Bootstrap of the Pareto/NBD with time-varying covariates
+# --------------------------------------------------------------------------
+
+
+def _dynamic_fit(
+    fits: tuple[FittedModel, ...],
+    paths: object,
+    kind: BootstrapKind,
+    others: tuple[object, ...],
+) -> ParetoNbdDynamicFit:
+    """The one dynamic fit; refuse what a bootstrap from paths cannot take."""
+    fit = fits[0]
+    if len(fits) != 1 or not isinstance(fit, ParetoNbdDynamicFit):
+        names = ", ".join(type(fit).__name__ for fit in fits)
+        msg = (
+            f"paths= bootstraps one ParetoNbdDynamicFit, got {names}; "
+            "bootstrap a ParetoNbdDynamicFit alone with paths=, other fits "
+            "with data="
+        )
+        raise ArgumentTypeError(msg)
+    if paths is None:
+        msg = (
+            "a ParetoNbdDynamicFit is bootstrapped from its customers' "
+            "covariate paths: pass paths=, the CovariatePaths it was "
+            "fitted on"
+        )
+        raise DataError(msg)
+    if any(other is not None for other in others):
+        msg = (
+            "a ParetoNbdDynamicFit is bootstrapped from paths= alone (its "
+            "customers and covariates are in the paths); drop data=, "
+            "monetary_value=, purchase_covariates= and dropout_covariates="
+        )
+        raise DataError(msg)
+    if kind == "parametric":
+        msg = (
+            "the parametric bootstrap cannot simulate a ParetoNbdDynamicFit "
+            "(its customers' histories depend on their calendar covariate "
+            "paths); use kind='nonparametric'"
+        )
+        raise ArgumentTypeError(msg)
+    return fit
+
+
+def _refit_dynamic(
+    fit: ParetoNbdDynamicFit, paths: CovariatePaths
+) -> ParetoNbdDynamicFit:
+    """``fit``'s model refitted on ``paths``, with its covariates."""
+    return fit_pareto_nbd_dynamic(
+        paths,
+        purchase_covariates=tuple(fit.covariates.purchase),
+        dropout_covariates=tuple(fit.covariates.dropout),
+    )
+
+
+def _dynamic_interval(
+    fit: ParetoNbdDynamicFit,
+    predict: Predict,
+    paths: CovariatePaths,
+    *,
+    rng: np.random.Generator,
+    draws: int,
+    level: float,
+) -> PredictionInterval:
+    """The non-parametric bootstrap from covariate paths.
+
+    Each resample draws as many customers as ``paths`` holds, with
+    replacement (one multinomial draw of counts, as for ``data``); a
+    customer drawn ``k`` times appears ``k`` times, each with their
+    whole history and covariate path (:meth:`CovariatePaths.take`), as
+    the dynamic fit takes no weights.
+    """
+    _same_fit(fit, _refit_dynamic(fit, paths))
+    estimate = _predicted(predict, (fit,))
+    n = paths.n_customers
+    everyone = np.arange(n)
+    shares = np.full(n, 1 / n)
+    resampled = []
+    for _ in range(draws):
+        rows = np.repeat(everyone, rng.multinomial(n, shares))
+        try:
+            refit = _refit_dynamic(fit, paths.take(rows))
+        except (ConvergenceError, DataError):
+            continue
+        resampled.append(_predicted(predict, (refit,), shape=estimate.shape))
+    return _interval(
+        estimate, resampled, draws=draws, level=level, method="bootstrap"
     )
 
 
