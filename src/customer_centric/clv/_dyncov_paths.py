@@ -118,6 +118,112 @@ class CovariatePaths:
             raise DataError(msg)
         return np.array([self.names.index(w) for w in wanted], dtype=np.intp)
 
+    def take(self, rows: npt.ArrayLike, /) -> CovariatePaths:
+        """The customers at positions ``rows``, in that order.
+
+        A position may repeat: the customer then appears as often, each
+        time with their whole history and covariate path, as a bootstrap
+        resample draws customers with replacement
+        (:func:`~customer_centric.clv.bootstrap_interval` with
+        ``paths=``). The ids keep the order of ``rows`` (so they need not
+        be sorted or distinct); the calendar is unchanged.
+
+        Args:
+            rows: Positions of customers (whole numbers from 0 to
+                ``n_customers - 1``), a sequence or a 1-d array.
+
+        Returns:
+            New paths; these are not changed.
+
+        Raises:
+            ArgumentTypeError: ``rows`` are not whole numbers.
+            DataError: ``rows`` not 1-d, or a position out of range.
+
+        Examples:
+            >>> import datetime as dt
+            >>> from customer_centric import Transaction
+            >>> from customer_centric.clv import covariate_paths
+            >>> day = dt.date(2024, 1, 1)
+            >>> log = [
+            ...     Transaction(customer_id=c, occurred_at=on)
+            ...     for c, on in [
+            ...         ("a", day),
+            ...         ("a", dt.date(2024, 1, 10)),
+            ...         ("b", dt.date(2024, 1, 4)),
+            ...     ]
+            ... ]
+            >>> table = {
+            ...     "customer_id": ["a", "a", "b", "b"],
+            ...     "period_start": [day, day + dt.timedelta(7)] * 2,
+            ...     "promo": [0.0, 1.0, 0.0, 1.0],
+            ... }
+            >>> paths = covariate_paths(
+            ...     log, covariates=table, calibration_end=dt.date(2024, 1, 14)
+            ... )
+            >>> drawn = paths.take([1, 1, 0])
+            >>> drawn.customer_ids, drawn.frequency.tolist()
+            (('b', 'b', 'a'), [0.0, 0.0, 1.0])
+
+        .. versionadded:: 0.2
+        """
+        index = _positions(rows, self.n_customers)
+        return attrs.evolve(
+            self,
+            customer_ids=tuple(self.customer_ids[i] for i in index),
+            frequency=self.frequency[index],
+            recency=self.recency[index],
+            T=self.T[index],
+            calibration=_take(self.calibration, index, self.n_customers),
+            purchase_sums=self.purchase_sums[index],
+            future=_take(self.future, index, self.n_customers),
+        )
+
+
+def _positions(rows: npt.ArrayLike, n: int) -> IntArray:
+    """``rows`` as customer positions, checked."""
+    index = np.asarray(rows)
+    if index.size == 0:
+        index = index.astype(np.intp)
+    if index.dtype.kind not in "iu":
+        raise ArgumentTypeError.for_argument(
+            "rows", rows, "positions of customers (whole numbers)"
+        )
+    if index.ndim != 1:
+        msg = (
+            f"rows must be one position per drawn customer (1-d), got an "
+            f"array of shape {index.shape!r}"
+        )
+        raise DataError(msg)
+    outside = (index < 0) | (index >= n)
+    if outside.any():
+        msg = (
+            f"rows holds the position {int(index[outside][0])}, but the "
+            f"paths have {n} customers; pass positions from 0 to {n - 1}"
+        )
+        raise DataError(msg)
+    return index.astype(np.intp)
+
+
+def _take(pieces: Pieces, index: IntArray, n: int) -> Pieces:
+    """The pieces of the customers at ``index``, renumbered in its order.
+
+    Each customer's pieces are consecutive and customers in order (as
+    :func:`_pieces` stacks them), so a customer's pieces are the run from
+    their first; a customer may have none (``T`` = 0).
+    """
+    counts = np.bincount(pieces.customer, minlength=n)
+    first = np.cumsum(counts) - counts
+    sizes = counts[index]
+    ends = np.cumsum(sizes)
+    within = np.arange(int(sizes.sum())) - np.repeat(ends - sizes, sizes)
+    chosen = np.repeat(first[index], sizes) + within
+    return Pieces(
+        customer=np.repeat(np.arange(index.size, dtype=np.intp), sizes),
+        length=pieces.length[chosen],
+        after=pieces.after[chosen],
+        values=pieces.values[chosen],
+    )
+
 
 # --------------------------------------------------------------------------
 # Reading the table

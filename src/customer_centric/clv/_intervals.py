@@ -21,8 +21,10 @@ prediction (a number or one value per customer), and gets back a
   rows, which the fits take as weights of their compressed rows, so a
   resample costs a fit on the distinct histories.
   Its parametric variant simulates the customers' histories from BG/NBD,
-  Pareto/NBD and Gamma-Gamma fits instead, each customer at their own
-  covariate-scaled parameters for a fit with covariates.
+  Pareto/NBD, GGom/NBD and Gamma-Gamma fits instead, each customer at
+  their own covariate-scaled parameters for a fit with covariates.
+  A Pareto/NBD with time-varying covariates is bootstrapped
+  non-parametrically from its customers' covariate paths (``paths=``).
 
 Fits estimated on separate likelihoods (a purchase model and the
 Gamma-Gamma spend model, whose independence assumption makes the joint
@@ -65,9 +67,15 @@ from customer_centric.clv._covariates import (
     _read_table,
     _scaled_parameters,
 )
+from customer_centric.clv._dyncov_paths import CovariatePaths
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
+from customer_centric.clv._ggom_nbd import GgomNbdFit, fit_ggom_nbd
 from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
 from customer_centric.clv._pareto_nbd import ParetoNbdFit, fit_pareto_nbd
+from customer_centric.clv._pnbd_dyncov import (
+    ParetoNbdDynamicFit,
+    fit_pareto_nbd_dynamic,
+)
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import RFMArrays, compress
 from customer_centric.clv._simulate import (
@@ -459,11 +467,12 @@ def delta_interval(
     P(alive) of exactly 1) it does not depend on the parameters and the
     interval is that point.
 
-    A Pareto/NBD or BG/NBD fit with covariates adds its coefficients to
-    ``phi`` (each moved by 1e-5, unlogged), with the covariance of all
-    its estimates (``fit.covariates.covariance``); ``predict`` then passes
-    each customer's covariates, e.g. ``lambda fit: fit.probability_alive(x,
-    t_x, T, purchase_covariates=z)``, or a segment's through
+    A Pareto/NBD, BG/NBD or GGom/NBD fit with covariates adds its
+    coefficients to ``phi`` (each moved by 1e-5, unlogged), with the
+    covariance of all its estimates (``fit.covariates.covariance``);
+    ``predict`` then passes each customer's covariates, e.g. ``lambda
+    fit: fit.probability_alive(x, t_x, T, purchase_covariates=z)``, or a
+    segment's through
     :func:`~customer_centric.clv.at_covariates`.
 
     Args:
@@ -547,6 +556,27 @@ def delta_interval(
 CovariateColumns: TypeAlias = dict[Process, tuple[tuple[str, ...], FloatArray]]
 """Each process's covariate names and matrix, one row per row of data."""
 
+_COVARIATE_FITS: Final = (BgNbdFit, ParetoNbdFit, GgomNbdFit)
+"""The purchase models the bootstrap refits with time-invariant
+covariates."""
+
+
+def _fitter(fit: FittedModel) -> Callable[..., FittedModel] | None:
+    """The fit function of ``fit``'s model, if the bootstrap refits it.
+
+    By the class of the fit, exactly (a model built on another's fit class
+    is not that model); looked up at each call, so the module's names are
+    the ones used.
+    """
+    fitters: dict[type[FittedModel], Callable[..., FittedModel]] = {
+        BgNbdFit: fit_bg_nbd,
+        MbgNbdFit: fit_mbg_nbd,
+        ParetoNbdFit: fit_pareto_nbd,
+        GgomNbdFit: fit_ggom_nbd,
+        BgBbFit: fit_bg_bb,
+    }
+    return fitters.get(type(fit))
+
 
 def _refit(
     fit: FittedModel,
@@ -563,9 +593,13 @@ def _refit(
     keep = counts > 0
     x, t_x, big_t = data.frequency[keep], data.recency[keep], data.T[keep]
     weights = counts[keep]
-    if isinstance(fit, BgNbdFit | ParetoNbdFit) and fit.covariates is not None:
+    refit = _fitter(fit)
+    if (
+        refit is not None
+        and isinstance(fit, _COVARIATE_FITS)
+        and fit.covariates is not None
+    ):
         tables = _covariate_tables(fit.covariates, covariates, keep)
-        refit = fit_bg_nbd if isinstance(fit, BgNbdFit) else fit_pareto_nbd
         return refit(
             x,
             t_x,
@@ -576,14 +610,8 @@ def _refit(
             penalty=fit.covariates.penalty,
             equal_coefficients=fit.covariates.equal,
         )
-    if isinstance(fit, BgNbdFit):
-        return fit_bg_nbd(x, t_x, big_t, weights=weights)
-    if isinstance(fit, MbgNbdFit):
-        return fit_mbg_nbd(x, t_x, big_t, weights=weights)
-    if isinstance(fit, ParetoNbdFit):
-        return fit_pareto_nbd(x, t_x, big_t, weights=weights)
-    if isinstance(fit, BgBbFit):
-        return fit_bg_bb(x, t_x, big_t, weights=weights)
+    if refit is not None:
+        return refit(x, t_x, big_t, weights=weights)
     if isinstance(fit, GammaGammaFit):
         if monetary_value is None:
             msg = (
@@ -599,9 +627,9 @@ def _refit(
         )
     msg = (
         f"cannot bootstrap {type(fit).__name__}: the bootstrap refits "
-        "BgNbdFit, MbgNbdFit, ParetoNbdFit, BgBbFit and GammaGammaFit on "
-        "customers' "
-        "histories; use delta_interval for other models"
+        "BgNbdFit, MbgNbdFit, ParetoNbdFit, GgomNbdFit, BgBbFit and "
+        "GammaGammaFit on customers' histories (a ParetoNbdDynamicFit "
+        "with paths=); use delta_interval for other models"
     )
     raise ArgumentTypeError(msg)
 
@@ -760,6 +788,7 @@ def _spend_draws(
 _SIMULATED_MODELS: Final[dict[type[FittedModel], SimulatedModel]] = {
     BgNbdFit: "bg_nbd",
     ParetoNbdFit: "pareto_nbd",
+    GgomNbdFit: "ggom_nbd",
 }
 """The purchase models the parametric bootstrap draws customers from."""
 
@@ -771,8 +800,8 @@ def _check_simulable(fits: tuple[FittedModel, ...], n_customers: int) -> None:
         ):
             msg = (
                 f"cannot simulate from {type(fit).__name__}: the parametric "
-                "bootstrap draws from BgNbdFit, ParetoNbdFit (with or "
-                "without covariates) and GammaGammaFit; use "
+                "bootstrap draws from BgNbdFit, ParetoNbdFit, GgomNbdFit "
+                "(with or without covariates) and GammaGammaFit; use "
                 "kind='nonparametric' for other models"
             )
             raise ArgumentTypeError(msg)
@@ -795,7 +824,9 @@ def _check_simulable(fits: tuple[FittedModel, ...], n_customers: int) -> None:
 
 
 def _customer_parameters(
-    fit: BgNbdFit | ParetoNbdFit, covariates: CovariateColumns, n: int
+    fit: BgNbdFit | ParetoNbdFit | GgomNbdFit,
+    covariates: CovariateColumns,
+    n: int,
 ) -> dict[str, FloatArray]:
     """Each customer's parameters: the fit's, scaled by their covariates.
 
@@ -817,8 +848,8 @@ def _simulated(
     """One parametric resample: every customer's history drawn anew.
 
     Each customer (a row of weight ``w`` is ``w`` customers) keeps their
-    observation period ``T`` and covariates; a BG/NBD or Pareto/NBD fit
-    draws their purchases at their own parameters, scaled by their
+    observation period ``T`` and covariates; a BG/NBD, Pareto/NBD or
+    GGom/NBD fit draws their purchases at their own parameters, scaled by their
     covariates for a fit with covariates
     (:func:`~customer_centric.clv._simulate.simulate_per_customer`), and a
     Gamma-Gamma fit the average spend of the repeat buyers, given the
@@ -834,7 +865,7 @@ def _simulated(
         for process, (names, matrix) in customers.covariates.items()
     }
     for fit in fits:
-        if isinstance(fit, BgNbdFit | ParetoNbdFit):
+        if isinstance(fit, _COVARIATE_FITS):
             history = simulate_per_customer(
                 _SIMULATED_MODELS[type(fit)],
                 big_t,
@@ -858,7 +889,8 @@ def bootstrap_interval(
     predict: Predict,
     /,
     *,
-    data: RFMArrays,
+    data: RFMArrays | None = None,
+    paths: CovariatePaths | None = None,
     seed: int,
     monetary_value: npt.ArrayLike | None = None,
     purchase_covariates: Covariates | None = None,
@@ -885,15 +917,17 @@ def bootstrap_interval(
     with covariates is refitted with each drawn customer's covariates
     (``purchase_covariates``, ``dropout_covariates``), its penalty and
     its equality constraints. Resamples whose refit does not converge (on
-    small bases, mostly a boundary such as "no dropout") are left out and
+    small bases, mostly a boundary such as "no dropout", or a GGom/NBD
+    refit running to its Pareto/NBD edge) are left out and
     counted in ``failed``, which shortens the interval on that side. The
     randomness comes from ``seed`` alone (numpy's ``default_rng``).
 
     With ``kind="parametric"`` (Efron & Tibshirani 1993, section 6.5) each
     resample is drawn from the fitted models instead: every customer keeps
-    their observation period ``T`` (and covariates), a BG/NBD or Pareto/NBD
-    fit draws their purchases (as
-    :func:`~customer_centric.clv.simulate_bg_nbd`) and a Gamma-Gamma fit
+    their observation period ``T`` (and covariates), a BG/NBD, Pareto/NBD
+    or GGom/NBD fit draws their purchases (as
+    :func:`~customer_centric.clv.simulate_bg_nbd` and
+    :func:`~customer_centric.clv.simulate_ggom_nbd`) and a Gamma-Gamma fit
     the average spend of each repeat buyer (given the drawn frequencies,
     or the observed ones without a purchase model). A fit with covariates
     draws each customer at their own parameters, scaled by their
@@ -903,19 +937,35 @@ def bootstrap_interval(
     being right, and as every simulated history is distinct, a refit costs
     the customers rather than their distinct histories.
 
-    Before resampling, every fit is refitted on ``data`` itself and must
-    reproduce its log-likelihood: a fit is only bootstrapped on its own
-    data.
+    A :class:`~customer_centric.clv.ParetoNbdDynamicFit` (time-varying
+    covariates) is bootstrapped from ``paths=``, the
+    :class:`~customer_centric.clv.CovariatePaths` it was fitted on,
+    instead of ``data``: each resample draws the customers with
+    replacement, each with their whole history and covariate path
+    (:meth:`~customer_centric.clv.CovariatePaths.take`; a customer drawn
+    twice appears twice, as the dynamic fit takes no weights), refits
+    the model with the fit's covariates, and calls ``predict`` on the
+    refit (which predicts, e.g., for the original ``paths``). Only the
+    non-parametric kind, and the dynamic fit alone (no Gamma-Gamma fit
+    beside it).
+
+    Before resampling, every fit is refitted on ``data`` (or ``paths``)
+    itself and must reproduce its log-likelihood: a fit is only
+    bootstrapped on its own data.
 
     Args:
         fits: A fitted model or a sequence of them: ``BgNbdFit``,
-            ``MbgNbdFit``, ``ParetoNbdFit``, ``BgBbFit`` (``data.T`` the
-            periods observed) or ``GammaGammaFit``; Pareto/NBD and BG/NBD
-            fits may have covariates.
+            ``MbgNbdFit``, ``ParetoNbdFit``, ``GgomNbdFit``, ``BgBbFit``
+            (``data.T`` the periods observed) or ``GammaGammaFit``;
+            Pareto/NBD, BG/NBD and GGom/NBD fits may have covariates.
         predict: Called as ``predict(*fits)``, at the estimates and on
             every resample's refits.
         data: The customers the fits were fitted on, from
             :func:`~customer_centric.clv.validate_rfm` (whole weights).
+            Required, except for a ``ParetoNbdDynamicFit``.
+        paths: For a ``ParetoNbdDynamicFit`` (and only for it), the
+            :class:`~customer_centric.clv.CovariatePaths` it was fitted
+            on, in place of ``data``.
         seed: The random seed, a whole number >= 0.
         monetary_value: Average spend per repeat purchase, one per row of
             ``data``, to refit a Gamma-Gamma fit (on the rows with
@@ -928,8 +978,8 @@ def bootstrap_interval(
             :data:`DEFAULT_RESAMPLES`.
         confidence: The nominal coverage, in (0, 1).
         kind: ``"nonparametric"`` resamples customers; ``"parametric"``
-            simulates them from a BG/NBD or Pareto/NBD fit (with or without
-            covariates) and a Gamma-Gamma fit (at most 10,000,000
+            simulates them from a BG/NBD, Pareto/NBD or GGom/NBD fit (with
+            or without covariates) and a Gamma-Gamma fit (at most 10,000,000
             customers).
 
     Returns:
@@ -939,11 +989,15 @@ def bootstrap_interval(
         DataError: ``data`` is not the fits' data, has fractional weights,
             lacks ``monetary_value`` for a Gamma-Gamma fit or the
             covariates of a fit with covariates (or has covariates that no
-            fit has); a fit has no covariance.
+            fit has); a fit has no covariance; a ``ParetoNbdDynamicFit``
+            without ``paths``, or with ``data``, ``monetary_value`` or
+            covariates.
         ConvergenceError: No resample's refit converged.
         ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
             parametric, simulate; or more than one purchase model to
-            simulate from), or an argument of the wrong type.
+            simulate from), ``paths`` with fits other than one
+            ``ParetoNbdDynamicFit`` (or with ``kind="parametric"``), or an
+            argument of the wrong type.
         InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
             ``kind`` out of range.
 
@@ -980,6 +1034,28 @@ def bootstrap_interval(
     checked = _fit_tuple(fits)
     predict = _callable(predict)
     chosen = check_choice(kind, _KINDS, name="kind")
+    if paths is not None or any(
+        isinstance(fit, ParetoNbdDynamicFit) for fit in checked
+    ):
+        dynamic = _dynamic_fit(
+            checked,
+            paths,
+            chosen,
+            (data, monetary_value, purchase_covariates, dropout_covariates),
+        )
+        return _dynamic_interval(
+            dynamic,
+            predict,
+            check_instance(
+                paths,
+                CovariatePaths,
+                name="paths",
+                what="a CovariatePaths built by covariate_paths()",
+            ),
+            rng=np.random.default_rng(_seed(seed)),
+            draws=_resamples(n_resamples),
+            level=_confidence(confidence),
+        )
     customers = _customers(
         data,
         monetary_value,
@@ -1017,6 +1093,26 @@ def bootstrap_interval(
         except (ConvergenceError, DataError):
             continue
         resampled.append(_predicted(predict, refits, shape=estimate.shape))
+    return _interval(
+        estimate,
+        resampled,
+        draws=draws,
+        level=level,
+        method="bootstrap"
+        if chosen == "nonparametric"
+        else ("parametric bootstrap"),
+    )
+
+
+def _interval(
+    estimate: FloatArray,
+    resampled: list[FloatArray],
+    *,
+    draws: int,
+    level: float,
+    method: Literal["bootstrap", "parametric bootstrap"],
+) -> PredictionInterval:
+    """The percentile interval of the resamples that refitted."""
     if not resampled:
         msg = (
             f"none of the {draws} resamples could be refitted (each "
@@ -1030,12 +1126,101 @@ def bootstrap_interval(
         lower=lower,
         upper=upper,
         confidence=level,
-        method="bootstrap"
-        if chosen == "nonparametric"
-        else ("parametric bootstrap"),
+        method=method,
         scale=None,
         n_resamples=draws,
         failed=draws - len(resampled),
+    )
+
+
+# --------------------------------------------------------------------------
+# Bootstrap of the Pareto/NBD with time-varying covariates
+# --------------------------------------------------------------------------
+
+
+def _dynamic_fit(
+    fits: tuple[FittedModel, ...],
+    paths: object,
+    kind: BootstrapKind,
+    others: tuple[object, ...],
+) -> ParetoNbdDynamicFit:
+    """The one dynamic fit; refuse what a bootstrap from paths cannot take."""
+    fit = fits[0]
+    if len(fits) != 1 or not isinstance(fit, ParetoNbdDynamicFit):
+        names = ", ".join(type(fit).__name__ for fit in fits)
+        msg = (
+            f"paths= bootstraps one ParetoNbdDynamicFit, got {names}; "
+            "bootstrap a ParetoNbdDynamicFit alone with paths=, other fits "
+            "with data="
+        )
+        raise ArgumentTypeError(msg)
+    if paths is None:
+        msg = (
+            "a ParetoNbdDynamicFit is bootstrapped from its customers' "
+            "covariate paths: pass paths=, the CovariatePaths it was "
+            "fitted on"
+        )
+        raise DataError(msg)
+    if any(other is not None for other in others):
+        msg = (
+            "a ParetoNbdDynamicFit is bootstrapped from paths= alone (its "
+            "customers and covariates are in the paths); drop data=, "
+            "monetary_value=, purchase_covariates= and dropout_covariates="
+        )
+        raise DataError(msg)
+    if kind == "parametric":
+        msg = (
+            "the parametric bootstrap cannot simulate a ParetoNbdDynamicFit "
+            "(its customers' histories depend on their calendar covariate "
+            "paths); use kind='nonparametric'"
+        )
+        raise ArgumentTypeError(msg)
+    return fit
+
+
+def _refit_dynamic(
+    fit: ParetoNbdDynamicFit, paths: CovariatePaths
+) -> ParetoNbdDynamicFit:
+    """``fit``'s model refitted on ``paths``, with its covariates."""
+    return fit_pareto_nbd_dynamic(
+        paths,
+        purchase_covariates=tuple(fit.covariates.purchase),
+        dropout_covariates=tuple(fit.covariates.dropout),
+    )
+
+
+def _dynamic_interval(
+    fit: ParetoNbdDynamicFit,
+    predict: Predict,
+    paths: CovariatePaths,
+    *,
+    rng: np.random.Generator,
+    draws: int,
+    level: float,
+) -> PredictionInterval:
+    """The non-parametric bootstrap from covariate paths.
+
+    Each resample draws as many customers as ``paths`` holds, with
+    replacement (one multinomial draw of counts, as for ``data``); a
+    customer drawn ``k`` times appears ``k`` times, each with their
+    whole history and covariate path (:meth:`CovariatePaths.take`), as
+    the dynamic fit takes no weights.
+    """
+    _same_fit(fit, _refit_dynamic(fit, paths))
+    estimate = _predicted(predict, (fit,))
+    n = paths.n_customers
+    everyone = np.arange(n)
+    shares = np.full(n, 1 / n)
+    resampled = []
+    for _ in range(draws):
+        rows = np.repeat(everyone, rng.multinomial(n, shares))
+        try:
+            refit = _refit_dynamic(fit, paths.take(rows))
+        except (ConvergenceError, DataError):
+            continue
+        resampled.append(_predicted(predict, (refit,), shape=estimate.shape))
+    return _interval(
+        estimate, resampled, draws=draws, level=level, method="bootstrap"
     )
 
 
