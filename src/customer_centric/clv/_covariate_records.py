@@ -16,6 +16,7 @@ from typing import Final, Literal, Self, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from customer_centric._frozen import FrozenMap
+from customer_centric.clv._records import FittedModel
 from customer_centric.exceptions import DataError
 
 __all__ = ["PROCESSES", "CovariateEffects", "Process"]
@@ -77,20 +78,6 @@ class CovariateEffects(BaseModel):
     penalty: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     names: tuple[str, ...]
     covariance: tuple[tuple[float, ...], ...]
-
-    @property
-    def n_estimates(self) -> int:
-        """How many coefficients were estimated.
-
-        One per process and name; a coefficient constrained equal on the
-        two processes is one estimate. AIC, BIC and the likelihood-ratio
-        test count these with the model's parameters.
-
-        .. versionadded:: 0.2
-        """
-        return len(self.purchase) + sum(
-            name not in self.equal for name in self.dropout
-        )
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -159,3 +146,30 @@ def covariates_in_use(
         or purchase is not None
         or dropout is not None
     )
+
+
+def free_coefficients(fit: FittedModel, /) -> tuple[str, ...]:
+    """The covariate coefficients ``fit`` estimated, as ``process:name``.
+
+    A coefficient constrained equal on both processes is one estimate: it
+    is listed once, under ``purchase:``, and moves both. A fit without
+    covariates has none.
+    """
+    effects = getattr(fit, "covariates", None)
+    if not isinstance(effects, CovariateEffects):
+        return ()
+    keys = [f"purchase:{name}" for name in effects.purchase]
+    keys += [
+        f"dropout:{name}"
+        for name in effects.dropout
+        if name not in effects.equal
+    ]
+    return tuple(keys)
+
+
+def n_estimates(fit: FittedModel, /) -> int:
+    """How many estimates ``fit`` has: its parameters and coefficients.
+
+    What AIC, BIC, the likelihood-ratio test and the delta method count.
+    """
+    return len(fit.parameter_names) + len(free_coefficients(fit))

@@ -61,6 +61,8 @@ from customer_centric.clv._covariate_records import (
     PROCESSES,
     CovariateEffects,
     Process,
+    free_coefficients,
+    n_estimates,
 )
 from customer_centric.clv._covariates import (
     Covariates,
@@ -314,29 +316,6 @@ def _check_range(estimate: FloatArray, scale: IntervalScale) -> None:
         raise DataError(msg)
 
 
-def _coefficient_keys(fit: FittedModel) -> tuple[str, ...]:
-    """The free covariate coefficients of ``fit``, as ``process:name``.
-
-    A coefficient constrained equal on both processes is one estimate: it
-    is listed once, under ``purchase:``, and moves both.
-    """
-    effects: CovariateEffects | None = getattr(fit, "covariates", None)
-    if effects is None:
-        return ()
-    keys = [f"purchase:{name}" for name in effects.purchase]
-    keys += [
-        f"dropout:{name}"
-        for name in effects.dropout
-        if name not in effects.equal
-    ]
-    return tuple(keys)
-
-
-def _coordinates(fit: FittedModel) -> int:
-    """How many estimates ``fit`` has: parameters, then coefficients."""
-    return len(fit.parameter_names) + len(_coefficient_keys(fit))
-
-
 def _moved(fit: FittedModel, index: int, step: float) -> FittedModel:
     """``fit`` with its ``index``-th estimate moved by ``step``.
 
@@ -350,7 +329,7 @@ def _moved(fit: FittedModel, index: int, step: float) -> FittedModel:
         name = names[index]
         fields[name] = getattr(fit, name) * math.exp(step)
         return type(fit).model_validate(fields)
-    process, covariate = _coefficient_keys(fit)[index - len(names)].split(
+    process, covariate = free_coefficients(fit)[index - len(names)].split(
         ":", 1
     )
     effects = fields["covariates"]
@@ -370,7 +349,7 @@ def _working_covariance(fit: FittedModel) -> FloatArray:
     ``covariates.covariance``.
     """
     theta = fit.parameter_vector()
-    keys = _coefficient_keys(fit)
+    keys = free_coefficients(fit)
     covariance = np.asarray(fit.covariance, dtype=np.float64)
     if keys:
         effects: CovariateEffects = getattr(fit, "covariates")  # noqa: B009
@@ -414,7 +393,7 @@ def _gradient(
     center = _to_scale(estimate, scale).reshape(-1)
     rows = []
     for position, fit in enumerate(fits):
-        for index in range(_coordinates(fit)):
+        for index in range(n_estimates(fit)):
             moved = list(fits)
             moved[position] = _moved(fit, index, _STEP)
             values = _predicted(predict, tuple(moved), shape=estimate.shape)

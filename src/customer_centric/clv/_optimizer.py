@@ -248,6 +248,36 @@ class _Run:
     message: str
 
 
+_NO_PROGRESS: Final = "line search could not improve (precision limit)"
+
+
+def _entry_stop(
+    f: float,
+    g: FloatArray,
+    target: float,
+    evaluations: int,
+    max_evaluations: float,
+) -> str | None:
+    """Why a search stops before its next step, if it does."""
+    if np.linalg.norm(g) < _BFGS_GRADIENT:
+        return "gradient norm below 1e-8"
+    if f <= target:
+        return "reached the target value"
+    if evaluations >= max_evaluations:
+        return "evaluation limit reached"
+    return None
+
+
+def _progress(
+    f: float, x_new: FloatArray, f_new: float, g_new: FloatArray, stalled: int
+) -> tuple[int, str | None]:
+    """The count of steps in a row that barely improved, and a stop."""
+    improvement = f - f_new
+    small = improvement <= _BFGS_STALL * max(1.0, abs(f_new))
+    stalled = stalled + 1 if small else 0
+    return stalled, _stop_reason(x_new, f_new, g_new, improvement, stalled)
+
+
 def _bfgs(
     fun: Callable[[FloatArray], tuple[float, FloatArray]],
     x0: FloatArray,
@@ -273,14 +303,9 @@ def _bfgs(
     iteration = 0
     stalled = 0
     for iteration in range(1, max_iterations + 1):
-        if np.linalg.norm(g) < _BFGS_GRADIENT:
-            message = "gradient norm below 1e-8"
-            break
-        if f <= target:
-            message = "reached the target value"
-            break
-        if evaluations >= max_evaluations:
-            message = "evaluation limit reached"
+        entry = _entry_stop(f, g, target, evaluations, max_evaluations)
+        if entry is not None:
+            message = entry
             break
         direction = -inverse @ g
         slope = float(direction @ g)
@@ -294,7 +319,7 @@ def _bfgs(
         )
         evaluations += used
         if (step < min_step or -step * slope < resolution) and f_new > f:
-            message = "line search could not improve (precision limit)"
+            message = _NO_PROGRESS
             break
         s = x_new - x
         y = g_new - g
@@ -305,11 +330,8 @@ def _bfgs(
             rho = 1 / sy
             left = np.eye(x.size) - rho * np.outer(s, y)
             inverse = left @ inverse @ left.T + rho * np.outer(s, s)
-        improvement = f - f_new
+        stalled, stop = _progress(f, x_new, f_new, g_new, stalled)
         x, f, g = x_new, f_new, g_new
-        small = improvement <= _BFGS_STALL * max(1.0, abs(f))
-        stalled = stalled + 1 if small else 0
-        stop = _stop_reason(x, f, g, improvement, stalled)
         if stop is not None:
             message = stop
             break
@@ -352,14 +374,9 @@ def _newton(
     iteration = 0
     stalled = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - nit
-        if np.linalg.norm(g) < _BFGS_GRADIENT:
-            message = "gradient norm below 1e-8"
-            break
-        if f <= target:
-            message = "reached the target value"
-            break
-        if evaluations >= max_evaluations:
-            message = "evaluation limit reached"
+        entry = _entry_stop(f, g, target, evaluations, max_evaluations)
+        if entry is not None:
+            message = entry
             break
         hessian = curvature(x, g)
         if np.linalg.norm(g) < _GRADIENT_TOLERANCE:
@@ -385,13 +402,10 @@ def _newton(
         )
         evaluations += used
         if (step < min_step or -step * slope < resolution) and f_new > f:
-            message = "line search could not improve (precision limit)"
+            message = _NO_PROGRESS
             break
-        improvement = f - f_new
+        stalled, stop = _progress(f, x_new, f_new, g_new, stalled)
         x, f, g = x_new, f_new, g_new
-        small = improvement <= _BFGS_STALL * max(1.0, abs(f))
-        stalled = stalled + 1 if small else 0
-        stop = _stop_reason(x, f, g, improvement, stalled)
         if stop is not None:
             message = stop
             break

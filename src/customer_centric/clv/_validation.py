@@ -46,7 +46,10 @@ from customer_centric._display import (
 )
 from customer_centric._extras import defer_import
 from customer_centric._frozen import FrozenDict
-from customer_centric.clv._covariate_records import CovariateEffects
+from customer_centric.clv._covariate_records import (
+    CovariateEffects,
+    n_estimates,
+)
 from customer_centric.clv._gamma_gamma import GammaGammaFit
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import compress
@@ -149,13 +152,6 @@ def _fitted(fit: object, /, *, name: str) -> FittedModel:
     return model
 
 
-def _n_estimates(fit: FittedModel, /) -> int:
-    """The fit's parameters and covariate coefficients, counted."""
-    effects = getattr(fit, "covariates", None)
-    added = effects.n_estimates if isinstance(effects, CovariateEffects) else 0
-    return len(fit.parameter_names) + added
-
-
 def _penalty(fit: FittedModel, /) -> float:
     """The L2 penalty the fit's coefficients were estimated under, or 0."""
     effects = getattr(fit, "covariates", None)
@@ -194,7 +190,7 @@ def information_criteria(fit: FittedModel, /) -> InformationCriteria:
     .. versionadded:: 0.2
     """
     model = _fitted(fit, name="fit")
-    k = _n_estimates(model)
+    k = n_estimates(model)
     ll = float(model.log_likelihood)
     n = float(model.n_customers)
     return InformationCriteria(
@@ -325,13 +321,13 @@ def likelihood_ratio_test(
                 "apply; refit it with penalty=0 to test it"
             )
             raise DataError(msg)
-    df = _n_estimates(large) - _n_estimates(small)
+    df = n_estimates(large) - n_estimates(small)
     if df < 1:
         msg = (
             f"the general model must have more estimates (parameters and "
             f"covariate coefficients) than the restricted one, got "
-            f"{_n_estimates(large)} ({type(large).__name__}) and "
-            f"{_n_estimates(small)} ({type(small).__name__}); pass the "
+            f"{n_estimates(large)} ({type(large).__name__}) and "
+            f"{n_estimates(small)} ({type(small).__name__}); pass the "
             "simpler model first"
         )
         raise DataError(msg)
