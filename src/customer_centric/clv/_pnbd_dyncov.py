@@ -44,8 +44,9 @@ from typing import TYPE_CHECKING, ClassVar, Final, final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
-from customer_centric._arrays import FloatArray, real_number
+from customer_centric._arrays import FloatArray, as_floats, real_number
 from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._dert import (
@@ -60,6 +61,7 @@ from customer_centric.clv._dyncov_likelihood import (
     alive_rows,
     log_likelihood_rows,
 )
+from customer_centric.clv._dyncov_paths import CovariatePaths, Pieces
 from customer_centric.clv._optimizer import maximize_likelihood
 from customer_centric.clv._pareto_nbd import fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, given_parameter_fields
@@ -72,7 +74,6 @@ from customer_centric.exceptions import (
 if TYPE_CHECKING:
     from scipy import special
 
-    from customer_centric.clv._dyncov_paths import CovariatePaths
 else:
     special = defer_import("scipy.special")
 
@@ -249,6 +250,84 @@ class ParetoNbdDynamicFit(FittedModel):
         result: FloatArray = alive * (self.r + future.x) / a_total * spread
         return result
 
+    def expected_purchases(
+        self, t: npt.ArrayLike, paths: CovariatePaths, /
+    ) -> FloatArray:
+        """Expected repeat purchases of each customer by age ``t``.
+
+        Unconditional on the history (a new customer's expectation, as the
+        plain models' ``expected_purchases``), along the customer's own
+        covariate path from their first purchase: with ``A`` and ``B`` the
+        operational clocks, ``E[X(t)] = r / alpha int_0^t a(u) (beta /
+        (beta + B(u)))^s du``, integrated in closed form on each piece of
+        constant covariates (see the module). With constant covariates it
+        is the Pareto/NBD's with the customer's scaled ``alpha`` and
+        ``beta``. It is what the tracking of
+        :func:`~customer_centric.clv.validate_holdout` sums.
+
+        Args:
+            t: Ages from each customer's first purchase, in the time unit;
+                the last axis runs over ``paths.customer_ids`` (a number is
+                every customer's age). Each at most that customer's ``T +
+                paths.horizon``, the reach of their covariates.
+            paths: The customers, built with a covariate table that
+                reaches past the calibration end as far as needed.
+
+        Returns:
+            The expectations, in the broadcast shape of ``t`` and the
+            customers.
+
+        Raises:
+            ArgumentTypeError: ``paths`` is not a ``CovariatePaths``.
+            DataError: ``t`` not numbers, negative, not finite, beyond a
+                customer's covariate path, or not broadcastable to the
+                customers; ``paths`` lacks a covariate of the fit.
+
+        Examples:
+            See the CLV guide, "Time-varying covariates".
+
+        .. versionadded:: 0.2
+        """
+        if not isinstance(paths, CovariatePaths):
+            raise ArgumentTypeError.for_argument(
+                "paths", paths, "a CovariatePaths built by covariate_paths()"
+            )
+        design = Design.of(
+            attrs.evolve(paths, calibration=lifelong(paths)),
+            tuple(self.covariates.purchase),
+            tuple(self.covariates.dropout),
+        )
+        reach = design.total(design.pieces.length)
+        ages = _ages(t, paths, reach)
+        pieces = design.pieces
+        log_a, log_b, _, b_l = design.rates(self._theta()[4:])
+        b_start = self.beta + design.before(b_l)
+
+        def integral(v: FloatArray, k: npt.NDArray[np.intp]) -> FloatArray:
+            # int_0^v a_k (beta / (beta + B_k + b_k u))^s du: the CET's
+            # closed form, stable at s = 1 through exprel.
+            ratio = np.log1p(np.exp(log_b[k]) * v / b_start[k])
+            value: FloatArray = (
+                np.exp(
+                    log_a[k]
+                    - log_b[k]
+                    + self.s * math.log(self.beta)
+                    + (1 - self.s) * np.log(b_start[k])
+                )
+                * ratio
+                * special.exprel((1 - self.s) * ratio)
+            )
+            return value
+
+        every = np.arange(pieces.length.size, dtype=np.intp)
+        earlier = design.before(integral(pieces.length, every))
+        start = design.before(pieces.length)
+        k, inside = _piece_at(ages, pieces.customer, start, reach)
+        v = np.clip(ages - start[k], 0.0, pieces.length[k])
+        total = np.where(inside, earlier[k] + integral(v, k), 0.0)
+        result: FloatArray = self.r / self.alpha * total
+        return result
+
     def discounted_expected_residual_purchases(
         self,
         discount_rate: float,
@@ -338,6 +417,87 @@ class ParetoNbdDynamicFit(FittedModel):
                 total += weight * share * future.total(part)
         result: FloatArray = alive * (self.r + future.x) / a_total * total
         return result
+
+
+_REACH_SLACK: Final = 1e-9
+"""Relative excess of an age over a customer's covariate path that is
+taken as rounding (the age is then the path's end)."""
+
+
+def lifelong(paths: CovariatePaths) -> Pieces:
+    """Each customer's pieces from the first purchase to the table's end.
+
+    The calibration pieces, then the future ones, customer by customer;
+    all marked before the last purchase, so that pieces with the same
+    covariates merge across the calibration end.
+    """
+    both = (paths.calibration, paths.future)
+    customer = np.concatenate([p.customer for p in both])
+    order = np.argsort(customer, kind="stable")
+    return Pieces(
+        customer=customer[order],
+        length=np.concatenate([p.length for p in both])[order],
+        after=np.zeros(customer.size, dtype=np.bool_),
+        values=np.concatenate([p.values for p in both])[order],
+    )
+
+
+def _ages(t: object, paths: CovariatePaths, reach: FloatArray) -> FloatArray:
+    """``t`` broadcast over the customers, checked against their paths."""
+    raw = as_floats(t, name="t")
+    try:
+        shape = np.broadcast_shapes(raw.shape, (paths.n_customers,))
+    except ValueError:
+        msg = (
+            f"t has shape {raw.shape!r}, which does not broadcast to the "
+            f"{paths.n_customers} customers of paths (the last axis runs "
+            "over the customers)"
+        )
+        raise DataError(msg) from None
+    ages = np.broadcast_to(raw, shape)
+    bad = ~np.isfinite(ages) | (ages < 0)
+    if bad.any():
+        msg = (
+            f"t must be finite ages >= 0, got {ages[bad].flat[0]!r}; pass "
+            "times since each customer's first purchase"
+        )
+        raise DataError(msg)
+    beyond = ages > reach * (1 + _REACH_SLACK) + _REACH_SLACK
+    if beyond.any():
+        who = int(np.nonzero(beyond)[-1][0])
+        msg = (
+            f"t reaches {float(ages[beyond].flat[0])!r} for customer "
+            f"{paths.customer_ids[who]!r}, beyond their covariate path (T + "
+            f"horizon = {float(reach[who])!r}); pass a covariate table "
+            "that reaches that far past the calibration end"
+        )
+        raise DataError(msg)
+    result: FloatArray = np.minimum(ages, reach)
+    return result
+
+
+def _piece_at(
+    ages: FloatArray,
+    owner: npt.NDArray[np.intp],
+    start: FloatArray,
+    reach: FloatArray,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """The piece of each age, and whether the customer has any piece.
+
+    The customers' clocks are laid end to end on one line (each from an
+    offset one time unit past the end of the previous one's path), so one
+    search finds every age's piece; a piece found by rounding one too
+    early or late is harmless, as the caller clips the time within it.
+    """
+    if owner.size == 0:
+        return np.zeros(ages.shape, dtype=np.intp), np.zeros(
+            ages.shape, dtype=np.bool_
+        )
+    offset = np.concatenate([[0.0], np.cumsum(reach + 1.0)[:-1]])
+    line = offset[owner] + start
+    found = np.searchsorted(line, offset + ages, side="right") - 1
+    k = np.clip(found, 0, owner.size - 1).astype(np.intp)
+    return k, owner[k] == np.arange(reach.size)
 
 
 _FADED: Final = 1e-6

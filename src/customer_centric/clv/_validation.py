@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Final, TypeAlias, final
 
 import attrs
 import numpy as np
@@ -46,11 +46,23 @@ from customer_centric._display import (
 )
 from customer_centric._extras import defer_import
 from customer_centric._frozen import FrozenDict
+from customer_centric.clv._bg_nbd import BgNbdFit
 from customer_centric.clv._covariate_records import (
+    PROCESSES,
     CovariateEffects,
+    Process,
     n_estimates,
 )
+from customer_centric.clv._covariates import (
+    Covariates,
+    _read_table,
+    at_covariates,
+)
+from customer_centric.clv._dyncov_paths import CovariatePaths
 from customer_centric.clv._gamma_gamma import GammaGammaFit
+from customer_centric.clv._ggom_nbd import GgomNbdFit
+from customer_centric.clv._pareto_nbd import ParetoNbdFit
+from customer_centric.clv._pnbd_dyncov import ParetoNbdDynamicFit
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import compress
 from customer_centric.exceptions import (
@@ -64,8 +76,14 @@ from customer_centric.value import (
     days_per_unit,
 )
 
+Model: TypeAlias = PurchaseModel | ParetoNbdDynamicFit
+"""A model :func:`validate_holdout` compares."""
+_CovariateFit: TypeAlias = ParetoNbdFit | BgNbdFit | GgomNbdFit
+
 if TYPE_CHECKING:
     from scipy import special
+
+    from customer_centric.clv._rfm import CompressedRFM
 else:
     special = defer_import("scipy.special")
 
@@ -739,7 +757,7 @@ def _float(value: str | float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _check_models(models: object, /) -> dict[str, PurchaseModel]:
+def _check_models(models: object, /) -> dict[str, Model]:
     if not isinstance(models, Mapping):
         raise ArgumentTypeError.for_argument(
             "models",
@@ -749,11 +767,194 @@ def _check_models(models: object, /) -> dict[str, PurchaseModel]:
     if not models:
         msg = "models is empty; pass at least one fitted model by name"
         raise DataError(msg)
-    checked: dict[str, PurchaseModel] = {}
+    checked: dict[str, Model] = {}
     for name, model in models.items():
         check_instance(name, str, name="a model name")
-        checked[name] = check_model(model, name=f"models[{name!r}]")
+        checked[name] = (
+            model
+            if isinstance(model, ParetoNbdDynamicFit)
+            else check_model(model, name=f"models[{name!r}]")
+        )
     return checked
+
+
+# --------------------------------------------------------------------------
+# Models with covariates
+# --------------------------------------------------------------------------
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class _Table:
+    """The split's customers' time-invariant covariates, read once."""
+
+    names: tuple[str, ...]
+    matrix: FloatArray
+
+
+def _effects(model: Model) -> CovariateEffects | None:
+    """The time-invariant covariates of a fit, or ``None``."""
+    if isinstance(model, _CovariateFit):
+        return model.covariates
+    return None
+
+
+def _check_covariates(
+    covariates: object, models: dict[str, Model], n: int
+) -> _Table | None:
+    """The covariate table, if any model needs it; refuse it otherwise."""
+    users = [name for name, m in models.items() if _effects(m) is not None]
+    if covariates is None:
+        if users:
+            effects = _effects(models[users[0]])
+            assert effects is not None  # noqa: S101 - a user of covariates
+            msg = (
+                f"model {users[0]!r} has covariates (purchase "
+                f"{list(effects.purchase)!r}, dropout "
+                f"{list(effects.dropout)!r}); pass covariates= with them, "
+                "one value per customer of split.calibration.customer_ids"
+            )
+            raise DataError(msg)
+        return None
+    if not users:
+        msg = (
+            "covariates were given but no model has time-invariant "
+            "covariates; drop covariates=, or add a model fitted with them"
+        )
+        raise DataError(msg)
+    names, matrix = _read_table(
+        covariates,  # type: ignore[arg-type] # refused there if not a table
+        name="covariates",
+        n=n,
+    )
+    for user in users:
+        effects = _effects(models[user])
+        assert effects is not None  # noqa: S101 - a user of covariates
+        for process in PROCESSES:
+            missing = [
+                c for c in effects.coefficient_names(process) if c not in names
+            ]
+            if missing:
+                msg = (
+                    f"model {user!r} has the {process} covariates "
+                    f"{missing!r}, which covariates lacks (it has "
+                    f"{list(names)!r}); pass every covariate the model was "
+                    "fitted with"
+                )
+                raise DataError(msg)
+    return _Table(names=names, matrix=matrix)
+
+
+def _columns(
+    effects: CovariateEffects, table: _Table
+) -> dict[Process, dict[str, FloatArray] | None]:
+    """Each process's covariates of a fit, by name (``None`` if none)."""
+    return {
+        process: {
+            c: table.matrix[:, table.names.index(c)]
+            for c in effects.coefficient_names(process)
+        }
+        or None
+        for process in PROCESSES
+    }
+
+
+def _check_paths(
+    paths: object,
+    models: dict[str, Model],
+    split: CalibrationHoldout,
+    duration: float,
+) -> CovariatePaths | None:
+    """The covariate paths, if a model needs them and they fit the split."""
+    users = [
+        n for n, m in models.items() if isinstance(m, ParetoNbdDynamicFit)
+    ]
+    if paths is None:
+        if users:
+            msg = (
+                f"model {users[0]!r} is a Pareto/NBD with time-varying "
+                "covariates, which predicts from each customer's covariate "
+                "path: pass paths=covariate_paths(...) of the split's log, "
+                f"with a table reaching {duration:g} time units past the "
+                "calibration end"
+            )
+            raise DataError(msg)
+        return None
+    if not isinstance(paths, CovariatePaths):
+        raise ArgumentTypeError.for_argument(
+            "paths", paths, "a CovariatePaths built by covariate_paths()"
+        )
+    if not users:
+        msg = (
+            "paths were given but no model has time-varying covariates; "
+            "drop paths=, or add a fit_pareto_nbd_dynamic() model"
+        )
+        raise DataError(msg)
+    calibration = split.calibration
+    if paths.customer_ids != tuple(calibration.customer_ids):
+        other = sorted(set(paths.customer_ids) ^ set(calibration.customer_ids))
+        msg = (
+            f"paths has {paths.n_customers} customers and the split "
+            f"{len(calibration.customer_ids)}, not the same in the same "
+            f"order (e.g. {other[:_MAX_SHOWN]!r} in one only); build the "
+            "paths from the log the split was made from"
+        )
+        raise DataError(msg)
+    unit = days_per_unit(calibration.time_unit)
+    if (
+        paths.calibration_end != calibration.observation_end
+        or paths.days_per_unit != unit
+    ):
+        msg = (
+            f"paths end the calibration on {paths.calibration_end} in units "
+            f"of {paths.days_per_unit:g} days, the split on "
+            f"{calibration.observation_end} in units of {unit:g} days; "
+            "build the paths with the split's calibration_end and time_unit"
+        )
+        raise DataError(msg)
+    if paths.horizon < duration:
+        msg = (
+            f"the covariate table of paths reaches {paths.horizon:g} time "
+            f"units past the calibration end, short of the holdout's "
+            f"{duration:g}; pass a table covering the holdout period"
+        )
+        raise DataError(msg)
+    return paths
+
+
+def _predicted(  # noqa: PLR0917 - private, one call
+    model: Model,
+    duration: float,
+    compressed: CompressedRFM,
+    split: CalibrationHoldout,
+    table: _Table | None,
+    paths: CovariatePaths | None,
+) -> FloatArray:
+    """One model's expected holdout purchases per customer."""
+    if isinstance(model, ParetoNbdDynamicFit):
+        assert paths is not None  # noqa: S101 - checked with the models
+        return model.conditional_expected_purchases(duration, paths)
+    effects = _effects(model)
+    if effects is None:
+        unique = model.conditional_expected_purchases(
+            duration, compressed.frequency, compressed.recency, compressed.T
+        )
+        return np.asarray(unique, dtype=np.float64)[compressed.inverse]
+    assert table is not None  # noqa: S101 - checked with the models
+    assert isinstance(model, _CovariateFit)  # noqa: S101 - has effects
+    columns = _columns(effects, table)
+    calibration = split.calibration
+    return np.asarray(
+        model.conditional_expected_purchases(
+            duration,
+            np.asarray(calibration.frequency, dtype=np.float64),
+            np.asarray(calibration.recency, dtype=np.float64),
+            np.asarray(calibration.T, dtype=np.float64),
+            purchase_covariates=columns["purchase"],
+            dropout_covariates=columns["dropout"],
+        ),
+        dtype=np.float64,
+    )
 
 
 def _check_split(
@@ -802,7 +1003,7 @@ def _check_split(
 
 
 def _fitted_on_split(
-    name: str, model: PurchaseModel, customers: int
+    name: str, model: Model, customers: int
 ) -> InformationCriteria | None:
     """The model's criteria; refuse a fit made on another set of customers."""
     if not isinstance(model, FittedModel) or not math.isfinite(
@@ -847,11 +1048,13 @@ def validate_holdout(
     split: CalibrationHoldout,
     /,
     *,
-    models: Mapping[str, PurchaseModel],
+    models: Mapping[str, PurchaseModel | ParetoNbdDynamicFit],
     transactions: Iterable[Transaction] | None = None,
     spend_model: GammaGammaFit | None = None,
     max_frequency: int = DEFAULT_MAX_FREQUENCY,
     period: float = 1.0,
+    covariates: Covariates | None = None,
+    paths: CovariatePaths | None = None,
 ) -> HoldoutValidation:
     """Compare fitted purchase models on one calibration and holdout split.
 
@@ -867,19 +1070,37 @@ def validate_holdout(
     holdout purchases times the spend model's expected spend per purchase,
     against what each customer spent in the holdout (:class:`SpendValidation`).
 
+    Fits with time-invariant covariates (Pareto/NBD, BG/NBD, GGom/NBD)
+    take each customer's covariates from ``covariates``, by the names each
+    fit uses on each process; the Pareto/NBD with time-varying covariates
+    (:class:`ParetoNbdDynamicFit`) takes the customers' covariate
+    ``paths``. Their tracking sums each customer's expected purchases at
+    their own covariates (along their own path: its
+    :meth:`~ParetoNbdDynamicFit.expected_purchases`).
+
     Args:
         split: The calibration summary and holdout counts, from
             :func:`customer_centric.value.rfm_calibration_holdout` (with
             ``first_purchase_counts=False``).
         models: The fitted models by name (BG/NBD, Pareto/NBD; BG/BB
-            with whole periods), each fitted on ``split.calibration`` or
-            built from published parameters.
+            with whole periods; fits with covariates), each fitted on
+            ``split.calibration`` or built from published parameters.
         transactions: The log the split was made from, for tracking.
         spend_model: A Gamma-Gamma fit (on the split's calibration repeat
             buyers, or from published parameters), for the holdout spend.
         max_frequency: The first calibration frequency gathered into the
             last bin of :attr:`HoldoutValidation.by_frequency`.
         period: The tracking period, in the split's time unit.
+        covariates: The time-invariant covariates of the split's customers,
+            for the fits with covariates: a mapping of name to one value
+            per customer of ``split.calibration.customer_ids`` (in that
+            order), or a dataframe with one column per covariate (as the
+            fits take them).
+        paths: For fits with time-varying covariates, the
+            :func:`covariate_paths` of the split's log: the same
+            customers in the same order, the same calibration end and time
+            unit, and a covariate table reaching at least the holdout's
+            length past the calibration end.
 
     Returns:
         The report; ``to_rows()`` gives it as a table.
@@ -888,13 +1109,19 @@ def validate_holdout(
         ArgumentTypeError: ``split`` is not a
             :class:`~customer_centric.value.CalibrationHoldout`,
             ``models`` not a mapping of names to fitted purchase models,
-            ``transactions`` not an iterable of ``Transaction``, or
-            ``spend_model`` not a ``GammaGammaFit``.
+            ``transactions`` not an iterable of ``Transaction``,
+            ``spend_model`` not a ``GammaGammaFit``, ``covariates`` not a
+            table or ``paths`` not a ``CovariatePaths``.
         DataError: The split is inconsistent (columns of different
             lengths, negative or fractional counts, an empty holdout, no
             holdout purchase at all), a model was fitted on a different
             number of customers, or the transactions are not those of the
-            split, or a spend model was given for a split without amounts.
+            split, or a spend model was given for a split without amounts;
+            a fit with covariates without ``covariates`` or a covariate
+            missing from them (or values not one per customer), a fit
+            with time-varying covariates without ``paths``, paths of other
+            customers or too short for the holdout, or ``covariates`` or
+            ``paths`` that no model uses.
         InvariantError: ``max_frequency`` or ``period`` out of range.
 
     Examples:
@@ -937,6 +1164,8 @@ predicted: BG/NBD=0.7)
     bins_cap = _check_bins(max_frequency)
     spending = _check_spend(spend_model, split)
     calibration = split.calibration
+    table = _check_covariates(covariates, checked, actual.size)
+    lanes = _check_paths(paths, checked, split, duration)
     compressed = compress(
         calibration.frequency, calibration.recency, calibration.T
     )
@@ -949,10 +1178,9 @@ predicted: BG/NBD=0.7)
     means: dict[str, tuple[float, ...]] = {}
     for name, model in checked.items():
         criteria = _fitted_on_split(name, model, n)
-        unique = model.conditional_expected_purchases(
-            duration, compressed.frequency, compressed.recency, compressed.T
+        predicted = _predicted(
+            model, duration, compressed, split, table, lanes
         )
-        predicted = np.asarray(unique, dtype=np.float64)[compressed.inverse]
         validations.append(
             ModelValidation(
                 name=name,
@@ -980,7 +1208,14 @@ predicted: BG/NBD=0.7)
     tracking = (
         None
         if transactions is None
-        else _track(transactions, split, checked, period=period)
+        else _track(
+            transactions,
+            split,
+            checked,
+            period=period,
+            table=table,
+            paths=lanes,
+        )
     )
     return HoldoutValidation(
         customer_ids=tuple(calibration.customer_ids),
@@ -1126,17 +1361,20 @@ def _check_period(period: object, *, unit_days: float, span: float) -> float:
 def _track(
     transactions: object,
     split: CalibrationHoldout,
-    models: dict[str, PurchaseModel],
+    models: dict[str, Model],
     *,
     period: object,
+    table: _Table | None,
+    paths: CovariatePaths | None,
 ) -> PurchaseTracking:
     calibration = split.calibration
     end = calibration.observation_end
     days = _purchase_days(transactions, end=split.holdout_end)
     _check_same_log(days, split)
     unit_days = days_per_unit(calibration.time_unit)
+    # In the split's order, for the covariates and paths of each customer.
     births = np.array(
-        [(min(d) - end).days for d in days.values() if min(d) <= end],
+        [(min(days[c]) - end).days for c in calibration.customer_ids],
         dtype=np.float64,
     )
     repeats = np.sort(
@@ -1167,14 +1405,9 @@ def _track(
         holdout_days,
     )
     actual = np.diff(np.searchsorted(repeats, edges, side="right"))
-    born, counts = np.unique(births, return_counts=True)
-    ages = np.maximum(edges[:, None] - born[None, :], 0.0) / unit_days
     expected = {
         name: np.diff(
-            weighted_rows(
-                np.asarray(model.expected_purchases(ages), dtype=np.float64),
-                counts,
-            )
+            _expected_by(model, edges, births, unit_days, table, paths)
         )
         for name, model in models.items()
     }
@@ -1183,4 +1416,68 @@ def _track(
         calibration_end=n_calibration * step / unit_days,
         actual=actual.astype(np.float64),
         expected=FrozenDict({k: read_only(v) for k, v in expected.items()}),
+    )
+
+
+def _expected_by(  # noqa: PLR0917 - private, one call
+    model: Model,
+    edges: FloatArray,
+    births: FloatArray,
+    unit_days: float,
+    table: _Table | None,
+    paths: CovariatePaths | None,
+) -> FloatArray:
+    """A model's expected repeat purchases of all customers by each edge.
+
+    Each customer's unconditional expectation from their birth: by birth
+    day for a model without covariates; by birth day within each group of
+    customers with the same covariates (the plain model at their
+    covariates) for a fit with time-invariant ones; customer by customer,
+    along their own path, for the model with time-varying ones.
+    """
+    if isinstance(model, ParetoNbdDynamicFit):
+        assert paths is not None  # noqa: S101 - checked with the models
+        ages = np.maximum(edges[:, None] - births[None, :], 0.0) / unit_days
+        by_customer = model.expected_purchases(ages, paths)
+        return weighted_rows(by_customer, np.ones(births.size))
+    effects = _effects(model)
+    if effects is None:
+        return _expected_of_births(model, edges, births, unit_days)
+    assert table is not None  # noqa: S101 - checked with the models
+    assert isinstance(model, _CovariateFit)  # noqa: S101 - has effects
+    columns = _columns(effects, table)
+    names = [
+        (process, c) for process in PROCESSES for c in (columns[process] or {})
+    ]
+    rows = np.column_stack(
+        [columns[p][c] for p, c in names]  # type: ignore[index]
+    )
+    groups, inverse = np.unique(rows, axis=0, return_inverse=True)
+    total = np.zeros(edges.size)
+    for group, values in enumerate(groups):
+        given: dict[Process, dict[str, float]] = {p: {} for p in PROCESSES}
+        for (process, c), value in zip(names, values.tolist(), strict=True):
+            given[process][c] = value
+        plain = at_covariates(
+            model,
+            purchase=given["purchase"] or None,
+            dropout=given["dropout"] or None,
+        )
+        total += _expected_of_births(
+            plain, edges, births[inverse.reshape(-1) == group], unit_days
+        )
+    return total
+
+
+def _expected_of_births(
+    model: PurchaseModel,
+    edges: FloatArray,
+    births: FloatArray,
+    unit_days: float,
+) -> FloatArray:
+    """``sum_i E[X(edge - b_i)]``, customers born the same day together."""
+    born, counts = np.unique(births, return_counts=True)
+    ages = np.maximum(edges[:, None] - born[None, :], 0.0) / unit_days
+    return weighted_rows(
+        np.asarray(model.expected_purchases(ages), dtype=np.float64), counts
     )

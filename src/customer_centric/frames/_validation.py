@@ -10,6 +10,7 @@ function, so both paths give the same report.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,14 +24,17 @@ from customer_centric._checks import check_instance
 from customer_centric._types import CustomerId
 from customer_centric.clv import (
     DEFAULT_MAX_FREQUENCY,
+    CovariatePaths,
     GammaGammaFit,
     HoldoutValidation,
+    ParetoNbdDynamicFit,
     PurchaseModel,
     fit_bg_nbd,
     fit_gamma_gamma,
     fit_pareto_nbd,
 )
 from customer_centric.clv import validate_holdout as validate_split
+from customer_centric.exceptions import DataError
 from customer_centric.frames._rfm import (
     _DAY,
     _EPOCH_ORDINAL,
@@ -164,13 +168,15 @@ def validate_holdout(
     calibration_end: date,
     observation_end: date,
     time_unit: TimeUnit | timedelta = "D",
-    models: Mapping[str, PurchaseModel] | None = None,
+    models: Mapping[str, PurchaseModel | ParetoNbdDynamicFit] | None = None,
     spend_model: GammaGammaFit | None = None,
     track: bool = True,
     max_frequency: int = DEFAULT_MAX_FREQUENCY,
     period: float = 1.0,
     datetime_format: str | None = None,
     on_late: OnLate = "raise",
+    covariates: IntoFrame | None = None,
+    paths: CovariatePaths | None = None,
 ) -> HoldoutValidation:
     """Validate purchase (and spend) models on a transaction frame.
 
@@ -202,6 +208,13 @@ def validate_holdout(
         period: The tracking period, in ``time_unit``.
         datetime_format: A strftime format for string or integer dates.
         on_late: What to do with transactions after ``observation_end``.
+        covariates: For models with time-invariant covariates, a customer
+            table: the ``customer_id_col`` column and one numeric column
+            per covariate, one row per customer (rows of customers outside
+            the calibration are left out).
+        paths: For a model with time-varying covariates, the
+            :func:`~customer_centric.clv.covariate_paths` of the log, as in
+            :func:`customer_centric.clv.validate_holdout`.
 
     Returns:
         The :class:`~customer_centric.clv.HoldoutValidation` report.
@@ -209,7 +222,8 @@ def validate_holdout(
     Raises:
         DataError: As :func:`rfm_calibration_holdout` and
             :func:`customer_centric.clv.validate_holdout` (e.g. no holdout
-            purchase at all).
+            purchase at all), or the covariate table lacks the id column
+            or a calibration customer, or has one twice.
         ArgumentTypeError: ``track`` is not a bool, or a model is not one.
         ConvergenceError: A default model has no proper maximum on the
             calibration summary.
@@ -285,4 +299,47 @@ def validate_holdout(
         spend_model=spend_model,
         max_frequency=max_frequency,
         period=period,
+        covariates=None
+        if covariates is None
+        else _customer_columns(
+            covariates,
+            customer_id_col=customer_id_col,
+            customer_ids=split.calibration.customer_ids,
+        ),
+        paths=paths,
     )
+
+
+def _customer_columns(
+    table: object, *, customer_id_col: str, customer_ids: tuple[str, ...]
+) -> dict[str, list[Any]]:
+    """The covariate columns of a customer table, in the split's order."""
+    columns = _collected(table)
+    if customer_id_col not in columns:
+        msg = (
+            f"covariates has no column {customer_id_col!r} (it has "
+            f"{list(columns)!r}); give the customer table the log's "
+            "customer id column"
+        )
+        raise DataError(msg)
+    ids = [str(v) for v in columns.pop(customer_id_col)]
+    row = {who: i for i, who in enumerate(ids)}
+    if len(row) != len(ids):
+        twice = sorted(who for who, k in Counter(ids).items() if k > 1)
+        msg = (
+            f"covariates has several rows for customers {twice[:5]!r}; "
+            "pass one row per customer"
+        )
+        raise DataError(msg)
+    missing = [who for who in customer_ids if who not in row]
+    if missing:
+        msg = (
+            f"covariates has no row for customers {missing[:5]!r} "
+            f"({len(missing)} in all) of the calibration; pass a row for "
+            "every customer"
+        )
+        raise DataError(msg)
+    order = [row[who] for who in customer_ids]
+    return {
+        name: [values[i] for i in order] for name, values in columns.items()
+    }
