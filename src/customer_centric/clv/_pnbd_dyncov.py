@@ -300,6 +300,9 @@ class ParetoNbdDynamicFit(FittedModel):
         reach = design.total(design.pieces.length)
         ages = _ages(t, paths, reach)
         pieces = design.pieces
+        if pieces.length.size == 0:
+            # No customer has a moment of covariates: every age is 0.
+            return np.zeros(ages.shape)
         log_a, log_b, _, b_l = design.rates(self._theta()[4:])
         b_start = self.beta + design.before(b_l)
 
@@ -458,7 +461,8 @@ def _ages(t: object, paths: CovariatePaths, reach: FloatArray) -> FloatArray:
     bad = ~np.isfinite(ages) | (ages < 0)
     if bad.any():
         msg = (
-            f"t must be finite ages >= 0, got {ages[bad].flat[0]!r}; pass "
+            f"t must be finite ages >= 0, got {float(ages[bad].flat[0])!r}; "
+            "pass "
             "times since each customer's first purchase"
         )
         raise DataError(msg)
@@ -489,10 +493,6 @@ def _piece_at(
     search finds every age's piece; a piece found by rounding one too
     early or late is harmless, as the caller clips the time within it.
     """
-    if owner.size == 0:
-        return np.zeros(ages.shape, dtype=np.intp), np.zeros(
-            ages.shape, dtype=np.bool_
-        )
     offset = np.concatenate([[0.0], np.cumsum(reach + 1.0)[:-1]])
     line = offset[owner] + start
     found = np.searchsorted(line, offset + ages, side="right") - 1
