@@ -714,6 +714,20 @@ report: clv.HoldoutValidation = clv.validate_holdout(
     period=1.0,
 )
 report_rows: list[dict[str, str | int | float | None]] = report.to_rows()
+
+
+def _with_covariates(
+    paths: clv.CovariatePaths, dynamic: clv.ParetoNbdDynamicFit
+) -> clv.HoldoutValidation:
+    ages: NDArray[np.float64] = dynamic.expected_purchases(paths.T, paths)
+    return clv.validate_holdout(
+        split,
+        models={"dynamic": dynamic, "BG/NBD": bg},
+        covariates={"vip": ages},
+        paths=paths,
+    )
+
+
 one_model: clv.ModelValidation = report["BG/NBD"]
 model_criteria: clv.InformationCriteria | None = one_model.criteria
 by_frequency: clv.HoldoutByFrequency = report.by_frequency
