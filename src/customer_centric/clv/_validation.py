@@ -1073,10 +1073,10 @@ def validate_holdout(
     Fits with time-invariant covariates (Pareto/NBD, BG/NBD, GGom/NBD)
     take each customer's covariates from ``covariates``, by the names each
     fit uses on each process; the Pareto/NBD with time-varying covariates
-    (:class:`ParetoNbdDynamicFit`) takes the customers' covariate
-    ``paths``. Their tracking sums each customer's expected purchases at
-    their own covariates (along their own path: its
-    :meth:`~ParetoNbdDynamicFit.expected_purchases`).
+    (:class:`~customer_centric.clv.ParetoNbdDynamicFit`) takes the
+    customers' covariate ``paths``. Their tracking sums each customer's
+    expected purchases at their own covariates (along their own path:
+    :meth:`~customer_centric.clv.ParetoNbdDynamicFit.expected_purchases`).
 
     Args:
         split: The calibration summary and holdout counts, from
@@ -1097,10 +1097,10 @@ def validate_holdout(
             order), or a dataframe with one column per covariate (as the
             fits take them).
         paths: For fits with time-varying covariates, the
-            :func:`covariate_paths` of the split's log: the same
-            customers in the same order, the same calibration end and time
-            unit, and a covariate table reaching at least the holdout's
-            length past the calibration end.
+            :func:`~customer_centric.clv.covariate_paths` of the split's
+            log: the same customers in the same order, the same
+            calibration end and time unit, and a covariate table reaching
+            at least the holdout's length past the calibration end.
 
     Returns:
         The report; ``to_rows()`` gives it as a table.
