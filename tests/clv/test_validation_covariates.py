@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
-import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate
 
-from customer_centric import CustomerId, Transaction, frames
+from customer_centric import CustomerId, Transaction
 from customer_centric.clv import (
     CovariatePaths,
     DynamicSimulation,
@@ -224,6 +223,7 @@ def test_plain_models_are_unchanged(base: Base) -> None:
 
 def test_a_dataframe_of_covariates_gives_the_same_report(base: Base) -> None:
     """Covariates as a dataframe, with a column no model uses."""
+    pl = pytest.importorskip("polars")
     frame = pl.DataFrame({**base.group, "unused": [1.0] * len(base.split)})
     given_frame = validate_holdout(
         base.split,
@@ -650,6 +650,8 @@ def test_frames_pass_covariates_and_paths_through(base: Base) -> None:
 
     The table in any order, with an extra customer.
     """
+    pl = pytest.importorskip("polars")
+    frames = pytest.importorskip("customer_centric.frames")
     log = pl.DataFrame(
         {
             "id": [t.customer_id for t in base.log],
