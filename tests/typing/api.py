@@ -716,9 +716,10 @@ report: clv.HoldoutValidation = clv.validate_holdout(
 report_rows: list[dict[str, str | int | float | None]] = report.to_rows()
 
 
-def _with_covariates(
+def validate_with_covariates(
     paths: clv.CovariatePaths, dynamic: clv.ParetoNbdDynamicFit
 ) -> clv.HoldoutValidation:
+    """Validate fits with covariates (``covariates=`` and ``paths=``)."""
     ages: NDArray[np.float64] = dynamic.expected_purchases(paths.T, paths)
     return clv.validate_holdout(
         split,

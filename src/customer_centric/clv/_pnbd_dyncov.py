@@ -293,7 +293,7 @@ class ParetoNbdDynamicFit(FittedModel):
                 "paths", paths, "a CovariatePaths built by covariate_paths()"
             )
         design = Design.of(
-            attrs.evolve(paths, calibration=lifelong(paths)),
+            attrs.evolve(paths, calibration=_lifelong(paths)),
             tuple(self.covariates.purchase),
             tuple(self.covariates.dropout),
         )
@@ -427,7 +427,7 @@ _REACH_SLACK: Final = 1e-9
 taken as rounding (the age is then the path's end)."""
 
 
-def lifelong(paths: CovariatePaths) -> Pieces:
+def _lifelong(paths: CovariatePaths) -> Pieces:
     """Each customer's pieces from the first purchase to the table's end.
 
     The calibration pieces, then the future ones, customer by customer;
@@ -462,8 +462,7 @@ def _ages(t: object, paths: CovariatePaths, reach: FloatArray) -> FloatArray:
     if bad.any():
         msg = (
             f"t must be finite ages >= 0, got {float(ages[bad].flat[0])!r}; "
-            "pass "
-            "times since each customer's first purchase"
+            "pass times since each customer's first purchase"
         )
         raise DataError(msg)
     beyond = ages > reach * (1 + _REACH_SLACK) + _REACH_SLACK

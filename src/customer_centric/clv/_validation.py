@@ -8,7 +8,9 @@ frequency (Fader, Hardie & Lee 2005, Figure 4, lifetimes' "calibration
 versus holdout purchases"), and the period-by-period tracking of repeat
 purchases (FHL 2005, Figure 3). Fits are compared by AIC and BIC
 (:func:`information_criteria`) and, when one model nests another, by a
-likelihood-ratio test (:func:`likelihood_ratio_test`).
+likelihood-ratio test (:func:`likelihood_ratio_test`). Fits with
+covariates predict at each customer's own covariates: time-invariant ones
+given by name, time-varying ones as the customers' covariate paths.
 
 The calibration and holdout split itself is
 :func:`customer_centric.value.rfm_calibration_holdout`.
