@@ -247,7 +247,7 @@ def _add_outer(
     hessian: FloatArray, weight: FloatArray, vector: FloatArray
 ) -> None:
     """``hessian += weight * vector vector'`` per row, in place."""
-    hessian += weight * vector[:, None] * vector[None, :]
+    hessian += (weight * vector)[:, None] * vector[None, :]
 
 
 def _pareto_nbd_hessian(
@@ -282,7 +282,8 @@ def _pareto_nbd_hessian(
     derivatives[1] += r0 / alpha
     derivatives[2] += log_beta
     derivatives[3] += s0 / beta
-    hessian = p2 * h_si
+    hessian = h_si  # this evaluation's own: scaled in place
+    hessian *= p2
     _add_outer(hessian, p1 * p2, d_t1 - d_si)
     hessian[0, 0] += rows.trigamma(r0)
     mixed_alpha = 1 / alpha - p1 / a_t

@@ -209,6 +209,10 @@ _FIRST_MOMENTS: Final = 4
 _SECOND_MOMENTS: Final = tuple((i, j) for i in range(4) for j in range(i, 4))
 """The pairs of ``log(alpha+y), 1/(alpha+y), log(beta+y), 1/(beta+y)``
 whose products' means give the integral's second derivatives."""
+_PAIRS: Final = tuple(
+    np.array(side) for side in zip(*_SECOND_MOMENTS, strict=True)
+)
+""":data:`_SECOND_MOMENTS` as two index arrays, first and second."""
 
 
 def _log_integral(
@@ -283,14 +287,19 @@ def log_integral_hessian_rows(
     )
     r, _, s, _ = params
     # d phi / d theta = scale * (the four quantities averaged).
-    scale = np.stack([np.full(x.size, -1.0), -(r + x), np.full(x.size, -1.0)])
-    scale = np.vstack([scale, np.full((1, x.size), -(s + 1))])
+    scale = np.empty((4, x.size))
+    scale[[0, 2]] = -1.0
+    scale[1] = -(r + x)
+    scale[3] = -(s + 1)
     grads = scale * means[:4]
     grads[2] += 1 / s
+    # Every pair at once: the covariances of the four quantities, scaled.
+    first, second = _PAIRS
+    pairs = means[4:] - means[first] * means[second]
+    pairs *= scale[first] * scale[second]
     hessian = np.empty((4, 4, x.size))
-    for m, (i, j) in enumerate(_SECOND_MOMENTS):
-        covariance = means[4 + m] - means[i] * means[j]
-        hessian[i, j] = hessian[j, i] = scale[i] * scale[j] * covariance
+    hessian[first, second] = pairs
+    hessian[second, first] = pairs
     # The mean of phi's own second derivatives (r and s enter linearly).
     hessian[0, 1] -= means[1]
     hessian[1, 0] -= means[1]
