@@ -23,7 +23,11 @@ from customer_centric.clv import (
     fit_pareto_nbd,
     simulate_bg_nbd,
 )
-from customer_centric.clv._pareto_nbd import _Likelihood, _log_integral
+from customer_centric.clv._pareto_nbd import (
+    _Likelihood,
+    _log_integral,
+    log_integral_hessian_rows,
+)
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import model_parameters, purchase_histories
 
@@ -154,6 +158,46 @@ def test_integral_matches_adaptive_quadrature(
         gradient=False,
     )
     assert ours[0] == pytest.approx(reference, abs=1e-7)
+
+
+def test_rows_integrate_alone_as_together() -> None:
+    """A row's integral and moments do not depend on the other rows.
+
+    The rows' panels share one array whatever their number (from one
+    panel to many), so each row must only see its own.
+    """
+    x = np.array([0.0, 29.0, 3.0, 0.0, 10_000.0, 5.0])
+    t_x = np.array([0.0, 38.0, 1.0, 0.0, 550.0, 20.0])
+    big_t = np.array([38.9, 38.9, 500.0, 1000.0, 1424.0, 20.0])
+    alpha = np.array([10.6, 10.6, 0.05, 30.0, 20.0, 4.0])
+    beta = np.array([11.7, 11.7, 40.0, 0.2, 3.0, 9.0])
+    together = log_integral_hessian_rows(
+        (0.5, alpha, 1.5, beta), x, t_x, big_t
+    )
+    for row in range(x.size):
+        alone = log_integral_hessian_rows(
+            (0.5, alpha[row : row + 1], 1.5, beta[row : row + 1]),
+            x[row : row + 1],
+            t_x[row : row + 1],
+            big_t[row : row + 1],
+        )
+        for mine, all_rows in zip(alone, together, strict=True):
+            np.testing.assert_allclose(
+                mine[..., 0], all_rows[..., row], rtol=1e-12, atol=1e-12
+            )
+
+
+def test_rows_without_time_to_die_unseen() -> None:
+    """With ``t_x = T`` everywhere, log s*I is -inf with no weight."""
+    x = np.array([1.0, 4.0])
+    t_x = np.array([5.0, 6.0])
+    log_si, gradient, hessian = log_integral_hessian_rows(
+        (1.0, 2.0, 1.5, 3.0), x, t_x, t_x
+    )
+    assert np.isneginf(log_si).all()
+    np.testing.assert_array_equal(gradient[2], 1 / 1.5)
+    np.testing.assert_array_equal(np.delete(gradient, 2, axis=0), 0.0)
+    assert np.isfinite(hessian).all()
 
 
 def test_gradient_matches_finite_differences(cdnow: Columns):

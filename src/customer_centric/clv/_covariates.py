@@ -209,6 +209,7 @@ def _ggom_nbd_rows(
 
 _TRIGAMMA_SHIFT: Final = 7
 """Recurrence steps before the asymptotic series of :func:`_trigamma`."""
+_STEPS: Final = np.arange(float(_TRIGAMMA_SHIFT))[:, None]
 
 
 def _trigamma(z: FloatArray) -> FloatArray:
@@ -220,9 +221,12 @@ def _trigamma(z: FloatArray) -> FloatArray:
     there): scipy's ``polygamma(1, z)`` goes through the Hurwitz zeta
     function and cost most of a BG/NBD Hessian.
     """
-    total = np.zeros_like(z)
-    for step in range(_TRIGAMMA_SHIFT):
-        total += 1 / (z + step) ** 2
+    # The recurrence's terms as one (steps, z) array: four numpy calls,
+    # not four per step (at a few dozen values the calls are the cost).
+    shifted = z + _STEPS
+    np.reciprocal(shifted, out=shifted)
+    np.square(shifted, out=shifted)
+    total = shifted.sum(axis=0)
     w = 1 / (z + _TRIGAMMA_SHIFT)
     w2 = w * w
     tail = 1 / 30 - w2 * (5 / 66 - w2 * (691 / 2730))
@@ -247,7 +251,7 @@ def _add_outer(
     hessian: FloatArray, weight: FloatArray, vector: FloatArray
 ) -> None:
     """``hessian += weight * vector vector'`` per row, in place."""
-    hessian += weight * vector[:, None] * vector[None, :]
+    hessian += (weight * vector)[:, None] * vector[None, :]
 
 
 def _pareto_nbd_hessian(
@@ -282,7 +286,8 @@ def _pareto_nbd_hessian(
     derivatives[1] += r0 / alpha
     derivatives[2] += log_beta
     derivatives[3] += s0 / beta
-    hessian = p2 * h_si
+    hessian = h_si  # this evaluation's own: scaled in place
+    hessian *= p2
     _add_outer(hessian, p1 * p2, d_t1 - d_si)
     hessian[0, 0] += rows.trigamma(r0)
     mixed_alpha = 1 / alpha - p1 / a_t
@@ -304,8 +309,8 @@ def _bg_nbd_hessian(
     As :func:`_pareto_nbd_hessian`, with FHL (2005)'s two closed-form
     terms (equation 6) and the beta function's trigamma terms. The terms
     the three share are made once, and each special function is called
-    once on the beta function's four arguments: per call, not per
-    element, numpy's cost dominates at the benchmarks' thousand rows.
+    once (:func:`_beta_gamma_terms`): per call, not per element, numpy's
+    cost dominates at the benchmarks' thousand rows.
     """
     r0, alpha, a, b = params
     r0 = float(r0)
@@ -327,38 +332,28 @@ def _bg_nbd_hessian(
     p2 = np.exp(term2 - lse)
     p1 = 1 - p2
     log_alpha = np.log(alpha)
-    ab = a + b
-    beta_arguments = np.concatenate(
-        [np.broadcast_to(ab, n), ab + x, b + x, np.broadcast_to(b, n)]
-    )
-    lg_ab, lg_abx, lg_bx, lg_b = special.gammaln(beta_arguments).reshape(4, n)
-    psi_ab, psi_abx, psi_bx, psi_b = special.digamma(beta_arguments).reshape(
-        4, n
-    )
-    psi1_ab, psi1_abx, psi1_bx, psi1_b = _trigamma(beta_arguments).reshape(
-        4, n
-    )
-    log_gamma, psi = rows.gamma_terms(r0)
+    lg, psi, psi1 = _beta_gamma_terms(rows, r0, a + b, b)
+    lg_ab, lg_abx, lg_bx, lg_b, log_gamma = lg
+    psi_ab, psi_abx, psi_bx, psi_b, psi_r = psi
+    psi1_ab, psi1_abx, psi1_bx, psi1_b, psi1_r = psi1
     value = log_gamma + lg_ab + lg_bx - lg_b - lg_abx + r0 * log_alpha + lse
     digamma_ab = psi_ab - psi_abx
     p2_inv_bx1 = p2 * inv_bx1
     derivatives = np.empty((4, n))
-    derivatives[0] = psi + log_alpha - p1 * log_at - p2 * log_atx
+    derivatives[0] = psi_r + log_alpha - p1 * log_at - p2 * log_atx
     derivatives[1] = r0 / alpha - rx * (p1 * inv_at + p2 * inv_atx)
     derivatives[2] = digamma_ab + p2 / a
     derivatives[3] = digamma_ab + psi_bx - psi_b - p2_inv_bx1
-    hessian = np.zeros((4, 4, n))
-    difference = np.stack(
-        [
-            log_atx - log_at,
-            rx * (inv_atx - inv_at),
-            np.broadcast_to(-1 / a, n),
-            inv_bx1,
-        ]
-    )
-    _add_outer(hessian, p1 * p2, difference)
+    difference = np.empty((4, n))
+    difference[0] = log_atx - log_at
+    difference[1] = rx * (inv_atx - inv_at)
+    difference[2] = -1 / a
+    difference[3] = inv_bx1
+    # p1 p2 (g1-g2)(g1-g2)' per row, plus each term's own second
+    # derivatives (see _pareto_nbd_hessian).
+    hessian = (p1 * p2 * difference)[:, None] * difference[None, :]
     trigamma_ab = psi1_ab - psi1_abx
-    hessian[0, 0] += rows.trigamma(r0)
+    hessian[0, 0] += psi1_r
     mixed = 1 / alpha - p1 * inv_at - p2 * inv_atx
     hessian[0, 1] += mixed
     hessian[1, 0] += mixed
@@ -368,6 +363,36 @@ def _bg_nbd_hessian(
     hessian[3, 2] += trigamma_ab
     hessian[3, 3] += trigamma_ab + psi1_bx - psi1_b + p2_inv_bx1 * inv_bx1
     return value, derivatives, hessian
+
+
+def _beta_gamma_terms(
+    rows: _Rows, r: float, ab: float | FloatArray, b: float | FloatArray
+) -> FloatArray:
+    """Log-gamma, digamma and trigamma terms of the BG/NBD, per row.
+
+    Shape ``(3, 5, rows)``: each function at the beta function's
+    arguments ``a+b``, ``a+b+x``, ``b+x``, ``b``, then its difference
+    between ``r + x`` and ``r``. Each function is called once, on all of
+    them, with ``r + x`` only for each distinct ``x``.
+    """
+    x = rows.x
+    n = x.size
+    arguments = np.empty(4 * n + rows.x_unique.size + 1)
+    arguments[:n] = ab
+    arguments[n : 2 * n] = ab + x
+    arguments[2 * n : 3 * n] = b + x
+    arguments[3 * n : 4 * n] = b
+    arguments[4 * n : -1] = r + rows.x_unique
+    arguments[-1] = r
+    result = np.empty((3, 5, n))
+    r_index = rows.x_index + 4 * n
+    for row, function in enumerate(
+        (special.gammaln, special.digamma, _trigamma)
+    ):
+        values = function(arguments)
+        result[row, :4] = values[: 4 * n].reshape(4, n)
+        result[row, 4] = values[r_index] - values[-1]
+    return result
 
 
 _HESSIANS: Final[dict[str, RowHessian]] = {
@@ -696,8 +721,9 @@ class _Likelihood:
         result[:k, :k] = weighted.sum(axis=2)
         # Each row's Hessian columns of the parameters a process scales,
         # summed with its sign: the row's Hessian times its chain column.
+        by_column = weighted.transpose(1, 0, 2)
         columns = [
-            sign * weighted[:, list(positions)].sum(axis=1)
+            sign * _summed(by_column, positions)
             for _, sign, positions in self.scaled
         ]
         pairs = list(zip(self.scaled, columns, strict=True))
@@ -706,8 +732,8 @@ class _Likelihood:
         result[k:, :k] = result[:k, k:].T
         for design, sign, positions in self.scaled:
             for (other, _, _), column in pairs:
-                row_weight = sign * column[list(positions)].sum(axis=0)
-                result[k:, k:] += (design * row_weight[:, None]).T @ other
+                row_weight = sign * _summed(column, positions)
+                result[k:, k:] += (design.T * row_weight) @ other
         result[k:, k:] -= 2 * self.penalty * self.gram
         return result
 
@@ -725,6 +751,14 @@ class _Likelihood:
         per_row = np.stack(columns, axis=1)
         result: FloatArray = (per_row + per_row.transpose(1, 0, 2)) / 2
         return result
+
+
+def _summed(rows: FloatArray, positions: tuple[int, ...]) -> FloatArray:
+    """``rows[positions].sum(axis=0)``, without copying the rows first."""
+    total: FloatArray = rows[positions[0]]
+    for position in positions[1:]:
+        total = total + rows[position]
+    return total
 
 
 _RUNNING_OFF: Final = 10.0

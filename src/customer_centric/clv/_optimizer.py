@@ -286,12 +286,14 @@ def _bfgs(
     target: float = -math.inf,
     max_evaluations: float = math.inf,
     min_step: float = _MIN_STEP,
+    edge: float = math.inf,
 ) -> _Run:
     """Minimise ``fun`` by BFGS with a backtracking (Armijo) line search.
 
     Written in numpy rather than calling scipy's L-BFGS-B, whose BLAS
     calls on tiny vectors cost milliseconds when OpenBLAS threads compete
-    for a busy machine; the steps stay within the log-parameter box.
+    for a busy machine; the steps stay within the log-parameter box. A
+    step that takes a coordinate beyond ``edge`` ends the search there.
     """
     x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
     f, g = fun(x)
@@ -332,6 +334,8 @@ def _bfgs(
             inverse = left @ inverse @ left.T + rho * np.outer(s, s)
         stalled, stop = _progress(f, x_new, f_new, g_new, stalled)
         x, f, g = x_new, f_new, g_new
+        if np.abs(x).max() > edge:
+            stop = _AT_EDGE
         if stop is not None:
             message = stop
             break
@@ -343,6 +347,9 @@ def _bfgs(
         nfev=evaluations,
         message=message,
     )
+
+
+_AT_EDGE: Final = "a parameter ran beyond e^18 or e^-18 (an edge)"
 
 
 def _newton(
@@ -601,6 +608,7 @@ def maximize_likelihood(
     max_iterations: int = 500,
     boundaries: Sequence[Boundary] = (),
     hessian: Hessian | None = None,
+    stop_beyond_edges: bool = False,
 ) -> MaximumLikelihood:
     """Maximise a log-likelihood over positive parameters.
 
@@ -640,6 +648,12 @@ def maximize_likelihood(
         hessian: The Hessian of the summed log-likelihood with respect to
             the log-parameters, if the objective can give it more cheaply
             than finite differences of its gradient.
+        stop_beyond_edges: End a BFGS search once a parameter passes
+            e^18 or e^-18, where the boundaries are probed: for a
+            likelihood that, along a flat edge, BFGS would follow for
+            hundreds of evaluations each gaining rounding noise (the
+            time-varying covariate fit's). The boundaries then judge the
+            point.
 
     Returns:
         Estimates, standard errors, covariance, log-likelihood, diagnostics.
@@ -657,7 +671,13 @@ def maximize_likelihood(
     .. versionadded:: 0.1
     """
     negative_mean = _log_space(objective, n_customers)
-    search = _search(negative_mean, hessian, n_customers, max_iterations)
+    search = _search(
+        negative_mean,
+        hessian,
+        n_customers,
+        max_iterations,
+        stop_beyond_edges=stop_beyond_edges,
+    )
     attempts: list[_Attempt] = []
     best: _Attempt | None = None
     for start in starts:
@@ -730,10 +750,13 @@ def _search(
     hessian: Hessian | None,
     n_customers: float,
     max_iterations: int,
+    *,
+    stop_beyond_edges: bool = False,
 ) -> Callable[[FloatArray], _Run]:
     """One start's search: BFGS, or Newton steps on a given ``hessian``."""
     if hessian is None:
-        return lambda x0: _bfgs(negative_mean, x0, max_iterations)
+        edge = _FAR_LOG if stop_beyond_edges else math.inf
+        return lambda x0: _bfgs(negative_mean, x0, max_iterations, edge=edge)
 
     def curvature(x: FloatArray, _g: FloatArray) -> FloatArray:
         with np.errstate(all="ignore"):

@@ -105,109 +105,114 @@ def _panels(scale: FloatArray, upper: FloatArray) -> npt.NDArray[np.intp]:
     return np.clip(needed, 1, _PANEL_EDGES.size - 1).astype(np.intp)
 
 
-def _quadrature(
-    scale: FloatArray, upper: FloatArray, panels: int
-) -> tuple[FloatArray, FloatArray]:
-    """Nodes ``u`` and log-weights on ``[0, upper]``, per row.
+def _layout(
+    scale: FloatArray, upper: FloatArray, panels: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray, FloatArray]:
+    """Every row's panels side by side, in one array for all rows.
 
-    Panels have edges ``scale * (0, 1, 3, 7, ...)``, the last one cut at
-    ``upper``; returns arrays of shape ``(rows, panels * nodes)``.
+    Returns each panel's row (an index into ``scale``), where each row's
+    panels start, and the nodes ``u`` and log-weights, of shape ``(nodes,
+    panels)``. Panels have edges ``scale * (0, 1, 3, 7, ...)``, a row's
+    last one cut at ``upper``. One array whatever the rows' numbers of
+    panels (grouping the rows by it cost every numpy call once per
+    group), with the nodes first: numpy sums over a short last axis
+    several times slower than over a first one.
     """
-    edges = _PANEL_EDGES[: panels + 1]
-    lo = np.minimum(scale[:, None] * edges[None, :-1], upper[:, None])
-    hi = np.minimum(scale[:, None] * edges[None, 1:], upper[:, None])
-    hi[:, -1] = upper
+    owner = np.repeat(np.arange(panels.size), panels)
+    first = np.cumsum(panels) - panels
+    index = np.arange(owner.size) - first[owner]
+    row_scale = scale[owner]
+    row_upper = upper[owner]
+    lo = np.minimum(row_scale * _PANEL_EDGES[index], row_upper)
+    hi = np.minimum(row_scale * _PANEL_EDGES[index + 1], row_upper)
+    hi[first + panels - 1] = upper
     half = (hi - lo) / 2
-    mid = (hi + lo) / 2
-    u = (mid[:, :, None] + half[:, :, None] * _NODES).reshape(scale.size, -1)
+    u = _NODES[:, None] * half
+    u += (hi + lo) / 2
     with np.errstate(divide="ignore"):
-        log_half = np.log(half)
-    log_w = (log_half[:, :, None] + _LOG_WEIGHTS).reshape(scale.size, -1)
-    return u, log_w
+        log_w = _LOG_WEIGHTS[:, None] + np.log(half)
+    return owner, first, u, log_w
 
 
 def _integrate(
-    params: tuple[float, float | FloatArray, float, float | FloatArray],
+    r_s: tuple[float, float],
     x: FloatArray,
     log_a_tx: FloatArray,
-    scale: FloatArray,
-    upper: FloatArray,
+    difference: FloatArray,
+    layout: tuple[
+        npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray, FloatArray
+    ],
     *,
-    panels: int,
-    gradient: bool,
-    second: bool = False,
+    moments: int,
 ) -> tuple[FloatArray, FloatArray | None]:
     """``log Q`` and the weighted means of the gradient terms, per row.
 
-    With ``second``, the means of their products follow (for the
-    Hessian, see :func:`log_integral_hessian_rows`).
+    ``difference`` is each row's ``beta - alpha``, ``layout``
+    :func:`_layout`'s. With more than :data:`_FIRST_MOMENTS` ``moments``,
+    the means of the terms' products follow (for the Hessian, see
+    :func:`log_integral_hessian_rows`).
     """
-    r, alpha, s, beta = params
-    inverse_k = 1 / (r + s + x)
-    u, log_w = _quadrature(scale, upper, panels)
-    log_ay = u * inverse_k[:, None]
-    log_ay += log_a_tx[:, None]
+    r, s = r_s
+    owner, first, u, log_w = layout
+    # In place where it can: at tens of thousands of nodes each new
+    # array costs more than the arithmetic on it.
+    log_ay = u * (1 / (r + s + x))[owner]
+    log_ay += log_a_tx[owner]
     a_y = np.exp(log_ay)
-    b_y = a_y + (beta - alpha)
+    b_y = a_y + difference[owner]
     log_by = np.log(b_y)
     terms = log_ay - log_by
     terms *= s + 1
     terms += log_w
     terms -= u
-    top = terms.max(axis=1)
+    top = np.maximum.reduceat(terms.max(axis=0), first)
     top[~np.isfinite(top)] = 0.0
-    terms -= top[:, None]
+    terms -= top[owner]
     weights = np.exp(terms, out=terms)
-    total = weights.sum(axis=1)
+    total = _by_row(weights.sum(axis=0), owner, x.size)
     with np.errstate(divide="ignore"):
         log_q = np.log(total) + top
-    if not gradient:
+    if not moments:
         return log_q, None
     with np.errstate(invalid="ignore", divide="ignore"):
-        factors = [log_ay, 1 / a_y, log_by, 1 / b_y]
-        if second:
-            means = _with_second_moments(np.stack(factors, axis=1), weights)
-        else:
-            means = np.stack(
-                [np.einsum("ij,ij->i", weights, f) for f in factors]
-            )
+        factors = (
+            log_ay,
+            np.reciprocal(a_y, out=a_y),
+            log_by,
+            np.reciprocal(b_y, out=b_y),
+        )
+        sums = [np.einsum("ij,ij->j", weights, f) for f in factors]
+        if moments > _FIRST_MOMENTS:
+            sums += [
+                np.einsum("ij,ij,ij->j", weights, factors[i], factors[j])
+                for i, j in _SECOND_MOMENTS
+            ]
+        means = np.stack([_by_row(v, owner, x.size) for v in sums])
         means /= total
     means[~np.isfinite(means)] = 0.0
     return log_q, means
 
 
-def _with_second_moments(
-    factors: FloatArray, weights: FloatArray
+def _by_row(
+    values: FloatArray, owner: npt.NDArray[np.intp], rows: int
 ) -> FloatArray:
-    """Weighted sums of the factors and of their pairwise products.
+    """Per-panel values summed over each row's panels.
 
-    ``factors`` is ``(rows, 4, nodes)``; one batched product of matrices
-    gives each row's 4 x 4 sums of products (far cheaper than ten
-    products of the node arrays). Returns ``(14, rows)``: the four sums,
-    then the products' in :data:`_SECOND_MOMENTS` order.
+    (As floats even with no panels, where ``bincount`` gives integers.)
     """
-    weighted = factors * weights[:, None, :]
-    products = np.matmul(weighted, factors.transpose(0, 2, 1))
-    first, second = zip(*_SECOND_MOMENTS, strict=True)
-    return np.concatenate(
-        [weighted.sum(axis=2).T, products[:, first, second].T]
-    )
+    summed = np.bincount(owner, weights=values, minlength=rows)
+    result: FloatArray = summed.astype(np.float64, copy=False)
+    return result
 
 
 _FIRST_MOMENTS: Final = 4
 _SECOND_MOMENTS: Final = tuple((i, j) for i in range(4) for j in range(i, 4))
 """The pairs of ``log(alpha+y), 1/(alpha+y), log(beta+y), 1/(beta+y)``
 whose products' means give the integral's second derivatives."""
-
-
-def _in_rows(
-    value: float | FloatArray, rows: npt.NDArray[np.intp]
-) -> float | FloatArray:
-    """A scalar as it is; a per-row array at ``rows``, as a column."""
-    if np.ndim(value) == 0:
-        return value
-    column: FloatArray = np.asarray(value)[rows, None]
-    return column
+_PAIRS: Final = tuple(
+    np.array(side) for side in zip(*_SECOND_MOMENTS, strict=True)
+)
+""":data:`_SECOND_MOMENTS` as two index arrays, first and second."""
 
 
 def _log_integral(
@@ -220,10 +225,10 @@ def _log_integral(
 ) -> tuple[FloatArray, FloatArray | None]:
     """``log s*I`` per row and, optionally, ``d log(s*I) / d theta``.
 
-    ``I = integral_{t_x}^{T} (alpha+y)^-(r+x) (beta+y)^-(s+1) dy``. Rows
-    are grouped by the number of panels they need, so that short
-    integrals do not pay for long ones; rows with ``t_x = T`` (no time to
-    die unseen) get ``-inf``, and a finite gradient that has no weight.
+    ``I = integral_{t_x}^{T} (alpha+y)^-(r+x) (beta+y)^-(s+1) dy``. Each
+    row gets only the panels it needs, so that short integrals do not pay
+    for long ones; rows with ``t_x = T`` (no time to die unseen) get
+    ``-inf``, and a finite gradient that has no weight.
     """
     r, alpha, s, beta = (float(v) for v in params)
     return log_integral_rows(
@@ -247,7 +252,7 @@ def log_integral_rows(
     log_si, means = _log_integral_means(
         params, x, t_x, big_t, moments=_FIRST_MOMENTS if gradient else 0
     )
-    if means is None:
+    if not gradient:
         return log_si, None
     r, _, s, _ = params
     grads = np.stack(
@@ -280,17 +285,21 @@ def log_integral_hessian_rows(
     log_si, means = _log_integral_means(
         params, x, t_x, big_t, moments=_FIRST_MOMENTS + len(_SECOND_MOMENTS)
     )
-    assert means is not None  # noqa: S101 - asked for above
     r, _, s, _ = params
     # d phi / d theta = scale * (the four quantities averaged).
-    scale = np.stack([np.full(x.size, -1.0), -(r + x), np.full(x.size, -1.0)])
-    scale = np.vstack([scale, np.full((1, x.size), -(s + 1))])
+    scale = np.empty((4, x.size))
+    scale[[0, 2]] = -1.0
+    scale[1] = -(r + x)
+    scale[3] = -(s + 1)
     grads = scale * means[:4]
     grads[2] += 1 / s
+    # Every pair at once: the covariances of the four quantities, scaled.
+    first, second = _PAIRS
+    pairs = means[4:] - means[first] * means[second]
+    pairs *= scale[first] * scale[second]
     hessian = np.empty((4, 4, x.size))
-    for m, (i, j) in enumerate(_SECOND_MOMENTS):
-        covariance = means[4 + m] - means[i] * means[j]
-        hessian[i, j] = hessian[j, i] = scale[i] * scale[j] * covariance
+    hessian[first, second] = pairs
+    hessian[second, first] = pairs
     # The mean of phi's own second derivatives (r and s enter linearly).
     hessian[0, 1] -= means[1]
     hessian[1, 0] -= means[1]
@@ -309,7 +318,7 @@ def _log_integral_means(
     big_t: FloatArray,
     *,
     moments: int,
-) -> tuple[FloatArray, FloatArray | None]:
+) -> tuple[FloatArray, FloatArray]:
     """``log s*I`` per row and the quadrature's ``moments`` means."""
     r, alpha, s, beta = params
     k = r + s + x
@@ -322,24 +331,21 @@ def _log_integral_means(
     scale = np.minimum(np.minimum(k, 1.0), k * closeness)
     slow = k * np.log(np.maximum(closeness, 1.0))
     upper = np.minimum(span, _TAIL * np.maximum(scale, 1.0) + slow)
-    panels = np.where(big_t > t_x, _panels(scale, upper), 0)
+    # Rows with t_x = T have no time to die unseen: log Q = -inf.
+    active = np.flatnonzero(big_t > t_x)
+    scale, upper = scale[active], upper[active]
     log_q = np.full(x.size, -np.inf)
-    means = np.zeros((moments, x.size)) if moments else None
-    for count in np.unique(panels[panels > 0]):
-        rows = np.flatnonzero(panels == count)
-        part, part_means = _integrate(
-            (r, _in_rows(alpha, rows), s, _in_rows(beta, rows)),
-            x[rows],
-            log_a_tx[rows],
-            scale[rows],
-            upper[rows],
-            panels=int(count),
-            gradient=moments > 0,
-            second=moments > _FIRST_MOMENTS,
-        )
-        log_q[rows] = part
-        if means is not None and part_means is not None:
-            means[:, rows] = part_means
+    log_q[active], part_means = _integrate(
+        (r, s),
+        x[active],
+        log_a_tx[active],
+        np.broadcast_to(beta - alpha, x.shape)[active],
+        _layout(scale, upper, _panels(scale, upper)),
+        moments=moments,
+    )
+    means = np.zeros((moments, x.size))
+    if part_means is not None:
+        means[:, active] = part_means
     log_si = np.log(s) - k * log_a_tx - np.log(k) + log_q
     return log_si, means
 

@@ -49,6 +49,7 @@ import numpy.typing as npt
 from customer_centric._arrays import FloatArray, as_floats, real_number
 from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import CovariateEffects
+from customer_centric.clv._covariates import _layout, covariate_boundaries
 from customer_centric.clv._dert import (
     _UNIT,
     _UNIT_COMPLEMENT,
@@ -63,7 +64,7 @@ from customer_centric.clv._dyncov_likelihood import (
 )
 from customer_centric.clv._dyncov_paths import CovariatePaths, Pieces
 from customer_centric.clv._optimizer import maximize_likelihood
-from customer_centric.clv._pareto_nbd import fit_pareto_nbd
+from customer_centric.clv._pareto_nbd import _BOUNDARIES, fit_pareto_nbd
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.exceptions import (
     ArgumentTypeError,
@@ -569,7 +570,12 @@ def fit_pareto_nbd_dynamic(
     optimizer of every fit of the package (BFGS in log-parameters, the
     coefficients ``gamma`` searched as ``exp(gamma)``), from the plain
     Pareto/NBD's optimum with every coefficient at 0. Standard errors are
-    from the inverse of the negative Hessian.
+    from the inverse of the negative Hessian. As the time-invariant
+    covariate fits do, it probes the Pareto/NBD's edges and those a
+    coefficient reaches (``covariate_boundaries``), and raises where the
+    likelihood is as high there; its search stops once a parameter runs
+    beyond e^18, where the model is at its simpler limit (along a flat
+    edge BFGS would go on for hundreds of evaluations).
 
     Args:
         paths: The customers and their covariates (:func:`covariate_paths`).
@@ -585,7 +591,9 @@ def fit_pareto_nbd_dynamic(
     Raises:
         DataError: A name is not a column of the table, or appears twice.
         ConvergenceError: No proper maximum (e.g. a coefficient running
-            off); the message lists where each start ended.
+            off), or the likelihood is as high at an edge (e.g. no
+            dropout); the message lists where each start ended or names
+            the edge.
 
     Examples:
         See the CLV guide, "Time-varying covariates".
@@ -627,6 +635,12 @@ def fit_pareto_nbd_dynamic(
             starts=[start],
             n_customers=float(paths.n_customers),
             model=_MODEL,
+            boundaries=covariate_boundaries(
+                "Pareto/NBD",
+                _BOUNDARIES,
+                _layout({"purchase": purchase, "dropout": dropout}, ()),
+            ),
+            stop_beyond_edges=True,
         )
     except ConvergenceError as error:
         msg = (
