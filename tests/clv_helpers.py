@@ -1,6 +1,7 @@
 """Shared data loaders and checks of the probabilistic-model tests.
 
-Used by ``tests/test_clv_*.py``: reading the reference CSV files, and the
+Used by ``tests/clv/``: reading the reference CSV files, a seasonal
+covariate table for the time-varying covariate tests, and the
 properties every purchase-count model must have (P(alive) a probability,
 expectations non-negative and non-decreasing in the horizon, finite for
 heavy buyers, ``P(X(t) = n)`` a distribution with mean ``E[X(t)]``).
@@ -9,7 +10,8 @@ heavy buyers, ``P(X(t) = n)`` a distribution with mean ``E[X(t)]``).
 from __future__ import annotations
 
 import csv
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -154,3 +156,40 @@ def apparel_summary(
         np.array(summary.T, dtype=np.float64),
     )
     return columns, covariates
+
+
+SEASON_START = dt.date(2020, 1, 5)
+"""The first period of :func:`seasonal_table` (a Sunday)."""
+
+
+def seasonal_table(
+    n: int,
+    weeks: int,
+    *,
+    far: int | None = None,
+    ids: str = "c{}",
+) -> dict[str, list[Any]]:
+    """A weekly covariate table: a 4-in-13-weeks season and two groups.
+
+    Customer ``i`` (id ``ids.format(i)``) has a row per week from
+    :data:`SEASON_START`: ``season`` is 1 in the first 4 weeks of every 13,
+    ``group`` is ``i % 2``. With ``far``, one more period starts ``far``
+    weeks after the start: the last weekly period then lasts until it, and
+    it as long again.
+    """
+    starts = [SEASON_START + dt.timedelta(weeks=w) for w in range(weeks)]
+    if far is not None:
+        starts.append(SEASON_START + dt.timedelta(weeks=far))
+    table: dict[str, list[Any]] = {
+        "customer_id": [],
+        "period_start": [],
+        "season": [],
+        "group": [],
+    }
+    for i in range(n):
+        for w, day in enumerate(starts):
+            table["customer_id"].append(ids.format(i))
+            table["period_start"].append(day)
+            table["season"].append(float(w % 13 < 4))
+            table["group"].append(float(i % 2))
+    return table

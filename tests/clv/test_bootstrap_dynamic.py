@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clv_helpers import SEASON_START, seasonal_table
 from customer_centric.clv import (
     CovariatePaths,
     ParetoNbdDynamicFit,
@@ -36,7 +37,7 @@ from customer_centric.exceptions import (
     DataError,
 )
 
-START: Final = dt.date(2020, 1, 5)
+START: Final = SEASON_START
 N: Final = 300
 WEEKS: Final = 60
 CALIBRATION: Final = 40
@@ -53,30 +54,13 @@ PURCHASE: Final = ("season", "group")
 DROPOUT: Final = ("group",)
 
 
-def _table(n: int) -> dict[str, list[Any]]:
-    """A weekly table: a 4-in-13-weeks season and a two-group split."""
-    table: dict[str, list[Any]] = {
-        "customer_id": [],
-        "period_start": [],
-        "season": [],
-        "group": [],
-    }
-    for i in range(n):
-        for w in range(WEEKS):
-            table["customer_id"].append(f"c{i}")
-            table["period_start"].append(START + dt.timedelta(weeks=w))
-            table["season"].append(float(w % 13 < 4))
-            table["group"].append(float(i % 2))
-    return table
-
-
 @pytest.fixture(scope="module")
 def paths() -> CovariatePaths:
     """300 customers joining over 4 weeks, 40 weeks of calibration.
 
     The covariate table runs 20 weeks past the calibration end.
     """
-    table = _table(N)
+    table = seasonal_table(N, WEEKS)
     firsts = {f"c{i}": START + dt.timedelta(days=i % 28) for i in range(N)}
     sim = simulate_pareto_nbd_dynamic(
         table,

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clv_helpers import apparel_summary
+from clv_helpers import SEASON_START, apparel_summary, seasonal_table
 from customer_centric import CustomerId, Transaction
 from customer_centric.clv import (
     CovariatePaths,
@@ -59,7 +59,7 @@ STATIC = (1.83866, 92.9435, 0.591286, 49.5055)
 STATIC_PURCHASE = {"Gender": 0.285976, "Channel": 0.623941}
 STATIC_DROPOUT = {"Gender": -0.642791, "Channel": 0.79017}
 BOTH = ("Gender", "Channel")
-START = dt.date(2020, 1, 5)
+START = SEASON_START
 SPLIT = dt.date(2005, 1, 2) + dt.timedelta(weeks=104)
 NAIVE = dt.datetime(2020, 1, 5)  # noqa: DTZ001 - the bad input tested
 
@@ -359,28 +359,11 @@ TRUTH: dict[str, Any] = {
 }
 
 
-def _grid(n: int, weeks: int) -> dict[str, list[Any]]:
-    """A weekly table: a 4-in-13-weeks season and a two-group split."""
-    table: dict[str, list[Any]] = {
-        "customer_id": [],
-        "period_start": [],
-        "season": [],
-        "group": [],
-    }
-    for i in range(n):
-        for w in range(weeks):
-            table["customer_id"].append(f"c{i}")
-            table["period_start"].append(START + dt.timedelta(weeks=w))
-            table["season"].append(float(w % 13 < 4))
-            table["group"].append(float(i % 2))
-    return table
-
-
 @pytest.fixture(scope="module")
 def simulated() -> tuple[DynamicSimulation, CovariatePaths, dict[str, Any]]:
     """1,500 customers, 78 weeks of calibration and 26 of holdout."""
     n = 1500
-    table = _grid(n, 110)
+    table = seasonal_table(n, 110)
     firsts = {f"c{i}": START + dt.timedelta(days=i % 84) for i in range(n)}
     sim = simulate_pareto_nbd_dynamic(
         table,
@@ -452,7 +435,7 @@ def test_predictions_agree_with_the_simulation(
 
 def test_simulation_is_seeded() -> None:
     """The same seed, the same customers."""
-    table = _grid(20, 60)
+    table = seasonal_table(20, 60)
     firsts = {f"c{i}": START for i in range(20)}
     runs = [
         simulate_pareto_nbd_dynamic(
@@ -490,7 +473,7 @@ def _small() -> tuple[list[Transaction], dict[str, list[Any]]]:
             occurred_at=START + dt.timedelta(days=3),
         ),
     ]
-    return log, _grid(2, 4) | {"customer_id": ["c0"] * 4 + ["c1"] * 4}
+    return log, seasonal_table(2, 4) | {"customer_id": ["c0"] * 4 + ["c1"] * 4}
 
 
 def _renamed(table: dict[str, list[Any]]) -> dict[str, list[Any]]:
@@ -676,7 +659,7 @@ def test_objective_walls_and_bad_simulations() -> None:
     value, grad = objective(np.array([1.0, 1.0, 1.0, 1.0, math.exp(-40)]))
     assert value == -math.inf
     assert np.isnan(grad).all()
-    grid = _grid(2, 4)
+    grid = seasonal_table(2, 4)
     base = {k: TRUTH[k] for k in ("r", "alpha", "s", "beta")}
     with pytest.raises(DataError, match="no covariate rows"):
         simulate_pareto_nbd_dynamic(
@@ -718,7 +701,7 @@ def test_objective_walls_and_bad_simulations() -> None:
 @functools.cache
 def _base() -> CovariatePaths:
     """40 simulated customers on a season and a two-group split."""
-    table = _grid(40, 40)
+    table = seasonal_table(40, 40)
     sim = simulate_pareto_nbd_dynamic(
         table,
         first_purchases={

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from clv_helpers import SEASON_START, seasonal_table
 from customer_centric.clv import (
     CovariatePaths,
     ParetoNbdDynamicFit,
@@ -33,7 +34,7 @@ from customer_centric.clv import (
 )
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
-START = dt.date(2020, 1, 5)
+START = SEASON_START
 TRUTH: dict[str, Any] = {
     "r": 1.0,
     "alpha": 8.0,
@@ -44,37 +45,11 @@ TRUTH: dict[str, Any] = {
 }
 
 
-def _grid(
-    n: int, weeks: int, *, far: int | None = None
-) -> dict[str, list[Any]]:
-    """A weekly table (a 4-in-13-weeks season, two groups).
-
-    With ``far``, one more period starting ``far`` weeks after the start:
-    the last weekly period then lasts until it, and it as long again.
-    """
-    starts = [START + dt.timedelta(weeks=w) for w in range(weeks)]
-    if far is not None:
-        starts.append(START + dt.timedelta(weeks=far))
-    table: dict[str, list[Any]] = {
-        "customer_id": [],
-        "period_start": [],
-        "season": [],
-        "group": [],
-    }
-    for i in range(n):
-        for w, day in enumerate(starts):
-            table["customer_id"].append(f"c{i}")
-            table["period_start"].append(day)
-            table["season"].append(float(w % 13 < 4))
-            table["group"].append(float(i % 2))
-    return table
-
-
 def _simulated(
     n: int, weeks: int, *, far: int | None = None
 ) -> tuple[list[Any], CovariatePaths]:
     sim = simulate_pareto_nbd_dynamic(
-        _grid(n, weeks),
+        seasonal_table(n, weeks),
         first_purchases={
             f"c{i}": START + dt.timedelta(days=i % 28) for i in range(n)
         },
@@ -84,7 +59,7 @@ def _simulated(
     )
     paths = covariate_paths(
         sim.transactions,
-        covariates=_grid(n, weeks, far=far),
+        covariates=seasonal_table(n, weeks, far=far),
         calibration_end=START + dt.timedelta(weeks=26),
     )
     return list(sim.transactions), paths
@@ -148,7 +123,7 @@ def test_delta_intervals_contain_the_estimate_and_widen(
     gives wider ones (on average for P(alive)).
     """
     log, paths = base
-    few = _keep(log, _grid(600, 40), 150)
+    few = _keep(log, seasonal_table(600, 40), 150)
     widths = []
     for customers in (paths, few):
         fit = fit_pareto_nbd_dynamic(customers, purchase_covariates=["season"])
@@ -243,7 +218,7 @@ def test_dert_is_the_discounted_cet_increments(
     about 4e-8.
     """
     log, _ = base
-    paths = _keep(log, _grid(600, 40), 100)
+    paths = _keep(log, seasonal_table(600, 40), 100)
     model = ParetoNbdDynamicFit.from_parameters(**TRUTH)
     delta, horizon = 0.05, 13.0
     ours = model.discounted_expected_residual_purchases(

@@ -24,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import integrate
 
+from clv_helpers import SEASON_START, seasonal_table
 from customer_centric import CustomerId, Transaction
 from customer_centric.clv import (
     CovariatePaths,
@@ -48,7 +49,7 @@ from customer_centric.value import (
 if TYPE_CHECKING:
     from pathlib import Path
 
-START = dt.date(2020, 1, 5)
+START = SEASON_START
 CALIBRATION_END = START + dt.timedelta(weeks=40)
 HOLDOUT_END = START + dt.timedelta(weeks=60)
 TRUTH: dict[str, Any] = {
@@ -62,28 +63,11 @@ TRUTH: dict[str, Any] = {
 """A season lifting purchases, a group buying more and staying longer."""
 
 
-def _grid(n: int, weeks: int) -> dict[str, list[Any]]:
-    """A weekly table: a 4-in-13-weeks season and a two-group split."""
-    table: dict[str, list[Any]] = {
-        "customer_id": [],
-        "period_start": [],
-        "season": [],
-        "group": [],
-    }
-    for i in range(n):
-        for w in range(weeks):
-            table["customer_id"].append(f"c{i:04d}")
-            table["period_start"].append(START + dt.timedelta(weeks=w))
-            table["season"].append(float(w % 13 < 4))
-            table["group"].append(float(i % 2))
-    return table
-
-
 def _simulate(
     n: int, weeks: int, seed: int, truth: dict[str, Any]
 ) -> DynamicSimulation:
     return simulate_pareto_nbd_dynamic(
-        _grid(n, weeks),
+        seasonal_table(n, weeks, ids="c{:04d}"),
         first_purchases={
             f"c{i:04d}": START + dt.timedelta(days=i % 28) for i in range(n)
         },
@@ -111,7 +95,7 @@ class Base:
 def base() -> Base:
     """400 customers: 40 weeks of calibration, 20 of holdout, 30 of table."""
     n = 400
-    table = _grid(n, 70)
+    table = seasonal_table(n, 70, ids="c{:04d}")
     log = _simulate(n, 70, 5, TRUTH).transactions
     split = rfm_calibration_holdout(
         log,
@@ -402,7 +386,7 @@ def test_refuses_missing_or_mismatched_paths(base: Base) -> None:
     )
     with pytest.raises(DataError, match="split's calibration_end"):
         validate_holdout(base.split, models=models, paths=earlier)
-    short = _grid(400, 50)
+    short = seasonal_table(400, 50, ids="c{:04d}")
     cut = covariate_paths(
         base.log, covariates=short, calibration_end=CALIBRATION_END
     )
@@ -509,7 +493,7 @@ def test_expected_purchases_agree_with_a_simulation() -> None:
     truth = {**TRUTH, "r": 25.0, "alpha": 200.0}
     n = 2000
     sim = _simulate(n, 62, 3, truth)
-    table = _grid(n, 62)
+    table = seasonal_table(n, 62, ids="c{:04d}")
     paths = covariate_paths(
         sim.transactions, covariates=table, calibration_end=HOLDOUT_END
     )
