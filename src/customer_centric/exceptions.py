@@ -391,7 +391,9 @@ class ConvergenceError(CustomerCentricError, RuntimeError):
             found (within 1e-5 per customer; the simpler model the
             message names, approached), or a maximum on a flat ridge
             (standard errors over ten times their parameters). A mapping
-            of each parameter's name to its value; ``None`` when the
+            of each parameter's name to its value (a fit with covariates
+            adds the exponential of each free coefficient, named as its
+            search names it, e.g. ``exp(purchase:vip)``); ``None`` when the
             search found no such point (and for errors not raised by the
             likelihood search). The bootstrap uses it: a resample's
             estimate needs no standard errors.

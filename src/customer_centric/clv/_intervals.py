@@ -629,7 +629,7 @@ infinity together, no lifetime heterogeneity) or peaks on a flat ridge
 (:attr:`~customer_centric.exceptions.ConvergenceError.estimates`), and
 its prediction is the resample's. Leaving such resamples out, as the
 other models' bootstraps still do, drops one side of the distribution:
-on 300-customer GGom/NBD bases about 9 % of refits end there (the CLV
+on 300-customer GGom/NBD bases about 8 % of refits end there (the CLV
 guide's "Coverage")."""
 
 
