@@ -383,11 +383,44 @@ class DataError(CustomerCentricError, ValueError):
 class ConvergenceError(CustomerCentricError, RuntimeError):
     """A model fit did not converge; the message says what was tried.
 
+    Attributes:
+        estimates: Where the likelihood is highest, when the search found
+            that but the fit refuses to report it as an estimate with
+            standard errors: a point far along an edge of the parameter
+            space where the likelihood is as high as at the best point
+            found (within 1e-5 per customer; the simpler model the
+            message names, approached), or a maximum on a flat ridge
+            (standard errors over ten times their parameters). A mapping
+            of each parameter's name to its value (a fit with covariates
+            adds the exponential of each free coefficient, named as its
+            search names it, e.g. ``exp(purchase:vip)``); ``None`` when the
+            search found no such point (and for errors not raised by the
+            likelihood search). The bootstrap uses it: a resample's
+            estimate needs no standard errors.
+
     Examples:
         >>> from customer_centric.exceptions import ConvergenceError
         >>> issubclass(ConvergenceError, RuntimeError)
         True
+        >>> ConvergenceError("no maximum").estimates is None
+        True
+        >>> ConvergenceError.at_estimates("at an edge", {"s": 6.6e7}).estimates
+        {'s': 66000000.0}
+
+    .. versionchanged:: 0.2
+        The ``estimates`` attribute.
     """
+
+    estimates: dict[str, float] | None = None
+
+    @classmethod
+    def at_estimates(
+        cls, message: str, estimates: dict[str, float]
+    ) -> ConvergenceError:
+        """Build the error for a likelihood highest at ``estimates``."""
+        err = cls(message)
+        err.estimates = dict(estimates)
+        return err
 
 
 @final

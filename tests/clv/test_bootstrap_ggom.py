@@ -5,15 +5,19 @@ Gamma-Gompertz/NBD, a fit with covariates with its penalty, equality
 constraints and each drawn customer's covariates. GGom/NBD fits take
 tenths of a second, so the bases are small (300 customers) and the
 resamples few (9, whose 80 % ends are the smallest and the largest).
+Their coverage over simulated bases is
+tests/clv/test_bootstrap_coverage_ggom.py's.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from scipy import integrate
 
 from customer_centric.clv import (
     BootstrapKind,
@@ -315,16 +319,16 @@ def test_refit_keeps_penalty_constraints_and_covariates(
     assert refit.covariates.equal == ("vip",)
 
 
-def test_pareto_nbd_edge_is_a_failed_refit(
+def test_refit_without_a_maximum_is_a_failed_refit(
     base: tuple[RFMArrays, Table],
     plain: GgomNbdFit,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A refit that runs to the Pareto/NBD edge counts as failed.
+    """A refit whose error carries no ``estimates`` counts as failed.
 
     The first refit (the fit on its own data) converges; every second
-    resample's then raises the ``ConvergenceError`` the GGom/NBD raises at
-    its Pareto/NBD edge: those resamples are counted, not used.
+    resample's then raises a ``ConvergenceError`` with no point where its
+    likelihood peaks: those resamples are counted, not used.
     """
     rfm, _ = base
     calls = []
@@ -332,7 +336,7 @@ def test_pareto_nbd_edge_is_a_failed_refit(
     def edge(*args: object, **kwargs: object) -> GgomNbdFit:
         calls.append(1)
         if len(calls) > 1 and len(calls) % 2 == 0:
-            msg = "GGom/NBD runs to its Pareto/NBD edge (b and beta to 0)"
+            msg = "GGom/NBD fit did not converge from 4 starting value(s)"
             raise ConvergenceError(msg)
         return fit_ggom_nbd(*args, **kwargs)  # type: ignore[arg-type]
 
@@ -341,6 +345,7 @@ def test_pareto_nbd_edge_is_a_failed_refit(
         plain, new_customer, data=rfm, seed=1, n_resamples=4
     )
     assert interval.failed == 2
+    assert interval.at_edge == 0
     assert len(calls) == 5
 
     def always(*args: object, **kwargs: object) -> GgomNbdFit:
@@ -354,6 +359,63 @@ def test_pareto_nbd_edge_is_a_failed_refit(
     with pytest.raises(ConvergenceError, match="none of the 2 resamples"):
         bootstrap_interval(
             plain, new_customer, data=rfm, seed=1, n_resamples=2
+        )
+
+
+# BTYDplus's example, far along the edge where s and beta run to infinity
+# together (one Gompertz lifetime, no heterogeneity).
+EDGE: Final = {"r": 0.85, "alpha": 4.45, "b": 0.12, "s": 6e7, "beta": 7.6e8}
+
+
+def test_refit_at_an_edge_enters_at_its_point(
+    base: tuple[RFMArrays, Table],
+    plain: GgomNbdFit,
+    with_vip: GgomNbdFit,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refit refused at an edge or ridge is predicted at its point.
+
+    Every resample's refit raises with ``estimates`` far along an edge:
+    each enters the percentiles with the edge model's prediction, counted
+    in ``at_edge``, none in ``failed``. A fit with covariates still
+    leaves such a resample out.
+    """
+    rfm, vip = base
+    calls = []
+
+    def edge(*args: object, **kwargs: object) -> GgomNbdFit:
+        calls.append(1)
+        if len(calls) > 1:
+            raise ConvergenceError.at_estimates("at an edge", EDGE)
+        return fit_ggom_nbd(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_intervals, "fit_ggom_nbd", edge)
+    interval = bootstrap_interval(
+        plain, new_customer, data=rfm, seed=1, n_resamples=3
+    )
+    assert (interval.at_edge, interval.failed) == (3, 0)
+    at_edge = float(
+        GgomNbdFit.from_parameters(**EDGE).expected_purchases(39.0)
+    )
+    assert float(interval.lower) == float(interval.upper) == at_edge
+    # The edge model: one Gompertz lifetime, eta = s / beta for all.
+    eta = EDGE["s"] / EDGE["beta"]
+    alive, _ = integrate.quad(
+        lambda y: math.exp(-eta * math.expm1(EDGE["b"] * y)), 0, 39
+    )
+    assert at_edge == pytest.approx(
+        EDGE["r"] / EDGE["alpha"] * alive, rel=1e-5
+    )
+    calls.clear()
+    with pytest.raises(ConvergenceError, match="none of the 2 resamples"):
+        bootstrap_interval(
+            with_vip,
+            vip_history,
+            data=rfm,
+            purchase_covariates=vip,
+            dropout_covariates=vip,
+            seed=1,
+            n_resamples=2,
         )
 
 
@@ -402,75 +464,3 @@ def test_refusals(
         bootstrap_interval(
             built, new_customer, data=rfm, seed=1, n_resamples=2
         )
-
-
-def coverage(kind: BootstrapKind, *, bases: int, seed: int) -> str:
-    """Share of ``bases`` simulated bases whose 90 % interval holds the truth.
-
-    Each base is 300 customers observed 52 to 65 weeks, drawn exactly
-    from BTYDplus's example GGom/NBD (as :func:`base`, no covariates);
-    19 resamples a base. A base whose own fit does not converge is
-    replaced by the next. Too long for the suite (about 10 minutes a
-    kind on a shared machine); run this file as a script::
-
-        python tests/clv/test_bootstrap_ggom.py [nonparametric|parametric]
-            [bases] [seed]
-    """
-    params = {"r": 0.85, "alpha": 4.45, "b": 0.12, "s": 0.75, "beta": 9.55}
-    truth_fit = GgomNbdFit.from_parameters(**params)
-
-    def three(fit: GgomNbdFit) -> list[float]:
-        return [
-            float(np.asarray(fit.expected_purchases(39.0))),
-            float(np.asarray(fit.probability_alive(2, 30.0, 52.0))),
-            float(
-                np.asarray(
-                    fit.conditional_expected_purchases(39.0, 2, 30.0, 52.0)
-                )
-            ),
-        ]
-
-    truth = np.array(three(truth_fit))
-    rng = np.random.default_rng(seed)
-    held = np.zeros(3)
-    fitted = replaced = failed = 0
-    while fitted < bases:
-        big_t = np.round(52.0 + 13.0 * rng.random(N))
-        drawn = simulate_per_customer("ggom_nbd", big_t, params, seed=rng)
-        rfm = validate_rfm(drawn.frequency, drawn.recency, drawn.T)
-        try:
-            fit = fit_ggom_nbd(rfm.frequency, rfm.recency, rfm.T)
-        except ConvergenceError:
-            replaced += 1
-            continue
-        fitted += 1
-        interval = bootstrap_interval(
-            fit,
-            three,
-            data=rfm,
-            seed=fitted,
-            n_resamples=19,
-            confidence=0.9,
-            kind=kind,
-        )
-        held += (interval.lower <= truth) & (truth <= interval.upper)
-        failed += interval.failed
-    return (
-        f"{kind}: new customer, P(alive), conditional purchases "
-        f"{(held / bases).round(3).tolist()}; {replaced} bases replaced; "
-        f"{failed / (bases * 19):.1%} of resamples failed"
-    )
-
-
-if __name__ == "__main__":
-    import sys
-
-    arguments = sys.argv[1:]
-    chosen: BootstrapKind = (
-        "parametric"
-        if arguments and arguments[0] == "parametric"
-        else "nonparametric"
-    )
-    count = int(arguments[1]) if len(arguments) > 1 else 100
-    start = int(arguments[2]) if len(arguments) > 2 else 2
-    print(coverage(chosen, bases=count, seed=start))  # noqa: T201

@@ -198,6 +198,10 @@ class _Attempt:
     result: _Run
     problem: str | None = None
     hessian: FloatArray | None = None
+    ridge: bool = False
+    """A proper maximum (negative definite Hessian, a vanishing Newton
+    step) refused only for a standard error over ten times its
+    parameter."""
 
     @property
     def gradient_norm(self) -> float:
@@ -663,7 +667,10 @@ def maximize_likelihood(
             proper maximum (the Hessian is not negative definite); the
             message lists every start tried and where it ended. Or the
             likelihood is as high at a boundary: the message names its
-            parameters and the simpler model the data support.
+            parameters and the simpler model the data support. Its
+            ``estimates`` hold the profile's point far along that
+            boundary, or a maximum refused only for its standard errors
+            (a flat ridge) that no other start beat; otherwise ``None``.
 
     Examples:
         See :class:`MaximumLikelihood`.
@@ -713,7 +720,19 @@ def maximize_likelihood(
             "data may not identify the model (e.g. no repeat purchases, or "
             "too few customers); check the summary or use another model"
         )
-        raise ConvergenceError(msg)
+        highest = min(a.result.fun for a in attempts)
+        ridges = [
+            a
+            for a in attempts
+            if a.ridge and a.result.fun <= highest + _BOUNDARY_TOLERANCE
+        ]
+        if not ridges:
+            raise ConvergenceError(msg)
+        # A maximum no other start beat, on a ridge: the estimate exists,
+        # its standard errors do not.
+        raise ConvergenceError.at_estimates(
+            msg, _named(names, np.exp(ridges[0].result.x))
+        )
     theta, gradient = best.natural(n_customers)
     log_likelihood = -best.result.fun * n_customers
     curvature = best.hessian
@@ -940,7 +959,16 @@ def _check_boundaries(
                 f"{boundary.simpler}. Fit that model, or use a larger or "
                 "more varied customer base"
             )
-            raise ConvergenceError(msg)
+            # The profile's point far along the edge: the simpler model,
+            # approached, as likely as the best point (within tolerance).
+            raise ConvergenceError.at_estimates(
+                msg, _named(names, np.exp(far + projector @ run.x))
+            )
+
+
+def _named(names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
+    """Each parameter's name with its value, as plain floats."""
+    return {n: float(v) for n, v in zip(names, values, strict=True)}
 
 
 def _clearly_inside(
@@ -1006,6 +1034,9 @@ def _check_maximum(
                 "a parameter's standard error is "
                 f"{relative_se.max():.3g} times its value (a flat ridge: "
                 "the data do not identify it)"
+            )
+            return attrs.evolve(
+                attempt, problem=problem, hessian=natural, ridge=True
             )
     return attrs.evolve(attempt, problem=problem, hessian=natural)
 
