@@ -140,7 +140,10 @@ class _Rows:
     """The compressed rows' histories, with their distinct counts ``x``.
 
     Terms in ``r + x`` alone (log-gamma, digamma) are evaluated once per
-    distinct ``x`` and gathered back by ``x_index``.
+    distinct ``x`` and gathered back by ``x_index``. ``zeros`` counts the
+    leading rows without repeat purchases (``x = 0``): the BG/NBD takes
+    a shorter form there (:func:`_bg_nbd_no_repeats`), and
+    :class:`_Likelihood` orders its rows so that all of them lead.
     """
 
     x: FloatArray
@@ -149,17 +152,34 @@ class _Rows:
     x_unique: FloatArray
     x_index: npt.NDArray[np.intp]
     repeat: npt.NDArray[np.bool_]
+    zeros: int
 
     @classmethod
     def of(cls, x: FloatArray, t_x: FloatArray, big_t: FloatArray) -> _Rows:
         x_unique, x_index = factorise(x)
+        repeat = x > 0
+        # The leading run of x = 0 (all rows if there is no repeat).
+        zeros = int(np.argmax(repeat)) if repeat.any() else x.size
         return cls(
             x=x,
             t_x=t_x,
             big_t=big_t,
             x_unique=x_unique,
             x_index=x_index,
-            repeat=x > 0,
+            repeat=repeat,
+            zeros=zeros,
+        )
+
+    def after(self, start: int) -> _Rows:
+        """The rows from ``start`` on (views; the distinct counts kept)."""
+        return _Rows(
+            x=self.x[start:],
+            t_x=self.t_x[start:],
+            big_t=self.big_t[start:],
+            x_unique=self.x_unique,
+            x_index=self.x_index[start:],
+            repeat=self.repeat[start:],
+            zeros=0,
         )
 
     def trigamma(self, r: float) -> FloatArray:
@@ -305,6 +325,64 @@ def _bg_nbd_hessian(
     params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """BG/NBD per-row log-likelihood, derivatives and Hessian.
+
+    The leading rows without repeat purchases by :func:`_bg_nbd_no_repeats`
+    (most of a typical data set: CDNOW's 1,411 of 2,357 customers), the
+    others by :func:`_bg_nbd_rows`.
+    """
+    start = rows.zeros
+    head = _bg_nbd_no_repeats(
+        float(params[0]), _part(params[1], None, start), rows.big_t[:start]
+    )
+    tail = _bg_nbd_rows(
+        tuple(_part(p, start, None) for p in params), rows.after(start)
+    )
+    value, derivatives, hessian = (
+        np.concatenate(parts, axis=-1)
+        for parts in zip(head, tail, strict=True)
+    )
+    return value, derivatives, hessian
+
+
+def _part(
+    parameter: float | FloatArray, start: int | None, stop: int | None
+) -> float | FloatArray:
+    """A per-row parameter's rows ``start:stop``; a scalar as it is."""
+    if isinstance(parameter, np.ndarray):
+        part: FloatArray = parameter[start:stop]
+        return part
+    return parameter
+
+
+def _bg_nbd_no_repeats(
+    r: float, alpha: float | FloatArray, big_t: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`_bg_nbd_rows` where ``x = 0``, in closed form.
+
+    There the second term is 0 (``p2 = 0``) and the beta and gamma
+    functions' ratios are 1, so the log-likelihood is ``r log(alpha /
+    (alpha + T))``: ``a`` and ``b`` drop out, and of the Hessian only the
+    ``r, alpha`` block is left. A handful of numpy calls, where the general
+    form's special functions make most of an evaluation.
+    """
+    n = big_t.size
+    log_ratio = np.log(alpha) - np.log(alpha + big_t)
+    inv_at = 1 / (alpha + big_t)
+    mixed = 1 / alpha - inv_at
+    derivatives = np.zeros((4, n))
+    derivatives[0] = log_ratio
+    derivatives[1] = r * mixed
+    hessian = np.zeros((4, 4, n))
+    hessian[0, 1] = mixed
+    hessian[1, 0] = mixed
+    hessian[1, 1] = r * (inv_at**2 - 1 / alpha**2)
+    return r * log_ratio, derivatives, hessian
+
+
+def _bg_nbd_rows(
+    params: tuple[float | FloatArray, ...], rows: _Rows
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """BG/NBD per-row log-likelihood, derivatives and Hessian, any ``x``.
 
     As :func:`_pareto_nbd_hessian`, with FHL (2005)'s two closed-form
     terms (equation 6) and the beta function's trigamma terms. The terms
@@ -527,7 +605,11 @@ class _Likelihood:
         layout: _Layout,
         penalty: float,
     ) -> None:
-        x, t_x, big_t, self.w = rows
+        # The rows without repeat purchases first (a stable order, so
+        # _compress's rows, sorted by x already, keep theirs): _Rows.zeros.
+        order = np.argsort(rows[0], kind="stable")
+        x, t_x, big_t, self.w = (column[order] for column in rows)
+        covariates = {p: matrix[order] for p, matrix in covariates.items()}
         self.rows = _Rows.of(x, t_x, big_t)
         self.model = model
         self.full = _HESSIANS.get(model)
