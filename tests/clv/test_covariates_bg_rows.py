@@ -13,10 +13,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import special
 
 from customer_centric._arrays import FloatArray
 from customer_centric.clv import simulate_bg_nbd
 from customer_centric.clv._covariates import (
+    _beta_gamma_terms,
     _bg_nbd_hessian,
     _bg_nbd_no_repeats,
     _bg_nbd_rows,
@@ -68,6 +70,38 @@ def test_split_rows_match_the_general_form(seed: int, n: int) -> None:
     general = _bg_nbd_rows(moved, ordered)
     for ours, theirs in zip(split, general, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 40))
+def test_finite_sums_match_the_special_functions(seed: int, n: int) -> None:
+    """The rises ``f(z+x) - f(z)`` as scipy's functions give them.
+
+    Whole counts up to 7 by finite sums, longer and fractional ones (only
+    reachable from tests: the fits take whole counts) through the special
+    functions; the trigamma as differences of scipy's ``polygamma``.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.where(
+        rng.random(n) < 0.2, rng.uniform(0, 12, n), rng.integers(0, 30, n)
+    )
+    rows = _Rows.of(x, x / 2, x + 1)
+    ab = np.exp(rng.normal(0.0, 1.5, n))
+    b = ab * rng.uniform(0.05, 0.95, n)
+    got = _beta_gamma_terms(rows, 0.6, ab, b)
+    for row, function in enumerate(
+        (
+            special.gammaln,
+            special.digamma,
+            lambda v: special.polygamma(1, v),
+        )
+    ):
+        for column, z in enumerate((ab, b, np.full(n, 0.6))):
+            np.testing.assert_allclose(
+                got[row, column],
+                function(z + x) - function(z),
+                rtol=1e-11,
+                atol=1e-11,
+            )
 
 
 def test_scalar_parameters_split_too() -> None:
