@@ -164,6 +164,8 @@ class _Rows:
     short: FloatArray
     within: npt.NDArray[np.bool_]
     long: npt.NDArray[np.intp]
+    repeats: _Rows | None = None
+    """The rows after the leading ``zeros`` (made once, by :meth:`of`)."""
 
     @classmethod
     def of(cls, x: FloatArray, t_x: FloatArray, big_t: FloatArray) -> _Rows:
@@ -175,7 +177,7 @@ class _Rows:
         # at most _SHORT_COUNT), the special functions' rows after them.
         whole = x == np.floor(x)
         short = np.where(whole, np.minimum(x, _SHORT_COUNT), 0.0)
-        return cls(
+        rows = cls(
             x=x,
             t_x=t_x,
             big_t=big_t,
@@ -187,6 +189,7 @@ class _Rows:
             within=short > _TERMS,
             long=np.flatnonzero(short != x),
         )
+        return attrs.evolve(rows, repeats=rows.after(zeros))
 
     def after(self, start: int) -> _Rows:
         """The rows from ``start`` on (views; the distinct counts kept)."""
@@ -355,8 +358,9 @@ def _bg_nbd_hessian(
     head = _bg_nbd_no_repeats(
         float(params[0]), _part(params[1], None, start), rows.big_t[:start]
     )
+    assert rows.repeats is not None  # noqa: S101 - made by _Rows.of
     tail = _bg_nbd_rows(
-        tuple(_part(p, start, None) for p in params), rows.after(start)
+        tuple(_part(p, start, None) for p in params), rows.repeats
     )
     value, derivatives, hessian = (
         np.concatenate(parts, axis=-1)
