@@ -351,8 +351,9 @@ def _bg_nbd_hessian(
     """BG/NBD per-row log-likelihood, derivatives and Hessian.
 
     The leading rows without repeat purchases by :func:`_bg_nbd_no_repeats`
-    (most of a typical data set: CDNOW's 1,411 of 2,357 customers), the
-    others by :func:`_bg_nbd_rows`.
+    (CDNOW's 1,411 of 2,357 customers; after compression, 168 of its 1,114
+    rows with the benchmark's covariates), the others by
+    :func:`_bg_nbd_rows`.
     """
     start = rows.zeros
     head = _bg_nbd_no_repeats(
@@ -387,8 +388,8 @@ def _bg_nbd_no_repeats(
     There the second term is 0 (``p2 = 0``) and the beta and gamma
     functions' ratios are 1, so the log-likelihood is ``r log(alpha /
     (alpha + T))``: ``a`` and ``b`` drop out, and of the Hessian only the
-    ``r, alpha`` block is left. A handful of numpy calls, where the general
-    form's special functions make most of an evaluation.
+    ``r, alpha`` block is left: a handful of numpy calls on these rows
+    instead of the general form's few dozen.
     """
     n = big_t.size
     log_ratio = np.log(alpha) - np.log(alpha + big_t)
@@ -481,9 +482,9 @@ def _beta_gamma_terms(
     and its logarithm's derivatives ``sum 1/(z+j)`` and ``-sum
     1/(z+j)^2``: one ``(terms, 2, rows)`` array, where the special
     functions at four arguments a row made most of an evaluation. The
-    longer histories add the rise from ``z + 7`` to ``z + x`` by the
-    special functions, called once each on those rows and on ``r + x``
-    for each distinct ``x``.
+    longer (or fractional) histories add the rise from the sums' last
+    term to ``z + x`` by the special functions, called once each on those
+    rows and on ``r + x`` for each distinct ``x``.
     """
     x = rows.x
     n = x.size
