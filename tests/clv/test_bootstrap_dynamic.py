@@ -283,7 +283,7 @@ def test_refit_has_the_fits_covariates(
 
 
 def test_refusals(paths: CovariatePaths, fit: ParetoNbdDynamicFit) -> None:
-    """Without paths, with data, other fits, parametric, other paths."""
+    """Without paths, with data, other fits, other paths."""
     predict = _three(paths)
     rfm = validate_rfm(paths.frequency, paths.recency, paths.T)
     with pytest.raises(DataError, match="pass paths="):
@@ -306,10 +306,6 @@ def test_refusals(paths: CovariatePaths, fit: ParetoNbdDynamicFit) -> None:
     with pytest.raises(ArgumentTypeError, match="ParetoNbdDynamicFit, Bg"):
         bootstrap_interval(
             (fit, bg), lambda f, _: f.probability_alive(paths), seed=1
-        )
-    with pytest.raises(ArgumentTypeError, match="kind='nonparametric'"):
-        bootstrap_interval(
-            fit, predict, paths=paths, seed=1, kind="parametric"
         )
     with pytest.raises(ArgumentTypeError, match="paths"):
         bootstrap_interval(

@@ -553,7 +553,8 @@ def _pieces(
     for i, all_steps, all_values, last in parts:
         keep = all_steps > 0
         steps, piece_values = all_steps[keep], all_values[keep]
-        offsets = np.concatenate([[0], np.cumsum(steps)[:-1]])
+        # Each piece's start; none for a customer with T = 0.
+        offsets = np.cumsum(steps) - steps
         customers.append(np.full(steps.size, i, dtype=np.intp))
         lengths.append(steps)
         values.append(piece_values)

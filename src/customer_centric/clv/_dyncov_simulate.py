@@ -32,7 +32,12 @@ if TYPE_CHECKING:
     from customer_centric.clv._covariates import Covariates
     from customer_centric.value import TimeUnit, Transaction
 
-__all__ = ["DynamicSimulation", "simulate_pareto_nbd_dynamic"]
+__all__ = [
+    "CustomerDraw",
+    "DynamicSimulation",
+    "draw_customer",
+    "simulate_pareto_nbd_dynamic",
+]
 
 
 @final
@@ -55,6 +60,66 @@ class DynamicSimulation:
     lifetimes: dict[str, float]
     purchase_rates: dict[str, float]
     dropout_rates: dict[str, float]
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class CustomerDraw:
+    """One customer's drawn rates, lifetime and repeat purchase times.
+
+    Attributes:
+        lam: The purchase rate ``lambda``.
+        mu: The dropout rate ``mu``.
+        lifetime: The lifetime from the first purchase (``inf`` if the
+            customer outlives the path).
+        moments: The repeat purchases' times on the customer's clock,
+            sorted, within the path.
+    """
+
+    lam: float
+    mu: float
+    lifetime: float
+    moments: FloatArray
+
+
+def draw_customer(
+    times: FloatArray,
+    log_a: FloatArray,
+    log_b: FloatArray,
+    parameters: tuple[float, float, float, float],
+    rng: np.random.Generator,
+) -> CustomerDraw:
+    """Draw one customer along a path of constant covariates on pieces.
+
+    ``times`` are the pieces' bounds on the customer's clock (from 0, in
+    the time unit; one bound and no piece for an empty path), ``log_a``
+    and ``log_b`` each piece's ``gamma_purchase . z`` and ``gamma_dropout
+    . z``, ``parameters`` ``r, alpha, s, beta``. The draws, in this
+    order: ``lambda``, ``mu``, the lifetime's unit exponential, the
+    number of purchases, their places (see the module). Shared by
+    :func:`simulate_pareto_nbd_dynamic` and the parametric bootstrap.
+    """
+    r, alpha, s, beta = parameters
+    lengths = np.diff(times)
+    big_a = np.concatenate([[0.0], np.cumsum(np.exp(log_a) * lengths)])
+    big_b = np.concatenate([[0.0], np.cumsum(np.exp(log_b) * lengths)])
+    lam = rng.gamma(r, 1 / alpha)
+    mu = rng.gamma(s, 1 / beta)
+    level = rng.exponential() / mu
+    lifetime = (
+        float(_inverse(big_b, times, np.array([level]))[0])
+        if level < big_b[-1]
+        else math.inf
+    )
+    stop = float(np.interp(min(lifetime, times[-1]), times, big_a))
+    count = rng.poisson(lam * stop)
+    arrivals = np.sort(rng.uniform(0.0, stop, size=count))
+    return CustomerDraw(
+        lam=float(lam),
+        mu=float(mu),
+        lifetime=lifetime,
+        moments=_inverse(big_a, times, arrivals),
+    )
 
 
 def _inverse(
@@ -142,28 +207,16 @@ def simulate_pareto_nbd_dynamic(
         period = np.searchsorted(grid.starts, bounds[:-1], side="right") - 1
         values = grid.values[row_of[who]][period]
         times = (bounds - first) / unit
-        lengths = np.diff(times)
-        big_a = np.concatenate(
-            [[0.0], np.cumsum(np.exp(values @ gamma_p) * lengths)]
+        drawn = draw_customer(
+            times,
+            values @ gamma_p,
+            values @ gamma_d,
+            (r, alpha, s, beta),
+            rng,
         )
-        big_b = np.concatenate(
-            [[0.0], np.cumsum(np.exp(values @ gamma_d) * lengths)]
-        )
-        lam = rng.gamma(r, 1 / alpha)
-        mu = rng.gamma(s, 1 / beta)
-        level = rng.exponential() / mu
-        lifetime = (
-            float(_inverse(big_b, times, np.array([level]))[0])
-            if level < big_b[-1]
-            else math.inf
-        )
-        stop = float(np.interp(min(lifetime, times[-1]), times, big_a))
-        count = rng.poisson(lam * stop)
-        arrivals = np.sort(rng.uniform(0.0, stop, size=count))
-        moments = _inverse(big_a, times, arrivals)
         days = {
             first,
-            *(first + np.floor(moments * unit).astype(int)).tolist(),
+            *(first + np.floor(drawn.moments * unit).astype(int)).tolist(),
         }
         log.extend(
             Transaction(
@@ -173,9 +226,9 @@ def simulate_pareto_nbd_dynamic(
             for d in sorted(days)
             if d <= last
         )
-        lifetimes[who] = float(lifetime)
-        lambdas[who] = float(lam)
-        mus[who] = float(mu)
+        lifetimes[who] = drawn.lifetime
+        lambdas[who] = drawn.lam
+        mus[who] = drawn.mu
     return DynamicSimulation(
         transactions=tuple(log),
         lifetimes=lifetimes,

@@ -23,8 +23,9 @@ prediction (a number or one value per customer), and gets back a
   Its parametric variant simulates the customers' histories from BG/NBD,
   Pareto/NBD, GGom/NBD and Gamma-Gamma fits instead, each customer at
   their own covariate-scaled parameters for a fit with covariates.
-  A Pareto/NBD with time-varying covariates is bootstrapped
-  non-parametrically from its customers' covariate paths (``paths=``).
+  A Pareto/NBD with time-varying covariates is bootstrapped from its
+  customers' covariate paths (``paths=``): resampled with their paths,
+  or, parametric, with their purchases drawn anew along them.
 
 Fits estimated on separate likelihoods (a purchase model and the
 Gamma-Gamma spend model, whose independence assumption makes the joint
@@ -70,6 +71,7 @@ from customer_centric.clv._covariates import (
     _scaled_parameters,
 )
 from customer_centric.clv._dyncov_paths import CovariatePaths
+from customer_centric.clv._dyncov_redraw import redraw
 from customer_centric.clv._gamma_gamma import GammaGammaFit, fit_gamma_gamma
 from customer_centric.clv._ggom_nbd import GgomNbdFit, fit_ggom_nbd
 from customer_centric.clv._mbg_nbd import MbgNbdFit, fit_mbg_nbd
@@ -974,9 +976,20 @@ def bootstrap_interval(
     (:meth:`~customer_centric.clv.CovariatePaths.take`; a customer drawn
     twice appears twice, as the dynamic fit takes no weights), refits
     the model with the fit's covariates, and calls ``predict`` on the
-    refit (which predicts, e.g., for the original ``paths``). Only the
-    non-parametric kind, and the dynamic fit alone (no Gamma-Gamma fit
-    beside it).
+    refit (which predicts, e.g., for the original ``paths``); the
+    dynamic fit alone (no Gamma-Gamma fit beside it). With
+    ``kind="parametric"`` each resample keeps every customer, their
+    first purchase and calibration end (so ``T``) and their covariate
+    path, and draws their purchases anew from the fit along it (as
+    :func:`~customer_centric.clv.simulate_pareto_nbd_dynamic` does:
+    ``lambda ~ Gamma(r, alpha)`` and ``mu ~ Gamma(s, beta)``, buying at
+    ``lambda exp(gamma_purchase . z(u))`` and dropping out at ``mu
+    exp(gamma_dropout . z(u))``); the purchases are recorded by day, as
+    :func:`~customer_centric.clv.covariate_paths` reads a log (several on
+    one day count once, one on the first day is the first purchase), and
+    the customer's ``x``, ``t_x``, calibration pieces (split at the new
+    ``t_x``) and covariate sums at the purchases are rebuilt from them,
+    the pieces after the calibration end kept.
 
     Before resampling, every fit is refitted on ``data`` (or ``paths``)
     itself and must reproduce its log-likelihood: a fit is only
@@ -986,7 +999,8 @@ def bootstrap_interval(
         fits: A fitted model or a sequence of them: ``BgNbdFit``,
             ``MbgNbdFit``, ``ParetoNbdFit``, ``GgomNbdFit``, ``BgBbFit``
             (``data.T`` the periods observed) or ``GammaGammaFit``;
-            Pareto/NBD, BG/NBD and GGom/NBD fits may have covariates.
+            Pareto/NBD, BG/NBD and GGom/NBD fits may have covariates; or
+            one ``ParetoNbdDynamicFit`` (with ``paths``).
         predict: Called as ``predict(*fits)``, at the estimates and on
             every resample's refits.
         data: The customers the fits were fitted on, from
@@ -1009,7 +1023,8 @@ def bootstrap_interval(
         kind: ``"nonparametric"`` resamples customers; ``"parametric"``
             simulates them from a BG/NBD, Pareto/NBD or GGom/NBD fit (with
             or without covariates) and a Gamma-Gamma fit (at most 10,000,000
-            customers).
+            customers), or along their covariate paths from a
+            ``ParetoNbdDynamicFit``.
 
     Returns:
         The estimate at the fits and the percentile interval.
@@ -1025,8 +1040,7 @@ def bootstrap_interval(
         ArgumentTypeError: A fit of a model the bootstrap cannot refit (or,
             parametric, simulate; or more than one purchase model to
             simulate from), ``paths`` with fits other than one
-            ``ParetoNbdDynamicFit`` (or with ``kind="parametric"``), or an
-            argument of the wrong type.
+            ``ParetoNbdDynamicFit``, or an argument of the wrong type.
         InvariantError: ``seed``, ``n_resamples``, ``confidence`` or
             ``kind`` out of range.
 
@@ -1069,7 +1083,6 @@ def bootstrap_interval(
         dynamic = _dynamic_fit(
             checked,
             paths,
-            chosen,
             (data, monetary_value, purchase_covariates, dropout_covariates),
         )
         return _dynamic_interval(
@@ -1084,6 +1097,7 @@ def bootstrap_interval(
             rng=np.random.default_rng(_seed(seed)),
             draws=_resamples(n_resamples),
             level=_confidence(confidence),
+            kind=chosen,
         )
     customers = _customers(
         data,
@@ -1178,7 +1192,6 @@ def _interval(
 def _dynamic_fit(
     fits: tuple[FittedModel, ...],
     paths: object,
-    kind: BootstrapKind,
     others: tuple[object, ...],
 ) -> ParetoNbdDynamicFit:
     """The one dynamic fit; refuse what a bootstrap from paths cannot take."""
@@ -1205,13 +1218,6 @@ def _dynamic_fit(
             "monetary_value=, purchase_covariates= and dropout_covariates="
         )
         raise DataError(msg)
-    if kind == "parametric":
-        msg = (
-            "the parametric bootstrap cannot simulate a ParetoNbdDynamicFit "
-            "(its customers' histories depend on their calendar covariate "
-            "paths); use kind='nonparametric'"
-        )
-        raise ArgumentTypeError(msg)
     return fit
 
 
@@ -1234,14 +1240,17 @@ def _dynamic_interval(
     rng: np.random.Generator,
     draws: int,
     level: float,
+    kind: BootstrapKind,
 ) -> PredictionInterval:
-    """The non-parametric bootstrap from covariate paths.
+    """The bootstrap from covariate paths.
 
-    Each resample draws as many customers as ``paths`` holds, with
-    replacement (one multinomial draw of counts, as for ``data``); a
-    customer drawn ``k`` times appears ``k`` times, each with their
-    whole history and covariate path (:meth:`CovariatePaths.take`), as
-    the dynamic fit takes no weights.
+    Non-parametric, each resample draws as many customers as ``paths``
+    holds, with replacement (one multinomial draw of counts, as for
+    ``data``); a customer drawn ``k`` times appears ``k`` times, each with
+    their whole history and covariate path (:meth:`CovariatePaths.take`),
+    as the dynamic fit takes no weights. Parametric, each resample keeps
+    the customers and their paths and draws their purchases from the fit
+    (:func:`~customer_centric.clv._dyncov_redraw.redraw`).
     """
     _same_fit(fit, _refit_dynamic(fit, paths))
     estimate = _predicted(predict, (fit,))
@@ -1250,14 +1259,23 @@ def _dynamic_interval(
     shares = np.full(n, 1 / n)
     resampled = []
     for _ in range(draws):
-        rows = np.repeat(everyone, rng.multinomial(n, shares))
+        if kind == "parametric":
+            drawn = redraw(fit, paths, rng)
+        else:
+            drawn = paths.take(np.repeat(everyone, rng.multinomial(n, shares)))
         try:
-            refit = _refit_dynamic(fit, paths.take(rows))
+            refit = _refit_dynamic(fit, drawn)
         except (ConvergenceError, DataError):
             continue
         resampled.append(_predicted(predict, (refit,), shape=estimate.shape))
     return _interval(
-        estimate, resampled, draws=draws, level=level, method="bootstrap"
+        estimate,
+        resampled,
+        draws=draws,
+        level=level,
+        method="bootstrap"
+        if kind == "nonparametric"
+        else "parametric bootstrap",
     )
 
 
