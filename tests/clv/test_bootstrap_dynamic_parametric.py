@@ -5,12 +5,23 @@ every customer's purchases anew from the fit along their own covariate
 path (``_dyncov_redraw.redraw``), rebuilds their paths as
 ``covariate_paths`` would from that log (``_dyncov_redraw.recut``) and
 refits. Covers ``_dyncov_redraw``.
+
+Run as a script, it measures the intervals' coverage (figures in the CLV
+guide, "Time-varying covariates")::
+
+    python tests/clv/test_bootstrap_dynamic_parametric.py [bases]
+
+each base 300 customers simulated from the truth below over 40 weeks,
+19 parametric resamples a base (90 % intervals) of the season's purchase
+coefficient and of the next 13 weeks' purchases, against the true
+coefficient and the truth's conditional expectation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import sys
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -445,3 +456,49 @@ def test_refusals(paths: CovariatePaths, fit: ParetoNbdDynamicFit) -> None:
             seed=1,
             kind="bayesian",  # type: ignore[arg-type]
         )
+
+
+def _coverage(bases: int) -> None:  # pragma: no cover - a script
+    """Print each base's intervals and the shares holding the truth."""
+    truth = ParetoNbdDynamicFit.from_parameters(**TRUTH)
+    hits: list[list[bool]] = []
+    failed = 0
+    for base in range(bases):
+        paths = _paths(N, 1000 + base)
+        try:
+            fit = fit_pareto_nbd_dynamic(
+                paths,
+                purchase_covariates=PURCHASE,
+                dropout_covariates=PURCHASE,
+            )
+        except ConvergenceError:
+            print(base, "left out: its own fit does not converge")  # noqa: T201
+            continue
+        cet = truth.conditional_expected_purchases(13.0, paths).sum()
+        target = np.array([TRUTH["purchase"]["season"], cet])
+        interval = bootstrap_interval(
+            fit,
+            lambda f, p=paths: [
+                f.covariates.purchase["season"],
+                f.conditional_expected_purchases(13.0, p).sum(),
+            ],
+            paths=paths,
+            seed=base,
+            n_resamples=19,
+            confidence=0.9,
+            kind="parametric",
+        )
+        failed += interval.failed
+        hits.append(
+            ((interval.lower <= target) & (target <= interval.upper)).tolist()
+        )
+        print(base, interval.lower, interval.estimate, interval.upper, target)  # noqa: T201
+    share = np.mean(hits, axis=0)
+    print(  # noqa: T201
+        f"{len(hits)} of {bases} bases fitted: coverage {share}, {failed} "
+        "refits failed"
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover - a script
+    _coverage(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
