@@ -604,6 +604,16 @@ def test_bad_table_forms_and_coverage() -> None:
             covariates=good,
             calibration_end=START,
         )
+    # The fuzz test's find: a list as a column name was a bare TypeError.
+    with pytest.raises(ArgumentTypeError, match="id_column must be a str"):
+        simulate_pareto_nbd_dynamic(
+            good,
+            first_purchases={},
+            end=START,
+            seed=0,
+            id_column=[],  # type: ignore[arg-type]
+            **TRUTH,
+        )
     with pytest.raises(DataError, match="not the start of a day"):
         _paths(
             pd.DataFrame(

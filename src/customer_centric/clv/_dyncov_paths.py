@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_centric._arrays import FloatArray, as_floats
+from customer_centric._checks import check_instance
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 if TYPE_CHECKING:
@@ -322,6 +323,8 @@ class _Grid:
 
 
 def _read(table: object, *, id_column: str, period_column: str) -> _Grid:
+    check_instance(id_column, str, name="id_column")
+    check_instance(period_column, str, name="period_column")
     columns = _table_columns(table)
     for needed in (id_column, period_column):
         if needed not in columns:
