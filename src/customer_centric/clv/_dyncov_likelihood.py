@@ -72,15 +72,21 @@ the quadrature's precision; the fit treats such points as walls (the
 bound of the time-invariant covariate fits, ``_optimizer._TRUSTED_LOG``)."""
 
 
-def _merge(pieces: Pieces, columns: IntArray) -> Pieces:
-    """Join consecutive pieces of a customer with the same covariates."""
+def _merge(
+    pieces: Pieces, columns: IntArray, *, across_split: bool = False
+) -> Pieces:
+    """Join consecutive pieces of a customer with the same covariates.
+
+    Pieces on both sides of the last purchase stay apart, unless
+    ``across_split`` (a redraw joins them to split at a new ``t_x``).
+    """
     values = pieces.values[:, columns]
     same = np.zeros(pieces.customer.size, dtype=np.bool_)
-    same[1:] = (
-        (pieces.customer[1:] == pieces.customer[:-1])
-        & (pieces.after[1:] == pieces.after[:-1])
-        & (values[1:] == values[:-1]).all(axis=1)
-    )
+    same[1:] = (pieces.customer[1:] == pieces.customer[:-1]) & (
+        values[1:] == values[:-1]
+    ).all(axis=1)
+    if not across_split:
+        same[1:] &= pieces.after[1:] == pieces.after[:-1]
     heads = np.flatnonzero(~same)
     return Pieces(
         customer=pieces.customer[heads],

@@ -31,6 +31,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_centric.clv._dyncov_likelihood import _merge
 from customer_centric.clv._dyncov_paths import CovariatePaths, Pieces
 from customer_centric.clv._dyncov_simulate import draw_customer
 
@@ -45,19 +46,8 @@ IntArray = npt.NDArray[np.int64]
 
 def _joined(pieces: Pieces) -> Pieces:
     """Consecutive pieces of a customer with equal covariates, joined."""
-    same = np.zeros(pieces.customer.size, dtype=np.bool_)
-    same[1:] = (pieces.customer[1:] == pieces.customer[:-1]) & (
-        pieces.values[1:] == pieces.values[:-1]
-    ).all(axis=1)
-    heads = np.flatnonzero(~same)
-    return Pieces(
-        customer=pieces.customer[heads],
-        length=np.add.reduceat(pieces.length, heads)
-        if heads.size
-        else pieces.length,
-        after=pieces.after[heads],
-        values=pieces.values[heads],
-    )
+    every = np.arange(pieces.values.shape[1])
+    return _merge(pieces, every, across_split=True)
 
 
 def _starts(owner: npt.NDArray[np.intp], days: IntArray, n: int) -> IntArray:
