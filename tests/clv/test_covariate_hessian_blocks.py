@@ -54,9 +54,9 @@ def _chain(likelihood: _Likelihood) -> np.ndarray:
     n = likelihood.w.size
     chain = np.zeros((n, k, likelihood.size))
     chain[:, np.arange(k), np.arange(k)] = 1.0
-    for design, sign, positions in likelihood.scaled:
-        for position in positions:
-            chain[:, position, k:] = sign * design
+    for process in likelihood.scaled:
+        for position in process.positions:
+            chain[:, position, process.at] = process.sign * process.design.T
     return chain
 
 

@@ -31,6 +31,7 @@ customers reaches through a coefficient (``covariate_boundaries``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import (
     TYPE_CHECKING,
@@ -652,8 +653,8 @@ class _Likelihood:
         layout: _Layout,
         penalty: float,
     ) -> None:
-        # The rows without repeat purchases first (a stable order, so
-        # _compress's rows, sorted by x already, keep theirs): _Rows.zeros.
+        # Rows by x (stably: a tie keeps _compress's order), so that
+        # those without repeat purchases lead (_Rows.zeros).
         order = np.argsort(rows[0], kind="stable")
         x, t_x, big_t, self.w = (column[order] for column in rows)
         covariates = {p: matrix[order] for p, matrix in covariates.items()}
@@ -670,13 +671,20 @@ class _Likelihood:
         # over them, the sign of its exponent and the parameters it scales
         # (one sign per process in _SCALES: a and b share their multiplier).
         self.scaled = [
-            (
-                np.einsum("ij,jk->ik", covariates[p], layout.loadings[p]),
+            _scaled_process(
+                covariates[p],
+                layout.loadings[p],
                 _SCALES[model][p][0][1],
                 tuple(position[name] for name, _ in _SCALES[model][p]),
+                self.k,
             )
             for p in PROCESSES
             if layout.names[p]
+        ]
+        # Each pair of scaled processes' block of the coefficients' Hessian.
+        self.blocks = [
+            [np.ix_(process.at, other.at) for other in self.scaled]
+            for process in self.scaled
         ]
         self.size = self.k + len(layout.free)
         self._hessian: tuple[FloatArray, FloatArray] | None = None
@@ -709,16 +717,23 @@ class _Likelihood:
         free = np.log(theta[self.k :])
         params: list[float | FloatArray] = base.tolist()
         multipliers = []
-        for design, sign, positions in self.scaled:
-            log_multiplier = sign * weighted_rows(design, free)
-            extremes = np.array([log_multiplier.min(), log_multiplier.max()])
-            for position in positions:
+        for process in self.scaled:
+            log_multiplier = _combination(
+                process.design, process.sign * free[process.columns]
+            )
+            low, high = (
+                float(log_multiplier.min()),
+                float(log_multiplier.max()),
+            )
+            for position in process.positions:
+                log_base = math.log(base[position])
                 if (
-                    np.abs(extremes + np.log(base[position])) > _TRUSTED_LOG
-                ).any():
+                    max(abs(low + log_base), abs(high + log_base))
+                    > _TRUSTED_LOG
+                ):
                     return None
             multiplier = np.exp(log_multiplier)
-            for position in positions:
+            for position in process.positions:
                 params[position] = float(base[position]) * multiplier
             multipliers.append(multiplier)
         return params, multipliers
@@ -761,15 +776,15 @@ class _Likelihood:
         value = dot(self.w, value_rows)
         d_rows *= self.w
         d_free = -2 * self.penalty * (self.gram @ free)
-        for (design, sign, positions), multiplier in zip(
-            self.scaled, multipliers, strict=True
-        ):
+        for process, multiplier in zip(self.scaled, multipliers, strict=True):
             # d row-parameter / d free = sign * row-parameter * design.
             combined = np.zeros(multiplier.size)
-            for position in positions:
+            for position in process.positions:
                 d_rows[position] *= multiplier
                 combined += float(base[position]) * d_rows[position]
-            d_free += sign * np.einsum("ij,i->j", design, combined)
+            d_free[process.columns] += process.sign * weighted_rows(
+                process.design, combined
+            )
         gradient = np.empty(theta.size)
         gradient[:k] = d_rows.sum(axis=1)
         gradient[k:] = d_free / theta[k:]
@@ -852,17 +867,17 @@ class _Likelihood:
         # summed with its sign: the row's Hessian times its chain column.
         by_column = weighted.transpose(1, 0, 2)
         columns = [
-            sign * _summed(by_column, positions)
-            for _, sign, positions in self.scaled
+            process.sign * _summed(by_column, process.positions)
+            for process in self.scaled
         ]
         pairs = list(zip(self.scaled, columns, strict=True))
-        for (design, _, _), column in pairs:
-            result[:k, k:] += column @ design
+        for process, column in pairs:
+            result[:k, process.at] += column @ process.design.T
         result[k:, :k] = result[:k, k:].T
-        for design, sign, positions in self.scaled:
-            for (other, _, _), column in pairs:
-                row_weight = sign * _summed(column, positions)
-                result[k:, k:] += (design.T * row_weight) @ other
+        for process, blocks in zip(self.scaled, self.blocks, strict=True):
+            for (other, column), block in zip(pairs, blocks, strict=True):
+                row_weight = process.sign * _summed(column, process.positions)
+                result[block] += (process.design * row_weight) @ other.design.T
         result[k:, k:] -= 2 * self.penalty * self.gram
         return result
 
@@ -880,6 +895,55 @@ class _Likelihood:
         per_row = np.stack(columns, axis=1)
         result: FloatArray = (per_row + per_row.transpose(1, 0, 2)) / 2
         return result
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class _ScaledProcess:
+    """A process with covariates, as the likelihood reads it.
+
+    ``design`` holds, for each free coefficient the process loads
+    (``columns``, whose places in the optimizer's variables are ``at``),
+    that coefficient's covariate on every row: ``(columns, rows)``,
+    without the other process's coefficients, whose columns are 0 here.
+    ``sign`` is the sense of the multiplier, ``positions`` the
+    parameters it scales.
+    """
+
+    design: FloatArray
+    columns: npt.NDArray[np.intp]
+    at: npt.NDArray[np.intp]
+    sign: int
+    positions: tuple[int, ...]
+
+
+def _scaled_process(
+    covariates: FloatArray,
+    loadings: FloatArray,
+    sign: int,
+    positions: tuple[int, ...],
+    k: int,
+) -> _ScaledProcess:
+    columns = np.flatnonzero(loadings.any(axis=0))
+    design = np.einsum("ij,jk->ki", covariates, loadings[:, columns])
+    return _ScaledProcess(
+        design=np.ascontiguousarray(design),
+        columns=columns,
+        at=columns + k,
+        sign=sign,
+        positions=positions,
+    )
+
+
+def _combination(rows: FloatArray, weights: FloatArray) -> FloatArray:
+    """``weights @ rows`` for a few rows: one multiply-add per row.
+
+    At a few coefficients this costs a fraction of ``einsum``'s set-up.
+    """
+    total: FloatArray = rows[0] * weights[0]
+    for row, weight in zip(rows[1:], weights[1:], strict=True):
+        total += row * weight
+    return total
 
 
 def _summed(rows: FloatArray, positions: tuple[int, ...]) -> FloatArray:
@@ -923,9 +987,7 @@ def _compress(
     stacked = np.column_stack(
         [x, t_x, big_t, *(covariates[p] for p in PROCESSES)]
     )
-    # Rows sorted lexicographically (as np.unique(axis=0), which costs
-    # several times more), then one row per run of equal rows.
-    order = np.lexsort(stacked.T[::-1])
+    order = _equal_rows_together(stacked)
     ordered = stacked[order]
     starts = np.ones(order.size, dtype=bool)
     starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
@@ -938,6 +1000,30 @@ def _compress(
         (unique[:, 0], unique[:, 1], unique[:, 2], weights.astype(np.float64)),
         {"purchase": unique[:, 3:first], "dropout": unique[:, first:]},
     )
+
+
+_MIX: Final = np.uint64(0x9E3779B97F4A7C15)
+"""An odd 64-bit multiplier (2^64 over the golden ratio) that spreads each
+column's bits over the row hash."""
+
+
+def _equal_rows_together(stacked: FloatArray) -> npt.NDArray[np.intp]:
+    """An order of the rows in which equal rows are next to each other.
+
+    Sorted by a hash of each row's bits: one sort of one key, where a
+    lexicographic sort (``np.lexsort``, ``np.unique(axis=0)``) sorts once
+    per column (measured on CDNOW's seven columns: 0.06 ms against 0.35
+    ms). Equal rows have equal hashes; two different rows that share one
+    (about ``rows**2 / 2**65`` likely) may split a run of equal rows in
+    two, which only leaves those customers in two weighted rows.
+    """
+    bits = np.ascontiguousarray(stacked).view(np.uint64)
+    key = bits[:, 0] * _MIX
+    for column in bits.T[1:]:
+        key ^= column
+        key *= _MIX
+    order: npt.NDArray[np.intp] = np.argsort(key)
+    return order
 
 
 def covariate_boundaries(
