@@ -392,11 +392,12 @@ class ConvergenceError(CustomerCentricError, RuntimeError):
             message names, approached), or a maximum on a flat ridge
             (standard errors over ten times their parameters). A mapping
             of each parameter's name to its value (a fit with covariates
-            adds the exponential of each free coefficient, named as its
-            search names it, e.g. ``exp(purchase:vip)``); ``None`` when the
-            search found no such point (and for errors not raised by the
-            likelihood search). The bootstrap uses it: a resample's
-            estimate needs no standard errors.
+            adds each free coefficient by its process and covariate, e.g.
+            ``purchase:vip``, or ``equal:vip`` for one constrained equal
+            across the processes); ``None`` when the search found no such
+            point (and for errors not raised by the likelihood search).
+            The bootstrap uses it: a resample's estimate needs no standard
+            errors.
 
     Examples:
         >>> from customer_centric.exceptions import ConvergenceError

@@ -47,6 +47,19 @@ def test_bg_nbd_on_apparel_with_dropout_covariates_raises(
     assert "dropout covariate 'Channel'" in message
     assert "no dropout heterogeneity" in message
     assert "drop 'Channel' from dropout_covariates" in message
+    # The point far along that edge, each coefficient named as the fit's
+    # covariate effects name it (the search's exp(c) undone).
+    estimates = caught.value.estimates
+    assert estimates is not None
+    assert set(estimates) == {
+        "r",
+        "alpha",
+        "a",
+        "b",
+        *(f"{p}:{c}" for p in ("purchase", "dropout") for c in cov),
+    }
+    assert estimates["dropout:Channel"] < -10  # the group's a, b run off
+    assert estimates["a"] > 1e5
 
 
 def test_bg_nbd_on_apparel_with_purchase_covariates_converges(
@@ -150,5 +163,8 @@ def test_a_group_that_never_buys_again_is_not_a_fit() -> None:
     x[200:] = 0.0
     t_x[200:] = 0.0
     group = {"g": [0.0] * 200 + [1.0] * 200}
-    with pytest.raises(ConvergenceError, match=r"exp\(purchase:g\)"):
+    with pytest.raises(ConvergenceError, match=r"exp\(purchase:g\)") as caught:
         fit_bg_nbd(x, t_x, sim.T, purchase_covariates=group)
+    # No start found a highest point to report (each ended where the
+    # Hessian is not negative definite).
+    assert caught.value.estimates is None

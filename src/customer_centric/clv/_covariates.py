@@ -1174,7 +1174,11 @@ def fit_with_covariates(
             "never drops out. Try a small penalty= (L2), fewer covariates "
             "or a longer calibration period"
         )
-        raise ConvergenceError(msg) from error
+        if error.estimates is None:
+            raise ConvergenceError(msg) from error
+        raise ConvergenceError.at_estimates(
+            msg, _coefficients_named(error.estimates, layout)
+        ) from error
     theta = np.array(list(mle.parameters.values()))
     effects = _effects(
         theta,
@@ -1200,6 +1204,21 @@ def fit_with_covariates(
     )
     fields["covariates"] = effects
     return cast("_F", fit_class.model_validate(fields))
+
+
+def _coefficients_named(
+    estimates: dict[str, float], layout: _Layout
+) -> dict[str, float]:
+    """The search's point with each coefficient as itself, not its exp.
+
+    The optimizer searches ``exp(c)`` for each free coefficient ``c``
+    (named ``exp(purchase:vip)``); a caller reads ``purchase:vip = c``,
+    as the fit's own :class:`CovariateEffects` names it.
+    """
+    named = dict(estimates)
+    for free in layout.free:
+        named[free] = math.log(named.pop(f"exp({free})"))
+    return named
 
 
 def _refuse_constant(
