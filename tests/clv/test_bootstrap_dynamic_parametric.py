@@ -9,12 +9,13 @@ refits. Covers ``_dyncov_redraw``.
 Run as a script, it measures the intervals' coverage (figures in the CLV
 guide, "Time-varying covariates")::
 
-    python tests/clv/test_bootstrap_dynamic_parametric.py [bases]
+    python tests/clv/test_bootstrap_dynamic_parametric.py [bases] [kind]
 
 each base 300 customers simulated from the truth below over 40 weeks,
-19 parametric resamples a base (90 % intervals) of the season's purchase
-coefficient and of the next 13 weeks' purchases, against the true
-coefficient and the truth's conditional expectation.
+19 resamples a base (90 % intervals; ``kind`` ``parametric``, the
+default, or ``nonparametric``) of the season's purchase coefficient and
+of the next 13 weeks' purchases, against the true coefficient and the
+truth's conditional expectation.
 """
 
 from __future__ import annotations
@@ -458,7 +459,7 @@ def test_refusals(paths: CovariatePaths, fit: ParetoNbdDynamicFit) -> None:
         )
 
 
-def _coverage(bases: int) -> None:  # pragma: no cover - a script
+def _coverage(bases: int, kind: str) -> None:  # pragma: no cover - a script
     """Print each base's intervals and the shares holding the truth."""
     truth = ParetoNbdDynamicFit.from_parameters(**TRUTH)
     hits: list[list[bool]] = []
@@ -486,7 +487,7 @@ def _coverage(bases: int) -> None:  # pragma: no cover - a script
             seed=base,
             n_resamples=19,
             confidence=0.9,
-            kind="parametric",
+            kind=kind,  # type: ignore[arg-type]
         )
         failed += interval.failed
         hits.append(
@@ -501,4 +502,7 @@ def _coverage(bases: int) -> None:  # pragma: no cover - a script
 
 
 if __name__ == "__main__":  # pragma: no cover - a script
-    _coverage(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
+    _coverage(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 40,
+        sys.argv[2] if len(sys.argv) > 2 else "parametric",
+    )
