@@ -112,3 +112,32 @@ def test_seed_must_be_a_whole_number_or_a_generator() -> None:
         simulate_bg_nbd([1.0], seed=-3, **TRUTH)
     with pytest.raises(ArgumentTypeError, match="seed"):
         simulate_bg_nbd([1.0], seed=1.5, **TRUTH)  # type: ignore[arg-type]
+
+
+SUBNORMAL = 2.2250738585e-313
+"""A positive rate whose reciprocal overflows (the fuzz test found it)."""
+
+
+@pytest.mark.parametrize("big_t", [[0.0], [0.0, 5.0]])
+def test_a_subnormal_purchase_scale_is_refused(big_t: list[float]) -> None:
+    """An alpha below 2.2e-308: an infinite purchase rate, refused."""
+    with pytest.raises(DataError, match=r"alpha=2\.2250738585e-313"):
+        simulate_bg_nbd(big_t, r=1.0, alpha=SUBNORMAL, a=1.0, b=1.0, seed=0)
+    with pytest.raises(DataError, match="inf purchases"):
+        simulate_ggom_nbd(
+            big_t, r=1.0, alpha=SUBNORMAL, b=1.0, s=1.0, beta=1.0, seed=0
+        )
+
+
+def test_a_subnormal_dropout_scale_drops_everyone_at_once() -> None:
+    """A beta below 2.2e-308: an infinite dropout rate, no purchase."""
+    sim = simulate_ggom_nbd(
+        [0.0, 5.0, 50.0],
+        r=1.0,
+        alpha=1.0,
+        b=1.0,
+        s=1.0,
+        beta=SUBNORMAL,
+        seed=0,
+    )
+    assert sim.frequency.tolist() == [0.0, 0.0, 0.0]

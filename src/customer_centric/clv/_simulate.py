@@ -267,6 +267,22 @@ def generator(seed: object, /) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def _gamma_draws(
+    rng: np.random.Generator, shape: Parameter, rate: Parameter, size: int
+) -> FloatArray:
+    """``Gamma(shape, rate)`` draws (numpy takes the scale, ``1 / rate``).
+
+    A rate so small that its reciprocal overflows (a subnormal number,
+    below 2.2e-308) has an infinite scale, so its draws are infinite: an
+    infinite purchase rate, which :func:`_purchase_rates` refuses, or an
+    infinite dropout rate, a customer gone at once.
+    """
+    with np.errstate(divide="ignore", over="ignore"):
+        scale = 1 / np.asarray(rate)
+    draws: FloatArray = rng.gamma(shape, scale, size=size)
+    return draws
+
+
 def _purchase_rates(
     rng: np.random.Generator, r: Parameter, alpha: Parameter, big_t: FloatArray
 ) -> FloatArray:
@@ -275,10 +291,11 @@ def _purchase_rates(
     Parameters given per customer draw the same stream as the same
     values given once (numpy draws elementwise, in order).
     """
-    rate = rng.gamma(r, 1 / np.asarray(alpha), size=big_t.size)
-    expected = rate * big_t
+    rate = _gamma_draws(rng, r, alpha, big_t.size)
+    with np.errstate(invalid="ignore"):  # an infinite rate times T = 0
+        expected = np.where(np.isfinite(rate), rate * big_t, np.inf)
     if not (expected <= MAX_VALUE).all():
-        worst = int(np.argmax(np.where(np.isnan(expected), np.inf, expected)))
+        worst = int(np.argmax(expected))
         their_alpha = float(np.broadcast_to(alpha, big_t.shape)[worst])
         their_r = float(np.broadcast_to(r, big_t.shape)[worst])
         msg = (
@@ -383,7 +400,7 @@ def _ggom_draws(
     r, alpha, b, s, beta = params
     n = big_t.size
     rate = _purchase_rates(rng, r, alpha, big_t)
-    eta = rng.gamma(s, 1 / np.asarray(beta), size=n)
+    eta = _gamma_draws(rng, s, beta, n)
     with np.errstate(divide="ignore", over="ignore"):
         lifetime = np.log1p(rng.standard_exponential(n) / eta) / b
     return _poisson_until(rng, rate, np.minimum(lifetime, big_t))
@@ -405,7 +422,7 @@ def _pareto_draws(
     r, alpha, s, beta = params
     n = big_t.size
     rate = _purchase_rates(rng, r, alpha, big_t)
-    mu = rng.gamma(s, 1 / np.asarray(beta), size=n)
+    mu = _gamma_draws(rng, s, beta, n)
     with np.errstate(divide="ignore"):
         lifetime = rng.standard_exponential(n) / mu
     return _poisson_until(rng, rate, np.minimum(lifetime, big_t))
