@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, final
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Final, cast, final
 
 import attrs
 import numpy as np
 
-from customer_centric._arrays import FloatArray
+from customer_centric._arrays import MAX_VALUE, FloatArray, real_number
 from customer_centric.clv._dyncov_paths import _EPOCH, _read
-from customer_centric.clv._simulate import generator
-from customer_centric.exceptions import DataError
+from customer_centric.clv._simulate import check_parameters, generator
+from customer_centric.exceptions import ArgumentTypeError, DataError
 
 if TYPE_CHECKING:
     from customer_centric.clv._covariates import Covariates
@@ -103,16 +103,26 @@ def draw_customer(
     lengths = np.diff(times)
     big_a = np.concatenate([[0.0], np.cumsum(np.exp(log_a) * lengths)])
     big_b = np.concatenate([[0.0], np.cumsum(np.exp(log_b) * lengths)])
-    lam = rng.gamma(r, 1 / alpha)
-    mu = rng.gamma(s, 1 / beta)
-    level = rng.exponential() / mu
+    with np.errstate(divide="ignore", over="ignore"):  # a subnormal rate
+        lam = rng.gamma(r, 1 / np.float64(alpha))
+        mu = rng.gamma(s, 1 / np.float64(beta))
+        level = rng.exponential() / mu
     lifetime = (
         float(_inverse(big_b, times, np.array([level]))[0])
         if level < big_b[-1]
         else math.inf
     )
     stop = float(np.interp(min(lifetime, times[-1]), times, big_a))
-    count = rng.poisson(lam * stop)
+    with np.errstate(invalid="ignore"):  # an infinite rate over no time
+        expected = float(lam * stop) if stop > 0 else 0.0
+    if not expected <= MAX_VALUE:
+        msg = (
+            f"a customer would make {expected:.3g} purchases on average "
+            f"(more than {MAX_VALUE:.0e}): alpha={alpha!r} is too small for "
+            f"r={r!r}; pass a larger alpha"
+        )
+        raise DataError(msg)
+    count = rng.poisson(expected)
     arrivals = np.sort(rng.uniform(0.0, stop, size=count))
     return CustomerDraw(
         lam=float(lam),
@@ -170,8 +180,14 @@ def simulate_pareto_nbd_dynamic(
 
     Raises:
         DataError: A customer without rows, a coefficient of an unknown
-            covariate, or a first purchase after ``end``.
-        ArgumentTypeError: ``seed`` is neither an int nor a ``Generator``.
+            covariate or not finite, a first purchase after ``end``, a
+            parameter that is not a finite number > 0, a customer's
+            ``gamma . z`` beyond 27.6 in size (a factor of 1e12 on a rate),
+            or a customer expected to make over 1e12 purchases.
+        ArgumentTypeError: ``seed`` is neither an int nor a ``Generator``;
+            a parameter or coefficient is not a real number;
+            ``first_purchases``, ``purchase`` or ``dropout`` is not a
+            mapping, or ``end`` or a first purchase is not a date.
         InvariantError: ``seed`` is negative.
 
     .. versionadded:: 0.2
@@ -182,6 +198,8 @@ def simulate_pareto_nbd_dynamic(
         days_per_unit,
     )
 
+    check_parameters({"r": r, "alpha": alpha, "s": s, "beta": beta})
+    _check_arguments(first_purchases, end, purchase, dropout)
     unit = days_per_unit(time_unit)
     grid = _read(covariates, id_column=id_column, period_column=period_column)
     gamma_p = _coefficients(purchase, grid.names, "purchase")
@@ -209,8 +227,8 @@ def simulate_pareto_nbd_dynamic(
         times = (bounds - first) / unit
         drawn = draw_customer(
             times,
-            values @ gamma_p,
-            values @ gamma_d,
+            _exponents(values, gamma_p, "purchase", who),
+            _exponents(values, gamma_d, "dropout", who),
             (r, alpha, s, beta),
             rng,
         )
@@ -237,6 +255,30 @@ def simulate_pareto_nbd_dynamic(
     )
 
 
+def _check_arguments(
+    first_purchases: object, end: object, purchase: object, dropout: object
+) -> None:
+    """Refuse arguments of the wrong type, naming them."""
+    for name, given in (
+        ("first_purchases", first_purchases),
+        ("purchase", purchase),
+        ("dropout", dropout),
+    ):
+        if not isinstance(given, Mapping):
+            raise ArgumentTypeError.for_argument(name, given, "a mapping")
+    _check_day(end, name="end")
+    for who, day in cast("Mapping[object, object]", first_purchases).items():
+        _check_day(day, name=f"first_purchases[{who!r}]")
+
+
+def _check_day(value: object, /, *, name: str) -> None:
+    # A datetime is a date too, but the simulation counts whole days.
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ArgumentTypeError.for_argument(
+            name, value, "a date (a datetime.date, not a datetime)"
+        )
+
+
 def _coefficients(
     given: Mapping[str, float], names: tuple[str, ...], process: str
 ) -> FloatArray:
@@ -249,5 +291,33 @@ def _coefficients(
                 f"lacks (it has {list(names)!r})"
             )
             raise DataError(msg)
-        vector[names.index(name)] = float(value)
+        coefficient = real_number(value, name=f"{process}[{name!r}]")
+        if not math.isfinite(coefficient):
+            msg = (
+                f"{process} coefficient {name!r} must be finite, got {value!r}"
+            )
+            raise DataError(msg)
+        vector[names.index(name)] = coefficient
     return vector
+
+
+_LARGEST_EXPONENT: Final = math.log(MAX_VALUE)
+"""A rate's covariate factor ``exp(gamma . z)`` is at most 1e12 (and at
+least 1e-12): past that the draws lose their meaning (and overflow)."""
+
+
+def _exponents(
+    values: FloatArray, coefficients: FloatArray, process: str, who: str
+) -> FloatArray:
+    """``gamma . z`` on each piece of a customer's path, refused if huge."""
+    exponents: FloatArray = values @ coefficients
+    worst = float(np.abs(exponents).max(initial=0.0))
+    if not worst <= _LARGEST_EXPONENT:
+        msg = (
+            f"the {process} coefficients times customer {who!r}'s "
+            f"covariates reach {worst:.3g} in size, a factor e^{worst:.3g} "
+            f"on the rate (at most e^{_LARGEST_EXPONENT:.3g}, 1e12, is "
+            "drawn); pass smaller coefficients or rescale the covariates"
+        )
+        raise DataError(msg)
+    return exponents

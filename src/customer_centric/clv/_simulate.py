@@ -227,6 +227,19 @@ def simulate_ggom_nbd(
     return _summary(x, recency, big_t, resolution)
 
 
+def check_parameters(params: Mapping[str, object], /) -> None:
+    """Refuse a model parameter that is not a finite number > 0.
+
+    Raises:
+        DataError: One is 0, negative, NaN or above 1e12.
+        ArgumentTypeError: One is not a real number.
+    """
+    for name, value in params.items():
+        if not (0 < real_number(value, name=name) <= MAX_VALUE):
+            msg = f"{name} must be finite and > 0, got {value!r}"
+            raise DataError(msg)
+
+
 def _checked(
     T: npt.ArrayLike,  # noqa: N803 - the papers' name
     params: dict[str, float],
@@ -236,10 +249,7 @@ def _checked(
     resolution: float | None,
 ) -> tuple[FloatArray, np.random.Generator]:
     """Check a simulation's inputs; the observation lengths and generator."""
-    for name, value in params.items():
-        if not (0 < real_number(value, name=name) <= MAX_VALUE):
-            msg = f"{name} must be finite and > 0, got {value!r}"
-            raise DataError(msg)
+    check_parameters(params)
     if resolution is not None and not (
         0 < real_number(resolution, name="resolution") <= MAX_VALUE
     ):
