@@ -824,3 +824,78 @@ def health_scores(draw: st.DrawFn) -> object:
     return cc.risk.score_health(
         values, card=card, as_of=datetime(2026, 1, 1, tzinfo=UTC)
     )
+
+
+# --- covariates: tables, paths, coefficients (issue 9) --------------------
+
+COVARIATE_NAMES = ("season", "group")
+"""The covariates of the tables below."""
+
+_WEEK_ONE = date(2023, 12, 31)
+"""A Sunday before :data:`transaction_days`: the tables' first period."""
+
+
+@st.composite
+def covariate_tables(draw: st.DrawFn) -> dict[str, list[object]]:
+    """Covariates as the fits and the time-varying model take them.
+
+    Either one value per customer by name (for ``purchase_covariates=``:
+    1 to 4 customers, as the fuzz test's arrays), or a long weekly table
+    of :data:`transaction_logs`' customers (``customer_id``,
+    ``period_start``, ``season``, ``group``) from the last week of 2023,
+    as :func:`~customer_centric.clv.covariate_paths` reads one.
+    """
+    if draw(st.booleans()):
+        size = draw(st.integers(1, 4))
+        names = draw(
+            st.lists(st.sampled_from(COVARIATE_NAMES), min_size=1, unique=True)
+        )
+        column = st.lists(st.floats(-3, 3), min_size=size, max_size=size)
+        return {name: draw(column) for name in names}
+    customers = draw(
+        st.lists(st.sampled_from("ABCD"), min_size=1, unique=True)
+    )
+    weeks = draw(st.integers(1, 9))
+    table: dict[str, list[object]] = {
+        "customer_id": [],
+        "period_start": [],
+        "season": [],
+        "group": [],
+    }
+    for i, who in enumerate(customers):
+        for week in range(weeks):
+            table["customer_id"].append(who)
+            table["period_start"].append(_WEEK_ONE + timedelta(weeks=week))
+            table["season"].append(float(week % 4 == 0))
+            table["group"].append(float(i % 2))
+    return table
+
+
+first_purchase_days = st.dictionaries(
+    st.sampled_from("ABCD"), transaction_days, min_size=1, max_size=4
+)
+"""Each simulated customer's first purchase, in January 2024."""
+
+coefficients = st.dictionaries(
+    st.sampled_from(COVARIATE_NAMES), st.floats(-2, 2), max_size=2
+)
+"""Covariate coefficients by name, for the tables above."""
+
+
+@st.composite
+def covariate_path_sets(draw: st.DrawFn) -> object:
+    """Paths of a January 2024 log on a long table that covers it."""
+    from hypothesis import reject  # noqa: PLC0415
+
+    from customer_centric import clv  # noqa: PLC0415 - needs [stats]
+    from customer_centric.exceptions import DataError  # noqa: PLC0415
+
+    table = draw(covariate_tables().filter(lambda t: "customer_id" in t))
+    try:
+        return clv.covariate_paths(
+            draw(transaction_logs()),
+            covariates=table,
+            calibration_end=draw(transaction_days),
+        )
+    except DataError:
+        reject()

@@ -112,9 +112,15 @@ _VALID: tuple[tuple[str, st.SearchStrategy[Any]], ...] = (
     (r"Sequence\[HealthSnapshot", st.lists(domain.health_snapshots)),
     ("HealthSnapshot", domain.health_snapshots),
     ("HealthScore", domain.health_scores()),
+    (r"Mapping\[str, float\]", domain.coefficients | domain.health_values),
     (r"Mapping\[str, float", domain.health_values),
     (r"Iterable\[Complaint", st.lists(domain.complaints(), max_size=2)),
     ("ClvSettings", domain.clv_settings()),
+    # Covariates: paths, tables (per customer or long) and first purchases
+    # (before "date"); coefficients share the health values' mapping.
+    ("CovariatePaths", domain.covariate_path_sets()),
+    ("Covariates", domain.covariate_tables()),
+    (r"Mapping\[str, date", domain.first_purchase_days),
     ("CalibrationHoldout", domain.calibration_splits()),
     ("RFMSummary", domain.rfm_summaries()),
     ("RFMScores", domain.rfm_score_sets()),
