@@ -38,7 +38,7 @@ from customer_centric._stages import (
     LoyaltyStage,
     StageGroup,
 )
-from customer_centric._trusted import trusted, trusting
+from customer_centric._trusted import taking, trusted, trusting
 from customer_centric._types import CustomerId
 from customer_centric.exceptions import (
     ArgumentTypeError,
@@ -1330,6 +1330,8 @@ def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
 
 
 _state_from: Final = trusting(RelationshipState)
+# The same, as the one call the fast path makes: (values, None, fields set).
+_take_state, _STATE_FIELDS = taking(RelationshipState)
 # Each live policy's fingerprint by identity (filled by Policy.fingerprint).
 _fingerprint_of_id: Final = KNOWN_FINGERPRINTS.get
 _compiled_by_fingerprint: Final = _COMPILED.get
@@ -1493,7 +1495,7 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         new = _written(current, plan, event)
     # _outcome() without its call:
     out: Outcome = _new(Outcome)
-    _set_out_state(out, _state_from(new))
+    _set_out_state(out, _take_state((new, None, _STATE_FIELDS)))
     _set_out_plan(out, plan)
     _set_out_observed(out, observed)
     _set_out_event(out, event)
