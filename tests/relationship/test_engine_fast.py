@@ -106,3 +106,33 @@ def test_guard_verdicts_agree_with_the_guard_checks(
             for rule in rules
         )
         state = cc.apply_event(state, event).state
+
+
+@given(legal_walks())
+def test_kept_plans_give_what_the_step_decides(
+    events: list[cc.Event],
+) -> None:
+    """The first and the kept outcome of each event equal the step's own.
+
+    The kept path writes a moving plan's base and then its rest on the
+    values the guards read; the step writes the whole plan afresh.
+    """
+    policy = cc.relationship.DEFAULT_POLICY
+    fingerprint = compiled(policy).fingerprint
+    state = cc.RelationshipState(customer_id="C-1")
+    for event in events:
+        current = state.__dict__
+        plan = engine._decide(current, event, policy)
+        decided = engine._outcome(
+            engine._state_from(engine._written(current, plan, event)),
+            plan,
+            current if plan.guarded else None,
+            event,
+            fingerprint,
+        )
+        first = cc.apply_event(state, event)
+        assert first == decided
+        assert cc.apply_event(state, event) == decided
+        assert first.records == decided.records
+        assert first.held == decided.held
+        state = first.state

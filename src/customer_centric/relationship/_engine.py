@@ -209,18 +209,17 @@ acquisition->welcome; 0 held)
     state: RelationshipState
     event: Event
     policy_fingerprint: str
-    # The decision and the values its guards read: the audit (records,
-    # held rules and their guard checks) is built from them when first
-    # read, so an event pays only for the new state.
+    # The decision and, when it read guards, the state's values before the
+    # event (the guards' values are read again from them): the audit
+    # (records, held rules and their guard checks) is built from them when
+    # first read, so an event pays only for the new state.
     _plan: _Plan = attrs.field(alias="plan", repr=False)
-    _observed: dict[str, Any] | None = attrs.field(
-        alias="observed", repr=False
-    )
+    _prior: dict[str, Any] | None = attrs.field(alias="prior", repr=False)
 
     @functools.cached_property
     def _audit(self) -> tuple[tuple[_Move, ...], tuple[_Waiting, ...]]:
         """The moves with this event's guard checks, and the rules held."""
-        return _audit(self._plan, self._observed, self.event)
+        return _audit(self._plan, self._prior, self.event)
 
     @functools.cached_property
     def held(self) -> tuple[HeldRule, ...]:
@@ -788,6 +787,10 @@ class _Plan(NamedTuple):
     observed: dict[str, Any] | None  # the values the guards read, if any
     keyed: bool  # whether its key and guard results decide it
     guarded: bool  # whether it read guards
+    # A moving plan kept by guard results: what it writes beyond its key's
+    # base (see _Guarded), which the fast path writes on the values the
+    # guards read instead of writing the whole plan afresh.
+    rest: _Plan | None = None
 
 
 class _Guarded(NamedTuple):
@@ -1149,8 +1152,38 @@ def _kept(
     tested = tuple(r for r in (*loyalty_rules, *lifecycle_rules) if r.tests)
     kept = _Guarded(_counting(current, event), tested, {})
     observed = cast("dict[str, Any]", plan.observed)
-    kept.plans[_results(kept, observed, event)] = plan
+    kept.plans[_results(kept, observed, event)] = _resting(plan, kept.base)
     return kept
+
+
+def _resting(plan: _Plan, base: _Plan) -> _Plan:
+    """A plan kept by guard results, with what it writes beyond its base.
+
+    Writing ``base`` and then ``rest`` writes what the plan writes: the
+    plan counts and stamps what its base does (both come from
+    :func:`_counting`), and ``rest`` holds the moves' stages and times.
+    """
+    if not plan.moves:
+        return plan
+    writes = {
+        field: value
+        for field, value in plan.writes.items()
+        if field not in base.writes or base.writes[field] != value
+    }
+    stamped = tuple(f for f in plan.stamped if f not in base.stamped)
+    rest = _Plan(
+        counter=None,
+        writes=writes,
+        stamped=stamped,
+        moves=(),
+        movers=(),
+        fired=(),
+        held=(),
+        observed=None,
+        keyed=False,
+        guarded=False,
+    )
+    return plan._replace(rest=rest)
 
 
 def _results(
@@ -1173,7 +1206,7 @@ def _by_guards(
     if plan is None:
         plan = _decide(current, event, policy)
         if plan.keyed:
-            kept.plans[results] = plan
+            kept.plans[results] = _resting(plan, kept.base)
         return plan
     moves = plan.moves
     if moves:
@@ -1217,18 +1250,24 @@ def _waiting(
     )
 
 
+def _guard_values(current: dict[str, Any], event: Event) -> dict[str, Any]:
+    """The values guards read: the state with the event counted."""
+    return _written(current, _counting(current, event), event)
+
+
 def _audit(
-    plan: _Plan, observed: dict[str, Any] | None, event: Event
+    plan: _Plan, prior: dict[str, Any] | None, event: Event
 ) -> tuple[tuple[_Move, ...], tuple[_Waiting, ...]]:
     """A plan's moves with the event's guard checks, and its held rules.
 
     A kept plan's moves hold the guard checks of the event that made it;
-    an outcome reads them again on its own event's values (``observed``,
-    none when no rule read a guard: then no move has checks and no rule
-    waits).
+    an outcome reads them again on its own event's values (read from the
+    state before it, ``prior``, none when no rule read a guard: then no
+    move has checks and no rule waits).
     """
-    if observed is None:
+    if prior is None:
         return plan.moves, ()
+    observed = _guard_values(prior, event)
     moves = tuple(
         [
             (*move[:5], _observe(rule, observed, event), move[6])
@@ -1323,7 +1362,7 @@ def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
     return _outcome(
         _state_from(_written(current, plan, event)),
         plan,
-        plan.observed,
+        current if plan.guarded else None,
         event,
         found.fingerprint,
     )
@@ -1347,7 +1386,7 @@ _OUTCOME_SLOTS: Final = tuple(
     for name in (
         "state",
         "_plan",
-        "_observed",
+        "_prior",
         "event",
         "policy_fingerprint",
     )
@@ -1359,7 +1398,7 @@ _HELD_SLOTS: Final = tuple(
 (
     _set_out_state,
     _set_out_plan,
-    _set_out_observed,
+    _set_out_prior,
     _set_out_event,
     _set_out_fp,
 ) = _OUTCOME_SLOTS
@@ -1368,14 +1407,14 @@ _HELD_SLOTS: Final = tuple(
 def _outcome(
     state: RelationshipState,
     plan: _Plan,
-    observed: dict[str, Any] | None,
+    prior: dict[str, Any] | None,
     event: Event,
     fingerprint: str,
 ) -> Outcome:
     out: Outcome = _new(Outcome)
     _set_out_state(out, state)
     _set_out_plan(out, plan)
-    _set_out_observed(out, observed)
+    _set_out_prior(out, prior)
     _set_out_event(out, event)
     _set_out_fp(out, fingerprint)
     return out
@@ -1480,24 +1519,24 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         and _known(current["last_events"], event.event_id)
     ):
         return _apply(state, event, policy)
-    observed: dict[str, Any] | None = None
+    prior: dict[str, Any] | None = None
     if plan.__class__ is _Guarded:
-        # The guards are read once, on the state with the event counted;
-        # what the outcome explains is built from those values when read.
-        read = observed = _written(current, plan.base, event)
-        plan = plan.plans.get(_results(plan, read, event))
+        # The guards are read on the state with the event counted; what
+        # the outcome explains is read again from the state before it.
+        new = _written(current, plan.base, event)
+        plan = plan.plans.get(_results(plan, new, event))
         if plan is None:  # guard results not met before: decide afresh
             return _apply(state, event, policy)
-        # A plan that moves nothing writes what the guards read: the same
-        # values make the new state (neither is ever changed).
-        new = _written(current, plan, event) if plan.moves else read
+        if plan.moves:  # the moves' writes, on values no one else holds
+            _written(new, plan.rest, event, in_place=True)  # type: ignore[arg-type]
+        prior = current
     else:
         new = _written(current, plan, event)
     # _outcome() without its call:
     out: Outcome = _new(Outcome)
     _set_out_state(out, _take_state((new, None, _STATE_FIELDS)))
     _set_out_plan(out, plan)
-    _set_out_observed(out, observed)
+    _set_out_prior(out, prior)
     _set_out_event(out, event)
     _set_out_fp(out, found.fingerprint)  # type: ignore[union-attr]
     return out
@@ -1917,7 +1956,7 @@ def explain(
     fired = () if outcome is None else _fired(current, event, policy)
     # Every rule tried is shown with its guards, read as the step reads
     # them: on the state with the event counted.
-    observed = _written(current, _counting(current, event), event)
+    observed = _guard_values(current, event)
     candidates = tuple(
         RuleCheck(
             rule=candidate.rule,
