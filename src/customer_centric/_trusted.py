@@ -24,6 +24,10 @@ instead. Both give records equal to validated ones.
 A caller on a hot path can skip the builder's own Python call (about
 50 ns of the relationship engine's 2 µs per event) by handing the parts
 over itself: `taking` gives the one call and the fields set it takes.
+Writing a record's private attributes through their slot descriptors
+instead (``object.__new__`` and four setters, which STYLE.md forbids)
+measured no faster: 0.53 µs against 0.52 µs for the fast form, a copy
+of the 19 values included.
 """
 
 from __future__ import annotations
