@@ -801,7 +801,7 @@ class _Guarded(NamedTuple):
 
     The results are those of every guarded rule the key tries, in order,
     read on the state with the event counted (``base`` applied), as the
-    step reads them.
+    step reads them: ``_verdicts(tested, values, event)``.
     """
 
     base: _Plan  # what the event writes whatever the stages do
@@ -1155,7 +1155,8 @@ def _kept(
     tested = tuple(r for r in (*loyalty_rules, *lifecycle_rules) if r.tests)
     kept = _Guarded(_counting(current, event), tested, {})
     observed = cast("dict[str, Any]", plan.observed)
-    kept.plans[_results(kept, observed, event)] = _resting(plan, kept.base)
+    results = _verdicts(kept.tested, observed, event)
+    kept.plans[results] = _resting(plan, kept.base)
     return kept
 
 
@@ -1189,12 +1190,6 @@ def _resting(plan: _Plan, base: _Plan) -> _Plan:
     return plan._replace(rest=rest)
 
 
-def _results(
-    kept: _Guarded, observed: dict[str, Any], event: Event
-) -> tuple[bool, ...]:
-    return _verdicts(kept.tested, observed, event)
-
-
 def _by_guards(
     kept: _Guarded, current: dict[str, Any], event: Event, policy: Policy
 ) -> _Plan:
@@ -1204,7 +1199,7 @@ def _by_guards(
     checks in them (the observed values) are this event's own.
     """
     observed = _written(current, kept.base, event)
-    results = _results(kept, observed, event)
+    results = _verdicts(kept.tested, observed, event)
     plan = kept.plans.get(results)
     if plan is None:
         plan = _decide(current, event, policy)
@@ -1527,7 +1522,7 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         # The guards are read on the state with the event counted; what
         # the outcome explains is read again from the state before it.
         new = _written(current, plan.base, event)
-        plan = plan.plans.get(_results(plan, new, event))
+        plan = plan.plans.get(_verdicts(plan.tested, new, event))
         if plan is None:  # guard results not met before: decide afresh
             return _apply(state, event, policy)
         if plan.moves:  # the moves' writes, on values no one else holds
