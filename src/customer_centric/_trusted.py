@@ -20,22 +20,34 @@ typed dict validator") without promising the shape: so each builder is
 checked once, on first use, against what it must produce, and a
 pydantic-core that makes something else gets the model-fields form
 instead. Both give records equal to validated ones.
+
+A caller on a hot path can skip the builder's own Python call (about
+50 ns of the relationship engine's 2 µs per event) by handing the parts
+over itself: `taking` gives the one call and the fields set it takes.
+Writing a record's private attributes through their slot descriptors
+instead (``object.__new__`` and four setters, which STYLE.md forbids)
+measured no faster: 0.53 µs against 0.52 µs for the fast form, a copy
+of the 19 values included.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import TypeAlias, TypeVar, cast
 
 from pydantic import BaseModel
 from pydantic_core import SchemaValidator, core_schema
 
-__all__ = ["trusted", "trusting"]
+__all__ = ["taking", "trusted", "trusting"]
 
 _M = TypeVar("_M", bound=BaseModel)
 
 Builder = Callable[[dict[str, object]], _M]
+# A record's parts as a model-fields schema hands them over: the field
+# values, the extra values (none) and the set fields.
+Parts: TypeAlias = tuple[dict[str, object], None, set[str]]
+Taker = Callable[[Parts], _M]
 
 
 @functools.cache
@@ -48,6 +60,26 @@ def trusting(cls: type[_M], /) -> Builder[_M]:
     everything else goes through the normal constructors.
     """
     return _handing_over(cls) or _any_fields(cls)
+
+
+@functools.cache
+def taking(cls: type[_M], /) -> tuple[Taker[_M], set[str]]:
+    """`trusting` as one call on the record's parts, and the fields set.
+
+    ``take((values, None, fields_set))`` builds what ``trusting(cls)(values)``
+    does, with the ``fields_set`` given here, without a Python call of
+    its own when this pydantic-core takes the fast form. The same rules
+    hold for the values.
+    """
+    parts = _parts_form(cls)
+    if parts is not None:
+        return parts
+    build = _any_fields(cls)
+
+    def take(handed: Parts) -> _M:
+        return build(handed[0])
+
+    return take, set(cls.model_fields)
 
 
 def trusted(cls: type[_M], fields: dict[str, object], /) -> _M:
@@ -72,7 +104,20 @@ def _any_fields(cls: type[_M]) -> Builder[_M]:
 
 
 def _handing_over(cls: type[_M]) -> Builder[_M] | None:
-    """The fast form, if this pydantic-core builds records with it.
+    """The fast form, if this pydantic-core builds records with it."""
+    parts = _parts_form(cls)
+    return None if parts is None else _builder(*parts)
+
+
+def _builder(take: Taker[_M], fields_set: set[str]) -> Builder[_M]:
+    def build(values: dict[str, object]) -> _M:
+        return take((values, None, fields_set))
+
+    return build
+
+
+def _parts_form(cls: type[_M]) -> tuple[Taker[_M], set[str]] | None:
+    """The fast form's one call and fields set, if it builds records.
 
     The model validator receives what a model-fields schema would hand
     it: the values, no extra values, and the fields set (every field).
@@ -81,16 +126,15 @@ def _handing_over(cls: type[_M]) -> Builder[_M] | None:
     changing the copy's.
     """
     fields_set = set(cls.model_fields)
-    validate = SchemaValidator(
-        core_schema.model_schema(cls, core_schema.any_schema())
-    ).validate_python
-
-    def build(values: dict[str, object]) -> _M:
-        return cast("_M", validate((values, None, fields_set)))
-
+    take = cast(
+        "Taker[_M]",
+        SchemaValidator(
+            core_schema.model_schema(cls, core_schema.any_schema())
+        ).validate_python,
+    )
     probe = {name: object() for name in cls.model_fields}
     try:
-        made = build(probe)
+        made = take((probe, None, fields_set))
     except Exception:  # noqa: BLE001 - any failure means: use the other form
         return None
     if (
@@ -100,5 +144,5 @@ def _handing_over(cls: type[_M]) -> Builder[_M] | None:
         and made.model_extra is None
         and getattr(made, "__pydantic_private__", None) is None
     ):
-        return build
+        return take, fields_set
     return None

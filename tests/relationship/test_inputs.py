@@ -289,7 +289,9 @@ def test_a_duplicate_outcome_is_not_an_applied_one() -> None:
     once = cc.apply_event(_customer_at(T0), buy)
     again = cc.apply_event(once.state, buy)
     # The same answer but for the plan: one that moves nothing.
-    plain = attrs.evolve(again, plan=_counting(once.state.__dict__, buy))
+    plain = attrs.evolve(
+        again, made=(_counting(once.state.__dict__, buy), None)
+    )
     assert again != plain
     assert not plain.duplicate
     assert hash(again) == hash(cc.apply_event(once.state, buy))
