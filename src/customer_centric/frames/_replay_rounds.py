@@ -595,19 +595,22 @@ def _sorted(
     # cut: no array of the valid rows' positions is made.
     past = len(events.customers)
     wide = np.promote_types(events.customer.dtype, np.min_scalar_type(past))
-    key = np.where(good, events.customer, wide.type(past))
     valid = int(np.count_nonzero(good))
+    key = (
+        events.customer
+        if valid == events.rows
+        else np.where(good, events.customer, wide.type(past))
+    )
     order = _positions(np.argsort(key, kind="stable")[:valid])
-    owner, when = events.customer[order], events.time[order]
-    if by_time and np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
+    if by_time and _out_of_time(events, order):
         # Some customer's rows are not in time order: sort by time first
         # (logs in time order, or by customer and time, skip this).
         times = np.where(good, events.time, NAT)  # refused rows first
         # (two valid rows at least here: ``[-valid:]`` cuts the refused)
         timed = _positions(np.argsort(times, kind="stable")[-valid:])
         order = timed[np.argsort(key[timed], kind="stable")]
-        owner = events.customer[order]
-    del key, when
+    del key
+    owner = events.customer[order]
     starts = (
         np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         if len(order)
@@ -615,6 +618,21 @@ def _sorted(
     )
     counts = np.diff(np.r_[starts, len(order)])
     return order, owner[starts], starts, counts
+
+
+# Rows checked at a time for time order: a few MB of arrays, not a copy of
+# every time (80 MB for ten million rows).
+_CHUNK: Final = 1 << 20
+
+
+def _out_of_time(events: EventColumns, order: Ints) -> bool:
+    """Whether some customer's rows, in ``order``, go back in time."""
+    for start in range(0, len(order), _CHUNK):
+        rows = order[start : start + _CHUNK + 1]  # one past: the boundary
+        owner, when = events.customer[rows], events.time[rows]
+        if np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
+            return True
+    return False
 
 
 def _positions(rows: Ints) -> Ints:
@@ -659,7 +677,10 @@ def replay_rows(
     ]
     good = np.ones(events.rows, bool)
     good[list(refused_rows)] = False
-    for row in np.flatnonzero(events.judge & good).tolist():
+    accepted = np.flatnonzero(events.judge & good).tolist()
+    if accepted:  # written in a copy: the times may be the input's memory
+        events = attrs.evolve(events, time=events.time.copy())
+    for row in accepted:
         # An accepted judged row: its time as the record reads it.
         when = row_event(events, row).occurred_at
         events.time[row] = cast("int", encode("last_event_at", when))
@@ -668,6 +689,7 @@ def replay_rows(
     whole = np.zeros(len(starts), bool)
     whole[run_of_row[events.judge[order]]] = True
     whole[_repeated_ids(events, order, run_of_row)] = True
+    del good, run_of_row  # not held through the rounds
     rounds = Rounds(
         events=events,
         policy=policy,
@@ -684,7 +706,9 @@ def replay_rows(
     del events  # the rounds hold the columns now, and let go of them below
     rounds.run()
     scalar, index_of = _whole(rounds)
-    rounds.events = _answered(rounds.events)
+    rounds.events = _answered(rounds.events, moves=keep_moves)
+    if not keep_moves:  # the sorted rows serve the moves' table only
+        rounds.order = np.zeros(0, np.int32)
     return Replayed(
         rounds=rounds,
         customers=customers,
@@ -694,19 +718,22 @@ def replay_rows(
     )
 
 
-def _answered(events: EventColumns) -> EventColumns:
+def _answered(events: EventColumns, *, moves: bool) -> EventColumns:
     """The columns the answer's frames read; the others are let go.
 
     The moves read times and event ids, the rejected table the raw
-    customer ids and kinds: the rest, some 40 bytes an event, is freed
-    before the frames are built (when the caller keeps no reference).
+    customer ids and kinds: the rest, some 40 bytes an event (120 without
+    the moves), is freed before the frames are built (when the caller
+    keeps no reference).
     """
     none: Any = np.zeros(0, np.int8)
-    kept = ("customer_id", "kind", "event_id")
+    kept = ("customer_id", "kind", *(("event_id",) if moves else ()))
     return attrs.evolve(
         events,
         customer=none,
         kind=none,
+        time=events.time if moves else none,
+        event_id=events.event_id if moves else none,
         severity=none,
         satisfied=none,
         score=none,
