@@ -129,6 +129,8 @@ _LOWERED: Final = {
     for kind, (counter, step) in engine._COUNTERS.items()  # noqa: SLF001
     if step < 0
 }
+# Customers replayed at a time in a round (see ``Rounds.run``).
+_ROUND: Final = 1 << 17
 _REFUSED: Final = object()  # ``learn``: the engine refused the event
 _MANY: Final = -2
 # The smallest type that holds every plan key a round computes.
@@ -579,7 +581,11 @@ class Rounds:
         k = 0
         while active.size:
             active = active[self.counts[active] > k]
-            self.round(active, k)
+            # A round's customers are independent: a part at a time keeps
+            # its arrays to a few MB (a round of a million customers makes
+            # some ten arrays of 8 MB each).
+            for start in range(0, len(active), _ROUND):
+                self.round(active[start : start + _ROUND], k)
             k += 1
 
 
