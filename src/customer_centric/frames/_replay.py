@@ -236,6 +236,7 @@ def _states_frame(done: Replayed, backend: nw.Implementation) -> object:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     from customer_centric.frames._replay_rounds import (  # noqa: PLC0415
+        COUNT_FIELDS,
         STAGE_VALUES,
         STATE_FIELDS,
         TIME_FIELDS,
@@ -261,6 +262,8 @@ def _states_frame(done: Replayed, backend: nw.Implementation) -> object:
         elif field in TIME_FIELDS:
             data[field] = values.astype("datetime64[us]")
             times.append(field)
+        elif field in COUNT_FIELDS:  # held in four bytes, shown in eight
+            data[field] = values.astype(np.int64)
         else:
             data[field] = values
     text = ("customer_id", *STAGE_VALUES)
@@ -393,6 +396,6 @@ def _raw(column: _Column, rows: list[int]) -> np.ndarray[Any, Any]:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     return np.array(
-        [None if column.null[r] else str(column.values[r]) for r in rows],
+        [None if column.missing(r) else str(column.values[r]) for r in rows],
         object,
     )

@@ -149,6 +149,27 @@ class _Column:
     present: Ints | None = None
     aware: bool = False
     coded: tuple[Ints, list[Any]] | None = None  # a text column's codes
+    # ``null`` as bits, once the checks are done (``null`` is then empty):
+    # the few rows read later need no byte a row (10 MB in ten million).
+    packed: npt.NDArray[np.uint8] | None = None
+
+    def missing(self, rows: Any) -> Any:  # noqa: ANN401 - numpy's own
+        """Whether rows (a row, or an array of them) are null."""
+        if self.packed is None:
+            return self.null[rows]
+        at = np.asarray(rows)
+        return (self.packed[at >> 3] >> (7 - (at & 7)) & 1).astype(bool)
+
+    def checked(self) -> _Column:
+        """The column as the replay reads it: no codes, nulls as bits."""
+        if not self.null.any():  # none (the null array is a free view)
+            return attrs.evolve(self, coded=None)
+        return attrs.evolve(
+            self, coded=None, null=_NO_ROWS, packed=np.packbits(self.null)
+        )
+
+
+_NO_ROWS: Final = np.zeros(0, bool)
 
 
 def _in_order(codes: Ints, uniques: list[Any]) -> tuple[Ints, list[Any]]:
@@ -533,9 +554,7 @@ def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
             judge=judge,
             # The codes served the checks; rows read values, not codes.
             columns={
-                name: column
-                if name == "customer_id"
-                else attrs.evolve(column, coded=None)
+                name: column if name == "customer_id" else column.checked()
                 for name, column in columns.items()
             },
         ),
@@ -566,8 +585,8 @@ def _none(fill: object, dtype: type[np.generic]) -> Sparse:
 
 def _id_codes(column: _Column | None, rows: int) -> Ints:
     """Each row's event id as a code (-1 if none): one id, one code."""
-    if column is None:
-        return np.full(rows, -1, np.int8)
+    if column is None:  # a read-only view: no memory
+        return np.broadcast_to(np.int8(-1), (rows,))
     return _codes(column)[0]
 
 
@@ -576,8 +595,8 @@ def event_ids(events: EventColumns, rows: Ints) -> Objects:
     out = np.full(len(rows), None, object)
     column = events.columns.get("event_id")
     if column is not None and len(rows):
-        present = rows[~column.null[rows]]
-        out[~column.null[rows]] = column.values[present]
+        found = ~column.missing(rows)
+        out[found] = column.values[rows[found]]
     return out
 
 
@@ -608,7 +627,7 @@ def _floats(column: _Column | None) -> Sparse:
 
 def _python(column: _Column, row: int) -> object:
     """A row's value as the record's field takes it."""
-    if column.null[row]:
+    if column.missing(row):
         return None
     if column.present is not None:  # values held where present only
         row = int(np.searchsorted(column.present, row))

@@ -59,6 +59,7 @@ from customer_centric.relationship import _engine as engine  # the plans
 from customer_centric.relationship import _policy as rules  # their cache
 
 __all__ = [
+    "COUNT_FIELDS",
     "STAGE_VALUES",
     "STATE_FIELDS",
     "TIME_FIELDS",
@@ -150,6 +151,7 @@ STAGE_VALUES: Final = {
     )
 }
 TIME_FIELDS: Final = _TIMES
+COUNT_FIELDS: Final = _COUNTS
 
 
 def _decoder(field: str) -> Callable[[Any], object]:
@@ -195,8 +197,8 @@ def _new_states(size: int) -> dict[str, np.ndarray[Any, Any]]:
         "needs_profiled": np.zeros(size, bool),
         "last_row": np.full(size, -1, np.int64),
     }
-    for name in _COUNTS:
-        states[name] = np.zeros(size, np.int64)
+    for name in _COUNTS:  # shown as 64-bit integers (``COUNT_FIELDS``)
+        states[name] = np.zeros(size, np.int32)
     for name in _TIMES:
         states[name] = np.full(size, NAT, np.int64)
     return states
