@@ -316,7 +316,9 @@ def _enum_codes(
 
     physical = series.to_native().cast(pl.Enum(uniques)).to_physical()
     coded = nw.from_native(physical, series_only=True).cast(kind)
-    return np.asarray(coded.to_numpy(), _code_type(len(uniques)))
+    # A copy in numpy's memory, given back as soon as let go (polars'
+    # allocator keeps what it frees for some seconds).
+    return np.array(coded.to_numpy(), _code_type(len(uniques)))
 
 
 def _read(frame: nw.DataFrame[Any], name: str) -> _Column:
@@ -554,8 +556,7 @@ def read_events(frame: object) -> tuple[EventColumns, nw.DataFrame[Any]]:
             judge=judge,
             # The codes served the checks; rows read values, not codes.
             columns={
-                name: column if name == "customer_id" else column.checked()
-                for name, column in columns.items()
+                name: column.checked() for name, column in columns.items()
             },
         ),
         data,
@@ -638,8 +639,15 @@ def _python(column: _Column, row: int) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def row_fields(events: EventColumns, row: int) -> dict[str, object]:
-    """A row as the mapping :func:`parse_event` reads (nulls left out)."""
+def row_fields(
+    events: EventColumns, row: int, customer: str | None = None
+) -> dict[str, object]:
+    """A row as the mapping :func:`parse_event` reads (nulls left out).
+
+    ``customer`` is the row's customer id, which a row the checks passed
+    needs (the column of customer codes is let go once the rows are
+    sorted); a judged row is read whole from the frame.
+    """
     columns = events.columns
     kind = int(events.kind[row])
     # A row the checks passed has only its kind's fields; any other row
@@ -656,15 +664,20 @@ def row_fields(events: EventColumns, row: int) -> dict[str, object]:
         for name in _OWN[kind][len(REQUIRED) :]
         if name in columns
     }
-    fields["customer_id"] = events.customers[int(events.customer[row])]
+    fields["customer_id"] = customer
     fields["kind"] = EVENT_KINDS[kind]
     fields["occurred_at"] = to_datetime(int(events.time[row]))
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def row_event(events: EventColumns, row: int) -> Event:
-    """The event record of a row the checks or the judge accepted."""
-    return parse_event(row_fields(events, row))
+def row_event(
+    events: EventColumns, row: int, customer: str | None = None
+) -> Event:
+    """The event record of a row the checks or the judge accepted.
+
+    ``customer``: the row's customer id (see :func:`row_fields`).
+    """
+    return parse_event(row_fields(events, row, customer))
 
 
 def judged(events: EventColumns, rows: Sequence[int]) -> dict[int, str]:
