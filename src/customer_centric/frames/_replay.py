@@ -8,6 +8,7 @@ narwhals.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Final, Literal, cast, final
 
 import attrs
@@ -213,29 +214,45 @@ def replay_events(
 
 
 def _frame(
-    data: dict[str, np.ndarray[Any, Any]],
+    data: dict[str, Any],
     backend: nw.Implementation,
     *,
     text: tuple[str, ...],
     times: tuple[str, ...],
 ) -> object:
-    # Text columns go in as lists: a numpy array of objects would make an
-    # object column in polars, which does not cast to text.
-    plain: dict[str, Any] = {
-        k: v.tolist() if k in text else v for k, v in data.items()
-    }
-    frame = nw.from_dict(plain, backend=cast("Any", backend))
-    frame = frame.with_columns(
-        *(nw.col(c).cast(nw.String) for c in text),
-        *(nw.col(c).dt.replace_time_zone("UTC") for c in times),
-    )
-    return frame.to_native()
+    """A frame of ``data``'s columns: arrays, or functions making them.
+
+    A column at a time: each is made, handed to the back-end and let go
+    (popped from ``data``) before the next, so that the arrays and lists
+    the columns go through are never all held at once (for a million
+    customers' states some 170 MB, as much as the frame itself).
+    """
+    impl = cast("Any", backend)
+    columns = []
+    for name in list(data):
+        made = data.pop(name)
+        values = made() if callable(made) else made
+        del made
+        if name in text:
+            # As a list: a numpy array of objects would make an object
+            # column in polars, which does not cast to text.
+            plain = values.tolist()
+            series = nw.new_series(name, plain, nw.String, backend=impl)
+            del plain
+        else:
+            series = nw.new_series(name, values, backend=impl)
+        del values
+        if name in times:
+            series = series.dt.replace_time_zone("UTC")
+        columns.append(series.to_frame())
+    return nw.concat(columns, how="horizontal").to_native()
 
 
 def _states_frame(done: Replayed, backend: nw.Implementation) -> object:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     from customer_centric.frames._replay_rounds import (  # noqa: PLC0415
+        COUNT_FIELDS,
         STAGE_VALUES,
         STATE_FIELDS,
         TIME_FIELDS,
@@ -248,23 +265,28 @@ def _states_frame(done: Replayed, backend: nw.Implementation) -> object:
         state = replay.state
         for field in STATE_FIELDS:
             s[field][j] = encode(field, getattr(state, field))
-    data: dict[str, np.ndarray[Any, Any]] = {
-        "customer_id": np.array(done.customers, object)[rounds.codes]
-        if len(rounds.codes)
-        else np.array([], object)
-    }
-    times = []
-    for field in STATE_FIELDS:
-        values = s[field]
+
+    def customer_ids() -> np.ndarray[Any, Any]:
+        names = done.customers
+        return np.array([names[c] for c in rounds.codes.tolist()], object)
+
+    def column(field: str) -> np.ndarray[Any, Any]:
+        values = s.pop(field)  # each state array let go once shown
         if field in STAGE_VALUES:
-            data[field] = STAGE_VALUES[field][values]
-        elif field in TIME_FIELDS:
-            data[field] = values.astype("datetime64[us]")
-            times.append(field)
-        else:
-            data[field] = values
+            shown: np.ndarray[Any, Any] = STAGE_VALUES[field][values]
+            return shown
+        if field in TIME_FIELDS:
+            return values.astype("datetime64[us]")
+        if field in COUNT_FIELDS:  # held in four bytes, shown in eight
+            return values.astype(np.int64)
+        return values
+
+    data: dict[str, Any] = {"customer_id": customer_ids}
+    for field in STATE_FIELDS:
+        data[field] = functools.partial(column, field)
     text = ("customer_id", *STAGE_VALUES)
-    return _frame(data, backend, text=text, times=tuple(times))
+    times = tuple(f for f in STATE_FIELDS if f in TIME_FIELDS)
+    return _frame(data, backend, text=text, times=times)
 
 
 def _moves_frame(done: Replayed, backend: nw.Implementation) -> object:
@@ -393,6 +415,6 @@ def _raw(column: _Column, rows: list[int]) -> np.ndarray[Any, Any]:
     import numpy as np  # noqa: PLC0415 - an optional dependency
 
     return np.array(
-        [None if column.null[r] else str(column.values[r]) for r in rows],
+        [None if column.missing(r) else str(column.values[r]) for r in rows],
         object,
     )

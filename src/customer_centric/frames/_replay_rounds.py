@@ -43,6 +43,7 @@ from customer_centric.frames._replay_columns import (
     Bools,
     EventColumns,
     Ints,
+    _code_type,
     judged,
     row_event,
     to_datetime,
@@ -59,6 +60,7 @@ from customer_centric.relationship import _engine as engine  # the plans
 from customer_centric.relationship import _policy as rules  # their cache
 
 __all__ = [
+    "COUNT_FIELDS",
     "STAGE_VALUES",
     "STATE_FIELDS",
     "TIME_FIELDS",
@@ -129,6 +131,8 @@ _LOWERED: Final = {
     for kind, (counter, step) in engine._COUNTERS.items()  # noqa: SLF001
     if step < 0
 }
+# Customers replayed at a time in a round (see ``Rounds.run``).
+_ROUND: Final = 1 << 17
 _REFUSED: Final = object()  # ``learn``: the engine refused the event
 _MANY: Final = -2
 # The smallest type that holds every plan key a round computes.
@@ -148,6 +152,7 @@ STAGE_VALUES: Final = {
     )
 }
 TIME_FIELDS: Final = _TIMES
+COUNT_FIELDS: Final = _COUNTS
 
 
 def _decoder(field: str) -> Callable[[Any], object]:
@@ -193,8 +198,8 @@ def _new_states(size: int) -> dict[str, np.ndarray[Any, Any]]:
         "needs_profiled": np.zeros(size, bool),
         "last_row": np.full(size, -1, np.int64),
     }
-    for name in _COUNTS:
-        states[name] = np.zeros(size, np.int64)
+    for name in _COUNTS:  # shown as 64-bit integers (``COUNT_FIELDS``)
+        states[name] = np.zeros(size, np.int32)
     for name in _TIMES:
         states[name] = np.full(size, NAT, np.int64)
     return states
@@ -236,11 +241,13 @@ class Rounds:
     records: dict[int, Any] = attrs.field(factory=dict)  # events by row
     unkept_keys: set[tuple[Any, ...]] = attrs.field(factory=set)
 
-    def event(self, row: int) -> Event:
-        """A row's event record, built once."""
+    def event(self, row: int, j: int) -> Event:
+        """A row's event record (customer ``j``'s), built once."""
         found = self.records.get(row)
         if found is None:
-            found = self.records[row] = row_event(self.events, row)
+            customer = self.events.customers[int(self.codes[j])]
+            found = row_event(self.events, row, customer)
+            self.records[row] = found
         return found
 
     applied: int = 0
@@ -261,13 +268,13 @@ class Rounds:
         if last == _MANY:
             values["last_events"] = self.last_events[j]
         else:
-            values["last_events"] = () if last < 0 else (self.event(last),)
+            values["last_events"] = () if last < 0 else (self.event(last, j),)
         return values
 
     def step(self, j: int, p: int) -> None:
         """Apply one event by the engine's step, as ``replay_many`` does."""
         row = int(self.order[p])
-        event = self.event(row)
+        event = self.event(row, j)
         current = self.current(j)
         before = dict(current)
         try:
@@ -303,7 +310,7 @@ class Rounds:
         try:
             engine._plan_for(  # noqa: SLF001 - the engine's own decisions
                 self.current(j),
-                self.event(row),
+                self.event(row, j),
                 self.policy,
                 self.plans,
             )
@@ -508,7 +515,7 @@ class Rounds:
             rule for rule in (*loyalty_rules, *lifecycle_rules) if rule.tests
         )
         j, row = int(cs[0]), int(rs[0])
-        base = engine._counting(self.current(j), self.event(row))  # noqa: SLF001
+        base = engine._counting(self.current(j), self.event(row, j))  # noqa: SLF001
         return lowered, self.bits(tested, base, cs, rs, lowered)
 
     def unkept(self, key: tuple[Any, ...], cs: Ints, ps: Ints) -> Bools:
@@ -534,7 +541,7 @@ class Rounds:
             members = np.flatnonzero(combos == value)
             j, row = int(cs[members[0]]), int(rs[members[0]])
             decide = engine._decide  # noqa: SLF001 - the engine's own step
-            plan = decide(self.current(j), self.event(row), self.policy)
+            plan = decide(self.current(j), self.event(row, j), self.policy)
             alike = _ONLY_LOWERS.union({lowered}).issuperset(plan.writes)
             if not alike or not self.apply(
                 plan, cs[members], ps[members], lowered
@@ -579,7 +586,11 @@ class Rounds:
         k = 0
         while active.size:
             active = active[self.counts[active] > k]
-            self.round(active, k)
+            # A round's customers are independent: a part at a time keeps
+            # its arrays to a few MB (a round of a million customers makes
+            # some ten arrays of 8 MB each).
+            for start in range(0, len(active), _ROUND):
+                self.round(active[start : start + _ROUND], k)
             k += 1
 
 
@@ -591,23 +602,12 @@ def _sorted(
     Without ``by_time``, by (customer, row): a row older than the one
     before it then falls to the engine, which refuses it as out of order.
     """
-    # Refused rows sort last under a code past every customer's, and are
-    # cut: no array of the valid rows' positions is made.
-    past = len(events.customers)
-    wide = np.promote_types(events.customer.dtype, np.min_scalar_type(past))
-    key = np.where(good, events.customer, wide.type(past))
-    valid = int(np.count_nonzero(good))
-    order = _positions(np.argsort(key, kind="stable")[:valid])
-    owner, when = events.customer[order], events.time[order]
-    if by_time and np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
-        # Some customer's rows are not in time order: sort by time first
+    order = _by_customer(events, good, by_time=False)
+    if by_time and _out_of_time(events, order):
+        # Some customer's rows are not in time order: sort by time too
         # (logs in time order, or by customer and time, skip this).
-        times = np.where(good, events.time, NAT)  # refused rows first
-        # (two valid rows at least here: ``[-valid:]`` cuts the refused)
-        timed = _positions(np.argsort(times, kind="stable")[-valid:])
-        order = timed[np.argsort(key[timed], kind="stable")]
-        owner = events.customer[order]
-    del key, when
+        order = _by_customer(events, good, by_time=True)
+    owner = events.customer[order]
     starts = (
         np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         if len(order)
@@ -617,18 +617,63 @@ def _sorted(
     return order, owner[starts], starts, counts
 
 
-def _positions(rows: Ints) -> Ints:
+def _by_customer(events: EventColumns, good: Bools, *, by_time: bool) -> Ints:
+    """The valid rows by (customer, row), or (customer, time, row).
+
+    Sorted a range of customer codes at a time (some ``_CHUNK`` rows
+    each), into positions of four bytes: a sort of every row at once
+    makes positions of eight (80 MB for ten million rows, besides the
+    answer), in about the same time.
+    """
+    key = events.customer
+    parts = max(1, -(-events.rows // _CHUNK))
+    width = -(-len(events.customers) // parts)
+    bucket = (key // max(width, 1)).astype(_code_type(parts))
+    bucket[~good] = -1  # refused rows (and a null id) in no range
+    order = np.empty(int(np.count_nonzero(good)), _position_type(events.rows))
+    done = 0
+    for part in range(parts):
+        rows = np.flatnonzero(bucket == part)
+        if by_time:
+            ranked = np.lexsort((events.time[rows], key[rows]))
+        else:
+            ranked = np.argsort(key[rows], kind="stable")
+        order[done : done + len(rows)] = rows[ranked]
+        done += len(rows)
+    return order
+
+
+# Rows checked at a time for time order: a few MB of arrays, not a copy of
+# every time (80 MB for ten million rows).
+_CHUNK: Final = 1 << 20
+
+
+def _out_of_time(events: EventColumns, order: Ints) -> bool:
+    """Whether some customer's rows, in ``order``, go back in time."""
+    for start in range(0, len(order), _CHUNK):
+        rows = order[start : start + _CHUNK + 1]  # one past: the boundary
+        owner, when = events.customer[rows], events.time[rows]
+        if np.any((when[1:] < when[:-1]) & (owner[1:] == owner[:-1])):
+            return True
+    return False
+
+
+def _position_type(rows: int) -> np.dtype[Any]:
     """Row positions in four bytes each when they fit (half of numpy's)."""
-    fits = len(rows) < np.iinfo(np.int32).max
-    return rows.astype(np.int32) if fits else rows
+    return np.dtype(np.int32 if rows < np.iinfo(np.int32).max else np.int64)
 
 
-def _repeated_ids(events: EventColumns, order: Ints, run_of_row: Ints) -> Ints:
+def _runs(starts: Ints, positions: Ints) -> Ints:
+    """The customer (run) of each sorted position."""
+    return np.searchsorted(starts, positions, side="right") - 1
+
+
+def _repeated_ids(events: EventColumns, order: Ints, starts: Ints) -> Ints:
     """The customers (by run) with an ``event_id`` on more than one row."""
     ids = events.event_id[order]
-    has = ids >= 0
+    has = np.flatnonzero(ids >= 0)
     width = int(ids.max()) + 1 if len(ids) else 1
-    pairs = np.sort(run_of_row[has].astype(np.int64) * width + ids[has])
+    pairs = np.sort(_runs(starts, has).astype(np.int64) * width + ids[has])
     again = pairs[1:][pairs[1:] == pairs[:-1]]
     return np.unique(again // width)
 
@@ -659,15 +704,21 @@ def replay_rows(
     ]
     good = np.ones(events.rows, bool)
     good[list(refused_rows)] = False
-    for row in np.flatnonzero(events.judge & good).tolist():
+    accepted = np.flatnonzero(events.judge & good).tolist()
+    if accepted:  # written in a copy: the times may be the input's memory
+        events = attrs.evolve(events, time=events.time.copy())
+    for row in accepted:
         # An accepted judged row: its time as the record reads it.
         when = row_event(events, row).occurred_at
         events.time[row] = cast("int", encode("last_event_at", when))
     order, codes, starts, counts = _sorted(events, good, by_time=by_time)
-    run_of_row = np.repeat(np.arange(len(starts), dtype=np.int32), counts)
+    del good
     whole = np.zeros(len(starts), bool)
-    whole[run_of_row[events.judge[order]]] = True
-    whole[_repeated_ids(events, order, run_of_row)] = True
+    whole[_runs(starts, np.flatnonzero(events.judge[order]))] = True
+    whole[_repeated_ids(events, order, starts)] = True
+    # The rows' customer codes served the sort: records are told their
+    # customer (``Rounds.event``), and the rounds hold 4 bytes a row less.
+    events = attrs.evolve(events, customer=np.zeros(0, np.int8))
     rounds = Rounds(
         events=events,
         policy=policy,
@@ -684,7 +735,9 @@ def replay_rows(
     del events  # the rounds hold the columns now, and let go of them below
     rounds.run()
     scalar, index_of = _whole(rounds)
-    rounds.events = _answered(rounds.events)
+    rounds.events = _answered(rounds.events, moves=keep_moves)
+    if not keep_moves:  # the sorted rows serve the moves' table only
+        rounds.order = np.zeros(0, np.int32)
     return Replayed(
         rounds=rounds,
         customers=customers,
@@ -694,19 +747,22 @@ def replay_rows(
     )
 
 
-def _answered(events: EventColumns) -> EventColumns:
+def _answered(events: EventColumns, *, moves: bool) -> EventColumns:
     """The columns the answer's frames read; the others are let go.
 
     The moves read times and event ids, the rejected table the raw
-    customer ids and kinds: the rest, some 40 bytes an event, is freed
-    before the frames are built (when the caller keeps no reference).
+    customer ids and kinds: the rest, some 40 bytes an event (120 without
+    the moves), is freed before the frames are built (when the caller
+    keeps no reference).
     """
     none: Any = np.zeros(0, np.int8)
-    kept = ("customer_id", "kind", "event_id")
+    kept = ("customer_id", "kind", *(("event_id",) if moves else ()))
     return attrs.evolve(
         events,
         customer=none,
         kind=none,
+        time=events.time if moves else none,
+        event_id=events.event_id if moves else none,
         severity=none,
         satisfied=none,
         score=none,
@@ -722,10 +778,11 @@ def _whole(rounds: Rounds) -> tuple[dict[int, Replay], list[int]]:
     events, index_of = [], []
     runs = np.flatnonzero(rounds.whole).tolist()
     for j in runs:
+        customer = rounds.events.customers[int(rounds.codes[j])]
         first = int(rounds.starts[j])
         for p in range(first, first + int(rounds.counts[j])):
             row = int(rounds.order[p])
-            events.append(row_event(rounds.events, row))
+            events.append(row_event(rounds.events, row, customer))
             index_of.append(row)
     out = replay_many(events, policy=rounds.policy, on_error="collect")
     by_id = {rounds.events.customers[int(rounds.codes[j])]: j for j in runs}
