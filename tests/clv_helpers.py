@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from customer_centric.clv import BgNbdFit, ParetoNbdFit, PurchaseModel
-    from customer_centric.value import RFMSummary
+    from customer_centric.value import RFMSummary, Transaction
 
 Columns = tuple[FloatArray, FloatArray, FloatArray]
 """Frequency, recency and T, one value per customer."""
@@ -107,21 +107,14 @@ def assert_count_distribution(
     )
 
 
-def apparel_rfm(folder: Path, weeks: int) -> RFMSummary:
-    """CLVTools' apparel log summarised as CLVTools does.
-
-    Weeks of 7 days; the calibration runs ``weeks`` from the first date of
-    the log; same-day purchases count once; each customer's first
-    purchase starts their clock and is not a repeat purchase.
-    """
-    import datetime as dt  # noqa: PLC0415
+def clvtools_log(path: Path) -> list[Transaction]:
+    """A CLVTools transaction file (``Id``, ``Date``, ``Price``) as a log."""
     from decimal import Decimal  # noqa: PLC0415
 
     import customer_centric as cc  # noqa: PLC0415
-    from customer_centric.value import rfm_summary  # noqa: PLC0415
 
-    with (folder / "apparelTrans.csv").open(encoding="utf-8") as f:
-        log = [
+    with path.open(encoding="utf-8") as f:
+        return [
             cc.Transaction(
                 customer_id=cc.CustomerId(row["Id"]),
                 occurred_at=dt.date.fromisoformat(row["Date"]),
@@ -129,6 +122,18 @@ def apparel_rfm(folder: Path, weeks: int) -> RFMSummary:
             )
             for row in csv.DictReader(f)
         ]
+
+
+def apparel_rfm(folder: Path, weeks: int) -> RFMSummary:
+    """CLVTools' apparel log summarised as CLVTools does.
+
+    Weeks of 7 days; the calibration runs ``weeks`` from the first date of
+    the log; same-day purchases count once; each customer's first
+    purchase starts their clock and is not a repeat purchase.
+    """
+    from customer_centric.value import rfm_summary  # noqa: PLC0415
+
+    log = clvtools_log(folder / "apparelTrans.csv")
     start = min(t.occurred_at for t in log)
     assert isinstance(start, dt.date)
     return rfm_summary(

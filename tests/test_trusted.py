@@ -129,3 +129,36 @@ def test_a_pydantic_core_that_builds_otherwise_gets_the_documented_form(
     monkeypatch.undo()
     chosen = _trusted.trusting.__wrapped__(RelationshipState)
     assert chosen(dict(_state().__dict__)) == _state()
+
+
+def _taken(
+    take: _trusted.Taker[RelationshipState], fields_set: set[str]
+) -> RelationshipState:
+    made = take((dict(_state().__dict__), None, fields_set))
+    assert isinstance(made, RelationshipState)
+    return made
+
+
+def test_a_state_taken_in_parts_equals_the_validated_one() -> None:
+    """The fast path's one call builds the record validation would."""
+    take, fields_set = _trusted.taking(RelationshipState)
+    assert fields_set == set(RelationshipState.model_fields)
+    made = _taken(take, fields_set)
+    assert made == _state()
+    assert made.model_fields_set == fields_set
+    assert made.model_dump() == _state().model_dump()
+    assert made.model_copy(update={"purchases": 4}).purchases == 4
+    assert made.purchases == 3
+
+
+def test_a_pydantic_core_without_the_fast_form_still_takes_parts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The documented form takes the same parts and builds the same."""
+    monkeypatch.setattr(_trusted, "SchemaValidator", _Refusing)
+    assert _trusted._parts_form(RelationshipState) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(_trusted, "_parts_form", lambda _cls: None)
+    take, fields_set = _trusted.taking.__wrapped__(RelationshipState)
+    assert fields_set == set(RelationshipState.model_fields)
+    assert _taken(take, fields_set) == _state()

@@ -12,15 +12,13 @@ papers' as well.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
-import customer_centric as cc
+from clv_helpers import clvtools_log
 from customer_centric.clv import (
     fit_bg_nbd,
     fit_gamma_gamma,
@@ -41,17 +39,11 @@ SPLIT = dt.date(1997, 9, 30)
 @pytest.fixture(scope="module")
 def summary(clvtools_data: Path) -> RFMSummary:
     """CLVTools' CDNOW log summarised in weeks to the split."""
-    with (clvtools_data / "cdnow_clvtools.csv").open(encoding="utf-8") as f:
-        log = [
-            cc.Transaction(
-                customer_id=cc.CustomerId(row["Id"]),
-                occurred_at=dt.date.fromisoformat(row["Date"]),
-                amount=Decimal(row["Price"]),
-            )
-            for row in csv.DictReader(f)
-        ]
     return rfm_summary(
-        log, observation_end=SPLIT, time_unit="W", on_late="drop"
+        clvtools_log(clvtools_data / "cdnow_clvtools.csv"),
+        observation_end=SPLIT,
+        time_unit="W",
+        on_late="drop",
     )
 
 

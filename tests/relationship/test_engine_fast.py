@@ -2,75 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from hypothesis import given
 
 import customer_centric as cc
-from customer_centric import _trusted
 from customer_centric.relationship import _engine as engine
 from customer_centric.relationship._policy import compiled
 from strategies import legal_walks
-
-T0 = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-def _state() -> cc.RelationshipState:
-    return cc.RelationshipState(
-        customer_id="C-1",
-        loyalty="customer",
-        peak_loyalty="client",
-        lifecycle="welcome",
-        purchases=3,
-        last_event_at=T0,
-        loyalty_since=T0,
-    )
-
-
-def _taken(
-    take: _trusted.Taker[cc.RelationshipState], fields_set: set[str]
-) -> cc.RelationshipState:
-    made = take((dict(_state().__dict__), None, fields_set))
-    assert isinstance(made, cc.RelationshipState)
-    return made
-
-
-def test_a_state_taken_in_parts_equals_the_validated_one() -> None:
-    """The fast path's one call builds the record validation would."""
-    take, fields_set = _trusted.taking(cc.RelationshipState)
-    assert fields_set == set(cc.RelationshipState.model_fields)
-    made = _taken(take, fields_set)
-    assert made == _state()
-    assert made.model_fields_set == fields_set
-    assert made.model_dump() == _state().model_dump()
-    assert made.model_copy(update={"purchases": 4}).purchases == 4
-    assert made.purchases == 3
-
-
-class _Refusing:
-    """A validator that refuses what the fast form hands it."""
-
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self.schema = schema
-
-    def validate_python(self, value: object) -> object:
-        msg = f"cannot validate {type(value).__name__}"
-        raise TypeError(msg)
-
-
-def test_a_pydantic_core_without_the_fast_form_still_takes_parts(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The documented form takes the same parts and builds the same."""
-    monkeypatch.setattr(_trusted, "SchemaValidator", _Refusing)
-    assert _trusted._parts_form(cc.RelationshipState) is None
-    monkeypatch.undo()
-    monkeypatch.setattr(_trusted, "_parts_form", lambda _cls: None)
-    take, fields_set = _trusted.taking.__wrapped__(cc.RelationshipState)
-    assert fields_set == set(cc.RelationshipState.model_fields)
-    assert _taken(take, fields_set) == _state()
 
 
 def _guarded_rules(kind: str) -> list[Any]:

@@ -873,10 +873,21 @@ def _counting(current: dict[str, Any], event: Event) -> _Plan:
         if kind in ACTIVITY_KINDS and (activity is None or when > activity):
             writes["last_activity_at"] = when
     keyed = newer and (counted is None or counter is not None)
+    return _writes_only(counter, writes, tuple(stamped), keyed=keyed)
+
+
+def _writes_only(
+    counter: str | None,
+    writes: dict[str, Any],
+    stamped: tuple[str, ...],
+    *,
+    keyed: bool,
+) -> _Plan:
+    """A plan that moves no stage: a counter, writes and time stamps."""
     return _Plan(
         counter=counter,
         writes=writes,
-        stamped=tuple(stamped),
+        stamped=stamped,
         moves=(),
         movers=(),
         fired=(),
@@ -1175,18 +1186,7 @@ def _resting(plan: _Plan, base: _Plan) -> _Plan:
         if field not in base.writes or base.writes[field] != value
     }
     stamped = tuple(f for f in plan.stamped if f not in base.stamped)
-    rest = _Plan(
-        counter=None,
-        writes=writes,
-        stamped=stamped,
-        moves=(),
-        movers=(),
-        fired=(),
-        held=(),
-        observed=None,
-        keyed=False,
-        guarded=False,
-    )
+    rest = _writes_only(None, writes, stamped, keyed=False)
     return plan._replace(rest=rest)
 
 
