@@ -92,6 +92,14 @@ def test_no_dropout_edge_raises_early(monkeypatch: pytest.MonkeyPatch) -> None:
         return objective(self, theta)
 
     monkeypatch.setattr(_pnbd_dyncov._Objective, "__call__", counted)
-    with pytest.raises(ConvergenceError, match="beta runs to infinity"):
+    with pytest.raises(
+        ConvergenceError, match="beta runs to infinity"
+    ) as caught:
         fit_pareto_nbd_dynamic(paths, purchase_covariates=["season"])
     assert len(evaluations) < 200
+    # The point far along that edge, the coefficient as itself (not exp).
+    estimates = caught.value.estimates
+    assert estimates is not None
+    assert set(estimates) == {"r", "alpha", "s", "beta", "purchase:season"}
+    assert estimates["beta"] > 1e7
+    assert 0 < estimates["purchase:season"] < 2  # the truth is 0.8

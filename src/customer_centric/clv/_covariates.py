@@ -1177,7 +1177,7 @@ def fit_with_covariates(
         if error.estimates is None:
             raise ConvergenceError(msg) from error
         raise ConvergenceError.at_estimates(
-            msg, _coefficients_named(error.estimates, layout)
+            msg, coefficients_named(error.estimates, layout.free)
         ) from error
     theta = np.array(list(mle.parameters.values()))
     effects = _effects(
@@ -1206,8 +1206,8 @@ def fit_with_covariates(
     return cast("_F", fit_class.model_validate(fields))
 
 
-def _coefficients_named(
-    estimates: dict[str, float], layout: _Layout
+def coefficients_named(
+    estimates: dict[str, float], free: Sequence[str]
 ) -> dict[str, float]:
     """The search's point with each coefficient as itself, not its exp.
 
@@ -1216,8 +1216,8 @@ def _coefficients_named(
     as the fit's own :class:`CovariateEffects` names it.
     """
     named = dict(estimates)
-    for free in layout.free:
-        named[free] = math.log(named.pop(f"exp({free})"))
+    for name in free:
+        named[name] = math.log(named.pop(f"exp({name})"))
     return named
 
 

@@ -49,7 +49,11 @@ import numpy.typing as npt
 from customer_centric._arrays import FloatArray, as_floats, real_number
 from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import CovariateEffects
-from customer_centric.clv._covariates import _layout, covariate_boundaries
+from customer_centric.clv._covariates import (
+    _layout,
+    coefficients_named,
+    covariate_boundaries,
+)
 from customer_centric.clv._dert import (
     _UNIT,
     _UNIT_COMPLEMENT,
@@ -649,7 +653,11 @@ def fit_pareto_nbd_dynamic(
             "huge is a coefficient running off (e.g. no customer drops out "
             "while a covariate is on); drop that covariate from its process"
         )
-        raise ConvergenceError(msg) from error
+        if error.estimates is None:
+            raise ConvergenceError(msg) from error
+        raise ConvergenceError.at_estimates(
+            msg, coefficients_named(error.estimates, free)
+        ) from error
     theta = np.array(list(mle.parameters.values()))
     gamma = np.log(theta[4:])
     # Delta method: the optimizer's covariance is of exp(gamma).
