@@ -19,9 +19,15 @@ import pytest
 from customer_centric._arrays import FloatArray
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
-    from customer_centric.clv import BgNbdFit, ParetoNbdFit, PurchaseModel
+    from customer_centric.clv import (
+        BgNbdFit,
+        CovariatePaths,
+        ParetoNbdFit,
+        PurchaseModel,
+    )
     from customer_centric.value import RFMSummary, Transaction
 
 Columns = tuple[FloatArray, FloatArray, FloatArray]
@@ -198,3 +204,74 @@ def seasonal_table(
             table["season"].append(float(w % 13 < 4))
             table["group"].append(float(i % 2))
     return table
+
+
+DYNAMIC_TRUTH: dict[str, Any] = {
+    "r": 0.9,
+    "alpha": 8.0,
+    "s": 0.7,
+    "beta": 12.0,
+    "purchase": {"season": 0.8, "group": 0.4},
+    "dropout": {"season": 0.6, "group": -0.5},
+}
+"""The time-varying tests' truth: :func:`seasonal_table`'s season and
+group on both processes."""
+
+
+def seasonal_paths(
+    n: int, seed: int, *, weeks: int = 60, calibration: int = 40
+) -> CovariatePaths:
+    """``n`` customers of :data:`DYNAMIC_TRUTH`, joining over 4 weeks.
+
+    Simulated on :func:`seasonal_table` over ``weeks`` weeks and cut at
+    ``calibration`` weeks (the table runs on past it).
+    """
+    from customer_centric.clv import (  # noqa: PLC0415
+        covariate_paths,
+        simulate_pareto_nbd_dynamic,
+    )
+
+    table = seasonal_table(n, weeks)
+    firsts = {
+        f"c{i}": SEASON_START + dt.timedelta(days=i % 28) for i in range(n)
+    }
+    sim = simulate_pareto_nbd_dynamic(
+        table,
+        first_purchases=firsts,
+        end=SEASON_START + dt.timedelta(weeks=weeks - 1),
+        seed=seed,
+        **DYNAMIC_TRUTH,
+    )
+    return covariate_paths(
+        sim.transactions,
+        covariates=table,
+        calibration_end=SEASON_START + dt.timedelta(weeks=calibration),
+    )
+
+
+def nbd_objective(
+    counts: FloatArray,
+) -> Callable[[FloatArray], tuple[float, FloatArray]]:
+    """The NBD (gamma-Poisson) log-likelihood of counts in unit time."""
+    from scipy import special  # noqa: PLC0415
+
+    def loglik(theta: FloatArray) -> tuple[float, FloatArray]:
+        r, alpha = theta
+        log_p = np.log(alpha / (alpha + 1))
+        value = (
+            special.gammaln(r + counts)
+            - special.gammaln(r)
+            + r * log_p
+            - counts * np.log(alpha + 1)
+        ).sum()
+        gradient = np.array(
+            [
+                (
+                    special.digamma(r + counts) - special.digamma(r) + log_p
+                ).sum(),
+                (r / alpha - (r + counts) / (alpha + 1)).sum(),
+            ]
+        )
+        return float(value), gradient
+
+    return loglik

@@ -7,9 +7,8 @@ model with the fit's covariates. Covers ``CovariatePaths.take`` too.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -17,18 +16,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clv_helpers import SEASON_START, seasonal_table
+from clv_helpers import (
+    seasonal_paths,
+)
 from customer_centric.clv import (
     CovariatePaths,
     ParetoNbdDynamicFit,
     PredictionInterval,
     _intervals,
     bootstrap_interval,
-    covariate_paths,
     delta_interval,
     fit_bg_nbd,
     fit_pareto_nbd_dynamic,
-    simulate_pareto_nbd_dynamic,
     validate_rfm,
 )
 from customer_centric.exceptions import (
@@ -37,19 +36,7 @@ from customer_centric.exceptions import (
     DataError,
 )
 
-START: Final = SEASON_START
 N: Final = 300
-WEEKS: Final = 60
-CALIBRATION: Final = 40
-TRUTH: Final[dict[str, Any]] = {
-    # The time-varying tests' truth (tests/clv/test_pnbd_dyncov.py).
-    "r": 0.9,
-    "alpha": 8.0,
-    "s": 0.7,
-    "beta": 12.0,
-    "purchase": {"season": 0.8, "group": 0.4},
-    "dropout": {"season": 0.6, "group": -0.5},
-}
 PURCHASE: Final = ("season", "group")
 DROPOUT: Final = ("group",)
 
@@ -60,20 +47,7 @@ def paths() -> CovariatePaths:
 
     The covariate table runs 20 weeks past the calibration end.
     """
-    table = seasonal_table(N, WEEKS)
-    firsts = {f"c{i}": START + dt.timedelta(days=i % 28) for i in range(N)}
-    sim = simulate_pareto_nbd_dynamic(
-        table,
-        first_purchases=firsts,
-        end=START + dt.timedelta(weeks=WEEKS - 1),
-        seed=11,
-        **TRUTH,
-    )
-    return covariate_paths(
-        sim.transactions,
-        covariates=table,
-        calibration_end=START + dt.timedelta(weeks=CALIBRATION),
-    )
+    return seasonal_paths(N, 11)
 
 
 @pytest.fixture(scope="module")

@@ -24,14 +24,19 @@ import datetime as dt
 import random
 import sys
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clv_helpers import SEASON_START, seasonal_table
+from clv_helpers import (
+    DYNAMIC_TRUTH,
+    SEASON_START,
+    seasonal_paths,
+    seasonal_table,
+)
 from customer_centric import CustomerId, Transaction
 from customer_centric.clv import (
     CovariatePaths,
@@ -41,7 +46,6 @@ from customer_centric.clv import (
     bootstrap_interval,
     covariate_paths,
     fit_pareto_nbd_dynamic,
-    simulate_pareto_nbd_dynamic,
     validate_rfm,
 )
 from customer_centric.clv._dyncov_likelihood import _merge
@@ -57,43 +61,15 @@ from customer_centric.exceptions import (
 
 START: Final = SEASON_START
 N: Final = 300
-WEEKS: Final = 60
-CALIBRATION: Final = 40
-TRUTH: Final[dict[str, Any]] = {
-    # The time-varying tests' truth (tests/clv/test_pnbd_dyncov.py).
-    "r": 0.9,
-    "alpha": 8.0,
-    "s": 0.7,
-    "beta": 12.0,
-    "purchase": {"season": 0.8, "group": 0.4},
-    "dropout": {"season": 0.6, "group": -0.5},
-}
+TRUTH: Final = DYNAMIC_TRUTH
 PURCHASE: Final = ("season", "group")
 DROPOUT: Final = ("group",)
-
-
-def _paths(n: int, seed: int) -> CovariatePaths:
-    """``n`` customers joining over 4 weeks, 40 weeks of calibration."""
-    table = seasonal_table(n, WEEKS)
-    firsts = {f"c{i}": START + dt.timedelta(days=i % 28) for i in range(n)}
-    sim = simulate_pareto_nbd_dynamic(
-        table,
-        first_purchases=firsts,
-        end=START + dt.timedelta(weeks=WEEKS - 1),
-        seed=seed,
-        **TRUTH,
-    )
-    return covariate_paths(
-        sim.transactions,
-        covariates=table,
-        calibration_end=START + dt.timedelta(weeks=CALIBRATION),
-    )
 
 
 @pytest.fixture(scope="module")
 def paths() -> CovariatePaths:
     """The time-varying tests' 300 customers."""
-    return _paths(N, 11)
+    return seasonal_paths(N, 11)
 
 
 @pytest.fixture(scope="module")
@@ -465,7 +441,7 @@ def _coverage(bases: int, kind: str) -> None:  # pragma: no cover - a script
     hits: list[list[bool]] = []
     failed = 0
     for base in range(bases):
-        paths = _paths(N, 1000 + base)
+        paths = seasonal_paths(N, 1000 + base)
         try:
             fit = fit_pareto_nbd_dynamic(
                 paths,

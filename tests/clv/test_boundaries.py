@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
-from scipy import special
 
-from customer_centric._arrays import FloatArray
+from clv_helpers import nbd_objective
 from customer_centric.clv import (
     ParetoNbdFit,
     compress,
@@ -131,31 +130,6 @@ def test_boundary_is_found_from_every_start(
         )
 
 
-def _nbd(counts: FloatArray) -> Objective:
-    """The NBD (gamma-Poisson) log-likelihood of counts in unit time."""
-
-    def loglik(theta: FloatArray) -> tuple[float, FloatArray]:
-        r, alpha = theta
-        log_p = np.log(alpha / (alpha + 1))
-        value = (
-            special.gammaln(r + counts)
-            - special.gammaln(r)
-            + r * log_p
-            - counts * np.log(alpha + 1)
-        ).sum()
-        gradient = np.array(
-            [
-                (
-                    special.digamma(r + counts) - special.digamma(r) + log_p
-                ).sum(),
-                (r / alpha - (r + counts) / (alpha + 1)).sum(),
-            ]
-        )
-        return float(value), gradient
-
-    return loglik
-
-
 _RATE_EDGE = Boundary(
     direction=(1, 1), parameters="r and alpha run off", simpler="Poisson"
 )
@@ -173,7 +147,7 @@ def test_poisson_counts_put_the_nbd_on_its_edge(counts: list[float]) -> None:
         match=r"as high where r and alpha run off .* model with Poisson",
     ):
         maximize_likelihood(
-            _nbd(np.array(counts)),
+            nbd_objective(np.array(counts)),
             names=("r", "alpha"),
             starts=[(1.0, 1.0), (10.0, 5.0)],
             n_customers=float(len(counts)),
@@ -186,7 +160,7 @@ def test_overdispersed_counts_fit_the_nbd_inside() -> None:
     """Counts more spread than Poisson give an interior NBD optimum."""
     counts = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 2.0, 4.0, 8.0] * 10)
     mle = maximize_likelihood(
-        _nbd(counts),
+        nbd_objective(counts),
         names=("r", "alpha"),
         starts=[(1.0, 1.0)],
         n_customers=float(counts.size),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy import special
 
+from clv_helpers import nbd_objective
 from customer_centric._arrays import FloatArray
 from customer_centric.clv._optimizer import (
     Boundary,
@@ -31,35 +31,10 @@ def _poisson(counts: FloatArray) -> Objective:
     return loglik
 
 
-def _nbd(counts: FloatArray) -> Objective:
-    """The NBD (gamma-Poisson) log-likelihood of counts in unit time."""
-
-    def loglik(theta: FloatArray) -> tuple[float, FloatArray]:
-        r, alpha = theta
-        log_p = np.log(alpha / (alpha + 1))
-        value = (
-            special.gammaln(r + counts)
-            - special.gammaln(r)
-            + r * log_p
-            - counts * np.log(alpha + 1)
-        ).sum()
-        gradient = np.array(
-            [
-                (
-                    special.digamma(r + counts) - special.digamma(r) + log_p
-                ).sum(),
-                (r / alpha - (r + counts) / (alpha + 1)).sum(),
-            ]
-        )
-        return float(value), gradient
-
-    return loglik
-
-
 def test_an_edge_carries_a_point_far_along_it() -> None:
     """Equal counts: the Poisson edge, at the counts' rate, as likely."""
     counts = np.full(40, 2.0)
-    objective = _nbd(counts)
+    objective = nbd_objective(counts)
     with pytest.raises(ConvergenceError, match="as high where") as info:
         maximize_likelihood(
             objective,

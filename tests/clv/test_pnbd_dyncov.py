@@ -24,7 +24,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clv_helpers import SEASON_START, apparel_summary, seasonal_table
+from clv_helpers import (
+    DYNAMIC_TRUTH,
+    SEASON_START,
+    apparel_summary,
+    seasonal_table,
+)
 from customer_centric import CustomerId, Transaction
 from customer_centric.clv import (
     CovariatePaths,
@@ -349,14 +354,7 @@ def test_season_on_dropout_runs_off(apparel: CovariatePaths) -> None:
 # Simulation
 # --------------------------------------------------------------------------
 
-TRUTH: dict[str, Any] = {
-    "r": 0.9,
-    "alpha": 8.0,
-    "s": 0.7,
-    "beta": 12.0,
-    "purchase": {"season": 0.8, "group": 0.4},
-    "dropout": {"season": 0.6, "group": -0.5},
-}
+TRUTH = DYNAMIC_TRUTH
 
 
 @pytest.fixture(scope="module")
