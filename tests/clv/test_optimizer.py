@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from customer_centric._arrays import FloatArray
-from customer_centric.clv._optimizer import Objective, maximize_likelihood
+from customer_centric.clv._optimizer import (
+    Boundary,
+    Objective,
+    _Attempt,
+    _flattest_first,
+    _Run,
+    maximize_likelihood,
+)
 from customer_centric.exceptions import ConvergenceError
 
 
@@ -163,3 +170,46 @@ def test_maximize_likelihood_reports_a_parameter_running_off():
     message = str(info.value)
     assert "a parameter ran to the edge of [1e-13, 1e13]" in message
     assert "a log-parameter reached the edge of [-30, 30]" in message
+
+
+def _attempt_with_curvature(hessian: FloatArray | None) -> _Attempt:
+    """A finished start at theta = (1, 2, 4, 8) with the given Hessian."""
+    x = np.log([1.0, 2.0, 4.0, 8.0])
+    run = _Run(x=x, fun=1.0, jac=np.zeros(4), nit=1, nfev=1, message="")
+    return _Attempt(start=(1.0,) * 4, result=run, hessian=hessian)
+
+
+_EDGES = tuple(
+    Boundary(direction=d, parameters=str(d), simpler="simpler")
+    for d in ((0, 0, -1, 0), (0, 0, 0, 1), (1, 1, 0, 0), (0, 0, 1, 1))
+)
+
+
+def test_the_edge_a_flat_ridge_leads_to_is_profiled_first() -> None:
+    """The edge along the least curvature (in log-parameters) comes first.
+
+    Here the curvature is 1e-6 along c and d moving together: a ridge to
+    the fourth edge, which a refusal then names without profiling the
+    three before it. The others keep the model's order.
+    """
+    theta = np.array([1.0, 2.0, 4.0, 8.0])
+    ridge = np.array([0.0, 0.0, 1.0, 1.0]) / np.sqrt(2)
+    log_curvature = -(np.eye(4) - (1 - 1e-6) * np.outer(ridge, ridge))
+    natural = log_curvature / np.outer(theta, theta)
+    ordered = _flattest_first(_EDGES, _attempt_with_curvature(natural))
+    assert [b.direction for b in ordered] == [
+        (0, 0, 1, 1),
+        (0, 0, -1, 0),
+        (0, 0, 0, 1),
+        (1, 1, 0, 0),
+    ]
+
+
+@pytest.mark.parametrize("hessian", [None, np.full((4, 4), np.nan)])
+def test_edges_keep_the_model_order_without_a_curvature(
+    hessian: FloatArray | None,
+) -> None:
+    """Without a finite Hessian at the best point nothing is reordered."""
+    assert _flattest_first(_EDGES, _attempt_with_curvature(hessian)) == list(
+        _EDGES
+    )

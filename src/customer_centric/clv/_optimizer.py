@@ -890,7 +890,7 @@ def _check_boundaries(
     log_theta = best.result.x
     # The profile goes no further out than e^18 or its start.
     box = np.maximum(np.abs(log_theta), _FAR_LOG) + 1e-9
-    for boundary in boundaries:
+    for boundary in _flattest_first(boundaries, best):
         direction = np.asarray(boundary.direction, dtype=np.float64)
         moved = direction != 0
         shift = _FAR_LOG - float((direction * log_theta)[moved].max())
@@ -964,6 +964,38 @@ def _check_boundaries(
             raise ConvergenceError.at_estimates(
                 msg, _named(names, np.exp(far + projector @ run.x))
             )
+
+
+def _flattest_first(
+    boundaries: Sequence[Boundary], best: _Attempt
+) -> list[Boundary]:
+    """The boundaries, those along the likelihood's flattest direction first.
+
+    The flattest direction is the eigenvector of the least curvature (in
+    log-parameters) at the best point. A search that stops on a flat ridge
+    stops on the way to an edge, and that edge is most often the one whose
+    profile is as high: profiled first, it refuses the fit at once, where
+    the others' profiles cost up to :data:`_PROFILE_EVALUATIONS` each
+    (measured: the apparel BG/NBD with covariates profiled seven edges in
+    145 evaluations before the eighth refused it). Where no edge is as
+    high, every edge is profiled, in whatever order; where several are,
+    the one named is the one the ridge leads to. The model's order stays
+    where the curvature is unknown, and among equally aligned edges.
+    """
+    curvature = best.hessian
+    if curvature is None or not np.isfinite(curvature).all():
+        return list(boundaries)
+    theta = np.exp(best.result.x)
+    _, vectors = np.linalg.eigh(-(theta[:, None] * curvature * theta))
+    flattest = vectors[:, 0]
+
+    def misalignment(boundary: Boundary) -> float:
+        direction = np.asarray(boundary.direction, dtype=np.float64)
+        cosine = float(direction @ flattest) / float(np.linalg.norm(direction))
+        # Rounded: directions equally aligned but for rounding tie.
+        return -round(abs(cosine), 9)
+
+    return sorted(boundaries, key=misalignment)
 
 
 def _named(names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
