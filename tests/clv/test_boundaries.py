@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from clv_helpers import nbd_objective
+from customer_centric._arrays import FloatArray
 from customer_centric.clv import (
     ParetoNbdFit,
     compress,
@@ -126,6 +127,32 @@ def test_boundary_is_found_from_every_start(
             starts=[start],
             n_customers=200.0,
             model=kind,
+            boundaries=boundaries,
+        )
+
+
+def test_a_start_stopped_short_of_an_edge_as_high_ends_the_search() -> None:
+    """The first start's answer is the edge: no other start is searched.
+
+    From the unit start the search stops where the gradient vanishes but
+    the Hessian is not negative definite, on the way to an edge whose
+    profile is as high. The fit is refused there, as a start at a proper
+    maximum would be accepted, without evaluating the next start.
+    """
+    objective, boundaries = _likelihood("bg-nbd")
+    unused = np.full(4, 7.0)
+
+    def watched(theta: FloatArray) -> tuple[float, FloatArray]:
+        assert not np.allclose(theta, unused), "the next start was searched"
+        return objective(theta)
+
+    with pytest.raises(ConvergenceError, match="interior optimum"):
+        maximize_likelihood(
+            watched,
+            names=("r", "alpha", "a", "b"),
+            starts=[(1.0, 1.0, 1.0, 1.0), tuple(unused)],
+            n_customers=200.0,
+            model="BG/NBD",
             boundaries=boundaries,
         )
 

@@ -624,8 +624,11 @@ def maximize_likelihood(
     [1e-13, 1e13], the Hessian is negative definite, a Newton step
     would move the log-parameters by less than 0.01 and no standard error
     exceeds ten times its parameter (so a parameter drifting to 0 or
-    infinity along a flat ridge is caught). One Newton step on the
-    finite-difference Hessian then polishes the optimum. Given the
+    infinity along a flat ridge is caught). A start that ends with a
+    vanishing gradient but fails the other tests ends the search if the
+    edge its least curvature points along is as high (see below): the fit
+    is refused there. One Newton step on the finite-difference Hessian then
+    polishes the optimum. Given the
     ``hessian``, the search takes Newton steps on it instead of BFGS's,
     and it replaces the finite-difference Hessian.
 
@@ -701,6 +704,20 @@ def maximize_likelihood(
         if attempt.stationary and attempt.problem is None:
             best = attempt
             break
+        if attempt.stationary and _known_curvature(attempt):
+            # Stopped with a vanishing gradient but flat, or still drifting:
+            # on the way to an edge. Where that edge is as high, this start
+            # has its answer (refused), as a start that ends at a proper
+            # maximum has its own: no further start is tried.
+            _check_boundaries(
+                negative_mean,
+                [attempt],
+                _flattest_first(boundaries, attempt)[:1],
+                names=names,
+                model=model,
+                n_customers=n_customers,
+                hessian=hessian,
+            )
     tried = "; ".join(a.describe() for a in attempts)
     method = _METHOD if hessian is None else _NEWTON_METHOD
     _check_boundaries(
@@ -982,11 +999,11 @@ def _flattest_first(
     the one named is the one the ridge leads to. The model's order stays
     where the curvature is unknown, and among equally aligned edges.
     """
-    curvature = best.hessian
-    if curvature is None or not np.isfinite(curvature).all():
+    if not _known_curvature(best):
         return list(boundaries)
     theta = np.exp(best.result.x)
-    _, vectors = np.linalg.eigh(-(theta[:, None] * curvature * theta))
+    curvature = -(theta[:, None] * best.hessian * theta)
+    _, vectors = np.linalg.eigh(curvature)
     flattest = vectors[:, 0]
 
     def misalignment(boundary: Boundary) -> float:
@@ -996,6 +1013,13 @@ def _flattest_first(
         return -round(abs(cosine), 9)
 
     return sorted(boundaries, key=misalignment)
+
+
+def _known_curvature(attempt: _Attempt) -> bool:
+    """Whether the attempt's Hessian was computed and is finite."""
+    return attempt.hessian is not None and bool(
+        np.isfinite(attempt.hessian).all()
+    )
 
 
 def _named(names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
