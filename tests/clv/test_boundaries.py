@@ -131,30 +131,70 @@ def test_boundary_is_found_from_every_start(
         )
 
 
+_FLAT_EDGE = Boundary(
+    direction=(0, 1), parameters="b runs to infinity", simpler="no b"
+)
+
+
+def _rising_to_the_edge(
+    theta: FloatArray,
+) -> tuple[float, FloatArray]:
+    """``10 (-(log a - 1)^2 - 1/b)``: concave, rising ever less as b grows."""
+    a, b = theta
+    value = 10 * (-((np.log(a) - 1) ** 2) - 1 / b)
+    return float(value), np.array([-20 * (np.log(a) - 1) / a, 10 / b**2])
+
+
 def test_a_start_stopped_short_of_an_edge_as_high_ends_the_search() -> None:
     """The first start's answer is the edge: no other start is searched.
 
-    From the unit start the search stops where the gradient vanishes but
-    the Hessian is not negative definite, on the way to an edge whose
-    profile is as high. The fit is refused there, as a start at a proper
-    maximum would be accepted, without evaluating the next start.
+    The search stops where the gradient vanishes and the Hessian is
+    negative definite, but a Newton step would still move ``log b`` by
+    0.5: drifting towards the edge, whose profile is as high. The fit is
+    refused there, as a start at a proper maximum would be accepted,
+    without evaluating the next start.
     """
-    objective, boundaries = _likelihood("bg-nbd")
-    unused = np.full(4, 7.0)
+    unused = np.full(2, 7.0)
 
     def watched(theta: FloatArray) -> tuple[float, FloatArray]:
         assert not np.allclose(theta, unused), "the next start was searched"
+        return _rising_to_the_edge(theta)
+
+    with pytest.raises(ConvergenceError, match="as high where b runs"):
+        maximize_likelihood(
+            watched,
+            names=("a", "b"),
+            starts=[(1.0, 1.0), tuple(unused)],
+            n_customers=10.0,
+            model="Test",
+            boundaries=[_FLAT_EDGE],
+        )
+
+
+def test_a_start_stopped_at_a_saddle_goes_on_to_the_next() -> None:
+    """A saddle may rise elsewhere: the next start is searched.
+
+    From the unit start, identical customers' BG/NBD likelihood stops
+    where the gradient vanishes but the Hessian is not negative definite.
+    """
+    objective, boundaries = _likelihood("bg-nbd")
+    other = np.array([0.1, 2.0, 0.5, 5.0])
+    searched = []
+
+    def watched(theta: FloatArray) -> tuple[float, FloatArray]:
+        searched.append(np.allclose(theta, other))
         return objective(theta)
 
     with pytest.raises(ConvergenceError, match="interior optimum"):
         maximize_likelihood(
             watched,
             names=("r", "alpha", "a", "b"),
-            starts=[(1.0, 1.0, 1.0, 1.0), tuple(unused)],
+            starts=[(1.0, 1.0, 1.0, 1.0), tuple(other)],
             n_customers=200.0,
             model="BG/NBD",
             boundaries=boundaries,
         )
+    assert any(searched)
 
 
 _RATE_EDGE = Boundary(

@@ -202,6 +202,10 @@ class _Attempt:
     """A proper maximum (negative definite Hessian, a vanishing Newton
     step) refused only for a standard error over ten times its
     parameter."""
+    concave: bool = False
+    """The Hessian is negative definite there: a stationary point refused
+    for its Newton step or its standard errors rises only along a flat
+    direction, towards an edge."""
 
     @property
     def gradient_norm(self) -> float:
@@ -625,10 +629,10 @@ def maximize_likelihood(
     would move the log-parameters by less than 0.01 and no standard error
     exceeds ten times its parameter (so a parameter drifting to 0 or
     infinity along a flat ridge is caught). A start that ends with a
-    vanishing gradient but fails the other tests ends the search if the
-    edge its least curvature points along is as high (see below): the fit
-    is refused there. One Newton step on the finite-difference Hessian then
-    polishes the optimum. Given the
+    vanishing gradient and a negative definite Hessian but fails the last
+    two tests ends the search if the edge its least curvature points along
+    is as high (see below): the fit is refused there. One Newton step on
+    the finite-difference Hessian then polishes the optimum. Given the
     ``hessian``, the search takes Newton steps on it instead of BFGS's,
     and it replaces the finite-difference Hessian.
 
@@ -704,11 +708,12 @@ def maximize_likelihood(
         if attempt.stationary and attempt.problem is None:
             best = attempt
             break
-        if attempt.stationary and _known_curvature(attempt):
-            # Stopped with a vanishing gradient but flat, or still drifting:
-            # on the way to an edge. Where that edge is as high, this start
-            # has its answer (refused), as a start that ends at a proper
-            # maximum has its own: no further start is tried.
+        if attempt.concave:
+            # Stopped with a vanishing gradient, concave but flat or still
+            # drifting: on the way to an edge. Where that edge is as high,
+            # this start has its answer (refused), as a start that ends at
+            # a proper maximum has its own: no further start is tried. (A
+            # saddle point may rise elsewhere: the next start is tried.)
             _check_boundaries(
                 negative_mean,
                 [attempt],
@@ -999,11 +1004,11 @@ def _flattest_first(
     the one named is the one the ridge leads to. The model's order stays
     where the curvature is unknown, and among equally aligned edges.
     """
-    if not _known_curvature(best):
+    hessian = best.hessian
+    if hessian is None or not np.isfinite(hessian).all():
         return list(boundaries)
     theta = np.exp(best.result.x)
-    curvature = -(theta[:, None] * best.hessian * theta)
-    _, vectors = np.linalg.eigh(curvature)
+    _, vectors = np.linalg.eigh(-(theta[:, None] * hessian * theta))
     flattest = vectors[:, 0]
 
     def misalignment(boundary: Boundary) -> float:
@@ -1013,13 +1018,6 @@ def _flattest_first(
         return -round(abs(cosine), 9)
 
     return sorted(boundaries, key=misalignment)
-
-
-def _known_curvature(attempt: _Attempt) -> bool:
-    """Whether the attempt's Hessian was computed and is finite."""
-    return attempt.hessian is not None and bool(
-        np.isfinite(attempt.hessian).all()
-    )
 
 
 def _named(names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
@@ -1078,6 +1076,7 @@ def _check_maximum(
                 "not identified)"
             )
     if problem is None:
+        attempt = attrs.evolve(attempt, concave=True)
         step = np.linalg.solve(natural, -gradient) / theta
         relative_se = np.sqrt(np.diag(np.linalg.inv(-natural))) / theta
         if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
