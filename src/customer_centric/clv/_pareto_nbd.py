@@ -137,7 +137,7 @@ def _layout(
 def _integrate(
     r_s: tuple[float, float],
     x: FloatArray,
-    log_a_tx: FloatArray,
+    lower: tuple[FloatArray, FloatArray],
     difference: FloatArray,
     layout: tuple[
         npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray, FloatArray
@@ -147,19 +147,33 @@ def _integrate(
 ) -> tuple[FloatArray, FloatArray | None]:
     """``log Q`` and the weighted means of the gradient terms, per row.
 
-    ``difference`` is each row's ``beta - alpha``, ``layout``
-    :func:`_layout`'s. With more than :data:`_FIRST_MOMENTS` ``moments``,
+    ``lower`` holds each row's ``alpha + t_x`` and ``beta + t_x``,
+    ``difference`` its ``beta - alpha``, ``layout`` :func:`_layout`'s.
+    With more than :data:`_FIRST_MOMENTS` ``moments``,
     the means of the terms' products follow (for the Hessian, see
     :func:`log_integral_hessian_rows`).
     """
     r, s = r_s
     owner, first, u, log_w = layout
+    a_tx, b_tx = lower
+    log_a_tx = np.log(a_tx)
     # In place where it can: at tens of thousands of nodes each new
     # array costs more than the arithmetic on it.
     log_ay = u * (1 / (r + s + x))[owner]
     log_ay += log_a_tx[owner]
     a_y = np.exp(log_ay)
     b_y = a_y + difference[owner]
+    cancelling = b_tx < _CANCELLING * a_tx
+    if cancelling.any():
+        # beta + t_x far below alpha + t_x: near the lower limit the sum
+        # cancels to rounding noise, or below 0 (NaN at alpha = 1000,
+        # beta = 1e-13, x = 0). (beta + t_x) + (alpha + t_x) expm1(...)
+        # has no cancellation.
+        panels = np.flatnonzero(cancelling[owner])
+        rows = owner[panels]
+        b_y[:, panels] = b_tx[rows] + a_tx[rows] * np.expm1(
+            log_ay[:, panels] - log_a_tx[rows]
+        )
     log_by = np.log(b_y)
     terms = log_ay - log_by
     terms *= s + 1
@@ -205,6 +219,10 @@ def _by_row(
     return result
 
 
+_CANCELLING: Final = 1e-4
+"""Below this ratio of ``beta + t_x`` to ``alpha + t_x`` the integrand's
+``beta + y`` is computed without cancellation (a relative error of about
+1e-16 times the inverse ratio otherwise)."""
 _FIRST_MOMENTS: Final = 4
 _SECOND_MOMENTS: Final = tuple((i, j) for i in range(4) for j in range(i, 4))
 """The pairs of ``log(alpha+y), 1/(alpha+y), log(beta+y), 1/(beta+y)``
@@ -322,7 +340,8 @@ def _log_integral_means(
     """``log s*I`` per row and the quadrature's ``moments`` means."""
     r, alpha, s, beta = params
     k = r + s + x
-    log_a_tx = np.log(alpha + t_x)
+    a_tx = alpha + t_x
+    log_a_tx = np.log(a_tx)
     span = k * (np.log(alpha + big_t) - log_a_tx)
     # The factor ((alpha+y)/(beta+y))^(s+1) changes on the scale of
     # (beta+t_x)/(alpha+t_x) when beta is small, and decays slowly while
@@ -338,7 +357,7 @@ def _log_integral_means(
     log_q[active], part_means = _integrate(
         (r, s),
         x[active],
-        log_a_tx[active],
+        (a_tx[active], (beta + t_x)[active]),
         np.broadcast_to(beta - alpha, x.shape)[active],
         _layout(scale, upper, _panels(scale, upper)),
         moments=moments,

@@ -81,6 +81,11 @@ _AT_LIMIT: Final = 1e-6
 """Relative distance from a limit within which omega counts as at it."""
 _STEP: Final = 1e-5
 """Relative step of the central differences of the analytic gradient."""
+_MIX_PRECISION: Final = 1e-6
+"""Smallest share of its terms' magnitude the signed mix of the four
+models may keep for a prediction: below it the likelihoods' own rounding
+shows in the seventh digit or sooner (measured: at 5e-7 of its terms a
+P(alive) of 1.00000006)."""
 
 
 # --------------------------------------------------------------------------
@@ -209,6 +214,34 @@ def _mix_weights(params: _Params) -> dict[tuple[int, int], float]:
     return {(0, 0): 1 + k, (1, 0): -k, (0, 1): -k, (1, 1): k}
 
 
+def _scaled_likelihoods(
+    weights: dict[tuple[int, int], float],
+    log_likelihoods: dict[tuple[int, int], FloatArray],
+) -> tuple[FloatArray, dict[tuple[int, int], FloatArray]]:
+    """Each model's likelihood over the largest weighted one, per row.
+
+    Returns ``m``, the rows' largest log-likelihood among the models with
+    a weight, and ``exp(l_ij - m)`` for each model. The four differ by
+    thousands of log-units at extreme parameters (``s = 1000``, ``beta =
+    1e-13``: ``s log(beta + 1)`` against ``s log beta``), where
+    ``exp(l_ij - l00)`` overflowed and its product with a weight of 0 made
+    the mix NaN. Over ``m``, a weighted model's ratio is at most 1 and the
+    mix's sums and quotients are unchanged; a model without weight may
+    still overflow, and only the gradient in ``omega`` reads it.
+    """
+    top = np.maximum.reduce([log_likelihoods[s] for s in _weighted(weights)])
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratios = {s: np.exp(log_likelihoods[s] - top) for s in _SHIFTS}
+    return top, ratios
+
+
+def _weighted(
+    weights: dict[tuple[int, int], float],
+) -> list[tuple[int, int]]:
+    """The models of the mix with a weight (all four unless omega is 0)."""
+    return [shift for shift in _SHIFTS if weights[shift] != 0]
+
+
 def correlated_rows(
     params: _Params,
     x: FloatArray,
@@ -239,12 +272,13 @@ def correlated_rows(
         )
         for shift in _SHIFTS
     }
-    base = parts[(0, 0)][0]
-    ratios = {shift: np.exp(parts[shift][0] - base) for shift in _SHIFTS}
-    mix = sum(weights[shift] * ratios[shift] for shift in _SHIFTS)
+    top, ratios = _scaled_likelihoods(
+        weights, {shift: part[0] for shift, part in parts.items()}
+    )
+    mix = sum(weights[shift] * ratios[shift] for shift in _weighted(weights))
     assert isinstance(mix, np.ndarray)  # noqa: S101 - a sum of arrays
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = base + np.log(np.where(mix > 0, mix, np.nan))
+        value = top + np.log(np.where(mix > 0, mix, np.nan))
     if not gradient:
         return value, None
     r, alpha, s, beta = (float(v) for v in params[:4])
@@ -259,17 +293,17 @@ def correlated_rows(
             _laplace(r, alpha) * _laplace(s, beta),
         ]
     )
-    spread = 1 + ratios[(1, 1)] - ratios[(1, 0)] - ratios[(0, 1)]
+    spread = ratios[(0, 0)] + ratios[(1, 1)] - ratios[(1, 0)] - ratios[(0, 1)]
     grads = {shift: parts[shift][1] for shift in _SHIFTS}
     d_mix = np.zeros((5, x.size))
-    for shift in _SHIFTS:
+    for shift in _weighted(weights):
         g = grads[shift]
         assert g is not None  # noqa: S101 - asked for above
         d_mix[:4] += weights[shift] * ratios[shift] * g
     d_base = grads[(0, 0)]
     assert d_base is not None  # noqa: S101 - asked for above
-    # d log(mix * exp(l00)) = d(mix e^l00) / (mix e^l00); mix e^l00 is the
-    # sum of the four likelihoods, so its gradient is the sum above.
+    # d log(mix * exp(top)) = d(mix e^top) / (mix e^top); mix e^top is
+    # the sum of the four likelihoods, so its gradient is the sum above.
     d_mix += np.outer(d_k, spread)
     with np.errstate(invalid="ignore", divide="ignore"):
         grad = d_mix / mix
@@ -503,16 +537,24 @@ class ParetoNbdCorrelatedFit(FittedModel):
         flat = [v.reshape(-1) for v in (x, t_x, big_t)]
         params = self.parameter_vector()
         weights = _mix_weights(params)
-        base, _ = _rows(_shifted(params, 0, 0), *flat, gradient=False)
-        top = np.zeros(base.size)
-        bottom = np.zeros(base.size)
-        for i, j in _SHIFTS:
+        _, ratios = _scaled_likelihoods(
+            weights,
+            {
+                shift: _rows(_shifted(params, *shift), *flat, gradient=False)[
+                    0
+                ]
+                for shift in _SHIFTS
+            },
+        )
+        top = np.zeros(flat[0].size)
+        bottom = np.zeros(flat[0].size)
+        magnitude = np.zeros(flat[0].size)
+        for i, j in _weighted(weights):
             shifted = _shifted(params, i, j)
             model = ParetoNbdFit.from_parameters(
                 r=shifted[0], alpha=shifted[1], s=shifted[2], beta=shifted[3]
             )
-            ll, _ = _rows(shifted, *flat, gradient=False)
-            share = weights[(i, j)] * np.exp(ll - base)
+            share = weights[(i, j)] * ratios[(i, j)]
             if t is None:
                 inner = model.probability_alive(*flat)
             else:
@@ -521,8 +563,34 @@ class ParetoNbdCorrelatedFit(FittedModel):
                 )
             top += share * inner
             bottom += share
-        result: FloatArray = (top / bottom).reshape(shape)
+            magnitude += np.abs(share)
+        self._check_mix(bottom, magnitude)
+        # Within the precision checked, the mix's rounding may still carry
+        # a probability a hair past 1 (or an expectation past 0).
+        high = 1.0 if t is None else np.inf
+        result: FloatArray = np.clip(top / bottom, 0.0, high).reshape(shape)
         return result
+
+    def _check_mix(self, total: FloatArray, magnitude: FloatArray) -> None:
+        """Refuse a mix that cancels to rounding noise.
+
+        With a large ``omega`` the four models' weights ``1 + k, -k, -k,
+        k`` are huge and their signed sum, the customer's likelihood,
+        small: below :data:`_MIX_PRECISION` of the terms it keeps too few
+        digits (P(alive) came out as 1.00006 at ``omega`` = 1.4e12).
+        """
+        kept = total / magnitude
+        if (kept < _MIX_PRECISION).any():
+            msg = (
+                f"omega = {self.omega:.6g} is too large for these "
+                "marginals: for some customers the four independent "
+                "models' signed mix cancels to "
+                f"{float(kept.min()):.3g} of its terms, below "
+                f"{_MIX_PRECISION:g}, so the prediction would be rounding "
+                "noise; use a smaller omega (the correlation here is "
+                f"{self.correlation:.3g})"
+            )
+            raise DataError(msg)
 
     def probability_alive(
         self,
