@@ -19,6 +19,7 @@ expectation is taken after Euler's transformation, so heavy buyers
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Final
@@ -49,6 +50,7 @@ from customer_centric.clv._rfm import (
     purchase_counts,
     purchase_scales,
 )
+from customer_centric.exceptions import DataError
 
 if TYPE_CHECKING:
     from scipy import special
@@ -91,6 +93,16 @@ _CANCELLATION: Final = 1e4
 _QUADRATURE_NODES: Final = 64
 _JACOBI_LIMIT: Final = 1000.0
 """scipy's Gauss-Jacobi weights overflow when a + b + x passes ~1020."""
+_LAGUERRE_SHAPE: Final = 10.0
+"""Up to this ``a`` (or ``b + x``, mirrored), with ``a + b + x`` past
+:data:`_JACOBI_LIMIT`, the Gauss-Laguerre rule (:func:`_laguerre`); with
+both beyond, its weight no longer matches the posterior (a factor
+``(p/scaled)^(a-1)`` that varies too fast for its nodes: 4e-6 off at
+``a = b = 1000``, 17 % at ``a = b = 1e5``) and :func:`_beta_bulk` is
+used."""
+_WINDOW: Final = 14.0
+"""Half-width, in standard deviations, of the span over which a Beta
+posterior with ``a`` past :data:`_LAGUERRE_SHAPE` is integrated."""
 
 
 class BgNbdFit(FittedModel):
@@ -339,9 +351,12 @@ def _conditional_expected(
     c = a + b + x - 1
     c = np.where(np.abs(c) < _NUDGE, _NUDGE, c)
     z = t / (alpha + big_t + t)
-    log_1mz = np.log1p(-z)
     ceiling = (r + x) * t / (alpha + big_t)
+    # Far out in the parameter box (alpha near 1e-13: z rounds to 1;
+    # a or b near 1e13: the series overflow) the forms below fail in turn,
+    # each falling back on the next; what none can give is refused below.
     with np.errstate(all="ignore"):
+        log_1mz = np.log1p(-z)
         hyp = special.hyp2f1(a + b - 1 - r, a - 1, c, z)
         positive = -np.expm1((a - 1) * log_1mz + np.log(hyp))
         direct = 1 - np.exp((a - 1) * log_1mz) * hyp
@@ -359,18 +374,31 @@ def _conditional_expected(
             )
             expected = np.where(bad, printed, expected)
             bad &= ~_plausible(expected, ceiling)
-    if bad.any():
-        expected = np.where(
-            bad,
-            _expected_by_quadrature(
-                (r, alpha, a, b), t, x, big_t, np.broadcast_to(bad, x.shape)
-            ),
-            expected,
+        if bad.any():
+            expected = np.where(
+                bad,
+                _expected_by_quadrature(
+                    (r, alpha, a, b),
+                    t,
+                    x,
+                    big_t,
+                    np.broadcast_to(bad, x.shape),
+                ),
+                expected,
+            )
+        expected = _far_horizon((r, alpha, a, b), t, x, big_t, expected)
+        result: FloatArray = np.clip(
+            expected, 0.0, ceiling
+        ) * _probability_alive(params, x, t_x, big_t)
+    if not np.isfinite(result).all():
+        msg = (
+            "expected purchases cannot be computed this far out in the "
+            f"parameter space (r={r:.6g}, alpha={alpha:.6g}, a={a:.6g}, "
+            f"b={b:.6g}): the hypergeometric function, its connection "
+            "formula and the quadrature over the dropout probability all "
+            "overflow or lose every digit there"
         )
-    expected = _far_horizon((r, alpha, a, b), t, x, big_t, expected)
-    result: FloatArray = np.clip(expected, 0.0, ceiling) * _probability_alive(
-        params, x, t_x, big_t
-    )
+        raise DataError(msg)
     return result
 
 
@@ -507,7 +535,10 @@ def _expected_by_quadrature(
     (``a + b + x - 1`` near or below 0, ``z`` near 1): Gauss-Jacobi
     quadrature, exact for the Beta weight, while ``a + b + x`` is small
     enough for scipy's rule; beyond, with ``p = 1 - exp(-w / (b+x))``, a
-    generalised Gauss-Laguerre rule for the weight ``w^(a-1) exp(-w)``.
+    generalised Gauss-Laguerre rule for the weight ``w^(a-1) exp(-w)``
+    while ``a`` (or, mirrored, ``b + x``) is small
+    (:data:`_LAGUERRE_SHAPE`), and a Gauss-Legendre rule over the
+    posterior's bulk (:func:`_beta_bulk`) where both are larger.
     """
     r, alpha, a, b = params
     t, x, big_t = np.broadcast_arrays(t, x, big_t)
@@ -522,25 +553,60 @@ def _expected_by_quadrature(
             )
             p = (1 + nodes) / 2
             density = weights
+        elif a <= _LAGUERRE_SHAPE and a <= shape_b:
+            p, density = _laguerre(a, shape_b)
+        elif shape_b <= _LAGUERRE_SHAPE:
+            # Mirrored: 1 - p ~ Beta(b + x, a), whose density is singular
+            # at 0 when b + x < 1, as Laguerre's weight is.
+            q, density = _laguerre(shape_b, a)
+            p = 1 - q
         else:
-            nodes, _ = special.roots_genlaguerre(_QUADRATURE_NODES, a - 1)
-            scaled = nodes / shape_b
-            p = -np.expm1(-scaled)
-            # scipy's weights overflow for a > ~170: up to a factor that
-            # cancels below they are x_i / L_{n+1}^(a-1)(x_i)^2, so the
-            # density is taken in log space.
-            laguerre = special.eval_genlaguerre(
-                _QUADRATURE_NODES + 1, a - 1, nodes
-            )
-            log_density = (
-                np.log(nodes)
-                - 2 * np.log(np.abs(laguerre))
-                + (a - 1) * np.log(p / scaled)
-            )
-            density = np.exp(log_density - log_density.max())
+            p, density = _beta_bulk(a, shape_b)
         f = -np.expm1(-(r + value) * np.log1p(p * horizon[here][:, None]))
         out[here] = weighted_rows(f / p, density) / density.sum()
     return out
+
+
+def _laguerre(a: float, b: float) -> tuple[FloatArray, FloatArray]:
+    """Nodes for Beta(a, b) with ``a`` small, and the density there.
+
+    With ``p = 1 - exp(-w / b)``, ``p^(a-1) (1-p)^(b-1) dp`` is
+    ``w^(a-1) exp(-w)`` (the generalised Gauss-Laguerre weight) times
+    ``(p / (w/b))^(a-1)``, which is smooth while ``a`` is small. scipy's
+    weights overflow for ``a`` past about 170: up to a factor that
+    cancels in the mean they are ``w_i / L_{n+1}^(a-1)(w_i)^2``, so the
+    density is taken in log space, unnormalised.
+    """
+    nodes, _ = special.roots_genlaguerre(_QUADRATURE_NODES, a - 1)
+    scaled = nodes / b
+    p = -np.expm1(-scaled)
+    laguerre = special.eval_genlaguerre(_QUADRATURE_NODES + 1, a - 1, nodes)
+    log_density = (
+        np.log(nodes)
+        - 2 * np.log(np.abs(laguerre))
+        + (a - 1) * np.log(p / scaled)
+    )
+    density: FloatArray = np.exp(log_density - log_density.max())
+    return p, density
+
+
+def _beta_bulk(a: float, b: float) -> tuple[FloatArray, FloatArray]:
+    """Nodes over Beta(a, b)'s bulk and the density there, unnormalised.
+
+    Gauss-Legendre over the mean plus or minus :data:`_WINDOW` standard
+    deviations (cut at 0 and 1): with ``a`` and ``b`` past
+    :data:`_LAGUERRE_SHAPE` the density vanishes at both ends and its
+    tails beyond are below 1e-16 of it.
+    The density's logarithm is taken relative to its largest value.
+    """
+    mean = a / (a + b)
+    spread = _WINDOW * math.sqrt(mean * (1 - mean) / (a + b + 1))
+    low, high = max(mean - spread, 0.0), min(mean + spread, 1.0)
+    nodes, weights = np.polynomial.legendre.leggauss(_QUADRATURE_NODES)
+    p = low + (high - low) / 2 * (nodes + 1)
+    log_density = special.xlogy(a - 1, p) + special.xlog1py(b - 1, -p)
+    density: FloatArray = weights * np.exp(log_density - log_density.max())
+    return p, density
 
 
 def _probability_of_purchases(
