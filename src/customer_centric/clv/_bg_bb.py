@@ -40,6 +40,7 @@ from customer_centric.clv._optimizer import Boundary
 from customer_centric.clv._records import FittedModel, given_parameter_fields
 from customer_centric.clv._rfm import broadcast_rfm, compress, fit_compressed
 from customer_centric.clv._sbg import check_discount_rate, hyp2f1_one
+from customer_centric.exceptions import DataError
 
 if TYPE_CHECKING:
     from scipy import special
@@ -209,6 +210,10 @@ class BgBbFit(FittedModel):
         Returns:
             Expected transactions, in the broadcast shape of the inputs.
 
+        Raises:
+            DataError: Parameters so far out (``delta`` near 1e13) that
+                the dropout term's log-gamma differences cancel to noise.
+
         Examples:
             A donor with 6 gifts in 6 years expects about 3.75 in the next
             five (FHS 2010, Figure 9 shows the same pattern):
@@ -234,7 +239,19 @@ class BgBbFit(FittedModel):
         )
         log_scale, factor = _gamma_bracket(g, d, n, n + horizon)
         result: FloatArray = np.exp(log_front + log_scale) * factor
-        return result
+        # At most one purchase a period: anything else is the bracket's
+        # log-gamma differences cancelling (delta near 1e13: -6e11).
+        slack = 1e-9 * horizon + 1e-12
+        if not ((result >= -slack) & (result <= horizon + slack)).all():
+            msg = (
+                "expected purchases cannot be computed this far out in the "
+                f"parameter space (alpha={a:.6g}, beta={b:.6g}, "
+                f"gamma={g:.6g}, delta={d:.6g}): the log-gamma differences "
+                "of the dropout term cancel to rounding noise there"
+            )
+            raise DataError(msg)
+        clipped: FloatArray = np.clip(result, 0.0, horizon)
+        return clipped
 
     def expected_purchases(self, t: npt.ArrayLike, /) -> FloatArray:
         """Expected transactions of a new customer in the first ``t`` periods.

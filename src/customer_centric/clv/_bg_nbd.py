@@ -247,6 +247,11 @@ class BgNbdFit(FittedModel):
         Returns:
             Expected purchases, in the broadcast shape of the inputs.
 
+        Raises:
+            DataError: Parameters so far out in the box (``alpha`` or ``a``
+                near 1e-13 with ``r`` near 1e13) that no form of the
+                expectation keeps a digit.
+
         Examples:
             >>> from customer_centric.clv import BgNbdFit
             >>> fit = BgNbdFit.from_parameters(
@@ -322,7 +327,7 @@ def _probability_alive(
     with np.errstate(divide="ignore"):
         log_odds_dead = (
             np.log(a)
-            - np.log(np.where(x > 0, b + x - 1, 1.0))
+            - np.log(np.where(x > 0, b + (x - 1), 1.0))
             + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x))
         )
     result: FloatArray = np.where(x > 0, special.expit(-log_odds_dead), 1.0)
@@ -348,7 +353,7 @@ def _conditional_expected(
         weight = (a - 1 + _A_STEP) / (2 * _A_STEP)
         interpolated: FloatArray = below + weight * (above - below)
         return interpolated
-    c = a + b + x - 1
+    c = a + b + (x - 1)
     c = np.where(np.abs(c) < _NUDGE, _NUDGE, c)
     z = t / (alpha + big_t + t)
     ceiling = (r + x) * t / (alpha + big_t)
@@ -455,7 +460,7 @@ def _connection_formula(
     """
     r, _, a, b = params
     big_a, big_b = r + x, b + x
-    c = a + b + x - 1
+    c = a + b + (x - 1)
     s = c - big_a - big_b
 
     def signed(
@@ -621,16 +626,17 @@ def _probability_of_purchases(
             + special.gammaln(r + n)
             - special.gammaln(r)
             - special.gammaln(n + 1)
-            + r * (np.log(alpha) - np.log(alpha + t))
+            - r * np.log1p(t / alpha)
             + n * (np.log(t) - np.log(alpha + t))
         )
     first = np.where((n == 0) | (t > 0), np.exp(log_first), 0.0)
     first = np.where((n == 0) & (t == 0), 1.0, first)
     safe_n = np.maximum(n, 1.0)
     second = np.exp(
-        special.betaln(a + 1, b + safe_n - 1) - log_beta_ab
-    ) * special.betainc(safe_n, r, t / (alpha + t))
-    result: FloatArray = first + np.where(n > 0, second, 0.0)
+        special.betaln(a + 1, b + (safe_n - 1)) - log_beta_ab
+    ) * special.betaincc(r, safe_n, alpha / (alpha + t))
+    # Two terms' rounding can pass 1 by an ulp (1 + 1.8e-15).
+    result: FloatArray = np.minimum(first + np.where(n > 0, second, 0.0), 1.0)
     return result
 
 

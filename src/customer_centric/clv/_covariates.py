@@ -428,7 +428,7 @@ def _bg_nbd_rows(
     log_atx = -np.log(inv_atx)
     # Rows without repeat purchases have no second term (p2 = 0 there);
     # their b + x - 1 is set to 1 to keep the arrays finite.
-    inv_bx1 = 1 / np.where(rows.repeat, b + x - 1, 1.0)
+    inv_bx1 = 1 / np.where(rows.repeat, b + (x - 1), 1.0)
     term1 = -rx * log_at
     with np.errstate(divide="ignore"):
         log_repeat = np.log(np.where(rows.repeat, a * inv_bx1, 0.0))

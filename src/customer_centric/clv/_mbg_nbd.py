@@ -180,6 +180,11 @@ class MbgNbdFit(FittedModel):
         Returns:
             Expected purchases, in the broadcast shape of the inputs.
 
+        Raises:
+            DataError: Parameters so far out in the box (``alpha`` or ``a``
+                near 1e-13 with ``r`` near 1e13) that no form of the
+                expectation keeps a digit.
+
         Examples:
             >>> from customer_centric.clv import MbgNbdFit
             >>> fit = MbgNbdFit.from_parameters(
@@ -293,17 +298,18 @@ def _probability_of_purchases(
         + special.gammaln(r + n)
         - special.gammaln(r)
         - special.gammaln(n + 1)
-        + r * (np.log(alpha) - np.log(alpha + t))
+        - r * np.log1p(t / alpha)
         + log_share
     )
     first = np.exp(log_first)
     # P(NB >= n) is 1 at n = 0 (betainc is undefined there).
     safe_n = np.maximum(n, 1.0)
     at_least_n = np.where(
-        n > 0, special.betainc(safe_n, r, t / (alpha + t)), 1.0
+        n > 0, special.betaincc(r, safe_n, alpha / (alpha + t)), 1.0
     )
     second = np.exp(special.betaln(a + 1, b + n) - log_beta_ab) * at_least_n
-    result: FloatArray = first + second
+    # Two terms' rounding can pass 1 by an ulp (1 + 1.8e-15).
+    result: FloatArray = np.minimum(first + second, 1.0)
     return result
 
 

@@ -669,12 +669,12 @@ def _probability_of_purchases(
     shape = n.shape
     n, t = n.reshape(-1), t.reshape(-1)
     log_alpha = np.log(alpha)
+    # Ratios as log1p, not differences of logs: s log(beta) - s log(beta
+    # + y) loses 0.03 in the log at s = beta = 1e13 (P of 1.008).
+    span = np.log1p(t / alpha)[:, None]
     with np.errstate(divide="ignore"):
-        alive = s * (np.log(beta) - np.log(beta + t)) + _log_negative_binomial(
-            n,
-            r,
-            log_alpha - np.log(alpha + t),
-            np.log(t) - np.log(alpha + t),
+        alive = -s * np.log1p(t / beta) + _log_negative_binomial(
+            n, r, -span[:, 0], np.log(t) - np.log(alpha + t)
         )
     # Quadrature over v = log(alpha + y) on [log alpha, log(alpha + t)].
     edges = np.linspace(0.0, 1.0, _PMF_PANELS + 1)
@@ -685,18 +685,21 @@ def _probability_of_purchases(
     unit_w = np.repeat(np.diff(edges) / 2, _PMF_NODES.size) * np.tile(
         _PMF_WEIGHTS, _PMF_PANELS
     )
-    span = np.log1p(t / alpha)[:, None]
-    v = log_alpha + span * unit
-    y = np.maximum(np.exp(v) - alpha, 0.0)
+    # y and the shares alpha/(alpha+y), y/(alpha+y) from v - log(alpha),
+    # not from exp(v) - alpha: that cancels where t is far below alpha
+    # (P(0 purchases) of 2.4 at alpha = 1e13, s = 1000).
+    scaled = span * unit
+    v = log_alpha + scaled
+    y = alpha * np.expm1(scaled)
     with np.errstate(divide="ignore"):
         log_w = np.log(span * unit_w) + v
         terms = (
             log_w
             + np.log(s)
-            + s * np.log(beta)
-            - (s + 1) * np.log(beta + y)
+            - s * np.log1p(y / beta)
+            - np.log(beta + y)
             + _log_negative_binomial(
-                n[:, None], r, log_alpha - v, np.log(y) - v
+                n[:, None], r, -scaled, np.log(-np.expm1(-scaled))
             )
         )
     died = special.logsumexp(terms, axis=1)

@@ -180,7 +180,7 @@ class SbgFit(FittedModel):
         """
         periods = _periods(t, name="t", minimum=1)
         result: FloatArray = np.exp(
-            special.betaln(self.alpha + 1, self.beta + periods - 1)
+            special.betaln(self.alpha + 1, self.beta + (periods - 1))
             - special.betaln(self.alpha, self.beta)
         )
         return result
@@ -206,8 +206,8 @@ class SbgFit(FittedModel):
         .. versionadded:: 0.1
         """
         periods = _periods(t, name="t", minimum=1)
-        result: FloatArray = (self.beta + periods - 1) / (
-            self.alpha + self.beta + periods - 1
+        result: FloatArray = (self.beta + (periods - 1)) / (
+            self.alpha + self.beta + (periods - 1)
         )
         return result
 
@@ -251,8 +251,8 @@ class SbgFit(FittedModel):
         d = check_discount_rate(discount_rate, per="period")
         n = _periods(renewals, name="renewals", minimum=0) + 1
         result: FloatArray = (
-            (self.beta + n - 1)
-            / (self.alpha + self.beta + n - 1)
+            (self.beta + (n - 1))
+            / (self.alpha + self.beta + (n - 1))
             * hyp2f1_one(
                 self.beta + n, self.alpha + self.beta + n, 1 / (1 + d)
             )
@@ -370,13 +370,13 @@ class _Likelihood:
         a, b = float(theta[0]), float(theta[1])
         t, churned = self.t, self.churned
         log_ab = special.betaln(a, b)
-        log_p = special.betaln(a + 1, b + t - 1) - log_ab
+        log_p = special.betaln(a + 1, b + (t - 1)) - log_ab
         log_s = special.betaln(a, b + self.last) - log_ab
         value = dot(churned, log_p) + self.alive * float(log_s)
         psi = special.digamma
         psi_ab = psi(a + b)
         d_p_a = psi(a + 1) - psi(a + b + t) - psi(a) + psi_ab
-        d_p_b = psi(b + t - 1) - psi(a + b + t) - psi(b) + psi_ab
+        d_p_b = psi(b + (t - 1)) - psi(a + b + t) - psi(b) + psi_ab
         d_s_a = psi_ab - psi(a + b + self.last)
         d_s_b = psi(b + self.last) - psi(a + b + self.last) - psi(b) + psi_ab
         gradient = np.array(
