@@ -171,7 +171,7 @@ observed 2, required 3
 
 
 @final
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, slots=False)
 class Outcome:
     """What applying one event did.
 
@@ -818,9 +818,14 @@ class _Guarded(NamedTuple):
     base: _Plan  # what the event writes whatever the stages do
     tested: tuple[CompiledRule, ...]  # the key's guarded rules, in order
     plans: dict[tuple[bool, ...], _Plan]
-    counted: (
-        tuple[Callable[[dict[str, Any]], object], dict[object, _Plan]] | None
-    ) = None
+    counted: _Counted | None = None
+
+
+# A guarded key's plans by counts: the reader of the counts before the
+# event, and the plans by what it reads.
+_Counted: TypeAlias = tuple[
+    Callable[[dict[str, Any]], object], dict[object, _Plan]
+]
 
 
 _PlanKey: TypeAlias = tuple[str, LoyaltyStage, LifecycleStage, LoyaltyStage]
@@ -1179,7 +1184,7 @@ def _kept(
     )
     tested = tuple(r for r in (*loyalty_rules, *lifecycle_rules) if r.tests)
     read = {metric for rule in tested for metric, *_ in rule.tests}
-    counted = (
+    counted: _Counted | None = (
         (operator.itemgetter(*sorted(read)), {})
         if read.issubset(_COUNTS)
         else None
@@ -1400,9 +1405,6 @@ def _apply(state: RelationshipState, event: Event, policy: Policy) -> Outcome:
 _state_from: Final = trusting(RelationshipState)
 # The same, as the one call the fast path makes: (values, None, fields set).
 _take_state, _STATE_FIELDS = taking(RelationshipState)
-# Each live policy's fingerprint by identity (filled by Policy.fingerprint).
-_fingerprint_of_id: Final = KNOWN_FINGERPRINTS.get
-_compiled_by_fingerprint: Final = _COMPILED.get
 
 
 # Answers the engine builds on every event are filled through their slot
@@ -1413,25 +1415,10 @@ _compiled_by_fingerprint: Final = _COMPILED.get
 # class that is not frozen), so an outcome has as few slots to fill as it
 # can.
 _new = object.__new__
-_OUTCOME_SLOTS: Final = tuple(
-    Outcome.__dict__[name].__set__
-    for name in (
-        "state",
-        "_made",
-        "event",
-        "policy_fingerprint",
-    )
-)
 _HELD_SLOTS: Final = tuple(
     HeldRule.__dict__[name].__set__
     for name in ("rule_id", "dimension", "target", "failed")
 )
-(
-    _set_out_state,
-    _set_out_made,
-    _set_out_event,
-    _set_out_fp,
-) = _OUTCOME_SLOTS
 
 
 def _outcome(
@@ -1442,10 +1429,11 @@ def _outcome(
     fingerprint: str,
 ) -> Outcome:
     out: Outcome = _new(Outcome)
-    _set_out_state(out, state)
-    _set_out_made(out, plan if prior is None else (plan, prior))
-    _set_out_event(out, event)
-    _set_out_fp(out, fingerprint)
+    d = out.__dict__
+    d["state"] = state
+    d["_made"] = plan if prior is None else (plan, prior)
+    d["event"] = event
+    d["policy_fingerprint"] = fingerprint
     return out
 
 
@@ -1535,15 +1523,17 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
     # policy's identity, so anything but a Policy, and any state or event
     # without a record's fields, falls through to _apply, which checks
     # the arguments.
-    found = _compiled_by_fingerprint(_fingerprint_of_id(id(policy)))  # type: ignore[arg-type]
     try:
+        # Subscripts, not .get(): a method call costs more, and a policy
+        # not seen yet is the slow path's.
+        found = _COMPILED[KNOWN_FINGERPRINTS[id(policy)]]
         # Records' fields are read from their values: an attribute of a
         # pydantic record is looked up through its class's __getattr__
         # hook, some 30 ns each.
         current, values = state.__dict__, event.__dict__
         # _plan_key() without its call (a call is 3 % of a move):
         last, when = current["last_event_at"], values["occurred_at"]
-        plan = found.plans.get(  # type: ignore[union-attr]
+        plan = found.plans.get(
             (
                 values["kind"],
                 current["loyalty"],
@@ -1568,7 +1558,7 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
     if plan.__class__ is _Guarded:
         # What the outcome explains is read again from the state before
         # the event.
-        plan = _guarded_plan(plan, current, event)  # type: ignore[arg-type]
+        plan = _guarded_plan(plan, current, event)
         if plan is None:  # guard results not met before: decide afresh
             return _apply(state, event, policy)
         made = (plan, current)
@@ -1584,10 +1574,11 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         new["last_events"] = (event,)
     # _outcome() without its call:
     out: Outcome = _new(Outcome)
-    _set_out_state(out, _take_state((new, None, _STATE_FIELDS)))
-    _set_out_made(out, made)
-    _set_out_event(out, event)
-    _set_out_fp(out, found.fingerprint)  # type: ignore[union-attr]
+    d = out.__dict__
+    d["state"] = _take_state((new, None, _STATE_FIELDS))
+    d["_made"] = made
+    d["event"] = event
+    d["policy_fingerprint"] = found.fingerprint
     return out
 
 
