@@ -1556,11 +1556,15 @@ stage 'welcome': no rule of the policy allows it; allowed from here: ...
         return _apply(state, event, policy)
     made: _Plan | tuple[_Plan, dict[str, Any]] = plan
     if plan.__class__ is _Guarded:
-        # What the outcome explains is read again from the state before
-        # the event.
-        plan = _guarded_plan(plan, current, event)
-        if plan is None:  # guard results not met before: decide afresh
-            return _apply(state, event, policy)
+        # _guarded_plan()'s lookup by counts without its call; it finds
+        # the rest. What the outcome explains is read again from the state
+        # before the event.
+        kept, counted = plan, plan.counted
+        plan = None if counted is None else counted[1].get(counted[0](current))
+        if plan is None:
+            plan = _guarded_plan(kept, current, event)
+            if plan is None:  # guard results not met before: decide afresh
+                return _apply(state, event, policy)
         made = (plan, current)
     # _written() without its call, for a kept plan (whose event is newer
     # than the state's last: it sets last_events):
