@@ -166,3 +166,32 @@ def test_guards_on_an_events_values_keep_plans_by_results_only() -> None:
     ]
     assert by_severity
     assert all(k.counted is None for k in by_severity)
+
+
+def _kept_plans(policy: cc.relationship.Policy) -> list[engine._Plan]:
+    """Every plan the policy's compiled form keeps, by key or by guards."""
+    plans: list[engine._Plan] = []
+    for kept in compiled(policy).plans.values():
+        if isinstance(kept, engine._Guarded):
+            plans.extend(kept.plans.values())
+            if kept.counted is not None:
+                plans.extend(kept.counted[1].values())
+        else:
+            plans.append(kept)
+    return plans
+
+
+@given(legal_walks())
+def test_kept_plans_stamp_four_fields(events: list[cc.Event]) -> None:
+    """A kept plan stamps four fields, last_event_at first and repeated.
+
+    The fast path writes a kept plan's times by one chained assignment of
+    four fields.
+    """
+    policy = cc.relationship.DEFAULT_POLICY
+    _applied_as_decided(events, policy)
+    for plan in _kept_plans(policy):
+        distinct = tuple(dict.fromkeys(plan.stamped))
+        padding = engine._MOST_STAMPED - len(distinct)
+        assert distinct[0] == "last_event_at"
+        assert plan.stamped == (*distinct, *("last_event_at",) * padding)
