@@ -181,8 +181,6 @@ class Outcome:
     Attributes:
         state (RelationshipState): The new state. Counters and last activity
             are updated even when no stage moves.
-        held (tuple[HeldRule, ...]): Legal rules whose guards are not met
-            yet, in dimensions that did not move, with every failed guard.
         event (Event): The event applied.
         policy_fingerprint (str): The fingerprint of the deciding policy.
 
