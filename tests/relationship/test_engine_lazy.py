@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -112,6 +113,19 @@ def test_outcome_equals_explained_outcome(
     assert fast.records == explained.records
     assert fast.held == explained.held
     assert repr(fast) == repr(explained)
+
+
+def test_outcomes_are_frozen() -> None:
+    """Neither a decided nor a kept plan's outcome can be changed."""
+    state, policy = HELD_THEN_MOVED[0], _fresh_policy()
+    decided = cc.apply_event(state, _buy(1), policy=policy)
+    kept = cc.apply_event(state, _buy(1), policy=policy)
+    for out in (decided, kept):
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            out.state = state  # type: ignore[misc]
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            del out.event  # type: ignore[misc]
+        assert out.state.purchases == 2
 
 
 def test_outcome_equality_is_by_answer() -> None:
