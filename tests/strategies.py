@@ -6,6 +6,7 @@ file; keep sections independent.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import get_args
@@ -466,21 +467,34 @@ segment_rules = st.builds(
 )
 
 
+def box_parameters(*names: str) -> st.SearchStrategy[dict[str, float]]:
+    """Model parameters anywhere in the box a record accepts, by name.
+
+    Half the draws between 0.01 and 100, half log-uniform over e^-30 to
+    e^30: the predictions' extremes (cancellations, overflows) live near
+    the box's corners.
+    """
+    anywhere = st.floats(-30.0, 30.0).map(math.exp)
+    return st.fixed_dictionaries(
+        {name: st.floats(0.01, 100) | anywhere for name in names}
+    )
+
+
 def purchase_models() -> st.SearchStrategy[object]:
     """BG/NBD, Pareto/NBD, MBG/NBD and GGom/NBD records, known parameters."""
     from customer_centric import clv  # noqa: PLC0415 - needs [stats]
 
     return st.one_of(
-        model_parameters("r", "alpha", "a", "b").map(
+        box_parameters("r", "alpha", "a", "b").map(
             lambda p: clv.BgNbdFit.from_parameters(**p)
         ),
-        model_parameters("r", "alpha", "s", "beta").map(
+        box_parameters("r", "alpha", "s", "beta").map(
             lambda p: clv.ParetoNbdFit.from_parameters(**p)
         ),
-        model_parameters("r", "alpha", "a", "b").map(
+        box_parameters("r", "alpha", "a", "b").map(
             lambda p: clv.MbgNbdFit.from_parameters(**p)
         ),
-        model_parameters("r", "alpha", "b", "s", "beta").map(
+        box_parameters("r", "alpha", "b", "s", "beta").map(
             lambda p: clv.GgomNbdFit.from_parameters(**p)
         ),
     )

@@ -217,3 +217,16 @@ def test_pareto_nbd_dert_is_fhl_closed_form(s: float, rate: float) -> None:
     )
     ours = dert(fit, x, t_x, big_t, discount_rate=rate)
     np.testing.assert_allclose(ours, closed, rtol=1e-8)
+
+
+def test_bg_nbd_dert_where_scipy_beta_quantiles_fail() -> None:
+    """a = 1.031, b = 0.25: scipy's ``betaincinv`` gave NaN, DERT too.
+
+    Its smallest quantiles now come from the Beta function's leading
+    term; DERT matches the discounted conditional expectation.
+    """
+    fit = BgNbdFit.from_parameters(r=1.0, alpha=1.0, a=1.031, b=0.25)
+    ours = float(dert(fit, 0, 0.0, 0.0, discount_rate=FHL_RATE))
+    assert ours == pytest.approx(
+        _discounted_expectation(fit, 0, 0.0, 0.0), rel=1e-8
+    )

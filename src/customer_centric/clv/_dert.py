@@ -139,6 +139,29 @@ def _gamma_quantiles(
     return result
 
 
+def _beta_quantiles(
+    a: float, b: FloatArray, low: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """Quantiles of Beta(a, b) at ``_UNIT``, each from its precise side.
+
+    scipy's ``betaincinv`` returns NaN at some tiny levels (a = 1.031, b
+    = 0.25 below about 3e-18, scipy 1.17); there the quantile is the
+    leading term of ``I_p(a, b) = p^a / (a B(a, b)) (1 + O(p))``, exact to
+    rounding at such ``p``, and likewise ``1 - p`` from the upper tail.
+    """
+    with np.errstate(all="ignore"):
+        p = np.where(
+            low,
+            special.betaincinv(a, b, _UNIT),
+            special.betainccinv(a, b, _UNIT_COMPLEMENT),
+        )
+        log_beta = special.betaln(a, b)
+        lower = np.exp((np.log(_UNIT * a) + log_beta) / a)
+        upper = -np.expm1((np.log(_UNIT_COMPLEMENT * b) + log_beta) / b)
+    result: FloatArray = np.where(np.isnan(p), np.where(low, lower, upper), p)
+    return result
+
+
 def _pareto_nbd(
     fit: ParetoNbdFit,
     x: FloatArray,
@@ -188,12 +211,7 @@ def _bg_nbd(
     rate = fit.alpha + rows[:, 1:]
     low = _UNIT < 0.5  # noqa: PLR2004 - the quantile's precise side
     lam = np.minimum(_gamma_quantiles(shape_k) / rate, _LARGEST_RATE)
-    c = fit.b + rows[:, :1]
-    p = np.where(
-        low,
-        special.betaincinv(fit.a, c, _UNIT),
-        special.betainccinv(fit.a, c, _UNIT_COMPLEMENT),
-    )
+    p = _beta_quantiles(fit.a, fit.b + rows[:, :1], low)
     with np.errstate(divide="ignore", over="ignore"):  # lambda ~ 0: 1/inf
         grid = 1 / (p[:, None, :] + delta / lam[:, :, None])
     values = np.einsum("ijk,j,k->i", grid, _UNIT_WEIGHTS, _UNIT_WEIGHTS)
