@@ -195,7 +195,7 @@ FRAME = pl.DataFrame(
             DataError,
             "'monetary_value' holds 1 missing or non-finite value",
         ),
-        (FRAME, {"bins": 1}, InvariantError, "bins must be at least 2"),
+        (FRAME, {"bins": 1}, InvariantError, "bins must be from 2 to 1000"),
         (FRAME, {"bins": 2.0}, ArgumentTypeError, "bins must be an int"),
         (
             FRAME,

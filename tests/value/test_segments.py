@@ -86,7 +86,8 @@ def test_quantile_scores_accepts_decimals_and_does_not_mutate():
 @pytest.mark.parametrize(
     ("kwargs", "error", "shown"),
     [
-        ({"bins": 1}, InvariantError, "bins must be at least 2, got 1"),
+        ({"bins": 1}, InvariantError, "bins must be from 2 to 1000, got 1"),
+        ({"bins": 10**400}, InvariantError, "bins must be from 2 to 1000"),
         ({"bins": 2.0}, ArgumentTypeError, "bins must be an int"),
         ({"breaks": [1, 2]}, InvariantError, "bins=3"),
         ({"breaks": [1, 3, 2, 4]}, InvariantError, r"3\.0 then 2\.0"),
@@ -96,6 +97,7 @@ def test_quantile_scores_accepts_decimals_and_does_not_mutate():
     ],
     ids=[
         "one-bin",
+        "huge-bins",
         "float-bins",
         "few-breaks",
         "unsorted",
@@ -209,7 +211,7 @@ def test_rfm_scores_refuses():
         rfm_scores(empty)
     with pytest.raises(ArgumentTypeError, match="summary must be"):
         rfm_scores([1, 2])  # type: ignore[arg-type]
-    with pytest.raises(InvariantError, match="bins must be at least 2"):
+    with pytest.raises(InvariantError, match="bins must be from 2 to 1000"):
         rfm_scores(no_amounts, bins=0)
 
 

@@ -159,13 +159,19 @@ def quantile_edges(
     return _check_breaks(breaks, bins, name="breaks")
 
 
+_MOST_BINS: Final = 1000
+"""The most scores per measure: the edges are computed one by one, and a
+thousand quantiles already rank finer than any segment rule reads (a
+number of bins past 1e308 could not even be divided by)."""
+
+
 def _check_bins(bins: object) -> int:
-    """Return ``bins`` if it is an int of at least 2."""
+    """Return ``bins`` if it is an int from 2 to :data:`_MOST_BINS`."""
     count = check_instance(bins, int, name="bins")
-    if count < 2:  # noqa: PLR2004 - two bins is the least that ranks
+    if not 2 <= count <= _MOST_BINS:  # noqa: PLR2004 - two is the least
         msg = (
-            f"bins must be at least 2, got {bins!r}; pass 2 or more "
-            "(5 is the convention)"
+            f"bins must be from 2 to {_MOST_BINS}, got {bins!r}; pass 5 "
+            "(the convention) or 10"
         )
         raise InvariantError(msg)
     return count
