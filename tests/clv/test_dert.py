@@ -220,7 +220,7 @@ def test_pareto_nbd_dert_is_fhl_closed_form(s: float, rate: float) -> None:
 
 
 def test_bg_nbd_dert_where_scipy_beta_quantiles_fail() -> None:
-    """a = 1.031, b = 0.25: scipy's ``betaincinv`` gave NaN, DERT too.
+    """At a = 1.031, b = 0.25 scipy's ``betaincinv`` gave NaN, and DERT too.
 
     Its smallest quantiles now come from the Beta function's leading
     term; DERT matches the discounted conditional expectation.
