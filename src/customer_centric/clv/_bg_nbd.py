@@ -102,7 +102,8 @@ both beyond, its weight no longer matches the posterior (a factor
 used."""
 _WINDOW: Final = 14.0
 """Half-width, in standard deviations, of the span over which a Beta
-posterior with ``a`` past :data:`_LAGUERRE_SHAPE` is integrated."""
+posterior with ``a`` and ``b + x`` past :data:`_LAGUERRE_SHAPE` is
+integrated (:func:`_beta_bulk`)."""
 
 
 class BgNbdFit(FittedModel):
