@@ -145,6 +145,18 @@ def _rising_to_the_edge(
     return float(value), np.array([-20 * (np.log(a) - 1) / a, 10 / b**2])
 
 
+def _from_two_starts(objective: Objective, second: tuple[float, ...]) -> None:
+    """Maximise a two-parameter likelihood from (1, 1), then ``second``."""
+    maximize_likelihood(
+        objective,
+        names=("a", "b"),
+        starts=[(1.0, 1.0), second],
+        n_customers=10.0,
+        model="Test",
+        boundaries=[_FLAT_EDGE],
+    )
+
+
 def test_a_start_stopped_short_of_an_edge_as_high_ends_the_search() -> None:
     """The first start's answer is the edge: no other start is searched.
 
@@ -161,14 +173,7 @@ def test_a_start_stopped_short_of_an_edge_as_high_ends_the_search() -> None:
         return _rising_to_the_edge(theta)
 
     with pytest.raises(ConvergenceError, match="as high where b runs"):
-        maximize_likelihood(
-            watched,
-            names=("a", "b"),
-            starts=[(1.0, 1.0), tuple(unused)],
-            n_customers=10.0,
-            model="Test",
-            boundaries=[_FLAT_EDGE],
-        )
+        _from_two_starts(watched, tuple(unused))
 
 
 def test_a_start_stopped_at_a_saddle_goes_on_to_the_next() -> None:
@@ -190,14 +195,7 @@ def test_a_start_stopped_at_a_saddle_goes_on_to_the_next() -> None:
         return float(value), np.array([-20 * u, 20 * v * bump]) / theta
 
     with pytest.raises(ConvergenceError):
-        maximize_likelihood(
-            saddle,
-            names=("a", "b"),
-            starts=[(1.0, 1.0), tuple(other)],
-            n_customers=10.0,
-            model="Test",
-            boundaries=[_FLAT_EDGE],
-        )
+        _from_two_starts(saddle, tuple(other))
     assert any(searched)
 
 

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from clv_helpers import SEASON_START, seasonal_table
+from clv_helpers import DYNAMIC_TRUTH, SEASON_START, seasonal_table
 from customer_centric.clv import (
     CovariatePaths,
     ParetoNbdDynamicFit,
@@ -35,14 +35,7 @@ from customer_centric.clv import (
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 START = SEASON_START
-TRUTH: dict[str, Any] = {
-    "r": 1.0,
-    "alpha": 8.0,
-    "s": 0.7,
-    "beta": 12.0,
-    "purchase": {"season": 0.8, "group": 0.4},
-    "dropout": {"season": 0.6, "group": -0.5},
-}
+TRUTH: dict[str, Any] = {**DYNAMIC_TRUTH, "r": 1.0}
 
 
 def _simulated(

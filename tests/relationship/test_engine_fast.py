@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -107,6 +108,20 @@ def _guarded_kept(policy: cc.relationship.Policy) -> list[engine._Guarded]:
     ]
 
 
+def _buyer(repeat_days: Iterable[int]) -> list[cc.Event]:
+    """C-1's first purchase (day 1), needs profiled (day 2), repeats."""
+    return [
+        cc.relationship.FirstPurchase(customer_id="C-1", occurred_at=_day(1)),
+        cc.relationship.NeedsProfiled(customer_id="C-1", occurred_at=_day(2)),
+        *(
+            cc.relationship.RepeatPurchase(
+                customer_id="C-1", occurred_at=_day(day)
+            )
+            for day in repeat_days
+        ),
+    ]
+
+
 def test_counter_guards_keep_plans_by_counts_up_to_a_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -121,16 +136,7 @@ def test_counter_guards_keep_plans_by_counts_up_to_a_bound(
     policy = cc.relationship.Policy.default(supporter=True).with_thresholds(
         supporter_min_purchases=40
     )
-    events: list[cc.Event] = [
-        cc.relationship.FirstPurchase(customer_id="C-1", occurred_at=_day(1)),
-        cc.relationship.NeedsProfiled(customer_id="C-1", occurred_at=_day(2)),
-        *(
-            cc.relationship.RepeatPurchase(
-                customer_id="C-1", occurred_at=_day(day)
-            )
-            for day in range(3, 23)
-        ),
-    ]
+    events = _buyer(range(3, 23))
     _applied_as_decided(events, policy)
     kept = _guarded_kept(policy)
     assert kept
@@ -145,14 +151,7 @@ def test_guards_on_an_events_values_keep_plans_by_results_only() -> None:
         intensive_care_open_complaints=3
     )
     events: list[cc.Event] = [
-        cc.relationship.FirstPurchase(customer_id="C-1", occurred_at=_day(1)),
-        cc.relationship.NeedsProfiled(customer_id="C-1", occurred_at=_day(2)),
-        *(
-            cc.relationship.RepeatPurchase(
-                customer_id="C-1", occurred_at=_day(day)
-            )
-            for day in (3, 4)
-        ),
+        *_buyer((3, 4)),
         *(
             cc.relationship.ComplaintFiled(
                 customer_id="C-1", occurred_at=_day(day), severity=severity

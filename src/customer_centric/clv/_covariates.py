@@ -1174,11 +1174,7 @@ def fit_with_covariates(
             "never drops out. Try a small penalty= (L2), fewer covariates "
             "or a longer calibration period"
         )
-        if error.estimates is None:
-            raise ConvergenceError(msg) from error
-        raise ConvergenceError.at_estimates(
-            msg, coefficients_named(error.estimates, layout.free)
-        ) from error
+        raise coefficients_error(msg, error, layout.free) from error
     theta = np.array(list(mle.parameters.values()))
     effects = _effects(
         theta,
@@ -1204,6 +1200,20 @@ def fit_with_covariates(
     )
     fields["covariates"] = effects
     return cast("_F", fit_class.model_validate(fields))
+
+
+def coefficients_error(
+    message: str, error: ConvergenceError, free: Sequence[str]
+) -> ConvergenceError:
+    """``message`` as the error, with the point ``error`` carries, if any.
+
+    Each coefficient named as the fit names it (:func:`coefficients_named`).
+    """
+    if error.estimates is None:
+        return ConvergenceError(message)
+    return ConvergenceError.at_estimates(
+        message, coefficients_named(error.estimates, free)
+    )
 
 
 def coefficients_named(

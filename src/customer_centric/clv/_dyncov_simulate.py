@@ -25,7 +25,11 @@ import numpy as np
 
 from customer_centric._arrays import MAX_VALUE, FloatArray, real_number
 from customer_centric.clv._dyncov_paths import _EPOCH, _read
-from customer_centric.clv._simulate import check_parameters, generator
+from customer_centric.clv._simulate import (
+    check_parameters,
+    gamma_draws,
+    generator,
+)
 from customer_centric.exceptions import ArgumentTypeError, DataError
 
 if TYPE_CHECKING:
@@ -103,10 +107,10 @@ def draw_customer(
     lengths = np.diff(times)
     big_a = np.concatenate([[0.0], np.cumsum(np.exp(log_a) * lengths)])
     big_b = np.concatenate([[0.0], np.cumsum(np.exp(log_b) * lengths)])
-    with np.errstate(divide="ignore", over="ignore"):  # a subnormal rate
-        lam = rng.gamma(r, 1 / np.float64(alpha))
-        mu = rng.gamma(s, 1 / np.float64(beta))
-        level = rng.exponential() / mu
+    lam = float(gamma_draws(rng, r, alpha, 1)[0])
+    mu = float(gamma_draws(rng, s, beta, 1)[0])
+    with np.errstate(divide="ignore"):  # a rate drawn as 0
+        level = rng.exponential() / np.float64(mu)
     lifetime = (
         float(_inverse(big_b, times, np.array([level]))[0])
         if level < big_b[-1]

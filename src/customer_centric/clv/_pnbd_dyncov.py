@@ -51,7 +51,7 @@ from customer_centric._extras import defer_import
 from customer_centric.clv._covariate_records import CovariateEffects
 from customer_centric.clv._covariates import (
     _layout,
-    coefficients_named,
+    coefficients_error,
     covariate_boundaries,
 )
 from customer_centric.clv._dert import (
@@ -653,11 +653,7 @@ def fit_pareto_nbd_dynamic(
             "huge is a coefficient running off (e.g. no customer drops out "
             "while a covariate is on); drop that covariate from its process"
         )
-        if error.estimates is None:
-            raise ConvergenceError(msg) from error
-        raise ConvergenceError.at_estimates(
-            msg, coefficients_named(error.estimates, free)
-        ) from error
+        raise coefficients_error(msg, error, free) from error
     theta = np.array(list(mle.parameters.values()))
     gamma = np.log(theta[4:])
     # Delta method: the optimizer's covariance is of exp(gamma).

@@ -277,7 +277,7 @@ def generator(seed: object, /) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _gamma_draws(
+def gamma_draws(
     rng: np.random.Generator, shape: Parameter, rate: Parameter, size: int
 ) -> FloatArray:
     """``Gamma(shape, rate)`` draws (numpy takes the scale, ``1 / rate``).
@@ -301,7 +301,7 @@ def _purchase_rates(
     Parameters given per customer draw the same stream as the same
     values given once (numpy draws elementwise, in order).
     """
-    rate = _gamma_draws(rng, r, alpha, big_t.size)
+    rate = gamma_draws(rng, r, alpha, big_t.size)
     with np.errstate(invalid="ignore"):  # an infinite rate times T = 0
         expected = np.where(np.isfinite(rate), rate * big_t, np.inf)
     if not (expected <= MAX_VALUE).all():
@@ -410,7 +410,7 @@ def _ggom_draws(
     r, alpha, b, s, beta = params
     n = big_t.size
     rate = _purchase_rates(rng, r, alpha, big_t)
-    eta = _gamma_draws(rng, s, beta, n)
+    eta = gamma_draws(rng, s, beta, n)
     with np.errstate(divide="ignore", over="ignore"):
         lifetime = np.log1p(rng.standard_exponential(n) / eta) / b
     return _poisson_until(rng, rate, np.minimum(lifetime, big_t))
@@ -432,7 +432,7 @@ def _pareto_draws(
     r, alpha, s, beta = params
     n = big_t.size
     rate = _purchase_rates(rng, r, alpha, big_t)
-    mu = _gamma_draws(rng, s, beta, n)
+    mu = gamma_draws(rng, s, beta, n)
     with np.errstate(divide="ignore"):
         lifetime = rng.standard_exponential(n) / mu
     return _poisson_until(rng, rate, np.minimum(lifetime, big_t))
