@@ -31,6 +31,7 @@ customers reaches through a coefficient (``covariate_boundaries``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -228,7 +229,7 @@ class _Rises:
 
 
 @final
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, slots=False)  # for the cached rises
 class _Rows:
     """The compressed rows' histories, with their distinct counts ``x``.
 
@@ -237,9 +238,7 @@ class _Rows:
     leading rows without repeat purchases (``x = 0``): the BG/NBD takes
     a shorter form there (:func:`_bg_nbd_no_repeats`), and
     :class:`_Likelihood` orders its rows so that all of them lead.
-    ``times`` stacks ``T`` over ``t_x``; ``rises`` are the BG/NBD's from
-    each row's ``a+b`` and ``b`` and from ``r`` for each distinct ``x``
-    (:func:`_beta_gamma_terms`), in the order ``rise_index`` gathers.
+    ``times`` stacks ``T`` over ``t_x``.
     """
 
     x: FloatArray
@@ -252,8 +251,6 @@ class _Rows:
     before: FloatArray
     zeros: int
     times: FloatArray
-    rises: _Rises
-    rise_index: npt.NDArray[np.intp]
     repeats: _Rows | None = None
     """The rows after the leading ``zeros`` (made once, by :meth:`of`)."""
 
@@ -279,12 +276,6 @@ class _Rows:
         x_index: npt.NDArray[np.intp],
         zeros: int,
     ) -> _Rows:
-        n = x.size
-        # Rises from a+b (row i), b (n + i) and r (2n) over x, and over
-        # each distinct x from r.
-        starts = np.concatenate(
-            [np.arange(2 * n), np.full(x_unique.size, 2 * n)]
-        )
         return cls(
             x=x,
             t_x=t_x,
@@ -296,8 +287,6 @@ class _Rows:
             before=x - 1,
             zeros=zeros,
             times=np.stack([big_t, t_x]),
-            rises=_Rises.of(starts, np.concatenate([x, x, x_unique])),
-            rise_index=np.concatenate([np.arange(2 * n), 2 * n + x_index]),
         )
 
     def after(self, start: int) -> _Rows:
@@ -310,6 +299,23 @@ class _Rows:
             x_index=self.x_index[start:],
             zeros=0,
         )
+
+    @functools.cached_property
+    def rises(self) -> tuple[_Rises, npt.NDArray[np.intp]]:
+        """The BG/NBD's rises and the order that gathers them per row.
+
+        From each row's ``a+b`` (start ``i``) and ``b`` (``n + i``) over
+        its ``x``, then from ``r`` (``2n``) over each distinct ``x``
+        (:func:`_beta_gamma_terms`). Made when first asked: a fit reads
+        only its :attr:`repeats`', and only the BG/NBD's.
+        """
+        n = self.x.size
+        starts = np.concatenate(
+            [np.arange(2 * n), np.full(self.x_unique.size, 2 * n)]
+        )
+        counts = np.concatenate([self.x, self.x, self.x_unique])
+        index = np.concatenate([np.arange(2 * n), 2 * n + self.x_index])
+        return _Rises.of(starts, counts), index
 
     def trigamma(self, r: float) -> FloatArray:
         """``psi'(r+x) - psi'(r)``, the second ``r`` derivative."""
@@ -646,22 +652,8 @@ def _bg_nbd_rows_into(
     logs = np.log(total)
     log_alpha = np.log(alpha)
     q = alpha / total
-    if rows.every_repeat:
-        inv_bx1 = 1 / (b + rows.before)
-        log_repeat = np.log(a * inv_bx1)
-    else:
-        # Rows without repeat purchases have no second term (p2 = 0
-        # there); their b + x - 1 is set to 1 to keep the arrays finite.
-        inv_bx1 = 1 / np.where(rows.repeat, b + rows.before, 1.0)
-        log_repeat = np.log(
-            a * inv_bx1, out=np.full(rows.x.size, -np.inf), where=rows.repeat
-        )
-    powers = rx * logs
-    term1 = -powers[0]
-    term2 = log_repeat - powers[1]
-    lse = _log_add_exp(term1, term2)
-    p2 = np.exp(term2 - lse)
-    p1 = 1 - p2
+    lse, shares, inv_bx1 = _bg_nbd_terms(rx * logs, a, b, rows)
+    p1, p2 = shares
     lg, psi, psi1 = _beta_gamma_terms(rows, r, a + b, b)
     out[0] = lg[2] + lg[1] - lg[0] + r * log_alpha + lse
     gradient = out[1:5]
@@ -672,7 +664,8 @@ def _bg_nbd_rows_into(
     np.multiply(rx, q_rise, out=difference[1])
     difference[2] = -1.0
     np.multiply(b, inv_bx1, out=difference[3])
-    mean_q = q[0] + p2 * q_rise  # p1 q1 + p2 q2
+    shared_q = shares * q
+    mean_q = shared_q[0] + shared_q[1]  # p1 q1 + p2 q2
     psi_rise = psi[1] - psi[0]  # b's digamma terms less a+b's
     p2_difference = p2 * difference[3]
     # r (psi + p1 log q1 + p2 log q2), with log q = log alpha - log total
@@ -688,13 +681,42 @@ def _bg_nbd_rows_into(
         np.multiply(weighted[i], difference[i:], out=hessian[start:stop])
     hessian[0] += r * r * psi1[2] + gradient[0]  # r, r
     hessian[1] += r * (1 - mean_q)  # r, alpha
-    spread = p1 * q[0] * (rows.times[0] / total[0])
-    spread += p2 * q[1] * (rows.times[1] / total[1])
-    hessian[4] -= rx * spread  # alpha, alpha: rx sum p q (1 - q)
+    spread = shared_q * (rows.times / total)  # p q (1 - q)
+    hessian[4] -= rx * (spread[0] + spread[1])  # alpha, alpha
     hessian[7] -= a * (a * psi1[0] + psi[0])  # a, a
     hessian[8] -= a * b * psi1[0]  # a, b
     b_terms = b * (b * (psi1[1] - psi1[0]) + psi_rise)
     hessian[9] += b_terms + p2_difference * (difference[3] - 1)  # b, b
+
+
+def _bg_nbd_terms(
+    powers: FloatArray,
+    a: float | FloatArray,
+    b: float | FloatArray,
+    rows: _Rows,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """FHL's two terms' log-sum, each term's share of it and ``1/(b+x-1)``.
+
+    ``powers`` are ``(r+x) log(alpha + T)`` over ``(r+x) log(alpha +
+    t_x)``.
+    """
+    if rows.every_repeat:
+        inv_bx1 = 1 / (b + rows.before)
+        log_repeat = np.log(a * inv_bx1)
+    else:
+        # Rows without repeat purchases have no second term (p2 = 0
+        # there); their b + x - 1 is set to 1 to keep the arrays finite.
+        inv_bx1 = 1 / np.where(rows.repeat, b + rows.before, 1.0)
+        log_repeat = np.log(
+            a * inv_bx1, out=np.full(rows.x.size, -np.inf), where=rows.repeat
+        )
+    term1 = -powers[0]
+    term2 = log_repeat - powers[1]
+    lse = _log_add_exp(term1, term2)
+    shares = np.empty_like(powers)
+    np.exp(term2 - lse, out=shares[1])
+    np.subtract(1.0, shares[1], out=shares[0])
+    return lse, shares, inv_bx1
 
 
 def _log_add_exp(x: FloatArray, y: FloatArray) -> FloatArray:
@@ -726,7 +748,8 @@ def _beta_gamma_terms(
     starts[:n] = ab
     starts[n:-1] = b
     starts[-1] = r
-    result: FloatArray = np.take(rows.rises(starts), rows.rise_index, axis=1)
+    rises, index = rows.rises
+    result: FloatArray = np.take(rises(starts), index, axis=1)
     return result.reshape(3, 3, n)
 
 
@@ -1159,26 +1182,23 @@ class _ChainSums:
         w: FloatArray,
     ) -> _ChainSums:
         """The sums for ``k`` parameters and ``size`` variables in all."""
-        basis, chains = _chains(k, scaled, w.size)
-        feature = np.zeros((len(basis), len(basis)), dtype=np.intp)
-        features: list[FloatArray] = []
-        for s, phi_s in enumerate(basis):
-            for t in range(s, len(basis)):
-                feature[s, t] = feature[t, s] = len(features)
-                features.append(w * phi_s * basis[t])
-        entries = _chain_entries(k, size, chains, feature)
-        keys = sorted(entries)
-        sources = np.array([key[0] for key in keys], dtype=np.intp)
+        basis, chain = _chain(k, size, scaled, w.size)
+        first, second = _upper(len(basis))
+        feature = np.empty((len(basis), len(basis)), dtype=np.intp)
+        feature[first, second] = feature[second, first] = np.arange(first.size)
+        length = 1 + size + size * size
+        keys, counts = _chain_entries(k, size, chain, feature)
+        sources = keys // length
         rows = 1 + k + _PAIRS[k][0].size
         return cls(
-            features=np.array(features),
+            features=w * basis[first] * basis[second],
             sources=sources,
-            targets=np.array([key[1] for key in keys], dtype=np.intp),
-            counts=np.array([entries[key] for key in keys]),
-            length=1 + size + size * size,
+            targets=keys % length,
+            counts=counts,
+            length=length,
             starts=tuple(
                 np.searchsorted(
-                    sources, np.arange(rows + 1) * len(features)
+                    sources, np.arange(rows + 1) * first.size
                 ).tolist()
             ),
         )
@@ -1203,59 +1223,64 @@ class _ChainSums:
         return result
 
 
-def _chains(
-    k: int, scaled: Sequence[_ScaledProcess], n: int
-) -> tuple[list[FloatArray], list[list[tuple[int, int]]]]:
-    """The basis ``phi`` and each parameter's chain over it.
+def _upper(n: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """``np.triu_indices(n)`` for a few rows, without its mask."""
+    pairs = [(i, j) for i in range(n) for j in range(i, n)]
+    first, second = np.array(pairs, dtype=np.intp).T
+    return first, second
 
-    A chain lists ``(variable, basis function)``: the parameter's log
-    moves by that function's value per unit of that variable.
+
+def _chain(
+    k: int, size: int, scaled: Sequence[_ScaledProcess], n: int
+) -> tuple[FloatArray, FloatArray]:
+    """The basis ``phi`` and the chain over it, ``(k, size, basis)``.
+
+    ``chain[i, v, s]``: parameter ``i``'s log moves by basis function
+    ``s`` per unit of variable ``v``.
     """
     basis = [np.ones(n)]
-    chains = [[(i, 0)] for i in range(k)]
+    chain = np.zeros((k, size, 1 + sum(p.columns.size for p in scaled)))
+    chain[np.arange(k), np.arange(k), 0] = 1.0
     for process in scaled:
-        for column, variable in zip(
-            process.design, process.at.tolist(), strict=True
-        ):
-            for position in process.positions:
-                chains[position].append((variable, len(basis)))
+        for column, variable in zip(process.design, process.at, strict=True):
+            chain[list(process.positions), variable, len(basis)] = 1.0
             basis.append(process.sign * column)
-    return basis, chains
+    return np.array(basis), chain
 
 
 def _chain_entries(
     k: int,
     size: int,
-    chains: list[list[tuple[int, int]]],
+    chain: FloatArray,
     feature: npt.NDArray[np.intp],
-) -> dict[tuple[int, int], float]:
-    """How often each product (row and feature) adds to each answer.
+) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    """How much each product adds to each answer, by sorted keys.
 
-    Keys are ``(row * features + feature, target)``: the value (row 0,
-    target 0), each derivative's chain (rows ``1..k``, targets ``1 +
-    variable``) and each Hessian entry's two chains (the packed rows,
-    targets ``1 + size`` on, row-major).
+    A key is ``source * length + target``: ``source`` is a row of the
+    quantities times the features plus a feature, ``target`` the place
+    in the answer (the value, then the gradient, then the Hessian
+    row-major). The value is row 0 at feature 0 (``w``); derivative
+    ``i`` adds its chain, a Hessian entry ``(i, j)`` the products of
+    ``i``'s and ``j``'s chains.
     """
     width = int(feature.max()) + 1
+    length = 1 + size + size * size
     first, second = _PAIRS[k]
-    pair = np.zeros((k, k), dtype=np.intp)
+    pair = np.empty((k, k), dtype=np.intp)
     pair[first, second] = pair[second, first] = np.arange(first.size)
-    entries: dict[tuple[int, int], float] = {}
-
-    def add(row: int, s: int, t: int, target: int) -> None:
-        key = (row * width + int(feature[s, t]), target)
-        entries[key] = entries.get(key, 0.0) + 1.0
-
-    add(0, 0, 0, 0)
-    for i, chain in enumerate(chains):
-        for variable, s in chain:
-            add(1 + i, 0, s, 1 + variable)
-        for j, other in enumerate(chains):
-            row = 1 + k + int(pair[i, j])
-            for variable, s in chain:
-                for other_variable, t in other:
-                    add(row, s, t, 1 + size + variable * size + other_variable)
-    return entries
+    i, v, s = np.nonzero(chain)
+    links = chain[i, v, s]
+    gradient = ((1 + i) * width + feature[0, s]) * length + 1 + v
+    # Every pair of links (of any two parameters) for the Hessian.
+    one, other = np.divmod(np.arange(i.size * i.size), i.size)
+    row = 1 + k + pair[i[one], i[other]]
+    hessian = (row * width + feature[s[one], s[other]]) * length
+    hessian += 1 + size + v[one] * size + v[other]
+    keys = np.concatenate([[0], gradient, hessian])
+    counts = np.concatenate([[1.0], links, links[one] * links[other]])
+    # By source (a key's order): each row's entries are one slice.
+    order = np.argsort(keys, kind="stable")
+    return keys[order].astype(np.intp), counts[order]
 
 
 _ONE_THREAD: Final = 4 * 65536
