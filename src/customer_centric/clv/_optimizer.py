@@ -16,6 +16,7 @@ and raises
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Final, TypeAlias, TypeVar, final
@@ -209,7 +210,7 @@ class _Attempt:
 
     @property
     def gradient_norm(self) -> float:
-        return float(np.linalg.norm(self.result.jac))
+        return _norm(self.result.jac)
 
     @property
     def at_bound(self) -> bool:
@@ -222,6 +223,23 @@ class _Attempt:
             and self.gradient_norm < _GRADIENT_TOLERANCE
             and not self.at_bound
         )
+
+    @functools.cached_property
+    def log_curvature(self) -> tuple[FloatArray, FloatArray] | None:
+        """Eigenvalues and eigenvectors of the negative Hessian in logs.
+
+        Of the summed log-likelihood with respect to the log-parameters
+        (without the gradient's term), from :attr:`hessian`; ``None``
+        where that is unknown or not finite. Made once for the edges'
+        order (:func:`_flattest_first`) and their curvature test
+        (:func:`_clearly_inside`).
+        """
+        hessian = self.hessian
+        if hessian is None or not np.isfinite(hessian).all():
+            return None
+        theta = np.exp(self.result.x)
+        values, vectors = np.linalg.eigh(-(theta[:, None] * hessian * theta))
+        return values, vectors
 
     def natural(self, n_customers: float) -> tuple[FloatArray, FloatArray]:
         """The parameters and the gradient of the summed log-likelihood."""
@@ -259,15 +277,27 @@ class _Run:
 _NO_PROGRESS: Final = "line search could not improve (precision limit)"
 
 
+def _norm(vector: FloatArray) -> float:
+    """The Euclidean norm, as ``np.linalg.norm`` computes it, but cheaper.
+
+    The searches take it several times per step of tiny vectors, where
+    ``np.linalg.norm``'s checks cost more than the sum.
+    """
+    return math.sqrt(float(vector @ vector))
+
+
 def _entry_stop(
     f: float,
-    g: FloatArray,
+    g_norm: float,
     target: float,
     evaluations: int,
     max_evaluations: float,
 ) -> str | None:
-    """Why a search stops before its next step, if it does."""
-    if np.linalg.norm(g) < _BFGS_GRADIENT:
+    """Why a search stops before its next step, if it does.
+
+    ``g_norm`` is the norm of the gradient at the current point.
+    """
+    if g_norm < _BFGS_GRADIENT:
         return "gradient norm below 1e-8"
     if f <= target:
         return "reached the target value"
@@ -277,13 +307,16 @@ def _entry_stop(
 
 
 def _progress(
-    f: float, x_new: FloatArray, f_new: float, g_new: FloatArray, stalled: int
+    f: float, x_new: FloatArray, f_new: float, g_norm: float, stalled: int
 ) -> tuple[int, str | None]:
-    """The count of steps in a row that barely improved, and a stop."""
+    """The count of steps in a row that barely improved, and a stop.
+
+    ``g_norm`` is the norm of the gradient at ``x_new``.
+    """
     improvement = f - f_new
     small = improvement <= _BFGS_STALL * max(1.0, abs(f_new))
     stalled = stalled + 1 if small else 0
-    return stalled, _stop_reason(x_new, f_new, g_new, improvement, stalled)
+    return stalled, _stop_reason(x_new, f_new, g_norm, improvement, stalled)
 
 
 def _bfgs(
@@ -305,6 +338,7 @@ def _bfgs(
     """
     x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
     f, g = fun(x)
+    g_norm = _norm(g)
     start_inverse = _initial_inverse(fun, x, g)
     from_identity = start_inverse is None
     inverse = np.eye(x.size) if start_inverse is None else start_inverse
@@ -313,7 +347,7 @@ def _bfgs(
     iteration = 0
     stalled = 0
     for iteration in range(1, max_iterations + 1):
-        entry = _entry_stop(f, g, target, evaluations, max_evaluations)
+        entry = _entry_stop(f, g_norm, target, evaluations, max_evaluations)
         if entry is not None:
             message = entry
             break
@@ -323,7 +357,7 @@ def _bfgs(
             inverse = np.eye(x.size)
             direction = -g
             slope = float(direction @ g)
-        resolution = _resolution(f, g)
+        resolution = _resolution(f, g_norm)
         x_new, f_new, g_new, step, used = _line_search(
             fun, x, f, direction, slope, min_step=min_step, floor=resolution
         )
@@ -334,13 +368,14 @@ def _bfgs(
         s = x_new - x
         y = g_new - g
         sy = float(s @ y)
-        if sy > _CURVATURE * float(np.linalg.norm(s) * np.linalg.norm(y)):
+        if sy > _CURVATURE * (_norm(s) * _norm(y)):
             if iteration == 1 and from_identity:
                 inverse = np.eye(x.size) * (sy / float(y @ y))
             rho = 1 / sy
             left = np.eye(x.size) - rho * np.outer(s, y)
             inverse = left @ inverse @ left.T + rho * np.outer(s, s)
-        stalled, stop = _progress(f, x_new, f_new, g_new, stalled)
+        g_norm = _norm(g_new)
+        stalled, stop = _progress(f, x_new, f_new, g_norm, stalled)
         x, f, g = x_new, f_new, g_new
         if np.abs(x).max() > edge:
             stop = _AT_EDGE
@@ -384,17 +419,18 @@ def _newton(
     """
     x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
     f, g = fun(x)
+    g_norm = _norm(g)
     evaluations = 1
     message = "iteration limit reached"
     iteration = 0
     stalled = 0
     for iteration in range(1, max_iterations + 1):  # noqa: B007 - nit
-        entry = _entry_stop(f, g, target, evaluations, max_evaluations)
+        entry = _entry_stop(f, g_norm, target, evaluations, max_evaluations)
         if entry is not None:
             message = entry
             break
         hessian = curvature(x, g)
-        if np.linalg.norm(g) < _GRADIENT_TOLERANCE:
+        if g_norm < _GRADIENT_TOLERANCE:
             # The gradient test passes: the checks judge the point. At a
             # proper minimum the polish after them is the Newton step on
             # this Hessian that the iteration would take; along a flat
@@ -404,7 +440,7 @@ def _newton(
             break
         direction = _newton_direction(hessian, g)
         slope = float(direction @ g)
-        resolution = _resolution(f, g)
+        resolution = _resolution(f, g_norm)
         x_new, f_new, g_new, step, used = _line_search(
             fun,
             x,
@@ -419,7 +455,8 @@ def _newton(
         if (step < min_step or -step * slope < resolution) and f_new > f:
             message = _NO_PROGRESS
             break
-        stalled, stop = _progress(f, x_new, f_new, g_new, stalled)
+        g_norm = _norm(g_new)
+        stalled, stop = _progress(f, x_new, f_new, g_norm, stalled)
         x, f, g = x_new, f_new, g_new
         if stop is not None:
             message = stop
@@ -485,7 +522,7 @@ def _line_search(
     step = min(1.0, max_step / longest) if longest > 0 else 1.0
     used = 0
     while True:
-        x_new = np.clip(x + step * direction, -LOG_BOUND, LOG_BOUND)
+        x_new = _in_box(x + step * direction)
         f_new, g_new = fun(x_new)
         used += 1
         if (
@@ -497,16 +534,23 @@ def _line_search(
         step /= 2
 
 
-def _resolution(f: float, g: FloatArray) -> float:
+def _in_box(x: FloatArray) -> FloatArray:
+    """``x`` clipped to the log-parameter box, as ``np.clip`` (cheaper)."""
+    result: FloatArray = np.minimum(np.maximum(x, -LOG_BOUND), LOG_BOUND)
+    return result
+
+
+def _resolution(f: float, g_norm: float) -> float:
     """The smallest decrease of ``f`` worth a line search's evaluation.
 
     At a point that already passes the gradient test, a decrease below
     1e-15 of ``f`` is lost in rounding (of the sums over millions of
     customers, or of ``f`` itself), and halving the step down to 1e-12
     in search of one cost a large base dozens of evaluations (issue 10).
-    Elsewhere 0: the line search backtracks as far as it must.
+    Elsewhere 0: the line search backtracks as far as it must. ``g_norm``
+    is the norm of the gradient at the point.
     """
-    if np.linalg.norm(g) < _GRADIENT_TOLERANCE:
+    if g_norm < _GRADIENT_TOLERANCE:
         return _BFGS_FUNCTION * max(1.0, abs(f))
     return 0.0
 
@@ -514,13 +558,16 @@ def _resolution(f: float, g: FloatArray) -> float:
 def _stop_reason(
     x: FloatArray,
     f: float,
-    g: FloatArray,
+    g_norm: float,
     improvement: float,
     stalled: int,
 ) -> str | None:
-    """Why BFGS should stop after this iteration, or ``None`` to go on."""
+    """Why BFGS should stop after this iteration, or ``None`` to go on.
+
+    ``g_norm`` is the norm of the gradient at ``x``.
+    """
     if 0 <= improvement <= _BFGS_FUNCTION * max(1.0, abs(f)) and (
-        np.linalg.norm(g) < _GRADIENT_TOLERANCE
+        g_norm < _GRADIENT_TOLERANCE
     ):
         return "relative improvement below 1e-15"
     if (np.abs(x) >= LOG_BOUND).any():
@@ -575,9 +622,10 @@ def _log_space(
     objective: Objective, n_customers: float
 ) -> Callable[[FloatArray], tuple[float, FloatArray]]:
     def negative_mean(log_theta: FloatArray) -> tuple[float, FloatArray]:
+        # Called under maximize_likelihood's errstate: the objective may
+        # overflow far out, where its non-finite values are handled here.
         theta = np.exp(log_theta)
-        with np.errstate(all="ignore"):
-            value, gradient = objective(theta)
+        value, gradient = objective(theta)
         gradient = np.asarray(gradient, dtype=np.float64)
         if not (math.isfinite(value) and np.isfinite(gradient).all()):
             # Steer the line search back towards moderate parameters.
@@ -684,6 +732,37 @@ def maximize_likelihood(
 
     .. versionadded:: 0.1
     """
+    # One errstate for the whole fit: the objective and the Hessian may
+    # overflow far out (their non-finite values are handled), and entering
+    # one per evaluation cost more than the rest of a Newton step.
+    with np.errstate(all="ignore"):
+        return _maximize(
+            objective,
+            names=names,
+            starts=starts,
+            n_customers=n_customers,
+            model=model,
+            max_iterations=max_iterations,
+            boundaries=boundaries,
+            hessian=hessian,
+            stop_beyond_edges=stop_beyond_edges,
+        )
+
+
+def _maximize(
+    objective: Objective,
+    /,
+    *,
+    names: tuple[str, ...],
+    starts: Sequence[Sequence[float]],
+    n_customers: float,
+    model: str,
+    max_iterations: int,
+    boundaries: Sequence[Boundary],
+    hessian: Hessian | None,
+    stop_beyond_edges: bool,
+) -> MaximumLikelihood:
+    """:func:`maximize_likelihood`'s work, under its errstate."""
     negative_mean = _log_space(objective, n_customers)
     search = _search(
         negative_mean,
@@ -772,14 +851,14 @@ def maximize_likelihood(
         converged=True,
         iterations=int(best.result.nit),
         function_evaluations=int(best.result.nfev),
-        gradient_norm=float(np.linalg.norm(final_gradient)),
+        gradient_norm=_norm(final_gradient),
         message=str(best.result.message),
         starts_tried=len(attempts),
     )
     return MaximumLikelihood(
-        parameters={n: float(v) for n, v in zip(names, theta, strict=True)},
-        standard_errors={n: float(v) for n, v in zip(names, se, strict=True)},
-        covariance=tuple(tuple(float(v) for v in row) for row in covariance),
+        parameters=_named(names, theta),
+        standard_errors=_named(names, se),
+        covariance=tuple(map(tuple, covariance.tolist())),
         log_likelihood=float(log_likelihood),
         n_customers=float(n_customers),
         diagnostics=diagnostics,
@@ -800,8 +879,7 @@ def _search(
         return lambda x0: _bfgs(negative_mean, x0, max_iterations, edge=edge)
 
     def curvature(x: FloatArray, _g: FloatArray) -> FloatArray:
-        with np.errstate(all="ignore"):
-            result: FloatArray = -hessian(np.exp(x)) / n_customers
+        result: FloatArray = -hessian(np.exp(x)) / n_customers
         return result
 
     return lambda x0: _newton(negative_mean, curvature, x0, max_iterations)
@@ -954,8 +1032,7 @@ def _check_boundaries(
                 far: FloatArray = far,
                 projector: FloatArray = projector,
             ) -> FloatArray:
-                with np.errstate(all="ignore"):
-                    h = -hessian(np.exp(far + projector @ v)) / n_customers
+                h = -hessian(np.exp(far + projector @ v)) / n_customers
                 result: FloatArray = projector @ h @ projector
                 return result
 
@@ -1004,16 +1081,13 @@ def _flattest_first(
     the one named is the one the ridge leads to. The model's order stays
     where the curvature is unknown, and among equally aligned edges.
     """
-    hessian = best.hessian
-    if hessian is None or not np.isfinite(hessian).all():
+    if len(boundaries) <= 1 or best.log_curvature is None:
         return list(boundaries)
-    theta = np.exp(best.result.x)
-    _, vectors = np.linalg.eigh(-(theta[:, None] * hessian * theta))
-    flattest = vectors[:, 0]
+    flattest = best.log_curvature[1][:, 0]
 
     def misalignment(boundary: Boundary) -> float:
         direction = np.asarray(boundary.direction, dtype=np.float64)
-        cosine = float(direction @ flattest) / float(np.linalg.norm(direction))
+        cosine = float(direction @ flattest) / _norm(direction)
         # Rounded: directions equally aligned but for rounding tie.
         return -round(abs(cosine), 9)
 
@@ -1022,7 +1096,7 @@ def _flattest_first(
 
 def _named(names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
     """Each parameter's name with its value, as plain floats."""
-    return {n: float(v) for n, v in zip(names, values, strict=True)}
+    return dict(zip(names, values.tolist(), strict=True))
 
 
 def _clearly_inside(
@@ -1037,12 +1111,15 @@ def _clearly_inside(
     prediction is small; where it exceeds :data:`_CLEARLY_INSIDE` the edge
     is out of reach and its costly profile is skipped.
     """
-    if best.problem is not None or best.hessian is None:
+    if best.problem is not None or best.log_curvature is None:
         return False
-    theta = np.exp(best.result.x)
-    log_information = -(theta[:, None] * best.hessian * theta) / n_customers
-    variance = step @ np.linalg.solve(log_information, step) / (step @ step)
-    return bool(step @ step / (2 * variance) > _CLEARLY_INSIDE)
+    # The information per customer is V diag(values) V' / n_customers,
+    # positive definite at an accepted maximum.
+    values, vectors = best.log_curvature
+    length = float(step @ step)
+    along = vectors.T @ step
+    variance = n_customers * float(along @ (along / values)) / length
+    return bool(length / (2 * variance) > _CLEARLY_INSIDE)
 
 
 def _check_maximum(
@@ -1059,11 +1136,10 @@ def _check_maximum(
     a vanishing gradient fails the second test.
     """
     theta, gradient = attempt.natural(n_customers)
-    with np.errstate(all="ignore"):
-        if hessian is None:
-            natural = _hessian(objective, theta, gradient)
-        else:
-            natural = _natural_hessian(hessian(theta), theta, gradient)
+    if hessian is None:
+        natural = _hessian(objective, theta, gradient)
+    else:
+        natural = _natural_hessian(hessian(theta), theta, gradient)
     problem = None
     if not np.isfinite(natural).all():
         problem = "the Hessian is not finite there"
@@ -1075,25 +1151,26 @@ def _check_maximum(
                 "the Hessian is not negative definite there (parameters "
                 "not identified)"
             )
-    if problem is None:
-        attempt = attrs.evolve(attempt, concave=True)
-        step = np.linalg.solve(natural, -gradient) / theta
-        relative_se = np.sqrt(np.diag(np.linalg.inv(-natural))) / theta
-        if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
-            problem = (
-                "a Newton step would still move the log-parameters by "
-                f"{np.abs(step).max():.3g} (drifting towards 0 or infinity)"
-            )
-        elif relative_se.max() > _RELATIVE_SE_LIMIT:
-            problem = (
-                "a parameter's standard error is "
-                f"{relative_se.max():.3g} times its value (a flat ridge: "
-                "the data do not identify it)"
-            )
-            return attrs.evolve(
-                attempt, problem=problem, hessian=natural, ridge=True
-            )
-    return attrs.evolve(attempt, problem=problem, hessian=natural)
+    if problem is not None:
+        return attrs.evolve(attempt, problem=problem, hessian=natural)
+    step = np.linalg.solve(natural, -gradient) / theta
+    relative_se = np.sqrt(np.diag(np.linalg.inv(-natural))) / theta
+    ridge = False
+    if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
+        problem = (
+            "a Newton step would still move the log-parameters by "
+            f"{np.abs(step).max():.3g} (drifting towards 0 or infinity)"
+        )
+    elif relative_se.max() > _RELATIVE_SE_LIMIT:
+        problem = (
+            "a parameter's standard error is "
+            f"{relative_se.max():.3g} times its value (a flat ridge: "
+            "the data do not identify it)"
+        )
+        ridge = True
+    return attrs.evolve(
+        attempt, problem=problem, hessian=natural, concave=True, ridge=ridge
+    )
 
 
 def _natural_hessian(
@@ -1121,8 +1198,7 @@ def _newton_polish(
     parameter by under 1 % (so the candidate stays finite and positive).
     """
     candidate = theta + np.linalg.solve(hessian, -gradient)
-    with np.errstate(all="ignore"):
-        new_value, new_gradient = objective(candidate)
+    new_value, new_gradient = objective(candidate)
     if math.isfinite(new_value) and new_value >= value:
         return candidate, new_value, np.asarray(new_gradient, np.float64)
     return theta, value, gradient
