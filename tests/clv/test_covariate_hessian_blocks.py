@@ -15,10 +15,13 @@ import numpy as np
 import pytest
 
 from customer_centric.clv import simulate_bg_nbd
+from customer_centric.clv._bg_nbd import _Likelihood as PlainBgNbd
 from customer_centric.clv._covariates import (
+    _ONE_THREAD,
     _compress,
     _layout,
     _Likelihood,
+    _products,
 )
 
 _N = 80
@@ -100,3 +103,37 @@ def test_shared_coefficient_hessian_matches_differences(model: str) -> None:
     np.testing.assert_allclose(
         hessian, expected, atol=1e-6 * np.abs(expected).max()
     )
+
+
+def test_chunked_products_equal_one_product() -> None:
+    """Rows past one thread's share are summed chunk by chunk, exactly."""
+    rng = np.random.default_rng(3)
+    quantities = rng.normal(size=(15, 3 * _ONE_THREAD // 225 + 7))
+    features = rng.normal(size=(15, quantities.shape[1]))
+    np.testing.assert_allclose(
+        _products(quantities, features),
+        quantities @ features.T,
+        rtol=1e-12,
+        atol=1e-12 * float(np.abs(quantities @ features.T).max()),
+    )
+
+
+def test_no_covariate_columns_is_the_plain_likelihood() -> None:
+    """Empty covariate tables leave every row at the model's parameters."""
+    sim = simulate_bg_nbd(
+        np.linspace(20.0, 40.0, _N), r=0.5, alpha=4.0, a=0.7, b=2.5, seed=8
+    )
+    layout = _layout({"purchase": (), "dropout": ()}, equal=())
+    empty = np.zeros((_N, 0))
+    rows, covariates = _compress(
+        (sim.frequency, sim.recency, sim.T, np.ones(_N)),
+        {"purchase": empty, "dropout": empty},
+    )
+    likelihood = _Likelihood("BG/NBD", rows, covariates, layout, 0.0)
+    theta = np.array(_THETA["BG/NBD"])
+    value, gradient = likelihood(theta)
+    plain_value, plain_gradient = PlainBgNbd(
+        sim.frequency, sim.recency, sim.T, np.ones(_N)
+    )(theta)
+    assert value == pytest.approx(plain_value, rel=1e-12)
+    np.testing.assert_allclose(gradient, plain_gradient, rtol=1e-9)
