@@ -71,7 +71,7 @@ from customer_centric.clv._optimizer import (
 )
 from customer_centric.clv._pareto_nbd import (
     ParetoNbdFit,
-    log_integral_hessian_rows,
+    log_integral_packed_hessian_rows,
 )
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import (
@@ -438,11 +438,12 @@ def _stacked(params: Sequence[float | FloatArray], n: int) -> FloatArray:
 def _in_log_parameters(
     value: FloatArray,
     derivatives: FloatArray,
-    hessian: FloatArray,
+    packed: FloatArray,
     params: Sequence[float | FloatArray],
 ) -> FloatArray:
     """A :data:`RowHessian`'s rows from the parameters' own derivatives.
 
+    ``packed`` holds each row's Hessian's upper triangle (:data:`_PAIRS`).
     ``d2/dlog_i dlog_j = p_i p_j H_ij + delta_ij p_i g_i`` per row.
     """
     k = len(params)
@@ -451,11 +452,11 @@ def _in_log_parameters(
     result = np.empty((1 + k + first.size, value.size))
     result[0] = value
     gradient = result[1 : 1 + k]
-    packed = result[1 + k :]
-    np.multiply(hessian[first, second], values[first], out=packed)
-    packed *= values[second]
+    in_logs = result[1 + k :]
+    np.multiply(packed, values[first], out=in_logs)
+    in_logs *= values[second]
     np.multiply(derivatives, values, out=gradient)
-    packed[_DIAGONAL[k]] += gradient
+    in_logs[_DIAGONAL[k]] += gradient
     return result
 
 
@@ -477,29 +478,38 @@ def _in_parameters(
     return rows[0].copy(), derivatives, _unpacked(packed, k)
 
 
-def _add_outer(
-    hessian: FloatArray, weight: FloatArray, vector: FloatArray
-) -> None:
-    """``hessian += weight * vector vector'`` per row, in place."""
-    hessian += (weight * vector)[:, None] * vector[None, :]
-
-
 def _pareto_nbd_log(
     params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> FloatArray:
-    """:func:`_pareto_nbd_hessian` as a :data:`RowHessian`."""
-    return _in_log_parameters(*_pareto_nbd_hessian(params, rows), params)
+    """:func:`_pareto_nbd_packed` as a :data:`RowHessian`."""
+    return _in_log_parameters(*_pareto_nbd_packed(params, rows), params)
 
 
 def _pareto_nbd_hessian(
     params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Pareto/NBD per-row log-likelihood, derivatives and Hessian.
+    """:func:`_pareto_nbd_packed` with the Hessians whole, ``(4, 4, rows)``."""
+    value, derivatives, packed = _pareto_nbd_packed(params, rows)
+    return value, derivatives, _unpacked(packed, 4)
 
-    In the rows' own parameters. The log-likelihood is smooth terms plus
-    ``log(e^t1 + e^t2)``, whose Hessian is ``p1 H1 + p2 H2 + p1 p2
-    (g1-g2)(g1-g2)'`` (``p`` each term's share); ``t2``'s comes from the
-    quadrature's moments.
+
+_AT: Final = {
+    (int(i), int(j)): n
+    for n, (i, j) in enumerate(zip(*_PAIRS[4], strict=True))
+}
+"""Where a packed four-parameter Hessian keeps entry ``(i, j)``."""
+
+
+def _pareto_nbd_packed(
+    params: tuple[float | FloatArray, ...], rows: _Rows
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Pareto/NBD per-row log-likelihood, derivatives and packed Hessian.
+
+    In the rows' own parameters; each row's Hessian as its upper
+    triangle (:data:`_PAIRS`), the entries a fit sums. The
+    log-likelihood is smooth terms plus ``log(e^t1 + e^t2)``, whose
+    Hessian is ``p1 H1 + p2 H2 + p1 p2 (g1-g2)(g1-g2)'`` (``p`` each
+    term's share); ``t2``'s comes from the quadrature's moments.
     """
     r0, alpha, s0, beta = params
     r0, s0 = float(r0), float(s0)
@@ -508,7 +518,7 @@ def _pareto_nbd_hessian(
     b_t = beta + big_t
     log_at, log_bt = np.log(a_t), np.log(b_t)
     term1 = -(r0 + x) * log_at - s0 * log_bt
-    log_si, d_si, h_si = log_integral_hessian_rows(
+    log_si, d_si, h_si = log_integral_packed_hessian_rows(
         (r0, alpha, s0, beta), x, rows.t_x, big_t
     )
     lse = np.logaddexp(term1, log_si)
@@ -525,16 +535,15 @@ def _pareto_nbd_hessian(
     derivatives[3] += s0 / beta
     hessian = h_si  # this evaluation's own: scaled in place
     hessian *= p2
-    _add_outer(hessian, p1 * p2, d_t1 - d_si)
-    hessian[0, 0] += rows.trigamma(r0)
-    mixed_alpha = 1 / alpha - p1 / a_t
-    mixed_beta = 1 / beta - p1 / b_t
-    hessian[0, 1] += mixed_alpha
-    hessian[1, 0] += mixed_alpha
-    hessian[1, 1] += p1 * (r0 + x) / a_t**2 - r0 / alpha**2
-    hessian[2, 3] += mixed_beta
-    hessian[3, 2] += mixed_beta
-    hessian[3, 3] += p1 * s0 / b_t**2 - s0 / beta**2
+    # p1 p2 (g1-g2)(g1-g2)', entry by entry of the triangle.
+    apart = d_t1 - d_si
+    first, second = _PAIRS[4]
+    hessian += ((p1 * p2) * apart)[first] * apart[second]
+    hessian[_AT[0, 0]] += rows.trigamma(r0)
+    hessian[_AT[0, 1]] += 1 / alpha - p1 / a_t
+    hessian[_AT[1, 1]] += p1 * (r0 + x) / a_t**2 - r0 / alpha**2
+    hessian[_AT[2, 3]] += 1 / beta - p1 / b_t
+    hessian[_AT[3, 3]] += p1 * s0 / b_t**2 - s0 / beta**2
     return value, derivatives, hessian
 
 

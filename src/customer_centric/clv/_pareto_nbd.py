@@ -129,8 +129,8 @@ def _layout(
     half = (hi - lo) / 2
     u = _NODES[:, None] * half
     u += (hi + lo) / 2
-    with np.errstate(divide="ignore"):
-        log_w = _LOG_WEIGHTS[:, None] + np.log(half)
+    # Under the caller's errstate: a row with t_x = T has half = 0.
+    log_w = _LOG_WEIGHTS[:, None] + np.log(half)
     return owner, first, u, log_w
 
 
@@ -138,7 +138,7 @@ def _integrate(
     r_s: tuple[float, float],
     x: FloatArray,
     lower: tuple[FloatArray, FloatArray],
-    difference: FloatArray,
+    difference: float | FloatArray,
     layout: tuple[
         npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray, FloatArray
     ],
@@ -148,21 +148,28 @@ def _integrate(
     """``log Q`` and the weighted means of the gradient terms, per row.
 
     ``lower`` holds each row's ``alpha + t_x`` and ``beta + t_x``,
-    ``difference`` its ``beta - alpha``, ``layout`` :func:`_layout`'s.
-    With more than :data:`_FIRST_MOMENTS` ``moments``,
-    the means of the terms' products follow (for the Hessian, see
-    :func:`log_integral_hessian_rows`).
+    ``difference`` its ``beta - alpha`` (one number if the same for all
+    rows), ``layout`` :func:`_layout`'s. With more than
+    :data:`_FIRST_MOMENTS` ``moments``, the means of the terms' products
+    follow (for the Hessian, see :func:`log_integral_hessian_rows`). A
+    row whose panels have no length (``t_x = T``) gets ``-inf`` and means
+    of 0. Called under ``np.errstate(divide="ignore", invalid="ignore")``.
     """
     r, s = r_s
     owner, first, u, log_w = layout
     a_tx, b_tx = lower
     log_a_tx = np.log(a_tx)
     # In place where it can: at tens of thousands of nodes each new
-    # array costs more than the arithmetic on it.
+    # array costs more than the arithmetic on it. (But exp's and log's
+    # outputs are arrays of their own: written next to their input in
+    # one buffer, numpy 1.26 takes its scalar loop, whose results differ
+    # in the last bit.)
     log_ay = u * (1 / (r + s + x))[owner]
     log_ay += log_a_tx[owner]
     a_y = np.exp(log_ay)
-    b_y = a_y + difference[owner]
+    b_y = a_y + (
+        difference if isinstance(difference, float) else difference[owner]
+    )
     cancelling = b_tx < _CANCELLING * a_tx
     if cancelling.any():
         # beta + t_x far below alpha + t_x: near the lower limit the sum
@@ -183,26 +190,34 @@ def _integrate(
     top[~np.isfinite(top)] = 0.0
     terms -= top[owner]
     weights = np.exp(terms, out=terms)
-    total = _by_row(weights.sum(axis=0), owner, x.size)
-    with np.errstate(divide="ignore"):
-        log_q = np.log(total) + top
-    if not moments:
-        return log_q, None
-    with np.errstate(invalid="ignore", divide="ignore"):
+    # Every panel's sums in one array, summed by row at once.
+    sums = np.empty((1 + moments, owner.size))
+    weights.sum(axis=0, out=sums[0])
+    if moments:
         factors = (
             log_ay,
             np.reciprocal(a_y, out=a_y),
             log_by,
             np.reciprocal(b_y, out=b_y),
         )
-        sums = [np.einsum("ij,ij->j", weights, f) for f in factors]
+        for i in range(_FIRST_MOMENTS):
+            np.einsum("ij,ij->j", weights, factors[i], out=sums[1 + i])
         if moments > _FIRST_MOMENTS:
-            sums += [
-                np.einsum("ij,ij,ij->j", weights, factors[i], factors[j])
-                for i, j in _SECOND_MOMENTS
-            ]
-        means = np.stack([_by_row(v, owner, x.size) for v in sums])
-        means /= total
+            for row, (i, j) in enumerate(_SECOND_MOMENTS, 1 + _FIRST_MOMENTS):
+                np.einsum(
+                    "ij,ij,ij->j",
+                    weights,
+                    factors[i],
+                    factors[j],
+                    out=sums[row],
+                )
+    by_row = _by_row(sums, owner, x.size)
+    total = by_row[0]
+    log_q = np.log(total) + top
+    if not moments:
+        return log_q, None
+    means = by_row[1:]
+    means /= total
     means[~np.isfinite(means)] = 0.0
     return log_q, means
 
@@ -210,13 +225,16 @@ def _integrate(
 def _by_row(
     values: FloatArray, owner: npt.NDArray[np.intp], rows: int
 ) -> FloatArray:
-    """Per-panel values summed over each row's panels.
+    """Per-panel values ``(quantities, panels)`` summed over each row's.
 
-    (As floats even with no panels, where ``bincount`` gives integers.)
+    One ``bincount`` a quantity, into one array (one ``bincount`` of all,
+    each offset by its own block of rows, cost more in building its index
+    than it saved).
     """
-    summed = np.bincount(owner, weights=values, minlength=rows)
-    result: FloatArray = summed.astype(np.float64, copy=False)
-    return result
+    summed = np.empty((values.shape[0], rows))
+    for quantity, per_panel in zip(summed, values, strict=True):
+        quantity[:] = np.bincount(owner, weights=per_panel, minlength=rows)
+    return summed
 
 
 _CANCELLING: Final = 1e-4
@@ -292,13 +310,36 @@ def log_integral_hessian_rows(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """``log s*I`` per row with its gradient and Hessian in the parameters.
 
+    :func:`log_integral_packed_hessian_rows` with the Hessians whole:
+    arrays of shape ``(rows,)``, ``(4, rows)`` and ``(4, 4, rows)``.
+    """
+    log_si, grads, packed = log_integral_packed_hessian_rows(
+        params, x, t_x, big_t
+    )
+    first, second = _PAIRS
+    hessian = np.empty((4, 4, x.size))
+    hessian[first, second] = packed
+    hessian[second, first] = packed
+    return log_si, grads, hessian
+
+
+def log_integral_packed_hessian_rows(
+    params: tuple[float, float | FloatArray, float, float | FloatArray],
+    x: FloatArray,
+    t_x: FloatArray,
+    big_t: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """``log s*I`` per row with its gradient and packed Hessian.
+
     ``log I`` is the log of an integral over ``y`` of ``exp(phi)``,
     ``phi = -(r+x) log(alpha+y) - (s+1) log(beta+y)``, whose limits do not
     depend on the parameters, so its Hessian is the mean of phi's Hessian
     plus the covariance of phi's gradient under the integrand: the
     quadrature's weighted means of ``log(alpha+y)``, ``1/(alpha+y)``,
     ``log(beta+y)``, ``1/(beta+y)`` and of their products. Returns arrays
-    of shape ``(rows,)``, ``(4, rows)`` and ``(4, 4, rows)``.
+    of shape ``(rows,)``, ``(4, rows)`` and ``(10, rows)``: each row's
+    Hessian's upper triangle, row by row (the pairs of
+    :data:`_SECOND_MOMENTS`), which is all a covariate fit sums.
     """
     log_si, means = _log_integral_means(
         params, x, t_x, big_t, moments=_FIRST_MOMENTS + len(_SECOND_MOMENTS)
@@ -313,20 +354,16 @@ def log_integral_hessian_rows(
     grads[2] += 1 / s
     # Every pair at once: the covariances of the four quantities, scaled.
     first, second = _PAIRS
-    pairs = means[4:] - means[first] * means[second]
-    pairs *= scale[first] * scale[second]
-    hessian = np.empty((4, 4, x.size))
-    hessian[first, second] = pairs
-    hessian[second, first] = pairs
+    packed = means[4:] - means[first] * means[second]
+    packed *= scale[first] * scale[second]
     # The mean of phi's own second derivatives (r and s enter linearly).
-    hessian[0, 1] -= means[1]
-    hessian[1, 0] -= means[1]
-    hessian[1, 1] += (r + x) * means[4 + _SECOND_MOMENTS.index((1, 1))]
-    hessian[2, 3] -= means[3]
-    hessian[3, 2] -= means[3]
-    hessian[3, 3] += (s + 1) * means[4 + _SECOND_MOMENTS.index((3, 3))]
-    hessian[2, 2] -= 1 / s**2
-    return log_si, grads, hessian
+    at = _SECOND_MOMENTS.index
+    packed[at((0, 1))] -= means[1]
+    packed[at((1, 1))] += (r + x) * means[4 + at((1, 1))]
+    packed[at((2, 3))] -= means[3]
+    packed[at((3, 3))] += (s + 1) * means[4 + at((3, 3))]
+    packed[at((2, 2))] -= 1 / s**2
+    return log_si, grads, packed
 
 
 def _log_integral_means(
@@ -341,30 +378,31 @@ def _log_integral_means(
     r, alpha, s, beta = params
     k = r + s + x
     a_tx = alpha + t_x
+    b_tx = beta + t_x
     log_a_tx = np.log(a_tx)
     span = k * (np.log(alpha + big_t) - log_a_tx)
     # The factor ((alpha+y)/(beta+y))^(s+1) changes on the scale of
     # (beta+t_x)/(alpha+t_x) when beta is small, and decays slowly while
     # y < beta when beta is large: size the panels and the tail for both.
-    closeness = (beta + t_x) / (alpha + t_x)
+    closeness = b_tx / a_tx
     scale = np.minimum(np.minimum(k, 1.0), k * closeness)
     slow = k * np.log(np.maximum(closeness, 1.0))
     upper = np.minimum(span, _TAIL * np.maximum(scale, 1.0) + slow)
-    # Rows with t_x = T have no time to die unseen: log Q = -inf.
-    active = np.flatnonzero(big_t > t_x)
-    scale, upper = scale[active], upper[active]
-    log_q = np.full(x.size, -np.inf)
-    log_q[active], part_means = _integrate(
-        (r, s),
-        x[active],
-        (a_tx[active], (beta + t_x)[active]),
-        np.broadcast_to(beta - alpha, x.shape)[active],
-        _layout(scale, upper, _panels(scale, upper)),
-        moments=moments,
-    )
-    means = np.zeros((moments, x.size))
-    if part_means is not None:
-        means[:, active] = part_means
+    # Rows with t_x = T (no time to die unseen) have upper = 0: one panel
+    # of no length, whose log Q is -inf and means 0, with no subset of
+    # the rows taken and scattered back. One errstate for the whole
+    # quadrature (each costs microseconds).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_q, means = _integrate(
+            (r, s),
+            x,
+            (a_tx, b_tx),
+            beta - alpha,
+            _layout(scale, upper, _panels(scale, upper)),
+            moments=moments,
+        )
+    if means is None:
+        means = np.zeros((0, x.size))
     log_si = np.log(s) - k * log_a_tx - np.log(k) + log_q
     return log_si, means
 
