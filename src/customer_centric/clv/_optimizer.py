@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import Final, TypeAlias, TypeVar, final
+from typing import Final, TypeAlias, TypeVar, cast, final
 
 import attrs
 import numpy as np
@@ -212,6 +212,9 @@ class _Attempt:
     """The Hessian is negative definite there: a stationary point refused
     for its Newton step or its standard errors rises only along a flat
     direction, towards an edge."""
+    covariance: FloatArray | None = None
+    """The inverse of the negative Hessian, where it is concave (made for
+    the standard errors' test, and kept for the fit's covariance)."""
 
     @property
     def gradient_norm(self) -> float:
@@ -651,7 +654,7 @@ def _stop_reason(
         g_norm < _GRADIENT_TOLERANCE
     ):
         return "relative improvement below 1e-15"
-    if (np.abs(x) >= LOG_BOUND).any():
+    if float(np.abs(x).max()) >= LOG_BOUND:
         return "a log-parameter reached the edge of [-30, 30]"
     if stalled >= _STALL_ITERATIONS:
         return (
@@ -958,8 +961,10 @@ def _maximize(
     theta, log_likelihood, gradient = _newton_polish(
         objective, theta, curvature, log_likelihood, gradient
     )
-    covariance = np.linalg.inv(-curvature)
-    covariance = (covariance + covariance.T) / 2
+    # The Hessian's inverse as the checks made it.
+    inverse = best.covariance
+    assert inverse is not None  # noqa: S101 - made with the Hessian
+    covariance = (inverse + inverse.T) / 2
     final_gradient = gradient * theta / n_customers
     se = np.sqrt(np.diag(covariance))
     diagnostics = OptimizerDiagnostics(
@@ -1313,7 +1318,8 @@ def _check_maximum(
     if problem is not None:
         return attrs.evolve(attempt, problem=problem, hessian=natural)
     step = np.linalg.solve(natural, -gradient) / theta
-    relative_se = np.sqrt(np.diag(np.linalg.inv(-natural))) / theta
+    covariance = cast("FloatArray", np.linalg.inv(-natural))
+    relative_se = np.sqrt(covariance.diagonal()) / theta
     ridge = False
     if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
         problem = (
@@ -1328,7 +1334,12 @@ def _check_maximum(
         )
         ridge = True
     return attrs.evolve(
-        attempt, problem=problem, hessian=natural, concave=True, ridge=ridge
+        attempt,
+        problem=problem,
+        hessian=natural,
+        concave=True,
+        ridge=ridge,
+        covariance=covariance,
     )
 
 
