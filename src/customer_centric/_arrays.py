@@ -225,6 +225,15 @@ offending rows: row 1 (recency=nan); drop or fill those rows
     if array.size == 0:
         msg = f"{name} is empty; pass at least one customer"
         raise DataError(msg)
+    # One test for both rules (NaN compares false): data that pass it
+    # are scanned once, not once per rule.
+    if not (np.abs(array) <= MAX_VALUE).all():
+        _reject_unusable(array, name=name)
+    return array
+
+
+def _reject_unusable(array: FloatArray, /, *, name: str) -> None:
+    """Raise ``DataError`` for the values that are not finite, or too large."""
     reject_rows(
         ~np.isfinite(array),
         f"{name} must be finite",
@@ -238,7 +247,6 @@ offending rows: row 1 (recency=nan); drop or fill those rows
         (name, array),
         fix="check the data and the time unit",
     )
-    return array
 
 
 def as_floats(values: object, /, *, name: str) -> FloatArray:

@@ -76,8 +76,8 @@ from customer_centric.clv._pareto_nbd import (
 from customer_centric.clv._records import FittedModel
 from customer_centric.clv._rfm import (
     factorise,
-    purchase_scales,
     validate_rfm,
+    weighted_purchase_scales,
 )
 from customer_centric.exceptions import (
     ArgumentTypeError,
@@ -87,8 +87,6 @@ from customer_centric.exceptions import (
 
 if TYPE_CHECKING:
     from scipy import special
-
-    from customer_centric.clv._rfm import CompressedRFM
 else:
     special = defer_import("scipy.special")
 
@@ -178,7 +176,6 @@ class _Rises:
         lengths = short.astype(np.intp)
         first = np.cumsum(lengths) - lengths
         size = counts.size
-        segments = np.repeat(np.arange(size), lengths)
         long = np.flatnonzero(short != counts)
         return cls(
             size=size,
@@ -187,7 +184,7 @@ class _Rises:
                 np.arange(lengths.sum()) - np.repeat(first, lengths)
             ).astype(np.float64),
             # One bincount for the three functions: each its own block.
-            segments=np.concatenate([segments + f * size for f in range(3)]),
+            segments=np.repeat(np.arange(3 * size), np.tile(lengths, 3)),
             long=long,
             long_start=starts[long],
             long_from=short[long],
@@ -257,14 +254,27 @@ class _Rows:
 
     @classmethod
     def of(cls, x: FloatArray, t_x: FloatArray, big_t: FloatArray) -> _Rows:
-        x_unique, x_index = factorise(x)
+        x_unique, x_index = _factorised(x)
         repeat = x > 0
         # The leading run of x = 0 (all rows if there is no repeat).
         zeros = int(np.argmax(repeat)) if repeat.any() else x.size
-        rows = cls._made(
-            x, t_x, big_t, x_unique=x_unique, x_index=x_index, zeros=zeros
+        repeats = cls._made(
+            x[zeros:],
+            t_x[zeros:],
+            big_t[zeros:],
+            x_unique=x_unique,
+            x_index=x_index[zeros:],
+            zeros=0,
         )
-        return attrs.evolve(rows, repeats=rows.after(zeros))
+        return cls._made(
+            x,
+            t_x,
+            big_t,
+            x_unique=x_unique,
+            x_index=x_index,
+            zeros=zeros,
+            repeats=repeats,
+        )
 
     @classmethod
     def _made(
@@ -276,6 +286,7 @@ class _Rows:
         x_unique: FloatArray,
         x_index: npt.NDArray[np.intp],
         zeros: int,
+        repeats: _Rows | None = None,
     ) -> _Rows:
         return cls(
             x=x,
@@ -287,18 +298,8 @@ class _Rows:
             every_repeat=bool((x > 0).all()),
             before=x - 1,
             zeros=zeros,
-            times=np.stack([big_t, t_x]),
-        )
-
-    def after(self, start: int) -> _Rows:
-        """The rows from ``start`` on (the distinct counts kept)."""
-        return _Rows._made(
-            self.x[start:],
-            self.t_x[start:],
-            self.big_t[start:],
-            x_unique=self.x_unique,
-            x_index=self.x_index[start:],
-            zeros=0,
+            times=np.array([big_t, t_x]),  # (np.stack costs ten times)
+            repeats=repeats,
         )
 
     @functools.cached_property
@@ -845,6 +846,9 @@ class _Layout:
     names: dict[Process, tuple[str, ...]]
     free: tuple[str, ...]
     loadings: dict[Process, FloatArray]
+    places: tuple[int, ...]
+    """For each covariate of each process in turn, its free coefficient's
+    place in ``free`` (the column of its 1 in the loadings)."""
 
 
 def _layout(
@@ -866,6 +870,7 @@ def _layout(
     free = [f"{p}:{n}" for p in PROCESSES for n in names[p] if n not in equal]
     free += [f"equal:{n}" for n in equal]
     loadings: dict[Process, FloatArray] = {}
+    places: list[int] = []
     for process in PROCESSES:
         matrix = np.zeros((len(names[process]), len(free)))
         for row, covariate in enumerate(names[process]):
@@ -874,9 +879,12 @@ def _layout(
                 if covariate in equal
                 else f"{process}:{covariate}"
             )
-            matrix[row, free.index(key)] = 1.0
+            places.append(free.index(key))
+            matrix[row, places[-1]] = 1.0
         loadings[process] = matrix
-    return _Layout(names=names, free=tuple(free), loadings=loadings)
+    return _Layout(
+        names=names, free=tuple(free), loadings=loadings, places=tuple(places)
+    )
 
 
 @final
@@ -898,8 +906,8 @@ class _Likelihood:
         # Rows by x (stably: a tie keeps _compress's order), so that
         # those without repeat purchases lead (_Rows.zeros).
         order = np.argsort(rows[0], kind="stable")
-        x, t_x, big_t, self.w = (column[order] for column in rows)
-        covariates = {p: matrix[order] for p, matrix in covariates.items()}
+        x, t_x, big_t, self.w = (np.take(column, order) for column in rows)
+        covariates = _reordered(covariates, order)
         self.rows = _Rows.of(x, t_x, big_t)
         self.model = model
         self.full = _HESSIANS.get(model)
@@ -1067,7 +1075,8 @@ class _Likelihood:
         rows, where differencing the whole gradient took one per
         parameter and coefficient.
         """
-        if self._remembered(theta) is None:
+        remembered = self._remembered(theta)
+        if remembered is None:
             if self.full is not None:
                 self(theta)
             else:
@@ -1075,15 +1084,19 @@ class _Likelihood:
                 if row_parameters is not None:
                     per_row = self._differenced(row_parameters)
                     self._hessian = (theta.copy(), self._mapped(per_row))
-        remembered = self._remembered(theta)
+            remembered = self._remembered(theta)
         if remembered is None:
             return np.full((theta.size, theta.size), np.nan)
         return remembered.copy()
 
     def _remembered(self, theta: FloatArray) -> FloatArray | None:
-        """The Hessian last made, if it was made at ``theta``."""
-        if self._hessian is not None and np.array_equal(
-            self._hessian[0], theta
+        """The Hessian last made, if it was made at ``theta``.
+
+        The same point bit for bit (a Newton search asks where it just
+        evaluated): cheaper than ``np.array_equal`` on a few numbers.
+        """
+        if self._hessian is not None and (
+            self._hessian[0].tobytes() == theta.tobytes()
         ):
             return self._hessian[1]
         return None
@@ -1148,9 +1161,11 @@ def _scaled_process(
     k: int,
 ) -> _ScaledProcess:
     columns = np.flatnonzero(loadings.any(axis=0))
-    design = np.einsum("ij,jk->ki", covariates, loadings[:, columns])
+    # Each free coefficient loads one covariate of the process (the 1 in
+    # its column of the loadings): its row of the design is that column.
+    design = covariates.T[loadings[:, columns].argmax(axis=0)]
     return _ScaledProcess(
-        design=np.ascontiguousarray(design),
+        design=design,
         columns=columns,
         at=columns + k,
         sign=sign,
@@ -1192,25 +1207,30 @@ class _ChainSums:
         w: FloatArray,
     ) -> _ChainSums:
         """The sums for ``k`` parameters and ``size`` variables in all."""
-        basis, chain = _chain(k, size, scaled, w.size)
-        first, second = _upper(len(basis))
-        feature = np.empty((len(basis), len(basis)), dtype=np.intp)
-        feature[first, second] = feature[second, first] = np.arange(first.size)
-        length = 1 + size + size * size
-        keys, counts = _chain_entries(k, size, chain, feature)
-        sources = keys // length
-        rows = 1 + k + _PAIRS[k][0].size
+        plan = _chain_plan(
+            k,
+            size,
+            tuple((p.positions, tuple(p.at.tolist())) for p in scaled),
+        )
+        basis = np.empty((plan.width, w.size))
+        basis[0] = 1.0
+        start = 1
+        for process in scaled:
+            stop = start + process.design.shape[0]
+            np.multiply(process.sign, process.design, out=basis[start:stop])
+            start = stop
+        first, second = plan.pairs
+        # w phi_s phi_t, multiplied in that order, in one array.
+        features = np.take(basis, first, axis=0)
+        features *= w
+        features *= np.take(basis, second, axis=0)
         return cls(
-            features=w * basis[first] * basis[second],
-            sources=sources,
-            targets=keys % length,
-            counts=counts,
-            length=length,
-            starts=tuple(
-                np.searchsorted(
-                    sources, np.arange(rows + 1) * first.size
-                ).tolist()
-            ),
+            features=features,
+            sources=plan.sources,
+            targets=plan.targets,
+            counts=plan.counts,
+            length=plan.length,
+            starts=plan.starts,
         )
 
     def __call__(self, quantities: FloatArray, offset: int = 0) -> FloatArray:
@@ -1240,22 +1260,79 @@ def _upper(n: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     return first, second
 
 
-def _chain(
-    k: int, size: int, scaled: Sequence[_ScaledProcess], n: int
-) -> tuple[FloatArray, FloatArray]:
-    """The basis ``phi`` and the chain over it, ``(k, size, basis)``.
+_Links: TypeAlias = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+"""Per scaled process, the positions of the parameters it scales and the
+places of the variables it loads."""
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class _ChainPlan:
+    """What :class:`_ChainSums` takes from the layout alone (not the rows).
+
+    ``width`` basis functions, whose ``pairs`` (the upper triangle) are
+    the features; the rest as :class:`_ChainSums` holds it.
+    """
+
+    width: int
+    pairs: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]
+    sources: npt.NDArray[np.intp]
+    targets: npt.NDArray[np.intp]
+    counts: FloatArray
+    length: int
+    starts: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _chain_plan(k: int, size: int, links: _Links) -> _ChainPlan:
+    """The plan for ``k`` parameters, ``size`` variables and the ``links``.
+
+    One ``(positions, at)`` per scaled process (:class:`_ScaledProcess`):
+    the same for every fit of one model and layout, so made once (its
+    entries and their sort, about 0.04 ms, were a tenth of the CDNOW
+    likelihood's set-up).
+    """
+    chain = _chain(k, size, links)
+    width = chain.shape[2]
+    first, second = _upper(width)
+    feature = np.empty((width, width), dtype=np.intp)
+    feature[first, second] = feature[second, first] = np.arange(first.size)
+    length = 1 + size + size * size
+    keys, counts = _chain_entries(k, size, chain, feature)
+    sources = keys // length
+    rows = 1 + k + _PAIRS[k][0].size
+    arrays = (first, second, sources, keys % length, counts)
+    for array in arrays:
+        array.flags.writeable = False  # shared by every fit of the layout
+    return _ChainPlan(
+        width=width,
+        pairs=(first, second),
+        sources=sources,
+        targets=arrays[3],
+        counts=counts,
+        length=length,
+        starts=tuple(
+            np.searchsorted(sources, np.arange(rows + 1) * first.size).tolist()
+        ),
+    )
+
+
+def _chain(k: int, size: int, links: _Links) -> FloatArray:
+    """The chain over the basis ``phi``, ``(k, size, basis)``.
 
     ``chain[i, v, s]``: parameter ``i``'s log moves by basis function
-    ``s`` per unit of variable ``v``.
+    ``s`` per unit of variable ``v``. The basis is 1, then each scaled
+    process's signed covariates, one per variable it loads (``links``:
+    its parameters' positions and those variables).
     """
-    basis = [np.ones(n)]
-    chain = np.zeros((k, size, 1 + sum(p.columns.size for p in scaled)))
+    chain = np.zeros((k, size, 1 + sum(len(at) for _, at in links)))
     chain[np.arange(k), np.arange(k), 0] = 1.0
-    for process in scaled:
-        for column, variable in zip(process.design, process.at, strict=True):
-            chain[list(process.positions), variable, len(basis)] = 1.0
-            basis.append(process.sign * column)
-    return np.array(basis), chain
+    basis = 1
+    for positions, at in links:
+        for variable in at:
+            chain[list(positions), variable, basis] = 1.0
+            basis += 1
+    return chain
 
 
 def _chain_entries(
@@ -1344,23 +1421,75 @@ def _compress(
 ]:
     """Unique rows of history and covariates, with customers as weights."""
     x, t_x, big_t, w = columns
-    widths = [covariates[p].shape[1] for p in PROCESSES]
-    stacked = np.column_stack(
-        [x, t_x, big_t, *(covariates[p] for p in PROCESSES)]
-    )
-    order = _equal_rows_together(stacked)
-    ordered = stacked[order]
+    purchase, dropout = covariates["purchase"], covariates["dropout"]
+    # One table for both processes (as fit_with_covariates passes it) is
+    # stacked once: rows are equal in both copies where they are in one.
+    shared = dropout is purchase
+    distinct = [x, t_x, big_t, *purchase.T, *(() if shared else dropout.T)]
+    stacked = np.empty((x.size, len(distinct)))
+    for place, column in enumerate(distinct):
+        stacked[:, place] = column
+    first = 3 + purchase.shape[1]
+    every = [*stacked.T, *(stacked.T[3:first] if shared else ())]
+    order = _equal_rows_together(every)
+    ordered = np.take(stacked, order, axis=0)
+    # Each row's bytes as one value: one comparison per row, not one per
+    # column and a reduction. (Rows that differ only in a zero's sign
+    # hash apart too: they stay apart.)
+    row_bytes = ordered.view(np.dtype((np.void, ordered[0].nbytes)))
     starts = np.ones(order.size, dtype=bool)
-    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    starts[1:] = row_bytes[1:, 0] != row_bytes[:-1, 0]
     inverse = np.empty(order.size, dtype=np.intp)
     inverse[order] = np.cumsum(starts) - 1
     weights = np.bincount(inverse, weights=w)
-    first = 3 + widths[0]
-    unique = ordered[starts]
+    # Column by column, each one contiguous array.
+    unique = np.ascontiguousarray(np.take(ordered, starts.nonzero()[0], 0).T)
+    unique_purchase = unique[3:first].T
     return (
-        (unique[:, 0], unique[:, 1], unique[:, 2], weights.astype(np.float64)),
-        {"purchase": unique[:, 3:first], "dropout": unique[:, first:]},
+        (unique[0], unique[1], unique[2], weights.astype(np.float64)),
+        {
+            "purchase": unique_purchase,
+            "dropout": unique_purchase if shared else unique[first:].T,
+        },
     )
+
+
+def _reordered(
+    covariates: dict[Process, FloatArray], order: npt.NDArray[np.intp]
+) -> dict[Process, FloatArray]:
+    """Each process's covariates' rows in ``order``; a shared table once.
+
+    (``np.take``: a third of fancy indexing's cost on a matrix's rows.)
+    """
+    purchase = np.take(covariates["purchase"], order, axis=0)
+    if covariates["dropout"] is covariates["purchase"]:
+        return {"purchase": purchase, "dropout": purchase}
+    return {
+        "purchase": purchase,
+        "dropout": np.take(covariates["dropout"], order, axis=0),
+    }
+
+
+def _ascending(values: FloatArray) -> bool:
+    """Whether ``values`` never decrease."""
+    return bool((values[1:] >= values[:-1]).all())
+
+
+def _factorised(
+    values: FloatArray,
+) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+    """:func:`factorise`, without its sort where the values are sorted.
+
+    As :class:`_Likelihood` hands its rows' counts ``x`` to :class:`_Rows`.
+    """
+    if not _ascending(values):
+        return factorise(values)
+    new = np.empty(values.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    index = np.cumsum(new, dtype=np.intp)
+    index -= 1
+    return values[new], index
 
 
 _MIX: Final = np.uint64(0x9E3779B97F4A7C15)
@@ -1368,20 +1497,22 @@ _MIX: Final = np.uint64(0x9E3779B97F4A7C15)
 column's bits over the row hash."""
 
 
-def _equal_rows_together(stacked: FloatArray) -> npt.NDArray[np.intp]:
+def _equal_rows_together(
+    columns: Sequence[FloatArray],
+) -> npt.NDArray[np.intp]:
     """An order of the rows in which equal rows are next to each other.
 
-    Sorted by a hash of each row's bits: one sort of one key, where a
-    lexicographic sort (``np.lexsort``, ``np.unique(axis=0)``) sorts once
-    per column (measured on CDNOW's seven columns: 0.06 ms against 0.35
-    ms). Equal rows have equal hashes; two different rows that share one
-    (about ``rows**2 / 2**65`` likely) may split a run of equal rows in
-    two, which only leaves those customers in two weighted rows.
+    Sorted by a hash of the bits of each row of the ``columns``: one sort
+    of one key, where a lexicographic sort (``np.lexsort``,
+    ``np.unique(axis=0)``) sorts once per column (measured on CDNOW's
+    seven columns: 0.06 ms against 0.35 ms). Equal rows have equal
+    hashes; two different rows that share one (about ``rows**2 / 2**65``
+    likely) may split a run of equal rows in two, which only leaves those
+    customers in two weighted rows.
     """
-    bits = np.ascontiguousarray(stacked).view(np.uint64)
-    key = bits[:, 0] * _MIX
-    for column in bits.T[1:]:
-        key ^= column
+    key = columns[0].view(np.uint64) * _MIX
+    for column in columns[1:]:
+        key ^= column.view(np.uint64)
         key *= _MIX
     order: npt.NDArray[np.intp] = np.argsort(key)
     return order
@@ -1401,8 +1532,16 @@ def covariate_boundaries(
     customers into a group that never drops out and one that does is such
     an edge: the plain fits' test then finds the likelihood as high there.
     """
+    return list(_covariate_boundaries(model, tuple(boundaries), layout.free))
+
+
+@functools.lru_cache(maxsize=64)
+def _covariate_boundaries(
+    model: str, boundaries: tuple[Boundary, ...], free: tuple[str, ...]
+) -> tuple[Boundary, ...]:
+    """:func:`covariate_boundaries`, made once per model and layout."""
     names = _PARAMETERS[model]
-    width = len(layout.free)
+    width = len(free)
     result = [
         attrs.evolve(b, direction=(*b.direction, *([0] * width)))
         for b in boundaries
@@ -1421,10 +1560,10 @@ def covariate_boundaries(
                 # scales, and only those, in one sense.
                 continue
             (turn,) = turns
-            for column, free in enumerate(layout.free):
-                if not free.startswith(f"{process}:"):
+            for column, name in enumerate(free):
+                if not name.startswith(f"{process}:"):
                     continue  # shared coefficients move both processes
-                covariate = free.removeprefix(f"{process}:")
+                covariate = name.removeprefix(f"{process}:")
                 high = [0] * width
                 high[column] = turn
                 result.append(
@@ -1450,7 +1589,7 @@ def covariate_boundaries(
                         simpler=_for_some(boundary, process, covariate),
                     )
                 )
-    return result
+    return tuple(result)
 
 
 _INFINITY: Final = {1: "+infinity", -1: "-infinity"}
@@ -1505,6 +1644,11 @@ def fit_with_covariates(
     for process, table in zip(
         PROCESSES, (purchase_covariates, dropout_covariates), strict=True
     ):
+        if table is not None and table is purchase_covariates and names:
+            # One table for both processes: read and checked once.
+            names[process] = names["purchase"]
+            matrices[process] = matrices["purchase"]
+            continue
         names[process], matrices[process] = _read_table(
             table, name=f"{process}_covariates", n=n
         )
@@ -1537,25 +1681,20 @@ def fit_with_covariates(
         )
         raise coefficients_error(msg, error, layout.free) from error
     theta = np.array(list(mle.parameters.values()))
+    full_covariance = np.array(mle.covariance)
     effects = _effects(
-        theta,
-        np.asarray(mle.covariance),
-        layout,
-        parameter_names,
-        float(penalty),
+        theta, full_covariance, layout, parameter_names, float(penalty)
     )
     fields = mle.record_fields()
     for name in mle.parameters:
         if name not in parameter_names:
             del fields[name]
     k = len(parameter_names)
-    covariance = np.asarray(mle.covariance)[:k, :k]
+    covariance = full_covariance[:k, :k]
     fields["standard_errors"] = {
         k: mle.standard_errors[k] for k in parameter_names
     }
-    fields["covariance"] = tuple(
-        tuple(float(v) for v in r) for r in covariance
-    )
+    fields["covariance"] = tuple(map(tuple, covariance.tolist()))
     fields["log_likelihood"] = likelihood.unpenalised(
         theta, mle.log_likelihood
     )
@@ -1673,7 +1812,7 @@ def _starts(
             return None
         return (*fit.parameter_vector().tolist(), *zeros)
 
-    rate, mean_t = purchase_scales(_as_compressed(rows))
+    rate, mean_t = weighted_purchase_scales(w, x, big_t)
     scale = max(mean_t, 1e-3)
     # The plain fits' first two starts (see fit_pareto_nbd and so on):
     # the BG/NBD's b is a count of purchases, not a time like beta.
@@ -1690,21 +1829,6 @@ def _starts(
     return _Starts([(*start, *zeros) for start in generic], plain)
 
 
-def _as_compressed(
-    rows: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
-) -> CompressedRFM:
-    from customer_centric.clv._rfm import CompressedRFM  # noqa: PLC0415
-
-    x, t_x, big_t, w = rows
-    return CompressedRFM(
-        frequency=x,
-        recency=t_x,
-        T=big_t,
-        weights=w,
-        inverse=np.arange(x.size, dtype=np.intp),
-    )
-
-
 def _effects(
     theta: FloatArray,
     covariance: FloatArray,
@@ -1716,25 +1840,20 @@ def _effects(
 
     The optimizer's covariance is of ``exp(c)``; the delta method gives
     that of ``c`` (divide by ``exp(c)``), and the loadings expand the free
-    coefficients to both processes' coefficients.
+    coefficients to both processes' coefficients: each covariate's row is
+    its free coefficient's (:attr:`_Layout.places`), as the product with
+    the 0/1 loadings has it.
     """
-    width = len(layout.free)
     p = len(parameter_names)
-    scale = np.concatenate([np.ones(p), 1 / theta[p:]])
-    free_covariance = covariance * np.outer(scale, scale)
+    scale = np.ones(theta.size)
+    np.divide(1, theta[p:], out=scale[p:])
+    free_covariance = covariance * (scale[:, None] * scale)
     free = np.log(theta[p:])
-    expand = np.zeros(
-        (p + sum(len(n) for n in layout.names.values()), p + width)
-    )
-    expand[:p, :p] = np.eye(p)
-    start = p
-    for process in PROCESSES:
-        k = len(layout.names[process])
-        expand[start : start + k, p:] = layout.loadings[process]
-        start += k
-    full = expand @ free_covariance @ expand.T
-    values = expand[p:, p:] @ free
-    errors = np.sqrt(np.diag(full)[p:])
+    places = np.array(layout.places, dtype=np.intp)
+    expanded = np.concatenate([np.arange(p), p + places])
+    full = np.take(np.take(free_covariance, expanded, 0), expanded, 1)
+    values = free[places]
+    errors = np.sqrt(full.diagonal()[p:])
     names = [f"{p}:{n}" for p in PROCESSES for n in layout.names[p]]
     split = len(layout.names["purchase"])
     purchase = layout.names["purchase"]
@@ -1755,7 +1874,7 @@ def _effects(
         ),
         penalty=penalty,
         names=(*parameter_names, *names),
-        covariance=tuple(tuple(float(v) for v in row) for row in full),
+        covariance=tuple(map(tuple, full.tolist())),
     )
 
 

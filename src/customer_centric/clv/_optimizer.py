@@ -19,10 +19,11 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from typing import Final, TypeAlias, TypeVar, final
+from typing import Final, TypeAlias, TypeVar, cast, final
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from customer_centric._arrays import FloatArray
 from customer_centric.clv._records import (
@@ -211,6 +212,9 @@ class _Attempt:
     """The Hessian is negative definite there: a stationary point refused
     for its Newton step or its standard errors rises only along a flat
     direction, towards an edge."""
+    covariance: FloatArray | None = None
+    """The inverse of the negative Hessian, where it is concave (made for
+    the standard errors' test, and kept for the fit's covariance)."""
 
     @property
     def gradient_norm(self) -> float:
@@ -242,8 +246,7 @@ class _Attempt:
         if hessian is None or not np.isfinite(hessian).all():
             return None
         theta = np.exp(self.result.x)
-        values, vectors = np.linalg.eigh(-(theta[:, None] * hessian * theta))
-        return values, vectors
+        return _eigh(-(theta[:, None] * hessian * theta))
 
     def natural(self, n_customers: float) -> tuple[FloatArray, FloatArray]:
         """The parameters and the gradient of the summed log-likelihood."""
@@ -279,6 +282,11 @@ class _Run:
 
 
 _NO_PROGRESS: Final = "line search could not improve (precision limit)"
+_EIGH_LO: Final[Callable[..., tuple[FloatArray, FloatArray]] | None] = getattr(
+    getattr(np.linalg, "_umath_linalg", None), "eigh_lo", None
+)
+"""The LAPACK routine behind ``np.linalg.eigh`` (numpy's private gufunc),
+if this numpy has it where numpy 1.26 to 2.4 keep it (:func:`_eigh`)."""
 
 
 def _norm(vector: FloatArray) -> float:
@@ -340,7 +348,7 @@ def _bfgs(
     for a busy machine; the steps stay within the log-parameter box. A
     step that takes a coordinate beyond ``edge`` ends the search there.
     """
-    x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
+    x = _in_box(x0)
     f, g = fun(x)
     g_norm = _norm(g)
     start_inverse = _initial_inverse(fun, x, g)
@@ -431,7 +439,7 @@ def _newton(
     ``run`` is the search so far, ending there. It may raise to end the
     fit; if it returns, the walk goes on as if it had not been called.
     """
-    x = np.clip(x0, -LOG_BOUND, LOG_BOUND)
+    x = _in_box(x0)
     f, g = fun(x)
     g_norm = _norm(g)
     evaluations = 1
@@ -551,11 +559,29 @@ def _newton_direction(hessian: FloatArray, g: FloatArray) -> FloatArray:
     """The (modified) Newton step ``-|H|^-1 g``; ``-g`` if H is not finite."""
     if not np.isfinite(hessian).all():
         return -g
-    values, vectors = np.linalg.eigh((hessian + hessian.T) / 2)
+    values, vectors = _eigh((hessian + hessian.T) / 2)
     size = np.abs(values)
     size = np.maximum(size, _CURVATURE * max(float(size.max()), 1.0))
     result: FloatArray = -(vectors / size) @ (vectors.T @ g)
     return result
+
+
+def _eigh(matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``np.linalg.eigh(matrix)`` of a real symmetric matrix, cheaper.
+
+    Through the LAPACK routine ``np.linalg.eigh`` calls (numpy's own
+    ``eigh_lo``, so the bits are its), without that function's checks
+    and conversions: on the searches' 8 x 8 Hessians they cost about as
+    much as the routine itself, and a Newton step takes one. Where the
+    routine is missing (it is private to numpy) or fails (its values are
+    then NaN), ``np.linalg.eigh`` answers, or raises as it does.
+    """
+    if _EIGH_LO is not None:
+        values, vectors = _EIGH_LO(matrix, signature="d->dd")
+        if values[0] == values[0]:  # not NaN: the routine converged
+            return values, vectors
+    result = np.linalg.eigh(matrix)
+    return result.eigenvalues, result.eigenvectors
 
 
 def _line_search(
@@ -628,7 +654,7 @@ def _stop_reason(
         g_norm < _GRADIENT_TOLERANCE
     ):
         return "relative improvement below 1e-15"
-    if (np.abs(x) >= LOG_BOUND).any():
+    if float(np.abs(x).max()) >= LOG_BOUND:
         return "a log-parameter reached the edge of [-30, 30]"
     if stalled >= _STALL_ITERATIONS:
         return (
@@ -652,7 +678,7 @@ def _initial_inverse(
     """
     hessian = _forward_hessian(lambda u: fun(u)[1], x, g)
     finite = bool(np.isfinite(hessian).all())
-    values, vectors = np.linalg.eigh(np.where(finite, hessian, 0.0))
+    values, vectors = _eigh(np.where(finite, hessian, 0.0))
     if not finite or values.min() <= _CURVATURE * max(values.max(), 0.0):
         return None
     result: FloatArray = (vectors / values) @ vectors.T
@@ -688,7 +714,10 @@ def _log_space(
         if not (math.isfinite(value) and np.isfinite(gradient).all()):
             # Steer the line search back towards moderate parameters.
             return _UNDEFINED, log_theta.copy()
-        return -value / n_customers, -gradient * theta / n_customers
+        # -(g theta) / n as g theta / -n: the same bits, one call fewer.
+        scaled = gradient * theta
+        scaled /= -n_customers
+        return -value / n_customers, scaled
 
     return negative_mean
 
@@ -892,7 +921,6 @@ def _maximize(
                 n_customers=n_customers,
                 hessian=hessian,
             )
-    tried = "; ".join(a.describe() for a in attempts)
     method = _METHOD if hessian is None else _NEWTON_METHOD
     _check_boundaries(
         negative_mean,
@@ -904,6 +932,7 @@ def _maximize(
         hessian=hessian,
     )
     if best is None or best.hessian is None:
+        tried = "; ".join(a.describe() for a in attempts)
         msg = (
             f"{model} fit did not converge from {len(attempts)} starting "
             f"value(s) with {method}: {tried}."
@@ -932,8 +961,10 @@ def _maximize(
     theta, log_likelihood, gradient = _newton_polish(
         objective, theta, curvature, log_likelihood, gradient
     )
-    covariance = np.linalg.inv(-curvature)
-    covariance = (covariance + covariance.T) / 2
+    # The Hessian's inverse as the checks made it.
+    inverse = best.covariance
+    assert inverse is not None  # noqa: S101 - made with the Hessian
+    covariance = (inverse + inverse.T) / 2
     final_gradient = gradient * theta / n_customers
     se = np.sqrt(np.diag(covariance))
     diagnostics = OptimizerDiagnostics(
@@ -973,7 +1004,8 @@ def _search(
         return lambda x0: _bfgs(negative_mean, x0, max_iterations, edge=edge)
 
     def curvature(x: FloatArray, _g: FloatArray) -> FloatArray:
-        result: FloatArray = -hessian(np.exp(x)) / n_customers
+        result = hessian(np.exp(x))
+        result /= -n_customers  # -h / n, in place on the fresh Hessian
         return result
 
     return lambda x0: _newton(
@@ -1090,14 +1122,13 @@ def _check_boundaries(
     # The profile goes no further out than e^18 or its start.
     box = np.maximum(np.abs(log_theta), _FAR_LOG) + 1e-9
     for boundary in _flattest_first(boundaries, best):
-        direction = np.asarray(boundary.direction, dtype=np.float64)
-        moved = direction != 0
-        shift = _FAR_LOG - float((direction * log_theta)[moved].max())
+        edge = _edge(boundary.direction)
+        direction = edge.vector
+        shift = _FAR_LOG - float((direction * log_theta)[edge.moved].max())
         if _clearly_inside(best, shift * direction, n_customers):
             continue
         far = log_theta + shift * direction
-        unit = direction / np.linalg.norm(direction)
-        projector = np.eye(direction.size) - np.outer(unit, unit)
+        projector = edge.projector
 
         def profile(
             v: FloatArray,
@@ -1185,12 +1216,46 @@ def _flattest_first(
     flattest = best.log_curvature[1][:, 0]
 
     def misalignment(boundary: Boundary) -> float:
-        direction = np.asarray(boundary.direction, dtype=np.float64)
-        cosine = float(direction @ flattest) / _norm(direction)
+        edge = _edge(boundary.direction)
+        cosine = float(edge.vector @ flattest) / edge.length
         # Rounded: directions equally aligned but for rounding tie.
         return -round(abs(cosine), 9)
 
     return sorted(boundaries, key=misalignment)
+
+
+@final
+@attrs.frozen(kw_only=True, eq=False)
+class _Edge:
+    """A boundary's direction as the searches use it (read-only arrays).
+
+    ``vector`` the direction, ``moved`` where it is not 0, ``length`` its
+    norm and ``projector`` the projection onto its orthogonal complement,
+    where the profile along it searches.
+    """
+
+    vector: FloatArray
+    moved: npt.NDArray[np.bool_]
+    length: float
+    projector: FloatArray
+
+
+@functools.lru_cache(maxsize=256)
+def _edge(direction: tuple[int, ...]) -> _Edge:
+    """The :class:`_Edge` of a direction: made once per direction.
+
+    Every fit of a model probes the same few edges, and each of a
+    profile's small arrays cost a numpy call or two.
+    """
+    vector = np.asarray(direction, dtype=np.float64)
+    unit = vector / np.linalg.norm(vector)
+    projector = np.eye(vector.size) - np.outer(unit, unit)
+    moved = vector != 0
+    for array in (vector, projector, moved):
+        array.flags.writeable = False
+    return _Edge(
+        vector=vector, moved=moved, length=_norm(vector), projector=projector
+    )
 
 
 def _named(names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
@@ -1253,7 +1318,8 @@ def _check_maximum(
     if problem is not None:
         return attrs.evolve(attempt, problem=problem, hessian=natural)
     step = np.linalg.solve(natural, -gradient) / theta
-    relative_se = np.sqrt(np.diag(np.linalg.inv(-natural))) / theta
+    covariance = cast("FloatArray", np.linalg.inv(-natural))
+    relative_se = np.sqrt(covariance.diagonal()) / theta
     ridge = False
     if np.abs(step).max() > _NEWTON_STEP_TOLERANCE:
         problem = (
@@ -1268,7 +1334,12 @@ def _check_maximum(
         )
         ridge = True
     return attrs.evolve(
-        attempt, problem=problem, hessian=natural, concave=True, ridge=ridge
+        attempt,
+        problem=problem,
+        hessian=natural,
+        concave=True,
+        ridge=ridge,
+        covariance=covariance,
     )
 
 
@@ -1277,9 +1348,10 @@ def _natural_hessian(
 ) -> FloatArray:
     """The Hessian in the natural parameters from that in their logs."""
     # d2L/dlog_i dlog_j = theta_i theta_j H_ij + delta_ij theta_i g_i
-    inner = h_log - np.diag(gradient * theta)
-    result: FloatArray = inner / np.outer(theta, theta)
-    return result
+    inner = h_log.copy()
+    inner.flat[:: theta.size + 1] -= gradient * theta
+    inner /= theta[:, None] * theta
+    return inner
 
 
 def _newton_polish(

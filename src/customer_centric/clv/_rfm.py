@@ -49,6 +49,7 @@ __all__ = [
     "purchase_counts",
     "purchase_scales",
     "validate_rfm",
+    "weighted_purchase_scales",
 ]
 
 
@@ -425,7 +426,30 @@ def purchase_scales(data: CompressedRFM, /) -> tuple[float, float]:
 
     .. versionadded:: 0.1
     """
-    n_customers = float(data.weights.sum())
-    mean_x = dot(data.weights, data.frequency) / n_customers
-    mean_t = dot(data.weights, data.T) / n_customers
+    return weighted_purchase_scales(data.weights, data.frequency, data.T)
+
+
+def weighted_purchase_scales(
+    weights: FloatArray,
+    frequency: FloatArray,
+    T: FloatArray,  # noqa: N803 - the papers' name
+    /,
+) -> tuple[float, float]:
+    """:func:`purchase_scales` of rows given as their columns.
+
+    For rows already compressed, without a :class:`CompressedRFM`'s
+    copies.
+
+    Examples:
+        >>> import numpy as np
+        >>> from customer_centric.clv._rfm import weighted_purchase_scales
+        >>> weighted_purchase_scales(
+        ...     np.ones(2), np.array([0.0, 4.0]), np.array([10.0, 10.0]))
+        (0.2, 10.0)
+
+    .. versionadded:: 0.2
+    """
+    n_customers = float(weights.sum())
+    mean_x = dot(weights, frequency) / n_customers
+    mean_t = dot(weights, T) / n_customers
     return max(mean_x / max(mean_t, 1e-9), 1e-3), mean_t
