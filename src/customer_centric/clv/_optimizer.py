@@ -246,7 +246,8 @@ class _Attempt:
         if hessian is None or not np.isfinite(hessian).all():
             return None
         theta = np.exp(self.result.x)
-        return _eigh(-(theta[:, None] * hessian * theta))
+        values, vectors = np.linalg.eigh(-(theta[:, None] * hessian * theta))
+        return values, vectors
 
     def natural(self, n_customers: float) -> tuple[FloatArray, FloatArray]:
         """The parameters and the gradient of the summed log-likelihood."""
@@ -282,11 +283,6 @@ class _Run:
 
 
 _NO_PROGRESS: Final = "line search could not improve (precision limit)"
-_EIGH_LO: Final[Callable[..., tuple[FloatArray, FloatArray]] | None] = getattr(
-    getattr(np.linalg, "_umath_linalg", None), "eigh_lo", None
-)
-"""The LAPACK routine behind ``np.linalg.eigh`` (numpy's private gufunc),
-if this numpy has it where numpy 1.26 to 2.4 keep it (:func:`_eigh`)."""
 
 
 def _norm(vector: FloatArray) -> float:
@@ -559,29 +555,11 @@ def _newton_direction(hessian: FloatArray, g: FloatArray) -> FloatArray:
     """The (modified) Newton step ``-|H|^-1 g``; ``-g`` if H is not finite."""
     if not np.isfinite(hessian).all():
         return -g
-    values, vectors = _eigh((hessian + hessian.T) / 2)
+    values, vectors = np.linalg.eigh((hessian + hessian.T) / 2)
     size = np.abs(values)
     size = np.maximum(size, _CURVATURE * max(float(size.max()), 1.0))
     result: FloatArray = -(vectors / size) @ (vectors.T @ g)
     return result
-
-
-def _eigh(matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """``np.linalg.eigh(matrix)`` of a real symmetric matrix, cheaper.
-
-    Through the LAPACK routine ``np.linalg.eigh`` calls (numpy's own
-    ``eigh_lo``, so the bits are its), without that function's checks
-    and conversions: on the searches' 8 x 8 Hessians they cost about as
-    much as the routine itself, and a Newton step takes one. Where the
-    routine is missing (it is private to numpy) or fails (its values are
-    then NaN), ``np.linalg.eigh`` answers, or raises as it does.
-    """
-    if _EIGH_LO is not None:
-        values, vectors = _EIGH_LO(matrix, signature="d->dd")
-        if values[0] == values[0]:  # not NaN: the routine converged
-            return values, vectors
-    result = np.linalg.eigh(matrix)
-    return result.eigenvalues, result.eigenvectors
 
 
 def _line_search(
@@ -678,7 +656,7 @@ def _initial_inverse(
     """
     hessian = _forward_hessian(lambda u: fun(u)[1], x, g)
     finite = bool(np.isfinite(hessian).all())
-    values, vectors = _eigh(np.where(finite, hessian, 0.0))
+    values, vectors = np.linalg.eigh(np.where(finite, hessian, 0.0))
     if not finite or values.min() <= _CURVATURE * max(values.max(), 0.0):
         return None
     result: FloatArray = (vectors / values) @ vectors.T
