@@ -718,6 +718,10 @@ def _hessian(
     return _natural_hessian(h_log, theta, gradient)
 
 
+# One errstate for the whole fit: the objective and the Hessian may
+# overflow far out (their non-finite values are handled), and entering
+# one per evaluation cost more than the rest of a Newton step.
+@np.errstate(all="ignore")
 def maximize_likelihood(
     objective: Objective,
     /,
@@ -802,37 +806,6 @@ def maximize_likelihood(
 
     .. versionadded:: 0.1
     """
-    # One errstate for the whole fit: the objective and the Hessian may
-    # overflow far out (their non-finite values are handled), and entering
-    # one per evaluation cost more than the rest of a Newton step.
-    with np.errstate(all="ignore"):
-        return _maximize(
-            objective,
-            names=names,
-            starts=starts,
-            n_customers=n_customers,
-            model=model,
-            max_iterations=max_iterations,
-            boundaries=boundaries,
-            hessian=hessian,
-            stop_beyond_edges=stop_beyond_edges,
-        )
-
-
-def _maximize(
-    objective: Objective,
-    /,
-    *,
-    names: tuple[str, ...],
-    starts: Sequence[Sequence[float]],
-    n_customers: float,
-    model: str,
-    max_iterations: int,
-    boundaries: Sequence[Boundary],
-    hessian: Hessian | None,
-    stop_beyond_edges: bool,
-) -> MaximumLikelihood:
-    """:func:`maximize_likelihood`'s work, under its errstate."""
     negative_mean = _log_space(objective, n_customers)
 
     def at_drift(run: _Run, decrement: float) -> None:
