@@ -33,6 +33,7 @@ from customer_centric.spark import (  # noqa: E402
     fit_summary,
     score,
 )
+from spark_session import local_session  # noqa: E402
 
 # Tests that start a Spark session are slow; the batch scorer runs alone.
 pytestmark = [
@@ -52,16 +53,7 @@ HOLDOUT_END = date(1998, 6, 30)
 @pytest.fixture(scope="session")
 def spark() -> Iterator[SparkSession]:
     """One small local Spark session for every Spark test."""
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("customer_centric-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.default.parallelism", "1")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
+    session = local_session("customer_centric-tests", shuffle_partitions=1)
     yield session
     session.stop()
 

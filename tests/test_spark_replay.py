@@ -21,6 +21,7 @@ from customer_centric.exceptions import (
 from customer_centric.frames import replay_events as replay_frame
 from customer_centric.relationship import DEFAULT_POLICY
 from customer_centric.spark import _group_replayer, replay_events
+from spark_session import local_session
 
 pytestmark = [
     pytest.mark.filterwarnings(
@@ -32,16 +33,9 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
     """A small local Spark session whose zone is not UTC."""
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("customer_centric-replay-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.default.parallelism", "1")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
+    session = local_session(
+        "customer_centric-replay-tests", shuffle_partitions=2
     )
-    session.sparkContext.setLogLevel("ERROR")
     before = session.conf.get("spark.sql.session.timeZone")
     session.conf.set("spark.sql.session.timeZone", "Asia/Tehran")
     yield session
