@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import special
 
+from clv_row_adapters import log_integral_hessian_rows
 from customer_centric.clv import fit_bg_nbd, simulate_bg_nbd
 from customer_centric.clv._covariates import (
     _compress,
@@ -23,10 +24,7 @@ from customer_centric.clv._covariates import (
     _trigamma,
 )
 from customer_centric.clv._optimizer import _FLAT, _SETTLED, _newton
-from customer_centric.clv._pareto_nbd import (
-    log_integral_hessian_rows,
-    log_integral_rows,
-)
+from customer_centric.clv._pareto_nbd import log_integral_rows
 from customer_centric.clv._records import LOG_BOUND
 
 _N = 60

@@ -1,11 +1,13 @@
 """The BG/NBD covariate rows split by ``x = 0`` (issue 9's speed-up).
 
-``_bg_nbd_hessian`` takes the leading rows without repeat purchases in a
-closed form (``_bg_nbd_no_repeats``) and the others by the general one
-(``_bg_nbd_rows``); ``_Likelihood`` orders its rows so that those lead.
-These tests hold the split to the general form on the same rows, the
-general form's derivatives to differences of its value, and the
-likelihood to the same answer whatever order its rows come in.
+``_bg_nbd_log`` takes the leading rows without repeat purchases in a
+closed form (``_bg_nbd_no_repeats_into``) and the others by the general
+one (``_bg_nbd_rows_into``); ``_Likelihood`` orders its rows so that
+those lead. These tests, which read the rows unpacked in the parameters
+themselves (``clv_row_adapters``), hold the split to the general form on
+the same rows, the general form's derivatives to differences of its
+value, and the likelihood to the same answer whatever order its rows
+come in.
 """
 
 from __future__ import annotations
@@ -15,13 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import special
 
+from clv_row_adapters import bg_nbd_hessian, bg_nbd_no_repeats, bg_nbd_rows
 from customer_centric._arrays import FloatArray
 from customer_centric.clv import simulate_bg_nbd
 from customer_centric.clv._covariates import (
     _beta_gamma_terms,
-    _bg_nbd_hessian,
-    _bg_nbd_no_repeats,
-    _bg_nbd_rows,
     _compress,
     _layout,
     _Likelihood,
@@ -49,8 +49,8 @@ def test_no_repeats_match_the_general_form(seed: int, n: int) -> None:
     rows, params = _random_rows(seed, n)
     none = _Rows.of(np.zeros(n), np.zeros(n), rows.big_t)
     assert none.zeros == n
-    expected = _bg_nbd_rows((0.7, params[1], params[2], params[3]), none)
-    got = _bg_nbd_no_repeats(0.7, params[1], rows.big_t)
+    expected = bg_nbd_rows((0.7, params[1], params[2], params[3]), none)
+    got = bg_nbd_no_repeats(0.7, params[1], rows.big_t)
     for ours, theirs in zip(got, expected, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 
@@ -66,8 +66,8 @@ def test_split_rows_match_the_general_form(seed: int, n: int) -> None:
         0.7,
         *(p[order] for p in params[1:]),
     )
-    split = _bg_nbd_hessian(moved, ordered)
-    general = _bg_nbd_rows(moved, ordered)
+    split = bg_nbd_hessian(moved, ordered)
+    general = bg_nbd_rows(moved, ordered)
     for ours, theirs in zip(split, general, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
 
@@ -110,8 +110,8 @@ def test_scalar_parameters_split_too() -> None:
     order = np.argsort(rows.x, kind="stable")
     ordered = _Rows.of(rows.x[order], rows.t_x[order], rows.big_t[order])
     params = (0.6, 4.0, 0.8, 2.5)
-    split = _bg_nbd_hessian(params, ordered)
-    general = _bg_nbd_rows(params, ordered)
+    split = bg_nbd_hessian(params, ordered)
+    general = bg_nbd_rows(params, ordered)
     assert split[2].shape == (4, 4, 30)
     for ours, theirs in zip(split, general, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
@@ -123,14 +123,14 @@ def test_derivatives_match_differences() -> None:
     order = np.argsort(rows.x, kind="stable")
     ordered = _Rows.of(rows.x[order], rows.t_x[order], rows.big_t[order])
     base: list[float | FloatArray] = [0.7, *(p[order] for p in params[1:])]
-    _, derivatives, hessian = _bg_nbd_hessian(tuple(base), ordered)
+    _, derivatives, hessian = bg_nbd_hessian(tuple(base), ordered)
     for position in range(4):
         up, down = list(base), list(base)
         step = _STEP * np.asarray(base[position])
         up[position] = np.asarray(base[position]) + step
         down[position] = np.asarray(base[position]) - step
-        v_up, d_up, _ = _bg_nbd_hessian(tuple(up), ordered)
-        v_down, d_down, _ = _bg_nbd_hessian(tuple(down), ordered)
+        v_up, d_up, _ = bg_nbd_hessian(tuple(up), ordered)
+        v_down, d_down, _ = bg_nbd_hessian(tuple(down), ordered)
         if position == 0:  # r is shared by the rows: summed differences
             np.testing.assert_allclose(
                 (v_up.sum() - v_down.sum()) / (2 * step),

@@ -17,17 +17,14 @@ from clv_helpers import (
     assert_probability_alive_is_a_probability,
     cdnow_summary,
 )
+from clv_row_adapters import log_integral_hessian_rows
 from customer_centric._arrays import FloatArray
 from customer_centric.clv import (
     ParetoNbdFit,
     fit_pareto_nbd,
     simulate_bg_nbd,
 )
-from customer_centric.clv._pareto_nbd import (
-    _Likelihood,
-    _log_integral,
-    log_integral_hessian_rows,
-)
+from customer_centric.clv._pareto_nbd import _Likelihood, _log_integral
 from customer_centric.exceptions import ConvergenceError, DataError
 from strategies import model_parameters, purchase_histories
 

@@ -30,6 +30,7 @@ from clv_helpers import (
     apparel_summary,
     seasonal_table,
 )
+from clv_row_adapters import pareto_nbd_hessian
 from customer_centric import CustomerId, Transaction
 from customer_centric.clv import (
     CovariatePaths,
@@ -41,7 +42,7 @@ from customer_centric.clv import (
     likelihood_ratio_test,
     simulate_pareto_nbd_dynamic,
 )
-from customer_centric.clv._covariates import _pareto_nbd_hessian, _Rows
+from customer_centric.clv._covariates import _Rows
 from customer_centric.clv._dyncov_likelihood import (
     Design,
     log_likelihood_rows,
@@ -142,7 +143,7 @@ def _static_rows(
         alpha_i = alpha * np.exp(-z @ theta[4:6])
         beta_i = beta * np.exp(-z @ theta[6:8])
     rows = _Rows.of(*columns)
-    return _pareto_nbd_hessian((r, alpha_i, s, beta_i), rows)[0]
+    return pareto_nbd_hessian((r, alpha_i, s, beta_i), rows)[0]
 
 
 def test_paths_match_the_rfm_summary(
@@ -747,7 +748,7 @@ def test_group_alone_is_the_static_model_and_predictions_are_sane(
     r, alpha, s, beta = np.exp(logs) * np.array([1.0, 8.0, 1.0, 12.0])
     group = [float(int(c[1:]) % 2) for c in paths.customer_ids]
     static = np.concatenate([[r, alpha, s, beta], gammas])
-    rows = _pareto_nbd_hessian(
+    rows = pareto_nbd_hessian(
         (
             r,
             alpha * np.exp(-np.array(group) * gammas[0]),

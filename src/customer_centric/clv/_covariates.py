@@ -234,7 +234,7 @@ class _Rows:
     Terms in ``r + x`` alone (log-gamma, digamma) are evaluated once per
     distinct ``x`` and gathered back by ``x_index``. ``zeros`` counts the
     leading rows without repeat purchases (``x = 0``): the BG/NBD takes
-    a shorter form there (:func:`_bg_nbd_no_repeats`), and
+    a shorter form there (:func:`_bg_nbd_no_repeats_into`), and
     :class:`_Likelihood` orders its rows so that all of them lead.
     ``times`` stacks ``T`` over ``t_x``.
     """
@@ -418,16 +418,6 @@ _ROW_BOUNDS: Final = {
 """Where each ``i``'s entries start in a packed Hessian (and the end)."""
 
 
-def _unpacked(packed: FloatArray, k: int) -> FloatArray:
-    """A packed Hessian ``(pairs, rows)`` as the full ``(k, k, rows)``."""
-    first, second = _PAIRS[k]
-    index = np.empty((k, k), dtype=np.intp)
-    index[first, second] = np.arange(first.size)
-    index[second, first] = np.arange(first.size)
-    result: FloatArray = packed[index]
-    return result
-
-
 def _stacked(params: Sequence[float | FloatArray], n: int) -> FloatArray:
     """The parameters as ``(k, rows)``, scalars repeated."""
     values = np.empty((len(params), n))
@@ -461,37 +451,11 @@ def _in_log_parameters(
     return result
 
 
-def _in_parameters(
-    rows: FloatArray, params: Sequence[float | FloatArray]
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """A :data:`RowHessian`'s rows in the parameters themselves.
-
-    The inverse of :func:`_in_log_parameters`: the value, the derivatives
-    ``(k, rows)`` and the Hessians ``(k, k, rows)``.
-    """
-    k = len(params)
-    first, second = _PAIRS[k]
-    values = _stacked(params, rows.shape[1])
-    derivatives = rows[1 : 1 + k] / values
-    packed = rows[1 + k :].copy()
-    packed[_DIAGONAL[k]] -= rows[1 : 1 + k]
-    packed /= values[first] * values[second]
-    return rows[0].copy(), derivatives, _unpacked(packed, k)
-
-
 def _pareto_nbd_log(
     params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> FloatArray:
     """:func:`_pareto_nbd_packed` as a :data:`RowHessian`."""
     return _in_log_parameters(*_pareto_nbd_packed(params, rows), params)
-
-
-def _pareto_nbd_hessian(
-    params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`_pareto_nbd_packed` with the Hessians whole, ``(4, 4, rows)``."""
-    value, derivatives, packed = _pareto_nbd_packed(params, rows)
-    return value, derivatives, _unpacked(packed, 4)
 
 
 _AT: Final = {
@@ -580,13 +544,6 @@ _BG_NBD_ROWS: Final = 1 + 4 + 10
 """A BG/NBD :data:`RowHessian`'s rows: value, 4 derivatives, 10 pairs."""
 
 
-def _bg_nbd_hessian(
-    params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`_bg_nbd_log` in the parameters: value, derivatives, Hessian."""
-    return _in_parameters(_bg_nbd_log(params, rows), params)
-
-
 def _part(
     parameter: float | FloatArray, start: int | None, stop: int | None
 ) -> float | FloatArray:
@@ -597,27 +554,18 @@ def _part(
     return parameter
 
 
-def _bg_nbd_no_repeats(
-    r: float, alpha: float | FloatArray, big_t: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """:func:`_bg_nbd_rows` where ``x = 0``, in closed form.
-
-    There the second term is 0 (``p2 = 0``) and the beta and gamma
-    functions' ratios are 1, so the log-likelihood is ``r log(alpha /
-    (alpha + T))``: ``a`` and ``b`` drop out, and of the Hessian only the
-    ``r, alpha`` block is left: a handful of numpy calls on these rows
-    instead of the general form's few dozen.
-    """
-    result = np.empty((_BG_NBD_ROWS, big_t.size))
-    _bg_nbd_no_repeats_into(result, r, alpha, big_t)
-    # a and b drop out: any value divides their zero derivatives.
-    return _in_parameters(result, (r, alpha, 1.0, 1.0))
-
-
 def _bg_nbd_no_repeats_into(
     out: FloatArray, r: float, alpha: float | FloatArray, big_t: FloatArray
 ) -> None:
-    """:func:`_bg_nbd_no_repeats` in the log-parameters, into ``out``."""
+    """BG/NBD rows where ``x = 0``, in closed form, into ``out``.
+
+    In the log-parameters, as :func:`_bg_nbd_rows_into`'s. There the
+    second term is 0 (``p2 = 0``) and the beta and gamma functions'
+    ratios are 1, so the log-likelihood is ``r log(alpha / (alpha +
+    T))``: ``a`` and ``b`` drop out, and of the Hessian only the ``r,
+    alpha`` block is left: a handful of numpy calls on these rows instead
+    of the general form's few dozen.
+    """
     out.fill(0.0)
     total = alpha + big_t
     log_ratio = np.log(alpha) - np.log(total)
@@ -630,25 +578,12 @@ def _bg_nbd_no_repeats_into(
     out[9] = -out[2] * (alpha / total)  # alpha, alpha
 
 
-def _bg_nbd_rows(
-    params: tuple[float | FloatArray, ...], rows: _Rows
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """BG/NBD per-row log-likelihood, derivatives and Hessian, any ``x``.
-
-    In the parameters themselves (:func:`_bg_nbd_rows_into` gives them in
-    their logarithms).
-    """
-    result = np.empty((_BG_NBD_ROWS, rows.x.size))
-    _bg_nbd_rows_into(result, params, rows)
-    return _in_parameters(result, params)
-
-
 def _bg_nbd_rows_into(
     out: FloatArray, params: tuple[float | FloatArray, ...], rows: _Rows
 ) -> None:
     """BG/NBD rows in the log-parameters, any ``x``, into ``out``.
 
-    As :func:`_pareto_nbd_hessian`, with FHL (2005)'s two closed-form
+    As :func:`_pareto_nbd_packed`, with FHL (2005)'s two closed-form
     terms (equation 6) and the beta function's trigamma terms, written
     directly in the log-parameters (``q = alpha / (alpha + T)``, ``D``
     the two terms' difference in them), so that no conversion follows.
@@ -685,7 +620,7 @@ def _bg_nbd_rows_into(
     gradient[2] = p2 - a * psi[0]
     gradient[3] = b * psi_rise - p2_difference
     # p1 p2 D D' per row (row i of the upper triangle is one slice), plus
-    # each term's own second derivatives (see _pareto_nbd_hessian).
+    # each term's own second derivatives (see _pareto_nbd_packed).
     weighted = p1 * p2 * difference
     bounds = _ROW_BOUNDS[4]
     for i, (start, stop) in enumerate(itertools.pairwise(bounds)):

@@ -151,9 +151,10 @@ def _integrate(
     ``difference`` its ``beta - alpha`` (one number if the same for all
     rows), ``layout`` :func:`_layout`'s. With more than
     :data:`_FIRST_MOMENTS` ``moments``, the means of the terms' products
-    follow (for the Hessian, see :func:`log_integral_hessian_rows`). A
-    row whose panels have no length (``t_x = T``) gets ``-inf`` and means
-    of 0. Called under ``np.errstate(divide="ignore", invalid="ignore")``.
+    follow (for the Hessian, see
+    :func:`log_integral_packed_hessian_rows`). A row whose panels have no
+    length (``t_x = T``) gets ``-inf`` and means of 0. Called under
+    ``np.errstate(divide="ignore", invalid="ignore")``.
     """
     r, s = r_s
     owner, first, u, log_w = layout
@@ -300,27 +301,6 @@ def log_integral_rows(
         ]
     )
     return log_si, grads
-
-
-def log_integral_hessian_rows(
-    params: tuple[float, float | FloatArray, float, float | FloatArray],
-    x: FloatArray,
-    t_x: FloatArray,
-    big_t: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``log s*I`` per row with its gradient and Hessian in the parameters.
-
-    :func:`log_integral_packed_hessian_rows` with the Hessians whole:
-    arrays of shape ``(rows,)``, ``(4, rows)`` and ``(4, 4, rows)``.
-    """
-    log_si, grads, packed = log_integral_packed_hessian_rows(
-        params, x, t_x, big_t
-    )
-    first, second = _PAIRS
-    hessian = np.empty((4, 4, x.size))
-    hessian[first, second] = packed
-    hessian[second, first] = packed
-    return log_si, grads, hessian
 
 
 def log_integral_packed_hessian_rows(
