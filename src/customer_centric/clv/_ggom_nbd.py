@@ -38,8 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final, final
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
@@ -183,43 +184,97 @@ def _panel_widths(
     return widths, np.where(span > 0, counts, 0).astype(np.intp)
 
 
-def _groups(
-    start: FloatArray, end: FloatArray, first: FloatArray, cap: float
-) -> list[tuple[npt.NDArray[np.intp], FloatArray, FloatArray]]:
-    """Quadrature nodes and log-weights on ``[start, end]``, by group.
+@final
+@attrs.frozen(kw_only=True)
+class _Panels:
+    """Quadrature panels of many integrals, one row of nodes per panel.
 
-    Rows that need the same number of panels form one group, so short
-    integrals do not pay for long ones; each group is ``(rows, y, log_w)``
-    with ``y`` and ``log_w`` of shape ``(len(rows), panels * nodes)``, the
-    last panel cut at ``end``. Rows with ``end == start`` are in no group
-    (their integral is 0).
+    Row ``owners[i]``'s panels are ``starts[i]`` up to ``starts[i+1]``
+    (the last ones, up to the end); each panel's row is in ``rows`` and
+    its nodes and log-weights in the rows of ``y`` and ``log_w``. One
+    array for all integrals, not one per panel count, so that an
+    evaluation costs the same few numpy calls however the counts spread.
+    """
+
+    owners: npt.NDArray[np.intp]
+    starts: npt.NDArray[np.intp]
+    rows: npt.NDArray[np.intp]
+    y: FloatArray
+    log_w: FloatArray
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> _Panels:
+        """The panels of the integrals where ``keep`` holds."""
+        sizes = np.diff(self.starts, append=self.rows.size)[keep]
+        taken = np.repeat(keep, np.diff(self.starts, append=self.rows.size))
+        return _Panels(
+            owners=self.owners[keep],
+            starts=np.cumsum(sizes) - sizes,
+            rows=self.rows[taken],
+            y=self.y[taken],
+            log_w=self.log_w[taken],
+        )
+
+    def per_panel(self, per_integral: FloatArray) -> FloatArray:
+        """A value per integral, for each of its panels, as a column."""
+        column: FloatArray = np.repeat(
+            per_integral, np.diff(self.starts, append=self.rows.size)
+        )[:, None]
+        return column
+
+    def maxima(self, values: FloatArray) -> FloatArray:
+        """Each integral's largest value over its nodes."""
+        result: FloatArray = np.maximum.reduceat(
+            values.max(axis=1), self.starts
+        )
+        return result
+
+    def sums(self, values: FloatArray) -> FloatArray:
+        """Each integral's sum of ``values`` over its nodes."""
+        result: FloatArray = np.add.reduceat(values.sum(axis=1), self.starts)
+        return result
+
+    def weighted_sums(
+        self, weights: FloatArray, values: FloatArray
+    ) -> FloatArray:
+        """Each integral's sum of ``weights * values`` over its nodes."""
+        result: FloatArray = np.add.reduceat(
+            np.einsum("pk,pk->p", weights, values), self.starts
+        )
+        return result
+
+
+def _panels(
+    start: FloatArray, end: FloatArray, first: FloatArray, cap: float
+) -> _Panels:
+    """Quadrature nodes and log-weights on ``[start, end]``, by panel.
+
+    Each row has its own number of panels, so short integrals do not pay
+    for long ones; the last panel is cut at ``end``. Rows with ``end ==
+    start`` have no panels (their integral is 0).
     """
     widths, counts = _panel_widths(start, end, first, cap)
     span = np.maximum(end - start, 0.0)
-    groups = []
-    for count in np.unique(counts[counts > 0]):
-        rows = np.flatnonzero(counts == count)
-        edges = np.concatenate(
-            [
-                np.zeros((rows.size, 1)),
-                np.cumsum(widths[rows, :count], axis=1),
-            ],
-            axis=1,
-        )
-        edges = np.minimum(edges, span[rows, None])
-        edges[:, -1] = span[rows]
-        lo, hi = edges[:, :-1], edges[:, 1:]
-        half = (hi - lo) / 2
-        mid = (hi + lo) / 2
-        y = start[rows, None] + (
-            mid[:, :, None] + half[:, :, None] * _NODES
-        ).reshape(rows.size, -1)
-        with np.errstate(divide="ignore"):
-            log_w = (np.log(2 * half)[:, :, None] + _LOG_WEIGHTS).reshape(
-                rows.size, -1
-            )
-        groups.append((rows, y, log_w))
-    return groups
+    # Panel j spans [edge j, edge j+1]: the running sums of the widths,
+    # held to the span, from 0, the last edge the span itself.
+    edges = np.minimum(np.cumsum(widths, axis=1), span[:, None])
+    panel = np.arange(_MAX_PANELS)
+    used = panel < counts[:, None]
+    hi = np.where(panel == counts[:, None] - 1, span[:, None], edges)[used]
+    lo = np.concatenate([np.zeros((span.size, 1)), edges[:, :-1]], axis=1)
+    lo = lo[used]
+    half = (hi - lo) / 2
+    mid = (hi + lo) / 2
+    owners = np.flatnonzero(counts)
+    rows = np.repeat(owners, counts[owners])
+    with np.errstate(divide="ignore"):
+        log_w = np.log(2 * half)[:, None] + _LOG_WEIGHTS
+    return _Panels(
+        owners=owners,
+        starts=np.cumsum(counts[owners]) - counts[owners],
+        rows=rows,
+        y=start[rows, None] + (mid[:, None] + half[:, None] * _NODES),
+        log_w=log_w,
+    )
 
 
 def _log_integral(
@@ -229,12 +284,18 @@ def _log_integral(
     cap: float,
     log_integrand: Callable[[npt.NDArray[np.intp], FloatArray], FloatArray],
 ) -> FloatArray:
-    """``log integral_start^end exp(log_integrand(rows, y)) dy`` per row."""
+    """``log integral_start^end exp(log_integrand(rows, y)) dy`` per row.
+
+    ``log_integrand`` gets each panel's row and its nodes, one row each.
+    """
     result = np.full(start.size, -np.inf)
-    for rows, y, log_w in _groups(start, end, first, cap):
-        result[rows] = special.logsumexp(
-            log_w + log_integrand(rows, y), axis=1
-        )
+    panels = _panels(start, end, first, cap)
+    terms = panels.log_w + log_integrand(panels.rows, panels.y)
+    top = panels.maxima(terms)
+    top[~np.isfinite(top)] = 0.0
+    total = panels.sums(np.exp(terms - panels.per_panel(top)))
+    with np.errstate(divide="ignore"):
+        result[panels.owners] = np.log(total) + top
     return result
 
 
@@ -288,35 +349,36 @@ def log_likelihood_terms(
     means = np.zeros((5, x.size))
     first = _first_width(b, beta, t_x, (alpha + t_x) / (r + x + 1))
     constant = np.broadcast_to(np.log(b * s) + s * log_beta, x.shape)
-    for group, nodes, log_w in _groups(t_x, big_t, first, _CAP / b):
-        rows, y = group, nodes
-        alpha_rows = _at_rows(alpha, rows)
-        beta_rows = _at_rows(beta, rows)
-        log_g = _log_g(b, beta_rows, y)
-        log_ay = np.log(alpha_rows + y)
-        terms = (
-            log_w - (r + x[rows])[:, None] * log_ay + b * y - (s + 1) * log_g
-        )
-        top = terms.max(axis=1)
-        keep = np.isfinite(top)
-        if not keep.all():  # a panel too narrow for any node: it adds 0
-            rows, y, terms, top = rows[keep], y[keep], terms[keep], top[keep]
-            log_g, log_ay = log_g[keep], log_ay[keep]
-            alpha_rows = _at_rows(alpha, rows)
-        weights = np.exp(terms - top[:, None])
-        total = weights.sum(axis=1)
-        died[rows] = np.log(total) + top + constant[rows]
-        if gradient:
-            weights /= total[:, None]
-            means[:, rows] = [
-                (weights * log_ay).sum(axis=1),
-                (weights / (alpha_rows + y)).sum(axis=1),
-                (weights * y * (1 - (s + 1) * np.exp(b * y - log_g))).sum(
-                    axis=1
-                ),
-                (weights * log_g).sum(axis=1),
-                (weights * np.exp(-log_g)).sum(axis=1),
-            ]
+    panels = _panels(t_x, big_t, first, _CAP / b)
+    y = panels.y
+    log_g = _log_g(b, _at_rows(beta, panels.rows), y)
+    log_ay = np.log(_at_rows(alpha, panels.rows) + y)
+    terms = (
+        panels.log_w
+        - (r + x)[panels.rows, None] * log_ay
+        + b * y
+        - (s + 1) * log_g
+    )
+    top = panels.maxima(terms)
+    keep = np.isfinite(top)
+    if not keep.all():  # a panel too narrow for any node: it adds 0
+        taken = np.repeat(keep, np.diff(panels.starts, append=y.shape[0]))
+        terms, log_g, log_ay = terms[taken], log_g[taken], log_ay[taken]
+        panels, top = panels.subset(keep), top[keep]
+        y = panels.y
+    weights = np.exp(terms - panels.per_panel(top))
+    total = panels.sums(weights)
+    died[panels.owners] = np.log(total) + top + constant[panels.owners]
+    if gradient:
+        sums = panels.weighted_sums
+        means[:, panels.owners] = [
+            sums(weights, log_ay),
+            sums(weights, 1 / (_at_rows(alpha, panels.rows) + y)),
+            sums(weights, y * (1 - (s + 1) * np.exp(b * y - log_g))),
+            sums(weights, log_g),
+            sums(weights, np.exp(-log_g)),
+        ]
+        means[:, panels.owners] /= total
     if not gradient:
         return alive, died, None
     share = np.exp(died - np.logaddexp(alive, died))
