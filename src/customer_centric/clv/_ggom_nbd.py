@@ -129,7 +129,14 @@ plus a small correction, without overflow."""
 
 def _log_g(b: float, beta: float | FloatArray, y: FloatArray) -> FloatArray:
     """``log(beta - 1 + e^(b y))``, accurate for tiny and huge ``b y``."""
-    by = b * y
+    return _log_g_at(b * y, beta)
+
+
+def _log_g_at(by: FloatArray, beta: float | FloatArray) -> FloatArray:
+    """:func:`_log_g` given ``b y``."""
+    if not by.size or by.max() < _LINEAR:  # the usual case: one formula
+        easy: FloatArray = np.log(beta + np.expm1(by))
+        return easy
     small = np.minimum(by, _LINEAR)
     result: FloatArray = np.where(
         by < _LINEAR,
@@ -166,10 +173,10 @@ def _log_survival(
     return result
 
 
-def _panel_widths(
+def _panel_ends(
     start: FloatArray, end: FloatArray, first: FloatArray, cap: float
 ) -> tuple[FloatArray, npt.NDArray[np.intp]]:
-    """Each row's panel widths and how many panels reach its ``end``.
+    """Each row's panel ends (from ``start``) and how many reach ``end``.
 
     Panels of width ``first * 2^k``, each no wider than ``cap`` (or, where
     :data:`_MAX_PANELS` would not reach ``end``, the width that does).
@@ -178,22 +185,26 @@ def _panel_widths(
     first = np.maximum(np.minimum(first, span), 1e-300)
     widest = np.maximum(cap, span / 16)
     k = np.arange(_MAX_PANELS)
-    widths = np.minimum(first[:, None] * 2.0**k, widest[:, None])
-    reached = np.cumsum(widths, axis=1) < span[:, None] * (1 - 1e-12)
+    ends = np.cumsum(
+        np.minimum(first[:, None] * 2.0**k, widest[:, None]), axis=1
+    )
+    reached = ends < span[:, None] * (1 - 1e-12)
     counts = np.minimum(reached.sum(axis=1) + 1, _MAX_PANELS)
-    return widths, np.where(span > 0, counts, 0).astype(np.intp)
+    return ends, np.where(span > 0, counts, 0).astype(np.intp)
 
 
 @final
 @attrs.frozen(kw_only=True)
 class _Panels:
-    """Quadrature panels of many integrals, one row of nodes per panel.
+    """Quadrature panels of many integrals, one column of nodes per panel.
 
     Row ``owners[i]``'s panels are ``starts[i]`` up to ``starts[i+1]``
     (the last ones, up to the end); each panel's row is in ``rows`` and
-    its nodes and log-weights in the rows of ``y`` and ``log_w``. One
+    its nodes and log-weights in the columns of ``y`` and ``log_w``. One
     array for all integrals, not one per panel count, so that an
-    evaluation costs the same few numpy calls however the counts spread.
+    evaluation costs the same few numpy calls however the counts spread;
+    nodes by panels, not panels by nodes, so that numpy's inner loops
+    run along the panels, not along 12 nodes.
     """
 
     owners: npt.NDArray[np.intp]
@@ -202,35 +213,42 @@ class _Panels:
     y: FloatArray
     log_w: FloatArray
 
+    def panels_of(self, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Which panels belong to the integrals where ``keep`` holds."""
+        taken: npt.NDArray[np.bool_] = np.repeat(
+            keep, np.diff(self.starts, append=self.rows.size)
+        )
+        return taken
+
     def subset(self, keep: npt.NDArray[np.bool_]) -> _Panels:
         """The panels of the integrals where ``keep`` holds."""
         sizes = np.diff(self.starts, append=self.rows.size)[keep]
-        taken = np.repeat(keep, np.diff(self.starts, append=self.rows.size))
+        taken = self.panels_of(keep)
         return _Panels(
             owners=self.owners[keep],
             starts=np.cumsum(sizes) - sizes,
             rows=self.rows[taken],
-            y=self.y[taken],
-            log_w=self.log_w[taken],
+            y=self.y[:, taken],
+            log_w=self.log_w[:, taken],
         )
 
     def per_panel(self, per_integral: FloatArray) -> FloatArray:
-        """A value per integral, for each of its panels, as a column."""
-        column: FloatArray = np.repeat(
+        """A value per integral, for each of its panels."""
+        result: FloatArray = np.repeat(
             per_integral, np.diff(self.starts, append=self.rows.size)
-        )[:, None]
-        return column
+        )
+        return result
 
     def maxima(self, values: FloatArray) -> FloatArray:
         """Each integral's largest value over its nodes."""
         result: FloatArray = np.maximum.reduceat(
-            values.max(axis=1), self.starts
+            values.max(axis=0), self.starts
         )
         return result
 
     def sums(self, values: FloatArray) -> FloatArray:
         """Each integral's sum of ``values`` over its nodes."""
-        result: FloatArray = np.add.reduceat(values.sum(axis=1), self.starts)
+        result: FloatArray = np.add.reduceat(values.sum(axis=0), self.starts)
         return result
 
     def weighted_sums(
@@ -238,7 +256,7 @@ class _Panels:
     ) -> FloatArray:
         """Each integral's sum of ``weights * values`` over its nodes."""
         result: FloatArray = np.add.reduceat(
-            np.einsum("pk,pk->p", weights, values), self.starts
+            np.einsum("kp,kp->p", weights, values), self.starts
         )
         return result
 
@@ -252,27 +270,31 @@ def _panels(
     for long ones; the last panel is cut at ``end``. Rows with ``end ==
     start`` have no panels (their integral is 0).
     """
-    widths, counts = _panel_widths(start, end, first, cap)
+    ends, counts = _panel_ends(start, end, first, cap)
     span = np.maximum(end - start, 0.0)
-    # Panel j spans [edge j, edge j+1]: the running sums of the widths,
-    # held to the span, from 0, the last edge the span itself.
-    edges = np.minimum(np.cumsum(widths, axis=1), span[:, None])
-    panel = np.arange(_MAX_PANELS)
-    used = panel < counts[:, None]
-    hi = np.where(panel == counts[:, None] - 1, span[:, None], edges)[used]
-    lo = np.concatenate([np.zeros((span.size, 1)), edges[:, :-1]], axis=1)
-    lo = lo[used]
+    owners = np.flatnonzero(counts)
+    per_row = counts[owners]
+    starts = np.cumsum(per_row) - per_row
+    rows = np.repeat(owners, per_row)
+    # Panel j spans [edge j, edge j+1]: 0, the panel ends held to the
+    # span, and the span itself as the last edge.
+    used = ends[:, : counts.max(initial=0)]
+    hi = np.minimum(
+        used[np.arange(used.shape[1]) < counts[:, None]], span[rows]
+    )
+    hi[starts + per_row - 1] = span[owners]
+    lo = np.empty_like(hi)
+    lo[1:] = hi[:-1]
+    lo[starts] = 0.0
     half = (hi - lo) / 2
     mid = (hi + lo) / 2
-    owners = np.flatnonzero(counts)
-    rows = np.repeat(owners, counts[owners])
     with np.errstate(divide="ignore"):
-        log_w = np.log(2 * half)[:, None] + _LOG_WEIGHTS
+        log_w = np.log(2 * half) + _LOG_WEIGHTS[:, None]
     return _Panels(
         owners=owners,
-        starts=np.cumsum(counts[owners]) - counts[owners],
+        starts=starts,
         rows=rows,
-        y=start[rows, None] + (mid[:, None] + half[:, None] * _NODES),
+        y=start[rows] + (mid + half * _NODES[:, None]),
         log_w=log_w,
     )
 
@@ -286,7 +308,7 @@ def _log_integral(
 ) -> FloatArray:
     """``log integral_start^end exp(log_integrand(rows, y)) dy`` per row.
 
-    ``log_integrand`` gets each panel's row and its nodes, one row each.
+    ``log_integrand`` gets each panel's row and its nodes, a column each.
     """
     result = np.full(start.size, -np.inf)
     panels = _panels(start, end, first, cap)
@@ -316,11 +338,11 @@ def _first_width(
 def _at_rows(
     value: float | FloatArray, rows: npt.NDArray[np.intp]
 ) -> float | FloatArray:
-    """A scalar as it is; a per-row array at ``rows``, as a column."""
+    """A scalar as it is; a per-row array at ``rows``."""
     if np.ndim(value) == 0:
         return value
-    column: FloatArray = np.asarray(value)[rows, None]
-    return column
+    picked: FloatArray = np.asarray(value)[rows]
+    return picked
 
 
 def log_likelihood_terms(
@@ -351,19 +373,21 @@ def log_likelihood_terms(
     constant = np.broadcast_to(np.log(b * s) + s * log_beta, x.shape)
     panels = _panels(t_x, big_t, first, _CAP / b)
     y = panels.y
-    log_g = _log_g(b, _at_rows(beta, panels.rows), y)
-    log_ay = np.log(_at_rows(alpha, panels.rows) + y)
-    terms = (
-        panels.log_w
-        - (r + x)[panels.rows, None] * log_ay
-        + b * y
-        - (s + 1) * log_g
-    )
+    by = b * y
+    log_g = _log_g_at(by, _at_rows(beta, panels.rows))
+    alpha_y = _at_rows(alpha, panels.rows) + y
+    log_ay = np.log(alpha_y)
+    terms = panels.log_w - (r + x)[panels.rows] * log_ay + by - (s + 1) * log_g
     top = panels.maxima(terms)
     keep = np.isfinite(top)
     if not keep.all():  # a panel too narrow for any node: it adds 0
-        taken = np.repeat(keep, np.diff(panels.starts, append=y.shape[0]))
-        terms, log_g, log_ay = terms[taken], log_g[taken], log_ay[taken]
+        taken = panels.panels_of(keep)
+        terms, log_g, log_ay = (
+            terms[:, taken],
+            log_g[:, taken],
+            log_ay[:, taken],
+        )
+        by, alpha_y = by[:, taken], alpha_y[:, taken]
         panels, top = panels.subset(keep), top[keep]
         y = panels.y
     weights = np.exp(terms - panels.per_panel(top))
@@ -373,8 +397,8 @@ def log_likelihood_terms(
         sums = panels.weighted_sums
         means[:, panels.owners] = [
             sums(weights, log_ay),
-            sums(weights, 1 / (_at_rows(alpha, panels.rows) + y)),
-            sums(weights, y * (1 - (s + 1) * np.exp(b * y - log_g))),
+            sums(weights, 1 / alpha_y),
+            sums(weights, y * (1 - (s + 1) * np.exp(by - log_g))),
             sums(weights, log_g),
             sums(weights, np.exp(-log_g)),
         ]
@@ -696,9 +720,7 @@ def _survival_integral(
     log_g_t = _log_g_ratio(b, beta, big_t)
 
     def log_ratio(rows: npt.NDArray[np.intp], y: FloatArray) -> FloatArray:
-        result: FloatArray = s * (
-            log_g_t[rows, None] - _log_g_ratio(b, beta, y)
-        )
+        result: FloatArray = s * (log_g_t[rows] - _log_g_ratio(b, beta, y))
         return result
 
     with np.errstate(divide="ignore"):
@@ -751,7 +773,7 @@ def _probability_of_purchases(
         )
         with np.errstate(divide="ignore"):
             log_nb = _log_negative_binomial(
-                n[rows, None],
+                n[rows],
                 r,
                 -np.log1p(y / alpha),
                 np.log(y) - np.log(alpha + y),
