@@ -345,6 +345,55 @@ def _at_rows(
     return picked
 
 
+def _log_death(
+    params: tuple[float, float | FloatArray, float, float, float | FloatArray],
+    x: FloatArray,
+    t_x: FloatArray,
+    big_t: FloatArray,
+    *,
+    gradient: bool,
+) -> tuple[FloatArray, FloatArray]:
+    """Per row, the log of the death integral and the means of its terms.
+
+    The means are those of the log-integrand's derivatives over the
+    nodes, weighted by the integrand (zeros unless asked for).
+    """
+    r, alpha, b, s, beta = params
+    died = np.full(x.size, -np.inf)
+    means = np.zeros((5, x.size))
+    first = _first_width(b, beta, t_x, (alpha + t_x) / (r + x + 1))
+    constant = np.broadcast_to(np.log(b * s) + s * np.log(beta), x.shape)
+    panels = _panels(t_x, big_t, first, _CAP / b)
+    y = panels.y
+    by = b * y
+    log_g = _log_g_at(by, _at_rows(beta, panels.rows))
+    alpha_y = _at_rows(alpha, panels.rows) + y
+    log_ay = np.log(alpha_y)
+    terms = panels.log_w - (r + x)[panels.rows] * log_ay + by - (s + 1) * log_g
+    top = panels.maxima(terms)
+    keep = np.isfinite(top)
+    if not keep.all():  # a panel too narrow for any node: it adds 0
+        taken = panels.panels_of(keep)
+        terms, y, by, log_g, alpha_y, log_ay = (
+            nodes[:, taken] for nodes in (terms, y, by, log_g, alpha_y, log_ay)
+        )
+        panels, top = panels.subset(keep), top[keep]
+    weights = np.exp(terms - panels.per_panel(top))
+    total = panels.sums(weights)
+    died[panels.owners] = np.log(total) + top + constant[panels.owners]
+    if gradient:
+        sums = panels.weighted_sums
+        means[:, panels.owners] = [
+            sums(weights, log_ay),
+            sums(weights, 1 / alpha_y),
+            sums(weights, y * (1 - (s + 1) * np.exp(by - log_g))),
+            sums(weights, log_g),
+            sums(weights, np.exp(-log_g)),
+        ]
+        means[:, panels.owners] /= total
+    return died, means
+
+
 def log_likelihood_terms(
     params: tuple[float, float | FloatArray, float, float, float | FloatArray],
     x: FloatArray,
@@ -366,43 +415,7 @@ def log_likelihood_terms(
     log_g_t = _log_g(b, beta, big_t)
     log_beta = np.log(beta)
     alive = -(r + x) * log_at + s * (log_beta - log_g_t)
-    died = np.full(x.size, -np.inf)
-    # Weighted means of the log-integrand's derivatives over the nodes.
-    means = np.zeros((5, x.size))
-    first = _first_width(b, beta, t_x, (alpha + t_x) / (r + x + 1))
-    constant = np.broadcast_to(np.log(b * s) + s * log_beta, x.shape)
-    panels = _panels(t_x, big_t, first, _CAP / b)
-    y = panels.y
-    by = b * y
-    log_g = _log_g_at(by, _at_rows(beta, panels.rows))
-    alpha_y = _at_rows(alpha, panels.rows) + y
-    log_ay = np.log(alpha_y)
-    terms = panels.log_w - (r + x)[panels.rows] * log_ay + by - (s + 1) * log_g
-    top = panels.maxima(terms)
-    keep = np.isfinite(top)
-    if not keep.all():  # a panel too narrow for any node: it adds 0
-        taken = panels.panels_of(keep)
-        terms, log_g, log_ay = (
-            terms[:, taken],
-            log_g[:, taken],
-            log_ay[:, taken],
-        )
-        by, alpha_y = by[:, taken], alpha_y[:, taken]
-        panels, top = panels.subset(keep), top[keep]
-        y = panels.y
-    weights = np.exp(terms - panels.per_panel(top))
-    total = panels.sums(weights)
-    died[panels.owners] = np.log(total) + top + constant[panels.owners]
-    if gradient:
-        sums = panels.weighted_sums
-        means[:, panels.owners] = [
-            sums(weights, log_ay),
-            sums(weights, 1 / alpha_y),
-            sums(weights, y * (1 - (s + 1) * np.exp(by - log_g))),
-            sums(weights, log_g),
-            sums(weights, np.exp(-log_g)),
-        ]
-        means[:, panels.owners] /= total
+    died, means = _log_death(params, x, t_x, big_t, gradient=gradient)
     if not gradient:
         return alive, died, None
     share = np.exp(died - np.logaddexp(alive, died))
