@@ -120,6 +120,10 @@ _MAX_PANELS: Final = 48
 ``cap`` where 16 would not reach the end. Should the doublings not reach
 the widest width, the last panel stretches to the end, where the
 integrand (steepest at the start) has long decayed."""
+_DOUBLINGS: Final = 2.0 ** np.arange(_MAX_PANELS)
+_USUAL_PANELS: Final = 16
+"""Panels taken first: enough for most rows, whose ends need not be
+summed through all :data:`_MAX_PANELS` widths."""
 _CAP: Final = 2.0
 """Widest panel, in units of ``1/b`` (``e^(b y)`` grows by e^2 across it)."""
 _LINEAR: Final = 30.0
@@ -184,11 +188,17 @@ def _panel_ends(
     span = np.maximum(end - start, 0.0)
     first = np.maximum(np.minimum(first, span), 1e-300)
     widest = np.maximum(cap, span / 16)
-    k = np.arange(_MAX_PANELS)
-    ends = np.cumsum(
-        np.minimum(first[:, None] * 2.0**k, widest[:, None]), axis=1
-    )
-    reached = ends < span[:, None] * (1 - 1e-12)
+    short = span * (1 - 1e-12)
+    usual = _DOUBLINGS[:_USUAL_PANELS]
+    ends = np.cumsum(np.minimum(first[:, None] * usual, widest[:, None]), 1)
+    if (ends[:, -1] < short).any():  # some row needs more panels
+        more = np.minimum(
+            first[:, None] * _DOUBLINGS[_USUAL_PANELS:], widest[:, None]
+        )
+        # The running sums carried on, added in the same order.
+        more[:, 0] += ends[:, -1]
+        ends = np.concatenate([ends, np.cumsum(more, axis=1)], axis=1)
+    reached = ends < short[:, None]
     counts = np.minimum(reached.sum(axis=1) + 1, _MAX_PANELS)
     return ends, np.where(span > 0, counts, 0).astype(np.intp)
 
