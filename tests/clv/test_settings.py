@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 import strategies as domain
 from customer_centric.clv import ClvSettings, monthly_discount_rate
+from customer_centric.exceptions import ArgumentTypeError
 from customer_centric.value import DAYS_PER_UNIT
 
 VALID: dict[str, object] = {"time_unit": "W", "discount_rate": 0.1}
@@ -158,3 +159,10 @@ def test_monthly_discount_rate_by_unit(
     """A rate per unit compounds to its monthly equivalent."""
     got = monthly_discount_rate(0.1, per=per)  # type: ignore[arg-type]
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("per", [3, None, 12.0])
+def test_a_rate_per_something_not_a_unit_is_refused(per: object) -> None:
+    """``per`` must be a unit's letter or a timedelta; the error names it."""
+    with pytest.raises(ArgumentTypeError, match=r"time_unit must be one of"):
+        monthly_discount_rate(0.1, per=per)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from customer_centric.complaints import (
     business_time,
     due_at,
 )
+from customer_centric.complaints._hours import advance_clock, counted_time
 from customer_centric.exceptions import (
     ArgumentTypeError,
     InvariantError,
@@ -306,3 +307,25 @@ def test_inputs_are_not_mutated_and_records_round_trip() -> None:
     assert again == hours
     assert [s.opens.hour for s in hours.spans_on(date(2026, 3, 2))] == [9, 13]
     assert [s.opens.hour for s in hours.weekly[0]] == [13, 9]
+
+
+def test_a_pause_begun_before_the_clock_counts_from_its_end():
+    """Time the clock spends inside a pause begun before it does not count.
+
+    A pause that began before the open stretch it overlaps (a customer
+    asked overnight, answering after opening) holds the clock until the
+    pause ends, not from its start; a pause after the counted stretch
+    takes nothing from it.
+    """
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    pause = [(start - timedelta(hours=1), start + timedelta(minutes=30))]
+    assert advance_clock(None, start, timedelta(hours=1), pause) == (
+        start + timedelta(minutes=90)
+    )
+    assert counted_time(None, start, start + timedelta(hours=2), pause) == (
+        timedelta(minutes=90)
+    )
+    later = [(start + timedelta(hours=3), start + timedelta(hours=4))]
+    assert counted_time(None, start, start + timedelta(hours=2), later) == (
+        timedelta(hours=2)
+    )
