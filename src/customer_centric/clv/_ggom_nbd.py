@@ -228,17 +228,24 @@ class _Panels:
     rows: npt.NDArray[np.intp]
     y: FloatArray
     log_w: FloatArray
+    # Each integral's number of panels, read by every repeat per panel.
+    sizes: npt.NDArray[np.intp] = attrs.field(init=False)
+
+    @sizes.default
+    def _sizes(self) -> npt.NDArray[np.intp]:
+        sizes: npt.NDArray[np.intp] = np.diff(
+            self.starts, append=self.rows.size
+        )
+        return sizes
 
     def panels_of(self, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """Which panels belong to the integrals where ``keep`` holds."""
-        taken: npt.NDArray[np.bool_] = np.repeat(
-            keep, np.diff(self.starts, append=self.rows.size)
-        )
+        taken: npt.NDArray[np.bool_] = np.repeat(keep, self.sizes)
         return taken
 
     def subset(self, keep: npt.NDArray[np.bool_]) -> _Panels:
         """The panels of the integrals where ``keep`` holds."""
-        sizes = np.diff(self.starts, append=self.rows.size)[keep]
+        sizes = self.sizes[keep]
         taken = self.panels_of(keep)
         return _Panels(
             owners=self.owners[keep],
@@ -250,9 +257,7 @@ class _Panels:
 
     def per_panel(self, per_integral: FloatArray) -> FloatArray:
         """A value per integral, for each of its panels."""
-        result: FloatArray = np.repeat(
-            per_integral, np.diff(self.starts, append=self.rows.size)
-        )
+        result: FloatArray = np.repeat(per_integral, self.sizes)
         return result
 
     def maxima(self, values: FloatArray) -> FloatArray:
